@@ -1,0 +1,313 @@
+"""The data model: frozen dataclasses, no I/O.
+
+Every extracted fact keeps an :class:`Evidence` (source file, character span into the
+text as read, and the sentence it came from), so a user can always ask *why*.
+
+Records serialise to the JSON shape of ``shared/INTERFACES.md`` with
+:meth:`Record.to_dict`; :meth:`Record.from_dict` reads it back (the build cache uses it).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a fact comes from: ``text[start:end]`` of ``source`` as read, and its sentence."""
+
+    source: str
+    start: int
+    end: int
+    quote: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "span": [self.start, self.end], "quote": self.quote}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> Evidence | None:
+        if not d:
+            return None
+        return cls(d.get("source", ""), d["span"][0], d["span"][1], d.get("quote", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """Who signed, with the title printed above the name and the authority prefix (KT., T/M...)."""
+
+    name: str
+    title: str | None = None
+    capacity: str | None = None      # "KT." | "TM." | "T/M" | "K/T" | "TL." | "TUQ." | "Q." | None
+    on_behalf_of: str | None = None  # the collective after TM./T/M ("Ủy ban nhân dân", "Ban Thường vụ")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "capacity": self.capacity,
+                "on_behalf_of": self.on_behalf_of}
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What a document says (or implies) about itself."""
+
+    type: str | None = None
+    number: str | None = None
+    date: str | None = None          # ISO, possibly partial: "2021-06-30", "2021-06", "2021"
+    issuer: str | None = None
+    branch: str | None = None        # "party" | "state"
+    level: str | None = None         # "central" | "province" | "district" | "commune"
+    province: str | None = None
+    district: str | None = None
+    place: str | None = None
+    title: str | None = None
+    signer: Signer | None = None
+    recipients: tuple[str, ...] = ()
+    inferred: tuple[str, ...] = ()   # names of the fields inferred from the body, not read in a header
+    evidence: tuple[tuple[str, Evidence], ...] = ()  # (field, evidence) pairs
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type, "number": self.number, "date": self.date, "issuer": self.issuer,
+            "branch": self.branch, "level": self.level, "province": self.province,
+            "district": self.district, "place": self.place, "title": self.title,
+            "signer": self.signer.to_dict() if self.signer else None,
+            "recipients": list(self.recipients), "inferred": list(self.inferred),
+            "evidence": {k: e.to_dict() for k, e in self.evidence},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One reference to another document inside a text.
+
+    ``plenum``/``term`` identify a plenum resolution cited by name ("Nghị quyết Trung ương 7
+    (khóa X)"). ``confidence`` is below 1 when the jurisdiction or identity is a guess, and
+    ``note`` says why (for instance a corrected typo).
+    """
+
+    id: str
+    type: str | None
+    number: str | None
+    evidence: Evidence
+    date: str | None = None
+    issuer: str | None = None
+    branch: str | None = None
+    level: str | None = None
+    province: str | None = None
+    district: str | None = None
+    plenum: int | None = None
+    term: str | None = None
+    summary: str | None = None
+    alias: str | None = None
+    confidence: float = 1.0
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"id": self.id, "type": self.type, "number": self.number, "date": self.date,
+                             "issuer": self.issuer, "branch": self.branch, "level": self.level,
+                             "province": self.province}
+        if self.district:
+            d["district"] = self.district
+        if self.plenum is not None:
+            d["plenum"] = self.plenum
+            d["term"] = self.term
+        elif self.term:
+            d["term"] = self.term
+        if self.summary:
+            d["summary"] = self.summary
+        if self.alias:
+            d["alias"] = self.alias
+        d["span"] = [self.evidence.start, self.evidence.end]
+        d["quote"] = self.evidence.quote
+        d["confidence"] = self.confidence
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+#: relation types, strongest first; ``implements`` and ``continues`` form the cascade
+RELATION_TYPES = ("implements", "continues", "based_on", "amends", "replaces", "repeals", "guides", "cites")
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """``source`` --type--> ``target``; ends are ``"self"`` (the document) or mention ids."""
+
+    source: str
+    type: str
+    target: str
+    evidence: Evidence | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"from": self.source, "type": self.type, "to": self.target}
+        if self.evidence:
+            d["span"] = [self.evidence.start, self.evidence.end]
+            d["quote"] = self.evidence.quote
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A time phrase and what it means.
+
+    ``start``/``end`` are ISO dates, possibly partial ("2021", "2021-07"); ``due`` is a point
+    deadline ("2022-06-30", or "12-05" = 5 December for recurring duties); ``recurrence`` is
+    None, "ongoing" (thường xuyên), "annual", "semiannual", "quarterly" or "monthly".
+    """
+
+    text: str
+    start: str | None = None
+    end: str | None = None
+    due: str | None = None
+    recurrence: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end, "due": self.due,
+                "recurrence": self.recurrence}
+
+
+@dataclass(frozen=True, slots=True)
+class Reporting:
+    """A duty to report: who reports (empty = the task's lead), to whom, when."""
+
+    to: str
+    reporter: tuple[str, ...] = ()
+    deadline: Deadline | None = None
+    evidence: Evidence | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": list(self.reporter), "to": self.to,
+                "deadline": self.deadline.to_dict() if self.deadline else None,
+                "span": [self.evidence.start, self.evidence.end] if self.evidence else None}
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One actionable item of a plan and who must do it by when."""
+
+    label: str                                 # numbering path: "II.3.b"
+    text: str
+    lead: tuple[str, ...] = ()
+    cooperating: tuple[str, ...] = ()
+    focal: tuple[str, ...] = ()                # đầu mối
+    requested: tuple[str, ...] = ()            # "Đề nghị ..." bodies outside the issuer's authority
+    deadline: Deadline | None = None
+    reporting: tuple[Reporting, ...] = ()
+    deliverable: str | None = None
+    section: str | None = None                 # section kind: purpose | tasks | organisation | funding | other
+    evidence: Evidence | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "text": self.text, "lead": list(self.lead),
+                "cooperating": list(self.cooperating), "focal": list(self.focal),
+                "requested": list(self.requested),
+                "deadline": self.deadline.to_dict() if self.deadline else None,
+                "reporting": [r.to_dict() for r in self.reporting], "deliverable": self.deliverable,
+                "section": self.section,
+                "span": [self.evidence.start, self.evidence.end] if self.evidence else None}
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """Everything extracted from one file: the unit the cache stores and ``extract`` prints."""
+
+    source: str
+    sha256: str
+    meta: Metadata
+    mentions: tuple[Mention, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    warnings: tuple[str, ...] = ()
+    format: str = "txt"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source, "sha256": self.sha256, "format": self.format,
+            "document": self.meta.to_dict(),
+            "mentions": [m.to_dict() for m in self.mentions],
+            "relations": [r.to_dict() for r in self.relations],
+            "tasks": [t.to_dict() for t in self.tasks],
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Record:
+        """Inverse of :meth:`to_dict` (quotes of relations and tasks are re-read from spans)."""
+        src = d["source"]
+        doc = d.get("document") or {}
+
+        def ev(span: list[int] | None, quote: str = "") -> Evidence | None:
+            return Evidence(src, span[0], span[1], quote) if span else None
+
+        def dl(x: dict[str, Any] | None) -> Deadline | None:
+            return Deadline(**{f.name: x.get(f.name) for f in fields(Deadline)}) if x else None
+
+        s = doc.get("signer")
+        meta = Metadata(
+            type=doc.get("type"), number=doc.get("number"), date=doc.get("date"), issuer=doc.get("issuer"),
+            branch=doc.get("branch"), level=doc.get("level"), province=doc.get("province"),
+            district=doc.get("district"), place=doc.get("place"), title=doc.get("title"),
+            signer=Signer(s["name"], s.get("title"), s.get("capacity"), s.get("on_behalf_of")) if s else None,
+            recipients=tuple(doc.get("recipients") or ()), inferred=tuple(doc.get("inferred") or ()),
+            evidence=tuple((k, Evidence.from_dict(v)) for k, v in (doc.get("evidence") or {}).items()),
+        )
+        mentions = tuple(
+            Mention(id=m["id"], type=m.get("type"), number=m.get("number"),
+                    evidence=Evidence(src, m["span"][0], m["span"][1], m.get("quote", "")),
+                    date=m.get("date"), issuer=m.get("issuer"), branch=m.get("branch"), level=m.get("level"),
+                    province=m.get("province"), district=m.get("district"), plenum=m.get("plenum"),
+                    term=m.get("term"), summary=m.get("summary"), alias=m.get("alias"),
+                    confidence=m.get("confidence", 1.0), note=m.get("note"))
+            for m in d.get("mentions", ()))
+        relations = tuple(Relation(r["from"], r["type"], r["to"], ev(r.get("span"), r.get("quote", "")))
+                          for r in d.get("relations", ()))
+        tasks = tuple(
+            Task(label=t["label"], text=t.get("text", ""), lead=tuple(t.get("lead", ())),
+                 cooperating=tuple(t.get("cooperating", ())), focal=tuple(t.get("focal", ())),
+                 requested=tuple(t.get("requested", ())), deadline=dl(t.get("deadline")),
+                 reporting=tuple(Reporting(r["to"], tuple(r.get("from") or ()), dl(r.get("deadline")),
+                                           ev(r.get("span"))) for r in t.get("reporting", ())),
+                 deliverable=t.get("deliverable"), section=t.get("section"), evidence=ev(t.get("span")))
+            for t in d.get("tasks", ()))
+        return cls(source=src, sha256=d.get("sha256", ""), meta=meta, mentions=mentions, relations=relations,
+                   tasks=tasks, warnings=tuple(d.get("warnings", ())), format=d.get("format", "txt"))
+
+
+@dataclass(slots=True)
+class Claim:
+    """One document's statement about another document's attribute (kept to report conflicts)."""
+
+    value: Any
+    source: str
+    evidence: Evidence | None = None
+
+
+@dataclass(slots=True)
+class DocNode:
+    """One real document in the resolved corpus (mutable while resolving)."""
+
+    key: str
+    type: str | None = None
+    number: str | None = None
+    date: str | None = None
+    issuer: str | None = None
+    branch: str | None = None
+    level: str | None = None
+    province: str | None = None
+    district: str | None = None
+    plenum: int | None = None
+    term: str | None = None
+    title: str | None = None
+    source: str | None = None                   # the input file, when the document is one
+    confidence: float = 1.0
+    claims: dict[str, list[Claim]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """A resolved relation between two document nodes, with every statement of it."""
+
+    source: str
+    type: str
+    target: str
+    asserted_by: tuple[str, ...]                 # input files that state it
+    evidence: tuple[Evidence, ...]
