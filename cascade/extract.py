@@ -1,0 +1,51 @@
+"""One document, text to record: normalize -> metadata -> references -> tasks.
+
+>>> rec = extract_text("KẾ HOẠCH\\n\\nThực hiện Kế hoạch số 07-KH/TU ngày 23/12/2020 của Ban Thường vụ "
+...                    "Tỉnh ủy, UBND tỉnh Đắk Lắk ban hành Kế hoạch như sau:\\n", "plan.txt")
+>>> [(m.number, m.province) for m in rec.mentions]
+[('07-KH/TU', 'Đắk Lắk')]
+>>> [(r.source, r.type, r.target) for r in rec.relations]
+[('self', 'implements', 'm1')]
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from . import dates
+from .metadata import extract_metadata
+from .models import Record
+from .normalize import clean
+from .references import extract_references
+from .tasks import extract_tasks
+
+
+def extract_text(text: str, source: str, manifest: Mapping[str, str] | None = None, *, fmt: str = "txt",
+                 sha256: str | None = None, warnings: tuple[str, ...] = ()) -> Record:
+    """Extract the record of one document from its text as read."""
+    ct = clean(text)
+    meta, title_end, meta_warnings = extract_metadata(ct, source, manifest)
+    mentions, relations, ref_warnings = extract_references(ct, meta, source, title_end=title_end,
+                                                           self_number=meta.number)
+    tasks = extract_tasks(ct, source, province=meta.province, district=meta.district, level=meta.level,
+                          year=dates.year_of(meta.date) or _year_hint(mentions))
+    return Record(source=source, sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(), meta=meta,
+                  mentions=mentions, relations=relations, tasks=tasks,
+                  warnings=tuple(warnings) + tuple(meta_warnings) + tuple(ref_warnings), format=fmt)
+
+
+def _year_hint(mentions) -> int | None:
+    """The latest year among cited documents: a lower bound for a plan without a date."""
+    years = [dates.year_of(m.date) for m in mentions if m.date]
+    return max((y for y in years if y), default=None)
+
+
+def extract_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None = None) -> Record:
+    """Read one file and extract its record (raises :class:`cascade.errors.ReadError`)."""
+    from .read import read_file
+
+    raw = read_file(path, manifest)
+    rec = extract_text(raw.text, raw.source, raw.manifest, fmt=raw.format, sha256=raw.sha256, warnings=raw.warnings)
+    return replace(rec, source=str(path))

@@ -1,0 +1,408 @@
+"""A document's own metadata: header, type line, title, signature, recipients.
+
+The header of a state document (NĐ 30/2020) or a Party document (HD 36/2018) gives the
+issuing body, the number, the place and the date. Three of the five sample plans have
+lost their header in conversion: then the issuer and the jurisdiction are inferred from
+the body ("UBND tỉnh xây dựng kế hoạch...", "trên địa bàn huyện Phú Thiện", "Báo Bình
+Thuận") and listed in ``Metadata.inferred``.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import replace
+
+from . import dates, numbers, places
+from .models import Evidence, Metadata, Signer
+from .normalize import CleanText, key
+
+_TYPE_LINE = re.compile(
+    r"^[ *#_]*(?P<type>KẾ HOẠCH|QUYẾT ĐỊNH|CHỈ THỊ|KẾT LUẬN|NGHỊ QUYẾT|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG| CÔNG TÁC)?|"
+    r"THÔNG BÁO(?: KẾT LUẬN)?|HƯỚNG DẪN|BÁO CÁO|TỜ TRÌNH|QUY ĐỊNH|QUY CHẾ|ĐỀ ÁN|CÔNG VĂN|NGHỊ ĐỊNH|THÔNG TƯ|"
+    r"THÔNG TRI|CÔNG ĐIỆN|PHƯƠNG ÁN)[ *_]*:?[ *_]*$", re.M)
+_NUMBER_LINE = re.compile(r"(?i:số)\s*:?\s*(?P<rest>[^\n]{0,60})")
+_BLANK_NUMBER = re.compile(r"(?i:số)\s*:?\s*[ .…_]*(?P<sym>/\s?[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&0-9]*)*)")
+_PLACE_DATE = re.compile(r"(?P<place>[A-ZĐÀ-Ỹ][\w'’ .-]{1,40}?)\s*,\s*(?=(?:ngày|ngay)\b)" + "(?P<date>" + dates.DATE + ")")
+_MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI|Độc lập|ĐỘC LẬP|ĐẢNG CỘNG SẢN VIỆT NAM|^[\s*\-_=─–]+$|^\s*Số\b|^\s*SỐ\b")
+_COMMITTEE = re.compile(r"^(?:ban thường vụ\s+|ban chấp hành đảng bộ\s+)?(?P<kind>tỉnh|thành|huyện|quận|thị)\s+ủy\s*(?P<place>.*)$")
+_PEOPLE = re.compile(r"^(?P<body>ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s*(?P<unit>tỉnh|thành phố|tp\.?|huyện|quận|"
+                     r"thị xã|xã|phường|thị trấn)?\s*(?P<place>.*)$")
+_UNIT_LEVEL = {"tỉnh": "province", "huyện": "district", "quận": "district", "thị xã": "district", "thị": "district",
+               "xã": "commune", "phường": "commune", "thị trấn": "commune"}
+_COMMITTEE_NAME = {"tỉnh": "Tỉnh ủy", "thành": "Thành ủy", "huyện": "Huyện ủy", "quận": "Quận ủy", "thị": "Thị ủy"}
+
+# "UBND tỉnh xây dựng kế hoạch", "Ủy ban nhân dân huyện Ia H'Drai ban hành Kế hoạch", "Ban Thường vụ Huyện ủy ..."
+_SELF_ISSUER = re.compile(
+    r"(?P<body>Ủy ban nhân dân|UBND|Ban Thường vụ(?:\s+(?:Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy)?|"
+    r"(?:Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy|Ban Chấp hành Đảng bộ)"
+    r"(?:\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã))?(?P<place>(?:\s+[A-ZĐÀ-Ỹ][\w'’\-]*){0,4})?"
+    r"\s+(?:ban hành|xây dựng|triển khai)\s+(?:[Kk]ế hoạch|[Cc]hương trình|[Hh]ướng dẫn)")
+_SCOPE = re.compile(r"trên địa bàn\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã)\s+(?P<place>[A-ZĐÀ-Ỹ][\w'’\- ]{1,30}?)"
+                    r"(?=\s*(?:[,.;:(]|/|$|\s(?:như|và|theo|trong|để|với)\b))", re.M)
+_NEWSPAPER = re.compile(r"\bBáo\s+(?P<place>[A-ZĐÀ-Ỹ][\w'’\-]*(?:\s+[A-ZĐÀ-Ỹ][\w'’\-]*){0,3})")
+
+_POSITIONS = {
+    "CHỦ TỊCH": "Chủ tịch", "PHÓ CHỦ TỊCH": "Phó Chủ tịch", "BÍ THƯ": "Bí thư", "PHÓ BÍ THƯ": "Phó Bí thư",
+    "GIÁM ĐỐC": "Giám đốc", "PHÓ GIÁM ĐỐC": "Phó Giám đốc", "TRƯỞNG BAN": "Trưởng ban",
+    "PHÓ TRƯỞNG BAN": "Phó Trưởng ban", "CHÁNH VĂN PHÒNG": "Chánh Văn phòng",
+    "PHÓ CHÁNH VĂN PHÒNG": "Phó Chánh Văn phòng", "THỦ TƯỚNG": "Thủ tướng", "PHÓ THỦ TƯỚNG": "Phó Thủ tướng",
+    "BỘ TRƯỞNG": "Bộ trưởng", "THỨ TRƯỞNG": "Thứ trưởng", "TRƯỞNG PHÒNG": "Trưởng phòng",
+    "PHÓ TRƯỞNG PHÒNG": "Phó Trưởng phòng", "TỔNG BÍ THƯ": "Tổng Bí thư", "THƯỜNG TRỰC": "Thường trực",
+}
+_POSITION_LINE = re.compile(r"^[ *_]*(?P<title>" + "|".join(sorted(map(re.escape, _POSITIONS), key=len, reverse=True))
+                            + r")[ *_]*$")
+_CAPACITY = re.compile(r"^[ *_]*(?P<cap>TM\.|T/M|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.)\s*(?P<rest>[^\n*]*?)[ *_]*$")
+_NAME = re.compile(r"^[ *_]*(?P<name>(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+|[A-ZĐÀ-Ỹ]+)(?:\s+(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+|[A-ZĐÀ-Ỹ]+)){1,4})"
+                   r"[ *_.…]*$")
+
+
+def _sentence_case(upper: str) -> str:
+    words = upper.lower().split()
+    return " ".join([words[0].capitalize(), *words[1:]]) if words else upper
+
+
+def _place_unit(name: str, level_hint: str | None = None, province: str | None = None) -> places.Unit | None:
+    """A gazetteer unit for a bare place name, preferring the hinted level."""
+    name = name.strip(" .,*")
+    if not name:
+        return None
+    if level_hint != "district":
+        p = places.find_province(name)
+        if p is not None:
+            return p
+    ds = places.find_district(name, province)
+    if len(ds) == 1:
+        return ds[0]
+    if level_hint == "district":
+        return places.find_province(name)
+    return None
+
+
+class _Builder:
+    """Collects fields with their evidence and whether they were inferred."""
+
+    def __init__(self, ct: CleanText, source: str):
+        self.ct, self.source = ct, source
+        self.values: dict[str, object] = {}
+        self.evidence: dict[str, Evidence] = {}
+        self.inferred: set[str] = set()
+
+    def set(self, field: str, value: object, span: tuple[int, int] | None = None, inferred: bool = False,
+            overwrite: bool = False) -> None:
+        if value is None or (field in self.values and not overwrite):
+            return
+        self.values[field] = value
+        if span is not None:
+            a, b = self.ct.original(*span)
+            self.evidence[field] = Evidence(self.source, a, b, self.ct.raw[a:b])
+        if inferred:
+            self.inferred.add(field)
+        else:
+            self.inferred.discard(field)
+
+
+def _issuer_from_lines(lines: list[str]) -> dict[str, str | None] | None:
+    """Issuer, branch, level, province, district from upper-case header lines."""
+    if not lines:
+        return None
+    # a parent body on the first line (ĐẢNG BỘ TỈNH X, UBND TỈNH X) when more lines follow
+    parent = lines[0] if len(lines) > 1 and re.match(r"(?i)đảng bộ|ubnd\b|ủy ban nhân dân \w", lines[0]) else None
+    own = lines[1:] if parent else lines
+    if parent is None and len(lines) > 1 and re.fullmatch(r"(?i)ủy ban nhân dân|hội đồng nhân dân", lines[0].strip()):
+        own = [" ".join(lines)]
+    text = key(" ".join(own))
+    m = _COMMITTEE.match(text)
+    if m:
+        kind = m.group("kind")
+        place = m.group("place").strip()
+        name = _COMMITTEE_NAME[kind]
+        level = {"tỉnh": "province", "huyện": "district", "quận": "district", "thị": "district"}.get(kind)
+        unit = _place_unit(place, level, None) if place else None
+        if kind == "thành" and unit is not None:
+            level = unit.level
+        return _unit_fields(name, "party", level or "province", unit, place)
+    m = _PEOPLE.match(text)
+    if m:
+        body = "Ủy ban nhân dân" if m.group("body") in ("ủy ban nhân dân", "ubnd") else "Hội đồng nhân dân"
+        unit_word = (m.group("unit") or "").replace("tp.", "thành phố").replace("tp", "thành phố")
+        place = m.group("place").strip()
+        level = _UNIT_LEVEL.get(unit_word)
+        unit = _place_unit(place, level) if place else None
+        if unit_word == "thành phố" and unit is not None:
+            level = unit.level
+        return _unit_fields(f"{body} {unit_word}".strip(), "state", level or "province", unit, place)
+    if parent:                                  # SỞ X under UBND TỈNH Y; BAN X under TỈNH ỦY Y
+        outer = _issuer_from_lines([parent.replace("ĐẢNG BỘ", "").strip()]) or {}
+        name = _sentence_case(" ".join(own))
+        return dict(outer, issuer=f"{name} {outer.get('province') or ''}".strip(), level=outer.get("level"))
+    return None
+
+
+def _unit_fields(name: str, branch: str, level: str, unit: places.Unit | None, place: str) -> dict[str, str | None]:
+    province = district = None
+    if unit is not None:
+        if unit.level == "province":
+            province = unit.name
+        else:
+            district, province = unit.name, unit.province
+    shown = (unit.name if unit is not None else place.title()) if (unit or place) else ""
+    if branch == "state":
+        issuer = f"{name} {shown}".strip()
+    else:
+        issuer = f"{name} {shown}".strip()
+    return {"issuer": issuer, "branch": branch, "level": level, "province": province, "district": district}
+
+
+def _signature(lines: list[tuple[int, int, str]]) -> tuple[Signer | None, tuple[int, int] | None]:
+    """The last signature block: capacity prefixes, position, name."""
+    for i in range(len(lines) - 1, -1, -1):
+        s, e, line = lines[i]
+        m = _POSITION_LINE.match(line.upper() if line.isupper() else line)
+        if not m:
+            continue
+        title = _POSITIONS[m.group("title")]
+        capacity = on_behalf = None
+        for j in range(i - 1, max(-1, i - 4), -1):
+            c = _CAPACITY.match(lines[j][2])
+            if c:
+                capacity = c.group("cap")
+                if capacity in ("TM.", "T/M"):
+                    on_behalf = _sentence_case(c.group("rest")) if c.group("rest") else None
+                    if on_behalf:
+                        on_behalf = on_behalf.replace("thường vụ", "Thường vụ").replace("ủy ban", "Ủy ban")
+        for k in range(i + 1, min(len(lines), i + 6)):
+            n = _NAME.match(lines[k][2])
+            if n and not _POSITION_LINE.match(lines[k][2]) and len(n.group("name").split()) >= 2:
+                name = n.group("name")
+                if name.isupper():
+                    name = " ".join(w.capitalize() for w in name.split())
+                return Signer(name, title, capacity, on_behalf), (lines[k][0], lines[k][0] + len(name))
+        return Signer("", title, capacity, on_behalf), None
+    return None, None
+
+
+def _lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    out = []
+    for m in re.finditer(r"[^\n]+", text[start:end]):
+        line = m.group(0).strip()
+        if line:
+            out.append((start + m.start(), start + m.end(), line))
+    return out
+
+
+def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | None = None
+                     ) -> tuple[Metadata, int, list[str]]:
+    """The document's own metadata.
+
+    Returns:
+        (metadata, title_end, warnings): ``title_end`` is the clean-text offset where the
+        title (trích yếu) ends, so that references know where the preamble starts.
+    """
+    text = ct.text
+    b = _Builder(ct, source)
+    warnings: list[str] = []
+    head_limit = min(len(text), 2500)
+
+    # 1. the type line and the title under it
+    t = _TYPE_LINE.search(text, 0, head_limit)
+    header_end = t.start() if t else min(len(text), 600)
+    title_end = 0
+    if t:
+        b.set("type", _sentence_case(t.group("type")).replace("Chương trình hành động", "Chương trình")
+              .replace("Chương trình công tác", "Chương trình").replace("Thông báo kết luận", "Thông báo"),
+              t.span("type"))
+        paras = [p for p in re.finditer(r"[^\n]+", text[t.end(): t.end() + 1500])]
+        for p in paras:
+            line = p.group(0).strip(" *_")
+            if not line or re.fullmatch(r"[-_=─–.* ]+", line):
+                continue
+            if len(line) < 600 and not line.endswith((":", "./.")) and not line.lower().startswith("căn cứ"):
+                a = t.end() + p.start() + (len(p.group(0)) - len(p.group(0).lstrip(" *_")))
+                title = re.sub(r"\s+", " ", line).strip(" *_")
+                b.set("title", title, (a, a + len(line)))
+                title_end = t.end() + p.end()
+            break
+
+    # 2. the header block: number, place and date, issuer lines
+    header = text[:header_end]
+    nm = None
+    for m in _NUMBER_LINE.finditer(header):
+        found = numbers.find_numbers(m.group("rest"))
+        if found and found[0][1] < 4:
+            n, a, e = found[0]
+            nm = n
+            b.set("number", n.text, (m.start("rest") + a, m.start("rest") + e))
+            break
+        blank = _BLANK_NUMBER.match(header, m.start())
+        if blank:
+            sym = blank.group("sym").lstrip("/ ")
+            parsed = numbers.parse_number("1/" + sym)
+            if parsed is not None and not b.values.get("type") and parsed.type:
+                b.set("type", parsed.type, blank.span("sym"))
+            if parsed is not None:
+                nm = parsed
+            warnings.append(f"{source}: the number is blank ('Số: /{sym}'): a draft or an unnumbered copy")
+            break
+    pd = _PLACE_DATE.search(text, 0, header_end if t else min(len(text), 400))
+    if pd and not re.search(r"\d", pd.group("place")):
+        b.set("date", dates.from_match(re.match(dates.DATE, pd.group("date"))), pd.span("date"))
+        b.set("place", pd.group("place").strip(" *"), pd.span("place"))
+    issuer_lines = [ln for _, _, ln in _lines(header) if ln.upper() == ln and not _MOTTO.search(ln)
+                    and re.search(r"[A-ZĐ]{2}", ln)]
+    # a flattened two-column header: "TỈNH ỦY KON TUM ĐẢNG CỘNG SẢN VIỆT NAM"
+    issuer_lines = [re.split(r"\s+(?:ĐẢNG CỘNG SẢN|CỘNG HÒA XÃ HỘI)", ln)[0] for ln in issuer_lines]
+    header_fields = _issuer_from_lines(issuer_lines)
+    if header_fields:
+        hspan = (0, header_end)
+        for f in ("issuer", "branch", "level", "province", "district"):
+            b.set(f, header_fields.get(f), hspan if f == "issuer" else None)
+    if re.search(r"ĐẢNG CỘNG SẢN VIỆT NAM", header):
+        b.set("branch", "party")
+    elif re.search(r"CỘNG HÒA XÃ HỘI", header):
+        b.set("branch", "state")
+    if nm is not None:
+        b.set("branch", nm.family, inferred=True)
+
+    # 3. signature and recipients
+    tail_start = max(0, len(text) - 3000)
+    tail_lines = _lines(text, tail_start)
+    signer, sspan = _signature(tail_lines)
+    if signer is not None and signer.name:
+        b.set("signer", signer, sspan)
+    nn = re.search(r"^[ *_]*Nơi nhận\s*:?", text[tail_start:], re.M)
+    recipients: list[str] = []
+    if nn:
+        for _, _, line in _lines(text, tail_start + nn.end()):
+            if line.startswith(("-", "+", "•")):
+                recipients.append(line.lstrip("-+• ").rstrip(";,. "))
+            elif recipients:
+                break
+    if signer is not None:
+        if signer.on_behalf_of and "thường vụ" in signer.on_behalf_of.lower() or signer.title in ("Bí thư", "Phó Bí thư"):
+            b.set("branch", "party", inferred=True)
+        elif signer.title in ("Chủ tịch", "Phó Chủ tịch"):
+            b.set("branch", "state", inferred=True)
+
+    # 4. what the body says about the issuer when the header does not
+    if "issuer" not in b.values:
+        _infer_issuer(b, text, title_end, signer)
+    if "type" not in b.values:
+        m = re.search(r"ban hành\s+(Kế hoạch|Chương trình|Quyết định|Hướng dẫn)|(Kế hoạch|Quyết định|Chương trình) này",
+                      text)
+        if m:
+            b.set("type", m.group(1) or m.group(2), m.span(), inferred=True)
+        elif nm is not None and nm.type:
+            b.set("type", nm.type, inferred=True)
+
+    # 5. the manifest wins; say where it disagrees
+    if manifest:
+        for f, v in manifest.items():
+            if f not in ("type", "number", "date", "issuer", "province", "district", "title", "level", "branch"):
+                continue
+            old = b.values.get(f)
+            if old is not None and key(str(old)) != key(str(v)):
+                warnings.append(f"{source}: manifest says {f} = {v!r}, the text says {old!r}; using the manifest")
+            b.set(f, v, overwrite=True)
+            b.evidence.pop(f, None)
+        if manifest.get("province") and not manifest.get("district") and b.values.get("level") == "province":
+            b.values.pop("district", None)
+
+    v = b.values
+    meta = Metadata(
+        type=v.get("type"), number=v.get("number"), date=v.get("date"), issuer=v.get("issuer"),
+        branch=v.get("branch"), level=v.get("level"), province=v.get("province"), district=v.get("district"),
+        place=v.get("place"), title=v.get("title"), signer=v.get("signer"), recipients=tuple(recipients),
+        inferred=tuple(sorted(b.inferred)), evidence=tuple(sorted(b.evidence.items())))
+    return meta, title_end, warnings
+
+
+def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None) -> None:
+    """Issuer, level and jurisdiction from the body, marked as inferred."""
+    m = _SELF_ISSUER.search(text, title_end, min(len(text), title_end + 4000))
+    body = unit_word = place = None
+    span = None
+    if m:
+        body, unit_word, place = m.group("body"), m.group("unit"), (m.group("place") or "").strip()
+        span = m.span()
+    branch = b.values.get("branch")
+    if body:
+        branch = "state" if body in ("Ủy ban nhân dân", "UBND") else "party"
+    elif signer is not None and signer.on_behalf_of:
+        branch = "state" if "ủy ban" in signer.on_behalf_of.lower() else "party"
+    level = _UNIT_LEVEL.get(unit_word or "")
+    committee = None
+    if body and re.search(r"(Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy", body):
+        kind = re.search(r"(Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy", body).group(1).lower()
+        committee = _COMMITTEE_NAME[kind]
+        level = level or {"tỉnh": "province", "huyện": "district", "quận": "district", "thị": "district"}.get(kind)
+    # where: the scope phrase, the header place, the provincial newspaper, the places named most often
+    unit = _place_unit(place, level) if place else None
+    scope_unit = None
+    for s in _SCOPE.finditer(text):
+        u_level = _UNIT_LEVEL.get(s.group("unit"))
+        cand = _place_unit(s.group("place"), u_level)
+        if cand is not None:
+            scope_unit = cand
+            if level is None or cand.level == level:
+                break
+    if unit is None and scope_unit is not None and (level is None or scope_unit.level == level or
+                                                    (level == "province" and scope_unit.level == "province")):
+        unit = scope_unit
+    if unit is None and b.values.get("place"):
+        unit = _place_unit(str(b.values["place"]), level)
+    if unit is None:
+        counts: Counter[tuple[str, str]] = Counter()
+        keep: dict[tuple[str, str], places.Unit] = {}
+        for n in _NEWSPAPER.finditer(text):
+            p = places.find_province(n.group("place"))
+            if p is not None:
+                counts[("province", p.name)] += 3
+                keep[("province", p.name)] = p
+        for h in places.find_places(text):
+            counts[(h.unit.level, h.unit.name)] += 1
+            keep[(h.unit.level, h.unit.name)] = h.unit
+        wanted = [k for k, _ in counts.most_common() if level is None or k[0] == level]
+        if wanted:
+            unit = keep[wanted[0]]
+    if level is None and unit is not None:
+        level = unit.level
+    if level is None and unit_word is None and body in ("UBND", "Ủy ban nhân dân"):
+        level = "province"
+    province = district = None
+    if unit is not None:
+        if unit.level == "province":
+            province = unit.name
+        else:
+            district, province = unit.name, unit.province
+    if level == "province" and unit is not None and unit.level == "district":
+        province, district = unit.province, None
+    if branch == "state":
+        word = unit_word or ("tỉnh" if level == "province" else None)
+        if unit is not None and unit.level == level:
+            word = unit.type
+        name = " ".join(x for x in ("Ủy ban nhân dân", word, district or province) if x)
+    elif branch == "party":
+        if committee is None:
+            if unit is not None and unit.level == "district":
+                committee = {"huyện": "Huyện ủy", "quận": "Quận ủy", "thị xã": "Thị ủy"}.get(unit.type, "Thành ủy")
+            elif unit is not None:
+                committee = "Thành ủy" if unit.type == "thành phố" else "Tỉnh ủy"
+            else:
+                committee = "Tỉnh ủy"
+        lead = "Ban Thường vụ " if (body and body.startswith("Ban Thường vụ")) or (
+            signer and signer.on_behalf_of and "thường vụ" in signer.on_behalf_of.lower()) else ""
+        name = f"{lead}{committee} {district or province or ''}".strip()
+    else:
+        name = None
+    b.set("branch", branch, inferred=True)
+    b.set("issuer", name, span, inferred=True)
+    b.set("level", level, span, inferred=True)
+    b.set("province", province, inferred=True)
+    b.set("district", district if level in ("district", "commune") else None, inferred=True)
+
+
+def with_manifest(meta: Metadata, manifest: Mapping[str, str]) -> Metadata:
+    """``meta`` with the manifest's values (used when records are re-read from a cache)."""
+    return replace(meta, **{k: v for k, v in manifest.items() if k in {"type", "number", "date", "issuer", "province",
+                                                                      "district", "title"}})

@@ -1,0 +1,503 @@
+"""Mentions of other documents, and the relation each one carries.
+
+A reference has the shape (vn-conventions §4)::
+
+    <Type> [số[:]] <number/symbol>[,] [ngày <date>] [của <issuer>] [(khóa X)] [về <summary>]
+
+This module finds every such mention in a cleaned text (numbered references, plenum
+resolutions cited by name, short forms such as "Kết luận số 93", laws cited by name),
+fills in what each mention says about the cited document, and derives the relations:
+
+* the document itself (``"self"``) implements / continues / is based on / cites each
+  head mention, depending on the trigger that governs it in the title or preamble
+  ("Thực hiện", "Triển khai", "tiếp tục thực hiện", "Căn cứ"); in the body it cites;
+* chains the text states about other documents: in "Kế hoạch số 07-KH/TU ... thực hiện
+  Kết luận số 93-KL/TW ... về tiếp tục thực hiện Chỉ thị số 42-CT/TW" the plan implements
+  the conclusion, which continues the directive.
+
+Jurisdiction of local numbers (…/TU, …-UBND) comes from the issuer named after "của" or,
+failing that, from the citing document, with a lower confidence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from . import dates, numbers, places
+from .models import Evidence, Mention, Metadata, Relation
+from .normalize import CleanText, key
+
+# -- vocabulary ---------------------------------------------------------------------------------
+
+TYPE_WORDS = {
+    "nghị quyết": "Nghị quyết", "quyết định": "Quyết định", "chỉ thị": "Chỉ thị", "kết luận": "Kết luận",
+    "kế hoạch": "Kế hoạch", "chương trình": "Chương trình", "thông báo": "Thông báo",
+    "hướng dẫn": "Hướng dẫn", "công văn": "Công văn", "văn bản": "Công văn", "nghị định": "Nghị định",
+    "thông tư liên tịch": "Thông tư liên tịch", "thông tư": "Thông tư", "thông tri": "Thông tri",
+    "quy định": "Quy định", "quy chế": "Quy chế", "đề án": "Đề án", "tờ trình": "Tờ trình",
+    "báo cáo": "Báo cáo", "công điện": "Công điện", "luật": "Luật", "pháp lệnh": "Pháp lệnh",
+    "phương án": "Phương án", "nq": "Nghị quyết", "qđ": "Quyết định", "ct": "Chỉ thị", "kl": "Kết luận",
+    "kh": "Kế hoạch", "nđ": "Nghị định",
+}
+_TYPE_ALT = "|".join(sorted((re.escape(w) for w in TYPE_WORDS), key=len, reverse=True))
+_QUALIFIER = r"(?:\s+(?:hành động|công tác|liên tịch|liên ngành|kết luận|chỉ đạo))?"
+# the words in front of a number: "Kế hoạch số", "Chương trình hành động số:", "Quyết định của Bộ Chính trị số"
+_BEFORE = re.compile(
+    rf"(?P<type>(?i:{_TYPE_ALT})){_QUALIFIER}(?:\s+của\s+(?P<issuer_first>[^,;.()\n]{{3,80}}?))?"
+    rf"\s*(?:(?i:số)\s*:?\s*)?\Z")
+_SO_ONLY = re.compile(r"(?i:số)\s*:?\s*\Z")
+_PLURAL = re.compile(rf"\bcác\s+(?P<type>(?i:{_TYPE_ALT}))\b")
+
+_TERM = r"(?:khóa|khoá|Khóa|KHÓA)\s+(?P<term>[IVXL]{1,5})\b"
+_ISSUER_STOP = (rf"(?=\s*(?:[,;.(\n\"“”]|$|\s(?:về|V/v|v/v|ban hành|quy định|hướng dẫn|thực hiện|triển khai|"
+                rf"tiếp tục|đến|trên địa bàn|tại|để|nhằm|theo|đã|được|gắn với|(?:và|hoặc)\s+(?:các\s+)?(?i:{_TYPE_ALT}))\b))")
+_TAIL = re.compile(
+    r"\s*,?\s*(?:" + dates.DATE.replace("(?P<", "(?P<a") + r")?"
+    r"(?:\s*,?\s*của\s+(?P<issuer>[^,;\n()]{2,100}?)" + _ISSUER_STOP + r")?"
+    r"(?:\s*,?\s*(?:" + dates.DATE.replace("(?P<", "(?P<b") + r"))?"
+    r"(?:\s*,?\s*\(?\s*" + _TERM + r"\s*\)?)?",
+)
+_SUMMARY = re.compile(r"\s*,?\s*(?:về việc|về|V/v|v/v)\s+(?P<summary>[^;\n()]{3,240}?)(?=\s*(?:[;\n(]|\.\s|\.$|$|,\s*(?:UBND|Ủy ban|Ban Thường vụ|Huyện ủy|Tỉnh ủy)))")
+_ALIAS_BEFORE = re.compile(r"\(\s*(?:sau đây\s+)?(?:được\s+)?(?:gọi tắt|viết tắt|gọi chung|gọi)\s+là\s*[\"“*]*\s*\Z", re.I)
+
+_ORDINALS = {"nhất": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
+             "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "mười ba": 13, "mười bốn": 14,
+             "mười lăm": 15, "mười sáu": 16}
+_ORD_ALT = "|".join(sorted(_ORDINALS, key=len, reverse=True))
+_PLENUM = re.compile(
+    rf"(?P<type>Nghị quyết|NGHỊ QUYẾT|nghị quyết)\s+(?:của\s+)?(?:Hội nghị\s+)?(?:(?:lần\s+)?thứ\s+(?P<ord>{_ORD_ALT}|\d{{1,2}})\s+)?"
+    rf"(?:Ban Chấp hành\s+)?Trung ương(?:\s+Đảng)?\s*(?P<n>\d{{1,2}})?\s*,?\s*\(?\s*{_TERM}\s*\)?")
+_SHORT = re.compile(rf"(?P<type>(?i:{_TYPE_ALT})){_QUALIFIER}\s+(?:(?i:số)\s*:?\s*)?(?P<n>\d{{1,4}})(?![\d/.\w-]|\s?[-/]\s?\w)")
+_LAW = re.compile(r"(?P<type>Luật|Bộ luật|Hiến pháp)(?P<name>(?:\s+(?!và\b|ngày\b|năm\b|số\b|được\b|đã\b|của\b|theo\b|để\b|"
+                  r"nhằm\b|tại\b|hiện\b|sửa\b|quy\b|và\b)[\wÀ-ỹĐđ-]+){1,8})")
+_SELF = re.compile(rf"(?i:{_TYPE_ALT})\s+này\b")
+
+# triggers that govern the head mentions of a title or preamble sentence
+_TRIGGER = re.compile(
+    r"(?P<cont>tiếp tục\s+(?:triển khai\s+)?thực hiện)|(?P<basis>(?i:căn cứ))|"
+    r"(?P<impl>(?i:thực hiện)|(?i:triển khai)|(?i:quán triệt)|(?i:cụ thể hóa))|(?P<amend>sửa đổi,?\s*bổ sung)|"
+    r"(?P<replace>thay thế)|(?P<repeal>bãi bỏ)|(?P<guide>hướng dẫn (?:thi hành|thực hiện))")
+# the end of the text between two mentions that makes the first implement the second
+_CHAIN_TAIL = re.compile(
+    r"(?:(?:về|để|nhằm|trong)\s+)?(?:việc\s+)?(?:(?P<cont>tiếp tục)\s+)?(?:(?:triển khai|tổ chức)\s+)?"
+    r"(?:thực hiện|triển khai|quán triệt|cụ thể hóa)\s*\Z")
+_SENTENCE_END = re.compile(r"\n|;|\.(?=\s+[A-ZĐ\d])|:\s*\n")
+_SECTION_START = re.compile(r"^\s*(?:[IVX]{1,5}\s*[.\-–]|1\s*[.\-]\s|Điều\s+1\b|Phần\s+(?:[IVX]+|thứ)|PHẦN\s+[IVX])",
+                            re.M)
+
+
+@dataclass(slots=True)
+class _Found:
+    start: int                      # span in the clean text (type word .. end of issuer/date)
+    end: int
+    type: str | None
+    number: numbers.DocNumber | None
+    printed: str | None = None
+    date: str | None = None
+    issuer: str | None = None
+    term: str | None = None
+    plenum: int | None = None
+    summary: str | None = None
+    alias_of: int | None = None     # index of the mention an alias definition names
+    is_alias: bool = False
+    short: int | None = None        # "Kết luận số 93": the bare number
+    law: str | None = None
+
+
+def _prefix(text: str, a: int) -> tuple[str | None, str | None, int]:
+    """The type word (and issuer-first) in front of a number starting at ``a``."""
+    window_start = max(0, a - 120)
+    window = text[window_start:a]
+    m = _BEFORE.search(window)
+    if m:
+        return TYPE_WORDS[m.group("type").lower()], m.group("issuer_first"), window_start + m.start()
+    m = _SO_ONLY.search(window)
+    if m:
+        # "các Nghị quyết ...: số 01-NQ/TW, số 02-NQ/TW" - the plural trigger earlier in the sentence
+        sentence = window[: m.start()]
+        cut = max(sentence.rfind("\n"), sentence.rfind(". "))
+        p = None
+        for p in _PLURAL.finditer(sentence[cut + 1:]):
+            pass
+        if p is not None:
+            return TYPE_WORDS[p.group("type").lower()], None, window_start + m.start()
+        return None, None, window_start + m.start()
+    return None, None, a
+
+
+def _tail(text: str, b: int) -> tuple[int, str | None, str | None, str | None]:
+    """(end, date, issuer, term) of what follows a number at ``b``."""
+    m = _TAIL.match(text, b)
+    if not m or m.end() == b:
+        return b, None, None, None
+    g = m.groupdict()
+    date = None
+    for p in ("a", "b"):
+        date = date or dates.iso(g.get(p + "y"), g.get(p + "m"), g.get(p + "d")) if g.get(p + "y") else date
+        if not date and g.get(p + "wy"):
+            date = dates.iso(g[p + "wy"], g.get(p + "wm"), g.get(p + "wd") if g.get(p + "wm") else None)
+    issuer = g.get("issuer")
+    if issuer:
+        issuer = _trim_issuer(issuer.strip(" *\"“”"))
+        if not re.match(r"[A-ZĐÀ-Ỹ]", issuer) and not issuer.lower().startswith(("ubnd", "ủy ban", "ban ", "bộ ")):
+            issuer = None
+    end = m.end()
+    # do not swallow trailing spaces and commas into the evidence span
+    while end > b and text[end - 1] in " ,\n":
+        end -= 1
+    return end, date, issuer, g.get("term")
+
+
+# function words and verbs that end a clause, never a body's name ("của Ban Thường vụ Tỉnh ủy phải ...")
+_NOT_IN_NAMES = {"phải", "cần", "sẽ", "đã", "được", "có", "là", "đang", "cũng", "chỉ", "cho", "trong", "nhằm", "thì",
+                 "mà", "khi", "nay", "này", "đó", "tới", "ra", "vào", "lại", "luôn", "và", "hoặc", "với", "bằng",
+                 "chủ", "yêu", "giao", "đề", "nghị", "tổ", "chức", "xây", "dựng", "kịp", "thời", "nghiêm", "túc"}
+
+
+def _trim_issuer(issuer: str) -> str:
+    """Drop trailing lower-case words that cannot end a body's name ("Tỉnh ủy phải" -> "Tỉnh ủy")."""
+    words = issuer.split()
+    while len(words) > 1 and words[-1] in _NOT_IN_NAMES:
+        words.pop()
+    return " ".join(words)
+
+
+def _find(text: str) -> list[_Found]:
+    found: list[_Found] = []
+    taken: list[tuple[int, int]] = []
+    for num, a, b in numbers.find_numbers(text):
+        type_word, issuer_first, start = _prefix(text, a)
+        end, date, issuer, term = _tail(text, b)
+        f = _Found(start, end, type_word or num.type, num, printed=text[a:b], date=date,
+                   issuer=issuer or issuer_first, term=term)
+        f.summary = _summary(text, end)
+        found.append(f)
+        taken.append((a, b))
+    for m in _PLENUM.finditer(text):
+        n = m.group("n") or m.group("ord")
+        if not n:
+            continue
+        plenum = int(n) if n.isdigit() else _ORDINALS.get(n.lower())
+        if plenum is None or _inside(m.start(), taken):
+            continue
+        found.append(_Found(m.start(), m.end(), "Nghị quyết", None, date=None, issuer="Ban Chấp hành Trung ương",
+                            term=m.group("term").upper(), plenum=plenum))
+        taken.append(m.span())
+    for m in _SHORT.finditer(text):
+        if _inside(m.start("n"), taken) or _SELF.match(text, m.start()):
+            continue
+        found.append(_Found(m.start(), m.end(), TYPE_WORDS[m.group("type").lower()], None,
+                            printed=m.group(0), short=int(m.group("n"))))
+        taken.append(m.span())
+    for m in _LAW.finditer(text):
+        if _inside(m.start(), taken):
+            continue
+        name = m.group("name").strip()
+        if not name[:1].isupper():
+            continue
+        found.append(_Found(m.start(), m.end(), m.group("type"), None, law=f"{m.group('type')} {name}"))
+    found.sort(key=lambda f: f.start)
+    for f in found:
+        if _ALIAS_BEFORE.search(text, max(0, f.start - 40), f.start):
+            f.is_alias = True
+    return found
+
+
+def _inside(i: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= i < b for a, b in spans)
+
+
+def _summary(text: str, end: int) -> str | None:
+    m = _SUMMARY.match(text, end)
+    if not m:
+        return None
+    s = m.group("summary").strip(" *\"“”")
+    if re.match(r"(?:việc\s+)?(?:tiếp tục\s+)?(?:triển khai\s+)?thực hiện\s+(?i:" + _TYPE_ALT + ")", s):
+        return None                     # "về việc thực hiện Kết luận ...": a chain, not a summary
+    return s or None
+
+
+# -- jurisdiction -------------------------------------------------------------------------------
+
+_CENTRAL_ISSUERS = ("bộ chính trị", "ban bí thư", "ban chấp hành trung ương", "chính phủ", "thủ tướng",
+                    "quốc hội", "ủy ban thường vụ quốc hội", "trung ương", "văn phòng trung ương", "bộ ")
+
+
+def _canonical_issuer(issuer: str | None) -> str | None:
+    if not issuer:
+        return None
+    s = re.sub(r"\s+", " ", issuer).strip(" ,.")
+    s = re.sub(r"^(?:UBND|Ubnd)\b", "Ủy ban nhân dân", s)
+    s = re.sub(r"^(?:HĐND)\b", "Hội đồng nhân dân", s)
+    s = re.sub(r"\bTỉnh uỷ\b|\btỉnh ủy\b", "Tỉnh ủy", s)
+    s = re.sub(r"\s*\(\s*khóa\s+[IVXL]+\s*\)$", "", s)
+    low = s.lower()
+    if low.startswith("ban bí thư"):
+        return "Ban Bí thư"
+    if low.startswith("bộ chính trị"):
+        return "Bộ Chính trị"
+    if low.startswith("thủ tướng"):
+        return "Thủ tướng Chính phủ"
+    return s
+
+
+def _jurisdiction(f: _Found, meta: Metadata) -> tuple[str | None, str | None, str | None, float, str | None]:
+    """(level, province, district, confidence, issuer) of a mentioned local document."""
+    num = f.number
+    issuer = _canonical_issuer(f.issuer)
+    low = key(issuer) if issuer else ""
+    if num is not None and not num.local:
+        return "central", None, None, 1.0, issuer
+    if num is None and (f.plenum is not None or f.law):
+        return "central", None, None, 1.0, issuer
+    if low and low.startswith(_CENTRAL_ISSUERS) and (num is None or num.level in ("local", "central")):
+        return "central", None, None, 0.9, issuer
+    level = num.level if num is not None else None
+    confidence = 1.0
+    province, district = None, None
+    hits = places.find_places(issuer) if issuer else []
+    if f.summary and not hits:
+        hits = [h for h in places.find_places(f.summary) if h.unit.level == "province"]
+        if hits:
+            confidence = 0.8
+    for h in hits:
+        if h.unit.level == "province" and province is None:
+            province = h.unit.name
+        elif h.unit.level == "district" and district is None:
+            if meta.province and h.unit.province and key(h.unit.province) != key(meta.province):
+                continue
+            district, province = h.unit.name, h.unit.province
+    # the level the issuer's name implies
+    if low:
+        if re.search(r"huyện ủy|quận ủy|ủy ban nhân dân (?:huyện|quận|thị xã)|hội đồng nhân dân (?:huyện|quận|thị xã)"
+                     r"|\bhuyện\b|\bquận\b|thị xã|thị ủy", low):
+            level = "district"
+        elif re.search(r"tỉnh ủy|ủy ban nhân dân tỉnh|hội đồng nhân dân tỉnh|\btỉnh\b", low):
+            level = "province"
+        elif "thành ủy" in low or "thành phố" in low:
+            level = "district" if district else "province"
+    if level in (None, "local"):
+        # a UBND/HĐND number with no issuer: a province-level hint, else the citing document's level
+        level = "province" if province and not district else (meta.level or "province")
+        confidence = min(confidence, 0.6)
+    if level == "central":
+        return "central", None, None, confidence, issuer
+    if level == "province":
+        district = None
+    if province is None:
+        province = meta.province
+        confidence = min(confidence, 0.9 if issuer else 0.7)
+    if level in ("district", "commune") and district is None:
+        if meta.level in ("district", "commune"):
+            district = meta.district
+            confidence = min(confidence, 0.8)
+        else:
+            confidence = min(confidence, 0.4)
+    issuer = _full_issuer(issuer, level, province, district)
+    return level, province, district, confidence, issuer
+
+
+def _full_issuer(issuer: str | None, level: str | None, province: str | None, district: str | None) -> str | None:
+    """Add the jurisdiction a short issuer name leaves implicit ("UBND tỉnh" -> "... tỉnh Đắk Lắk")."""
+    if not issuer:
+        return None
+    place = district if level in ("district", "commune") else province
+    if place and key(place) not in key(issuer) and re.search(r"(?:ủy|tỉnh|huyện|quận|thị xã)$", issuer, re.I):
+        return f"{issuer} {place}"
+    return issuer
+
+
+# -- relations ----------------------------------------------------------------------------------
+
+def preamble_end(text: str, title_end: int = 0) -> int:
+    """Where the body starts: the first section heading after the title."""
+    m = _SECTION_START.search(text, title_end)
+    return m.start() if m else min(len(text), title_end + 3000)
+
+
+def _sentence_start(text: str, i: int, floor: int) -> int:
+    best = floor
+    for m in _SENTENCE_END.finditer(text, floor, i):
+        best = m.end()
+    return best
+
+
+def _trigger_type(m: re.Match[str]) -> str:
+    if m.group("cont"):
+        return "continues"
+    if m.group("basis"):
+        return "based_on"
+    if m.group("amend"):
+        return "amends"
+    if m.group("replace"):
+        return "replaces"
+    if m.group("repeal"):
+        return "repeals"
+    if m.group("guide"):
+        return "guides"
+    return "implements"
+
+
+_STRENGTH = {"implements": 0, "continues": 0, "amends": 1, "replaces": 1, "repeals": 1, "guides": 1,
+             "based_on": 2, "cites": 3}
+
+
+# -- the public function -------------------------------------------------------------------------
+
+def _local_key(m: Mention) -> str:
+    if m.number:
+        return f"{m.number.casefold()}@{m.province or ''}/{m.district or ''}"
+    if m.plenum is not None:
+        return f"nqtw{m.plenum}@{m.term}"
+    return f"{(m.type or '').casefold()}:{key(m.summary or m.number or m.alias or '')}"
+
+
+def mention_key(m: Mention) -> str:
+    """The key two mentions of one document share inside one text."""
+    return _local_key(m)
+
+
+def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end: int = 0,
+                       self_number: str | None = None) -> tuple[tuple[Mention, ...], tuple[Relation, ...], list[str]]:
+    """Mentions and relations of one document.
+
+    Args:
+        ct: the cleaned text (spans are mapped back to ``ct.raw``).
+        meta: the document's own metadata (its province and level attribute local numbers).
+        source: the file name recorded in the evidence.
+        title_end: offset where the title ends (title and preamble carry the cascade relations).
+        self_number: the document's own number, so that it is not taken for a mention.
+
+    Returns:
+        (mentions, relations, warnings)
+    """
+    text = ct.text
+    found = _find(text)
+    warnings: list[str] = []
+    body_start = preamble_end(text, title_end)
+    self_key = key(self_number) if self_number else None
+
+    def evidence(a: int, b: int) -> Evidence:
+        s = _sentence_start(text, a, max(0, a - 400))
+        e_match = _SENTENCE_END.search(text, b)
+        e = e_match.start() if e_match and e_match.start() - b < 600 else min(len(text), b + 200)
+        ra, rb = ct.original(a, b)
+        sa, sb = ct.original(s, e)
+        return Evidence(source, ra, rb, ct.raw[sa:sb].strip())
+
+    # 1. fix a type code the type word and the rest of the document contradict ("Kết luận số 93-NQ/TW")
+    by_digits: dict[tuple[str, str, str], set[str]] = {}
+    for f in found:
+        if f.number is not None and f.type:
+            codes = numbers.code_of_type(f.type)
+            if f.number.type_code and f.number.type_code.upper() in codes:
+                by_digits.setdefault((f.number.number, f.number.issuer_code, f.number.family), set()).add(
+                    f.number.type_code)
+    notes: dict[int, str] = {}
+    for i, f in enumerate(found):
+        n = f.number
+        if n is None or not f.type or not n.type_code:
+            continue
+        codes = numbers.code_of_type(f.type)
+        if not codes or n.type_code.upper() in codes:
+            continue
+        seen = by_digits.get((n.number, n.issuer_code, n.family), set()) & {c for c in codes} | {
+            c for c in by_digits.get((n.number, n.issuer_code, n.family), set()) if c.upper() in codes}
+        if seen:
+            fixed = numbers.with_type_code(n, sorted(seen)[0])
+            parsed = numbers.parse_number(fixed)
+            if parsed is not None:
+                notes[i] = f"typo: printed {n.text}, the type word and other citations say {parsed.text}"
+                warnings.append(f"{source}: '{f.type} số {n.text}' read as {parsed.text} (type word and other "
+                                f"citations disagree with the printed code)")
+                f.number = parsed
+                continue
+        notes[i] = f"the type word says {f.type}, the code {n.type_code} says {n.type}: the type word wins"
+
+    # 2. mentions with their jurisdiction
+    mentions: list[Mention] = []
+    index_of: dict[int, int] = {}
+    for i, f in enumerate(found):
+        if f.short is not None:
+            continue
+        if f.number is not None and self_key and key(f.number.text) == self_key:
+            continue
+        level, province, district, confidence, issuer = _jurisdiction(f, meta)
+        branch = None
+        if f.number is not None:
+            branch = f.number.family
+        elif f.plenum is not None:
+            branch = "party"
+        elif f.law:
+            branch = "state"
+        index_of[i] = len(mentions)
+        mentions.append(Mention(
+            id=f"m{len(mentions) + 1}", type=f.type, number=f.number.text if f.number else None,
+            evidence=evidence(f.start, f.end), date=f.date, issuer=issuer, branch=branch, level=level,
+            province=province if level != "central" else None,
+            district=district if level in ("district", "commune") else None,
+            plenum=f.plenum, term=f.term, summary=f.law or f.summary, confidence=confidence, note=notes.get(i)))
+
+    # 3. short forms ("Kết luận số 93") resolve against full citations of the same type and number
+    for i, f in enumerate(found):
+        if f.short is None:
+            continue
+        target = next((mentions[index_of[j]] for j, g in enumerate(found) if j in index_of and g.number
+                       and g.number.number.lstrip("0") == str(f.short) and g.type == f.type), None)
+        if target is None:
+            continue
+        index_of[i] = len(mentions)
+        mentions.append(replace(target, id=f"m{len(mentions) + 1}", evidence=evidence(f.start, f.end),
+                                alias=f.printed, confidence=min(target.confidence, 0.9),
+                                note="short form of " + (target.number or "")))
+
+    # 4. relations
+    best: dict[str, tuple[int, Relation]] = {}        # self -> document: the strongest statement
+    chains: dict[tuple[str, str], Relation] = {}
+    kept = [i for i in range(len(found)) if i in index_of]
+    prev: int | None = None
+    prev_prev: int | None = None
+    for i in kept:
+        f = found[i]
+        m = mentions[index_of[i]]
+        if f.is_alias:
+            prev_prev, prev = prev, i
+            continue
+        chained = False
+        if prev is not None:
+            p = found[prev]
+            gap = text[p.end:f.start]
+            if len(gap) < 200 and not re.search(r"[;,]|\n", gap.replace(", ngày", "")):
+                cm = _CHAIN_TAIL.search(gap.replace("*", " ").replace("“", " ").replace('"', " ").rstrip())
+                coordinated = prev_prev is not None and re.fullmatch(
+                    r"\s*(?:và|hoặc|,)\s*", text[found[prev_prev].end:found[prev].start]) is not None
+                if cm and not found[prev].is_alias and not coordinated:
+                    pm = mentions[index_of[prev]]
+                    rtype = "continues" if cm.group("cont") else "implements"
+                    k = (_local_key(pm), _local_key(m))
+                    if k[0] != k[1] and k not in chains:
+                        chains[k] = Relation(pm.id, rtype, m.id, evidence(p.start, f.end))
+                    chained = True
+        prev_prev, prev = prev, i
+        if chained:
+            continue
+        in_front = f.start < body_start
+        rtype = "cites"
+        s = _sentence_start(text, f.start, 0 if in_front else max(0, f.start - 600))
+        last = None
+        for t in _TRIGGER.finditer(text, s, f.start):
+            last = t
+        if last is not None and (in_front or last.group("basis")):
+            between = text[last.end():f.start]
+            if in_front or len(between) < 40:
+                rtype = _trigger_type(last)
+                if not in_front and rtype not in ("based_on",):
+                    rtype = "cites"
+        k = _local_key(m)
+        rel = Relation("self", rtype, m.id, m.evidence)
+        if k not in best or _STRENGTH[rtype] < best[k][0]:
+            best[k] = (_STRENGTH[rtype], rel)
+    relations = [r for _, r in best.values()] + list(chains.values())
+    order = {m.id: n for n, m in enumerate(mentions)}
+    relations.sort(key=lambda r: (r.source != "self", order.get(r.source, -1), order.get(r.target, 0)))
+    return tuple(mentions), tuple(relations), warnings
