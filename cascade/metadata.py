@@ -62,21 +62,53 @@ def _sentence_case(upper: str) -> str:
     return " ".join([words[0].capitalize(), *words[1:]]) if words else upper
 
 
-def _place_unit(name: str, level_hint: str | None = None, province: str | None = None) -> places.Unit | None:
-    """A gazetteer unit for a bare place name, preferring the hinted level."""
+def _place_units(name: str, level_hint: str | None = None, province: str | None = None,
+                 unit_type: str | None = None, context: tuple[str, ...] = ()) -> list[places.Unit]:
+    """Gazetteer units a bare place name may be, best first; more than one means ambiguous.
+
+    District names repeat across provinces (Hoàng Mai is a quận of Hà Nội and a thị xã of
+    Nghệ An): the unit type and the provinces the text names (``context``, most named
+    first) break the tie when they can. "Thành phố Bắc Kạn" is the provincial city, not
+    the province, because the province of that name is a tỉnh.
+    """
     name = name.strip(" .,*")
     if not name:
-        return None
-    if level_hint != "district":
-        p = places.find_province(name)
-        if p is not None:
-            return p
+        return []
+    p = places.find_province(name) if level_hint != "district" else None
+    if p is not None and (unit_type is None or unit_type == p.type or unit_type == "tỉnh"):
+        return [p]
     ds = places.find_district(name, province)
-    if len(ds) == 1:
-        return ds[0]
-    if level_hint == "district":
-        return places.find_province(name)
-    return None
+    if len(ds) > 1 and unit_type:
+        ds = [d for d in ds if d.type == unit_type] or ds
+    if len(ds) > 1:
+        for prov in context:
+            near = [d for d in ds if d.province and key(d.province) == key(prov)]
+            if len(near) == 1:
+                return near
+    if ds:
+        return ds
+    if level_hint == "district" or p is not None:
+        q = places.find_province(name)
+        return [q] if q is not None else []
+    return []
+
+
+def _place_unit(name: str, level_hint: str | None = None, province: str | None = None,
+                unit_type: str | None = None, context: tuple[str, ...] = ()) -> places.Unit | None:
+    """The best of :func:`_place_units`, or None."""
+    units = _place_units(name, level_hint, province, unit_type, context)
+    return units[0] if units else None
+
+
+def _context_provinces(text: str) -> tuple[str, ...]:
+    """Provinces the text names, most often first (to place an ambiguous district)."""
+    counts: Counter[str] = Counter()
+    for h in places.find_places(text):
+        if h.unit.level == "province":
+            counts[h.unit.name] += 1
+        elif h.unit.province and len(places.find_district(h.unit.name)) == 1:   # a district name found once
+            counts[h.unit.province] += 1
+    return tuple(p for p, _ in counts.most_common() if p)
 
 
 class _Builder:
@@ -102,7 +134,7 @@ class _Builder:
             self.inferred.discard(field)
 
 
-def _issuer_from_lines(lines: list[str]) -> dict[str, str | None] | None:
+def _issuer_from_lines(lines: list[str], context: tuple[str, ...] = ()) -> dict[str, str | None] | None:
     """Issuer, branch, level, province, district from upper-case header lines."""
     if not lines:
         return None
@@ -118,28 +150,36 @@ def _issuer_from_lines(lines: list[str]) -> dict[str, str | None] | None:
         place = m.group("place").strip()
         name = _COMMITTEE_NAME[kind]
         level = {"tỉnh": "province", "huyện": "district", "quận": "district", "thị": "district"}.get(kind)
-        unit = _place_unit(place, level, None) if place else None
+        utype = {"thành": "thành phố", "thị": "thị xã", "huyện": "huyện", "quận": "quận"}.get(kind)
+        units = _place_units(place, level, None, utype, context) if place else []
+        unit = units[0] if units else None
         if kind == "thành" and unit is not None:
             level = unit.level
-        return _unit_fields(name, "party", level or "province", unit, place)
+        return _unit_fields(name, "party", level or "province", unit, place, units[1:])
     m = _PEOPLE.match(text)
     if m:
         body = "Ủy ban nhân dân" if m.group("body") in ("ủy ban nhân dân", "ubnd") else "Hội đồng nhân dân"
         unit_word = (m.group("unit") or "").replace("tp.", "thành phố").replace("tp", "thành phố")
         place = m.group("place").strip()
         level = _UNIT_LEVEL.get(unit_word)
-        unit = _place_unit(place, level) if place else None
+        units = _place_units(place, level, None, unit_word or None, context) if place else []
+        unit = units[0] if units else None
         if unit_word == "thành phố" and unit is not None:
             level = unit.level
-        return _unit_fields(f"{body} {unit_word}".strip(), "state", level or "province", unit, place)
+        return _unit_fields(f"{body} {unit_word}".strip(), "state", level or "province", unit, place, units[1:])
     if parent:                                  # SỞ X under UBND TỈNH Y; BAN X under TỈNH ỦY Y
-        outer = _issuer_from_lines([parent.replace("ĐẢNG BỘ", "").strip()]) or {}
+        outer = _issuer_from_lines([parent.replace("ĐẢNG BỘ", "").strip()], context) or {}
         name = _sentence_case(" ".join(own))
         return dict(outer, issuer=f"{name} {outer.get('province') or ''}".strip(), level=outer.get("level"))
     return None
 
 
-def _unit_fields(name: str, branch: str, level: str, unit: places.Unit | None, place: str) -> dict[str, str | None]:
+def _where(u: places.Unit) -> str:
+    return u.name if u.level == "province" else f"{u.province}/{u.name}"
+
+
+def _unit_fields(name: str, branch: str, level: str, unit: places.Unit | None, place: str,
+                 others: list[places.Unit] = ()) -> dict[str, object]:
     province = district = None
     if unit is not None:
         if unit.level == "province":
@@ -151,7 +191,8 @@ def _unit_fields(name: str, branch: str, level: str, unit: places.Unit | None, p
         issuer = f"{name} {shown}".strip()
     else:
         issuer = f"{name} {shown}".strip()
-    return {"issuer": issuer, "branch": branch, "level": level, "province": province, "district": district}
+    return {"issuer": issuer, "branch": branch, "level": level, "province": province, "district": district,
+            "candidates": tuple(_where(u) for u in others)}
 
 
 def _signature(lines: list[tuple[int, int, str]]) -> tuple[Signer | None, tuple[int, int] | None]:
@@ -245,18 +286,19 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
             warnings.append(f"{source}: the number is blank ('Số: /{sym}'): a draft or an unnumbered copy")
             break
     pd = _PLACE_DATE.search(text, 0, header_end if t else min(len(text), 400))
-    if pd and not re.search(r"\d", pd.group("place")):
+    if pd and not re.search(r"[/]|\d{3}", pd.group("place")):
         b.set("date", dates.from_match(re.match(dates.DATE, pd.group("date"))), pd.span("date"))
         b.set("place", pd.group("place").strip(" *"), pd.span("place"))
     issuer_lines = [ln for _, _, ln in _lines(header) if ln.upper() == ln and not _MOTTO.search(ln)
                     and re.search(r"[A-ZĐ]{2}", ln)]
     # a flattened two-column header: "TỈNH ỦY KON TUM ĐẢNG CỘNG SẢN VIỆT NAM"
     issuer_lines = [re.split(r"\s+(?:ĐẢNG CỘNG SẢN|CỘNG HÒA XÃ HỘI)", ln)[0] for ln in issuer_lines]
-    header_fields = _issuer_from_lines(issuer_lines)
+    context = _context_provinces(text) if issuer_lines else ()
+    header_fields = _issuer_from_lines(issuer_lines, context)
     if header_fields:
         hspan = (0, header_end)
-        for f in ("issuer", "branch", "level", "province", "district"):
-            b.set(f, header_fields.get(f), hspan if f == "issuer" else None)
+        for f in ("issuer", "branch", "level", "province", "district", "candidates"):
+            b.set(f, header_fields.get(f) or None, hspan if f == "issuer" else None)
     if re.search(r"ĐẢNG CỘNG SẢN VIỆT NAM", header):
         b.set("branch", "party")
     elif re.search(r"CỘNG HÒA XÃ HỘI", header):
@@ -283,6 +325,10 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
             b.set("branch", "party", inferred=True)
         elif signer.title in ("Chủ tịch", "Phó Chủ tịch"):
             b.set("branch", "state", inferred=True)
+
+    if (header_fields and header_fields.get("branch") == "party" and signer is not None and signer.on_behalf_of
+            and "thường vụ" in signer.on_behalf_of.lower() and not str(b.values.get("issuer", "")).startswith("Ban")):
+        b.set("issuer", f"Ban Thường vụ {b.values['issuer']}", overwrite=True)
 
     # 4. what the body says about the issuer when the header does not
     if "issuer" not in b.values:
@@ -313,7 +359,8 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         type=v.get("type"), number=v.get("number"), date=v.get("date"), issuer=v.get("issuer"),
         branch=v.get("branch"), level=v.get("level"), province=v.get("province"), district=v.get("district"),
         place=v.get("place"), title=v.get("title"), signer=v.get("signer"), recipients=tuple(recipients),
-        inferred=tuple(sorted(b.inferred)), evidence=tuple(sorted(b.evidence.items())))
+        inferred=tuple(sorted(b.inferred)), evidence=tuple(sorted(b.evidence.items())),
+        candidates=tuple(v.get("candidates") or ()))
     return meta, title_end, warnings
 
 
@@ -337,20 +384,28 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
         committee = _COMMITTEE_NAME[kind]
         level = level or {"tỉnh": "province", "huyện": "district", "quận": "district", "thị": "district"}.get(kind)
     # where: the scope phrase, the header place, the provincial newspaper, the places named most often
-    unit = _place_unit(place, level) if place else None
+    context = _context_provinces(text)
+    alternatives: list[places.Unit] = []
+    units = _place_units(place, level, None, unit_word, context) if place else []
+    unit = units[0] if units else None
+    alternatives = units[1:]
     scope_unit = None
+    scope_alternatives: list[places.Unit] = []
     for s in _SCOPE.finditer(text):
         u_level = _UNIT_LEVEL.get(s.group("unit"))
-        cand = _place_unit(s.group("place"), u_level)
+        cands = _place_units(s.group("place"), u_level, None, s.group("unit"), context)
+        cand = cands[0] if cands else None
         if cand is not None:
             scope_unit = cand
+            scope_alternatives = cands[1:]
             if level is None or cand.level == level:
                 break
     if unit is None and scope_unit is not None and (level is None or scope_unit.level == level or
                                                     (level == "province" and scope_unit.level == "province")):
-        unit = scope_unit
+        unit, alternatives = scope_unit, scope_alternatives
     if unit is None and b.values.get("place"):
-        unit = _place_unit(str(b.values["place"]), level)
+        units = _place_units(str(b.values["place"]), level, None, None, context)
+        unit, alternatives = (units[0], units[1:]) if units else (None, [])
     if unit is None:
         counts: Counter[tuple[str, str]] = Counter()
         keep: dict[tuple[str, str], places.Unit] = {}
@@ -400,6 +455,8 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
     b.set("level", level, span, inferred=True)
     b.set("province", province, inferred=True)
     b.set("district", district if level in ("district", "commune") else None, inferred=True)
+    if alternatives and unit is not None:
+        b.set("candidates", tuple(_where(u) for u in alternatives if u.level == unit.level))
 
 
 def with_manifest(meta: Metadata, manifest: Mapping[str, str]) -> Metadata:

@@ -63,6 +63,7 @@ class Metadata:
     recipients: tuple[str, ...] = ()
     inferred: tuple[str, ...] = ()   # names of the fields inferred from the body, not read in a header
     evidence: tuple[tuple[str, Evidence], ...] = ()  # (field, evidence) pairs
+    candidates: tuple[str, ...] = ()  # other jurisdictions ("Province/District") the text fits as well
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +73,7 @@ class Metadata:
             "signer": self.signer.to_dict() if self.signer else None,
             "recipients": list(self.recipients), "inferred": list(self.inferred),
             "evidence": {k: e.to_dict() for k, e in self.evidence},
+            "candidates": list(self.candidates),
         }
 
 
@@ -249,6 +251,7 @@ class Record:
             signer=Signer(s["name"], s.get("title"), s.get("capacity"), s.get("on_behalf_of")) if s else None,
             recipients=tuple(doc.get("recipients") or ()), inferred=tuple(doc.get("inferred") or ()),
             evidence=tuple((k, Evidence.from_dict(v)) for k, v in (doc.get("evidence") or {}).items()),
+            candidates=tuple(doc.get("candidates") or ()),
         )
         mentions = tuple(
             Mention(id=m["id"], type=m.get("type"), number=m.get("number"),

@@ -31,6 +31,7 @@ _ONE_TO_ONE = str.maketrans({
     "\u2212": "-", "\ufe63": "-", "\uff0d": "-",
     "\u2044": "/", "\u2215": "/", "\uff0f": "/",
 })
+_ODD = re.compile("[" + "".join(chr(c) for c in _ONE_TO_ONE) + "]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff]|\r(?=\n)")
 _COMBINING = re.compile("[^\u0300-\u036f][\u0300-\u036f\u1dc0-\u1dff]+")
 
@@ -41,7 +42,7 @@ _TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọ
 _TONES |= {k.upper(): v.upper() for k, v in _TONES.items()} | {k[0].upper() + k[1]: v[0].upper() + v[1]
                                                                for k, v in _TONES.items()}
 # only at the end of a syllable, and not after q ("quý" keeps its mark on y)
-_TONE_RE = re.compile("(?<![qQ])(" + "|".join(sorted(_TONES, key=len, reverse=True)) + r")(?![^\W\d_])")
+_TONE_RE = re.compile("(?<![qQ])([oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])")
 
 
 def canon_tone(text: str) -> str:
@@ -55,7 +56,9 @@ def canon_tone(text: str) -> str:
 
 def nfc(text: str) -> str:
     """NFC, Eth folded, spaces and dashes unified, invisible characters removed."""
-    text = unicodedata.normalize("NFC", text).translate(_ONE_TO_ONE)
+    text = unicodedata.normalize("NFC", text)
+    if _ODD.search(text):
+        text = text.translate(_ONE_TO_ONE)
     return _INVISIBLE.sub("", text)
 
 
@@ -147,27 +150,35 @@ def _rewrite(text: str, pattern: re.Pattern[str], repl: Callable[[re.Match[str]]
 _BROKEN_SYMBOL = re.compile(r"(?<=\d)-[ ]*\n\s*(?=[A-ZĐ][A-Za-zĐđ&]*\s*/)")
 # "ngày 23/12/\n2020"
 _BROKEN_DATE = re.compile(r"(?<=\d/)[ ]*\n\s*(?=\d)|(?<=\d)[ ]*\n\s*(?=/\d)")
+_LOWER = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 # a sentence broken mid-way: the line does not end a sentence and the next starts in lower case
-_BROKEN_LINE = re.compile(r"(?<=[^\s.:;!?/])[ ]*\n\s*(?=([^\W\d_])(.))")
+_BROKEN_LINE = re.compile(rf"[ ]*\n\s*(?=([{_LOWER}])(.))")
 _LINE = re.compile(r"[^\n]*\n\s*\n")
 
 
 def _join_line(m: re.Match[str]) -> str:
-    first, second = m.group(1), m.group(2)
-    if not first.islower() or second == ")":          # "a) ..." starts a list item
+    a = m.start()
+    prev = m.string[a - 1] if a else "\n"
+    if prev.isspace() or prev in ".:;!?/" or m.group(2) == ")":   # "a) ..." starts a list item
         return m.group(0)
     return " "
 
 
 def _drop_repeated(text: str, omap: OffsetMap) -> str:
     """Drop a line that a page break cut and the next page repeats in full."""
-    def repl(m: re.Match[str]) -> str:
-        line = m.group(0).strip()
-        nxt = text[m.end(): text.find("\n", m.end()) if "\n" in text[m.end():] else len(text)].strip()
-        if len(line) >= 20 and len(nxt) > len(line) and nxt.startswith(line):
-            return ""
-        return m.group(0)
-    return _rewrite(text, _LINE, repl, omap)
+    lines = [ln.strip() for ln in text.split("\n")]
+    doomed: set[str] = set()
+    prev = ""
+    for ln in lines:
+        if not ln:
+            continue
+        if len(prev) >= 20 and len(ln) > len(prev) and ln.startswith(prev):
+            doomed.add(prev)
+        prev = ln
+    if not doomed:
+        return text
+    pattern = re.compile("|".join(r"^[ ]*" + re.escape(d) + r"[ ]*\n\s*\n" for d in doomed), re.M)
+    return _rewrite(text, pattern, lambda m: "", omap)
 
 
 @dataclass(slots=True)
@@ -193,11 +204,15 @@ def clean(raw: str) -> CleanText:
     text = raw
     if not unicodedata.is_normalized("NFC", text):
         text = _rewrite(text, _COMBINING, lambda m: unicodedata.normalize("NFC", m.group(0)), omap)
-    text = text.translate(_ONE_TO_ONE)
-    text = _rewrite(text, _INVISIBLE, lambda m: "", omap)
+    if _ODD.search(text):
+        text = text.translate(_ONE_TO_ONE)
+    if _INVISIBLE.search(text):
+        text = _rewrite(text, _INVISIBLE, lambda m: "", omap)
     text = canon_tone(text)                            # same length: no map needed
     text = _drop_repeated(text, omap)
-    text = _rewrite(text, _BROKEN_SYMBOL, lambda m: "-", omap)
-    text = _rewrite(text, _BROKEN_DATE, lambda m: "", omap)
+    if "-\n" in text or "- \n" in text:
+        text = _rewrite(text, _BROKEN_SYMBOL, lambda m: "-", omap)
+    if "/\n" in text or "/ \n" in text or "\n/" in text:
+        text = _rewrite(text, _BROKEN_DATE, lambda m: "", omap)
     text = _rewrite(text, _BROKEN_LINE, _join_line, omap)
     return CleanText(text, raw, omap)

@@ -203,11 +203,19 @@ def find_numbers(text: str) -> list[tuple[DocNumber, int, int]]:
     >>> [(n.text, a, b) for n, a, b in find_numbers("theo Kế hoạch số 07-KH/TU và 569/QĐ-TTg.")]
     [('07-KH/TU', 17, 25), ('569/QĐ-TTg', 29, 39)]
     """
-    out = []
-    for m in NUMBER_RE.finditer(text):
-        n = _from_match(m)
-        if n is not None:
-            out.append((n, m.start(), m.end()))
+    out: list[tuple[DocNumber, int, int]] = []
+    end = -1
+    slash = text.find("/")
+    while slash >= 0:
+        # every number has a slash: try a small window around each one (much faster than a full scan)
+        if slash >= end:
+            m = NUMBER_RE.search(text, max(end, 0, slash - 24), min(len(text), slash + 48))
+            if m is not None and m.start() <= slash < m.end():
+                n = _from_match(m)
+                if n is not None:
+                    out.append((n, m.start(), m.end()))
+                end = m.end()
+        slash = text.find("/", slash + 1)
     return out
 
 

@@ -21,6 +21,7 @@ failing that, from the citing document, with a lower confidence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 from . import dates, numbers, places
@@ -39,18 +40,29 @@ TYPE_WORDS = {
     "phương án": "Phương án", "nq": "Nghị quyết", "qđ": "Quyết định", "ct": "Chỉ thị", "kl": "Kết luận",
     "kh": "Kế hoạch", "nđ": "Nghị định",
 }
-_TYPE_ALT = "|".join(sorted((re.escape(w) for w in TYPE_WORDS), key=len, reverse=True))
+
+
+def _either_case(word: str) -> str:
+    """A pattern for ``word`` with its first letter in either case (faster than (?i:...))."""
+    if word.isupper() or len(word) <= 2:
+        return re.escape(word.upper())
+    first = word[0]
+    return f"[{first.upper()}{first.lower()}]" + re.escape(word[1:]) + "|" + re.escape(word.upper())
+
+
+_TYPE_ALT = "|".join(_either_case(w) for w in sorted(TYPE_WORDS, key=len, reverse=True))
 _QUALIFIER = r"(?:\s+(?:hành động|công tác|liên tịch|liên ngành|kết luận|chỉ đạo))?"
 # the words in front of a number: "Kế hoạch số", "Chương trình hành động số:", "Quyết định của Bộ Chính trị số"
 _BEFORE = re.compile(
-    rf"(?P<type>(?i:{_TYPE_ALT})){_QUALIFIER}(?:\s+của\s+(?P<issuer_first>[^,;.()\n]{{3,80}}?))?"
-    rf"\s*(?:(?i:số)\s*:?\s*)?\Z")
-_SO_ONLY = re.compile(r"(?i:số)\s*:?\s*\Z")
-_PLURAL = re.compile(rf"\bcác\s+(?P<type>(?i:{_TYPE_ALT}))\b")
+    rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}(?:\s+của\s+(?P<issuer_first>[^,;.()\n]{{3,80}}?))?"
+    rf"\s*(?:[Ss]ố\s*:?\s*)?")
+_SO_ONLY = re.compile(r"[Ss]ố\s*:?\s*\Z")
+_PLURAL = re.compile(rf"\bcác\s+(?P<type>{_TYPE_ALT})\b")
+_PLURAL_WORD = re.compile(rf"(?:{_TYPE_ALT})")
 
 _TERM = r"(?:khóa|khoá|Khóa|KHÓA)\s+(?P<term>[IVXL]{1,5})\b"
 _ISSUER_STOP = (rf"(?=\s*(?:[,;.(\n\"“”]|$|\s(?:về|V/v|v/v|ban hành|quy định|hướng dẫn|thực hiện|triển khai|"
-                rf"tiếp tục|đến|trên địa bàn|tại|để|nhằm|theo|đã|được|gắn với|(?:và|hoặc)\s+(?:các\s+)?(?i:{_TYPE_ALT}))\b))")
+                rf"tiếp tục|đến|trên địa bàn|tại|để|nhằm|theo|đã|được|gắn với|(?:và|hoặc)\s+(?:các\s+)?(?:{_TYPE_ALT}))\b))")
 _TAIL = re.compile(
     r"\s*,?\s*(?:" + dates.DATE.replace("(?P<", "(?P<a") + r")?"
     r"(?:\s*,?\s*của\s+(?P<issuer>[^,;\n()]{2,100}?)" + _ISSUER_STOP + r")?"
@@ -67,15 +79,16 @@ _ORD_ALT = "|".join(sorted(_ORDINALS, key=len, reverse=True))
 _PLENUM = re.compile(
     rf"(?P<type>Nghị quyết|NGHỊ QUYẾT|nghị quyết)\s+(?:của\s+)?(?:Hội nghị\s+)?(?:(?:lần\s+)?thứ\s+(?P<ord>{_ORD_ALT}|\d{{1,2}})\s+)?"
     rf"(?:Ban Chấp hành\s+)?Trung ương(?:\s+Đảng)?\s*(?P<n>\d{{1,2}})?\s*,?\s*\(?\s*{_TERM}\s*\)?")
-_SHORT = re.compile(rf"(?P<type>(?i:{_TYPE_ALT})){_QUALIFIER}\s+(?:(?i:số)\s*:?\s*)?(?P<n>\d{{1,4}})(?![\d/.\w-]|\s?[-/]\s?\w)")
+_SHORT = re.compile(rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}\s+(?:[Ss]ố\s*:?\s*)?(?P<n>\d{{1,4}})(?![\d/.\w-]|\s?[-/]\s?\w)")
+_SHORT_HINT = re.compile(r"\s(?:[Ss]ố\s*:?\s*)?\d{1,4}(?![\d/.\w-]|\s?[-/]\s?\w)")
 _LAW = re.compile(r"(?P<type>Luật|Bộ luật|Hiến pháp)(?P<name>(?:\s+(?!và\b|ngày\b|năm\b|số\b|được\b|đã\b|của\b|theo\b|để\b|"
                   r"nhằm\b|tại\b|hiện\b|sửa\b|quy\b|và\b)[\wÀ-ỹĐđ-]+){1,8})")
-_SELF = re.compile(rf"(?i:{_TYPE_ALT})\s+này\b")
+_SELF = re.compile(rf"(?:{_TYPE_ALT})\s+này\b")
 
 # triggers that govern the head mentions of a title or preamble sentence
 _TRIGGER = re.compile(
-    r"(?P<cont>tiếp tục\s+(?:triển khai\s+)?thực hiện)|(?P<basis>(?i:căn cứ))|"
-    r"(?P<impl>(?i:thực hiện)|(?i:triển khai)|(?i:quán triệt)|(?i:cụ thể hóa))|(?P<amend>sửa đổi,?\s*bổ sung)|"
+    r"(?P<cont>[Tt]iếp tục\s+(?:triển khai\s+)?thực hiện)|(?P<basis>[Cc]ăn cứ|CĂN CỨ)|"
+    r"(?P<impl>[Tt]hực hiện|[Tt]riển khai|[Qq]uán triệt|[Cc]ụ thể hóa|THỰC HIỆN|TRIỂN KHAI)|(?P<amend>sửa đổi,?\s*bổ sung)|"
     r"(?P<replace>thay thế)|(?P<repeal>bãi bỏ)|(?P<guide>hướng dẫn (?:thi hành|thực hiện))")
 # the end of the text between two mentions that makes the first implement the second
 _CHAIN_TAIL = re.compile(
@@ -104,24 +117,49 @@ class _Found:
     law: str | None = None
 
 
-def _prefix(text: str, a: int) -> tuple[str | None, str | None, int]:
-    """The type word (and issuer-first) in front of a number starting at ``a``."""
-    window_start = max(0, a - 120)
-    window = text[window_start:a]
-    m = _BEFORE.search(window)
-    if m:
-        return TYPE_WORDS[m.group("type").lower()], m.group("issuer_first"), window_start + m.start()
-    m = _SO_ONLY.search(window)
-    if m:
+_TYPE_WORD_LOWER = re.compile("|".join(re.escape(w) for w in sorted(TYPE_WORDS, key=len, reverse=True)))
+
+
+def _type_starts(text: str) -> list[int]:
+    """Offsets of every type word ("Kế hoạch", "NQ"...) in ``text``, found on the lower-cased text."""
+    low = text.lower()
+    if len(low) != len(text):                  # a character whose lower case is longer: stay exact
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    out = []
+    for m in _TYPE_WORD_LOWER.finditer(low):
+        a = m.start()
+        if a and low[a - 1].isalnum():
+            continue
+        if _BEFORE.match(text, a) is not None or _PLURAL_WORD.match(text, a) is not None:
+            out.append(a)
+    return out
+_SO_TAIL = re.compile(r"[Ss]ố\s*:?\s*")
+
+
+def _prefix(text: str, a: int, type_starts: list[int]) -> tuple[str | None, str | None, int]:
+    """The type word (and issuer-first) in front of a number starting at ``a``.
+
+    ``type_starts`` are the offsets of every type word in ``text`` (one scan per text).
+    """
+    k = bisect_left(type_starts, a) - 1
+    while k >= 0 and a - type_starts[k] <= 120:
+        m = _BEFORE.fullmatch(text, type_starts[k], a)
+        if m:
+            return TYPE_WORDS[m.group("type").lower()], m.group("issuer_first"), type_starts[k]
+        k -= 1
+    so = text.rfind("số", max(0, a - 6), a)
+    if so < 0:
+        so = text.rfind("Số", max(0, a - 6), a)
+    if so >= 0 and _SO_TAIL.fullmatch(text, so, a):
         # "các Nghị quyết ...: số 01-NQ/TW, số 02-NQ/TW" - the plural trigger earlier in the sentence
-        sentence = window[: m.start()]
-        cut = max(sentence.rfind("\n"), sentence.rfind(". "))
+        window = text[max(0, so - 200):so]
+        cut = max(window.rfind("\n"), window.rfind(". "))
         p = None
-        for p in _PLURAL.finditer(sentence[cut + 1:]):
+        for p in _PLURAL.finditer(window, cut + 1):
             pass
         if p is not None:
-            return TYPE_WORDS[p.group("type").lower()], None, window_start + m.start()
-        return None, None, window_start + m.start()
+            return TYPE_WORDS[p.group("type").lower()], None, so
+        return None, None, so
     return None, None, a
 
 
@@ -165,8 +203,9 @@ def _trim_issuer(issuer: str) -> str:
 def _find(text: str) -> list[_Found]:
     found: list[_Found] = []
     taken: list[tuple[int, int]] = []
+    type_starts = _type_starts(text)
     for num, a, b in numbers.find_numbers(text):
-        type_word, issuer_first, start = _prefix(text, a)
+        type_word, issuer_first, start = _prefix(text, a, type_starts)
         end, date, issuer, term = _tail(text, b)
         f = _Found(start, end, type_word or num.type, num, printed=text[a:b], date=date,
                    issuer=issuer or issuer_first, term=term)
@@ -183,7 +222,10 @@ def _find(text: str) -> list[_Found]:
         found.append(_Found(m.start(), m.end(), "Nghị quyết", None, date=None, issuer="Ban Chấp hành Trung ương",
                             term=m.group("term").upper(), plenum=plenum))
         taken.append(m.span())
-    for m in _SHORT.finditer(text):
+    for h in _SHORT_HINT.finditer(text):
+        m = _SHORT.search(text, max(0, h.start() - 40), h.end())
+        if m is None or m.end() != h.end():
+            continue
         if _inside(m.start("n"), taken) or _SELF.match(text, m.start()):
             continue
         found.append(_Found(m.start(), m.end(), TYPE_WORDS[m.group("type").lower()], None,
@@ -212,7 +254,7 @@ def _summary(text: str, end: int) -> str | None:
     if not m:
         return None
     s = m.group("summary").strip(" *\"“”")
-    if re.match(r"(?:việc\s+)?(?:tiếp tục\s+)?(?:triển khai\s+)?thực hiện\s+(?i:" + _TYPE_ALT + ")", s):
+    if re.match(r"(?:việc\s+)?(?:tiếp tục\s+)?(?:triển khai\s+)?thực hiện\s+(?:" + _TYPE_ALT + ")", s):
         return None                     # "về việc thực hiện Kết luận ...": a chain, not a summary
     return s or None
 
