@@ -26,9 +26,9 @@ def extract_text(text: str, source: str, manifest: Mapping[str, str] | None = No
                  sha256: str | None = None, warnings: tuple[str, ...] = ()) -> Record:
     """Extract the record of one document from its text as read."""
     ct = clean(text)
-    meta, title_end, meta_warnings = extract_metadata(ct, source, manifest)
+    meta, header_end, title_end, meta_warnings = extract_metadata(ct, source, manifest)
     mentions, relations, ref_warnings = extract_references(ct, meta, source, title_end=title_end,
-                                                           self_number=meta.number)
+                                                           self_number=meta.number, header_end=header_end)
     tasks = extract_tasks(ct, source, province=meta.province, district=meta.district, level=meta.level,
                           year=dates.year_of(meta.date) or _year_hint(mentions))
     return Record(source=source, sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(), meta=meta,

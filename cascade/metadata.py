@@ -233,12 +233,13 @@ def _lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int,
 
 
 def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | None = None
-                     ) -> tuple[Metadata, int, list[str]]:
+                     ) -> tuple[Metadata, int, int, list[str]]:
     """The document's own metadata.
 
     Returns:
-        (metadata, title_end, warnings): ``title_end`` is the clean-text offset where the
-        title (trích yếu) ends, so that references know where the preamble starts.
+        (metadata, header_end, title_end, warnings): clean-text offsets where the header
+        block ends (the type line) and where the title (trích yếu) ends, so that
+        references know what is the document's own number and where the preamble starts.
     """
     text = ct.text
     b = _Builder(ct, source)
@@ -361,7 +362,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         place=v.get("place"), title=v.get("title"), signer=v.get("signer"), recipients=tuple(recipients),
         inferred=tuple(sorted(b.inferred)), evidence=tuple(sorted(b.evidence.items())),
         candidates=tuple(v.get("candidates") or ()))
-    return meta, title_end, warnings
+    return meta, (t.start() if t else 0), title_end, warnings
 
 
 def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None) -> None:

@@ -303,6 +303,10 @@ class DocNode:
     source: str | None = None                   # the input file, when the document is one
     confidence: float = 1.0
     claims: dict[str, list[Claim]] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)     # every input file that is this document
+    own: set[str] = field(default_factory=set)           # same, as a set
+    cited: int = 0                                       # how many mentions point here
+    cited_by: set[str] = field(default_factory=set)      # input files that cite it
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,7 @@ _TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọ
 _TONES |= {k.upper(): v.upper() for k, v in _TONES.items()} | {k[0].upper() + k[1]: v[0].upper() + v[1]
                                                                for k, v in _TONES.items()}
 # only at the end of a syllable, and not after q ("quý" keeps its mark on y)
-_TONE_RE = re.compile("(?<![qQ])([oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])")
+_TONE_RE = re.compile(r"(?<![qQ])([oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])")
 
 
 def canon_tone(text: str) -> str:
@@ -147,7 +147,8 @@ def _rewrite(text: str, pattern: re.Pattern[str], repl: Callable[[re.Match[str]]
 # -- page-break repairs -------------------------------------------------------------------------
 
 # "Kế hoạch số 07-\n\nKH/TU": a symbol broken after its hyphen
-_BROKEN_SYMBOL = re.compile(r"(?<=\d)-[ ]*\n\s*(?=[A-ZĐ][A-Za-zĐđ&]*\s*/)")
+_BROKEN_SYMBOL = re.compile(r"(\d(?=-[ ]*\n\s*[A-ZĐ][A-Za-zĐđ&]*\s*/)|/[A-ZĐ][A-Za-zĐđ&]{0,8}(?=-[ ]*\n\s*[A-ZĐ]))"
+                            r"-[ ]*\n\s*")
 # "ngày 23/12/\n2020"
 _BROKEN_DATE = re.compile(r"(?<=\d/)[ ]*\n\s*(?=\d)|(?<=\d)[ ]*\n\s*(?=/\d)")
 _LOWER = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
@@ -211,7 +212,7 @@ def clean(raw: str) -> CleanText:
     text = canon_tone(text)                            # same length: no map needed
     text = _drop_repeated(text, omap)
     if "-\n" in text or "- \n" in text:
-        text = _rewrite(text, _BROKEN_SYMBOL, lambda m: "-", omap)
+        text = _rewrite(text, _BROKEN_SYMBOL, lambda m: m.group(1) + "-", omap)
     if "/\n" in text or "/ \n" in text or "\n/" in text:
         text = _rewrite(text, _BROKEN_DATE, lambda m: "", omap)
     text = _rewrite(text, _BROKEN_LINE, _join_line, omap)

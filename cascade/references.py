@@ -400,7 +400,7 @@ def mention_key(m: Mention) -> str:
 
 
 def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end: int = 0,
-                       self_number: str | None = None) -> tuple[tuple[Mention, ...], tuple[Relation, ...], list[str]]:
+                       self_number: str | None = None, header_end: int = 0) -> tuple[tuple[Mention, ...], tuple[Relation, ...], list[str]]:
     """Mentions and relations of one document.
 
     Args:
@@ -409,6 +409,7 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
         source: the file name recorded in the evidence.
         title_end: offset where the title ends (title and preamble carry the cascade relations).
         self_number: the document's own number, so that it is not taken for a mention.
+        header_end: where the header block ends; numbers in it are the document's own.
 
     Returns:
         (mentions, relations, warnings)
@@ -460,11 +461,16 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
     mentions: list[Mention] = []
     index_of: dict[int, int] = {}
     for i, f in enumerate(found):
-        if f.short is not None:
-            continue
-        if f.number is not None and self_key and key(f.number.text) == self_key:
+        if f.short is not None or f.start < header_end:
             continue
         level, province, district, confidence, issuer = _jurisdiction(f, meta)
+        if f.number is not None and self_key and key(f.number.text) == self_key and not f.issuer:
+            continue                                  # "Kế hoạch số 22-KH/TU" in its own text
+        if (f.number is not None and self_key and key(f.number.text) == self_key
+                and (level == "central" or (key(province) == key(meta.province)
+                                            and key(district if level != "province" else None)
+                                            == key(meta.district if meta.level != "province" else None)))):
+            continue                                  # the document naming itself
         branch = None
         if f.number is not None:
             branch = f.number.family

@@ -1,0 +1,328 @@
+"""Identity across the corpus: one node per real document, with every claim about it.
+
+Identity keys (DESIGN.md):
+
+* a central number is national: ``93-KL/TW``, ``569/QĐ-TTg``;
+* a local number belongs to a jurisdiction: ``07-KH/TU@Đắk Lắk``,
+  ``12-KH/HU@Gia Lai/Phú Thiện``; when two input files share a key but not a year
+  (Party numbers restart each term, state numbers each year) the year is added:
+  ``07-KH/TU@Đắk Lắk#2020``;
+* a plenum resolution cited by name: ``NQTW7@X``; a law cited by name: its name;
+* an input file with no number (a draft): ``file:<path>``.
+
+Before keys are made, a document whose district name fits several provinces (Châu Thành
+is in nine) is placed where the documents it cites actually are, and every mention that
+inherited the guess follows it.
+
+>>> from cascade.extract import extract_text
+>>> a = extract_text("KẾ HOẠCH\\n\\nThực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư, "
+...                  "UBND tỉnh Gia Lai ban hành kế hoạch:\\n", "a.txt")
+>>> c = resolve([a])
+>>> sorted(c.nodes)
+['93-KL/TW', 'file:a.txt']
+>>> [(e.source, e.type, e.target) for e in c.edges]
+[('file:a.txt', 'implements', '93-KL/TW')]
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from . import dates
+from .models import Claim, DocNode, Edge, Evidence, Mention, Metadata, Record
+from .normalize import key as norm_key
+
+CASCADE = ("implements", "continues")
+
+
+def doc_key(number: str | None, level: str | None = None, province: str | None = None,
+            district: str | None = None, *, plenum: int | None = None, term: str | None = None,
+            law: str | None = None) -> str | None:
+    """The identity key of a document from what is said about it.
+
+    >>> doc_key("07-KH/TU", "province", "Đắk Lắk")
+    '07-KH/TU@Đắk Lắk'
+    >>> doc_key("12-KH/HU", "district", "Gia Lai", "Phú Thiện")
+    '12-KH/HU@Gia Lai/Phú Thiện'
+    >>> doc_key(None, plenum=7, term="x")
+    'NQTW7@X'
+    """
+    if number:
+        if level in (None, "central"):
+            return number
+        place = province or "?"
+        if level in ("district", "commune"):
+            place += f"/{district or '?'}"
+        return f"{number}@{place}"
+    if plenum is not None and term:
+        return f"NQTW{plenum}@{term.upper()}"
+    if law:
+        return law
+    return None
+
+
+@dataclass(slots=True)
+class Conflict:
+    """Sources disagree about one attribute of one document."""
+
+    node: str
+    field: str
+    claims: list[Claim]
+
+    def to_dict(self) -> dict[str, object]:
+        by_value: dict[str, list[str]] = defaultdict(list)
+        for c in self.claims:
+            by_value[str(c.value)].append(c.source)
+        return {"node": self.node, "field": self.field,
+                "values": [{"value": v, "sources": sorted(set(s))} for v, s in by_value.items()]}
+
+
+@dataclass(slots=True)
+class Corpus:
+    """The resolved corpus: records, one node per document, edges, conflicts."""
+
+    records: list[Record]
+    nodes: dict[str, DocNode]
+    edges: list[Edge]
+    conflicts: list[Conflict] = field(default_factory=list)
+    mention_nodes: dict[tuple[str, str], str] = field(default_factory=dict)   # (source, mention id) -> key
+    record_nodes: dict[str, str] = field(default_factory=dict)                # source -> key
+    warnings: list[str] = field(default_factory=list)
+
+
+# -- 1. place documents whose district name is ambiguous -----------------------------------------
+
+def _inherited(m: Mention, meta: Metadata) -> bool:
+    """True when a mention's jurisdiction was taken from the citing document."""
+    return (m.level not in (None, "central") and m.confidence < 1.0 and m.province == meta.province)
+
+
+def _move(rec: Record, province: str, district: str | None, why: str) -> Record:
+    meta = rec.meta
+    old = meta.province if meta.level == "province" else f"{meta.province}/{meta.district}"
+    mentions = []
+    for m in rec.mentions:
+        if _inherited(m, meta):
+            new_district = m.district
+            if m.level in ("district", "commune") and m.district == meta.district:
+                new_district = district
+            m = replace(m, province=province, district=new_district,
+                        issuer=m.issuer.replace(meta.province or "\0", province) if m.issuer else m.issuer)
+        mentions.append(m)
+    new = f"{province}/{district}" if district else province
+    candidates = tuple(c for c in (old, *meta.candidates) if c and c != new)
+    issuer = meta.issuer
+    if issuer and meta.province and meta.level == "province":
+        issuer = issuer.replace(meta.province, province)
+    new_meta = replace(meta, province=province, district=district if meta.level != "province" else None,
+                       issuer=issuer, candidates=candidates)
+    note = f"{rec.source}: placed in {new} rather than {old}: {why}"
+    return replace(rec, meta=new_meta, mentions=tuple(mentions), warnings=rec.warnings + (note,))
+
+
+def place_ambiguous(records: list[Record]) -> list[Record]:
+    """Choose among the candidate jurisdictions of each ambiguous record by what it cites.
+
+    A candidate wins when the local documents the record cites (with the jurisdiction the
+    record's guess gave them) exist as input files in that candidate's province, the more
+    so when the cited date matches.
+    """
+    for _ in range(3):
+        index: dict[tuple[str, str], list[str | None]] = defaultdict(list)
+        for r in records:
+            if r.meta.number and r.meta.province:
+                index[(r.meta.number.casefold(), norm_key(r.meta.province))].append(r.meta.date)
+        changed = False
+        out = []
+        for r in records:
+            if not r.meta.candidates:
+                out.append(r)
+                continue
+            options = [(r.meta.province, r.meta.district)] + [
+                tuple(c.split("/", 1)) if "/" in c else (c, None) for c in r.meta.candidates]
+            scores = []
+            for prov, dist in options:
+                s = 0
+                for m in r.mentions:
+                    if not m.number or not _inherited(m, r.meta):
+                        continue
+                    dates_there = index.get((m.number.casefold(), norm_key(prov)))
+                    if dates_there is not None:
+                        s += 1 + (2 if m.date and m.date in dates_there else 0)
+                scores.append(s)
+            best = max(range(len(options)), key=lambda i: (scores[i], -i))
+            if best != 0 and scores[best] > scores[0]:
+                prov, dist = options[best]
+                r = _move(r, prov, dist if r.meta.level != "province" else None,
+                          f"the documents it cites are there ({scores[best]} against {scores[0]})")
+                changed = True
+            out.append(r)
+        records = out
+        if not changed:
+            break
+    return records
+
+
+# -- 2. keys, nodes, edges -----------------------------------------------------------------------
+
+def _mention_key(m: Mention) -> str | None:
+    law = m.summary if (m.type in ("Luật", "Bộ luật", "Hiến pháp") and not m.number) else None
+    return doc_key(m.number, m.level, m.province, m.district, plenum=m.plenum, term=m.term, law=law)
+
+
+def _record_key(r: Record) -> str:
+    k = doc_key(r.meta.number, r.meta.level, r.meta.province, r.meta.district) if r.meta.number else None
+    return k or f"file:{r.source}"
+
+
+def _same_date(a: str, b: str) -> bool:
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
+def resolve(records: Iterable[Record]) -> Corpus:
+    """Resolve the records of a corpus into one node per real document."""
+    records = place_ambiguous(list(records))
+    warnings = [w for r in records for w in r.warnings]
+
+    # input files: their own keys, split by year when one key holds several documents
+    base_keys = {r.source: _record_key(r) for r in records}
+    groups: dict[str, list[Record]] = defaultdict(list)
+    for r in records:
+        groups[base_keys[r.source]].append(r)
+    record_nodes: dict[str, str] = {}
+    split: dict[str, dict[int, str]] = {}
+    for base, rs in groups.items():
+        years = {dates.year_of(r.meta.date) for r in rs} - {None}
+        if len(rs) > 1 and len(years) > 1:
+            split[base] = {y: f"{base}#{y}" for y in years}
+            for r in rs:
+                y = dates.year_of(r.meta.date) or min(years)
+                record_nodes[r.source] = split[base][y]
+            warnings.append(f"{base}: {len(rs)} input files with this number in different years "
+                            f"({', '.join(map(str, sorted(years)))}): kept apart")
+        else:
+            for r in rs:
+                record_nodes[r.source] = base
+            if len(rs) > 1:
+                warnings.append(f"{base}: {len(rs)} input files are the same document: "
+                                + ", ".join(r.source for r in rs))
+
+    nodes: dict[str, DocNode] = {}
+
+    def node(k: str) -> DocNode:
+        if k not in nodes:
+            nodes[k] = DocNode(key=k)
+        return nodes[k]
+
+    def claim(n: DocNode, fieldname: str, value: object, source: str, ev: Evidence | None) -> None:
+        if value is not None and value != "":
+            n.claims.setdefault(fieldname, []).append(Claim(value, source, ev))
+
+    # the documents themselves: what they say of themselves is authoritative
+    for r in records:
+        n = node(record_nodes[r.source])
+        m = r.meta
+        if n.source is None:
+            n.source = r.source
+            n.sources.append(r.source)
+            for f in ("type", "number", "date", "issuer", "branch", "level", "province", "district", "title"):
+                setattr(n, f, getattr(m, f))
+        else:
+            n.sources.append(r.source)
+        n.own.add(r.source)
+        for f in ("type", "date", "issuer", "number"):
+            claim(n, f, getattr(m, f), r.source, dict(m.evidence).get(f))
+
+    # mentions
+    mention_nodes: dict[tuple[str, str], str] = {}
+    for r in records:
+        citing_year = dates.year_of(r.meta.date)
+        for m in r.mentions:
+            k = _mention_key(m)
+            if k is None:
+                continue
+            if k in split:
+                y = dates.year_of(m.date)
+                years = sorted(split[k])
+                if y not in split[k]:
+                    before = [x for x in years if citing_year is None or x <= citing_year]
+                    y = before[-1] if before else years[0]
+                k = split[k][y]
+            mention_nodes[(r.source, m.id)] = k
+            n = node(k)
+            if n.source is None:
+                for f in ("type", "number", "branch", "level", "province", "district", "plenum", "term"):
+                    if getattr(n, f) is None and getattr(m, f) is not None:
+                        setattr(n, f, getattr(m, f))
+                if n.title is None and m.summary:
+                    n.title = m.summary
+                n.confidence = max(n.confidence if n.cited else 0.0, m.confidence)
+            n.cited += 1
+            n.cited_by.add(r.source)
+            claim(n, "date", m.date, r.source, m.evidence)
+            claim(n, "issuer", m.issuer, r.source, m.evidence)
+            claim(n, "type", m.type, r.source, m.evidence)
+
+    # attributes of cited documents from their claims; disagreements are conflicts
+    conflicts: list[Conflict] = []
+    for n in nodes.values():
+        for f in ("date", "issuer", "type"):
+            cs = n.claims.get(f, [])
+            if not cs:
+                continue
+            own = [c for c in cs if c.source in n.own]
+            others = [c for c in cs if c.source not in n.own]
+            if f == "date":
+                values = {str(c.value) for c in cs}
+                distinct = [v for v in values if not any(v != w and _same_date(v, w) and len(w) > len(v)
+                                                        for w in values)]
+                if len(distinct) > 1:
+                    conflicts.append(Conflict(n.key, f, cs))
+            elif f == "issuer":
+                vals = {norm_key(str(c.value)) for c in cs}
+                # "Ban Bí thư" and "Ban Bí thư Trung ương Đảng" agree; flag only unrelated names
+                if len(vals) > 1 and not any(all(v in w or w in v for w in vals) for v in vals):
+                    pass                                    # issuer names vary too much to call a conflict
+            elif f == "type" and len({c.value for c in cs}) > 1 and own:
+                conflicts.append(Conflict(n.key, f, cs))
+            if own:
+                continue
+            counts = Counter(str(c.value) for c in others)
+            best = max(counts.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
+            if f == "date":
+                # the most precise of the dates that agree with the most common one
+                agreeing = [v for v in counts if _same_date(v, best)]
+                best = max(agreeing, key=len)
+            setattr(n, f, best)
+        if n.date is None and n.claims.get("date") and n.own:
+            pass
+
+    # edges
+    agg: dict[tuple[str, str, str], tuple[list[str], list[Evidence]]] = {}
+    for r in records:
+        self_key = record_nodes[r.source]
+        for rel in r.relations:
+            a = self_key if rel.source == "self" else mention_nodes.get((r.source, rel.source))
+            b = self_key if rel.target == "self" else mention_nodes.get((r.source, rel.target))
+            if not a or not b or a == b:
+                continue
+            who, evs = agg.setdefault((a, rel.type, b), ([], []))
+            if r.source not in who:
+                who.append(r.source)
+            if rel.evidence is not None:
+                evs.append(rel.evidence)
+    edges = [Edge(a, t, b, tuple(who), tuple(evs)) for (a, t, b), (who, evs) in agg.items()]
+    edges.sort(key=lambda e: (e.source, e.type, e.target))
+    return Corpus(records=records, nodes=nodes, edges=edges, conflicts=conflicts, mention_nodes=mention_nodes,
+                  record_nodes=record_nodes, warnings=warnings)
+
+
+def cascade_edges(corpus: Corpus) -> list[Edge]:
+    """The implements/continues edges only."""
+    return [e for e in corpus.edges if e.type in CASCADE]
+
+
+def records_by_source(records: Sequence[Record]) -> dict[str, Record]:
+    return {r.source: r for r in records}
