@@ -1,0 +1,4 @@
+"""``python -m cascade`` runs the command line."""
+from cascade.cli import main
+
+main()

@@ -1,0 +1,286 @@
+"""The pipeline over many files: read, extract (cached, in parallel), resolve, write.
+
+One bad file never stops a build: it is reported in one line and skipped. A rebuild
+re-reads only the files whose content (or manifest entry) changed: records are cached
+under ``<out>/cache`` keyed by the file's bytes, its manifest and the extractor's code, and
+a removed file simply has no record in the next build, so its facts are gone.
+
+A build folder holds::
+
+    records.jsonl   one record per document (shared/INTERFACES.md §1)
+    graph.json      the node-link graph (shared/INTERFACES.md §2)
+    graph.pickle    the same graph, for fast loading by the query commands
+    conflicts.json  disagreeing claims, with their sources
+    build.json      what was built from what, with counts and bad files
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import networkx as nx
+
+from . import __version__
+from .errors import BuildError, CascadeError
+from .export import write_json, write_node_link, write_pickle, write_records
+from .graph import build_graph
+from .models import Record
+from .resolve import Corpus, resolve
+
+DEFAULT_OUT = "cascade-out"
+_EXTRACTOR_MODULES = ("read", "legacy_encodings", "normalize", "numbers", "dates", "metadata", "references",
+                      "structure", "tasks", "agencies", "places", "extract", "models")
+
+
+def default_out() -> Path:
+    """The build folder: ``$CASCADE_OUT`` or ``./cascade-out``."""
+    return Path(os.environ.get("CASCADE_OUT") or DEFAULT_OUT)
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of the extractor's code and data: a cached record is reused only by the same code."""
+    here = Path(__file__).parent
+    h = hashlib.sha256(__version__.encode())
+    for name in _EXTRACTOR_MODULES:
+        p = here / f"{name}.py"
+        if p.exists():
+            h.update(p.read_bytes())
+    for p in sorted((here / "resources").glob("*.csv")):
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class FileError:
+    """A file that could not be used, and why (one line)."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(slots=True)
+class Build:
+    """The result of :func:`build` (or of :func:`load`)."""
+
+    out: Path
+    graph: nx.MultiDiGraph
+    corpus: Corpus | None = None
+    errors: list[FileError] = field(default_factory=list)
+    stats: dict[str, object] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+
+
+# -- extraction, one file ------------------------------------------------------------------------
+
+def _cache_key(path: Path) -> str | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    h = hashlib.sha256(code_fingerprint().encode())
+    manifest = path.parent / "manifest.csv"
+    if manifest.exists():
+        h.update(manifest.read_bytes())
+    h.update(data)
+    return h.hexdigest()
+
+
+def _extract_one(path: Path, cache_dir: Path | None) -> tuple[Record | None, FileError | None, bool]:
+    """(record, error, from_cache) for one file; never raises."""
+    from .extract import extract_file
+
+    key = _cache_key(path) if cache_dir is not None else None
+    cached = cache_dir / key[:2] / f"{key}.json" if key and cache_dir is not None else None
+    if cached is not None and cached.exists():
+        try:
+            rec = Record.from_dict(json.loads(cached.read_text(encoding="utf-8")))
+            if rec.source != str(path):
+                rec = _with_source(rec, str(path))
+            return rec, None, True
+        except (OSError, ValueError, KeyError, TypeError):
+            pass                                           # a damaged cache entry: extract again
+    try:
+        rec = extract_file(path)
+    except CascadeError as e:
+        return None, FileError(str(path), str(e)), False
+    except Exception as e:  # noqa: BLE001 - one bad file must not stop a corpus build
+        return None, FileError(str(path), f"could not be processed ({type(e).__name__}: {e})"), False
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(rec.to_dict(), ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, cached)
+        except OSError:
+            pass
+    return rec, None, False
+
+
+def _with_source(rec: Record, source: str) -> Record:
+    d = rec.to_dict()
+    d["source"] = source
+    return Record.from_dict(d)
+
+
+def _extract_chunk(args: tuple[list[str], str | None]) -> list[tuple[Record | None, FileError | None, bool]]:
+    paths, cache_dir = args
+    cdir = Path(cache_dir) if cache_dir else None
+    return [_extract_one(Path(p), cdir) for p in paths]
+
+
+# -- many files ----------------------------------------------------------------------------------
+
+def _progress(total: int, enabled: bool) -> tuple[Callable[[int], None], Callable[[], None]]:
+    """A rich progress bar on stderr when it is a terminal; no-ops otherwise."""
+    if not enabled or total < 20 or not sys.stderr.isatty():
+        return (lambda n: None), (lambda: None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    p = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                 console=Console(stderr=True), transient=True)
+    task = p.add_task("extract", total=total)
+    p.start()
+    return (lambda n: p.advance(task, n)), p.stop
+
+
+def extract_paths(paths: Iterable[str | Path], *, workers: int = 0, cache_dir: Path | None = None,
+                  progress: bool = False) -> tuple[list[Record], list[FileError], dict[str, int]]:
+    """Records of every supported file under ``paths``, and the files that failed.
+
+    Args:
+        paths: files and folders (folders are searched recursively).
+        workers: processes to use; 0 chooses (one per core for large corpora, else 1).
+        cache_dir: where cached records live; None disables the cache.
+        progress: show a progress bar on a terminal.
+
+    Returns:
+        (records in path order, errors, counts of cached and extracted files)
+    """
+    from .read import iter_files
+
+    files = iter_files(paths)
+    if workers <= 0:
+        workers = min(os.cpu_count() or 1, 4) if len(files) >= 400 else 1
+    advance, stop = _progress(len(files), progress)
+    results: list[tuple[Record | None, FileError | None, bool]] = []
+    try:
+        if workers == 1:
+            for p in files:
+                results.append(_extract_one(p, cache_dir))
+                advance(1)
+        else:
+            size = max(16, min(256, len(files) // (workers * 8) or 16))
+            chunks = [([str(p) for p in files[i:i + size]], str(cache_dir) if cache_dir else None)
+                      for i in range(0, len(files), size)]
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                for part in pool.map(_extract_chunk, chunks):
+                    results.extend(part)
+                    advance(len(part))
+    finally:
+        stop()
+    records = [r for r, _, _ in results if r is not None]
+    errors = [e for _, e, _ in results if e is not None]
+    counts = {"files": len(files), "cached": sum(1 for r, _, c in results if r is not None and c),
+              "extracted": sum(1 for r, _, c in results if r is not None and not c), "failed": len(errors),
+              "workers": workers}
+    return records, errors, counts
+
+
+def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers: int = 0, use_cache: bool = True,
+          progress: bool = False, extras: Iterable[Callable[[Build], list[Path]]] = ()) -> Build:
+    """Build the corpus under ``paths`` into ``out`` and return it.
+
+    ``extras`` are writers called with the finished build (Turtle, the HTML map...); each
+    returns the paths it wrote.
+
+    Raises:
+        BuildError: when no file could be read at all.
+    """
+    out = Path(out) if out is not None else default_out()
+    t0 = time.perf_counter()
+    records, errors, counts = extract_paths(paths, workers=workers, cache_dir=out / "cache" if use_cache else None,
+                                            progress=progress)
+    t1 = time.perf_counter()
+    if not records:
+        what = "; ".join(str(e) for e in errors[:3]) or "no .txt, .md, .docx or .pdf file found"
+        raise BuildError(f"nothing could be read under {', '.join(map(str, paths))} ({what})")
+    corpus = resolve(records)
+    G = build_graph(corpus)
+    t2 = time.perf_counter()
+    stats: dict[str, object] = dict(counts)
+    stats.update({"documents": len(records), "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
+                  "document_nodes": len(corpus.nodes), "conflicts": len(corpus.conflicts),
+                  "seconds_extract": round(t1 - t0, 3), "seconds_resolve": round(t2 - t1, 3)})
+    b = Build(out=out, graph=G, corpus=corpus, errors=errors, stats=stats)
+    b.written += [write_records(out / "records.jsonl", corpus.records),
+                  write_node_link(out / "graph.json", G),
+                  write_pickle(out / "graph.pickle", G),
+                  write_json(out / "conflicts.json", [c.to_dict() for c in corpus.conflicts])]
+    for extra in extras:
+        b.written += extra(b)
+    stats["seconds_total"] = round(time.perf_counter() - t0, 3)
+    b.written.append(write_json(out / "build.json", {
+        "cascade_version": __version__, "code": code_fingerprint(), "inputs": [str(p) for p in paths],
+        "stats": stats, "errors": [{"path": e.path, "message": e.message} for e in errors],
+        "warnings": corpus.warnings, "files": [str(p) for p in b.written]}))
+    if use_cache:
+        _prune_cache(out / "cache", {Path(r.source) for r in records})
+    return b
+
+
+def _prune_cache(cache_dir: Path, keep: set[Path]) -> None:
+    """Drop cache entries no current file needs (a removed or changed file)."""
+    if not cache_dir.exists():
+        return
+    wanted = {k for k in (_cache_key(p) for p in keep) if k}
+    for f in cache_dir.glob("*/*.json"):
+        if f.stem not in wanted:
+            f.unlink(missing_ok=True)
+
+
+def load(out: str | Path | None = None) -> Build:
+    """The last build in ``out`` (graph only; records stay on disk), without re-reading text.
+
+    Raises:
+        BuildError: when ``out`` holds no build.
+    """
+    out = Path(out) if out is not None else default_out()
+    pk = out / "graph.pickle"
+    if not pk.exists():
+        raise BuildError(f"no build in {out}/ (run: cascade build PATH --out {out})")
+    try:
+        with pk.open("rb") as f:
+            G = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as e:
+        raise BuildError(f"{pk}: unreadable build ({e}); run cascade build again") from None
+    stats: dict[str, object] = {}
+    bj = out / "build.json"
+    if bj.exists():
+        try:
+            stats = json.loads(bj.read_text(encoding="utf-8")).get("stats", {})
+        except ValueError:
+            pass
+    return Build(out=out, graph=G, stats=stats)
+
+
+def load_records(out: str | Path | None = None) -> list[Record]:
+    """The records of the last build."""
+    out = Path(out) if out is not None else default_out()
+    p = out / "records.jsonl"
+    if not p.exists():
+        raise BuildError(f"no build in {out}/ (run: cascade build PATH --out {out})")
+    return [Record.from_dict(json.loads(line)) for line in p.read_text(encoding="utf-8").splitlines() if line]

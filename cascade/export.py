@@ -1,0 +1,122 @@
+"""Writers. Every file is written to a temporary file beside it and then renamed, so a
+failed or interrupted write never leaves a half file where the user's file was.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+import networkx as nx
+
+from .errors import ExportError
+from .models import Record
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Any:
+    """Open a temporary file next to ``path``; on success it replaces ``path`` in one rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
+        with os.fdopen(fd, mode, **kwargs) as f:
+            yield f
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    with atomic_open(path) as f:
+        f.write(text)
+    return Path(path)
+
+
+def write_json(path: str | Path, data: Any) -> Path:
+    with atomic_open(path) as f:
+        json.dump(data, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    return Path(path)
+
+
+def write_records(path: str | Path, records: Iterable[Record]) -> Path:
+    """JSON Lines, one record per document (shared/INTERFACES.md §1)."""
+    with atomic_open(path) as f:
+        for r in records:
+            f.write(json.dumps(r.to_dict(), ensure_ascii=False))
+            f.write("\n")
+    return Path(path)
+
+
+def node_link(G: nx.MultiDiGraph) -> dict[str, Any]:
+    """The node-link form of ``G`` with edges under ``links`` (shared/INTERFACES.md §2)."""
+    return nx.node_link_data(G, edges="links")
+
+
+def write_node_link(path: str | Path, G: nx.MultiDiGraph) -> Path:
+    return write_json(path, node_link(G))
+
+
+def write_pickle(path: str | Path, obj: Any) -> Path:
+    with atomic_open(path, "wb", None) as f:
+        pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return Path(path)
+
+
+def write_graphml(path: str | Path, G: nx.MultiDiGraph) -> Path:
+    with atomic_open(path, "wb", None) as f:
+        nx.write_graphml(G, f)
+    return Path(path)
+
+
+def write_gexf(path: str | Path, G: nx.MultiDiGraph) -> Path:
+    H = G.copy()
+    H.graph = {}
+    with atomic_open(path, "wb", None) as f:
+        nx.write_gexf(H, f)
+    return Path(path)
+
+
+EDGE_COLUMNS = ("source", "relation", "target", "asserted_by", "statements", "evidence_source", "evidence_span",
+                "evidence")
+NODE_COLUMNS = ("id", "kind", "label", "type", "number", "date", "issuer", "branch", "level", "province", "district",
+                "title", "source", "in_corpus", "cited")
+
+
+def csv_text(rows: Iterable[dict[str, Any]], columns: Iterable[str]) -> str:
+    cols = list(columns)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({c: r.get(c) for c in cols})
+    return buf.getvalue()
+
+
+def write_csv(folder: str | Path, G: nx.MultiDiGraph) -> list[Path]:
+    """``nodes.csv`` and ``edges.csv`` of the document graph, for spreadsheets and Gephi."""
+    folder = Path(folder)
+    nodes = ({"id": n, **d} for n, d in G.nodes(data=True))
+    edges = ({"source": a, "target": b, **d} for a, b, d in G.edges(data=True))
+    return [write_text(folder / "nodes.csv", csv_text(nodes, NODE_COLUMNS)),
+            write_text(folder / "edges.csv", csv_text(edges, EDGE_COLUMNS))]
+
+
+def dump(stream: IO[str], data: Any) -> None:
+    """JSON to a stream (stdout), UTF-8 as is."""
+    try:
+        json.dump(data, stream, ensure_ascii=False, indent=1)
+        stream.write("\n")
+    except BrokenPipeError:                                 # `cascade ... | head`
+        raise ExportError("output closed early") from None

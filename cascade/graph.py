@@ -1,0 +1,185 @@
+"""The resolved corpus as a NetworkX ``MultiDiGraph``.
+
+Attribute names live here and nowhere else. Every attribute is a plain scalar (str, int,
+float, bool), so the GraphML and GEXF writers accept the graph as it is; a value that is
+not known is left out rather than set to None.
+
+Nodes (``kind``):
+
+* ``document``: one per real document (key from :mod:`cascade.resolve`);
+* ``organization``: an issuing body; ``jurisdiction``: a province or district;
+* ``person``: a signer; ``task``: an item of a plan; ``agency``: a body that must act.
+
+Edges (``relation``), each keyed by its relation so a pair can carry several:
+
+* document -> document: implements, continues, based_on, cites, amends, replaces,
+  repeals, guides; from the implementing document to the implemented one, with
+  ``asserted_by`` (the input files that state it) and the evidence of the first statement;
+* issued_by (document -> organization), signed_by (document -> person),
+  in_jurisdiction (document -> jurisdiction), part_of (district -> province),
+  has_task (document -> task), lead / cooperating / requested / reports_to (task -> agency).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import networkx as nx
+
+from . import __version__
+from .models import DocNode, Record, Task
+from .resolve import CASCADE, Corpus
+
+# -- attribute names, in one place ---------------------------------------------------------------
+KIND = "kind"
+RELATION = "relation"
+LABEL = "label"
+DOCUMENT, ORGANIZATION, JURISDICTION, PERSON, TASK, AGENCY = (
+    "document", "organization", "jurisdiction", "person", "task", "agency")
+DOC_FIELDS = ("type", "number", "date", "issuer", "branch", "level", "province", "district", "plenum", "term",
+              "title", "source", "confidence")
+DOC_RELATIONS = ("implements", "continues", "based_on", "cites", "amends", "replaces", "repeals", "guides")
+ASSERTED_BY = "asserted_by"          # "; "-joined input files
+EVIDENCE = "evidence"                # the sentence of the first statement
+EVIDENCE_SOURCE = "evidence_source"
+EVIDENCE_SPAN = "evidence_span"      # "start-end" into the source as read
+SEP = "; "
+
+
+def _clean(attrs: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in attrs.items() if v is not None and v != ""}
+
+
+def doc_label(n: DocNode) -> str:
+    if n.number:
+        return n.number
+    if n.plenum is not None:
+        return f"Nghị quyết Trung ương {n.plenum} (khóa {n.term})"
+    if n.key.startswith("file:"):
+        t = (n.title or n.key[5:])
+        return (n.type + ": " if n.type else "") + (t if len(t) <= 60 else t[:57] + "...")
+    return n.key
+
+
+def place_id(province: str | None, district: str | None = None) -> str | None:
+    if not province:
+        return None
+    return f"place:{province}" + (f"/{district}" if district else "")
+
+
+def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
+    """The graph of a resolved corpus (see the module docstring for its conventions)."""
+    G = nx.MultiDiGraph(cascade_version=__version__, built=dt.datetime.now(dt.timezone.utc).isoformat(
+        timespec="seconds"), documents=len(corpus.records))
+    by_source = {r.source: r for r in corpus.records}
+    for k, n in corpus.nodes.items():
+        attrs = {f: getattr(n, f) for f in DOC_FIELDS}
+        attrs["confidence"] = round(n.confidence, 3)
+        attrs.update({KIND: DOCUMENT, LABEL: doc_label(n), "in_corpus": n.source is not None,
+                      "cited": n.cited})
+        if len(n.sources) > 1:
+            attrs["sources"] = SEP.join(n.sources)
+        G.add_node(k, **_clean(attrs))
+        if n.level and n.level != "central":
+            _jurisdiction(G, k, n.province, n.district if n.level in ("district", "commune") else None)
+        if n.issuer:
+            org = f"org:{n.issuer}"
+            if org not in G:
+                G.add_node(org, **_clean({KIND: ORGANIZATION, LABEL: n.issuer, "branch": n.branch,
+                                          "level": n.level, "province": n.province}))
+            G.add_edge(k, org, key="issued_by", **{RELATION: "issued_by"})
+    for e in corpus.edges:
+        first = e.evidence[0] if e.evidence else None
+        G.add_edge(e.source, e.target, key=e.type, **_clean({
+            RELATION: e.type, ASSERTED_BY: SEP.join(e.asserted_by), "statements": len(e.asserted_by),
+            EVIDENCE: first.quote[:600] if first else None, EVIDENCE_SOURCE: first.source if first else None,
+            EVIDENCE_SPAN: f"{first.start}-{first.end}" if first else None}))
+    for source, k in corpus.record_nodes.items():
+        rec = by_source[source]
+        s = rec.meta.signer
+        if s is not None and s.name:
+            pid = f"person:{s.name}@{rec.meta.issuer or k}"
+            if pid not in G:
+                G.add_node(pid, **_clean({KIND: PERSON, LABEL: s.name, "name": s.name}))
+            G.add_edge(k, pid, key="signed_by", **_clean({RELATION: "signed_by", "title": s.title,
+                                                          "capacity": s.capacity}))
+        add_tasks(G, k, rec)
+    return G
+
+
+def _jurisdiction(G: nx.MultiDiGraph, doc: str, province: str | None, district: str | None) -> None:
+    pid = place_id(province)
+    if pid is None:
+        return
+    if pid not in G:
+        G.add_node(pid, **{KIND: JURISDICTION, LABEL: province, "level": "province", "province": province})
+    target = pid
+    if district:
+        did = place_id(province, district)
+        if did not in G:
+            G.add_node(did, **{KIND: JURISDICTION, LABEL: district, "level": "district", "province": province,
+                               "district": district})
+            G.add_edge(did, pid, key="part_of", **{RELATION: "part_of"})
+        target = did
+    G.add_edge(doc, target, key="in_jurisdiction", **{RELATION: "in_jurisdiction"})
+
+
+def agency_id(name: str, province: str | None, district: str | None) -> str:
+    """The node id of an agency within a jurisdiction (see :func:`cascade.agencies.agency_key`)."""
+    from . import agencies
+
+    return "agency:" + agencies.agency_key(name, province, district)
+
+
+def add_tasks(G: nx.MultiDiGraph, doc: str, rec: Record) -> None:
+    """Task nodes of one plan, with their agencies (groups stay groups)."""
+    from . import agencies
+
+    seen: dict[str, int] = {}
+    prov = rec.meta.province
+    dist = rec.meta.district if rec.meta.level in ("district", "commune") else None
+    for t in rec.tasks:
+        seen[t.label] = seen.get(t.label, 0) + 1
+        tid = f"task:{doc}#{t.label}" + (f"~{seen[t.label]}" if seen[t.label] > 1 else "")
+        G.add_node(tid, **_clean(task_attrs(t)))
+        G.add_edge(doc, tid, key="has_task", **{RELATION: "has_task"})
+        roles: Iterable[tuple[str, tuple[str, ...]]] = (
+            ("lead", t.lead), ("cooperating", t.cooperating), ("focal", t.focal), ("requested", t.requested))
+        for role, names in roles:
+            for name in names:
+                aid = agency_id(name, prov, dist)
+                if aid not in G:
+                    G.add_node(aid, **_clean({KIND: AGENCY, LABEL: name, "name": name, "province": prov,
+                                              "district": dist, "group": agencies.is_group(name)}))
+                G.add_edge(tid, aid, key=role, **{RELATION: role})
+        for r in t.reporting:
+            aid = agency_id(r.to, prov, dist)
+            if aid not in G:
+                G.add_node(aid, **_clean({KIND: AGENCY, LABEL: r.to, "name": r.to, "province": prov,
+                                          "district": dist, "group": agencies.is_group(r.to)}))
+            d = r.deadline
+            G.add_edge(tid, aid, key="reports_to", **_clean({
+                RELATION: "reports_to", "due": d.due if d else None, "recurrence": d.recurrence if d else None,
+                "deadline_text": d.text if d else None}))
+
+
+def task_attrs(t: Task) -> dict[str, object]:
+    d = t.deadline
+    return {KIND: TASK, LABEL: t.label, "text": t.text[:500], "section": t.section, "deliverable": t.deliverable,
+            "deadline_text": d.text if d else None, "start": d.start if d else None, "end": d.end if d else None,
+            "due": d.due if d else None, "recurrence": d.recurrence if d else None,
+            "evidence_source": t.evidence.source if t.evidence else None,
+            "evidence_span": f"{t.evidence.start}-{t.evidence.end}" if t.evidence else None}
+
+
+def documents(G: nx.MultiDiGraph) -> list[str]:
+    """Ids of the document nodes."""
+    return [n for n, k in G.nodes(data=KIND) if k == DOCUMENT]
+
+
+def cascade_view(G: nx.MultiDiGraph) -> nx.DiGraph:
+    """Documents and their implements/continues edges only, as a simple DiGraph."""
+    H = nx.DiGraph()
+    H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if d.get(KIND) == DOCUMENT)
+    H.add_edges_from((a, b, d) for a, b, d in G.edges(data=True) if d.get(RELATION) in CASCADE)
+    return H
