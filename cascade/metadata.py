@@ -21,8 +21,9 @@ _TYPE_LINE = re.compile(
     r"^[ *#_]*(?P<type>KẾ HOẠCH|QUYẾT ĐỊNH|CHỈ THỊ|KẾT LUẬN|NGHỊ QUYẾT|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG| CÔNG TÁC)?|"
     r"THÔNG BÁO(?: KẾT LUẬN)?|HƯỚNG DẪN|BÁO CÁO|TỜ TRÌNH|QUY ĐỊNH|QUY CHẾ|ĐỀ ÁN|CÔNG VĂN|NGHỊ ĐỊNH|THÔNG TƯ|"
     r"THÔNG TRI|CÔNG ĐIỆN|PHƯƠNG ÁN)[ *_]*:?[ *_]*$", re.M)
-_NUMBER_LINE = re.compile(r"(?i:số)\s*:?\s*(?P<rest>[^\n]{0,60})")
-_BLANK_NUMBER = re.compile(r"(?i:số)\s*:?\s*[ .…_]*(?P<sym>/\s?[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&0-9]*)*)")
+# "Số: 2629/KH-UBND" at the start of a header line, or after the issuer in a flattened two-column header
+_NUMBER_LINE = re.compile(r"(?:^|(?<=\s\s)|(?<=[A-ZĐ*]\s))[ *_]*(?:Số|SỐ)\s*:?\s*(?P<rest>[^\n]{0,60})", re.M)
+_BLANK_NUMBER = re.compile(r"[ *_]*(?:Số|SỐ)\s*:?\s*[ .…_]*(?P<sym>/\s?[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&0-9]*)*)")
 _PLACE_DATE = re.compile(r"(?P<place>[A-ZĐÀ-Ỹ][\w'’ .-]{1,40}?)\s*,\s*(?=(?:ngày|ngay)\b)" + "(?P<date>" + dates.DATE + ")")
 _MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI|Độc lập|ĐỘC LẬP|ĐẢNG CỘNG SẢN VIỆT NAM|^[\s*\-_=─–]+$|^\s*Số\b|^\s*SỐ\b")
 _COMMITTEE = re.compile(r"^(?:ban thường vụ\s+|ban chấp hành đảng bộ\s+)?(?P<kind>tỉnh|thành|huyện|quận|thị)\s+ủy\s*(?P<place>.*)$")
@@ -248,7 +249,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
 
     # 1. the type line and the title under it
     t = _TYPE_LINE.search(text, 0, head_limit)
-    header_end = t.start() if t else min(len(text), 600)
+    header_end = t.start() if t else min(len(text), 300)
     title_end = 0
     if t:
         b.set("type", _sentence_case(t.group("type")).replace("Chương trình hành động", "Chương trình")

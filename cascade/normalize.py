@@ -33,6 +33,7 @@ _ONE_TO_ONE = str.maketrans({
 })
 _ODD = re.compile("[" + "".join(chr(c) for c in _ONE_TO_ONE) + "]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff]|\r(?=\n)")
+_DELETED = set("\u200b\u200c\u200d\u2060\u00ad\ufeff\r")
 _COMBINING = re.compile("[^\u0300-\u036f][\u0300-\u036f\u1dc0-\u1dff]+")
 
 # old-style tone placement (oà, uỷ) -> the canonical one (òa, ủy); both forms are NFC
@@ -192,7 +193,14 @@ class CleanText:
 
     def original(self, start: int, end: int) -> tuple[int, int]:
         """The span in the original text for ``text[start:end]``."""
-        return self.omap.to_original(start), self.omap.to_original(end)
+        a = self.omap.to_original(start)
+        if end <= start:
+            return a, a
+        low = self.omap.to_original(end - 1) + 1
+        b = max(low, self.omap.to_original(end))
+        while b > low and self.raw[b - 1] in _DELETED:     # a removed character just after the span
+            b -= 1
+        return a, b
 
     def raw_slice(self, start: int, end: int) -> str:
         a, b = self.original(start, end)

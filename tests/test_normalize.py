@@ -1,0 +1,82 @@
+"""normalize: NFC, invisible characters, tone marks, page-break repairs, offsets back to the raw text."""
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cascade.normalize import ascii_fold, canon_tone, clean, key
+
+
+def test_nfd_text_becomes_nfc_and_offsets_point_into_the_raw_text():
+    raw = unicodedata.normalize("NFD", "Kế hoạch số 07-KH/TU của Tỉnh ủy Đắk Lắk")
+    c = clean(raw)
+    assert c.text == "Kế hoạch số 07-KH/TU của Tỉnh ủy Đắk Lắk"
+    i = c.text.index("07-KH/TU")
+    a, b = c.original(i, i + len("07-KH/TU"))
+    assert raw[a:b] == "07-KH/TU"
+    j = c.text.index("Đắk Lắk")
+    assert unicodedata.normalize("NFC", c.raw_slice(j, j + 7)) == "Đắk Lắk"
+
+
+def test_eth_spaces_dashes_and_invisible_characters():
+    raw = "Quyết định số 28/2016/QÐ\u2011UBND\u00a0ngày\u200b 01/7/2016"
+    c = clean(raw)
+    assert c.text == "Quyết định số 28/2016/QĐ-UBND ngày 01/7/2016"
+    i = c.text.index("ngày")
+    assert c.raw_slice(i, i + 4) == "ngày"
+
+
+def test_tone_marks_take_one_canonical_place_without_moving_offsets():
+    raw = "Tỉnh uỷ Hoà Bình khoá X, quý I"
+    c = clean(raw)
+    assert c.text == "Tỉnh ủy Hòa Bình khóa X, quý I"
+    assert len(c.text) == len(raw)
+    assert canon_tone("THUỶ") == "THỦY"
+
+
+def test_reference_broken_by_a_page_break_is_joined():
+    raw = "thực hiện Kế hoạch số 07-\n\nKH/TU và Kế hoạch số 21/KH-\n\nUBND ngày 23/12/\n2020 của UBND"
+    c = clean(raw)
+    assert "Kế hoạch số 07-KH/TU" in c.text
+    assert "Kế hoạch số 21/KH-UBND" in c.text
+    assert "ngày 23/12/2020" in c.text
+    i = c.text.index("KH/TU")
+    assert c.raw_slice(i, i + 5) == "KH/TU"
+
+
+def test_sentence_broken_mid_way_is_joined_but_list_items_are_not():
+    raw = "phối hợp chặt chẽ với tổ chức đảng và cấp ủy cùng cấp tổ chức triển khai các nội dung của Chỉ\n\nthị số 42-CT/TW\n\na) Nội dung\n\nb) Trách nhiệm"
+    c = clean(raw)
+    assert "nội dung của Chỉ thị số 42-CT/TW" in c.text
+    assert "\n\na) Nội dung\n\nb) Trách nhiệm" in c.text
+
+
+def test_line_repeated_by_a_page_break_is_dropped():
+    raw = ("- Tiếp tục tuyên truyền, quán triệt, nâng cao nhận thức của cấp ủy, chính\n\n"
+           "- Tiếp tục tuyên truyền, quán triệt, nâng cao nhận thức của cấp ủy, chính quyền các cấp.\n")
+    c = clean(raw)
+    assert c.text.count("Tiếp tục tuyên truyền") == 1
+    i = c.text.index("chính quyền")
+    assert c.raw_slice(i, i + 11) == "chính quyền"
+
+
+def test_keys_fold_case_tones_and_punctuation():
+    assert key("TỈNH UỶ  Đắk Lắk.") == key("tỉnh ủy đắk lắk")
+    assert ascii_fold("Đăk Hà") == ascii_fold("Dak Ha") == "dak ha"
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_every_clean_span_maps_inside_the_raw_text(raw):
+    c = clean(raw)
+    prev = 0
+    for i in range(0, len(c.text) + 1, max(1, len(c.text) // 17 or 1)):
+        o = c.omap.to_original(i)
+        assert 0 <= o <= len(raw)
+        assert o >= prev
+        prev = o
+
+
+@given(st.text(alphabet="ábcđe -/\n0123456789KHTUỦủy", max_size=200))
+def test_clean_is_idempotent_on_its_own_output(raw):
+    once = clean(raw).text
+    assert clean(once).text == clean(once).text

@@ -1,0 +1,129 @@
+"""references: mentions of other documents, their jurisdiction, and the relations each carries."""
+from cascade.metadata import extract_metadata
+from cascade.normalize import clean
+from cascade.references import extract_references
+
+
+def refs(text: str):
+    ct = clean(text)
+    meta, header_end, title_end, _ = extract_metadata(ct, "t.txt")
+    mentions, relations, warnings = extract_references(ct, meta, "t.txt", title_end=title_end,
+                                                       self_number=meta.number, header_end=header_end)
+    by_id = {m.id: m for m in mentions}
+
+    def name(i):
+        if i == "self":
+            return "self"
+        m = by_id[i]
+        return m.number or f"NQTW{m.plenum}@{m.term}"
+    rels = {(name(r.source), r.type, name(r.target)) for r in relations}
+    return ct, meta, mentions, rels, warnings
+
+
+PLAN = """UBND TỈNH ĐẮK LẮK
+Số: 123/KH-UBND
+Đắk Lắk, ngày 30 tháng 6 năm 2021
+
+KẾ HOẠCH
+
+Triển khai thực hiện Kế hoạch số 07-KH/TU ngày 23/12/2020 của Ban Thường vụ Tỉnh uỷ
+
+Thực hiện Kế hoạch số 07-KH/TU ngày 23/12/2020 của Ban Thường vụ Tỉnh uỷ thực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư Trung ương Đảng về tiếp tục thực hiện Chỉ thị số 42-CT/TW ngày 16/4/2010 của Bộ Chính trị (khóa X), UBND tỉnh xây dựng kế hoạch như sau:
+
+Căn cứ Quyết định số 28/2016/QĐ-UBND ngày 01/7/2016 của UBND tỉnh;
+
+I. MỤC ĐÍCH
+
+1. Quán triệt Kế hoạch này và Nghị quyết Trung ương 7 (khóa X); theo Luật Ngân sách nhà nước.
+"""
+
+
+def test_mentions_carry_what_the_text_says():
+    ct, meta, mentions, rels, _ = refs(PLAN)
+    got = {(m.number, m.date, m.level, m.province) for m in mentions if m.number}
+    assert ("07-KH/TU", "2020-12-23", "province", "Đắk Lắk") in got
+    assert ("93-KL/TW", "2020-11-20", "central", None) in got
+    assert ("42-CT/TW", "2010-04-16", "central", None) in got
+    assert ("28/2016/QĐ-UBND", "2016-07-01", "province", "Đắk Lắk") in got
+    assert "123/KH-UBND" not in {m.number for m in mentions}          # its own number is not a mention
+    plenum = [m for m in mentions if m.plenum]
+    assert [(m.plenum, m.term) for m in plenum] == [(7, "X")]
+    law = [m for m in mentions if m.type == "Luật"]
+    assert law and law[0].summary == "Luật Ngân sách nhà nước" and law[0].number is None
+
+
+def test_every_span_holds_the_text_it_claims():
+    ct, _, mentions, _, _ = refs(PLAN)
+    for m in mentions:
+        quoted = ct.raw[m.evidence.start:m.evidence.end]
+        if m.number:
+            assert m.number.split("/")[0] in quoted
+        assert quoted in m.evidence.quote
+
+
+def test_relations_from_title_preamble_and_chains():
+    _, _, _, rels, _ = refs(PLAN)
+    assert ("self", "implements", "07-KH/TU") in rels
+    assert ("07-KH/TU", "implements", "93-KL/TW") in rels
+    assert ("93-KL/TW", "continues", "42-CT/TW") in rels
+    assert ("self", "based_on", "28/2016/QĐ-UBND") in rels
+    assert ("self", "cites", "NQTW7@X") in rels
+    assert ("self", "implements", "93-KL/TW") not in rels            # claimed by 07-KH/TU, not by the plan
+
+
+def test_typo_in_type_code_is_corrected_with_a_warning():
+    text = ("KẾ HOẠCH\n\nTriển khai thực hiện Kết luận số 93-KL/TW, ngày 20/11/2020 của Ban Bí thư\n\n"
+            "I. NỘI DUNG\n\n1. Tuyên truyền Kết luận số 93-NQ/TW của Ban Bí thư.\n")
+    _, _, mentions, _, warnings = refs(text)
+    assert {m.number for m in mentions} == {"93-KL/TW"}
+    assert any("93-NQ/TW" in w for w in warnings)
+    assert any(m.note and "typo" in m.note for m in mentions)
+
+
+def test_type_word_wins_over_a_contradicting_code_without_other_evidence():
+    _, _, mentions, _, _ = refs("Chương trình số 06-CT/TU ngày 31/5/2011 của Ban Thường vụ Tỉnh ủy Đắk Lắk.")
+    assert [(m.type, m.number) for m in mentions] == [("Chương trình", "06-CT/TU")]
+
+
+def test_district_plan_attributes_local_numbers_to_its_jurisdiction():
+    text = ("Phú Thiện, ngày 30 tháng 6 năm 2021\n\nKẾ HOẠCH\n\nThực hiện Kế hoạch số 25-KH/TU, ngày 19/4/2021 của "
+            "Ban Thường vụ Tỉnh ủy và Kế hoạch số 12-KH/HU của Ban Thường vụ Huyện ủy, Ban Thường vụ Huyện ủy "
+            "xây dựng kế hoạch triển khai trên địa bàn huyện Phú Thiện như sau:\n")
+    _, meta, mentions, rels, _ = refs(text)
+    assert (meta.province, meta.district, meta.level) == ("Gia Lai", "Phú Thiện", "district")
+    got = {m.number: (m.level, m.province, m.district) for m in mentions}
+    assert got["25-KH/TU"] == ("province", "Gia Lai", None)
+    assert got["12-KH/HU"] == ("district", "Gia Lai", "Phú Thiện")
+    assert ("self", "implements", "12-KH/HU") in rels
+
+
+def test_short_forms_and_aliases_resolve_to_the_full_citation():
+    text = ("KẾ HOẠCH\n\nThực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư (sau đây gọi tắt là "
+            "Kết luận số 93), UBND tỉnh Gia Lai ban hành kế hoạch:\n\nI. NỘI DUNG\n\n1. Quán triệt Kết luận số 93.\n")
+    _, _, mentions, rels, _ = refs(text)
+    assert {m.number for m in mentions} == {"93-KL/TW"}
+    assert any(m.alias for m in mentions)
+    assert ("self", "implements", "93-KL/TW") in rels
+
+
+def test_plural_trigger_types_a_bare_number_list():
+    _, _, mentions, _, _ = refs("Thực hiện các Nghị quyết của Bộ Chính trị: số 18-NQ/TW, số 19-NQ/TW.")
+    assert [(m.type, m.number) for m in mentions] == [("Nghị quyết", "18-NQ/TW"), ("Nghị quyết", "19-NQ/TW")]
+
+
+def test_issuer_first_party_order():
+    _, _, mentions, _, _ = refs("Thực hiện Quyết định của Bộ Chính trị số 31-QĐ/TW, ngày 01-10-1997.")
+    assert [(m.type, m.number, m.date) for m in mentions] == [("Quyết định", "31-QĐ/TW", "1997-10-01")]
+
+
+def test_a_period_is_not_a_document():
+    _, _, mentions, _, _ = refs("Kế hoạch đầu tư công trung hạn giai đoạn 2021-2025 và năm 2021 - 2025.")
+    assert mentions == ()
+
+
+def test_coordinated_subject_makes_no_chain_claim():
+    text = ("KẾ HOẠCH\n\nNội dung\n\nI. NỘI DUNG\n\n1. Trên đây là Kế hoạch triển khai Kết luận số 93-KL/TW, ngày "
+            "20/11/2020 của Ban Bí thư và Kế hoạch số 25-KH/TU, ngày 19/4/2021 của Tỉnh ủy Gia Lai về tiếp tục "
+            "thực hiện Chỉ thị số 42-CT/TW.\n")
+    _, _, _, rels, _ = refs(text)
+    assert ("25-KH/TU", "continues", "42-CT/TW") not in rels
