@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from . import dates, numbers, places
 from .models import Evidence, Metadata, Signer
-from .normalize import CleanText, key
+from .normalize import LOWER, UPPER, CleanText, key
 
 _TYPE_LINE = re.compile(
     r"^[ *#_]*(?P<type>KẾ HOẠCH|QUYẾT ĐỊNH|CHỈ THỊ|KẾT LUẬN|NGHỊ QUYẾT|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG| CÔNG TÁC)?|"
@@ -24,7 +24,7 @@ _TYPE_LINE = re.compile(
 # "Số: 2629/KH-UBND" at the start of a header line, or after the issuer in a flattened two-column header
 _NUMBER_LINE = re.compile(r"(?:^|(?<=\s\s)|(?<=[A-ZĐ*]\s))[ *_]*(?:Số|SỐ)\s*:?\s*(?P<rest>[^\n]{0,60})", re.M)
 _BLANK_NUMBER = re.compile(r"[ *_]*(?:Số|SỐ)\s*:?\s*[ .…_]*(?P<sym>/\s?[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&0-9]*)*)")
-_PLACE_DATE = re.compile(r"(?P<place>[A-ZĐÀ-Ỹ][\w'’ .-]{1,40}?)\s*,\s*(?=(?:ngày|ngay)\b)" + "(?P<date>" + dates.DATE + ")")
+_PLACE_DATE = re.compile(r"(?P<place>[" + UPPER + r"][\w'’ .-]{1,40}?)\s*,\s*(?=(?:ngày|ngay)\b)" + "(?P<date>" + dates.DATE + ")")
 _MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI|Độc lập|ĐỘC LẬP|ĐẢNG CỘNG SẢN VIỆT NAM|^[\s*\-_=─–]+$|^\s*Số\b|^\s*SỐ\b")
 _COMMITTEE = re.compile(r"^(?:ban thường vụ\s+|ban chấp hành đảng bộ\s+)?(?P<kind>tỉnh|thành|huyện|quận|thị)\s+ủy\s*(?P<place>.*)$")
 _PEOPLE = re.compile(r"^(?P<body>ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s*(?P<unit>tỉnh|thành phố|tp\.?|huyện|quận|"
@@ -37,11 +37,11 @@ _COMMITTEE_NAME = {"tỉnh": "Tỉnh ủy", "thành": "Thành ủy", "huyện": 
 _SELF_ISSUER = re.compile(
     r"(?P<body>Ủy ban nhân dân|UBND|Ban Thường vụ(?:\s+(?:Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy)?|"
     r"(?:Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy|Ban Chấp hành Đảng bộ)"
-    r"(?:\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã))?(?P<place>(?:\s+[A-ZĐÀ-Ỹ][\w'’\-]*){0,4})?"
+    r"(?:\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã))?(?P<place>(?:\s+[" + UPPER + r"][\w'’\-]*){0,4})?"
     r"\s+(?:ban hành|xây dựng|triển khai)\s+(?:[Kk]ế hoạch|[Cc]hương trình|[Hh]ướng dẫn)")
-_SCOPE = re.compile(r"trên địa bàn\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã)\s+(?P<place>[A-ZĐÀ-Ỹ][\w'’\- ]{1,30}?)"
+_SCOPE = re.compile(r"trên địa bàn\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã)\s+(?P<place>[" + UPPER + r"][\w'’\- ]{1,30}?)"
                     r"(?=\s*(?:[,.;:(]|/|$|\s(?:như|và|theo|trong|để|với)\b))", re.M)
-_NEWSPAPER = re.compile(r"\bBáo\s+(?P<place>[A-ZĐÀ-Ỹ][\w'’\-]*(?:\s+[A-ZĐÀ-Ỹ][\w'’\-]*){0,3})")
+_NEWSPAPER = re.compile(r"\bBáo\s+(?P<place>[" + UPPER + r"][\w'’\-]*(?:\s+[" + UPPER + r"][\w'’\-]*){0,3})")
 
 _POSITIONS = {
     "CHỦ TỊCH": "Chủ tịch", "PHÓ CHỦ TỊCH": "Phó Chủ tịch", "BÍ THƯ": "Bí thư", "PHÓ BÍ THƯ": "Phó Bí thư",
@@ -54,7 +54,7 @@ _POSITIONS = {
 _POSITION_LINE = re.compile(r"^[ *_]*(?P<title>" + "|".join(sorted(map(re.escape, _POSITIONS), key=len, reverse=True))
                             + r")[ *_]*$")
 _CAPACITY = re.compile(r"^[ *_]*(?P<cap>TM\.|T/M|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.)\s*(?P<rest>[^\n*]*?)[ *_]*$")
-_NAME = re.compile(r"^[ *_]*(?P<name>(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+|[A-ZĐÀ-Ỹ]+)(?:\s+(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]+|[A-ZĐÀ-Ỹ]+)){1,4})"
+_NAME = re.compile(r"^[ *_]*(?P<name>(?:[" + UPPER + r"][" + LOWER + r"]+|[" + UPPER + r"]+)(?:\s+(?:[" + UPPER + r"][" + LOWER + r"]+|[" + UPPER + r"]+)){1,4})"
                    r"[ *_.…]*$")
 
 
@@ -208,8 +208,8 @@ def _signature(lines: list[tuple[int, int, str]]) -> tuple[Signer | None, tuple[
         for j in range(i - 1, max(-1, i - 4), -1):
             c = _CAPACITY.match(lines[j][2])
             if c:
-                capacity = c.group("cap")
-                if capacity in ("TM.", "T/M"):
+                capacity = capacity or c.group("cap")          # the prefix closest to the title
+                if c.group("cap") in ("TM.", "T/M"):
                     on_behalf = _sentence_case(c.group("rest")) if c.group("rest") else None
                     if on_behalf:
                         on_behalf = on_behalf.replace("thường vụ", "Thường vụ").replace("ủy ban", "Ủy ban")

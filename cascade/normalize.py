@@ -20,6 +20,10 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+#: Vietnamese upper- and lower-case letters, for regex character classes ([À-Ỹ] would mix both cases)
+UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+LOWER = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+
 # -- character-level tables -------------------------------------------------------------------
 
 _ONE_TO_ONE = str.maketrans({
@@ -152,9 +156,8 @@ _BROKEN_SYMBOL = re.compile(r"(\d(?=-[ ]*\n\s*[A-ZĐ][A-Za-zĐđ&]*\s*/)|/[A-ZĐ
                             r"-[ ]*\n\s*")
 # "ngày 23/12/\n2020"
 _BROKEN_DATE = re.compile(r"(?<=\d/)[ ]*\n\s*(?=\d)|(?<=\d)[ ]*\n\s*(?=/\d)")
-_LOWER = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 # a sentence broken mid-way: the line does not end a sentence and the next starts in lower case
-_BROKEN_LINE = re.compile(rf"[ ]*\n\s*(?=([{_LOWER}])(.))")
+_BROKEN_LINE = re.compile(rf"[ ]*\n\s*(?=([{LOWER}])(.))")
 _LINE = re.compile(r"[^\n]*\n\s*\n")
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 from . import dates, numbers, places
 from .models import Evidence, Mention, Metadata, Relation
-from .normalize import CleanText, key
+from .normalize import UPPER, CleanText, key
 
 # -- vocabulary ---------------------------------------------------------------------------------
 
@@ -177,7 +177,7 @@ def _tail(text: str, b: int) -> tuple[int, str | None, str | None, str | None]:
     issuer = g.get("issuer")
     if issuer:
         issuer = _trim_issuer(issuer.strip(" *\"“”"))
-        if not re.match(r"[A-ZĐÀ-Ỹ]", issuer) and not issuer.lower().startswith(("ubnd", "ủy ban", "ban ", "bộ ")):
+        if not re.match(f"[{UPPER}]", issuer) and not issuer.lower().startswith(("ubnd", "ủy ban", "ban ", "bộ ")):
             issuer = None
     end = m.end()
     # do not swallow trailing spaces and commas into the evidence span
