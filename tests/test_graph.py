@@ -1,0 +1,71 @@
+"""graph: node kinds, plain scalar attributes, edges with evidence, GraphML/GEXF/node-link round trips."""
+import json
+
+import networkx as nx
+
+from cascade import export
+from cascade.extract import extract_text
+from cascade.graph import ASSERTED_BY, EVIDENCE, KIND, RELATION, build_graph, cascade_view
+from cascade.resolve import resolve
+
+TEXT = ("UBND TỈNH ĐẮK LẮK\nSố: 12/KH-UBND\nĐắk Lắk, ngày 30 tháng 6 năm 2021\n\nKẾ HOẠCH\n\n"
+        "Triển khai Kế hoạch số 07-KH/TU ngày 23/12/2020 của Ban Thường vụ Tỉnh ủy\n\n"
+        "Thực hiện Kế hoạch số 07-KH/TU ngày 23/12/2020 của Ban Thường vụ Tỉnh ủy thực hiện Kết luận số 93-KL/TW "
+        "của Ban Bí thư, UBND tỉnh ban hành kế hoạch:\n\nI. NHIỆM VỤ\n\n1. Tuyên truyền\n\n"
+        "Giao Sở Thông tin và Truyền thông chủ trì, phối hợp với Sở Nội vụ thực hiện.\n\n"
+        "Thời gian thực hiện: Thường xuyên.\n\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn An\n")
+
+
+def graph():
+    return build_graph(resolve([extract_text(TEXT, "plan.txt")]))
+
+
+def test_kinds_and_relations():
+    G = graph()
+    kinds = {k for _, k in G.nodes(data=KIND)}
+    assert {"document", "organization", "jurisdiction", "person", "task", "agency"} <= kinds
+    rels = {(a, d[RELATION], b) for a, b, d in G.edges(data=True)}
+    assert ("12/KH-UBND@Đắk Lắk", "implements", "07-KH/TU@Đắk Lắk") in rels
+    assert ("07-KH/TU@Đắk Lắk", "implements", "93-KL/TW") in rels
+    assert ("12/KH-UBND@Đắk Lắk", "in_jurisdiction", "place:Đắk Lắk") in rels
+    lead = [b for a, b, d in G.edges(data=True) if d[RELATION] == "lead"]
+    assert lead and G.nodes[lead[0]]["name"] == "Sở Thông tin và Truyền thông"
+
+
+def test_edges_carry_who_said_it_and_the_sentence():
+    G = graph()
+    d = G.get_edge_data("07-KH/TU@Đắk Lắk", "93-KL/TW", key="implements")
+    assert d[ASSERTED_BY] == "plan.txt" and "Kết luận số 93-KL/TW" in d[EVIDENCE]
+
+
+def test_attributes_are_plain_scalars_so_every_writer_accepts_them(tmp_path):
+    G = graph()
+    for _, d in G.nodes(data=True):
+        assert all(isinstance(v, (str, int, float, bool)) for v in d.values()), d
+    export.write_graphml(tmp_path / "g.graphml", G)
+    export.write_gexf(tmp_path / "g.gexf", G)
+    back = nx.read_graphml(tmp_path / "g.graphml")
+    assert back.number_of_nodes() == G.number_of_nodes()
+    data = json.loads(json.dumps(export.node_link(G), ensure_ascii=False))
+    assert {n["id"] for n in data["nodes"]} == set(G.nodes) and "links" in data
+
+
+def test_cascade_view_keeps_documents_and_implements_edges():
+    H = cascade_view(graph())
+    assert all(d[KIND] == "document" for _, d in H.nodes(data=True))
+    assert set(H.edges) == {("12/KH-UBND@Đắk Lắk", "07-KH/TU@Đắk Lắk"), ("07-KH/TU@Đắk Lắk", "93-KL/TW")}
+
+
+def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
+    target = tmp_path / "records.jsonl"
+    target.write_text("old", encoding="utf-8")
+
+    class Boom:
+        def to_dict(self):
+            raise RuntimeError("boom")
+    try:
+        export.write_records(target, [Boom()])
+    except RuntimeError:
+        pass
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["records.jsonl"]
