@@ -65,7 +65,10 @@ def node_link(G: nx.MultiDiGraph) -> dict[str, Any]:
 
 
 def write_node_link(path: str | Path, G: nx.MultiDiGraph) -> Path:
-    return write_json(path, node_link(G))
+    with atomic_open(path) as f:
+        json.dump(node_link(G), f, ensure_ascii=False, separators=(",", ":"))
+        f.write("\n")
+    return Path(path)
 
 
 def write_pickle(path: str | Path, obj: Any) -> Path:

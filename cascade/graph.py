@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 
 import networkx as nx
 
@@ -124,6 +125,7 @@ def _jurisdiction(G: nx.MultiDiGraph, doc: str, province: str | None, district: 
     G.add_edge(doc, target, key="in_jurisdiction", **{RELATION: "in_jurisdiction"})
 
 
+@lru_cache(maxsize=65536)
 def agency_id(name: str, province: str | None, district: str | None) -> str:
     """The node id of an agency within a jurisdiction (see :func:`cascade.agencies.agency_key`)."""
     from . import agencies
@@ -131,10 +133,15 @@ def agency_id(name: str, province: str | None, district: str | None) -> str:
     return "agency:" + agencies.agency_key(name, province, district)
 
 
-def add_tasks(G: nx.MultiDiGraph, doc: str, rec: Record) -> None:
-    """Task nodes of one plan, with their agencies (groups stay groups)."""
+@lru_cache(maxsize=65536)
+def _is_group(name: str) -> bool:
     from . import agencies
 
+    return agencies.is_group(name)
+
+
+def add_tasks(G: nx.MultiDiGraph, doc: str, rec: Record) -> None:
+    """Task nodes of one plan, with their agencies (groups stay groups)."""
     seen: dict[str, int] = {}
     prov = rec.meta.province
     dist = rec.meta.district if rec.meta.level in ("district", "commune") else None
@@ -150,13 +157,13 @@ def add_tasks(G: nx.MultiDiGraph, doc: str, rec: Record) -> None:
                 aid = agency_id(name, prov, dist)
                 if aid not in G:
                     G.add_node(aid, **_clean({KIND: AGENCY, LABEL: name, "name": name, "province": prov,
-                                              "district": dist, "group": agencies.is_group(name)}))
+                                              "district": dist, "group": _is_group(name)}))
                 G.add_edge(tid, aid, key=role, **{RELATION: role})
         for r in t.reporting:
             aid = agency_id(r.to, prov, dist)
             if aid not in G:
                 G.add_node(aid, **_clean({KIND: AGENCY, LABEL: r.to, "name": r.to, "province": prov,
-                                          "district": dist, "group": agencies.is_group(r.to)}))
+                                          "district": dist, "group": _is_group(r.to)}))
             d = r.deadline
             G.add_edge(tid, aid, key="reports_to", **_clean({
                 RELATION: "reports_to", "due": d.due if d else None, "recurrence": d.recurrence if d else None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from . import dates, numbers, places
@@ -64,7 +64,7 @@ def _sentence_case(upper: str) -> str:
 
 
 def _place_units(name: str, level_hint: str | None = None, province: str | None = None,
-                 unit_type: str | None = None, context: tuple[str, ...] = ()) -> list[places.Unit]:
+                 unit_type: str | None = None, context: Iterable[str] = ()) -> list[places.Unit]:
     """Gazetteer units a bare place name may be, best first; more than one means ambiguous.
 
     District names repeat across provinces (Hoàng Mai is a quận of Hà Nội and a thị xã of
@@ -95,10 +95,23 @@ def _place_units(name: str, level_hint: str | None = None, province: str | None 
 
 
 def _place_unit(name: str, level_hint: str | None = None, province: str | None = None,
-                unit_type: str | None = None, context: tuple[str, ...] = ()) -> places.Unit | None:
+                unit_type: str | None = None, context: Iterable[str] = ()) -> places.Unit | None:
     """The best of :func:`_place_units`, or None."""
     units = _place_units(name, level_hint, province, unit_type, context)
     return units[0] if units else None
+
+
+class _Context:
+    """The provinces a text names, computed only when an ambiguous name needs them."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._value: tuple[str, ...] | None = None
+
+    def __iter__(self):
+        if self._value is None:
+            self._value = _context_provinces(self.text)
+        return iter(self._value)
 
 
 def _context_provinces(text: str) -> tuple[str, ...]:
@@ -135,7 +148,7 @@ class _Builder:
             self.inferred.discard(field)
 
 
-def _issuer_from_lines(lines: list[str], context: tuple[str, ...] = ()) -> dict[str, str | None] | None:
+def _issuer_from_lines(lines: list[str], context: Iterable[str] = ()) -> dict[str, str | None] | None:
     """Issuer, branch, level, province, district from upper-case header lines."""
     if not lines:
         return None
@@ -295,7 +308,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
                     and re.search(r"[A-ZĐ]{2}", ln)]
     # a flattened two-column header: "TỈNH ỦY KON TUM ĐẢNG CỘNG SẢN VIỆT NAM"
     issuer_lines = [re.split(r"\s+(?:ĐẢNG CỘNG SẢN|CỘNG HÒA XÃ HỘI)", ln)[0] for ln in issuer_lines]
-    context = _context_provinces(text) if issuer_lines else ()
+    context = _Context(text)
     header_fields = _issuer_from_lines(issuer_lines, context)
     if header_fields:
         hspan = (0, header_end)
@@ -386,7 +399,7 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
         committee = _COMMITTEE_NAME[kind]
         level = level or {"tỉnh": "province", "huyện": "district", "quận": "district", "thị": "district"}.get(kind)
     # where: the scope phrase, the header place, the provincial newspaper, the places named most often
-    context = _context_provinces(text)
+    context = _Context(text)
     alternatives: list[places.Unit] = []
     units = _place_units(place, level, None, unit_word, context) if place else []
     unit = units[0] if units else None

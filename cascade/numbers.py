@@ -226,12 +226,13 @@ def with_type_code(number: DocNumber, type_code: str) -> str:
     return number.text.replace(f"/{number.type_code}-", f"/{type_code}-", 1)
 
 
-def code_of_type(type_name: str | None) -> set[str]:
+@cache
+def code_of_type(type_name: str | None) -> frozenset[str]:
     """The codes a type name may be written with (Quy định: QĐ, QĐi, QyĐ)."""
     codes = {abbr for abbr, (_, name) in doc_types().items() if name == type_name}
     if type_name == "Quy định":
         codes.add("QĐ")
-    return {c.upper() for c in codes}
+    return frozenset(c.upper() for c in codes)
 
 
 def blank_symbol(text: str) -> str | None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from . import dates, numbers, places
 from .models import Evidence, Mention, Metadata, Relation
@@ -265,6 +266,12 @@ _CENTRAL_ISSUERS = ("bộ chính trị", "ban bí thư", "ban chấp hành trung
                     "quốc hội", "ủy ban thường vụ quốc hội", "trung ương", "văn phòng trung ương", "bộ ")
 
 
+@lru_cache(maxsize=8192)
+def _places_in(phrase: str) -> list[places.PlaceHit]:
+    """Places named in a short phrase (an issuer, a summary); phrases repeat, so cached."""
+    return places.find_places(phrase)
+
+
 def _canonical_issuer(issuer: str | None) -> str | None:
     if not issuer:
         return None
@@ -297,9 +304,9 @@ def _jurisdiction(f: _Found, meta: Metadata) -> tuple[str | None, str | None, st
     level = num.level if num is not None else None
     confidence = 1.0
     province, district = None, None
-    hits = places.find_places(issuer) if issuer else []
+    hits = _places_in(issuer) if issuer else []
     if f.summary and not hits:
-        hits = [h for h in places.find_places(f.summary) if h.unit.level == "province"]
+        hits = [h for h in _places_in(f.summary) if h.unit.level == "province"]
         if hits:
             confidence = 0.8
     for h in hits:
@@ -358,10 +365,17 @@ def preamble_end(text: str, title_end: int = 0) -> int:
 
 
 def _sentence_start(text: str, i: int, floor: int) -> int:
-    best = floor
-    for m in _SENTENCE_END.finditer(text, floor, i):
-        best = m.end()
-    return best
+    """Where the sentence holding offset ``i`` starts (not before ``floor``)."""
+    best = max(text.rfind("\n", floor, i), text.rfind(";", floor, i))
+    best = best + 1 if best >= 0 else floor
+    dot = text.rfind(". ", best, i)
+    while dot >= 0:
+        nxt = text[dot + 2: dot + 3]
+        if nxt and (nxt.isupper() or nxt.isdigit()):
+            return dot + 2
+        dot = text.rfind(". ", best, dot)
+    colon = text.rfind(":\n", floor, i)
+    return max(best, colon + 2) if colon >= 0 else best
 
 
 def _trigger_type(m: re.Match[str]) -> str:

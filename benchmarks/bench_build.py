@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Throughput of extract + build over a synthetic corpus, with 1 and 2 worker processes.
+
+    python benchmarks/bench_build.py [--directives 10] [--seed 7] [--dir /tmp/cascade-bench]
+
+Generates the corpus with ../shared/synth/make_corpus.py (once), then builds it from
+scratch (no cache) with each worker count and reports documents per second and peak
+memory (the largest resident set of this process and its children). Each run is a fresh
+process, so runs do not share caches. No Turtle or map is written: this measures
+extraction, resolution and the graph.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+RUN = """
+import json, resource, sys, time
+from cascade.corpus import build
+t = time.perf_counter()
+b = build([sys.argv[1]], sys.argv[2], workers=int(sys.argv[3]), use_cache=False)
+dt = time.perf_counter() - t
+peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": dt, "documents": b.stats["documents"], "extract_s": b.stats["seconds_extract"],
+                  "resolve_s": b.stats["seconds_resolve"], "peak_mb": max(peak_self, peak_children) / 1024}))
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--directives", type=int, default=10)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--dir", type=Path, default=Path("/tmp/cascade-bench"))
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--repeat", type=int, default=2)
+    a = ap.parse_args()
+    corpus = a.dir / f"synth-{a.directives}-{a.seed}"
+    if not (corpus / "gold.json").exists():
+        subprocess.run([sys.executable, str(SHARED / "synth" / "make_corpus.py"), str(corpus),
+                        "--directives", str(a.directives), "--seed", str(a.seed)], check=True)
+    n = len(list((corpus / "docs").glob("*.txt")))
+    print(f"corpus: {corpus} ({n} plans)")
+    for w in a.workers:
+        best = None
+        for _ in range(a.repeat):
+            out = a.dir / f"out-{w}"
+            shutil.rmtree(out, ignore_errors=True)
+            p = subprocess.run([sys.executable, "-c", RUN, str(corpus / "docs"), str(out), str(w)],
+                               capture_output=True, text=True, check=True)
+            r = json.loads(p.stdout.strip().splitlines()[-1])
+            if best is None or r["seconds"] < best["seconds"]:
+                best = r
+        print(f"workers={w}: {best['documents']} plans in {best['seconds']:.2f} s = "
+              f"{best['documents'] / best['seconds']:.0f} plans/s (extract {best['extract_s']:.2f} s, "
+              f"resolve+graph {best['resolve_s']:.2f} s), peak RSS {best['peak_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
