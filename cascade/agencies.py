@@ -272,7 +272,7 @@ def _group_name(text: str) -> str:
                       text)
     t = re.sub(r"\bUBND\b", "Ủy ban nhân dân", t)
     t = re.sub(r"\bHĐND\b", "Hội đồng nhân dân", t)
-    t = re.sub(r"\s+", " ", t).strip(" ,;")
+    t = re.sub(r"^(?:tất\s+cả|mọi)\s+(?=các\b)", "", re.sub(r"\s+", " ", t).strip(" ,;"), flags=re.IGNORECASE)
     return t[:1].upper() + t[1:]
 
 
@@ -408,11 +408,17 @@ def _compose(info: AgencyInfo, unit: str | None, party: str | None) -> str | Non
 
 
 def _match_known(toks: _Toks, i: int, head: tuple[str, ...] = ()) -> tuple[AgencyInfo, int] | None:
-    """The longest known name starting at token ``i`` (after a virtual ``head``): (info, end index)."""
+    """The longest known name starting at token ``i`` (after a virtual ``head``): (info, end index).
+
+    Words are compared in full first; once initials appear ("Sở KH&CN", "Phòng Lao động TBXH")
+    the words after the head are compared by their initials, and reading stops at the first
+    lower-case word after the initials.
+    """
     idx = _index()
     words: list[str] = list(head)
     raw: list[str] = list(head)
-    has_acronym = False
+    split_at = len(head) if head else 0             # where the head noun ends, once known
+    acronym_seen = False
     best: tuple[AgencyInfo, int] | None = None
     j = i
     while j - i < _MAX_NAME_TOKENS:
@@ -425,6 +431,9 @@ def _match_known(toks: _Toks, i: int, head: tuple[str, ...] = ()) -> tuple[Agenc
             continue
         if tok in ".;:()\"“”*![]?":
             break
+        is_acr = len(tok) >= 2 and tok.isupper()
+        if acronym_seen and not is_acr and not tok[0].isupper():
+            break
         if tok in _EXPAND_TOKENS:
             exp = _EXPAND_TOKENS[tok]
             words.extend(w.casefold() for w in exp)
@@ -432,17 +441,22 @@ def _match_known(toks: _Toks, i: int, head: tuple[str, ...] = ()) -> tuple[Agenc
         else:
             words.append(low)
             raw.append(tok)
-            has_acronym = has_acronym or _is_acronym(tok)
+            if is_acr and not acronym_seen:
+                acronym_seen = True
+                split = _split_head(words)
+                if split is None or not split[1]:
+                    break
+                split_at = len(split[0])
         k = " ".join(words)
         info = idx.by_words.get(k)
-        if info is None and has_acronym:
-            split = _split_head(words)
-            if split and split[1]:
-                info = idx.by_initials.get((split[0], _initials(raw[len(split[0]):])))
+        if info is None and acronym_seen:
+            info = idx.by_initials.get((tuple(words[:split_at]), _initials(raw[split_at:])))
         if info is not None:
             best = (info, j + 1)
-        if k not in idx.prefixes and not has_acronym and not _is_acronym(toks.word(j + 1)):
-            break
+        if not acronym_seen and k not in idx.prefixes:
+            nxt = toks.word(j + 1)
+            if not (len(nxt) >= 2 and nxt.isupper()):
+                break
         j += 1
     return best
 
@@ -504,7 +518,7 @@ def _name_at(toks: _Toks, i: int, head: tuple[str, ...] = ()) -> tuple[str, int]
         unit, party, j2 = _suffix(toks, j)
         name = _compose(info, unit, party)
         return (name, j2) if name else None
-    if head:
+    if head or toks.word(i) in ("Bộ", "bộ"):         # every ministry is known; "Bộ Tiêu chí" is not one
         return None
     j = _match_unknown(toks, i, _head_len(toks, i))
     if j is None:

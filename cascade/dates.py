@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from .models import Deadline
 
@@ -282,14 +283,25 @@ def parse_deadline(text: str, *, year: int | None = None) -> Deadline | None:
     >>> parse_deadline("giai đoạn 2021-2025").end
     '2025'
     """
-    if not text:
-        return None
+    return _parse_deadline(text, year) if text else None
+
+
+_HAS_DIGIT = re.compile(r"\d")
+_RECURRENCE_WORDS = ("thường", "liên tục", "hằng", "hàng", "mỗi", "định kỳ", "tháng", "quý")
+
+
+@lru_cache(maxsize=8192)
+def _parse_deadline(text: str, year: int | None) -> Deadline | None:
+    """:func:`parse_deadline` proper; plans repeat their phrases, so results are cached."""
     t = text.translate(_DASHES)
+    low = t.casefold()
     p = _Pieces(t)
-    _read_periods(p, year)
-    _read_due(p, year)
-    _read_years(p)
-    _read_recurrence(p)
+    if _HAS_DIGIT.search(t) or ("quý" in low and year):
+        _read_periods(p, year)
+        _read_due(p, year)
+        _read_years(p)
+    if any(w in low for w in _RECURRENCE_WORDS):
+        _read_recurrence(p)
     if not p.taken:
         return None
     due = p.due

@@ -66,9 +66,14 @@ _MARKER_RE = re.compile(
     r"|(?P<upper>[A-HK-UYĐ])\s*[.)]\s+(?=[A-ZĐÀ-Ỹ])"                     # A. / B) sections
     r"|(?P<bullet>[-+•*·▪◦●■□➢➤✓►])\s*(?=\S)"
 )
+_MARKER_FIRST = frozenset("IVX-+•*·▪◦●■□➢➤✓►_")
 _EMPHASIS = re.compile(r"[*_]+\s*")
 _CLOSING_RE = re.compile(
     r"[*_\s]*(?:Trên\s+đây\s+là|Nơi\s+nhận|NƠI\s+NHẬN|Nơi\s+gửi|T/M\b|TM\.|KT\.|K/T\b|TL\.|TUQ\.)")
+_CLOSING_LINE_RE = re.compile(
+    r"^[*_ \t]*(?:Trên\s+đây\s+là|Nơi\s+nhận|NƠI\s+NHẬN|Nơi\s+gửi|T/M\b|TM\.|KT\.|K/T\b|TL\.|TUQ\.)",
+    re.MULTILINE)
+_ROMAN_LINE_RE = re.compile(r"^[*_ \t]*(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})\s*[.\-–)]\s*[*_]*\s*[A-ZĐÀ-Ỹ]", re.MULTILINE)
 _SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("organisation", ("tổ chức thực hiện", "phân công", "trách nhiệm thực hiện", "trách nhiệm của",
                       "tổ chức triển khai", "điều khoản thi hành")),
@@ -145,6 +150,8 @@ def field_of(line: str) -> tuple[str, str, int] | None:
     >>> field_of("* *Đơn vị thực hiện:* Phòng Y tế chủ trì")[:2]
     ('lead', 'Phòng Y tế chủ trì')
     """
+    if line.find(":", 0, 90) < 0:                       # every label is short and ends with a colon
+        return None
     m = _FIELD_RE.match(line)
     if not m:
         return None
@@ -154,11 +161,8 @@ def field_of(line: str) -> tuple[str, str, int] | None:
 
 def body_end(text: str, start: int = 0) -> int:
     """Where the body of a plan ends: the closing, the recipients or the signature."""
-    for m in re.finditer(r"^", text[start:], re.MULTILINE):
-        pos = start + m.start()
-        if _CLOSING_RE.match(text, pos):
-            return pos
-    return len(text)
+    m = _CLOSING_LINE_RE.search(text, start)
+    return m.start() if m else len(text)
 
 
 def _roman_value(s: str) -> int | None:
@@ -178,6 +182,12 @@ def _classify(line: str) -> tuple[str, str, int] | None:
         m = _EMPHASIS.match(s)
         lead += m.end()
         s = s[m.end():]
+        if not s:
+            return None
+    c = s[0]
+    if not (c.isdigit() or c in _MARKER_FIRST or (c in LETTERS and s[1:2] in (")", ".", "-", " "))
+            or (c.isupper() and s[1:2] in (".", ")", " ", "-"))):
+        return None                                     # a paragraph: most lines stop here
     m = _MARKER_RE.match(s)
     if not m:
         return None
@@ -229,18 +239,10 @@ def parse_structure(text: str) -> list[Item]:
     end_of_body = body_end(text)
     lines: list[tuple[int, int, str]] = []
     pos = 0
-    while pos < end_of_body:
-        nl = text.find("\n", pos, end_of_body)
-        stop = end_of_body if nl < 0 else nl
-        lines.append((pos, stop, text[pos:stop]))
-        pos = stop + 1
-    has_roman = False
-    for _, _, ln in lines:
-        if ln.lstrip("*_ ")[:1] in "IVX":
-            c = _classify(ln)
-            if c and c[0] == "roman":
-                has_roman = True
-                break
+    for ln in text[:end_of_body].split("\n"):
+        lines.append((pos, pos + len(ln), ln))
+        pos += len(ln) + 1
+    has_roman = _ROMAN_LINE_RE.search(text, 0, end_of_body) is not None
 
     top: list[Item] = []
     stack: list[Item] = []
@@ -260,7 +262,7 @@ def parse_structure(text: str) -> list[Item]:
         (parent.children if parent else top).append(item)
 
     for a, b, line in lines:
-        if not line.strip():
+        if not line or line.isspace():
             continue
         fld = field_of(line)
         cls = _classify(line)

@@ -34,38 +34,71 @@ from .agencies import Found, scan
 from .dates import parse_deadline
 from .models import Deadline, Evidence, Reporting, Task
 from .normalize import CleanText
-from .structure import Item, field_of, parse_structure, walk
+from .structure import FIELD_LABELS, Item, field_of, parse_structure, walk
 
 _FULL_SECTIONS = frozenset({"tasks", "organisation"})
 _SKIP_SECTIONS = frozenset({"purpose", "targets", "preamble"})
 
-# -- cue patterns ---------------------------------------------------------------------------------
+# -- cue patterns (each is searched once per document) -------------------------------------------
 
-_GIAO = re.compile(r"(?<![^\W_])[Gg]iao(?:\s+cho)?\s+")
-_CHU_TRI = re.compile(r"(?<![^\W_])(?:[Cc]hủ\s+trì|CHỦ\s+TRÌ)(?![^\W_])")
-_PHOI_HOP = re.compile(r"(?<![^\W_])[Pp]hối\s+hợp(?:\s+(?:chặt\s+chẽ|đồng\s+bộ|tốt|thường\s+xuyên))?"
-                       r"(?:\s+(?:với|cùng))?\s+")
-_DE_NGHI = re.compile(r"(?<![^\W_])(?:[Đđ]ề\s+nghị|ĐỀ\s+NGHỊ)\s+(?!của\b)")
+# Each cue is found by its first word with str.find (much faster than a regex scan of the whole
+# text), then checked with its pattern at that place.
+_CUES: dict[str, tuple[tuple[str, ...], re.Pattern[str]]] = {
+    "giao": (("Giao", "giao"), re.compile(r"[Gg]iao(?:\s+cho)?\s+")),
+    "chu_tri": (("chủ", "Chủ", "CHỦ"), re.compile(r"(?:[Cc]hủ|CHỦ)\s+(?:trì|TRÌ)(?![^\W_])")),
+    "phoi_hop": (("phối", "Phối"), re.compile(
+        r"[Pp]hối\s+hợp(?:\s+(?:chặt\s+chẽ|đồng\s+bộ|tốt|thường\s+xuyên))?(?:\s+(?:với|cùng))?\s+")),
+    "de_nghi": (("đề", "Đề", "ĐỀ"), re.compile(r"(?:[Đđ]ề\s+nghị|ĐỀ\s+NGHỊ)\s+(?!của\b)")),
+    "dau_moi": (("làm", "là"), re.compile(r"(?:làm|là)\s+(?:cơ\s+quan\s+|đơn\s+vị\s+)?đầu\s+mối")),
+    "report": (("báo", "Báo"), re.compile(r"[Bb]áo\s+cáo(?![^\W_])")),
+    "deadline": (("Thời", "thời", "Tiến", "tiến"), re.compile(
+        r"(?:[Tt]hời\s+gian\s+(?:thực\s+hiện|hoàn\s+thành)|[Tt]hời\s+hạn(?:\s+hoàn\s+thành)?|"
+        r"[Tt]iến\s+độ(?:\s+thực\s+hiện)?)\s*[*_]*\s*:\s*[*_]*\s*(?P<v>[^;\n]+)")),
+    "finish": (("hoàn", "xong"), re.compile(
+        r"(?:hoàn\s+thành|xong)\s+(?P<v>(?:trong|trước|vào|chậm\s+nhất)[^;.\n]{3,60})")),
+}
+_DE_NGHI = _CUES["de_nghi"][1]
 _FOCAL = re.compile(r"\s*(?:,\s*)?(?:làm|là)\s+(?:cơ\s+quan\s+|đơn\s+vị\s+)?(?:đầu\s+mối|thường\s+trực)")
-_REPORT = re.compile(r"(?<![^\W_])(?:gửi\s+)?[Bb]áo\s+cáo(?![^\W_])")
 _REPORT_CUE = re.compile(r"định\s+kỳ|hằng\s|hàng\s|trước\s+ngày|kết\s+quả|tình\s+hình|sơ\s+kết|tổng\s+kết|"
                          r"đột\s+xuất|6\s+tháng|quý|gửi\s+báo\s+cáo|báo\s+cáo\s+định\s+kỳ", re.IGNORECASE)
-_TO_WORDS = ("về", "đến", "lên", "cho", "tới", "gửi", "với")
-_INLINE_DEADLINE = re.compile(
-    r"(?:thời\s+gian\s+(?:thực\s+hiện|hoàn\s+thành)|thời\s+hạn(?:\s+hoàn\s+thành)?|tiến\s+độ(?:\s+thực\s+hiện)?)"
-    r"\s*[*_]*\s*:\s*[*_]*\s*(?P<v>[^;\n]+)", re.IGNORECASE)
-_FINISH = re.compile(r"(?:hoàn\s+thành|xong)\s+(?P<v>(?:trong|trước|vào|chậm\s+nhất)[^;.\n]{3,60})",
-                     re.IGNORECASE)
+_TO_WORDS = frozenset({"về", "đến", "lên", "cho", "tới", "gửi", "với"})
+_NOT_REPORTERS = frozenset({"với", "của", "về", "đến", "cho", "qua", "tới", "tại", "và"})
 # what may stand between two names of one list: "A, B và C", "A; Chủ tịch B"
 _LIST_GAP = re.compile(r"\s*(?:[,;/]|và|cùng|hoặc)?\s*(?:,\s*)?(?:và\s+)?"
                        r"(?:(?:chủ\s+tịch|giám\s+đốc|thủ\s+trưởng|lãnh\s+đạo|trưởng)\s+)?$", re.IGNORECASE)
-_BEFORE_CHU_TRI = re.compile(r"\s*,?\s*(?:là\s+(?:cơ\s+quan|đơn\s+vị)\s+|làm\s+|được\s+giao\s+)?$", re.IGNORECASE)
-_SKIP_LINE_START = re.compile(r"[\s*_+\-•·]*")
+_BEFORE_VERB = re.compile(r"\s*,?\s*(?:là\s+(?:cơ\s+quan|đơn\s+vị)\s+|làm\s+|được\s+giao\s+)?$", re.IGNORECASE)
+_LINE_MARK = re.compile(r"[ \t*_]*(?:(?:[IVX]{1,5}\s*[.\-)]|\d{1,2}(?:\.\d{1,2})*\s*[.)\-]?|[a-zđ]\s*[).]|"
+                        r"[-+•·*])[ \t*_]*)?")
+_MARKER_ONLY = re.compile(r"(?:[-+•·]|\d{1,2}(?:\.\d{1,2})*[.)\-]?|[a-zđ][).\-]|[IVX]{1,5}[.\-])")
+# an agency heading may be worded "Đối với Sở X:", "Trách nhiệm của Sở X", "Sở X có trách nhiệm:"
+_HEADING_PREFIX = re.compile(r"(?:đối\s+với|trách\s+nhiệm\s+của|nhiệm\s+vụ\s+của|giao(?:\s+cho)?)\s+", re.IGNORECASE)
+_HEADING_SUFFIX = re.compile(r"(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|có\s+nhiệm\s+vụ|"
+                             r"thực\s+hiện(?:\s+các)?(?:\s+nhiệm\s+vụ)?(?:\s+sau)?)?\s*(?::.*)?$", re.IGNORECASE)
+# a field label right before a colon, anywhere in a line ("...; Cơ quan phối hợp: Sở Tài chính")
+_LABEL_BEFORE_COLON = re.compile(
+    r"(?:^|(?<=[\s(;.,*_]))(?P<label>" + "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in FIELD_LABELS),
+                                                       key=len, reverse=True))
+    + r")\s*[*_]*\s*$", re.IGNORECASE)
+
+
+class _Hits:
+    """Positions of one cue in the document, for picking those inside a span."""
+
+    __slots__ = ("spans", "starts")
+
+    def __init__(self, spans: list[tuple[int, int, str | None]]) -> None:
+        self.spans = spans
+        self.starts = [s for s, _, _ in spans]
+
+    def within(self, a: int, b: int) -> list[tuple[int, int, str | None]]:
+        i = bisect_left(self.starts, a)
+        j = bisect_left(self.starts, b, i)
+        return self.spans[i:j]
 
 
 @dataclass(slots=True)
 class _Ctx:
-    """What every item of one document shares: the clean text and the agencies found in it."""
+    """What the items of one document share: the text, the names found in it, the cues."""
 
     ct: CleanText
     text: str
@@ -73,6 +106,8 @@ class _Ctx:
     starts: list[int]
     source: str
     year: int | None
+    hits: dict[str, _Hits]
+    lines: _Hits                 # (start of the line's text after its marker, line start, None)
 
     def within(self, a: int, b: int) -> list[Found]:
         i = bisect_left(self.starts, a)
@@ -85,38 +120,44 @@ class _Ctx:
 
     def first_at(self, pos: int, limit: int) -> int | None:
         """Index of the name that starts at ``pos`` (after spaces and emphasis), if any."""
-        while pos < limit and self.text[pos] in " *_\t":
+        text = self.text
+        while pos < limit and text[pos] in " *_\t":
             pos += 1
         i = bisect_left(self.starts, pos)
         return i if i < len(self.found) and self.found[i].start == pos else None
 
     def run_from(self, i: int, limit: int) -> list[Found]:
         """The list of names that starts with ``found[i]``: "A, B và C" (up to ``limit``)."""
-        run = [self.found[i]]
+        found, text = self.found, self.text
+        run = [found[i]]
         j = i + 1
-        while j < len(self.found) and self.found[j].end <= limit:
-            gap = self.text[run[-1].end:self.found[j].start]
+        while j < len(found) and found[j].end <= limit:
+            gap = text[run[-1].end:found[j].start]
             if len(gap) > 40 or not _LIST_GAP.match(gap):
                 break
-            run.append(self.found[j])
+            run.append(found[j])
             j += 1
         return run
 
     def run_before(self, pos: int, floor: int) -> list[Found]:
         """The list of names that ends right before ``pos`` ("A và B chủ trì")."""
+        found, text = self.found, self.text
         i = bisect_left(self.starts, pos) - 1
-        if i < 0 or self.found[i].end > pos or self.found[i].start < floor:
+        if i < 0 or found[i].end > pos or found[i].start < floor or pos - found[i].end > 30:
             return []
-        if not _BEFORE_CHU_TRI.match(self.text, self.found[i].end, pos):
+        if not _BEFORE_VERB.match(text, found[i].end, pos):
             return []
-        run = [self.found[i]]
-        while i > 0 and self.found[i - 1].start >= floor:
-            gap = self.text[self.found[i - 1].end:run[0].start]
+        run = [found[i]]
+        while i > 0 and found[i - 1].start >= floor:
+            gap = text[found[i - 1].end:run[0].start]
             if len(gap) > 40 or not _LIST_GAP.match(gap):
                 break
             i -= 1
-            run.insert(0, self.found[i])
+            run.insert(0, found[i])
         return run
+
+    def line_start(self, pos: int) -> int:
+        return self.text.rfind("\n", 0, pos) + 1
 
 
 @dataclass(slots=True)
@@ -148,90 +189,75 @@ def _clause_initial(text: str, pos: int) -> bool:
     if k < 0 or text[k] in "\n.;:!?":
         return True
     line_start = text.rfind("\n", 0, pos) + 1
-    head = text[line_start:pos].strip(" *_\t")
-    return bool(re.fullmatch(r"(?:[-+•·]|\d{1,2}(?:\.\d{1,2})*[.)\-]?|[a-zđ][).]|[IVX]{1,5}[.\-])", head))
+    return bool(_MARKER_ONLY.fullmatch(text[line_start:pos].strip(" *_\t")))
 
 
-def _cues(ctx: _Ctx, a: int, b: int, who: _Who, *, line_starts: list[int]) -> None:
+def _cues(ctx: _Ctx, a: int, b: int, who: _Who, line_starts: list[int]) -> None:
     """Read the lead, cooperating, focal and requested bodies named in ``text[a:b]``."""
+    if not ctx.found:
+        return
     text = ctx.text
-    for m in _GIAO.finditer(text, a, b):
-        if not _clause_initial(text, m.start()):
+    hits = ctx.hits
+    for s, e, _ in hits["giao"].within(a, b):
+        if not _clause_initial(text, s):
             continue
-        i = ctx.first_at(m.end(), b)
+        i = ctx.first_at(e, b)
         if i is None:
             continue
         run = ctx.run_from(i, b)
         _add(who.lead, run)
         if _FOCAL.match(text, run[-1].end, b):
             _add(who.focal, run)
-    for m in _CHU_TRI.finditer(text, a, b):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        run = ctx.run_before(m.start(), max(a, line_start))
-        _add(who.lead, run)
-    for m in _DE_NGHI.finditer(text, a, b):
-        if not _clause_initial(text, m.start()):
-            continue
-        i = ctx.first_at(m.end(), b)
-        if i is not None:
-            _add(who.requested, ctx.run_from(i, b))
-    for m in _PHOI_HOP.finditer(text, a, b):
-        i = ctx.first_at(m.end(), b)
+    for s, _, _ in hits["chu_tri"].within(a, b):
+        _add(who.lead, ctx.run_before(s, max(a, ctx.line_start(s))))
+    for s, e, _ in hits["de_nghi"].within(a, b):
+        if _clause_initial(text, s):
+            i = ctx.first_at(e, b)
+            if i is not None:
+                _add(who.requested, ctx.run_from(i, b))
+    for s, e, _ in hits["phoi_hop"].within(a, b):
+        i = ctx.first_at(e, b)
         if i is not None:
             _add(who.cooperating, ctx.run_from(i, b))
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        run = ctx.run_before(m.start(), max(a, line_start))    # "X phối hợp với Y": X leads
+        run = ctx.run_before(s, max(a, ctx.line_start(s)))     # "X phối hợp với Y": X leads
         if run and _clause_initial(text, run[0].start):
             _add(who.lead, run)
+    for s, _, _ in hits["dau_moi"].within(a, b):
+        _add(who.focal, ctx.run_before(s, ctx.line_start(s)))
     for pos in line_starts:
         i = ctx.first_at(pos, b)
         if i is None:
             continue
         run = ctx.run_from(i, b)
-        rest = text[run[-1].end:run[-1].end + 12]
-        if _FOCAL.match(rest):
+        if _FOCAL.match(text, run[-1].end, min(b, run[-1].end + 30)):
             _add(who.focal, run)
         _add(who.lead, run)
-    for m in re.finditer(r"(?:làm|là)\s+(?:cơ\s+quan\s+|đơn\s+vị\s+)?đầu\s+mối", text[a:b]):
-        run = ctx.run_before(a + m.start(), text.rfind("\n", 0, a + m.start()) + 1)
-        _add(who.focal, run)
 
 
-def _line_starts(ctx: _Ctx, segments: list[tuple[int, int]], skip: set[int]) -> list[int]:
-    """Where the text of each line begins (after its marker), for lines that are not fields."""
-    text = ctx.text
-    out = []
-    for a, b in segments:
-        pos = a
-        while pos < b:
-            nl = text.find("\n", pos, b)
-            stop = b if nl < 0 else nl
-            if pos not in skip and stop > pos:
-                line = text[pos:stop]
-                m = _MARK.match(line)
-                start = pos + (m.end() if m else 0)
-                start += len(_SKIP_LINE_START.match(text, start, stop).group(0))
-                if not field_of(line):
-                    out.append(start)
-            pos = stop + 1
-    return out
-
-
-_MARK = re.compile(r"\s*[*_]*\s*(?:[IVX]{1,5}\s*[.\-)]|\d{1,2}(?:\.\d{1,2})*\s*[.)\-]?|[a-zđ]\s*[).]|"
-                   r"[-+•·*])\s*")
+def _document_lines(text: str, a: int, b: int) -> _Hits:
+    """Every line of ``text[a:b]`` that is not a labelled field: where its words start."""
+    spans = []
+    pos = a
+    for line in text[a:b].split("\n"):
+        if line and not line.isspace() and not field_of(line):
+            m = _LINE_MARK.match(line)
+            spans.append((pos + m.end(), pos, None))
+        pos += len(line) + 1
+    spans.sort()
+    return _Hits(spans)
 
 
 # -- items as tasks -----------------------------------------------------------------------------------
 
 def _own_segments(item: Item) -> list[tuple[int, int]]:
     """The item's span without the spans of its numbered sub-items (they are tasks of their own)."""
-    cuts = [(c.start, c.end) for c in item.children if c.numbered and c.field is None]
     segs = []
     pos = item.start
-    for a, b in cuts:
-        if a > pos:
-            segs.append((pos, a))
-        pos = max(pos, b)
+    for c in item.children:
+        if c.numbered and c.field is None:
+            if c.start > pos:
+                segs.append((pos, c.start))
+            pos = max(pos, c.end)
     if item.end > pos:
         segs.append((pos, item.end))
     return segs
@@ -250,14 +276,64 @@ def _own_fields(item: Item) -> list[Item]:
     return out
 
 
-def _field_value(ctx: _Ctx, f: Item) -> tuple[int, int]:
-    """The span of a field's value: after its colon, to the end of the field (bullets included)."""
-    line = ctx.text[f.start:f.head_end]
-    colon = line.find(":")
-    start = f.start + colon + 1 if colon >= 0 else f.text_start
-    while start < f.end and ctx.text[start] in " *_\t":
-        start += 1
-    return start, f.end
+@dataclass(slots=True)
+class _Field:
+    """A labelled value: "Cơ quan chủ trì: Sở Y tế", its kind and the span of its value."""
+
+    kind: str
+    start: int
+    end: int
+    starts: list[int]            # where each line of the value begins (the value, then its bullets)
+
+
+def _labels(ctx: _Ctx, a: int, b: int) -> list[tuple[int, int, str]]:
+    """``(label start, colon, kind)`` of every field label in ``text[a:b]``."""
+    text = ctx.text
+    out = []
+    colon = text.find(":", a, b)
+    while colon >= 0:
+        line_start = max(a, text.rfind("\n", 0, colon) + 1)
+        m = _LABEL_BEFORE_COLON.search(text, max(line_start, colon - 48), colon)
+        if m:
+            out.append((m.start(), colon, FIELD_LABELS[" ".join(m["label"].casefold().split())]))
+        colon = text.find(":", colon + 1, b)
+    return out
+
+
+def _fields(ctx: _Ctx, items: list[Item], segments: list[tuple[int, int]]) -> list[_Field]:
+    """The fields of an item: its field lines (with the bullets under an empty one) and labels
+    written inside its lines ("...; Thời gian: Quý II/2022; Sản phẩm: ...")."""
+    text = ctx.text
+    out: list[_Field] = []
+    for f in items:
+        labels = _labels(ctx, f.start, f.head_end)
+        first_colon = labels[0][1] if labels else text.find(":", f.start, f.head_end)
+        start = first_colon + 1 if first_colon >= 0 else f.text_start
+        while start < f.end and text[start] in " *_\t":
+            start += 1
+        end = labels[1][0] if len(labels) > 1 else f.end
+        out.append(_Field(f.field or "", start, end, [start] + [c.text_start for c in f.walk() if c is not f]))
+        for i, (ls, colon, kind) in enumerate(labels[1:], 1):
+            vend = labels[i + 1][0] if i + 1 < len(labels) else f.head_end
+            out.append(_Field(kind, colon + 1, vend, [_skip_space(text, colon + 1, vend)]))
+    for a, b in _plain_segments(segments, items):
+        labels = _labels(ctx, a, b)
+        for i, (ls, colon, kind) in enumerate(labels):
+            line_end = text.find("\n", colon, b)
+            line_end = b if line_end < 0 else line_end
+            vend = labels[i + 1][0] if i + 1 < len(labels) and labels[i + 1][0] < line_end else line_end
+            out.append(_Field(kind, colon + 1, vend, [_skip_space(text, colon + 1, vend)]))
+    return out
+
+
+def _skip_space(text: str, a: int, b: int) -> int:
+    while a < b and text[a] in " *_\t":
+        a += 1
+    return a
+
+
+def _value(ctx: _Ctx, f: _Field) -> str:
+    return " ".join(ctx.text[f.start:f.end].split()).strip(" .;,*_")
 
 
 def _heading_bodies(ctx: _Ctx, item: Item) -> tuple[str, list[str]] | None:
@@ -269,78 +345,78 @@ def _heading_bodies(ctx: _Ctx, item: Item) -> tuple[str, list[str]] | None:
     m = _DE_NGHI.match(text, pos, end)
     if m:
         role, pos = "requested", m.end()
+    else:
+        m = _HEADING_PREFIX.match(text, pos, end)
+        if m:
+            pos = m.end()
     i = ctx.first_at(pos, end)
     if i is None:
         return None
     run = ctx.run_from(i, end)
     rest = text[run[-1].end:end].strip(" .;*_")
-    if rest and not rest.startswith(":"):
+    if rest and not _HEADING_SUFFIX.match(rest):
         return None
     return role, [f.name for f in run]
 
 
-def _deadline_of(ctx: _Ctx, item: Item, fields: list[Item], segments: list[tuple[int, int]]) -> Deadline | None:
+def _deadline_of(ctx: _Ctx, fields: list[_Field], segments: list[tuple[int, int]]) -> Deadline | None:
     for f in fields:
-        if f.field == "deadline":
-            a, b = _field_value(ctx, f)
-            value = ctx.text[a:b].strip(" .;*_")
+        if f.kind == "deadline":
+            value = _value(ctx, f)
             if value:
                 return parse_deadline(value, year=ctx.year) or Deadline(text=value)
-    for a, b in segments:
-        for m in _INLINE_DEADLINE.finditer(ctx.text, a, b):
-            d = parse_deadline(m["v"].strip(" .;*_"), year=ctx.year)
-            if d:
-                return d
-        for m in _FINISH.finditer(ctx.text, a, b):
-            d = parse_deadline(m["v"], year=ctx.year)
-            if d and (d.start or d.end or d.due):
-                return d
+    for kind in ("deadline", "finish"):
+        for a, b in segments:
+            for s, e, v in ctx.hits[kind].within(a, b):
+                if e > b:
+                    continue
+                d = parse_deadline(v.strip(" .;*_"), year=ctx.year) if v else None
+                if d and (kind == "deadline" or d.start or d.end or d.due):
+                    return d
     return None
 
 
-def _reporting(ctx: _Ctx, segments: list[tuple[int, int]], lead: tuple[str, ...]) -> list[Reporting]:
+def _sentence(text: str, a: int, b: int, pos: int, end: int) -> tuple[int, int]:
+    """The clause around ``text[pos:end]`` within ``[a, b)``: from the last . ; or line break to the next."""
+    s = max(text.rfind(".", a, pos), text.rfind(";", a, pos), text.rfind("\n", a, pos), a - 1) + 1
+    e = end
+    while e < b:
+        c = text[e]
+        if c in ";\n" or (c == "." and not (e + 1 < b and text[e + 1].isdigit())):
+            break
+        e += 1
+    return s, e
+
+
+def _reporting(ctx: _Ctx, segments: list[tuple[int, int]], lead: tuple[str, ...],
+               skip: list[tuple[int, int]]) -> list[Reporting]:
+    """Reporting duties: "báo cáo kết quả về X trước ngày 05/12 hằng năm", one per clause."""
     text = ctx.text
     out: list[Reporting] = []
     seen: set[tuple[str, str | None]] = set()
-    done_sentences: set[int] = set()
+    done: set[int] = set()
     for a, b in segments:
-        for m in _REPORT.finditer(text, a, b):
-            s = max(text.rfind(".", a, m.start()), text.rfind(";", a, m.start()), text.rfind("\n", a, m.start()),
-                    a - 1) + 1
-            if s in done_sentences:
+        for ms, me, _ in ctx.hits["report"].within(a, b):
+            if any(x <= ms < y for x, y in skip):
+                continue                                # "Sản phẩm: Báo cáo ..." is a deliverable
+            s, e = _sentence(text, a, b, ms, me)
+            if s in done or not _REPORT_CUE.search(text, s, e):
                 continue
-            e_candidates = [x for x in (text.find(".", m.end(), b), text.find(";", m.end(), b),
-                                        text.find("\n", m.end(), b)) if x >= 0]
-            e = min(e_candidates) if e_candidates else b
-            while e < b and text[e] == "." and e + 1 < b and text[e + 1].isdigit():   # "05.12"
-                nxt = [x for x in (text.find(".", e + 1, b), text.find(";", e + 1, b), text.find("\n", e + 1, b))
-                       if x >= 0]
-                e = min(nxt) if nxt else b
-            sentence = text[s:e]
-            line = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
-            if field_of(line + "x") and field_of(line + "x")[0] == "deliverable":
-                continue
-            if not _REPORT_CUE.search(sentence):
-                continue
-            to = _recipients(ctx, m.end(), e)
+            to = _recipients(ctx, me, e)
             if not to:
                 continue
-            done_sentences.add(s)
-            reporters = [f.name for f in ctx.within(s, m.start()) if not _after_preposition(text, f.start)]
-            dl = parse_deadline(sentence, year=ctx.year)
+            done.add(s)
+            reporters = [f.name for f in ctx.within(s, ms)
+                         if text[max(0, f.start - 8):f.start].split()[-1:] == []
+                         or text[max(0, f.start - 8):f.start].split()[-1].casefold() not in _NOT_REPORTERS]
+            dl = parse_deadline(text[s:e], year=ctx.year)
             ev = _evidence(ctx, s, e)
             for name in to:
                 k = (name, dl.text if dl else None)
-                if k in seen:
-                    continue
-                seen.add(k)
-                out.append(Reporting(to=name, reporter=tuple(reporters) or lead, deadline=dl, evidence=ev))
+                if k not in seen:
+                    seen.add(k)
+                    out.append(Reporting(to=name, reporter=tuple(reporters) or lead, deadline=dl, evidence=ev))
     return out
-
-
-def _after_preposition(text: str, pos: int) -> bool:
-    before = text[max(0, pos - 8):pos].split()
-    return bool(before) and before[-1].casefold() in ("với", "của", "về", "đến", "cho", "qua", "tới", "tại", "và")
 
 
 def _recipients(ctx: _Ctx, pos: int, end: int) -> list[str]:
@@ -356,45 +432,43 @@ def _recipients(ctx: _Ctx, pos: int, end: int) -> list[str]:
     return []
 
 
-def _evidence(ctx: _Ctx, a: int, b: int) -> Evidence:
+def _evidence(ctx: _Ctx, a: int, b: int, quote: str | None = None) -> Evidence:
     ra, rb = ctx.ct.original(a, b)
-    ra = max(0, min(ra, len(ctx.ct.raw)))
-    rb = max(ra, min(rb, len(ctx.ct.raw)))
-    return Evidence(ctx.source, ra, rb, ctx.ct.raw[ra:rb])
+    raw = ctx.ct.raw
+    ra = max(0, min(ra, len(raw)))
+    rb = max(ra, min(rb, len(raw)))
+    return Evidence(ctx.source, ra, rb, raw[ra:rb] if quote is None else quote)
 
 
-def _who_of(ctx: _Ctx, item: Item, fields: list[Item], segments: list[tuple[int, int]]) -> tuple[_Who, _Who]:
-    """(from labelled fields, from the rest of the item's own text)."""
+def _who_of(ctx: _Ctx, fields: list[_Field], items: list[Item],
+            segments: list[tuple[int, int]]) -> tuple[_Who, _Who]:
+    """(bodies named in labelled fields, bodies named in the rest of the item's own text)."""
     by_field = _Who.empty()
-    field_lines: set[int] = set()
     for f in fields:
-        field_lines.add(f.start)
-        if f.field not in ("lead", "cooperating"):
+        if f.kind not in ("lead", "cooperating"):
             continue
-        a, b = _field_value(ctx, f)
         sub = _Who.empty()
-        starts = [a] + [c.text_start for c in f.walk() if c is not f]
-        _cues(ctx, a, b, sub, line_starts=starts)
-        if f.field == "lead":
+        _cues(ctx, f.start, f.end, sub, f.starts)
+        if f.kind == "lead":
             _add(by_field.lead, sub.lead)
             _add(by_field.cooperating, sub.cooperating)
         else:
             _add(by_field.cooperating, sub.lead + sub.cooperating)
         _add(by_field.requested, sub.requested)
         _add(by_field.focal, sub.focal)
-        for c in f.walk():
-            field_lines.add(c.start)
     rest = _Who.empty()
-    plain = _plain_segments(segments, fields)
-    starts = _line_starts(ctx, plain, field_lines)
-    for a, b in plain:
-        _cues(ctx, a, b, rest, line_starts=[p for p in starts if a <= p < b])
+    for a, b in _plain_segments(segments, items):
+        starts = [s for s, _, _ in ctx.lines.within(a, b)]
+        _cues(ctx, a, b, rest, starts)
     return by_field, rest
 
 
 def _plain_segments(segments: list[tuple[int, int]], fields: list[Item]) -> list[tuple[int, int]]:
-    """Own segments without the spans of lead/cooperating fields (read on their own)."""
-    cuts = sorted((f.start, f.end) for f in fields if f.field in ("lead", "cooperating"))
+    """Own segments without the spans of labelled fields (read on their own)."""
+    cuts = [(f.start, f.end) for f in fields]
+    if not cuts:
+        return segments
+    cuts.sort()
     out = []
     for a, b in segments:
         pos = a
@@ -413,52 +487,75 @@ def _actionable(item: Item) -> bool:
     return item.numbered and item.field is None
 
 
+def _find_cue(text: str, a: int, b: int, words: tuple[str, ...], pattern: re.Pattern[str]) -> _Hits:
+    has_value = "v" in pattern.groupindex
+    spans = []
+    for w in words:
+        pos = text.find(w, a, b)
+        while pos >= 0:
+            if pos == 0 or not text[pos - 1].isalnum():
+                m = pattern.match(text, pos, b)
+                if m:
+                    spans.append((pos, m.end(), m.group("v") if has_value else None))
+            pos = text.find(w, pos + 1, b)
+    spans.sort()
+    return _Hits(spans)
+
+
+def _context(ct: CleanText, items: list[Item], source: str, year: int | None) -> _Ctx:
+    text = ct.text
+    first = min((it.start for it in items if it.section not in _SKIP_SECTIONS), default=len(text))
+    last = max((it.end for it in items), default=0)
+    found = scan(text, first, last) if first < last else []
+    hits = {kind: _find_cue(text, first, last, words, pattern) for kind, (words, pattern) in _CUES.items()}
+    return _Ctx(ct, text, found, [f.start for f in found], source, year, hits,
+                _document_lines(text, first, last) if first < last else _Hits([]))
+
+
 def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, district: str | None = None,
                   level: str | None = None, year: int | None = None) -> tuple[Task, ...]:
     """The tasks a plan assigns, in document order.
 
-    ``province``/``district``/``level`` describe the issuing jurisdiction (kept for callers
-    that key agencies with :func:`cascade.agencies.agency_key`); ``year`` completes deadline
-    phrases that give no year ("Quý III", "trước ngày 30/6").
+    Names are canonical agency names without a jurisdiction (see :mod:`cascade.agencies`);
+    ``province``, ``district`` and ``level`` are accepted for callers that key agencies with
+    :func:`cascade.agencies.agency_key` and do not change the names. ``year`` completes
+    deadline phrases that give none ("Quý III", "trước ngày 30/6").
     """
-    del province, district, level                     # names are kept as written; identity is the caller's
+    del province, district, level
     text = ct.text
     items = parse_structure(text)
     if not items:
         return ()
-    kinds = {it.section for it in items}
-    has_task_sections = bool(kinds & _FULL_SECTIONS)
-    first = min((it.start for it in items if it.section not in _SKIP_SECTIONS), default=len(text))
-    last = max((it.end for it in items), default=0)
-    found = scan(text, first, last) if first < last else []
-    ctx = _Ctx(ct, text, found, [f.start for f in found], source, year)
+    has_task_sections = any(it.section in _FULL_SECTIONS for it in items)
+    ctx = _context(ct, items, source, year)
 
-    heading_cache: dict[int, tuple[str, list[str]] | None] = {}
+    headings: dict[int, tuple[str, list[str]] | None] = {}
 
     def heading(it: Item) -> tuple[str, list[str]] | None:
-        if id(it) not in heading_cache:
-            heading_cache[id(it)] = _heading_bodies(ctx, it) if it.style != "roman" else None
-        return heading_cache[id(it)]
+        if id(it) not in headings:
+            headings[id(it)] = _heading_bodies(ctx, it) if it.style != "roman" else None
+        return headings[id(it)]
 
-    deadline_cache: dict[int, Deadline | None] = {}
+    deadlines: dict[int, Deadline | None] = {}
     tasks: list[Task] = []
     for it in walk(items):
         if not _actionable(it) or it.section in _SKIP_SECTIONS:
             continue
         lead_only = it.section not in _FULL_SECTIONS and has_task_sections
-        numbered_children = [c for c in it.children if _actionable(c)]
+        numbered_children = any(_actionable(c) for c in it.children)
         segments = _own_segments(it)
-        fields = _own_fields(it)
-        by_field, rest = _who_of(ctx, it, fields, segments)
+        field_items = _own_fields(it)
+        fields = _fields(ctx, field_items, segments)
+        by_field, rest = _who_of(ctx, fields, field_items, segments)
         own_heading = heading(it)
         body = sum(len(text[max(a, it.head_end):b].split()) for a, b in segments if b > it.head_end)
         if it.style == "roman":
             if numbered_children or body < 3:
                 continue
         elif numbered_children and not (fields or by_field.lead or rest.lead or rest.requested):
-            continue
+            continue                                    # a heading over sub-items that are the tasks
         if numbered_children and own_heading and not fields and body < 3:
-            continue
+            continue                                    # "1. Sở X" over its numbered duties
         lead: list[str] = []
         requested = list(by_field.requested)
         _add(requested, rest.requested)
@@ -468,10 +565,8 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
             lead = own_heading[1]
         elif rest.lead:
             lead = rest.lead
-        elif own_heading and own_heading[0] == "requested":
-            _add(requested, own_heading[1])
-        else:
-            for anc in it.ancestors():
+        elif not (own_heading and own_heading[0] == "requested"):
+            for anc in it.ancestors():                   # sub-items inherit an agency heading
                 if not anc.numbered or anc.style == "roman":
                     break
                 h = heading(anc)
@@ -483,33 +578,28 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
                     break
         if own_heading and own_heading[0] == "requested":
             _add(requested, own_heading[1])
+        lead = [n for n in lead if n not in requested]
         if lead_only and not lead:
             continue
-        lead = [n for n in lead if n not in requested]
-        cooperating = [n for n in by_field.cooperating + rest.cooperating if n not in lead]
-        cooperating = list(dict.fromkeys(cooperating))
+        cooperating = [n for n in dict.fromkeys(by_field.cooperating + rest.cooperating) if n not in lead]
         focal = list(dict.fromkeys(by_field.focal + rest.focal))
 
-        deadline = _deadline_of(ctx, it, fields, segments)
-        deadline_cache[id(it)] = deadline
+        deadline = deadlines[id(it)] = _deadline_of(ctx, fields, segments)
         if deadline is None:
-            for anc in it.ancestors():
+            for anc in it.ancestors():                   # "c) Thời gian thực hiện" of the parent
                 if anc.style == "roman" or not anc.numbered:
                     break
-                if id(anc) not in deadline_cache:
-                    deadline_cache[id(anc)] = _deadline_of(ctx, anc, _own_fields(anc), _own_segments(anc))
-                if deadline_cache[id(anc)]:
-                    deadline = deadline_cache[id(anc)]
+                if id(anc) not in deadlines:
+                    anc_segments = _own_segments(anc)
+                    deadlines[id(anc)] = _deadline_of(ctx, _fields(ctx, _own_fields(anc), anc_segments),
+                                                      anc_segments)
+                if deadlines[id(anc)]:
+                    deadline = deadlines[id(anc)]
                     break
-        deliverable = None
-        for f in fields:
-            if f.field == "deliverable":
-                a, b = _field_value(ctx, f)
-                deliverable = " ".join(text[a:b].split()).strip(" .;") or None
-                break
-        reporting = _reporting(ctx, segments, tuple(lead))
-        ev = _evidence(ctx, it.start, it.end)
-        ev = Evidence(source, ev.start, ev.end, ct.raw_slice(it.start, it.head_end).strip())
+        deliverable = next((v for f in fields if f.kind == "deliverable" and (v := _value(ctx, f))), None)
+        skip = [(f.start, f.end) for f in fields if f.kind == "deliverable"]
+        reporting = _reporting(ctx, segments, tuple(lead), skip)
+        ev = _evidence(ctx, it.start, it.end, ct.raw_slice(it.start, it.head_end).strip())
         tasks.append(Task(label=it.label, text=it.heading, lead=tuple(lead), cooperating=tuple(cooperating),
                           focal=tuple(focal), requested=tuple(requested), deadline=deadline,
                           reporting=tuple(reporting), deliverable=deliverable, section=it.section, evidence=ev))
