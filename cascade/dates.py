@@ -97,7 +97,7 @@ _QUARTER = _pattern(
     rf"quý\s+(?P<q>IV|III|II|I|[1-4])(?![\w])(?:{_SEP_MY}(?P<y>{_Y}))?")
 _MONTH = _pattern(
     rf"(?P<pre>(?:bắt\s+đầu\s+)?từ\s+|(?:hoàn\s+thành\s+)?trước\s+|(?:hoàn\s+thành\s+)?trong\s+|cuối\s+|đầu\s+)?"
-    rf"tháng\s+(?P<m>\d{{1,2}})(?:{_SEP_MY}(?P<y>{_Y}))(?![\d/])")
+    rf"(?<!\d )(?<!\d)tháng\s+(?P<m>\d{{1,2}})(?:{_SEP_MY}(?P<y>{_Y}))(?![\d/])")     # not "15 tháng 3"
 _DUE = _pattern(
     rf"(?P<pre>(?:hoàn\s+thành\s+|xong\s+|gửi\s+)?(?:trước|chậm\s+nhất(?:\s+(?:là|vào))?|hạn\s+chót|"
     rf"không\s+quá|trong\s+ngày|vào)\s+)?"

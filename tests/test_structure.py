@@ -1,0 +1,119 @@
+"""Sections and numbered items (cascade.structure)."""
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cascade.normalize import clean
+from cascade.structure import LETTERS, body_end, field_of, iter_items, parse_structure, section_kind, walk
+
+
+def labels(text: str, *, bullets: bool = False) -> list[str]:
+    return [i.label for i in iter_items(clean(text).text) if bullets or i.style not in ("bullet", "field")]
+
+
+def test_levels_and_labels() -> None:
+    text = ("I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n- Nâng cao nhận thức\nII. NHIỆM VỤ, GIẢI PHÁP\n"
+            "1. Tuyên truyền\n1.1. Quán triệt\n1.2. Phổ biến\n2. Thể chế\na) Rà soát\nb) Ban hành\n"
+            "- ý một\n+ ý nhỏ\nIII. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ\n")
+    assert labels(text) == ["I", "I.1", "II", "II.1", "II.1.1", "II.1.2", "II.2", "II.2.a", "II.2.b", "III", "III.1"]
+
+
+def test_vietnamese_letter_order() -> None:
+    text = "II. NHIỆM VỤ\n6. Lĩnh vực\n" + "".join(f"{c}) Mục {c}\n" for c in "abcdđeghik")
+    assert labels(text)[2:] == [f"II.6.{c}" for c in "abcdđeghik"]
+    assert LETTERS.index("đ") == LETTERS.index("d") + 1 and not set("fjwz") & set(LETTERS)
+
+
+def test_party_style_markers() -> None:
+    text = "I- MỤC ĐÍCH, YÊU CẦU\n1- Quán triệt\nII - NHIỆM VỤ VÀ GIẢI PHÁP\n1- Tuyên truyền\n2- Kiểm tra\n"
+    assert labels(text) == ["I", "I.1", "II", "II.1", "II.2"]
+
+
+def test_dotted_numbers_without_a_parent() -> None:
+    assert labels("II. NỘI DUNG\n1.1 Một\n1.2 Hai\n") == ["II", "II.1.1", "II.1.2"]
+
+
+def test_bullets_add_no_level() -> None:
+    items = list(iter_items("II. NHIỆM VỤ\n1. Việc\n- gạch đầu dòng\n+ ý con\n* sao\n• chấm\n"))
+    bullets = [i for i in items if i.style == "bullet"]
+    assert {i.label for i in bullets} == {"II.1"} and [i.marker for i in bullets] == ["-", "+", "*", "•"]
+    assert bullets[1].parent is bullets[0]                 # "+" under "-"
+
+
+def test_markdown_emphasis_does_not_break_it() -> None:
+    text = ("III. NHIỆM VỤ, GIẢI PHÁP\n1. Hoàn thiện\n- Tập trung\n* *Đơn vị thực hiện:* Phòng Y tế chủ trì.\n"
+            "** Thời gian thực hiện:* Thường xuyên.\nc) **Củng cố hội**\n**2. Phát triển**\n")
+    items = list(iter_items(clean(text).text))
+    fields = [(i.field, i.label) for i in items if i.style == "field"]
+    assert fields == [("lead", "III.1"), ("deadline", "III.1")]
+    assert [i.label for i in items if i.numbered] == ["III", "III.1", "III.1.c", "III.2"]
+    assert items[-2].heading == "Củng cố hội"
+
+
+def test_empty_field_collects_the_bullets_under_it() -> None:
+    text = ("II. NHIỆM VỤ\nb) Lĩnh vực nông nghiệp\n- Nghiên cứu\n* *Đơn vị thực hiện:*\n+ Phòng A chủ trì\n"
+            "+ Phòng B chủ trì\n* *Thời gian thực hiện:* Thường xuyên.\n")
+    b = [i for i in iter_items(text) if i.label == "II.b" and i.style == "letter"][0]
+    field = [c for c in b.children if c.field == "lead"][0]
+    assert [c.marker for c in field.children] == ["+", "+"]
+    assert [c.field for c in b.children if c.style == "field"] == ["lead", "deadline"]
+
+
+def test_section_kinds() -> None:
+    text = ("I. MỤC ĐÍCH, YÊU CẦU\nII. MỤC TIÊU\nIII. NHIỆM VỤ, GIẢI PHÁP CHỦ YẾU\nIV. KINH PHÍ THỰC HIỆN\n"
+            "V. TỔ CHỨC THỰC HIỆN\nVI. Chế độ thông tin\n")
+    assert [i.section for i in parse_structure(text)] == [
+        "purpose", "targets", "tasks", "funding", "organisation", "other"]
+    assert section_kind("II. Nhiệm vụ và giải pháp") == "tasks"
+    assert section_kind("IV. PHÂN CÔNG THỰC HIỆN") == "organisation"
+    assert section_kind("II. NỘI DUNG RÀ SOÁT") == "tasks"
+
+
+def test_sub_items_carry_their_section() -> None:
+    items = parse_structure("I. MỤC ĐÍCH\n1. Một\nII. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ\na) Hai\n")
+    assert [(i.label, i.section) for i in walk(items)][-1] == ("II.1.a", "organisation")
+
+
+def test_stops_at_the_closing() -> None:
+    text = "II. NHIỆM VỤ\n1. Việc\nTrên đây là Kế hoạch ...\n2. Không phải\nNơi nhận:\n- Như trên;\n"
+    assert labels(text) == ["II", "II.1"]
+    assert body_end("a\nNơi nhận:\n- b") == 2
+
+
+def test_no_sections() -> None:
+    items = parse_structure("1. Mục đích, yêu cầu\n- Một\n2. Nhiệm vụ\na) Giao Sở Y tế\n3. Tổ chức thực hiện\n")
+    assert [(i.label, i.section) for i in items] == [("1", "purpose"), ("2", "tasks"), ("3", "organisation")]
+
+
+def test_unnumbered_caps_sections() -> None:
+    items = parse_structure("MỤC ĐÍCH, YÊU CẦU\n1. Một\nNHIỆM VỤ, GIẢI PHÁP\n1. Hai\n")
+    assert [(i.section, [c.label for c in i.children]) for i in items] == [("purpose", ["1"]), ("tasks", ["1"])]
+
+
+def test_spans_and_headings() -> None:
+    text = "II. NHIỆM VỤ\n1. Tuyên truyền\nđoạn văn\n2. Kiểm tra\n"
+    one, two = parse_structure(text)[0].children
+    assert text[one.start:one.end] == "1. Tuyên truyền\nđoạn văn"
+    assert one.heading == "Tuyên truyền" and text[one.text_start:one.head_end] == "Tuyên truyền"
+    assert text[two.start:two.end] == "2. Kiểm tra"
+
+
+def test_rules_and_numbers_are_not_items() -> None:
+    assert labels("II. NHIỆM VỤ\n-------\n*\n2021. Năm\n1.000 người\n15/12 là hạn\n", bullets=True) == ["II"]
+
+
+def test_field_of() -> None:
+    assert field_of("Thời gian thực hiện: Năm 2021.")[:2] == ("deadline", "Năm 2021.")
+    assert field_of("** Thời gian thực hiện:* Thường xuyên.")[:2] == ("deadline", "Thường xuyên.")
+    assert field_of("Cơ quan chủ trì: Sở Y tế")[0] == "lead"
+    assert field_of("Sản phẩm: Báo cáo")[0] == "deliverable"
+    assert field_of("Lĩnh vực Y - Dược: Ứng dụng") is None
+
+
+@given(st.text(alphabet=st.sampled_from(list("IVX1.2a)đ-+* \n:ĐơnvịthựchiệnSởNộivụ")), max_size=300))
+def test_spans_nest(text: str) -> None:
+    for it in iter_items(text):
+        assert 0 <= it.start <= it.head_end <= it.end <= len(text)
+        for c in it.children:
+            assert it.start <= c.start and c.end <= it.end and c.parent is it
