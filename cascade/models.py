@@ -153,7 +153,8 @@ class Deadline:
 
     ``start``/``end`` are ISO dates, possibly partial ("2021", "2021-07"); ``due`` is a point
     deadline ("2022-06-30", or "12-05" = 5 December for recurring duties); ``recurrence`` is
-    None, "ongoing" (thường xuyên), "annual", "semiannual", "quarterly" or "monthly".
+    None, "ongoing" (thường xuyên), "annual", "semiannual", "quarterly", "monthly" or "periodic"
+    (định kỳ, period unstated).
     """
 
     text: str
