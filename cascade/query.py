@@ -452,6 +452,8 @@ def find(G: nx.MultiDiGraph, text: str, *, limit: int = 20) -> list[str]:
             return done(narrowed)
     if hit := idx.by_number.get(loose):
         return done(hit)
+    if text.isdigit() and (hit := idx.by_digits.get(text.lstrip("0") or "0")):
+        return done(hit)
     m = re.match(r"\s*(\S+?)[\s,;]+(.+)$", text)
     if m and (hits := idx.by_number.get(_loose(m.group(1)))):
         narrowed = _place_filter(G, hits, m.group(2))
@@ -462,7 +464,7 @@ def find(G: nx.MultiDiGraph, text: str, *, limit: int = 20) -> list[str]:
     near = _near(idx, loose)
     if near and near[0][1] >= 95 and (len(near) == 1 or near[1][1] < near[0][1] - 3):
         return [near[0][0]]
-    names = [n for n, _ in near[:5]]
+    names = [n for n, _ in near[:5]] or _suggest(idx, loose)
     raise UnknownDocument(f"no document matches {text!r}" + (f"; near: {', '.join(names)}" if names else ""),
                           names)
 
@@ -475,6 +477,16 @@ def _near(idx: _Index, loose: str) -> list[tuple[str, float]]:
 
     found = process.extract(loose, idx.choices, scorer=fuzz.ratio, limit=8, score_cutoff=55)
     return [(k, round(score, 1)) for _, score, k in found]
+
+
+def _suggest(idx: _Index, loose: str) -> list[str]:
+    """Looser suggestions for an unknown phrase: ids that contain it or share most of it."""
+    if not loose:
+        return []
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(loose, idx.choices, scorer=fuzz.WRatio, limit=5, score_cutoff=70)
+    return [k for _, _, k in found]
 
 
 def find_one(G: nx.MultiDiGraph, text: str) -> str:
@@ -1098,8 +1110,8 @@ def conflicts(source: Any) -> list[dict[str, Any]]:
 
     ``source`` is a :class:`cascade.corpus.Build` (from ``build`` or ``load``), a build
     folder, its ``conflicts.json``, the list read from it, or a graph carrying
-    ``G.graph["conflicts"]``. When a
-    graph is at hand the rows also give the document's label and the value it kept.
+    ``G.graph["conflicts"]``. When a graph is at hand the rows also give the document's
+    label and the value it kept.
 
     Raises:
         BuildError: ``source`` holds no conflicts list (a bare graph, a folder without a build).
