@@ -921,7 +921,7 @@ def _curve(name: str, starts: dict[Any, dt.date | None], acted: dict[Any, dt.dat
             not_at_risk += 1
             continue
         when = acted.get(unit)
-        if when is not None:
+        if when is not None and (end is None or when <= end):
             times.append((max(0, (when - start).days), True))
         elif end is not None:
             times.append((max(0, (end - start).days), False))
@@ -969,6 +969,7 @@ def lag(G: nx.MultiDiGraph, doc: str, *, as_of: str | dt.date | None = None,
     members = _descendants(G, root)
     inside = set(members) | {root}
     checkpoints = sorted(set(days))
+    cutoff = _as_of(as_of)
     pairs: list[dict[str, Any]] = []
     groups: dict[str, list[int]] = defaultdict(list)
     undated_pairs: Counter[str] = Counter()
@@ -980,6 +981,8 @@ def lag(G: nx.MultiDiGraph, doc: str, *, as_of: str | dt.date | None = None,
             pd = G.nodes[p]
             kind = _transition(pd, cd)
             a, b = _day(pd.get("date")), _day(cd.get("date"))
+            if cutoff is not None and b is not None and b.isoformat() > cutoff:
+                continue                                           # not yet issued on as_of
             if a is None or b is None:
                 undated_pairs[kind] += 1
                 continue
@@ -992,7 +995,7 @@ def lag(G: nx.MultiDiGraph, doc: str, *, as_of: str | dt.date | None = None,
         transitions[kind] = _summary(groups.get(kind, [])) | {"undated": undated_pairs.get(kind, 0)}
     pairs.sort(key=lambda r: (_transition_order(r["transition"]), r["days"], r["child"]))
 
-    end_text = _as_of(as_of) or _index(G).latest
+    end_text = cutoff or _index(G).latest
     end = _day(end_text)
     root_d = G.nodes[root]
     root_level = root_d.get("level") or "central"
