@@ -14,7 +14,16 @@ import pytest
 
 from cascade import places, query
 from cascade.errors import BuildError, CascadeError, ResolutionError
-from cascade.graph import ASSERTED_BY, DOCUMENT, EVIDENCE, EVIDENCE_SOURCE, EVIDENCE_SPAN, KIND, LABEL, RELATION
+from cascade.graph import (
+    ASSERTED_BY,
+    DOCUMENT,
+    EVIDENCE,
+    EVIDENCE_SOURCE,
+    EVIDENCE_SPAN,
+    KIND,
+    LABEL,
+    RELATION,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTH = ROOT.parent / "shared" / "synth" / "make_corpus.py"
@@ -31,7 +40,8 @@ def _doc(G: nx.MultiDiGraph, key: str, **attrs: object) -> None:
     G.add_node(key, **{KIND: DOCUMENT, **attrs})
 
 
-def _link(G: nx.MultiDiGraph, a: str, b: str, relation: str = "implements", source: str = "plans/x.txt") -> None:
+def _link(G: nx.MultiDiGraph, a: str, b: str, relation: str = "implements",
+          source: str = "plans/x.txt") -> None:
     G.add_edge(a, b, key=relation, **{RELATION: relation, ASSERTED_BY: source, EVIDENCE: f"{a} thực hiện {b}",
                                       EVIDENCE_SOURCE: source, EVIDENCE_SPAN: "10-42"})
 
@@ -54,8 +64,8 @@ def G() -> nx.MultiDiGraph:
          district="Phú Thiện", date="2021-03-01", source="plans/phu-thien-hu.txt", in_corpus=True)
     _doc(G, U_PT, number="30/KH-UBND", type="Kế hoạch", level="district", branch="state", province="Gia Lai",
          district="Phú Thiện", date="2021-03-20", source="plans/phu-thien-ubnd.txt", in_corpus=True)
-    _doc(G, OTHER_07, number="07-KH/TU", type="Kế hoạch", level="province", branch="party", province="Gia Lai",
-         date="2019-03-01", cited=1)
+    _doc(G, OTHER_07, number="07-KH/TU", type="Kế hoạch", level="province", branch="party",
+         province="Gia Lai", date="2019-03-01", cited=1)
     _doc(G, "569/QĐ-TTg", number="569/QĐ-TTg", type="Quyết định", level="central", branch="state", cited=2)
     _doc(G, "NQTW7@X", type="Nghị quyết", level="central", plenum=7, term="X", cited=1,
          label="Nghị quyết Trung ương 7 (khóa X)")
@@ -82,7 +92,8 @@ def G() -> nx.MultiDiGraph:
 
 @pytest.mark.parametrize("phrase, expected", [
     ("93-KL/TW", D), ("93-kl/tw", D), (" 93 - KL / TW ", D), ("Kết luận 93", D), ("kết luận số 93", D),
-    ("KET LUAN SO 93", D), ("07-KH/TU@Đắk Lắk", P_DL), ("07-KH/TU@Dak Lak", P_DL), ("07-kh/tu @ đắk lắk", P_DL),
+    ("KET LUAN SO 93", D), ("07-KH/TU@Đắk Lắk", P_DL), ("07-KH/TU@Dak Lak", P_DL),
+    ("07-kh/tu @ đắk lắk", P_DL),
     ("07-KH/TU Đắk Lắk", P_DL), ("07-KH/TU, tỉnh Gia Lai", OTHER_07), ("Kế hoạch 12 Phú Thiện", H_PT),
     ("Nghị quyết Trung ương 7 khóa X", "NQTW7@X"), ("NQ TW7 (khóa X)", "NQTW7@X"),
     ("plans/dak-lak-ubnd.txt", S_DL), ("dak-lak-ubnd.txt", S_DL), ("dak-lak-ubnd", S_DL),
@@ -305,7 +316,8 @@ def test_lag_as_of_censors_later_plans(G):
 def test_kaplan_meier_with_censoring():
     assert query._kaplan_meier([]) == []
     # 4 units: events at 10 and 20, one censored at 15 (leaves the risk set), one at 30
-    assert query._kaplan_meier([(10, True), (15, False), (20, True), (30, False)]) == [(10, 0.25), (20, 0.625)]
+    steps = query._kaplan_meier([(10, True), (15, False), (20, True), (30, False)])
+    assert steps == [(10, 0.25), (20, 0.625)]
 
 
 def test_lag_of_a_provincial_plan_measures_its_districts(G):
@@ -329,7 +341,8 @@ def test_orphans_rank_cited_documents_not_in_the_corpus(G):
 
 
 CONFLICTS = [{"node": "93-KL/TW", "field": "date",
-              "values": [{"value": "2020-11-20", "sources": ["a.txt"]}, {"value": "2019-11-20", "sources": ["b.txt"]}]}]
+              "values": [{"value": "2020-11-20", "sources": ["a.txt"]},
+                         {"value": "2019-11-20", "sources": ["b.txt"]}]}]
 
 
 def test_conflicts_from_a_folder_a_file_a_list_or_a_build(G, tmp_path):
@@ -443,8 +456,8 @@ def test_lag_equals_the_days_between_the_generator_dates(synthetic):
                     days = (dt.date.fromisoformat(child["date"]) - dt.date.fromisoformat(parent["date"])).days
                     want[(b, a)] = (query._transition(parent, child), days)
         r = query.lag(G, root)
-        got = {(ours.get(p["parent"], p["parent"]), ours.get(p["child"], p["child"])): (p["transition"], p["days"])
-               for p in r["pairs"]}
+        got = {(ours.get(p["parent"], p["parent"]), ours.get(p["child"], p["child"])):
+               (p["transition"], p["days"]) for p in r["pairs"]}
         common = want.keys() & got.keys()
         assert len(common) >= 0.97 * len(want), f"{root}: only {len(common)} of {len(want)} edges measured"
         assert {k: got[k] for k in common} == {k: want[k] for k in common}
