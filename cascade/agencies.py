@@ -244,7 +244,18 @@ def _group_start(text: str, p: int) -> int:
     return start
 
 
+# first words of the nouns a group can be made of (a cheap test before the full pattern)
+_GROUP_FIRST = frozenset("""sở ban ngành đoàn cơ đơn địa huyện thị thành quận xã phường đặc tổ hội phòng cấp chi đảng
+trường doanh cá lực chính mặt bộ ủy hợp""".split())
+
+
 def _match_group(text: str, p: int, end: int) -> tuple[int, int] | None:
+    sp = text.find(" ", p, p + 8)
+    if sp < 0:
+        return None
+    nxt = text[sp + 1:sp + 10].split(maxsplit=1)
+    if not nxt or nxt[0].rstrip(",;:.").casefold() not in _GROUP_FIRST:
+        return None
     m = _GROUP_BODY.match(text, p, end)
     return (_group_start(text, p), m.end()) if m else None
 

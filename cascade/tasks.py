@@ -34,7 +34,7 @@ from .agencies import Found, scan
 from .dates import parse_deadline
 from .models import Deadline, Evidence, Reporting, Task
 from .normalize import CleanText
-from .structure import FIELD_LABELS, Item, field_of, parse_structure, walk
+from .structure import FIELD_LABELS, Item, body_end, field_of, parse_structure, walk
 
 _FULL_SECTIONS = frozenset({"tasks", "organisation"})
 _SKIP_SECTIONS = frozenset({"purpose", "targets", "preamble"})
@@ -58,6 +58,7 @@ _CUES: dict[str, tuple[tuple[str, ...], re.Pattern[str]]] = {
         r"(?:hoàn\s+thành|xong)\s+(?P<v>(?:trong|trước|vào|chậm\s+nhất)[^;.\n]{3,60})")),
 }
 _DE_NGHI = _CUES["de_nghi"][1]
+_WHO_CUES = ("giao", "chu_tri", "phoi_hop", "de_nghi", "dau_moi")
 _FOCAL = re.compile(r"\s*(?:,\s*)?(?:làm|là)\s+(?:cơ\s+quan\s+|đơn\s+vị\s+)?(?:đầu\s+mối|thường\s+trực)")
 _REPORT_CUE = re.compile(r"định\s+kỳ|hằng\s|hàng\s|trước\s+ngày|kết\s+quả|tình\s+hình|sơ\s+kết|tổng\s+kết|"
                          r"đột\s+xuất|6\s+tháng|quý|gửi\s+báo\s+cáo|báo\s+cáo\s+định\s+kỳ", re.IGNORECASE)
@@ -107,6 +108,7 @@ class _Ctx:
     source: str
     year: int | None
     hits: dict[str, _Hits]
+    who_hits: _Hits              # the cues that name bodies, all kinds together: (start, end, kind)
     lines: _Hits                 # (start of the line's text after its marker, line start, None)
 
     def within(self, a: int, b: int) -> list[Found]:
@@ -197,33 +199,33 @@ def _cues(ctx: _Ctx, a: int, b: int, who: _Who, line_starts: list[int]) -> None:
     if not ctx.found:
         return
     text = ctx.text
-    hits = ctx.hits
-    for s, e, _ in hits["giao"].within(a, b):
-        if not _clause_initial(text, s):
-            continue
-        i = ctx.first_at(e, b)
-        if i is None:
-            continue
-        run = ctx.run_from(i, b)
-        _add(who.lead, run)
-        if _FOCAL.match(text, run[-1].end, b):
-            _add(who.focal, run)
-    for s, _, _ in hits["chu_tri"].within(a, b):
-        _add(who.lead, ctx.run_before(s, max(a, ctx.line_start(s))))
-    for s, e, _ in hits["de_nghi"].within(a, b):
-        if _clause_initial(text, s):
+    for s, e, kind in ctx.who_hits.within(a, b):
+        if kind == "giao":
+            if not _clause_initial(text, s):
+                continue
+            i = ctx.first_at(e, b)
+            if i is None:
+                continue
+            run = ctx.run_from(i, b)
+            _add(who.lead, run)
+            if _FOCAL.match(text, run[-1].end, b):
+                _add(who.focal, run)
+        elif kind == "chu_tri":
+            _add(who.lead, ctx.run_before(s, max(a, ctx.line_start(s))))
+        elif kind == "phoi_hop":
             i = ctx.first_at(e, b)
             if i is not None:
-                _add(who.requested, ctx.run_from(i, b))
-    for s, e, _ in hits["phoi_hop"].within(a, b):
-        i = ctx.first_at(e, b)
-        if i is not None:
-            _add(who.cooperating, ctx.run_from(i, b))
-        run = ctx.run_before(s, max(a, ctx.line_start(s)))     # "X phối hợp với Y": X leads
-        if run and _clause_initial(text, run[0].start):
-            _add(who.lead, run)
-    for s, _, _ in hits["dau_moi"].within(a, b):
-        _add(who.focal, ctx.run_before(s, ctx.line_start(s)))
+                _add(who.cooperating, ctx.run_from(i, b))
+            run = ctx.run_before(s, max(a, ctx.line_start(s)))     # "X phối hợp với Y": X leads
+            if run and _clause_initial(text, run[0].start):
+                _add(who.lead, run)
+        elif kind == "de_nghi":
+            if _clause_initial(text, s):
+                i = ctx.first_at(e, b)
+                if i is not None:
+                    _add(who.requested, ctx.run_from(i, b))
+        else:                                                       # "làm đầu mối"
+            _add(who.focal, ctx.run_before(s, ctx.line_start(s)))
     for pos in line_starts:
         i = ctx.first_at(pos, b)
         if i is None:
@@ -508,8 +510,140 @@ def _context(ct: CleanText, items: list[Item], source: str, year: int | None) ->
     last = max((it.end for it in items), default=0)
     found = scan(text, first, last) if first < last else []
     hits = {kind: _find_cue(text, first, last, words, pattern) for kind, (words, pattern) in _CUES.items()}
-    return _Ctx(ct, text, found, [f.start for f in found], source, year, hits,
+    who_hits = _Hits(sorted((s, e, kind) for kind in _WHO_CUES for s, e, _ in hits[kind].spans))
+    return _Ctx(ct, text, found, [f.start for f in found], source, year, hits, who_hits,
                 _document_lines(text, first, last) if first < last else _Hits([]))
+
+# -- tables ("| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |") ----------
+
+_TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
+_RULE_CELL = re.compile(r"^\s*:?-{2,}:?\s*$")
+_ROMAN_STT = re.compile(r"^(?:[IVX]{1,5}|[A-HK-UY])\.?$")
+_NUM_STT = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
+_APPENDIX = re.compile(r"(?:PHỤ\s+LỤC|Phụ\s+lục)(?:\s+(?:số\s+)?(?P<n>[IVX]{1,5}|\d{1,2})\b)?")
+
+
+def _column_role(header: str) -> str | None:
+    h = " ".join(header.casefold().replace("*", " ").split())
+    if "phối hợp" in h:
+        return "cooperating"
+    if "chủ trì" in h or "đầu mối" in h or "trách nhiệm" in h or (
+            ("cơ quan" in h or "đơn vị" in h) and "thực hiện" in h):
+        return "lead"
+    if any(w in h for w in ("thời gian", "thời hạn", "tiến độ", "hoàn thành", "thời điểm")):
+        return "deadline"
+    if "sản phẩm" in h or "kết quả" in h:
+        return "deliverable"
+    if h in ("stt", "tt", "số tt", "số thứ tự", "thứ tự"):
+        return "stt"
+    if any(w in h for w in ("nhiệm vụ", "nội dung", "công việc", "hoạt động", "tên", "giải pháp")):
+        return "task"
+    return None
+
+
+def _cells(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Spans of the cells of a table row ``text[a:b]`` (without the outer bars)."""
+    bars = [i for i in range(a, b) if text[i] == "|"]
+    return [(bars[k] + 1, bars[k + 1]) for k in range(len(bars) - 1)]
+
+
+def _cell_text(text: str, span: tuple[int, int] | None) -> str:
+    if span is None:
+        return ""
+    t = text[span[0]:span[1]].replace("<br>", " ").replace("<br/>", " ").replace("*", " ")
+    return " ".join(t.split()).strip(" .;")
+
+
+def _tables(text: str) -> list[list[tuple[int, int]]]:
+    """Blocks of consecutive table rows: each a list of row spans."""
+    blocks: list[list[tuple[int, int]]] = []
+    last_end = -2
+    for m in _TABLE_ROW.finditer(text):
+        if blocks and text[last_end:m.start()].strip() == "":
+            blocks[-1].append(m.span())
+        else:
+            blocks.append([m.span()])
+        last_end = m.end()
+    return blocks
+
+
+def _table_tasks(ctx: _Ctx, items: list[Item], body_end: int) -> tuple[list[Task], list[tuple[int, int]]]:
+    """Tasks from tables of tasks, in the body or in an appendix; also the spans the tables cover."""
+    text = ctx.text
+    out: list[Task] = []
+    spans: list[tuple[int, int]] = []
+    for rows in _tables(text):
+        header = _cells(text, *rows[0])
+        roles = [_column_role(text[a:b]) for a, b in header]
+        if "task" not in roles or "lead" not in roles:
+            continue
+        spans.append((rows[0][0], rows[-1][1]))
+        col = {r: i for i, r in reversed(list(enumerate(roles))) if r}
+        if rows[0][0] >= body_end:
+            found = [m for m in _APPENDIX.finditer(text, body_end, rows[0][0])]
+            prefix = "PL" + (found[-1]["n"] or "" if found else "")
+            section = "appendix"
+        else:
+            host = None
+            for it in walk(items):
+                if it.numbered and it.start <= rows[0][0] < it.end:
+                    host = it
+            prefix, section = (host.label, host.section) if host else ("", "tasks")
+        group = ""
+        last: Task | None = None
+        for ra, rb in rows[1:]:
+            cells = _cells(text, ra, rb)
+            if not cells or all(_RULE_CELL.match(text[a:b]) or not text[a:b].strip() for a, b in cells):
+                continue
+
+            def cell(role: str) -> tuple[int, int] | None:
+                i = col.get(role)
+                return cells[i] if i is not None and i < len(cells) else None
+
+            stt = _cell_text(text, cell("stt")) if "stt" in col else ""
+            names = scan(text, *cell("lead")) if cell("lead") else []
+            coop_cell = cell("cooperating")
+            coop = scan(text, *coop_cell) if coop_cell else []
+            split = text.find("phối hợp", *cell("lead")) if cell("lead") else -1
+            lead = [f.name for f in names if split < 0 or f.start < split]
+            cooperating = [f.name for f in names if split >= 0 and f.start > split] + [f.name for f in coop]
+            if _ROMAN_STT.match(stt) and not lead:
+                group = stt.rstrip(".")
+                continue
+            if not stt and last is not None and lead:          # a row continued on the next line
+                out[-1] = last = Task(**{**{f: getattr(last, f) for f in Task.__slots__},
+                                         "lead": tuple(dict.fromkeys(last.lead + tuple(lead)))})
+                continue
+            if not stt:
+                continue
+            label = ".".join(x for x in (prefix, group, stt.rstrip(".")) if x)
+            dl_text = _cell_text(text, cell("deadline"))
+            deadline = (parse_deadline(dl_text, year=ctx.year) or Deadline(text=dl_text)) if dl_text else None
+            ev = _evidence(ctx, ra, rb, ctx.ct.raw_slice(ra, rb).strip())
+            last = Task(label=label, text=_cell_text(text, cell("task")), lead=tuple(dict.fromkeys(lead)),
+                        cooperating=tuple(n for n in dict.fromkeys(cooperating) if n not in lead),
+                        deadline=deadline, deliverable=_cell_text(text, cell("deliverable")) or None,
+                        section=section, evidence=ev)
+            out.append(last)
+    return out, spans
+
+
+def _minus(segments: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if not cuts:
+        return segments
+    out = []
+    for a, b in segments:
+        pos = a
+        for c, d in cuts:
+            if d <= pos or c >= b:
+                continue
+            if c > pos:
+                out.append((pos, c))
+            pos = max(pos, d)
+        if pos < b:
+            out.append((pos, b))
+    return out
+
 
 
 def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, district: str | None = None,
@@ -524,10 +658,12 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
     del province, district, level
     text = ct.text
     items = parse_structure(text)
-    if not items:
+    has_table = text.count("|") >= 6
+    if not items and not has_table:
         return ()
     has_task_sections = any(it.section in _FULL_SECTIONS for it in items)
     ctx = _context(ct, items, source, year)
+    table_tasks, table_spans = _table_tasks(ctx, items, body_end(text)) if has_table else ([], [])
 
     headings: dict[int, tuple[str, list[str]] | None] = {}
 
@@ -543,7 +679,7 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
             continue
         lead_only = it.section not in _FULL_SECTIONS and has_task_sections
         numbered_children = any(_actionable(c) for c in it.children)
-        segments = _own_segments(it)
+        segments = _minus(_own_segments(it), table_spans)
         field_items = _own_fields(it)
         fields = _fields(ctx, field_items, segments)
         by_field, rest = _who_of(ctx, fields, field_items, segments)
@@ -603,4 +739,7 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
         tasks.append(Task(label=it.label, text=it.heading, lead=tuple(lead), cooperating=tuple(cooperating),
                           focal=tuple(focal), requested=tuple(requested), deadline=deadline,
                           reporting=tuple(reporting), deliverable=deliverable, section=it.section, evidence=ev))
+    if table_tasks:
+        tasks.extend(table_tasks)
+        tasks.sort(key=lambda t: t.evidence.start if t.evidence else 0)
     return tuple(tasks)

@@ -181,6 +181,24 @@ def test_reporting_duties() -> None:
     assert got["IV.4"].reporting == ()                         # advising, not a reporting duty
 
 
+# -- tables -------------------------------------------------------------------------------------------------
+
+def test_tables_of_tasks_in_the_body_and_in_an_appendix() -> None:
+    raw = ("II. NHIỆM VỤ\n\n| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |\n"
+           "|---|---|---|---|---|\n| 1 | Rà soát văn bản | Sở Tư pháp | Sở Nội vụ, Sở Tài chính | Quý III/2022 |\n"
+           "| 2 | Cơ sở dữ liệu | Sở KH&CN chủ trì, phối hợp Sở TT&TT | | Năm 2023 |\n"
+           "Nơi nhận:\n- Lưu VT.\n\nPHỤ LỤC II\n"
+           "| TT | Nội dung công việc | Đơn vị thực hiện | Thời gian |\n| --- | --- | --- | --- |\n"
+           "| 1 | Kiểm tra | Phòng Nội vụ<br>Thanh tra huyện | Hằng năm |\n")
+    got = tasks(raw)
+    assert got["II.1"].lead == ("Sở Tư pháp",) and got["II.1"].cooperating == ("Sở Nội vụ", "Sở Tài chính")
+    assert got["II.1"].deadline.start == "2022-07" and got["II.1"].text == "Rà soát văn bản"
+    assert got["II.2"].lead == ("Sở Khoa học và Công nghệ",) and got["II.2"].cooperating == (
+        "Sở Thông tin và Truyền thông",)
+    assert got["PLII.1"].lead == ("Phòng Nội vụ", "Thanh tra huyện") and got["PLII.1"].section == "appendix"
+    assert "II" not in got                                 # the table's rows are the tasks
+
+
 # -- evidence, robustness, speed ---------------------------------------------------------------------------
 
 def test_evidence_points_into_the_raw_text() -> None:
@@ -201,7 +219,8 @@ def test_empty_and_unstructured_text() -> None:
     "II. NHIỆM VỤ", "III. TỔ CHỨC THỰC HIỆN", "1. Sở Nội vụ", "a) Giao Sở Y tế chủ trì, phối hợp với",
     "- Phòng KT&HT", "+ các cơ quan, đơn vị", "* *Đơn vị thực hiện:*", "Thời gian thực hiện: Quý III/2021",
     "Đề nghị Ủy ban MTTQ", "báo cáo kết quả về Sở Tài chính trước ngày 05/12 hằng năm", "Nơi nhận:", "\u0301",
-    "uỷ", "Các Sở:", "Trên đây là", "", "**",
+    "uỷ", "Các Sở:", "Trên đây là", "", "**", "| STT | Nhiệm vụ | Cơ quan chủ trì |", "| 1 | Việc | Sở Y tế |",
+    "|---|---|", "| I | | |",
 ]), max_size=40).map("\n".join))
 def test_never_crashes_and_spans_stay_in_the_raw_text(raw: str) -> None:
     for t in extract_tasks(clean(raw), "h.txt"):
