@@ -237,15 +237,24 @@ def _cues(ctx: _Ctx, a: int, b: int, who: _Who, line_starts: list[int]) -> None:
 
 
 def _document_lines(text: str, a: int, b: int) -> _Hits:
-    """Every line of ``text[a:b]`` that is not a labelled field: where its words start."""
+    """Where the words of each line of ``text[a:b]`` start, for lines that begin a clause.
+
+    Labelled fields are read on their own. A line that merely continues a long line cut
+    without punctuation (text from PDF keeps the page's line breaks: "... phối hợp với\nSở
+    Nội vụ ...") does not begin a clause, so an agency at its start is not a subject.
+    """
     spans = []
     pos = a
+    open_line = False
     for line in text[a:b].split("\n"):
-        if line and not line.isspace() and not field_of(line):
+        if line and not line.isspace():
             m = _LINE_MARK.match(line)
-            spans.append((pos + m.end(), pos, None))
+            marked = bool(line[:m.end()].strip(" \t*_"))
+            if not field_of(line) and (marked or not open_line):
+                spans.append((pos + m.end(), pos, None))
+            tail = line.rstrip(" \t*_")
+            open_line = len(tail) >= 50 and tail[-1] not in ".:;!?)"
         pos += len(line) + 1
-    spans.sort()
     return _Hits(spans)
 
 
