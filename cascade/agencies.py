@@ -202,11 +202,13 @@ _GNOUN = (r"(?:ban\s+ngành|phòng\s+ban|sở|ban|ngành|đoàn\s+thể(?:\s+ch�
           r"cơ\s+quan(?:\s+chuyên\s+môn|\s+báo\s+chí|\s+nhà\s+nước|\s+chức\s+năng|\s+thông\s+tấn)?|"
           r"đơn\s+vị(?:\s+sự\s+nghiệp|\s+trực\s+thuộc)?|địa\s+phương|huyện|thị\s+xã|thành\s+phố|quận|"
           r"xã|phường|thị\s+trấn|đặc\s+khu|"
-          r"tổ\s+chức(?:\s+chính\s+trị\s*-\s*xã\s+hội(?:\s*-\s*nghề\s+nghiệp)?|\s+xã\s+hội(?:\s*-\s*nghề\s+nghiệp)?"
+          r"tổ\s+chức(?:\s+chính\s+trị\s*-\s*xã\s+hội(?:\s*-\s*nghề\s+nghiệp)?"
+          r"|\s+xã\s+hội(?:\s*-\s*nghề\s+nghiệp)?"
           r"|\s+cơ\s+sở\s+đảng|\s+đảng|\s+hội|\s+thành\s+viên)?|"
           r"hội(?:\s+thành\s+viên|\s+đoàn\s+thể|\s+quần\s+chúng|\s+chuyên\s+ngành)?|phòng|"
           r"cấp\s+ủy(?:\s+đảng)?|chi\s+bộ|đảng\s+bộ|trường(?:\s+học)?|cơ\s+sở(?:\s+giáo\s+dục)?|"
-          r"doanh\s+nghiệp|cá\s+nhân|lực\s+lượng(?:\s+vũ\s+trang)?|chính\s+quyền|mặt\s+trận|ngành\s+chức\s+năng|"
+          r"doanh\s+nghiệp|cá\s+nhân|lực\s+lượng(?:\s+vũ\s+trang)?|chính\s+quyền|mặt\s+trận|"
+          r"ngành\s+chức\s+năng|"
           r"bộ|thành\s+viên|ủy\s+ban|hợp\s+tác\s+xã)")
 _GQUAL = (r"(?:(?:có\s+)?liên\s+quan|cấp\s+(?:tỉnh|huyện|xã|cơ\s+sở)|trong\s+(?:tỉnh|huyện)|"
           r"trên\s+địa\s+bàn(?:\s+(?:tỉnh|huyện|thành\s+phố|thị\s+xã))?|(?:của|thuộc)\s+(?:tỉnh|huyện)|"
@@ -245,8 +247,10 @@ def _group_start(text: str, p: int) -> int:
 
 
 # first words of the nouns a group can be made of (a cheap test before the full pattern)
-_GROUP_FIRST = frozenset("""sở ban ngành đoàn cơ đơn địa huyện thị thành quận xã phường đặc tổ hội phòng cấp chi đảng
-trường doanh cá lực chính mặt bộ ủy hợp""".split())
+_GROUP_FIRST = frozenset({
+    "sở", "ban", "ngành", "đoàn", "cơ", "đơn", "địa", "huyện", "thị", "thành", "quận", "xã", "phường",
+    "đặc", "tổ", "hội", "phòng", "cấp", "chi", "đảng", "trường", "doanh", "cá", "lực", "chính", "mặt", "bộ",
+    "ủy", "hợp"})
 
 
 def _match_group(text: str, p: int, end: int) -> tuple[int, int] | None:
@@ -276,11 +280,18 @@ def is_group(name: str) -> bool:
     return False
 
 
+def _drop_title(text: str) -> str:
+    """"Chủ tịch UBND các huyện" -> "UBND các huyện"; "Thủ trưởng các sở" stays (it names a group)."""
+    m = _TITLE_RE.match(text)
+    if m and not m.group(0).strip().casefold().startswith("thủ trưởng"):
+        return text[m.end():]
+    return text
+
+
 @lru_cache(maxsize=4096)
 def _group_name(text: str) -> str:
     """The group as written, with initials expanded, one space between words, a capital first."""
-    t = _TITLE_RE.sub(lambda m: m.group(0) if m.group(0).strip().casefold().startswith("thủ trưởng") else "",
-                      text)
+    t = _drop_title(text)
     t = re.sub(r"\bUBND\b", "Ủy ban nhân dân", t)
     t = re.sub(r"\bHĐND\b", "Hội đồng nhân dân", t)
     t = re.sub(r"^(?:tất\s+cả|mọi)\s+(?=các\b)", "", re.sub(r"\s+", " ", t).strip(" ,;"), flags=re.IGNORECASE)
@@ -299,11 +310,16 @@ _HEAD_RE = re.compile(
     r"BCĐ|BTV|BCH|LĐLĐ|BHXH|UBKT)(?![\w])")
 _LOWER_HEAD_RE = re.compile(r"(?:sở|phòng|ban|hội|đài|cục) (?=[A-ZĐ])")
 # lower-case words that end an unknown name ("Hội đồng Khoa học tỉnh tổ chức ...")
-_STOP = frozenset("""chủ phối tham thực triển tổ có được làm xây chỉ nghiên đề rà kiểm hướng theo tại về để cho với
-trong của đến trên là các những thường định hằng hàng báo tăng đẩy tiếp bảo hỗ cân phân căn giúp đôn phổ tuyên
-quán chịu trực lập ban gửi nắm kịp sớm đồng cùng nếu khi từ trước sau hoặc nhằm tạo thu khuyến đảm vận chuyển ứng
-phát nâng đổi mở giám lãnh quản sử tập tổng thống đánh lựa phê trình ký giao bố cấp thẩm cung nhận hoàn ra vào
-này đó sẽ đã đang cần phải mình thì mà như bằng do qua tới""".split())
+_STOP = frozenset({
+    "chủ", "phối", "tham", "thực", "triển", "tổ", "có", "được", "làm", "xây", "chỉ", "nghiên", "đề", "rà",
+    "kiểm", "hướng", "theo", "tại", "về", "để", "cho", "với", "trong", "của", "đến", "trên", "là", "các",
+    "những",
+    "thường", "định", "hằng", "hàng", "báo", "tăng", "đẩy", "tiếp", "bảo", "hỗ", "cân", "phân", "căn", "giúp",
+    "đôn", "phổ", "tuyên", "quán", "chịu", "trực", "lập", "ban", "gửi", "nắm", "kịp", "sớm", "đồng", "cùng",
+    "nếu", "khi", "từ", "trước", "sau", "hoặc", "nhằm", "tạo", "thu", "khuyến", "đảm", "vận", "chuyển", "ứng",
+    "phát", "nâng", "đổi", "mở", "giám", "lãnh", "quản", "sử", "tập", "tổng", "thống", "đánh", "lựa", "phê",
+    "trình", "ký", "giao", "bố", "cấp", "thẩm", "cung", "nhận", "hoàn", "ra", "vào", "này", "đó", "sẽ", "đã",
+    "đang", "cần", "phải", "mình", "thì", "mà", "như", "bằng", "do", "qua", "tới"})
 _MAX_NAME_TOKENS = 16
 
 
@@ -572,7 +588,8 @@ _UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀ�
 _SUFFIX_RE = re.compile(
     r" +(?:(?P<party>(?:Tỉnh|Huyện|Thành|Thị|Quận|Đảng|tỉnh|huyện|thành|thị|quận|đảng) +ủy|Trung +ương)"
     r"|(?:cấp +)?(?P<unit>tỉnh|huyện|thị +xã|thành +phố|quận|xã|phường|thị +trấn|đặc +khu|TP\.?|TX\.?))"
-    rf"(?![^\W_])(?: +(?!(?:Tỉnh|Huyện|Thành|Thị|Quận) +ủy)(?:[{_UPPER}][^\W_]*(?:['’][^\W_]+)?|\d+)(?![^\W_]))*")
+    r"(?![^\W_])"                                         # then a place name: "Ia H'Drai", "Quận 1"
+    rf"(?: +(?!(?:Tỉnh|Huyện|Thành|Thị|Quận) +ủy)(?:[{_UPPER}][^\W_]*(?:['’][^\W_]+)?|\d+)(?![^\W_]))*")
 _ABBREVIATED = re.compile(r"(?:UBND|HĐND|UBMTTQVN|LĐLĐ|BHXH)(?![\w])(?!\s*(?:[-&]\s*)?[A-ZĐ])")
 _ACRONYM_NEXT = re.compile(rf" *[-&]? *[{_UPPER}]{{2}}")
 
@@ -707,7 +724,7 @@ def canonical(name: str) -> str:
     t = re.sub(r"\s+", " ", canon_tone(nfc(name)).replace("*", "")).strip(" .,;:")
     if not t:
         return t
-    t = _TITLE_RE.sub(lambda m: m.group(0) if m.group(0).strip().casefold().startswith("thủ trưởng") else "", t)
+    t = _drop_title(t)
     if is_group(t):
         return _group_name(t)
     t = t[:1].upper() + t[1:]

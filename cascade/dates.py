@@ -20,7 +20,8 @@ from .models import Deadline
 # "ngày 23/12/2020", "ngày 1-7-2016", "ngày 23.12.2020"
 DATE_NUMERIC = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d\d)"
 # "ngày 03 tháng 10 năm 2014", with day or month possibly blank in drafts
-DATE_WORDS = (r"(?P<wd>\d{1,2})?\s*(?:[.…_ ]*\s*)tháng\s*(?P<wm>\d{1,2})?\s*[.…_ ]*\s*năm\s*(?P<wy>(?:19|20)\d\d)")
+DATE_WORDS = (r"(?P<wd>\d{1,2})?\s*(?:[.…_ ]*\s*)tháng\s*(?P<wm>\d{1,2})?\s*[.…_ ]*\s*"
+              r"năm\s*(?P<wy>(?:19|20)\d\d)")
 DATE = rf"(?:ngày|ngay)\s*[:]?\s*(?:{DATE_NUMERIC}|{DATE_WORDS})"
 DATE_RE = re.compile(DATE, re.IGNORECASE)
 
@@ -84,6 +85,8 @@ def _pattern(body: str) -> re.Pattern[str]:
     return re.compile(body, re.IGNORECASE)
 
 
+# what may come before a month or a quarter: "từ", "(hoàn thành) trước", "(hoàn thành) trong", ...
+_PRE = r"(?:bắt\s+đầu\s+)?từ\s+|(?:hoàn\s+thành\s+)?trước\s+|(?:hoàn\s+thành\s+)?trong\s+|cuối\s+|đầu\s+"
 _SCHOOL_YEAR = _pattern(rf"(?:trong\s+)?năm\s+học\s+(?P<a>{_Y})\s*-\s*(?P<b>{_Y})")
 _RANGE = _pattern(
     rf"(?:(?:trong\s+)?(?:giai\s+đoạn|thời\s+kỳ|từ)\s+)?(?:năm\s+)?(?P<a>{_Y})"
@@ -93,10 +96,10 @@ _ONWARD = _pattern(
 _YEARS = _pattern(rf"(?:trong\s+)?(?:các\s+)?năm\s+(?P<a>{_Y})\s*(?:và|,)\s*(?:năm\s+)?(?P<b>{_Y})(?![\d/-])")
 _HALF = _pattern(rf"(?P<n>6|sáu)\s+tháng\s+(?P<w>đầu|cuối)\s+năm(?:\s+(?P<y>{_Y}))?")
 _QUARTER = _pattern(
-    rf"(?P<pre>(?:bắt\s+đầu\s+)?từ\s+|(?:hoàn\s+thành\s+)?trước\s+|(?:hoàn\s+thành\s+)?trong\s+|cuối\s+|đầu\s+)?"
+    rf"(?P<pre>{_PRE})?"
     rf"quý\s+(?P<q>IV|III|II|I|[1-4])(?![\w])(?:{_SEP_MY}(?P<y>{_Y}))?")
 _MONTH = _pattern(
-    rf"(?P<pre>(?:bắt\s+đầu\s+)?từ\s+|(?:hoàn\s+thành\s+)?trước\s+|(?:hoàn\s+thành\s+)?trong\s+|cuối\s+|đầu\s+)?"
+    rf"(?P<pre>{_PRE})?"
     rf"(?<!\d )(?<!\d)tháng\s+(?P<m>\d{{1,2}})(?:{_SEP_MY}(?P<y>{_Y}))(?![\d/])")     # not "15 tháng 3"
 _DUE = _pattern(
     rf"(?P<pre>(?:hoàn\s+thành\s+|xong\s+|gửi\s+)?(?:trước|chậm\s+nhất(?:\s+(?:là|vào))?|hạn\s+chót|"

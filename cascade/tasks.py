@@ -18,7 +18,8 @@ Who leads, in order of precedence:
 groups. Every task keeps an evidence span into the raw text.
 
 >>> from cascade.normalize import clean
->>> ct = clean("II. NHIỆM VỤ\\n1. Rà soát cơ chế\\nGiao Sở KH&CN chủ trì, phối hợp với Sở Nội vụ thực hiện.\\n"
+>>> ct = clean("II. NHIỆM VỤ\\n1. Rà soát cơ chế\\n"
+...            "Giao Sở KH&CN chủ trì, phối hợp với Sở Nội vụ thực hiện.\\n"
 ...            "Thời gian thực hiện: Quý III/2021.\\n")
 >>> t = extract_tasks(ct, "x.txt")[0]
 >>> t.label, t.lead, t.cooperating, t.deadline.start
@@ -67,18 +68,21 @@ _NOT_REPORTERS = frozenset({"với", "của", "về", "đến", "cho", "qua", "t
 # what may stand between two names of one list: "A, B và C", "A; Chủ tịch B"
 _LIST_GAP = re.compile(r"\s*(?:[,;/]|và|cùng|hoặc)?\s*(?:,\s*)?(?:và\s+)?"
                        r"(?:(?:chủ\s+tịch|giám\s+đốc|thủ\s+trưởng|lãnh\s+đạo|trưởng)\s+)?$", re.IGNORECASE)
-_BEFORE_VERB = re.compile(r"\s*,?\s*(?:là\s+(?:cơ\s+quan|đơn\s+vị)\s+|làm\s+|được\s+giao\s+)?$", re.IGNORECASE)
+_BEFORE_VERB = re.compile(r"\s*,?\s*(?:là\s+(?:cơ\s+quan|đơn\s+vị)\s+|làm\s+|được\s+giao\s+)?$",
+                          re.IGNORECASE)
 _LINE_MARK = re.compile(r"[ \t*_]*(?:(?:[IVX]{1,5}\s*[.\-)]|\d{1,2}(?:\.\d{1,2})*\s*[.)\-]?|[a-zđ]\s*[).]|"
                         r"[-+•·*])[ \t*_]*)?")
 _MARKER_ONLY = re.compile(r"(?:[-+•·]|\d{1,2}(?:\.\d{1,2})*[.)\-]?|[a-zđ][).\-]|[IVX]{1,5}[.\-])")
 # an agency heading may be worded "Đối với Sở X:", "Trách nhiệm của Sở X", "Sở X có trách nhiệm:"
-_HEADING_PREFIX = re.compile(r"(?:đối\s+với|trách\s+nhiệm\s+của|nhiệm\s+vụ\s+của|giao(?:\s+cho)?)\s+", re.IGNORECASE)
+_HEADING_PREFIX = re.compile(r"(?:đối\s+với|trách\s+nhiệm\s+của|nhiệm\s+vụ\s+của|giao(?:\s+cho)?)\s+",
+                             re.IGNORECASE)
 _HEADING_SUFFIX = re.compile(r"(?:có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|có\s+nhiệm\s+vụ|"
-                             r"thực\s+hiện(?:\s+các)?(?:\s+nhiệm\s+vụ)?(?:\s+sau)?)?\s*(?::.*)?$", re.IGNORECASE)
+                             r"thực\s+hiện(?:\s+các)?(?:\s+nhiệm\s+vụ)?(?:\s+sau)?)?\s*(?::.*)?$",
+                             re.IGNORECASE)
 # a field label right before a colon, anywhere in a line ("...; Cơ quan phối hợp: Sở Tài chính")
 _LABEL_BEFORE_COLON = re.compile(
-    r"(?:^|(?<=[\s(;.,*_]))(?P<label>" + "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in FIELD_LABELS),
-                                                       key=len, reverse=True))
+    r"(?:^|(?<=[\s(;.,*_]))(?P<label>"
+    + "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in FIELD_LABELS), key=len, reverse=True))
     + r")\s*[*_]*\s*$", re.IGNORECASE)
 
 
@@ -323,13 +327,14 @@ def _fields(ctx: _Ctx, items: list[Item], segments: list[tuple[int, int]]) -> li
         while start < f.end and text[start] in " *_\t":
             start += 1
         end = labels[1][0] if len(labels) > 1 else f.end
-        out.append(_Field(f.field or "", start, end, [start] + [c.text_start for c in f.walk() if c is not f]))
-        for i, (ls, colon, kind) in enumerate(labels[1:], 1):
+        below = [c.text_start for c in f.walk() if c is not f]
+        out.append(_Field(f.field or "", start, end, [start, *below]))
+        for i, (_, colon, kind) in enumerate(labels[1:], 1):
             vend = labels[i + 1][0] if i + 1 < len(labels) else f.head_end
             out.append(_Field(kind, colon + 1, vend, [_skip_space(text, colon + 1, vend)]))
     for a, b in _plain_segments(segments, items):
         labels = _labels(ctx, a, b)
-        for i, (ls, colon, kind) in enumerate(labels):
+        for i, (_, colon, kind) in enumerate(labels):
             line_end = text.find("\n", colon, b)
             line_end = b if line_end < 0 else line_end
             vend = labels[i + 1][0] if i + 1 < len(labels) and labels[i + 1][0] < line_end else line_end
@@ -378,7 +383,7 @@ def _deadline_of(ctx: _Ctx, fields: list[_Field], segments: list[tuple[int, int]
                 return parse_deadline(value, year=ctx.year) or Deadline(text=value)
     for kind in ("deadline", "finish"):
         for a, b in segments:
-            for s, e, v in ctx.hits[kind].within(a, b):
+            for _, e, v in ctx.hits[kind].within(a, b):
                 if e > b:
                     continue
                 d = parse_deadline(v.strip(" .;*_"), year=ctx.year) if v else None
@@ -426,7 +431,8 @@ def _reporting(ctx: _Ctx, segments: list[tuple[int, int]], lead: tuple[str, ...]
                 k = (name, dl.text if dl else None)
                 if k not in seen:
                     seen.add(k)
-                    out.append(Reporting(to=name, reporter=tuple(reporters) or lead, deadline=dl, evidence=ev))
+                    out.append(Reporting(to=name, reporter=tuple(reporters) or lead, deadline=dl,
+                                         evidence=ev))
     return out
 
 
@@ -604,11 +610,7 @@ def _table_tasks(ctx: _Ctx, items: list[Item], body_end: int) -> tuple[list[Task
             cells = _cells(text, ra, rb)
             if not cells or all(_RULE_CELL.match(text[a:b]) or not text[a:b].strip() for a, b in cells):
                 continue
-
-            def cell(role: str) -> tuple[int, int] | None:
-                i = col.get(role)
-                return cells[i] if i is not None and i < len(cells) else None
-
+            cell = _cell_of(cells, col)
             stt = _cell_text(text, cell("stt")) if "stt" in col else ""
             names = scan(text, *cell("lead")) if cell("lead") else []
             coop_cell = cell("cooperating")
@@ -635,6 +637,14 @@ def _table_tasks(ctx: _Ctx, items: list[Item], body_end: int) -> tuple[list[Task
                         section=section, evidence=ev)
             out.append(last)
     return out, spans
+
+
+def _cell_of(cells: list[tuple[int, int]], col: dict[str, int]):
+    """A lookup of a row's cell by column role (None when the row is short)."""
+    def cell(role: str) -> tuple[int, int] | None:
+        i = col.get(role)
+        return cells[i] if i is not None and i < len(cells) else None
+    return cell
 
 
 def _minus(segments: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -747,7 +757,8 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
         ev = _evidence(ctx, it.start, it.end, ct.raw_slice(it.start, it.head_end).strip())
         tasks.append(Task(label=it.label, text=it.heading, lead=tuple(lead), cooperating=tuple(cooperating),
                           focal=tuple(focal), requested=tuple(requested), deadline=deadline,
-                          reporting=tuple(reporting), deliverable=deliverable, section=it.section, evidence=ev))
+                          reporting=tuple(reporting), deliverable=deliverable, section=it.section,
+                          evidence=ev))
     if table_tasks:
         tasks.extend(table_tasks)
         tasks.sort(key=lambda t: t.evidence.start if t.evidence else 0)

@@ -1,4 +1,5 @@
 """Agency names, groups, identities and mergers (cascade.agencies)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,41 +12,44 @@ from hypothesis import strategies as st
 from cascade.agencies import agency_key, canonical, find_agencies, is_group, level_of, mergers, successor
 
 
-@pytest.mark.parametrize("name,want", [
-    ("Sở KH&CN", "Sở Khoa học và Công nghệ"),
-    ("Sở KHCN", "Sở Khoa học và Công nghệ"),
-    ("Sở LĐ-TB&XH", "Sở Lao động - Thương binh và Xã hội"),
-    ("Sở LĐTBXH", "Sở Lao động - Thương binh và Xã hội"),
-    ("Sở VH-TT&DL", "Sở Văn hóa, Thể thao và Du lịch"),
-    ("Sở GD&ĐT", "Sở Giáo dục và Đào tạo"),
-    ("Sở NN&PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
-    ("Sở Nông nghiệp và PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
-    ("Sở GTVT", "Sở Giao thông vận tải"),
-    ("Sở Công thương", "Sở Công Thương"),
-    ("Phòng TC-KH", "Phòng Tài chính - Kế hoạch"),
-    ("Phòng Kinh tế - Hạ tầng", "Phòng Kinh tế và Hạ tầng"),
-    ("phòng Kinh tế Hạ tầng", "Phòng Kinh tế và Hạ tầng"),
-    ("Phòng KT&HT", "Phòng Kinh tế và Hạ tầng"),
-    ("phòng Kinh tế và Hạ tầng", "Phòng Kinh tế và Hạ tầng"),
-    ("Phòng Lao động TBXH", "Phòng Lao động - Thương binh và Xã hội"),
-    ("Liên hiệp các Hội Khoa học - Kỹ thuật tỉnh", "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh"),
-    ("Liên hiệp các Hội KH&KT tỉnh", "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh"),
-    ("UBND huyện", "Ủy ban nhân dân huyện"),
-    ("Ủy ban nhân dân huyện Phú Thiện", "Ủy ban nhân dân huyện"),
-    ("Ủy ban MTTQ Việt Nam tỉnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
-    ("UBMTTQVN tỉnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
-    ("Trung tâm Y tế huyện", "Trung tâm Y tế huyện"),
-    ("Trung tâm Y tế huyện Ia H'Drai", "Trung tâm Y tế huyện"),
-    ("Ban Tuyên giáo Huyện ủy", "Ban Tuyên giáo Huyện ủy"),
-    ("Ban Tuyên giáo Huyện uỷ", "Ban Tuyên giáo Huyện ủy"),
-    ("Ủy ban Kiểm tra Thị ủy", "Ủy ban Kiểm tra Thị ủy"),
-    ("Sở Nội vụ tỉnh Đắk Lắk", "Sở Nội vụ"),
-    ("Công an tỉnh", "Công an tỉnh"),
-    ("Tỉnh Đoàn", "Tỉnh đoàn"),
-    ("Đài Phát thanh - Truyền hình tỉnh", "Đài Phát thanh và Truyền hình tỉnh"),
-    ("Hội LHPN tỉnh", "Hội Liên hiệp Phụ nữ tỉnh"),
-    ("Chủ tịch UBND các huyện, thị xã, thành phố", "Ủy ban nhân dân các huyện, thị xã, thành phố"),
-])
+@pytest.mark.parametrize(
+    "name,want",
+    [
+        ("Sở KH&CN", "Sở Khoa học và Công nghệ"),
+        ("Sở KHCN", "Sở Khoa học và Công nghệ"),
+        ("Sở LĐ-TB&XH", "Sở Lao động - Thương binh và Xã hội"),
+        ("Sở LĐTBXH", "Sở Lao động - Thương binh và Xã hội"),
+        ("Sở VH-TT&DL", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("Sở GD&ĐT", "Sở Giáo dục và Đào tạo"),
+        ("Sở NN&PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("Sở Nông nghiệp và PTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("Sở GTVT", "Sở Giao thông vận tải"),
+        ("Sở Công thương", "Sở Công Thương"),
+        ("Phòng TC-KH", "Phòng Tài chính - Kế hoạch"),
+        ("Phòng Kinh tế - Hạ tầng", "Phòng Kinh tế và Hạ tầng"),
+        ("phòng Kinh tế Hạ tầng", "Phòng Kinh tế và Hạ tầng"),
+        ("Phòng KT&HT", "Phòng Kinh tế và Hạ tầng"),
+        ("phòng Kinh tế và Hạ tầng", "Phòng Kinh tế và Hạ tầng"),
+        ("Phòng Lao động TBXH", "Phòng Lao động - Thương binh và Xã hội"),
+        ("Liên hiệp các Hội Khoa học - Kỹ thuật tỉnh", "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh"),
+        ("Liên hiệp các Hội KH&KT tỉnh", "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh"),
+        ("UBND huyện", "Ủy ban nhân dân huyện"),
+        ("Ủy ban nhân dân huyện Phú Thiện", "Ủy ban nhân dân huyện"),
+        ("Ủy ban MTTQ Việt Nam tỉnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
+        ("UBMTTQVN tỉnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"),
+        ("Trung tâm Y tế huyện", "Trung tâm Y tế huyện"),
+        ("Trung tâm Y tế huyện Ia H'Drai", "Trung tâm Y tế huyện"),
+        ("Ban Tuyên giáo Huyện ủy", "Ban Tuyên giáo Huyện ủy"),
+        ("Ban Tuyên giáo Huyện uỷ", "Ban Tuyên giáo Huyện ủy"),
+        ("Ủy ban Kiểm tra Thị ủy", "Ủy ban Kiểm tra Thị ủy"),
+        ("Sở Nội vụ tỉnh Đắk Lắk", "Sở Nội vụ"),
+        ("Công an tỉnh", "Công an tỉnh"),
+        ("Tỉnh Đoàn", "Tỉnh đoàn"),
+        ("Đài Phát thanh - Truyền hình tỉnh", "Đài Phát thanh và Truyền hình tỉnh"),
+        ("Hội LHPN tỉnh", "Hội Liên hiệp Phụ nữ tỉnh"),
+        ("Chủ tịch UBND các huyện, thị xã, thành phố", "Ủy ban nhân dân các huyện, thị xã, thành phố"),
+    ],
+)
 def test_canonical(name: str, want: str) -> None:
     assert canonical(name) == want
 
@@ -55,20 +59,37 @@ def test_canonical_is_stable_and_tolerant() -> None:
         assert canonical(canonical(name)) == canonical(name)
     assert canonical(unicodedata.normalize("NFD", "Sở Tài chính")) == "Sở Tài chính"
     assert canonical("**Sở Tài chính:**") == "Sở Tài chính"
-    assert canonical("Hội đồng Khoa học công nghệ tỉnh") == "Hội đồng Khoa học công nghệ tỉnh"  # unknown: tidied
+    assert (
+        canonical("Hội đồng Khoa học công nghệ tỉnh") == "Hội đồng Khoa học công nghệ tỉnh"
+    )  # unknown: tidied
 
 
-@pytest.mark.parametrize("name", [
-    "Các sở, ban, ngành", "các cơ quan, đơn vị liên quan", "UBND các huyện, thị xã, thành phố",
-    "Ủy ban nhân dân các xã", "Thủ trưởng các Sở, ban, ngành, đoàn thể", "Các tổ chức chính trị - xã hội",
-    "Cấp ủy các tổ chức cơ sở đảng trực thuộc", "Những cơ quan, đơn vị được giao nhiệm vụ",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Các sở, ban, ngành",
+        "các cơ quan, đơn vị liên quan",
+        "UBND các huyện, thị xã, thành phố",
+        "Ủy ban nhân dân các xã",
+        "Thủ trưởng các Sở, ban, ngành, đoàn thể",
+        "Các tổ chức chính trị - xã hội",
+        "Cấp ủy các tổ chức cơ sở đảng trực thuộc",
+        "Những cơ quan, đơn vị được giao nhiệm vụ",
+    ],
+)
 def test_groups(name: str) -> None:
     assert is_group(name)
 
 
-@pytest.mark.parametrize("name", ["Sở Nội vụ", "Ủy ban nhân dân huyện", "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh",
-                                  "Ban Tuyên giáo Tỉnh ủy"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Sở Nội vụ",
+        "Ủy ban nhân dân huyện",
+        "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh",
+        "Ban Tuyên giáo Tỉnh ủy",
+    ],
+)
 def test_not_groups(name: str) -> None:
     assert not is_group(name)
 
@@ -80,28 +101,47 @@ def names(text: str) -> list[str]:
 def test_find_lists_and_spans() -> None:
     text = "Giao Sở Giáo dục và Đào tạo, Tỉnh đoàn phối hợp với Sở VH-TT&DL"
     found = find_agencies(text)
-    assert [n for n, _, _ in found] == ["Sở Giáo dục và Đào tạo", "Tỉnh đoàn", "Sở Văn hóa, Thể thao và Du lịch"]
+    assert [n for n, _, _ in found] == [
+        "Sở Giáo dục và Đào tạo",
+        "Tỉnh đoàn",
+        "Sở Văn hóa, Thể thao và Du lịch",
+    ]
     assert [text[s:e] for _, s, e in found] == ["Sở Giáo dục và Đào tạo", "Tỉnh đoàn", "Sở VH-TT&DL"]
 
 
 def test_distributive_list_and_inner_hyphens() -> None:
-    assert names("Các Sở: Lao động - Thương binh và Xã hội, Nông nghiệp và Phát triển nông thôn, "
-                 "Tài nguyên và Môi trường") == [
-        "Sở Lao động - Thương binh và Xã hội", "Sở Nông nghiệp và Phát triển nông thôn",
-        "Sở Tài nguyên và Môi trường"]
-    assert names("các Sở: KH&ĐT, TC, TN&MT") == ["Sở Kế hoạch và Đầu tư", "Sở Tài chính", "Sở Tài nguyên và Môi trường"]
+    assert names(
+        "Các Sở: Lao động - Thương binh và Xã hội, Nông nghiệp và Phát triển nông thôn, "
+        "Tài nguyên và Môi trường"
+    ) == [
+        "Sở Lao động - Thương binh và Xã hội",
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        "Sở Tài nguyên và Môi trường",
+    ]
+    assert names("các Sở: KH&ĐT, TC, TN&MT") == [
+        "Sở Kế hoạch và Đầu tư",
+        "Sở Tài chính",
+        "Sở Tài nguyên và Môi trường",
+    ]
 
 
 def test_groups_stay_groups_in_text() -> None:
     assert names("Các sở, ban, ngành, đoàn thể tỉnh và UBND các huyện, thị xã, thành phố") == [
-        "Các sở, ban, ngành, đoàn thể tỉnh", "Ủy ban nhân dân các huyện, thị xã, thành phố"]
+        "Các sở, ban, ngành, đoàn thể tỉnh",
+        "Ủy ban nhân dân các huyện, thị xã, thành phố",
+    ]
     assert names("Các cơ quan, ban ngành; Ủy ban nhân dân các xã và các cơ quan, đơn vị có liên quan") == [
-        "Các cơ quan, ban ngành", "Ủy ban nhân dân các xã", "Các cơ quan, đơn vị có liên quan"]
+        "Các cơ quan, ban ngành",
+        "Ủy ban nhân dân các xã",
+        "Các cơ quan, đơn vị có liên quan",
+    ]
 
 
 def test_a_name_that_contains_cac_is_not_a_group() -> None:
     assert names("Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh và các hội thành viên") == [
-        "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh", "Các hội thành viên"]
+        "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh",
+        "Các hội thành viên",
+    ]
 
 
 def test_no_agencies_in_ordinary_words() -> None:
@@ -111,14 +151,16 @@ def test_no_agencies_in_ordinary_words() -> None:
 
 def test_place_names_do_not_run_into_the_next_line() -> None:
     assert names("Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh\n\nGiao Sở Y tế") == [
-        "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh", "Sở Y tế"]
+        "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh",
+        "Sở Y tế",
+    ]
 
 
 def test_identity_within_a_jurisdiction() -> None:
     assert agency_key("Sở Nội vụ", "Đắk Lắk") == agency_key("Sở NV", "Đắk Lắk")
     assert agency_key("Sở Nội vụ", "Đắk Lắk") != agency_key("Sở Nội vụ", "Bình Thuận")
     assert agency_key("Phòng Y tế", "Kon Tum", "Ia H'Drai") != agency_key("Phòng Y tế", "Kon Tum", "Đăk Hà")
-    assert agency_key("Bộ Nội vụ", "Đắk Lắk") == agency_key("Bộ Nội vụ", "Bình Thuận")   # central: one body
+    assert agency_key("Bộ Nội vụ", "Đắk Lắk") == agency_key("Bộ Nội vụ", "Bình Thuận")  # central: one body
     assert level_of("Phòng Kinh tế và Hạ tầng") == "district" and level_of("Sở Y tế") == "province"
 
 

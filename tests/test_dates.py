@@ -1,4 +1,5 @@
 """Dates and deadline phrases (cascade.dates)."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,11 +12,17 @@ from cascade.models import Deadline
 # -- dates (used by metadata and references: must keep working unchanged) ----------------------------
 
 
-@pytest.mark.parametrize("text,want", [
-    ("ngày 23/12/2020", "2020-12-23"), ("ngày 03 tháng 10 năm 2014", "2014-10-03"),
-    ("ngày tháng 6 năm 2021", "2021-06"), ("ngày 01-10-1997", "1997-10-01"), ("ngày 1.7.2016", "2016-07-01"),
-    ("không có ngày", None),
-])
+@pytest.mark.parametrize(
+    "text,want",
+    [
+        ("ngày 23/12/2020", "2020-12-23"),
+        ("ngày 03 tháng 10 năm 2014", "2014-10-03"),
+        ("ngày tháng 6 năm 2021", "2021-06"),
+        ("ngày 01-10-1997", "1997-10-01"),
+        ("ngày 1.7.2016", "2016-07-01"),
+        ("không có ngày", None),
+    ],
+)
 def test_parse_date(text: str, want: str | None) -> None:
     assert parse_date(text) == want
 
@@ -29,41 +36,46 @@ def test_date_helpers() -> None:
 
 # -- deadlines -------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text,start,end,due,recurrence", [
-    ("Thường xuyên", None, None, None, "ongoing"),
-    ("Thường xuyên.", None, None, None, "ongoing"),
-    ("Trong năm 2021", "2021", "2021", None, None),
-    ("Năm 2021", "2021", "2021", None, None),
-    ("Năm 2021 và những năm tiếp theo.", "2021", None, None, None),
-    ("Trong năm 2021 và những năm tiếp theo", "2021", None, None, None),
-    ("Trong năm 2021 và năm 2022.", "2021", "2022", None, None),
-    ("Giai đoạn 2021 – 2025.", "2021", "2025", None, None),
-    ("giai đoạn 2021-2025", "2021", "2025", None, None),
-    ("2021 - 2025", "2021", "2025", None, None),
-    ("Từ năm 2021 đến năm 2025", "2021", "2025", None, None),
-    ("Quý III/2021", "2021-07", "2021-09", None, None),
-    ("Quý III năm 2021", "2021-07", "2021-09", None, None),
-    ("quý 4/2022", "2022-10", "2022-12", None, None),
-    ("Hoàn thành trong Quý I/2023", "2023-01", "2023-03", None, None),
-    ("Từ quý III năm 2021", "2021-07", None, None, None),
-    ("Tháng 6/2021", "2021-06", "2021-06", None, None),
-    ("tháng 12 năm 2022", "2022-12", "2022-12", None, None),
-    ("6 tháng đầu năm 2022", "2022-01", "2022-06", None, None),
-    ("Trước ngày 30/6/2022", None, None, "2022-06-30", None),
-    ("chậm nhất ngày 15 tháng 3 năm 2024", None, None, "2024-03-15", None),
-    ("Định kỳ trước ngày 05 tháng 12 hằng năm", None, None, "12-05", "annual"),
-    ("trước 15/12 hằng năm", None, None, "12-15", "annual"),
-    ("Hằng năm", None, None, None, "annual"),
-    ("Hàng năm", None, None, None, "annual"),
-    ("6 tháng", None, None, None, "semiannual"),
-    ("Định kỳ 6 tháng, hằng năm", None, None, None, "semiannual"),
-    ("hằng quý", None, None, None, "quarterly"),
-    ("hằng tháng", None, None, None, "monthly"),
-    ("Năm học 2025-2026", "2025-09", "2026-05", None, None),
-    ("Đến năm 2025", None, "2025", None, None),
-])
-def test_parse_deadline(text: str, start: str | None, end: str | None, due: str | None,
-                        recurrence: str | None) -> None:
+
+@pytest.mark.parametrize(
+    "text,start,end,due,recurrence",
+    [
+        ("Thường xuyên", None, None, None, "ongoing"),
+        ("Thường xuyên.", None, None, None, "ongoing"),
+        ("Trong năm 2021", "2021", "2021", None, None),
+        ("Năm 2021", "2021", "2021", None, None),
+        ("Năm 2021 và những năm tiếp theo.", "2021", None, None, None),
+        ("Trong năm 2021 và những năm tiếp theo", "2021", None, None, None),
+        ("Trong năm 2021 và năm 2022.", "2021", "2022", None, None),
+        ("Giai đoạn 2021 – 2025.", "2021", "2025", None, None),
+        ("giai đoạn 2021-2025", "2021", "2025", None, None),
+        ("2021 - 2025", "2021", "2025", None, None),
+        ("Từ năm 2021 đến năm 2025", "2021", "2025", None, None),
+        ("Quý III/2021", "2021-07", "2021-09", None, None),
+        ("Quý III năm 2021", "2021-07", "2021-09", None, None),
+        ("quý 4/2022", "2022-10", "2022-12", None, None),
+        ("Hoàn thành trong Quý I/2023", "2023-01", "2023-03", None, None),
+        ("Từ quý III năm 2021", "2021-07", None, None, None),
+        ("Tháng 6/2021", "2021-06", "2021-06", None, None),
+        ("tháng 12 năm 2022", "2022-12", "2022-12", None, None),
+        ("6 tháng đầu năm 2022", "2022-01", "2022-06", None, None),
+        ("Trước ngày 30/6/2022", None, None, "2022-06-30", None),
+        ("chậm nhất ngày 15 tháng 3 năm 2024", None, None, "2024-03-15", None),
+        ("Định kỳ trước ngày 05 tháng 12 hằng năm", None, None, "12-05", "annual"),
+        ("trước 15/12 hằng năm", None, None, "12-15", "annual"),
+        ("Hằng năm", None, None, None, "annual"),
+        ("Hàng năm", None, None, None, "annual"),
+        ("6 tháng", None, None, None, "semiannual"),
+        ("Định kỳ 6 tháng, hằng năm", None, None, None, "semiannual"),
+        ("hằng quý", None, None, None, "quarterly"),
+        ("hằng tháng", None, None, None, "monthly"),
+        ("Năm học 2025-2026", "2025-09", "2026-05", None, None),
+        ("Đến năm 2025", None, "2025", None, None),
+    ],
+)
+def test_parse_deadline(
+    text: str, start: str | None, end: str | None, due: str | None, recurrence: str | None
+) -> None:
     d = parse_deadline(text)
     assert d is not None
     assert (d.start, d.end, d.due, d.recurrence) == (start, end, due, recurrence)
@@ -73,7 +85,10 @@ def test_deadline_keeps_the_phrase_as_written() -> None:
     assert parse_deadline("Thời hạn: Giai đoạn 2021 – 2025.").text == "Giai đoạn 2021 – 2025"
     assert parse_deadline("Trong năm 2021 và năm 2022.").text == "Trong năm 2021 và năm 2022"
     d = parse_deadline("Định kỳ hàng năm gửi báo cáo về phòng Kinh tế trước ngày 20 tháng 11 để tổng hợp")
-    assert d.text == "Định kỳ hàng năm, trước ngày 20 tháng 11" and (d.due, d.recurrence) == ("11-20", "annual")
+    assert d.text == "Định kỳ hàng năm, trước ngày 20 tháng 11" and (d.due, d.recurrence) == (
+        "11-20",
+        "annual",
+    )
 
 
 def test_a_period_is_never_a_document_number() -> None:

@@ -1,4 +1,5 @@
 """Sections and numbered items (cascade.structure)."""
+
 from __future__ import annotations
 
 from hypothesis import given
@@ -13,10 +14,24 @@ def labels(text: str, *, bullets: bool = False) -> list[str]:
 
 
 def test_levels_and_labels() -> None:
-    text = ("I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n- Nâng cao nhận thức\nII. NHIỆM VỤ, GIẢI PHÁP\n"
-            "1. Tuyên truyền\n1.1. Quán triệt\n1.2. Phổ biến\n2. Thể chế\na) Rà soát\nb) Ban hành\n"
-            "- ý một\n+ ý nhỏ\nIII. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ\n")
-    assert labels(text) == ["I", "I.1", "II", "II.1", "II.1.1", "II.1.2", "II.2", "II.2.a", "II.2.b", "III", "III.1"]
+    text = (
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n- Nâng cao nhận thức\nII. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Tuyên truyền\n1.1. Quán triệt\n1.2. Phổ biến\n2. Thể chế\na) Rà soát\nb) Ban hành\n"
+        "- ý một\n+ ý nhỏ\nIII. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ\n"
+    )
+    assert labels(text) == [
+        "I",
+        "I.1",
+        "II",
+        "II.1",
+        "II.1.1",
+        "II.1.2",
+        "II.2",
+        "II.2.a",
+        "II.2.b",
+        "III",
+        "III.1",
+    ]
 
 
 def test_vietnamese_letter_order() -> None:
@@ -38,12 +53,14 @@ def test_bullets_add_no_level() -> None:
     items = list(iter_items("II. NHIỆM VỤ\n1. Việc\n- gạch đầu dòng\n+ ý con\n* sao\n• chấm\n"))
     bullets = [i for i in items if i.style == "bullet"]
     assert {i.label for i in bullets} == {"II.1"} and [i.marker for i in bullets] == ["-", "+", "*", "•"]
-    assert bullets[1].parent is bullets[0]                 # "+" under "-"
+    assert bullets[1].parent is bullets[0]  # "+" under "-"
 
 
 def test_markdown_emphasis_does_not_break_it() -> None:
-    text = ("III. NHIỆM VỤ, GIẢI PHÁP\n1. Hoàn thiện\n- Tập trung\n* *Đơn vị thực hiện:* Phòng Y tế chủ trì.\n"
-            "** Thời gian thực hiện:* Thường xuyên.\nc) **Củng cố hội**\n**2. Phát triển**\n")
+    text = (
+        "III. NHIỆM VỤ, GIẢI PHÁP\n1. Hoàn thiện\n- Tập trung\n* *Đơn vị thực hiện:* Phòng Y tế chủ trì.\n"
+        "** Thời gian thực hiện:* Thường xuyên.\nc) **Củng cố hội**\n**2. Phát triển**\n"
+    )
     items = list(iter_items(clean(text).text))
     fields = [(i.field, i.label) for i in items if i.style == "field"]
     assert fields == [("lead", "III.1"), ("deadline", "III.1")]
@@ -52,8 +69,10 @@ def test_markdown_emphasis_does_not_break_it() -> None:
 
 
 def test_empty_field_collects_the_bullets_under_it() -> None:
-    text = ("II. NHIỆM VỤ\nb) Lĩnh vực nông nghiệp\n- Nghiên cứu\n* *Đơn vị thực hiện:*\n+ Phòng A chủ trì\n"
-            "+ Phòng B chủ trì\n* *Thời gian thực hiện:* Thường xuyên.\n")
+    text = (
+        "II. NHIỆM VỤ\nb) Lĩnh vực nông nghiệp\n- Nghiên cứu\n* *Đơn vị thực hiện:*\n+ Phòng A chủ trì\n"
+        "+ Phòng B chủ trì\n* *Thời gian thực hiện:* Thường xuyên.\n"
+    )
     b = [i for i in iter_items(text) if i.label == "II.b" and i.style == "letter"][0]
     field = [c for c in b.children if c.field == "lead"][0]
     assert [c.marker for c in field.children] == ["+", "+"]
@@ -61,10 +80,18 @@ def test_empty_field_collects_the_bullets_under_it() -> None:
 
 
 def test_section_kinds() -> None:
-    text = ("I. MỤC ĐÍCH, YÊU CẦU\nII. MỤC TIÊU\nIII. NHIỆM VỤ, GIẢI PHÁP CHỦ YẾU\nIV. KINH PHÍ THỰC HIỆN\n"
-            "V. TỔ CHỨC THỰC HIỆN\nVI. Chế độ thông tin\n")
+    text = (
+        "I. MỤC ĐÍCH, YÊU CẦU\nII. MỤC TIÊU\nIII. NHIỆM VỤ, GIẢI PHÁP CHỦ YẾU\nIV. KINH PHÍ THỰC HIỆN\n"
+        "V. TỔ CHỨC THỰC HIỆN\nVI. Chế độ thông tin\n"
+    )
     assert [i.section for i in parse_structure(text)] == [
-        "purpose", "targets", "tasks", "funding", "organisation", "other"]
+        "purpose",
+        "targets",
+        "tasks",
+        "funding",
+        "organisation",
+        "other",
+    ]
     assert section_kind("II. Nhiệm vụ và giải pháp") == "tasks"
     assert section_kind("IV. PHÂN CÔNG THỰC HIỆN") == "organisation"
     assert section_kind("II. NỘI DUNG RÀ SOÁT") == "tasks"
@@ -82,21 +109,26 @@ def test_stops_at_the_closing() -> None:
 
 
 def test_no_sections() -> None:
-    items = parse_structure("1. Mục đích, yêu cầu\n- Một\n2. Nhiệm vụ\na) Giao Sở Y tế\n3. Tổ chức thực hiện\n")
+    items = parse_structure(
+        "1. Mục đích, yêu cầu\n- Một\n2. Nhiệm vụ\na) Giao Sở Y tế\n3. Tổ chức thực hiện\n"
+    )
     assert [(i.label, i.section) for i in items] == [("1", "purpose"), ("2", "tasks"), ("3", "organisation")]
 
 
 def test_unnumbered_caps_sections() -> None:
     items = parse_structure("MỤC ĐÍCH, YÊU CẦU\n1. Một\nNHIỆM VỤ, GIẢI PHÁP\n1. Hai\n")
-    assert [(i.section, [c.label for c in i.children]) for i in items] == [("purpose", ["1"]), ("tasks", ["1"])]
+    assert [(i.section, [c.label for c in i.children]) for i in items] == [
+        ("purpose", ["1"]),
+        ("tasks", ["1"]),
+    ]
 
 
 def test_spans_and_headings() -> None:
     text = "II. NHIỆM VỤ\n1. Tuyên truyền\nđoạn văn\n2. Kiểm tra\n"
     one, two = parse_structure(text)[0].children
-    assert text[one.start:one.end] == "1. Tuyên truyền\nđoạn văn"
-    assert one.heading == "Tuyên truyền" and text[one.text_start:one.head_end] == "Tuyên truyền"
-    assert text[two.start:two.end] == "2. Kiểm tra"
+    assert text[one.start : one.end] == "1. Tuyên truyền\nđoạn văn"
+    assert one.heading == "Tuyên truyền" and text[one.text_start : one.head_end] == "Tuyên truyền"
+    assert text[two.start : two.end] == "2. Kiểm tra"
 
 
 def test_rules_and_numbers_are_not_items() -> None:

@@ -1,4 +1,5 @@
 """Tasks: who must do what by when (cascade.tasks)."""
+
 from __future__ import annotations
 
 import time
@@ -20,142 +21,207 @@ def tasks(text: str, **kw) -> dict[str, Task]:
 
 
 def plan(body: str, section: str = "II. NHIỆM VỤ, GIẢI PHÁP") -> str:
-    return f"KẾ HOẠCH\n\nI. MỤC ĐÍCH, YÊU CẦU\n\n1. Mục đích\n\n- Sở Y tế nâng cao nhận thức.\n\n{section}\n\n{body}"
+    purpose = "I. MỤC ĐÍCH, YÊU CẦU\n\n1. Mục đích\n\n- Sở Y tế nâng cao nhận thức."
+    return f"KẾ HOẠCH\n\n{purpose}\n\n{section}\n\n{body}"
 
 
 # -- who leads -----------------------------------------------------------------------------------------
 
+
 def test_giao_x_chu_tri_phoi_hop() -> None:
-    t = tasks(plan("1. Thể chế hóa\n\nGiao cho Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Nội vụ, "
-                   "Sở Tài chính triển khai thực hiện:\n\n- Xây dựng kế hoạch.\n"))["II.1"]
+    t = tasks(
+        plan(
+            "1. Thể chế hóa\n\nGiao cho Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Nội vụ, "
+            "Sở Tài chính triển khai thực hiện:\n\n- Xây dựng kế hoạch.\n"
+        )
+    )["II.1"]
     assert t.lead == ("Sở Khoa học và Công nghệ",)
     assert t.cooperating == ("Sở Nội vụ", "Sở Tài chính")
 
 
 def test_giao_x_phoi_hop_means_x_leads() -> None:
-    t = tasks(plan("1. Củng cố\n\nGiao Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh phối hợp với Sở Nội vụ "
-                   "và các đơn vị liên quan tham mưu.\n"))["II.1"]
+    t = tasks(
+        plan(
+            "1. Củng cố\n\nGiao Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh phối hợp với Sở Nội vụ "
+            "và các đơn vị liên quan tham mưu.\n"
+        )
+    )["II.1"]
     assert t.lead == ("Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh",)
     assert t.cooperating == ("Sở Nội vụ", "Các đơn vị liên quan")
 
 
 def test_x_chu_tri_and_x_phoi_hop() -> None:
-    got = tasks(plan("1. Một\n\nSở Tư pháp chủ trì, phối hợp với Sở Y tế rà soát.\n\n"
-                     "2. Hai\n\nSở Nội vụ phối hợp Sở Tài chính tham mưu.\n"))
+    got = tasks(
+        plan(
+            "1. Một\n\nSở Tư pháp chủ trì, phối hợp với Sở Y tế rà soát.\n\n"
+            "2. Hai\n\nSở Nội vụ phối hợp Sở Tài chính tham mưu.\n"
+        )
+    )
     assert got["II.1"].lead == ("Sở Tư pháp",) and got["II.1"].cooperating == ("Sở Y tế",)
     assert got["II.2"].lead == ("Sở Nội vụ",) and got["II.2"].cooperating == ("Sở Tài chính",)
 
 
 def test_a_giao_in_the_middle_of_a_sentence_is_not_an_assignment() -> None:
-    t = tasks(plan("1. Thể chế\n\nGiao Sở Tư pháp chủ trì thực hiện:\n\n"
-                   "- Xác định các nhiệm vụ Nhà nước giao cho Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh.\n"))["II.1"]
+    t = tasks(
+        plan(
+            "1. Thể chế\n\nGiao Sở Tư pháp chủ trì thực hiện:\n\n"
+            "- Xác định các nhiệm vụ Nhà nước giao cho Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh.\n"
+        )
+    )["II.1"]
     assert t.lead == ("Sở Tư pháp",)
 
 
 def test_labelled_fields() -> None:
-    t = tasks(plan("1. Hoàn thiện cơ sở pháp lý\n\n- Tập trung triển khai.\n\n"
-                   "* *Đơn vị thực hiện:* Phòng Kinh tế và Hạ tầng chủ trì, phối hợp với phòng Tài chính - Kế hoạch "
-                   "tham mưu.\n\n* *Thời gian thực hiện:* Thường xuyên.\n\n"
-                   "Sản phẩm: Báo cáo kết quả.\n"))["II.1"]
+    t = tasks(
+        plan(
+            "1. Hoàn thiện cơ sở pháp lý\n\n- Tập trung triển khai.\n\n"
+            "* *Đơn vị thực hiện:* Phòng Kinh tế và Hạ tầng chủ trì, phối hợp với phòng Tài chính - Kế hoạch "
+            "tham mưu.\n\n* *Thời gian thực hiện:* Thường xuyên.\n\n"
+            "Sản phẩm: Báo cáo kết quả.\n"
+        )
+    )["II.1"]
     assert t.lead == ("Phòng Kinh tế và Hạ tầng",) and t.cooperating == ("Phòng Tài chính - Kế hoạch",)
     assert t.deadline.recurrence == "ongoing" and t.deliverable == "Báo cáo kết quả"
-    assert t.reporting == ()                                   # a report as a product is no reporting duty
+    assert t.reporting == ()  # a report as a product is no reporting duty
 
 
 def test_labels_inside_one_line() -> None:
-    t = tasks(plan("1. Xây dựng cơ sở dữ liệu. Cơ quan chủ trì: Sở Y tế; Cơ quan phối hợp: Sở Tài chính, "
-                   "Sở Nội vụ; Thời gian: Quý II/2022; Sản phẩm: Cơ sở dữ liệu.\n"))["II.1"]
+    t = tasks(
+        plan(
+            "1. Xây dựng cơ sở dữ liệu. Cơ quan chủ trì: Sở Y tế; Cơ quan phối hợp: Sở Tài chính, "
+            "Sở Nội vụ; Thời gian: Quý II/2022; Sản phẩm: Cơ sở dữ liệu.\n"
+        )
+    )["II.1"]
     assert t.lead == ("Sở Y tế",) and t.cooperating == ("Sở Tài chính", "Sở Nội vụ")
     assert (t.deadline.start, t.deadline.end) == ("2022-04", "2022-06") and t.deliverable == "Cơ sở dữ liệu"
 
 
 def test_several_plus_bullets_give_several_leads() -> None:
-    t = tasks(plan("6. Định hướng\n\nb) Lĩnh vực nông nghiệp\n\n- Nghiên cứu giống.\n\n* *Đơn vị thực hiện:*\n\n"
-                   "+ Phòng Nông nghiệp và Phát triển nông thôn chủ trì phối hợp với các cơ quan liên quan.\n\n"
-                   "+ Phòng KT&HT chủ trì phối hợp với phòng Nông nghiệp và PTNT tham mưu.\n\n"
-                   "* *Thời gian thực hiện:* Thường xuyên.\n"))["II.6.b"]
+    t = tasks(
+        plan(
+            "6. Định hướng\n\nb) Lĩnh vực nông nghiệp\n\n- Nghiên cứu giống.\n\n* *Đơn vị thực hiện:*\n\n"
+            "+ Phòng Nông nghiệp và Phát triển nông thôn chủ trì phối hợp với các cơ quan liên quan.\n\n"
+            "+ Phòng KT&HT chủ trì phối hợp với phòng Nông nghiệp và PTNT tham mưu.\n\n"
+            "* *Thời gian thực hiện:* Thường xuyên.\n"
+        )
+    )["II.6.b"]
     assert t.lead == ("Phòng Nông nghiệp và Phát triển nông thôn", "Phòng Kinh tế và Hạ tầng")
 
 
 def test_item_that_starts_with_an_agency() -> None:
-    got = tasks(plan("4. Cơ chế\n\na) Sở Tài chính tham mưu UBND tỉnh giao dự toán.\n\n"
-                     "b) Các Sở, ngành có liên quan tạo điều kiện.\n"))
+    got = tasks(
+        plan(
+            "4. Cơ chế\n\na) Sở Tài chính tham mưu UBND tỉnh giao dự toán.\n\n"
+            "b) Các Sở, ngành có liên quan tạo điều kiện.\n"
+        )
+    )
     assert got["II.4.a"].lead == ("Sở Tài chính",)
-    assert got["II.4.b"].lead == ("Các Sở, ngành có liên quan",)        # a group stays a group
+    assert got["II.4.b"].lead == ("Các Sở, ngành có liên quan",)  # a group stays a group
 
 
 def test_agency_headings_in_the_organisation_section() -> None:
-    body = ("1. Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh\n\n1.1. Chủ trì tổ chức triển khai.\n\n"
-            "1.2. Phối hợp với Sở Khoa học và Công nghệ đẩy mạnh hợp tác.\n\n"
-            "2. Sở Nội vụ\n\nPhối hợp với Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh tham mưu.\n\n"
-            "3. Sở Giáo dục và Đào tạo, Tỉnh đoàn\n\nPhối hợp thu hút học sinh.\n\n"
-            "4. Các Sở: Lao động - Thương binh và Xã hội, Nông nghiệp và Phát triển nông thôn, Tài nguyên và Môi "
-            "trường\n\nTạo điều kiện thuận lợi.\n\n"
-            "5. Đối với Sở Kế hoạch và Đầu tư: tham mưu bố trí vốn.\n\n"
-            "6. Các tổ chức chính trị - xã hội: Theo chức năng, nhiệm vụ chủ động tham gia.\n")
+    body = (
+        "1. Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh\n\n1.1. Chủ trì tổ chức triển khai.\n\n"
+        "1.2. Phối hợp với Sở Khoa học và Công nghệ đẩy mạnh hợp tác.\n\n"
+        "2. Sở Nội vụ\n\nPhối hợp với Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh tham mưu.\n\n"
+        "3. Sở Giáo dục và Đào tạo, Tỉnh đoàn\n\nPhối hợp thu hút học sinh.\n\n"
+        "4. Các Sở: Lao động - Thương binh và Xã hội, Nông nghiệp và Phát triển nông thôn, Tài nguyên và Môi "
+        "trường\n\nTạo điều kiện thuận lợi.\n\n"
+        "5. Đối với Sở Kế hoạch và Đầu tư: tham mưu bố trí vốn.\n\n"
+        "6. Các tổ chức chính trị - xã hội: Theo chức năng, nhiệm vụ chủ động tham gia.\n"
+    )
     got = tasks(plan(body, "III. TỔ CHỨC THỰC HIỆN"))
-    assert "III.1" not in got                                   # the heading over its numbered duties
+    assert "III.1" not in got  # the heading over its numbered duties
     assert got["III.1.1"].lead == ("Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh",)
     assert got["III.1.2"].lead == ("Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh",)
     assert got["III.1.2"].cooperating == ("Sở Khoa học và Công nghệ",)
     assert got["III.2"].lead == ("Sở Nội vụ",)
     assert got["III.2"].cooperating == ("Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh",)
     assert got["III.3"].lead == ("Sở Giáo dục và Đào tạo", "Tỉnh đoàn")
-    assert got["III.4"].lead == ("Sở Lao động - Thương binh và Xã hội", "Sở Nông nghiệp và Phát triển nông thôn",
-                                 "Sở Tài nguyên và Môi trường")
+    assert got["III.4"].lead == (
+        "Sở Lao động - Thương binh và Xã hội",
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        "Sở Tài nguyên và Môi trường",
+    )
     assert got["III.5"].lead == ("Sở Kế hoạch và Đầu tư",)
     assert got["III.6"].lead == ("Các tổ chức chính trị - xã hội",) and got["III.6"].section == "organisation"
 
 
 def test_requested_bodies_are_not_leads() -> None:
-    t = tasks(plan("9. Đề nghị Ủy ban MTTQ Việt Nam tỉnh, các đoàn thể của tỉnh\n\nPhối hợp tuyên truyền.\n",
-                   "III. TỔ CHỨC THỰC HIỆN"))["III.9"]
+    t = tasks(
+        plan(
+            "9. Đề nghị Ủy ban MTTQ Việt Nam tỉnh, các đoàn thể của tỉnh\n\nPhối hợp tuyên truyền.\n",
+            "III. TỔ CHỨC THỰC HIỆN",
+        )
+    )["III.9"]
     assert t.lead == () and t.requested == ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Các đoàn thể của tỉnh")
 
 
 def test_focal_point() -> None:
-    t = tasks(plan("3. Giao Sở Khoa học và Công nghệ làm đầu mối giúp UBND tỉnh đôn đốc thực hiện.\n",
-                   "III. TỔ CHỨC THỰC HIỆN"))["III.3"]
+    t = tasks(
+        plan(
+            "3. Giao Sở Khoa học và Công nghệ làm đầu mối giúp UBND tỉnh đôn đốc thực hiện.\n",
+            "III. TỔ CHỨC THỰC HIỆN",
+        )
+    )["III.3"]
     assert t.lead == t.focal == ("Sở Khoa học và Công nghệ",)
 
 
 def test_groups_are_never_split() -> None:
-    t = tasks(plan("7. Các sở, ban, ngành, đoàn thể tỉnh và UBND các huyện, thị xã, thành phố\n\nThực hiện tốt.\n",
-                   "III. TỔ CHỨC THỰC HIỆN"))["III.7"]
+    t = tasks(
+        plan(
+            "7. Các sở, ban, ngành, đoàn thể tỉnh và UBND các huyện, thị xã, thành phố\n\nThực hiện tốt.\n",
+            "III. TỔ CHỨC THỰC HIỆN",
+        )
+    )["III.7"]
     assert t.lead == ("Các sở, ban, ngành, đoàn thể tỉnh", "Ủy ban nhân dân các huyện, thị xã, thành phố")
 
 
 def test_no_tasks_from_purpose_or_targets() -> None:
-    text = ("I. MỤC ĐÍCH, YÊU CẦU\n1. Sở Y tế chủ trì tuyên truyền.\nII. MỤC TIÊU\n1. Sở Tư pháp phấn đấu.\n"
-            "III. NHIỆM VỤ\n1. Sở Nội vụ chủ trì.\n")
+    text = (
+        "I. MỤC ĐÍCH, YÊU CẦU\n1. Sở Y tế chủ trì tuyên truyền.\nII. MỤC TIÊU\n1. Sở Tư pháp phấn đấu.\n"
+        "III. NHIỆM VỤ\n1. Sở Nội vụ chủ trì.\n"
+    )
     assert list(tasks(text)) == ["III.1"]
 
 
 def test_bullets_under_a_section_make_one_task() -> None:
-    got = tasks(plan("- Sở Tài chính: chủ trì thẩm định.\n- Sở Nội vụ: hướng dẫn.\n", "III. TỔ CHỨC THỰC HIỆN"))
+    got = tasks(
+        plan("- Sở Tài chính: chủ trì thẩm định.\n- Sở Nội vụ: hướng dẫn.\n", "III. TỔ CHỨC THỰC HIỆN")
+    )
     assert got["III"].lead == ("Sở Tài chính", "Sở Nội vụ")
 
 
 # -- deadlines and reporting ------------------------------------------------------------------------------
 
+
 def test_deadline_of_a_sub_item_applies_to_its_parent() -> None:
-    got = tasks(plan("1. Tuyên truyền\n\na) Nội dung\n\n- Xây dựng.\n\nb) Trách nhiệm\n\n"
-                     "- Giao Sở Thông tin và Truyền thông phối hợp với các đơn vị tuyên truyền.\n\n"
-                     "c) Thời gian thực hiện: Từ quý III năm 2021.\n"))
+    got = tasks(
+        plan(
+            "1. Tuyên truyền\n\na) Nội dung\n\n- Xây dựng.\n\nb) Trách nhiệm\n\n"
+            "- Giao Sở Thông tin và Truyền thông phối hợp với các đơn vị tuyên truyền.\n\n"
+            "c) Thời gian thực hiện: Từ quý III năm 2021.\n"
+        )
+    )
     assert got["II.1"].deadline.start == "2021-07" and got["II.1"].deadline.end is None
     assert got["II.1.b"].lead == ("Sở Thông tin và Truyền thông",)
     assert "II.1.c" not in got
 
 
-@pytest.mark.parametrize("phrase,want", [
-    ("Trong năm 2021 và năm 2022.", ("2021", "2022")), ("Năm 2021 và những năm tiếp theo.", ("2021", None)),
-    ("Giai đoạn 2021 – 2025.", ("2021", "2025")), ("Quý III năm 2021.", ("2021-07", "2021-09")),
-])
+@pytest.mark.parametrize(
+    "phrase,want",
+    [
+        ("Trong năm 2021 và năm 2022.", ("2021", "2022")),
+        ("Năm 2021 và những năm tiếp theo.", ("2021", None)),
+        ("Giai đoạn 2021 – 2025.", ("2021", "2025")),
+        ("Quý III năm 2021.", ("2021-07", "2021-09")),
+    ],
+)
 def test_deadline_fields(phrase: str, want: tuple) -> None:
     for label in ("Thời gian thực hiện", "Thời hạn", "Thời gian hoàn thành"):
         t = tasks(plan(f"1. Việc\n\nGiao Sở Y tế chủ trì.\n\n{label}: {phrase}\n"))["II.1"]
         assert (t.deadline.start, t.deadline.end) == want
-        assert t.deadline.text == phrase.rstrip(".").replace("–", "-")    # as in the clean (NFC) text
+        assert t.deadline.text == phrase.rstrip(".").replace("–", "-")  # as in the clean (NFC) text
 
 
 def test_finishing_date_in_the_text() -> None:
@@ -164,48 +230,65 @@ def test_finishing_date_in_the_text() -> None:
 
 
 def test_reporting_duties() -> None:
-    body = ("1. Phòng Kinh tế và Hạ tầng\n\n- Định kỳ hàng năm trước ngày 05/12 tổng hợp báo cáo kết quả thực hiện "
-            "về Ủy ban nhân dân huyện để báo cáo cấp có thẩm quyền.\n\n"
-            "2. Các cơ quan, ban ngành\n\n- Định kỳ hàng năm gửi báo cáo về phòng Kinh tế và Hạ tầng tình hình "
-            "triển khai Kế hoạch trước ngày 20 tháng 11 để tổng hợp.\n\n"
-            "3. Giao Sở Khoa học và Công nghệ làm đầu mối.\n\nĐịnh kỳ trước ngày 05 tháng 12 hằng năm, các cơ quan, "
-            "tổ chức liên quan báo cáo kết quả thực hiện Kế hoạch này đến Sở Khoa học và Công nghệ để tổng hợp, "
-            "báo cáo UBND tỉnh.\n\n4. Sở Tài chính tham mưu báo cáo UBND tỉnh bố trí kinh phí.\n")
+    body = (
+        "1. Phòng Kinh tế và Hạ tầng\n\n- Định kỳ hàng năm trước ngày 05/12 tổng hợp báo cáo kết quả "
+        "thực hiện "
+        "về Ủy ban nhân dân huyện để báo cáo cấp có thẩm quyền.\n\n"
+        "2. Các cơ quan, ban ngành\n\n- Định kỳ hàng năm gửi báo cáo về phòng Kinh tế và Hạ tầng tình hình "
+        "triển khai Kế hoạch trước ngày 20 tháng 11 để tổng hợp.\n\n"
+        "3. Giao Sở Khoa học và Công nghệ làm đầu mối.\n\n"
+        "Định kỳ trước ngày 05 tháng 12 hằng năm, các cơ quan, "
+        "tổ chức liên quan báo cáo kết quả thực hiện Kế hoạch này đến Sở Khoa học và Công nghệ để tổng hợp, "
+        "báo cáo UBND tỉnh.\n\n4. Sở Tài chính tham mưu báo cáo UBND tỉnh bố trí kinh phí.\n"
+    )
     got = tasks(plan(body, "IV. TỔ CHỨC THỰC HIỆN"))
     (r1,), (r2,), (r3,) = got["IV.1"].reporting, got["IV.2"].reporting, got["IV.3"].reporting
     assert (r1.to, r1.reporter, r1.deadline.due, r1.deadline.recurrence) == (
-        "Ủy ban nhân dân huyện", ("Phòng Kinh tế và Hạ tầng",), "12-05", "annual")
+        "Ủy ban nhân dân huyện",
+        ("Phòng Kinh tế và Hạ tầng",),
+        "12-05",
+        "annual",
+    )
     assert (r2.to, r2.deadline.due, r2.deadline.recurrence) == ("Phòng Kinh tế và Hạ tầng", "11-20", "annual")
     assert (r3.to, r3.reporter, r3.deadline.due) == (
-        "Sở Khoa học và Công nghệ", ("Các cơ quan, tổ chức liên quan",), "12-05")
-    assert got["IV.4"].reporting == ()                         # advising, not a reporting duty
+        "Sở Khoa học và Công nghệ",
+        ("Các cơ quan, tổ chức liên quan",),
+        "12-05",
+    )
+    assert got["IV.4"].reporting == ()  # advising, not a reporting duty
 
 
 # -- tables -------------------------------------------------------------------------------------------------
 
+
 def test_tables_of_tasks_in_the_body_and_in_an_appendix() -> None:
-    raw = ("II. NHIỆM VỤ\n\n| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |\n"
-           "|---|---|---|---|---|\n| 1 | Rà soát văn bản | Sở Tư pháp | Sở Nội vụ, Sở Tài chính | Quý III/2022 |\n"
-           "| 2 | Cơ sở dữ liệu | Sở KH&CN chủ trì, phối hợp Sở TT&TT | | Năm 2023 |\n"
-           "Nơi nhận:\n- Lưu VT.\n\nPHỤ LỤC II\n"
-           "| TT | Nội dung công việc | Đơn vị thực hiện | Thời gian |\n| --- | --- | --- | --- |\n"
-           "| 1 | Kiểm tra | Phòng Nội vụ<br>Thanh tra huyện | Hằng năm |\n")
+    raw = (
+        "II. NHIỆM VỤ\n\n| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |\n"
+        "|---|---|---|---|---|\n"
+        "| 1 | Rà soát văn bản | Sở Tư pháp | Sở Nội vụ, Sở Tài chính | Quý III/2022 |\n"
+        "| 2 | Cơ sở dữ liệu | Sở KH&CN chủ trì, phối hợp Sở TT&TT | | Năm 2023 |\n"
+        "Nơi nhận:\n- Lưu VT.\n\nPHỤ LỤC II\n"
+        "| TT | Nội dung công việc | Đơn vị thực hiện | Thời gian |\n| --- | --- | --- | --- |\n"
+        "| 1 | Kiểm tra | Phòng Nội vụ<br>Thanh tra huyện | Hằng năm |\n"
+    )
     got = tasks(raw)
     assert got["II.1"].lead == ("Sở Tư pháp",) and got["II.1"].cooperating == ("Sở Nội vụ", "Sở Tài chính")
     assert got["II.1"].deadline.start == "2022-07" and got["II.1"].text == "Rà soát văn bản"
     assert got["II.2"].lead == ("Sở Khoa học và Công nghệ",) and got["II.2"].cooperating == (
-        "Sở Thông tin và Truyền thông",)
+        "Sở Thông tin và Truyền thông",
+    )
     assert got["PLII.1"].lead == ("Phòng Nội vụ", "Thanh tra huyện") and got["PLII.1"].section == "appendix"
-    assert "II" not in got                                 # the table's rows are the tasks
+    assert "II" not in got  # the table's rows are the tasks
 
 
 # -- evidence, robustness, speed ---------------------------------------------------------------------------
+
 
 def test_evidence_points_into_the_raw_text() -> None:
     raw = plan("1. Tăng cường\n\nGiao Sở Tư pháp chủ trì.\n").replace("ủy", "uỷ")
     (t,) = extract_tasks(clean(raw), "raw.txt")
     assert t.evidence.source == "raw.txt"
-    assert raw[t.evidence.start:t.evidence.end].startswith("1. Tăng cường")
+    assert raw[t.evidence.start : t.evidence.end].startswith("1. Tăng cường")
     assert t.evidence.quote == "1. Tăng cường"
 
 
@@ -215,13 +298,37 @@ def test_empty_and_unstructured_text() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(max_size=400) | st.lists(st.sampled_from([
-    "II. NHIỆM VỤ", "III. TỔ CHỨC THỰC HIỆN", "1. Sở Nội vụ", "a) Giao Sở Y tế chủ trì, phối hợp với",
-    "- Phòng KT&HT", "+ các cơ quan, đơn vị", "* *Đơn vị thực hiện:*", "Thời gian thực hiện: Quý III/2021",
-    "Đề nghị Ủy ban MTTQ", "báo cáo kết quả về Sở Tài chính trước ngày 05/12 hằng năm", "Nơi nhận:", "\u0301",
-    "uỷ", "Các Sở:", "Trên đây là", "", "**", "| STT | Nhiệm vụ | Cơ quan chủ trì |", "| 1 | Việc | Sở Y tế |",
-    "|---|---|", "| I | | |",
-]), max_size=40).map("\n".join))
+@given(
+    st.text(max_size=400)
+    | st.lists(
+        st.sampled_from(
+            [
+                "II. NHIỆM VỤ",
+                "III. TỔ CHỨC THỰC HIỆN",
+                "1. Sở Nội vụ",
+                "a) Giao Sở Y tế chủ trì, phối hợp với",
+                "- Phòng KT&HT",
+                "+ các cơ quan, đơn vị",
+                "* *Đơn vị thực hiện:*",
+                "Thời gian thực hiện: Quý III/2021",
+                "Đề nghị Ủy ban MTTQ",
+                "báo cáo kết quả về Sở Tài chính trước ngày 05/12 hằng năm",
+                "Nơi nhận:",
+                "\u0301",
+                "uỷ",
+                "Các Sở:",
+                "Trên đây là",
+                "",
+                "**",
+                "| STT | Nhiệm vụ | Cơ quan chủ trì |",
+                "| 1 | Việc | Sở Y tế |",
+                "|---|---|",
+                "| I | | |",
+            ]
+        ),
+        max_size=40,
+    ).map("\n".join)
+)
 def test_never_crashes_and_spans_stay_in_the_raw_text(raw: str) -> None:
     for t in extract_tasks(clean(raw), "h.txt"):
         assert 0 <= t.evidence.start <= t.evidence.end <= len(raw)
@@ -231,6 +338,7 @@ def test_never_crashes_and_spans_stay_in_the_raw_text(raw: str) -> None:
 
 
 # -- the sample plans -----------------------------------------------------------------------------------
+
 
 def seed(name: str) -> dict[str, Task]:
     path = next(SEEDS.glob(f"{name}_*.txt"))
@@ -259,11 +367,17 @@ def test_seed000_tasks() -> None:
 
 def test_seed001_and_seed003_organisation() -> None:
     one, three = seed("001"), seed("003")
-    assert one["III.6"].lead == ("Sở Lao động - Thương binh và Xã hội", "Sở Nông nghiệp và Phát triển nông thôn",
-                                 "Sở Tài nguyên và Môi trường", "Sở Kế hoạch và Đầu tư")
+    assert one["III.6"].lead == (
+        "Sở Lao động - Thương binh và Xã hội",
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        "Sở Tài nguyên và Môi trường",
+        "Sở Kế hoạch và Đầu tư",
+    )
     assert one["III.5"].lead == ("Sở Giáo dục và Đào tạo", "Tỉnh đoàn")
     assert three["III.7"].lead == ("Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh",)
-    assert three["III.9"].lead == () and three["III.9"].requested[0] == "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"
+    assert (
+        three["III.9"].lead == () and three["III.9"].requested[0] == "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"
+    )
 
 
 def test_speed() -> None:
@@ -271,7 +385,7 @@ def test_speed() -> None:
     ct = clean(path.read_text(encoding="utf-8"))
     extract_tasks(ct, "x")
     best = min(_timed(lambda: extract_tasks(ct, "x")) for _ in range(5))
-    assert best / len(ct.text) * 5000 < 0.01                  # generous: well under 1 ms per 5 KB on a quiet box
+    assert best / len(ct.text) * 5000 < 0.01  # generous: well under 1 ms per 5 KB on a quiet box
 
 
 def _timed(f) -> float:
