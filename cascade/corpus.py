@@ -132,6 +132,7 @@ def _extract_one(path: Path, cache_dir: Path | None) -> tuple[Record | None, Fil
 def _with_source(rec: Record, source: str) -> Record:
     d = rec.to_dict()
     d["source"] = source
+    d["document"]["evidence"] = {k: {**e, "source": source} for k, e in d["document"]["evidence"].items()}
     return Record.from_dict(d)
 
 
