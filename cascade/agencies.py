@@ -603,6 +603,10 @@ def _known_spelled(matched: str) -> AgencyInfo | None:
     return _index().by_words.get(" ".join(w for w in t.split() if w != "và"))
 
 
+# bodies named after the body they sit in: "Đảng đoàn Hội đồng nhân dân tỉnh"
+_OF_BODIES = frozenset({"Đảng đoàn", "Ban cán sự đảng"})
+
+
 def _fast_name(text: str, s: int, end: int) -> Found | None:
     """A name spelled out in full, read with the trie regex; None sends it to the token reader."""
     idx = _index()
@@ -615,14 +619,21 @@ def _fast_name(text: str, s: int, end: int) -> Found | None:
         if not m:
             return None
         e = m.end()
-        if _ACRONYM_NEXT.match(text, e, end):            # "Phòng Lao động TBXH": let the tokens decide
-            return None
         matched = m.group(0)
         if not (matched[0].isupper() or matched[matched.find(" ") + 1:][:1].isupper()):
             return None
         info = _known_spelled(matched)
+        if info is not None and info.name not in _OF_BODIES and _ACRONYM_NEXT.match(text, e, end):
+            return None                                  # "Phòng Lao động TBXH": let the tokens decide
     if info is None:
         return None
+    if info.name in _OF_BODIES:                           # "Đảng đoàn HĐND tỉnh", "Ban cán sự đảng UBND tỉnh"
+        k = e
+        while k < end and text[k] == " ":
+            k += 1
+        inner = _fast_name(text, k, end) if k > e else None
+        if inner is not None:
+            return Found(f"{info.name} {inner.name}", s, inner.end)
     unit = party = None
     sm = _SUFFIX_RE.match(text, e, end)
     if sm:
