@@ -80,7 +80,8 @@ _ROMAN_LINE_RE = re.compile(r"^[*_ \t]*(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})\s*[.\-�
                             re.MULTILINE)
 _SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("organisation", ("tổ chức thực hiện", "phân công", "trách nhiệm thực hiện", "trách nhiệm của",
-                      "tổ chức triển khai", "điều khoản thi hành")),
+                      "tổ chức triển khai", "điều khoản thi hành", "chế độ báo cáo", "chế độ thông tin",
+                      "thông tin, báo cáo", "thông tin báo cáo")),
     ("tasks", ("nhiệm vụ", "giải pháp", "nội dung", "kế hoạch kiểm tra", "hoạt động", "tiến độ",
                "phương hướng", "công việc", "lộ trình", "chương trình")),
     ("funding", ("kinh phí", "nguồn lực tài chính", "nguồn vốn")),

@@ -256,6 +256,9 @@ def _document_lines(text: str, a: int, b: int) -> _Hits:
             marked = bool(line[:m.end()].strip(" \t*_"))
             if not field_of(line) and (marked or not open_line):
                 spans.append((pos + m.end(), pos, None))
+                colon = line.find(":", m.end(), m.end() + 40)  # "Quý III/2021: Sở Nội vụ hoàn thành ..."
+                if colon > 0:
+                    spans.append((_skip_space(text, pos + colon + 1, pos + len(line)), pos, None))
             tail = line.rstrip(" \t*_")
             open_line = len(tail) >= 50 and tail[-1] not in ".:;!?)"
         pos += len(line) + 1
@@ -375,12 +378,19 @@ def _heading_bodies(ctx: _Ctx, item: Item) -> tuple[str, list[str]] | None:
     return role, [f.name for f in run]
 
 
-def _deadline_of(ctx: _Ctx, fields: list[_Field], segments: list[tuple[int, int]]) -> Deadline | None:
+def _deadline_of(ctx: _Ctx, fields: list[_Field], segments: list[tuple[int, int]],
+                 item: Item | None = None) -> Deadline | None:
     for f in fields:
         if f.kind == "deadline":
             value = _value(ctx, f)
             if value:
                 return parse_deadline(value, year=ctx.year) or Deadline(text=value)
+    if item is not None:                              # "1. Quý III/2021: Sở X hoàn thành ..."
+        colon = ctx.text.find(":", item.text_start, min(item.head_end, item.text_start + 40))
+        if colon > 0:
+            d = parse_deadline(ctx.text[item.text_start:colon].strip(" *_"), year=ctx.year)
+            if d and (d.start or d.end or d.due or d.recurrence):
+                return d
     for kind in ("deadline", "finish"):
         for a, b in segments:
             for _, e, v in ctx.hits[kind].within(a, b):
@@ -739,7 +749,7 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
         cooperating = [n for n in dict.fromkeys(by_field.cooperating + rest.cooperating) if n not in lead]
         focal = list(dict.fromkeys(by_field.focal + rest.focal))
 
-        deadline = deadlines[id(it)] = _deadline_of(ctx, fields, segments)
+        deadline = deadlines[id(it)] = _deadline_of(ctx, fields, segments, it)
         if deadline is None:
             for anc in it.ancestors():                   # "c) Thời gian thực hiện" of the parent
                 if anc.style == "roman" or not anc.numbered:

@@ -82,7 +82,7 @@ def test_empty_field_collects_the_bullets_under_it() -> None:
 def test_section_kinds() -> None:
     text = (
         "I. MỤC ĐÍCH, YÊU CẦU\nII. MỤC TIÊU\nIII. NHIỆM VỤ, GIẢI PHÁP CHỦ YẾU\nIV. KINH PHÍ THỰC HIỆN\n"
-        "V. TỔ CHỨC THỰC HIỆN\nVI. Chế độ thông tin\n"
+        "V. TỔ CHỨC THỰC HIỆN\nVI. Điều khoản chung\n"
     )
     assert [i.section for i in parse_structure(text)] == [
         "purpose",
