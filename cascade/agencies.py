@@ -230,9 +230,16 @@ _TITLE_RE = re.compile(r"^\s*(?:đồng\s+chí\s+)?(?:(?:thủ\s+trưởng|lãnh
                        r"người\s+đứng\s+đầu|trưởng)\s+)", re.IGNORECASE)
 
 
+# last words of the parents and titles above (a cheap test before comparing them)
+_GROUP_LEAD_WORDS = frozenset({w.split()[-1] for w in _GPARENTS + _GTITLES})
+
+
 def _group_start(text: str, p: int) -> int:
     """Where a group whose "các" is at ``p`` starts, a title and a parent body included."""
     before = text[max(0, p - 40):p].casefold()
+    words = before.split()
+    if not words or words[-1] not in _GROUP_LEAD_WORDS:
+        return p
     start = p
     for parent in _GPARENTS:
         if before.endswith(parent):
