@@ -713,14 +713,12 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
         fields = _fields(ctx, field_items, segments)
         by_field, rest = _who_of(ctx, fields, field_items, segments)
         own_heading = heading(it)
-        body = sum(len(text[max(a, it.head_end):b].split()) for a, b in segments if b > it.head_end)
-        if it.style == "roman":
-            if numbered_children or body < 3:
+        if it.style == "roman":                        # a section is a task only without numbered items
+            if numbered_children or sum(len(text[max(a, it.head_end):b].split())
+                                        for a, b in segments if b > it.head_end) < 3:
                 continue
         elif numbered_children and not (fields or by_field.lead or rest.lead or rest.requested):
             continue                                    # a heading over sub-items that are the tasks
-        if numbered_children and own_heading and not fields and body < 3:
-            continue                                    # "1. Sở X" over its numbered duties
         lead: list[str] = []
         requested = list(by_field.requested)
         _add(requested, rest.requested)

@@ -131,7 +131,7 @@ def test_agency_headings_in_the_organisation_section() -> None:
         "6. Các tổ chức chính trị - xã hội: Theo chức năng, nhiệm vụ chủ động tham gia.\n"
     )
     got = tasks(plan(body, "III. TỔ CHỨC THỰC HIỆN"))
-    assert "III.1" not in got  # the heading over its numbered duties
+    assert got["III.1"].lead == ("Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh",)  # the agency, its duties
     assert got["III.1.1"].lead == ("Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh",)
     assert got["III.1.2"].lead == ("Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh",)
     assert got["III.1.2"].cooperating == ("Sở Khoa học và Công nghệ",)
