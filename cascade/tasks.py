@@ -1,10 +1,14 @@
 """Tasks of a plan: who must do what, with whom, by when, and to whom they report.
 
 One task per actionable numbered item of the task and organisation sections (not of the
-purpose or target sections). An item is actionable when it is a leaf of the numbering, or
-when it carries its own assignment (a labelled field, "Giao X chủ trì ..." in its
+purpose or target sections; other sections such as funding only give tasks that name a
+lead). An item is actionable when it is a leaf of the numbering, or when it carries its
+own assignment (a labelled field, an agency heading, "Giao X chủ trì ..." in its
 introduction). Bullets never make tasks of their own: they belong to their numbered item,
-so several "+ X chủ trì ..." bullets give one task with several leads.
+so several "+ X chủ trì ..." bullets give one task with several leads. A section without
+numbered items is one task. Rows of a table of tasks ("| STT | Nhiệm vụ | Cơ quan chủ trì |
+...") are tasks too, labelled by their STT under the enclosing item, or under "PL"
+("PLII.3") in an appendix after the signature.
 
 Who leads, in order of precedence:
 
@@ -15,7 +19,12 @@ Who leads, in order of precedence:
 4. the agency heading of a numbered ancestor (sub-items inherit it).
 
 "Đề nghị X ..." makes X a requested body, not a lead. Groups ("các sở, ban, ngành") stay
-groups. Every task keeps an evidence span into the raw text.
+groups. The deadline is the item's own "Thời gian thực hiện: / Thời hạn: / Tiến độ:" (also
+as a sub-item "c) Thời gian thực hiện: ...", which dates its parent), a time phrase before
+a colon opening the item ("Quý III/2021: ..."), or "hoàn thành trước ..." in its text; sub-items
+without one take their parent's. Reporting duties ("định kỳ ... báo cáo kết quả về X trước
+ngày 05/12 hằng năm") become :class:`~cascade.models.Reporting` (the reporter is the task's
+lead unless the clause names one). Every task keeps an evidence span into the raw text.
 
 >>> from cascade.normalize import clean
 >>> ct = clean("II. NHIỆM VỤ\\n1. Rà soát cơ chế\\n"
