@@ -711,6 +711,7 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
         return headings[id(it)]
 
     deadlines: dict[int, Deadline | None] = {}
+    leads_of: dict[int, list[str]] = {}
     tasks: list[Task] = []
     for it in walk(items):
         if not _actionable(it) or it.section in _SKIP_SECTIONS:
@@ -738,8 +739,8 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
         elif rest.lead:
             lead = rest.lead
         elif not (own_heading and own_heading[0] == "requested"):
-            for anc in it.ancestors():                   # sub-items inherit an agency heading
-                if not anc.numbered or anc.style == "roman":
+            for anc in it.ancestors():                   # sub-items inherit an agency heading,
+                if not anc.numbered or anc.style == "roman":  # or "Giao X thực hiện các nội dung sau:"
                     break
                 h = heading(anc)
                 if h:
@@ -748,9 +749,13 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
                     else:
                         _add(requested, h[1])
                     break
+                if leads_of.get(id(anc)):
+                    lead = list(leads_of[id(anc)])
+                    break
         if own_heading and own_heading[0] == "requested":
             _add(requested, own_heading[1])
         lead = [n for n in lead if n not in requested]
+        leads_of[id(it)] = lead
         if lead_only and not lead:
             continue
         cooperating = [n for n in dict.fromkeys(by_field.cooperating + rest.cooperating) if n not in lead]

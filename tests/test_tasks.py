@@ -147,6 +147,18 @@ def test_agency_headings_in_the_organisation_section() -> None:
     assert got["III.6"].lead == ("Các tổ chức chính trị - xã hội",) and got["III.6"].section == "organisation"
 
 
+def test_sub_items_inherit_the_assignment_of_their_introduction() -> None:
+    got = tasks(
+        plan(
+            "1. Cải cách thể chế\n\n"
+            "Giao Sở Tư pháp chủ trì, phối hợp với Sở Nội vụ thực hiện các nội dung sau:\n\n"
+            "a) Rà soát văn bản.\n\nb) Giao Sở Y tế xây dựng quy chế.\n"
+        )
+    )
+    assert got["II.1"].lead == got["II.1.a"].lead == ("Sở Tư pháp",)
+    assert got["II.1.b"].lead == ("Sở Y tế",)
+
+
 def test_requested_bodies_are_not_leads() -> None:
     t = tasks(
         plan(
