@@ -1,0 +1,53 @@
+"""Fixtures shared by several test modules."""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: a document whose every text field tries to run script when put in a page unescaped
+HOSTILE_ID = "99-KH/TU@Gia Lai"
+HOSTILE_TITLE = "<script>window.__pwned=1</script> Kế hoạch </script><!-- thử"
+HOSTILE_ISSUER = '<img src=x onerror="window.__pwned=2">Ban Thường vụ'
+HOSTILE_NUMBER = "99-KH/TU <b>đậm</b>"
+HOSTILE_EVIDENCE = "Thực hiện </script><script>window.__pwned=3</script> Kết luận 93"
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build of data/ (the five sample plans), made once per test session; returns its folder."""
+    from cascade.corpus import build
+
+    out = tmp_path_factory.mktemp("sample-build")
+    build([ROOT / "data"], out, workers=1)
+    return out
+
+
+@pytest.fixture(scope="session")
+def _sample_graph(sample_build: Path) -> nx.MultiDiGraph:
+    from cascade.corpus import load
+
+    return load(sample_build).graph
+
+
+@pytest.fixture
+def sample_graph(_sample_graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The graph of the sample build (a copy: change it freely)."""
+    return copy.deepcopy(_sample_graph)
+
+
+@pytest.fixture
+def hostile_graph(sample_graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The sample graph plus a provincial plan implementing 93-KL/TW whose texts are HTML and script."""
+    G = sample_graph
+    G.add_node(HOSTILE_ID, kind="document", type="Kế hoạch", number=HOSTILE_NUMBER, label=HOSTILE_NUMBER,
+               date="2021-05-03", issuer=HOSTILE_ISSUER, branch="party", level="province", province="Gia Lai",
+               title=HOSTILE_TITLE, source="data/<i>evil</i>.txt", in_corpus=True, cited=0)
+    G.add_edge(HOSTILE_ID, "93-KL/TW", key="implements", relation="implements", evidence=HOSTILE_EVIDENCE,
+               evidence_source="data/<i>evil</i>.txt", evidence_span="10-60",
+               asserted_by="data/<i>evil</i>.txt")
+    return G
