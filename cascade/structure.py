@@ -54,11 +54,6 @@ FIELD_LABELS: dict[str, str] = {
     "hình thức sản phẩm": "deliverable",
     "kinh phí": "funding", "kinh phí thực hiện": "funding", "nguồn kinh phí": "funding",
 }
-_FIELD_RE = re.compile(
-    r"[*_\s]*(?P<label>" + "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in FIELD_LABELS),
-                                           key=len, reverse=True))
-    + r")\s*[*_]*\s*:[*_\s]*(?P<value>.*)", re.IGNORECASE)
-
 # a numbered or bulleted line: the marker, then the text
 _MARKER_RE = re.compile(
     r"(?P<roman>[IVX]{1,5})\s*[.\-–)]\s*(?=\S)(?!\d)"
@@ -155,13 +150,17 @@ def field_of(line: str) -> tuple[str, str, int] | None:
     >>> field_of("* *Đơn vị thực hiện:* Phòng Y tế chủ trì")[:2]
     ('lead', 'Phòng Y tế chủ trì')
     """
-    if line.find(":", 0, 90) < 0:                       # every label is short and ends with a colon
+    colon = line.find(":", 0, 60)                       # every label is short and ends with a colon
+    if colon < 0:
         return None
-    m = _FIELD_RE.match(line)
-    if not m:
+    label = " ".join(line[:colon].replace("*", " ").replace("_", " ").casefold().split())
+    kind = FIELD_LABELS.get(label)
+    if kind is None:
         return None
-    label = " ".join(m["label"].casefold().split())
-    return FIELD_LABELS[label], m["value"].rstrip(), m.start("value")
+    start = colon + 1
+    while start < len(line) and line[start] in " *_\t":
+        start += 1
+    return kind, line[start:].rstrip(), start
 
 
 def body_end(text: str, start: int = 0) -> int:
@@ -182,7 +181,7 @@ def _classify(line: str) -> tuple[str, str, int] | None:
     if not s:
         return None
     if s[0] in "*_":
-        if s.startswith(("* ", "*\t")) and not _FIELD_RE.match(s):
+        if s.startswith(("* ", "*\t")) and field_of(s) is None:
             return "bullet", "*", lead + 2
         m = _EMPHASIS.match(s)
         lead += m.end()
