@@ -209,7 +209,7 @@ _GNOUN = (r"(?:ban\s+ngành|phòng\s+ban|sở|ban|ngành|đoàn\s+thể(?:\s+ch�
           r"cấp\s+ủy(?:\s+đảng)?|chi\s+bộ|đảng\s+bộ|trường(?:\s+học)?|cơ\s+sở(?:\s+giáo\s+dục)?|"
           r"doanh\s+nghiệp|cá\s+nhân|lực\s+lượng(?:\s+vũ\s+trang)?|chính\s+quyền|mặt\s+trận|"
           r"ngành\s+chức\s+năng|"
-          r"bộ|thành\s+viên|ủy\s+ban|hợp\s+tác\s+xã)")
+          r"bộ|thành\s+viên|ủy\s+ban|hợp\s+tác\s+xã|cấp(?=\s*$|[\s,.;)]))")
 _GQUAL = (r"(?:(?:có\s+)?liên\s+quan|cấp\s+(?:tỉnh|huyện|xã|cơ\s+sở)|trong\s+(?:tỉnh|huyện)|"
           r"trên\s+địa\s+bàn(?:\s+(?:tỉnh|huyện|thành\s+phố|thị\s+xã))?|(?:của|thuộc)\s+(?:tỉnh|huyện)|"
           r"thuộc\s+(?:UBND|Ủy\s+ban\s+nhân\s+dân)\s+(?:tỉnh|huyện)|trực\s+thuộc|tỉnh|huyện|"
@@ -280,6 +280,8 @@ def is_group(name: str) -> bool:
     k = key(name)
     if k.startswith(("các ", "những ", "mọi ", "tất cả ", "thủ trưởng ", "cấp ủy", "lãnh đạo các ")):
         return True
+    if re.search(r" (?:các )?cấp(?: (?:tỉnh|huyện|xã|cơ sở))?$", k):
+        return True                                     # "Ủy ban nhân dân cấp xã", "chính quyền các cấp"
     t = nfc(name).strip()
     for m in _GROUP_TRIGGER.finditer(t):
         g = _match_group(t, m.start(), len(t))
@@ -652,6 +654,8 @@ def _fast_name(text: str, s: int, end: int) -> Found | None:
     name = _compose(info, unit, party)
     if name is None:
         return None
+    if unit and sm and sm.group(0).lstrip().casefold().startswith("cấp"):
+        return Found(f"{info.name} cấp {unit}", s, sm.end(), True)   # "UBND cấp xã": every commune's
     return Found(name, s, sm.end() if sm else e)
 
 

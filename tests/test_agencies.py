@@ -137,6 +137,12 @@ def test_groups_stay_groups_in_text() -> None:
     ]
 
 
+def test_every_unit_of_a_level_is_a_group() -> None:
+    got = names("Ủy ban nhân dân cấp xã; UBND các cấp")
+    assert got == ["Ủy ban nhân dân cấp xã", "Ủy ban nhân dân các cấp"]
+    assert is_group("Ủy ban nhân dân cấp xã") and not is_group("Ủy ban nhân dân xã")
+
+
 def test_a_name_that_contains_cac_is_not_a_group() -> None:
     assert names("Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh và các hội thành viên") == [
         "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh",
