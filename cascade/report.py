@@ -79,6 +79,17 @@ def _card(value: object, label: str, note: str = "") -> str:
     return f'<div class="card"><div class="v">{_e(value)}</div><div class="k">{_e(label)}</div>{n}</div>'
 
 
+def _days(value: float | None) -> str:
+    """A number of days as printed: "143", "72.5", or a dash when unknown.
+
+    >>> _days(143.0), _days(72.5), _days(None)
+    ('143', '72.5', '–')
+    """
+    if value is None:
+        return "–"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
 def _labels(G: nx.MultiDiGraph, ids: list[str]) -> str:
     return ", ".join(str(G.nodes[n].get("number") or G.nodes[n].get("label") or n) for n in ids)
 
@@ -122,10 +133,8 @@ def report_html(G: nx.MultiDiGraph, doc: str, *, as_of: str | None = None, tasks
               f"Party {cov['with_party']}, state {cov['with_state']}, both {cov['with_both']}"),
         _card(f"{dcov['with_any']} / {dcov['total']}", "districts acted",
               f"Party {dcov['with_party']}, state {dcov['with_state']}"),
-        _card(cp.get("median") if cp.get("n") else "–", "median days, central to province",
-              f"n = {cp.get('n', 0)}" if cp else ""),
-        _card(pd.get("median") if pd.get("n") else "–", "median days, province to district",
-              f"n = {pd.get('n', 0)}" if pd else ""),
+        _card(_days(cp.get("median")), "median days, central to province", f"n = {cp.get('n', 0)}"),
+        _card(_days(pd.get("median")), "median days, province to district", f"n = {pd.get('n', 0)}"),
     ]
     if n_tasks:
         cards.append(_card(n_tasks, "tasks assigned", "in the plans of the cascade"))

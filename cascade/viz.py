@@ -359,7 +359,8 @@ def _short(text: str, n: int) -> str:
 
 
 def short_label(d: dict[str, Any], n: str) -> str:
-    """A short name for a node: the document's number, else its type and place (at most 28 characters).
+    """A short name for a node (at most 28 characters): a document's number, else its type and place,
+    else its label.
 
     >>> short_label({"kind": "document", "type": "Kế hoạch", "district": "Phú Thiện"}, "file:x.txt")
     'Kế hoạch Phú Thiện'
@@ -369,9 +370,9 @@ def short_label(d: dict[str, Any], n: str) -> str:
             return str(d["number"])
         if d.get("plenum") is not None:
             return f"NQ TW {d['plenum']} ({d.get('term') or '?'})"
-        what = str(d.get("type") or "document")
-        who = d.get("district") or d.get("province") or d.get("issuer") or ""
-        return _short(f"{what} {who}".strip(), 28)
+        who = d.get("district") or d.get("province")
+        if who:
+            return _short(f"{d.get('type') or 'document'} {who}", 28)
     return _short(str(d.get(LABEL) or n), 28)
 
 
@@ -623,6 +624,7 @@ body { margin: 0; font: 14px/1.45 "DejaVu Sans", Arial, sans-serif; color: var(-
 .cm-details dt { color: var(--muted); }
 .cm-details dd { margin: 0; overflow-wrap: anywhere; }
 .cm-details ul { padding-left: 1rem; margin: .2rem 0; }
+.cm-details .hint, .cm-results .hint { overflow-wrap: anywhere; }
 .cm-details q { color: #424949; }
 .cm-legend label { display: flex; align-items: center; gap: .4rem; cursor: pointer; }
 .cm-legend .sw { display: inline-block; width: 14px; height: 14px; border-radius: 3px; }
@@ -808,9 +810,11 @@ _MAP_JS = r"""
     }
     function linkList(title, list, other) {
       if (!list.length) return null;
-      var wrap = el("div"), ul = el("ul");
-      wrap.appendChild(el("h3", "", title));
-      list.forEach(function (e) {
+      var wrap = el("div"), ul = el("ul"), shown = list.slice().sort(function (a, b) {
+        return (cascade.has(b.rel) ? 1 : 0) - (cascade.has(a.rel) ? 1 : 0);
+      }).slice(0, 30);
+      wrap.appendChild(el("h3", "", title + " (" + list.length + ")"));
+      shown.forEach(function (e) {
         var li = el("li"), id = other(e), m = byId.get(id);
         var b = el("button", "cm-link", m ? m.label : id);
         b.type = "button";
@@ -822,6 +826,8 @@ _MAP_JS = r"""
         ul.appendChild(li);
       });
       wrap.appendChild(ul);
+      var more = list.length - shown.length;
+      if (more > 0) wrap.appendChild(el("p", "hint", "and " + more + " more"));
       return wrap;
     }
     function select(id) {

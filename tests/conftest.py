@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
 
 import networkx as nx
@@ -51,3 +52,30 @@ def hostile_graph(sample_graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
                evidence_source="data/<i>evil</i>.txt", evidence_span="10-60",
                asserted_by="data/<i>evil</i>.txt")
     return G
+
+
+def _national(provinces: int = 63, per_province: int = 80) -> nx.MultiDiGraph:
+    """A cascade-shaped graph of ``1 + provinces * per_province`` documents, built by hand."""
+    from cascade import places
+
+    G = nx.MultiDiGraph()
+    G.add_node("1-CT/TW", kind="document", level="central", branch="party", number="1-CT/TW",
+               date="2020-01-01")
+    for u in places.provinces()[:provinces]:
+        party = f"1-KH/TU@{u.name}"
+        G.add_node(party, kind="document", level="province", branch="party", province=u.name,
+                   number="1-KH/TU", date="2020-02-01")
+        G.add_edge(party, "1-CT/TW", key="implements", relation="implements", evidence="Thực hiện Chỉ thị 1")
+        for i in range(per_province - 1):
+            n = f"{i}/KH-UBND@{u.name}/{i % 9}"
+            G.add_node(n, kind="document", level="district", branch="state", province=u.name,
+                       district=str(i % 9), number=f"{i}/KH-UBND", date="2020-03-01")
+            G.add_edge(n, party, key="implements", relation="implements")
+            G.add_edge(n, "1-CT/TW", key="cites", relation="cites")
+    return G
+
+
+@pytest.fixture(scope="session")
+def national() -> Callable[..., nx.MultiDiGraph]:
+    """Builds a synthetic national cascade: ``national(provinces=63, per_province=80)`` (5,041 documents)."""
+    return _national

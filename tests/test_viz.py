@@ -39,26 +39,6 @@ def seed(G: nx.MultiDiGraph, prefix: str) -> str:
     return next(n for n, d in G.nodes(data=True) if Path(str(d.get("source") or "")).name.startswith(prefix))
 
 
-def national(provinces: int = 63, per_province: int = 80) -> nx.MultiDiGraph:
-    """A cascade-shaped graph of ``1 + provinces * per_province`` documents, built by hand."""
-    from cascade import places
-
-    G = nx.MultiDiGraph()
-    G.add_node("1-CT/TW", kind=DOCUMENT, level="central", branch="party", number="1-CT/TW", date="2020-01-01")
-    for u in places.provinces()[:provinces]:
-        party = f"1-KH/TU@{u.name}"
-        G.add_node(party, kind=DOCUMENT, level="province", branch="party", province=u.name, number="1-KH/TU",
-                   date="2020-02-01")
-        G.add_edge(party, "1-CT/TW", key="implements", relation="implements", evidence="Thực hiện Chỉ thị 1")
-        for i in range(per_province - 1):
-            n = f"{i}/KH-UBND@{u.name}/{i % 9}"
-            G.add_node(n, kind=DOCUMENT, level="district", branch="state", province=u.name,
-                       district=str(i % 9), number=f"{i}/KH-UBND", date="2020-03-01")
-            G.add_edge(n, party, key="implements", relation="implements")
-            G.add_edge(n, "1-CT/TW", key="cites", relation="cites")
-    return G
-
-
 # -- the one-document map -------------------------------------------------------------------------------
 
 def test_the_map_of_93_kl_tw_holds_its_cascade_the_chain_above_and_what_it_cites(sample_graph):
@@ -137,7 +117,7 @@ def test_layout_groups_by_province_rows_by_level_and_never_stacks_two_nodes(samp
     assert where.pos[seed(sample_graph, "002")][1] > where.pos["25-KH/TU@Gia Lai"][1]
 
 
-def test_province_blocks_follow_the_gazetteer_north_to_south():
+def test_province_blocks_follow_the_gazetteer_north_to_south(national):
     G = national(provinces=63, per_province=3)
     where = viz.layout(G, list(G))
     frames = [f for f in where.frames if f.key != viz._CENTRAL]
@@ -145,7 +125,7 @@ def test_province_blocks_follow_the_gazetteer_north_to_south():
     assert [(f.y, f.x) for f in frames] == sorted((f.y, f.x) for f in frames)
 
 
-def test_a_national_corpus_map_is_fast_flat_and_drawn_without_physics():
+def test_a_national_corpus_map_is_fast_flat_and_drawn_without_physics(national):
     import time
 
     G = national()                                   # 5,041 documents
