@@ -356,10 +356,11 @@ def _phrase(G: nx.MultiDiGraph, idx: _Index, text: str) -> list[str] | None:
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     m = re.search(r"(?:trung\s*uong|tw)\s*(\d+)(?:\D*?khoa\s*([ivxlc]+)\b)?", folded)
     if m and re.match(r"\s*(nghi\s*quyet|nq)", folded):
-        prefix = f"nqtw{m.group(1)}@" + (m.group(2) or "")
+        term = m.group(2)
+        prefix = f"nqtw{m.group(1)}@" + (term or "")
 
         def fits(k: str) -> bool:
-            return k == prefix or k.startswith(prefix + "#") if m.group(2) else k.startswith(prefix)
+            return k == prefix or k.startswith(prefix + "#") if term else k.startswith(prefix)
 
         return sorted({n for k, ns in idx.by_id.items() if fits(k) for n in ns})
     m = re.fullmatch(r"\s*([^\d]+?)\s*(?:so\s*)?(\d+)\s*([a-z]?)\b(.*)", folded)
@@ -375,7 +376,8 @@ def _phrase(G: nx.MultiDiGraph, idx: _Index, text: str) -> list[str] | None:
     for n in idx.by_digits.get(digits, ()):
         d = G.nodes[n]
         number = d.get("number") or ""
-        tail = number[len(_DIGITS.match(number).group()):] if _DIGITS.match(number) else ""
+        lead = _DIGITS.match(number)
+        tail = number[lead.end():] if lead else ""
         if m.group(3) and not tail.lower().startswith(m.group(3)):
             continue
         codes = unicodedata.normalize("NFD", tail.replace("Đ", "D").replace("đ", "d")).lower()
@@ -455,8 +457,8 @@ def find(G: nx.MultiDiGraph, text: str, *, limit: int = 20) -> list[str]:
     if text.isdigit() and (hit := idx.by_digits.get(text.lstrip("0") or "0")):
         return done(hit)
     m = re.match(r"\s*(\S+?)[\s,;]+(.+)$", text)
-    if m and (hits := idx.by_number.get(_loose(m.group(1)))):
-        narrowed = _place_filter(G, hits, m.group(2))
+    if m and (same_number := idx.by_number.get(_loose(m.group(1)))):
+        narrowed = _place_filter(G, same_number, m.group(2))
         if narrowed:
             return done(narrowed)
     if hit := _phrase(G, idx, text):
@@ -639,9 +641,9 @@ def tree(G: nx.MultiDiGraph, doc: str) -> dict[str, Any]:
             continue
         placed.add(n)
         row = _row(G, n)
-        p, rel = parent.get(n, (None, None))
-        row.update(depth=k, parent=p, relation=rel,
-                   also=sorted(q for q, _ in ups.get(n, ()) if q != p))
+        link: tuple[str | None, str | None] = parent.get(n, (None, None))
+        up, rel = link
+        row.update(depth=k, parent=up, relation=rel, also=sorted(q for q, _ in ups.get(n, ()) if q != up))
         rows.append(row)
         stack.extend((c, k + 1) for c in sorted(children.get(n, ()), key=order, reverse=True))
     for n in members:                                   # unreachable through the chosen parents (cycles)
@@ -986,9 +988,9 @@ def lag(G: nx.MultiDiGraph, doc: str, *, as_of: str | dt.date | None = None,
             if a is None or b is None:
                 undated_pairs[kind] += 1
                 continue
-            n = (b - a).days
-            groups[kind].append(n)
-            pairs.append({"parent": p, "child": c, "relation": rel, "transition": kind, "days": n,
+            between = (b - a).days
+            groups[kind].append(between)
+            pairs.append({"parent": p, "child": c, "relation": rel, "transition": kind, "days": between,
                           "parent_date": pd.get("date"), "child_date": cd.get("date")})
     transitions = {}
     for kind in sorted(set(groups) | set(undated_pairs), key=_transition_order):
@@ -1148,11 +1150,11 @@ def conflicts(source: Any) -> list[dict[str, Any]]:
         else:
             raise BuildError(f"cannot read conflicts from {type(source).__name__}")
     rows = []
+    nodes: Any = G.nodes if G is not None else {}
     for c in items or []:
         node, fld = c.get("node"), c.get("field")
-        known = G is not None and isinstance(node, str) and node in G
-        rows.append({"node": node, "label": G.nodes[node].get(LABEL, node) if known else node, "field": fld,
-                     "kept": G.nodes[node].get(fld) if known else None,
+        attrs = nodes[node] if isinstance(node, str) and node in nodes else {}
+        rows.append({"node": node, "label": attrs.get(LABEL, node), "field": fld, "kept": attrs.get(fld),
                      "values": [{"value": v.get("value"), "sources": list(v.get("sources") or [])}
                                 for v in c.get("values", [])]})
     return rows
