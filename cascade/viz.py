@@ -420,10 +420,8 @@ def network(G: nx.MultiDiGraph, nodes: Sequence[str], where: Layout) -> Network:
         if k:
             info["implementers"] = k
         net.nodes.append({"id": n, "label": short_label(d, n), "x": round(x, 1), "y": round(y, 1),
-                          "shape": shape,
-                          "size": round(min(44.0, 12 + 5 * math.sqrt(k)), 1), "color": LEVEL_COLORS[level],
-                          "lv": level, "br": str(d.get("branch") or "unknown"),
-                          "pv": str(d.get("province") or ""),
+                          "shape": shape, "size": round(min(44.0, 12 + 5 * math.sqrt(k)), 1),
+                          "color": LEVEL_COLORS[level], "lv": level, "pv": str(d.get("province") or ""),
                           "info": info})
     wanted = set(DOC_RELATIONS) | set(TASK_RELATIONS)
     for a in nodes:
@@ -641,7 +639,7 @@ body { margin: 0; font: 14px/1.45 "DejaVu Sans", Arial, sans-serif; color: var(-
 _MAP_JS = r"""
 (function () {
   "use strict";
-  var DIM = "#e3e6e8", DIM_FONT = "#b3b9bd", FONT = "#17202a";
+  var FONT = "#17202a";
   var HINT = "Click a document to see its details and highlight its chain.";
 
   function el(tag, cls, text) {
@@ -774,30 +772,82 @@ _MAP_JS = r"""
         (adj.get(n) || []).forEach(function (m) { if (!seen.has(m)) { seen.add(m); stack.push(m); } });
       }
     }
+    // Drawn over the map rather than by restyling nodes: on a large map any DataSet update costs
+    // vis-network a pass over every node and edge (over a second at 6,000 nodes); this costs one frame.
+    var chain = null, selected = null;
     function highlight(id) {
-      var keep = null;
-      if (id !== null) { keep = new Set([id]); walk(up, id, keep); walk(down, id, keep); }
-      var nu = [], eu = [];
-      data.nodes.forEach(function (n) {
-        var want = !keep || keep.has(n.id) ? n.base : DIM;
-        if (n.color !== want) {
-          n.color = want;
-          nu.push({id: n.id, color: want, font: {color: want === DIM ? DIM_FONT : FONT}});
-        }
-      });
-      data.edges.forEach(function (e) {
-        var on = !keep || (keep.has(e.from) && keep.has(e.to) && cascade.has(e.rel));
-        var want = on ? e.base : DIM, strong = !data.big || (on && !!keep);
-        if (e.color.color !== want || e.color.opacity !== (strong ? 1 : 0.45)) {
-          e.color = edgeColor(want, strong);
-          var w = (rels[e.rel] || {width: 1}).width;
-          eu.push({id: e.id, color: e.color, width: on && keep ? w * 1.8 : w});
-        }
-      });
-      if (nu.length) nodes.update(nu);
-      if (eu.length) edges.update(eu);
-      return keep ? keep.size : 0;
+      chain = null;
+      if (id !== null && byId.has(id)) {
+        var keep = new Set([id]), links = [];
+        walk(up, id, keep); walk(down, id, keep);
+        keep.forEach(function (n) {
+          (outs.get(n) || []).forEach(function (e) {
+            if (cascade.has(e.rel) && keep.has(e.to)) links.push(e);
+          });
+        });
+        chain = {nodes: keep, edges: links};
+      }
+      network.redraw();
+      return chain ? chain.nodes.size : 0;
     }
+    function shapePath(ctx, shape, x, y, r) {
+      ctx.beginPath();
+      if (shape === "diamond") {
+        ctx.moveTo(x, y - r); ctx.lineTo(x + r, y); ctx.lineTo(x, y + r); ctx.lineTo(x - r, y);
+      } else if (shape === "square") {
+        ctx.rect(x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7);
+      } else if (shape === "triangleDown") {
+        ctx.moveTo(x - r, y - r * 0.6); ctx.lineTo(x + r, y - r * 0.6); ctx.lineTo(x, y + r);
+      } else if (shape === "star") {
+        for (var k = 0; k < 10; k++) {
+          var a = -Math.PI / 2 + k * Math.PI / 5, q = k % 2 ? r * 0.45 : r;
+          ctx.lineTo(x + q * Math.cos(a), y + q * Math.sin(a));
+        }
+      } else {
+        ctx.arc(x, y, r * 0.8, 0, 2 * Math.PI);
+      }
+      ctx.closePath();
+    }
+    network.on("afterDrawing", function (ctx) {
+      if (!chain) return;
+      var a = network.DOMtoCanvas({x: 0, y: 0});
+      var b = network.DOMtoCanvas({x: box.clientWidth, y: box.clientHeight});
+      var scale = network.getScale(), ids = Array.from(chain.nodes).filter(function (id) {
+        return visible(byId.get(id));
+      });
+      var pos = network.getPositions(ids);
+      ctx.save();
+      ctx.fillStyle = "rgba(255,255,255,0.8)";
+      ctx.fillRect(a.x, a.y, b.x - a.x, b.y - a.y);
+      chain.edges.forEach(function (e) {
+        var p = pos[e.from], q = pos[e.to];
+        if (!p || !q || !state.rels.has(e.rel)) return;
+        var st = rels[e.rel] || {color: "#999999", width: 1};
+        var ang = Math.atan2(q.y - p.y, q.x - p.x), r = (byId.get(e.to).size || 12) * 0.9;
+        var tx = q.x - r * Math.cos(ang), ty = q.y - r * Math.sin(ang);
+        var h = Math.max(8, 10 / Math.sqrt(scale));
+        ctx.strokeStyle = ctx.fillStyle = st.color;
+        ctx.lineWidth = Math.max(2.5, st.width * 1.8);
+        ctx.beginPath(); ctx.moveTo(p.x, p.y); ctx.lineTo(tx, ty); ctx.stroke();
+        ctx.beginPath(); ctx.moveTo(tx, ty);
+        ctx.lineTo(tx - h * Math.cos(ang - 0.45), ty - h * Math.sin(ang - 0.45));
+        ctx.lineTo(tx - h * Math.cos(ang + 0.45), ty - h * Math.sin(ang + 0.45));
+        ctx.closePath(); ctx.fill();
+      });
+      var font = Math.max(14, 13 / scale);
+      ctx.font = "bold " + font + "px DejaVu Sans, Arial, sans-serif";
+      ctx.textAlign = "center"; ctx.textBaseline = "top";
+      ids.forEach(function (id) {
+        var n = byId.get(id), p = pos[id];
+        shapePath(ctx, n.shape, p.x, p.y, n.size);
+        ctx.fillStyle = n.base; ctx.fill();
+        ctx.lineWidth = id === selected ? 4 : 1.5; ctx.strokeStyle = id === selected ? "#f1c40f" : "#2c3e50";
+        ctx.stroke();
+        ctx.lineWidth = 4; ctx.strokeStyle = "#ffffff"; ctx.fillStyle = FONT;
+        ctx.strokeText(n.label, p.x, p.y + n.size + 3); ctx.fillText(n.label, p.x, p.y + n.size + 3);
+      });
+      ctx.restore();
+    });
 
     // the details panel
     function dl(pairs) {
@@ -844,8 +894,8 @@ _MAP_JS = r"""
       [linkList("Relations", outs.get(id) || [], function (e) { return e.to; }),
        linkList("Cited or implemented by", ins.get(id) || [], function (e) { return e.from; })]
         .forEach(function (x) { if (x) details.appendChild(x); });
+      selected = id;
       var size = highlight(id);
-      network.selectNodes([id]);
       count.textContent = shownText() + " · chain of " + (size - 1) + " document(s) highlighted";
       return true;
     }
@@ -861,8 +911,8 @@ _MAP_JS = r"""
       return true;
     }
     function clear() {
+      selected = null;
       highlight(null);
-      network.unselectAll();
       details.replaceChildren(el("p", "hint", HINT));
       count.textContent = shownText();
     }
@@ -1007,6 +1057,7 @@ _MAP_JS = r"""
 
     var api = {network: network, nodes: nodes, edges: edges, data: data, find: find, search: showResults,
                focus: focus, select: select, clear: clear, fit: fitAll, highlight: highlight, shown: shown,
+               chain: function () { return chain ? Array.from(chain.nodes) : []; },
                count: function () { return data.nodes.length; }, ready: false, timing: timing};
     timing.setup = performance.now();
     network.once("afterDrawing", function () {

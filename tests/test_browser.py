@@ -137,6 +137,12 @@ def hover(v: Visit, node: str) -> str:
     return tip.text_content() or ""
 
 
+def seed_node(G: nx.MultiDiGraph, prefix: str) -> str:
+    """The node of the sample plan whose file name starts with ``prefix``."""
+    return next(n for n, d in G.nodes(data=True)
+                if Path(str(d.get("source") or "")).name.startswith(prefix))
+
+
 def documents(G: nx.MultiDiGraph) -> int:
     return sum(1 for _, k in G.nodes(data=KIND) if k == DOCUMENT)
 
@@ -169,13 +175,19 @@ def test_map_of_one_document(browser, hostile_graph, tmp_path):
 def test_clicking_a_plan_highlights_its_chain(browser, sample_graph, tmp_path):
     path = viz.write_map(sample_graph, tmp_path / "map-chain.html", "93-KL/TW")
     v = visit(browser, path)
-    size = v.js("cascadeMap.highlight('07-KH/TU@Đắk Lắk')")
+    pos = v.js("""id => {
+        const m = window.cascadeMap, p = m.network.canvasToDOM(m.network.getPosition(id));
+        const r = document.querySelector('.cm-canvas').getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y];
+    }""", "07-KH/TU@Đắk Lắk")
+    v.page.mouse.click(pos[0], pos[1])                        # a real click on the node
     # 07-KH/TU, 93-KL/TW above it, 42-CT/TW above that, the Đắk Lắk UBND plan below it
-    assert size == 4
-    dim = v.js("cascadeMap.nodes.get().filter(n => n.color === '#e3e6e8').length")
-    assert dim == v.js("cascadeMap.count()") - 4
-    v.js("cascadeMap.clear()")
-    assert v.js("cascadeMap.nodes.get().filter(n => n.color === '#e3e6e8').length") == 0
+    chain = set(v.js("cascadeMap.chain()"))
+    assert chain == {"07-KH/TU@Đắk Lắk", "93-KL/TW", "42-CT/TW", seed_node(sample_graph, "000")}
+    assert v.page.locator(".cm-details h3").first.text_content() == "07-KH/TU"
+    v.shot("map-93-chain")
+    v.page.locator(".cm-clear").click()
+    assert v.js("cascadeMap.chain()") == []
     v.check_clean()
 
 
@@ -198,8 +210,9 @@ def test_map_of_the_corpus_with_filters(browser, hostile_graph, tmp_path):
     v.page.locator(".cm-legend input[data-key='cites']").uncheck()
     assert v.js("cascadeMap.shown()[1]") < links
     v.page.locator(".cm-legend input[data-key='district']").uncheck()
-    assert v.js("cascadeMap.shown()[0]") == total - sum(
-        1 for _, d in hostile_graph.nodes(data=True) if d.get(KIND) == DOCUMENT and d.get("level") == "district")
+    districts = sum(1 for _, d in hostile_graph.nodes(data=True)
+                    if d.get(KIND) == DOCUMENT and d.get("level") == "district")
+    assert v.js("cascadeMap.shown()[0]") == total - districts
     v.check_clean()
 
 
