@@ -737,13 +737,11 @@ def main() -> None:
         sys.exit(0)
     except SystemExit:
         raise
-    except Exception as e:  # click exceptions: usage errors
-        import click
-
-        if isinstance(e, click.exceptions.ClickException):
+    except Exception as e:  # usage errors of the click that typer runs on
+        if hasattr(e, "show") and hasattr(e, "exit_code"):
             e.show()
             sys.exit(e.exit_code)
-        if isinstance(e, click.exceptions.Abort):
+        if type(e).__name__ == "Abort":
             sys.exit(1)
         raise
 

@@ -15,6 +15,7 @@ A build folder holds::
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -264,8 +265,12 @@ def load(out: str | Path | None = None) -> Build:
     if not pk.exists():
         raise BuildError(f"no build in {out}/ (run: cascade build PATH --out {out})")
     try:
-        with pk.open("rb") as f:
-            G = pickle.load(f)
+        gc.disable()                  # unpickling a large graph allocates millions of objects
+        try:
+            with pk.open("rb") as f:
+                G = pickle.load(f)
+        finally:
+            gc.enable()
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as e:
         raise BuildError(f"{pk}: unreadable build ({e}); run cascade build again") from None
     stats: dict[str, object] = {}

@@ -24,7 +24,7 @@ _TYPE_LINE = re.compile(
 # "Số: 2629/KH-UBND" at the start of a header line, or after the issuer in a flattened two-column header
 _NUMBER_LINE = re.compile(r"(?:^|(?<=\s\s)|(?<=[A-ZĐ*]\s))[ *_]*(?:Số|SỐ)\s*:?\s*(?P<rest>[^\n]{0,60})", re.M)
 _BLANK_NUMBER = re.compile(r"[ *_]*(?:Số|SỐ)\s*:?\s*[ .…_]*(?P<sym>/\s?[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&0-9]*)*)")
-_PLACE_DATE = re.compile(r"(?P<place>[" + UPPER + r"][\w'’ .-]{1,40}?)\s*,\s*(?=(?:ngày|ngay)\b)" + "(?P<date>" + dates.DATE + ")")
+_PLACE_DATE = re.compile(r"(?P<place>[" + UPPER + r"][\w'’ .()-]{1,40}?)\s*,\s*(?=(?:ngày|ngay)\b)" + "(?P<date>" + dates.DATE + ")")
 _MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI|Độc lập|ĐỘC LẬP|ĐẢNG CỘNG SẢN VIỆT NAM|^[\s*\-_=─–]+$|^\s*Số\b|^\s*SỐ\b")
 _COMMITTEE = re.compile(r"^(?:ban thường vụ\s+|ban chấp hành đảng bộ\s+)?(?P<kind>tỉnh|thành|huyện|quận|thị)\s+ủy\s*(?P<place>.*)$")
 _PEOPLE = re.compile(r"^(?P<body>ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s*(?P<unit>tỉnh|thành phố|tp\.?|huyện|quận|"
@@ -63,6 +63,10 @@ def _sentence_case(upper: str) -> str:
     return " ".join([words[0].capitalize(), *words[1:]]) if words else upper
 
 
+_TYPE_SUFFIX = re.compile(r"^(.*?)\s*\((huyện|thị xã|thành phố|quận|Huyện|Thị xã|Thành phố|Quận|HUYỆN|THỊ XÃ|"
+                          r"THÀNH PHỐ|QUẬN)\)$")
+
+
 def _place_units(name: str, level_hint: str | None = None, province: str | None = None,
                  unit_type: str | None = None, context: Iterable[str] = ()) -> list[places.Unit]:
     """Gazetteer units a bare place name may be, best first; more than one means ambiguous.
@@ -73,6 +77,11 @@ def _place_units(name: str, level_hint: str | None = None, province: str | None 
     the province, because the province of that name is a tỉnh.
     """
     name = name.strip(" .,*")
+    m = _TYPE_SUFFIX.match(name)              # "Kỳ Anh (Huyện)": a list's way of telling two units apart
+    if m:
+        name, unit_type = m.group(1), unit_type or m.group(2).lower()
+        name = f"{name} ({m.group(2).capitalize()})" if places.find_district(f"{name} ({m.group(2).capitalize()})") \
+            else name
     if not name:
         return []
     p = places.find_province(name) if level_hint != "district" else None
@@ -157,11 +166,14 @@ def _issuer_from_lines(lines: list[str], context: Iterable[str] = ()) -> dict[st
     own = lines[1:] if parent else lines
     if parent is None and len(lines) > 1 and re.fullmatch(r"(?i)ủy ban nhân dân|hội đồng nhân dân", lines[0].strip()):
         own = [" ".join(lines)]
-    text = key(" ".join(own))
+    joined = " ".join(own)
+    suffix = _TYPE_SUFFIX.match(joined.strip())
+    text = key(suffix.group(1) if suffix else joined)
+    tail = f" ({suffix.group(2).lower()})" if suffix else ""
     m = _COMMITTEE.match(text)
     if m:
         kind = m.group("kind")
-        place = m.group("place").strip()
+        place = m.group("place").strip() + tail
         name = _COMMITTEE_NAME[kind]
         level = {"tỉnh": "province", "huyện": "district", "quận": "district", "thị": "district"}.get(kind)
         utype = {"thành": "thành phố", "thị": "thị xã", "huyện": "huyện", "quận": "quận"}.get(kind)
@@ -174,7 +186,7 @@ def _issuer_from_lines(lines: list[str], context: Iterable[str] = ()) -> dict[st
     if m:
         body = "Ủy ban nhân dân" if m.group("body") in ("ủy ban nhân dân", "ubnd") else "Hội đồng nhân dân"
         unit_word = (m.group("unit") or "").replace("tp.", "thành phố").replace("tp", "thành phố")
-        place = m.group("place").strip()
+        place = m.group("place").strip() + tail
         level = _UNIT_LEVEL.get(unit_word)
         units = _place_units(place, level, None, unit_word or None, context) if place else []
         unit = units[0] if units else None

@@ -164,7 +164,7 @@ _LINE = re.compile(r"[^\n]*\n\s*\n")
 def _join_line(m: re.Match[str]) -> str:
     a = m.start()
     prev = m.string[a - 1] if a else "\n"
-    if prev.isspace() or prev in ".:;!?/" or m.group(2) == ")":   # "a) ..." starts a list item
+    if prev.isspace() or prev in ".:;!?/" or m.group(2) in ").-":   # "a) ...", "a- ...", "a. ..." start items
         return m.group(0)
     return " "
 

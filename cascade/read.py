@@ -72,16 +72,26 @@ class RawDocument:
 
 # -- finding files -------------------------------------------------------------------------------
 
+#: files that describe a folder rather than being documents in it (found while walking a folder)
+FOLDER_NOTES = ("readme", "license", "licence", "changelog", "contributing", "notice", "sources")
+
+
 def _skipped(name: str) -> bool:
     """Hidden files, Office lock files (``~$plan.docx``) and manifests are never documents."""
     return name.startswith((".", "~$")) or Path(name).stem.lower() == "manifest"
+
+
+def _folder_note(name: str) -> bool:
+    """README.md, LICENSE.txt...: a folder's own notes, skipped when walking the folder."""
+    return Path(name).stem.lower().split(".")[0] in FOLDER_NOTES
 
 
 def iter_files(paths: Iterable[str | Path]) -> list[Path]:
     """The document files under ``paths``: files as named, folders searched recursively.
 
     In folders, only files with a :data:`SUPPORTED` suffix (any case) are kept, and hidden
-    files and folders, Office lock files (``~$...``) and manifest files are skipped. A file
+    files and folders, Office lock files (``~$...``), manifest files and a folder's own
+    notes (README.md, LICENSE...) are skipped. A file
     named explicitly is kept whatever its suffix (so that reading it reports an unsupported
     type rather than silently doing nothing), unless it is a lock or manifest file.
 
@@ -109,7 +119,7 @@ def _walk(folder: Path) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
-            if not _skipped(name) and os.path.splitext(name)[1].lower() in SUPPORTED:
+            if not _skipped(name) and not _folder_note(name) and os.path.splitext(name)[1].lower() in SUPPORTED:
                 yield Path(root, name)
 
 
