@@ -9,8 +9,8 @@ and a click highlights a document's chain up to its directive and its cascade be
 
 How the page is made, and why:
 
-* Positions are computed here, physics stays off: vis-network draws tens of thousands of
-  fixed nodes in a second or two but takes minutes to settle a simulation past ~1,500.
+* Positions are computed here, physics stays off: vis-network draws thousands of fixed
+  nodes in a few seconds but takes minutes to settle a simulation past ~1,500.
   Rows by level (and by step within a level: the Tỉnh ủy plan above the UBND plan that
   carries it out) inside one block per province; blocks on a grid, north to south.
 * pyvis's ``Network`` holds the node and edge dicts, appended directly (its ``add_node``
@@ -99,7 +99,8 @@ RELATION_STYLES: dict[str, dict[str, Any]] = {
     "reports_to": {"color": "#e67e22", "width": 1.0, "dashes": [6, 3]},
 }
 TASK_RELATIONS = ("has_task", "lead", "cooperating", "focal", "requested", "reports_to")
-#: nodes past which a map draws straight edges and hides them while dragging or zooming
+#: nodes past which a map draws straight, undashed edges, hides them while dragging or zooming,
+#: and starts with citations hidden
 BIG = 1500
 _LAYOUT_RELATIONS = (*CASCADE, "based_on")
 _TIER = {"central": 0, "province": 1, "district": 2, "commune": 3, TASK: 4, AGENCY: 5}
@@ -494,16 +495,15 @@ def _sha256(script: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def page(title: str, body: str, *, scripts: Sequence[str] = (), css: str = "", with_map: bool = True) -> str:
-    """A whole HTML document: ``body`` (trusted markup) plus the map's styles and scripts inlined.
+def page(title: str, body: str, *, css: str = "") -> str:
+    """A whole HTML document: ``body`` (trusted markup) with the map's styles and scripts inlined.
 
-    Every inline script is listed by hash in the Content-Security-Policy; nothing is loaded
-    from anywhere.
+    Both scripts are listed by hash in the Content-Security-Policy; nothing is loaded from
+    anywhere, and no other script can run.
     """
-    js = ([_vis_js(), _MAP_JS] if with_map else []) + list(scripts)
+    js = [_vis_js(), _MAP_JS]
     csp = ("default-src 'none'; base-uri 'none'; form-action 'none'; img-src data:; "
-           "style-src 'unsafe-inline'; "
-           "script-src " + (" ".join(_sha256(s) for s in js) or "'none'"))
+           "style-src 'unsafe-inline'; script-src " + " ".join(_sha256(s) for s in js))
     tags = "".join(f"<script>{s}</script>\n" for s in js)
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
@@ -513,7 +513,7 @@ def page(title: str, body: str, *, scripts: Sequence[str] = (), css: str = "", w
 
 
 def map_fragment(G: nx.MultiDiGraph, doc: str | None = None, *, tasks: bool = False, cited: bool = True,
-                 height: str = "calc(100vh - 7.5rem)", title: str | None = None) -> str:
+                 height: str = "calc(100vh - 7.5rem)") -> str:
     """The markup of one map (its data included), to place in :func:`page`.
 
     ``doc`` None maps the whole corpus. Raises ResolutionError for an unknown ``doc``.
@@ -526,7 +526,7 @@ def map_fragment(G: nx.MultiDiGraph, doc: str | None = None, *, tasks: bool = Fa
     # dashed lines cost vis-network ten times more to draw than plain ones: large maps go by colour only
     styles = {k: dict(v, dashes=False) for k, v in RELATION_STYLES.items()} if big else RELATION_STYLES
     data = {
-        "title": title or _title(G, root), "root": root, "nodes": net.nodes, "edges": net.edges,
+        "root": root, "nodes": net.nodes, "edges": net.edges,
         "frames": [[f.key, f.label, round(f.x, 1), round(f.y, 1), round(f.w, 1), round(f.h, 1)]
                    for f in where.frames],
         "central": _CENTRAL, "cascade": list(CASCADE), "big": big, "hidden": ["cites"] if big else [],
@@ -539,23 +539,16 @@ def map_fragment(G: nx.MultiDiGraph, doc: str | None = None, *, tasks: bool = Fa
             f"{_MAP_SKELETON}</section>")
 
 
-def _title(G: nx.MultiDiGraph, root: str | None) -> str:
-    if root is None:
-        docs = sum(1 for _, k in G.nodes(data=KIND) if k == DOCUMENT)
-        return f"All documents ({docs})"
-    d = G.nodes[root]
-    return str(d.get("number") or d.get(LABEL) or root)
-
-
 def map_html(G: nx.MultiDiGraph, doc: str | None = None, *, tasks: bool = False, cited: bool = True) -> str:
     """The whole offline page of the map of ``doc`` (or of the corpus when ``doc`` is None)."""
-    fragment = map_fragment(G, doc, tasks=tasks, cited=cited)
     if doc is None:
         heading = "cascade map: the whole corpus"
     else:
         from .query import find_one
 
-        heading = f"cascade map: {_title(G, find_one(G, doc))}"
+        doc = find_one(G, doc)
+        heading = f"cascade map: {short_label(G.nodes[doc], doc)}"
+    fragment = map_fragment(G, doc, tasks=tasks, cited=cited)
     body = (f'<header class="page-head"><h1>{html.escape(heading)}</h1>'
             f'<p class="hint">Hover for details, click a document to highlight its chain, '
             f"use the legend to filter.</p></header>\n{fragment}")
