@@ -32,13 +32,14 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from . import query
 from .errors import CascadeError
 from .normalize import ascii_fold
+from .query import LEVELS
 from .viz import LEVEL_COLORS, short_label
 
 __all__ = ["timeline", "coverage", "lag", "PLOTS", "plot", "save", "svg", "png"]
 
-LEVELS = ("central", "province", "district", "commune")
 MARKERS = {"party": "D", "state": "o"}
 _RC = {"text.parse_math": False, "svg.hashsalt": "cascade", "svg.fonttype": "path", "font.size": 9,
        "font.family": "DejaVu Sans", "axes.spines.top": False, "axes.spines.right": False}
@@ -75,10 +76,6 @@ def _name(G: nx.MultiDiGraph, n: str) -> str:
     return short_label(G.nodes[n], n)
 
 
-def _short(text: str, n: int = 40) -> str:
-    return text if len(text) <= n else text[:n - 1] + "…"
-
-
 # -- timeline -----------------------------------------------------------------------------------------------
 
 def timeline(G: nx.MultiDiGraph, doc: str) -> Figure:
@@ -87,9 +84,7 @@ def timeline(G: nx.MultiDiGraph, doc: str) -> Figure:
     Party documents are diamonds, state ones circles; a hollow marker has only a month or a
     year. Undated documents cannot be placed; the title says how many were left out.
     """
-    from .query import tree
-
-    t = tree(G, doc)
+    t = query.tree(G, doc)
     rows = t["nodes"]
     root = t["root"]
     pos: dict[str, tuple[dt.date, float]] = {}
@@ -128,7 +123,7 @@ def timeline(G: nx.MultiDiGraph, doc: str) -> Figure:
                                          zorder=1))
         if len(pos) <= 25:
             for n, (x, y) in pos.items():
-                ax.annotate(_short(_name(G, n), 22), (x, y), xytext=(4, 4), textcoords="offset points",
+                ax.annotate(_name(G, n), (x, y), xytext=(4, 4), textcoords="offset points",
                             fontsize=7, color="#2c3e50")
         elif root in pos:
             ax.annotate(_name(G, root), pos[root], xytext=(5, 5), textcoords="offset points", fontsize=8,
@@ -160,9 +155,7 @@ def coverage(G: nx.MultiDiGraph, doc: str, *, level: str = "province", as_of: st
     Rows with no plan are grey and say so; past ``max_rows`` rows only the jurisdictions that
     acted are drawn, and the title counts the others.
     """
-    from .query import coverage as cov
-
-    c = cov(G, doc, level=level, as_of=as_of, province=province)
+    c = query.coverage(G, doc, level=level, as_of=as_of, province=province)
     root_date, _ = _when(G.nodes[c["doc"]].get("date"))
 
     def first(ids: list[str]) -> tuple[dt.date | None, bool]:
@@ -234,9 +227,7 @@ def lag(G: nx.MultiDiGraph, doc: str, *, as_of: str | None = None) -> Figure:
     Kaplan-Meier share of provinces and districts that had acted N days on, counting the
     ones that never did.
     """
-    from .query import lag as lag_of
-
-    result = lag_of(G, doc, as_of=as_of)
+    result = query.lag(G, doc, as_of=as_of)
     groups: dict[str, list[int]] = {}
     for p in result["pairs"]:
         groups.setdefault(p["transition"], []).append(p["days"])
