@@ -175,12 +175,9 @@ def _segment(text: str) -> str:
 
 def _path(text: str) -> str:
     """A slash-separated text (a number, a file path), each segment percent-encoded."""
-    parts = text.split("/")
-    if parts and parts[0] == "":                     # an absolute path: keep its leading slash visible
-        parts[0] = "%2F"
-        if len(parts) > 1 and parts[1] == "":
-            parts.pop(1)
-    return "/".join(_segment(p) for p in parts)
+    if text.startswith("/"):                         # an absolute path: its leading slash as a segment
+        return "%2F/" + "/".join(_segment(p) for p in text[1:].split("/"))
+    return "/".join(_segment(p) for p in text.split("/"))
 
 
 @lru_cache(maxsize=4096)
@@ -302,18 +299,22 @@ def unit_iri(unit: Any) -> str:
     return f"{ADMINUNIT}{era}-{unit.code}"
 
 
-@lru_cache(maxsize=65536)
 def _unit_for(province: str | None, district: str | None, date: str | None) -> Any:
     """The gazetteer unit of a jurisdiction: the 2025 province for documents dated after the reform."""
-    from . import places
-
     if not province:
         return None
+    return _unit_lookup(province, district, bool(date and date >= _REFORM and not district))
+
+
+@lru_cache(maxsize=65536)
+def _unit_lookup(province: str, district: str | None, after_reform: bool) -> Any:
+    from . import places
+
     if district:
         units = places.find_district(district, province)
         exact = [u for u in units if u.name == district]
         return (exact or units or [None])[0]
-    if date and date >= _REFORM:
+    if after_reform:
         u = places.find_province(province, "2025")
         if u is not None:
             return u
@@ -322,6 +323,8 @@ def _unit_for(province: str | None, district: str | None, date: str | None) -> A
 
 # -- terms: one generator, several kinds of term ----------------------------------------------------------
 
+#: escapes of N-Triples/Turtle strings: a literal with a quote, backslash or line break is escaped
+#: whole (other control characters too); any other character may stand as it is
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]')
 
@@ -341,15 +344,16 @@ class _NTTerms:
         return f"<{value}>"
 
     def lit(self, value: str, datatype: str | None = None, lang: str | None = None) -> str:
-        v = _NEEDS_ESCAPE.sub(_escape_char, value)
+        if '"' in value or "\\" in value or "\n" in value or "\r" in value:
+            value = _NEEDS_ESCAPE.sub(_escape_char, value)
         if lang:
-            return f'"{v}"@{lang}'
+            return f'"{value}"@{lang}'
         if datatype is None or datatype == _XSD_STRING:
-            return f'"{v}"'
+            return f'"{value}"'
         suffix = self._dt.get(datatype)
         if suffix is None:
             suffix = self._dt[datatype] = f"^^<{datatype}>"
-        return f'"{v}"{suffix}'
+        return f'"{value}"{suffix}'
 
 
 class _RdflibTerms:
@@ -516,6 +520,14 @@ class _Maker:
         self._lit_cache: dict[tuple[str, str | None, str | None], Any] = {}
         self.lit = terms.lit                            # (value: str, datatype IRI: str | None, lang)
         self._roles = {rel: self.P[u] for rel, u in _ROLE_PREDICATES.items()}   # edge key -> predicate
+        self._relations = {rel: (self.P[p], self.P[sup] if sup is not None else None)
+                           for rel, (p, sup) in RELATION_PREDICATES.items()}
+        self._refers_to = (self.P[ELI.refers_to], None)
+        V = self.V
+        self._task_terms = (V.RDF_type, V.PPLAN_Step, V.SDO_Action, V.RDFS_label, V.SDO_actionStatus,
+                            V.SDO_PotentialActionStatus, V.PPLAN_isStepOfPlan, V.SDO_description, V.CAS_section,
+                            V.CAS_deliverable, V.CAS_deadline, V.CAS_recurrence, V.CAS_deadlineText,
+                            V.CAS_periodStart, V.CAS_periodEnd, V.CAS_sourceFile, V.CAS_span)
         self.units: dict[str, Any] = {}                 # unit IRI -> places.Unit or (name, level, broader)
         self.doctypes: set[str] = set()
 
@@ -587,66 +599,77 @@ class _Maker:
 
     # -- descriptions -----------------------------------------------------------------------------
 
-    def document(self, k: str, d: dict[str, Any]) -> list[Triple]:
-        """The triples of one document node (without its relations to other documents)."""
+    def document(self, k: str, d: dict[str, Any], relations: bool = False) -> list[Triple]:
+        """The triples of one document node; with ``relations``, its links to other documents too."""
         V, P, lit = self.V, self.p, self.lit
         s = self.node(k)
-        out: list[Triple] = [(s, V.RDF_type, V.ELI_Work)]
-        dtype = _doctype_slugs().get(d.get("type") or "")
-        legal = dtype in _LEGAL_TYPES and d.get("branch") == "state"
+        get = d.get
+        out: list[Triple] = [(s, V.RDF_type, V.ELI_Work), (s, V.DCTERMS_identifier, lit(k)),
+                             (s, V.RDFS_label, lit(get("label") or k))]
+        add = out.append
+        dtype = _doctype_slugs().get(get("type") or "")
+        legal = dtype in _LEGAL_TYPES and get("branch") == "state"
         if legal:
-            out.append((s, V.RDF_type, V.ELI_LegalResource))
-        succ = self.G._succ[k]
-        if dtype in _PLAN_TYPES or any("has_task" in es for es in succ.values()):
-            out.append((s, V.RDF_type, V.PPLAN_Plan))
-        out.append((s, V.DCTERMS_identifier, lit(k)))
-        out.append((s, V.RDFS_label, lit(d.get("label") or k)))
-        number = d.get("number")
-        if number:
-            out.append((s, V.ELI_id_local, lit(number)))
-            m = _NUMBER_PART.match(number)
-            if m:
-                out.append((s, V.ELI_number, lit(m.group())))
-        if d.get("title"):
-            out.append((s, V.DCTERMS_title, lit(d["title"], lang="vi")))
+            add((s, V.RDF_type, V.ELI_LegalResource))
+        plan = dtype in _PLAN_TYPES
+        later: list[Triple] = []
+        nodes = self.G._node
+        for other, edges in self.G._succ[k].items():
+            if "has_task" in edges:
+                plan = True
+                continue
+            if "issued_by" in edges:
+                later.append((s, V.ELI_passed_by, self.node(other)))
+            if "signed_by" in edges:
+                later.extend(self.signature(k, other, edges["signed_by"]))
+            if relations and nodes[other].get("kind") == "document":
+                o = self.node(other)
+                for rel in edges:
+                    pred, sup = self._relations.get(rel, self._refers_to)
+                    later.append((s, pred, o))
+                    if sup is not None:
+                        later.append((s, sup, o))
+        if plan:
+            add((s, V.RDF_type, V.PPLAN_Plan))
+        if number := get("number"):
+            add((s, V.ELI_id_local, lit(number)))
+            if m := _NUMBER_PART.match(number):
+                add((s, V.ELI_number, lit(m.group())))
+        if title := get("title"):
+            add((s, V.DCTERMS_title, lit(title, None, "vi")))
         if dtype:
             self.doctypes.add(dtype)
             c = self.t.iri(f"{DOCTYPE}{dtype}")
-            out.append((s, V.ELI_work_type, c))
+            add((s, V.ELI_work_type, c))
             if legal:
-                out.append((s, V.ELI_type_document, c))
-        typed = _typed_date(d.get("date"))
+                add((s, V.ELI_type_document, c))
+        typed = _typed_date(get("date"))
         if typed and typed[1] == _XSD_DATE:
-            out.append((s, V.ELI_date_document, lit(typed[0], typed[1])))
+            add((s, V.ELI_date_document, lit(*typed)))
         elif typed and typed[1] in (_XSD_GYEAR, _XSD_GYEARMONTH):
-            out.append((s, V.DCTERMS_date, lit(typed[0], typed[1])))
-        level = d.get("level")
+            add((s, V.DCTERMS_date, lit(*typed)))
+        level = get("level")
         if level in _LEVELS:
-            out.append((s, V.CAS_level, P(_LEVELS[level])))
-        if d.get("branch") in _BRANCHES:
-            out.append((s, V.CAS_branch, P(_BRANCHES[d["branch"]])))
+            add((s, V.CAS_level, P(_LEVELS[level])))
+        if get("branch") in _BRANCHES:
+            add((s, V.CAS_branch, P(_BRANCHES[d["branch"]])))
         if level == "central":
-            out.append((s, V.ELI_jurisdiction, self.unit_vn()))
+            add((s, V.ELI_jurisdiction, self.unit_vn()))
         elif level in ("province", "district", "commune"):
-            district = d.get("district") if level != "province" else None
-            u = self.unit(d.get("province"), district, d.get("date"))
+            u = self.unit(get("province"), get("district") if level != "province" else None, get("date"))
             if u is not None:
-                out.append((s, V.ELI_jurisdiction, u))
-        if d.get("plenum") is not None:
-            out.append((s, V.CAS_plenum, lit(str(int(d["plenum"])), _XSD_INTEGER)))
-        if d.get("term"):
-            out.append((s, V.CAS_term, lit(str(d["term"]))))
-        conf = d.get("confidence")
+                add((s, V.ELI_jurisdiction, u))
+        if get("plenum") is not None:
+            add((s, V.CAS_plenum, lit(str(int(d["plenum"])), _XSD_INTEGER)))
+        if term := get("term"):
+            add((s, V.CAS_term, lit(str(term))))
+        conf = get("confidence")
         if isinstance(conf, (int, float)) and conf < 1:
-            out.append((s, V.CAS_confidence, lit(f"{conf:.3f}".rstrip("0").rstrip(".") or "0", _XSD_DECIMAL)))
-        out.append((s, V.CAS_inCorpus, self.const("true" if d.get("in_corpus") else "false", _XSD_BOOLEAN)))
+            add((s, V.CAS_confidence, lit(f"{conf:.3f}".rstrip("0").rstrip(".") or "0", _XSD_DECIMAL)))
+        add((s, V.CAS_inCorpus, self.const("true" if get("in_corpus") else "false", _XSD_BOOLEAN)))
         for src in _sources(d):
-            out.append((s, V.CAS_sourceFile, lit(src)))
-        for other, edges in succ.items():
-            if "issued_by" in edges:
-                out.append((s, V.ELI_passed_by, self.node(other)))
-            if "signed_by" in edges:
-                out.extend(self.signature(k, other, edges["signed_by"]))
+            add((s, V.CAS_sourceFile, self.const(src)))
+        out += later
         return out
 
     def signature(self, k: str, person: str, e: dict[str, Any]) -> list[Triple]:
@@ -659,7 +682,7 @@ class _Maker:
         if e.get("capacity"):
             out.append((a, V.CAS_signingCapacity, self.lit(e["capacity"])))
         if e.get("title"):
-            out.append((a, V.CAS_signingTitle, self.lit(e["title"], lang="vi")))
+            out.append((a, V.CAS_signingTitle, self.lit(e["title"], None, "vi")))
         return out
 
     def relations(self, k: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -672,50 +695,52 @@ class _Maker:
                 yield rel, other, e
 
     def relation_triples(self, k: str, rel: str, other: str) -> list[Triple]:
-        pred, sup = RELATION_PREDICATES.get(rel, (ELI.refers_to, None))
+        pred, sup = self._relations.get(rel, self._refers_to)
         s, o = self.node(k), self.node(other)
-        out: list[Triple] = [(s, self.p(pred), o)]
+        out: list[Triple] = [(s, pred, o)]
         if sup is not None:
-            out.append((s, self.p(sup), o))
+            out.append((s, sup, o))
         return out
 
     def task(self, n: str, d: dict[str, Any], plan: str | None) -> list[Triple]:
         """One task (``p-plan:Step``) with its agencies, deadline and reporting duties."""
-        V, lit, node = self.V, self.lit, self.node
+        (a, step, action, label, status, potential, step_of, description, section_p, deliverable_p, deadline_p,
+         recurrence_p, deadline_text_p, start_p, end_p, source_p, span_p) = self._task_terms
+        lit, node = self.lit, self.node
         s = node(n)
-        out: list[Triple] = [(s, V.RDF_type, V.PPLAN_Step), (s, V.RDF_type, V.SDO_Action),
-                             (s, V.RDFS_label, lit(d.get("label") or n)),
-                             (s, V.SDO_actionStatus, V.SDO_PotentialActionStatus)]
+        get = d.get
+        out: list[Triple] = [(s, a, step), (s, a, action), (s, label, lit(get("label") or n)),
+                             (s, status, potential)]
         add = out.append
         if plan is not None:
-            add((s, V.PPLAN_isStepOfPlan, node(plan)))
-        get = d.get
+            add((s, step_of, node(plan)))
         if text := get("text"):
-            add((s, V.SDO_description, lit(text, None, "vi")))
+            add((s, description, lit(text, None, "vi")))
         if section := get("section"):
-            add((s, V.CAS_section, self.const(section)))
+            add((s, section_p, self.const(section)))
         if deliverable := get("deliverable"):
-            add((s, V.CAS_deliverable, lit(deliverable, None, "vi")))
+            add((s, deliverable_p, lit(deliverable, None, "vi")))
         if (due := get("due")) and (typed := _typed_date(due)):
-            add((s, V.CAS_deadline, lit(*typed)))
+            add((s, deadline_p, lit(*typed)))
         if recurrence := get("recurrence"):
-            add((s, V.CAS_recurrence, self.const(recurrence)))
+            add((s, recurrence_p, self.const(recurrence)))
         if deadline_text := get("deadline_text"):
-            add((s, V.CAS_deadlineText, lit(deadline_text, None, "vi")))
+            add((s, deadline_text_p, lit(deadline_text, None, "vi")))
         if (start := get("start")) and (typed := _typed_date(start)):
-            add((s, V.CAS_periodStart, lit(*typed)))
+            add((s, start_p, lit(*typed)))
         if (end := get("end")) and (typed := _typed_date(end)):
-            add((s, V.CAS_periodEnd, lit(*typed)))
+            add((s, end_p, lit(*typed)))
         if source := get("evidence_source"):
-            add((s, V.CAS_sourceFile, lit(source)))
+            add((s, source_p, self.const(source)))
         if span := get("evidence_span"):
-            add((s, V.CAS_span, lit(span)))
-        roles = self._roles
-        for other, edges in sorted(self.G._succ[n].items()):
+            add((s, span_p, lit(span)))
+        roles, known = self._roles, self._iri
+        for other, edges in self.G._succ[n].items():                # agencies, in the order of the text
+            o = known.get(other) or node(other)
             for rel, e in edges.items():
                 pred = roles.get(rel)
                 if pred is not None:
-                    add((s, pred, node(other)))
+                    add((s, pred, o))
                 elif rel == "reports_to":
                     out.extend(self.report(n, s, other, e))
         return out
@@ -947,11 +972,7 @@ def _blocks(src: _Source, terms: Any, base: str | None, *, named: bool) -> Itera
         if kind == "document":
             if named and d.get("in_corpus"):
                 continue
-            triples = mk.document(n, d)
-            if not named:
-                for rel, other, _ in mk.relations(n):
-                    triples += mk.relation_triples(n, rel, other)
-            yield None, triples
+            yield None, mk.document(n, d, relations=not named)
         elif kind in ("organization", "agency"):
             yield None, mk.body(n, d)
         elif kind == "person":
@@ -1063,15 +1084,16 @@ class _TurtleTerms(_NTTerms):
         return c
 
     def lit(self, value: str, datatype: str | None = None, lang: str | None = None) -> str:
-        v = _NEEDS_ESCAPE.sub(_escape_char, value)
+        if '"' in value or "\\" in value or "\n" in value or "\r" in value:
+            value = _NEEDS_ESCAPE.sub(_escape_char, value)
         if lang:
-            return f'"{v}"@{lang}'
+            return f'"{value}"@{lang}'
         if datatype is None or datatype == _XSD_STRING:
-            return f'"{v}"'
+            return f'"{value}"'
         suffix = self._dt.get(datatype)
         if suffix is None:
             suffix = self._dt[datatype] = "^^" + (_prefixed(datatype, self.prefixes) or f"<{datatype}>")
-        return f'"{v}"{suffix}'
+        return f'"{value}"{suffix}'
 
 
 #: (namespace, prefix) pairs of :data:`PREFIXES`, longest namespace first

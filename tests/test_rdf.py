@@ -1,0 +1,334 @@
+"""Linked data: IRIs, the merged graph and the dataset, every format and engine, evidence."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import RDF, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from cascade import rdf
+from cascade.corpus import build
+from cascade.errors import ExportError
+from cascade.namespace import CAS, ELI
+
+ROOT = Path(__file__).resolve().parents[1]
+SYNTH = Path(os.environ.get("CASCADE_SHARED", ROOT.parent / "shared")) / "synth" / "make_corpus.py"
+ARTIFACTS = ROOT / "tests" / "artifacts" / "rdf-synthetic"
+RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig", "nq": "nquads"}
+DEPRECATED = "http://data.europa.eu/eli/ontology#implements"
+
+
+def synthetic_build() -> Path:
+    """A build of the synthetic corpus ``--directives 1 --seed 7`` (~560 plans), kept under tests/artifacts.
+
+    The texts and the extraction cache survive between sessions; the build itself is redone
+    (from the cache) so it always reflects the current code. Skips when the generator is absent.
+    """
+    if not SYNTH.exists():
+        pytest.skip(f"the synthetic corpus generator is not at {SYNTH}")
+    corpus = ARTIFACTS / "corpus"
+    if not (corpus / "gold.json").exists():
+        tmp = ARTIFACTS / f"corpus.{os.getpid()}.tmp"
+        subprocess.run([sys.executable, str(SYNTH), str(tmp), "--directives", "1", "--seed", "7"], check=True,
+                       capture_output=True, timeout=600)
+        if not (corpus / "gold.json").exists():
+            os.replace(tmp, corpus)
+    out = ARTIFACTS / "build"
+    build([corpus / "docs"], out, workers=1, extras=[rdf.build_extra])
+    return out
+
+
+def quads(text: str, fmt: str) -> set[tuple]:
+    """The statements of a serialization as parsed by rdflib (graph name None for the default graph)."""
+    if rdf.FORMATS[fmt].dataset:
+        ds = Dataset()
+        ds.parse(data=text, format=RDFLIB_FORMAT[fmt])
+        return {(s, p, o, None if str(g).startswith("urn:x-rdflib:default") else g)
+                for s, p, o, g in ds.quads((None, None, None, None))}
+    return {(s, p, o, None) for s, p, o in Graph().parse(data=text, format=RDFLIB_FORMAT[fmt])}
+
+
+@pytest.fixture(scope="module")
+def seeds(sample_build: Path) -> Path:
+    """The sample build with its cascade.ttl."""
+    from cascade.corpus import load
+
+    rdf.build_extra(load(sample_build))
+    return sample_build
+
+
+@pytest.fixture(scope="module")
+def source(seeds: Path):
+    return rdf.load_source(seeds)
+
+
+# -- IRIs -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("key", "path"), [
+    ("93-KL/TW", "eli/vn/tw/93-KL/TW"),
+    ("569/QĐ-TTg", "eli/vn/tw/569/Q%C4%90-TTg"),
+    ("07-KH/TU@Đắk Lắk", "eli/vn/tinh/dak-lak/07-KH/TU"),
+    ("07-KH/TU@Đắk Lắk#2020", "eli/vn/tinh/dak-lak/07-KH/TU~2020"),
+    ("12-KH/HU@Gia Lai/Phú Thiện", "eli/vn/huyen/gia-lai/phu-thien/12-KH/HU"),
+    ("3/KH-UBND@Hà Tĩnh/Kỳ Anh (Thị xã)", "eli/vn/huyen/ha-tinh/ky-anh-thi-xa/3/KH-UBND"),
+    ("NQTW7@X", "eli/vn/nqtw/X/7"),
+    ("file:data/seeds/000.txt", "eli/vn/file/data/seeds/000.txt"),
+    ("file:/tmp/a b.txt", "eli/vn/file/%2F/tmp/a%20b.txt"),
+])
+def test_document_iris_follow_the_key(key, path):
+    assert rdf.doc_iri(key) == rdf.DEFAULT_BASE + path
+    assert rdf.doc_iri(key, "https://data.example.vn/") == "https://data.example.vn/" + path
+
+
+def test_names_outside_the_gazetteer_and_laws_get_hashed_slugs():
+    a, b = rdf.doc_iri("1-KH/TU@Hoà Bình"), rdf.doc_iri("1-KH/TU@Hòa Bình")
+    assert a != b                                   # a spelling the gazetteer does not use is not merged
+    law = rdf.doc_iri("Luật Tổ chức chính quyền địa phương")
+    assert law.startswith(rdf.DEFAULT_BASE + "eli/vn/ten/luat-to-chuc-chinh-quyen-dia-phuong-")
+
+
+def test_a_bad_base_is_refused():
+    with pytest.raises(ExportError):
+        rdf.doc_iri("93-KL/TW", "example.org/no-scheme/")
+    with pytest.raises(ExportError):
+        rdf.doc_iri("93-KL/TW", "https://example.org/no-slash")
+
+
+def test_iris_are_distinct_per_node_and_stable_across_builds(seeds: Path, tmp_path: Path):
+    again = build([ROOT / "data"], tmp_path / "again", workers=1, use_cache=False, extras=[rdf.build_extra])
+    first = rdf.to_graph(rdf.load_source(seeds, evidence=False))
+    second = rdf.to_graph(again)
+    keys = {(s, o) for s, o in first.subject_objects(DCTERMS.identifier)}
+    assert keys == {(s, o) for s, o in second.subject_objects(DCTERMS.identifier)}
+    assert len({s for s, _ in keys}) == len(keys)                 # one IRI per identity key
+    # everything but the build time is the same
+    stamp = {URIRef(rdf.DEFAULT_BASE)} | {s for s in first.subjects(RDF.type, URIRef("http://www.w3.org/ns/prov#Activity"))}
+    stamp |= set(second.subjects(RDF.type, URIRef("http://www.w3.org/ns/prov#Activity")))
+    assert {t for t in first if t[0] not in stamp} == {t for t in second if t[0] not in stamp}
+
+
+def test_every_document_key_of_a_national_corpus_gets_its_own_iri():
+    G = synthetic_graph()
+    docs = [n for n, k in G.nodes(data="kind") if k == "document"]
+    iris = {rdf.doc_iri(n) for n in docs}
+    assert len(iris) == len(docs)
+    m = rdf._Maker(rdf._Source(G), rdf._NTTerms(), None)
+    others = [m.raw(n) for n, k in G.nodes(data="kind") if k in ("organization", "person", "agency", "task")]
+    assert len(set(others)) == len(others)
+    assert not set(others) & iris
+
+
+def synthetic_graph() -> nx.MultiDiGraph:
+    from cascade.corpus import load
+
+    return load(synthetic_build()).graph
+
+
+# -- the merged graph and the dataset ------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "trig", "nq"])
+def test_export_round_trips(seeds: Path, source, fmt: str):
+    text = rdf.export_text(fmt, seeds)
+    got = quads(text, fmt)
+    if rdf.FORMATS[fmt].dataset:
+        want = {(s, p, o, None if str(g.identifier).startswith("urn:x-rdflib:default") else g.identifier)
+                for g in rdf.to_dataset(source).graphs() for s, p, o in g}
+    else:
+        want = {(s, p, o, None) for s, p, o in rdf.to_graph(source)}
+    assert got == want
+    assert len(got) > 1000
+    assert DEPRECATED not in text
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "trig", "nq"])
+def test_the_three_engines_write_the_same_statements(source, fmt: str):
+    texts = {engine: rdf.dumps(source, fmt, engine=engine) for engine in ("stream", "oxigraph", "rdflib")}
+    parsed = {engine: quads(text, fmt) for engine, text in texts.items()}
+    assert parsed["stream"] == parsed["oxigraph"] == parsed["rdflib"]
+
+
+def test_oxigraph_reads_the_stream_output_too(source):
+    for fmt, oxf in (("ttl", ox.RdfFormat.TURTLE), ("nt", ox.RdfFormat.N_TRIPLES), ("trig", ox.RdfFormat.TRIG),
+                     ("nq", ox.RdfFormat.N_QUADS), ("jsonld", ox.RdfFormat.JSON_LD)):
+        text = rdf.dumps(source, fmt)
+        n = sum(1 for _ in ox.parse(text.encode("utf-8"), format=oxf))
+        assert n == len(quads(text, fmt)), fmt
+
+
+def test_the_merged_graph_is_the_union_of_the_named_graphs_without_evidence(source):
+    merged = set(rdf.to_graph(source))
+    ds = rdf.to_dataset(source)
+    union = {t for g in ds.graphs() for t in g}
+    evidence = {t for t in union if (t[0], RDF.type, CAS.Evidence) in union or (t[0], RDF.type, CAS.SourceGraph) in union}
+    assert union - evidence == merged
+
+
+def test_each_file_has_a_named_graph_derived_from_its_document_with_evidence(source):
+    ds = rdf.to_dataset(source)
+    graphs = {g.identifier: g for g in ds.graphs() if not str(g.identifier).startswith("urn:x-rdflib:default")}
+    files = {n: d["source"] for n, d in source.G.nodes(data=True) if d.get("in_corpus")}
+    assert len(graphs) == len(files) == 5
+    default = ds.default_context
+    for key, path in files.items():
+        g = URIRef(rdf.Minter().graph(path))
+        assert g in graphs
+        assert (g, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), URIRef(rdf.doc_iri(key))) in default
+        evidence = list(graphs[g].subjects(RDF.type, CAS.Evidence))
+        assert evidence, path
+        for ev in evidence:
+            s, p, o = (graphs[g].value(ev, RDF[x]) for x in ("subject", "predicate", "object"))
+            assert (s, p, o) in graphs[g]                        # the statement it is the evidence of
+            assert graphs[g].value(ev, CAS.sourceFile) == Literal(path)
+            start, end = map(int, str(graphs[g].value(ev, CAS.span)).split("-"))
+            assert 0 <= start < end
+            quote = graphs[g].value(ev, CAS.quote)
+            assert quote is None or quote.language == "vi"
+
+
+def test_a_relation_stated_by_three_files_has_evidence_in_each(source):
+    ds = rdf.to_dataset(source)
+    s, o = URIRef(rdf.doc_iri("93-KL/TW")), URIRef(rdf.doc_iri("42-CT/TW"))
+    holders = [g.identifier for g in ds.graphs() if (s, CAS.continues, o) in g]
+    assert len(holders) == 3
+    for gid in holders:
+        g = ds.graph(gid)
+        assert any(g.value(ev, RDF.object) == o for ev in g.subjects(RDF.predicate, CAS.continues))
+
+
+def _seed(G: nx.MultiDiGraph, name: str) -> str:
+    """The node of the sample plan read from the file called ``name``."""
+    return next(n for n, src in G.nodes(data="source") if src and src.endswith(name))
+
+
+def test_the_mapping_uses_eli_org_prov_pplan_and_never_eli_implements(source):
+    g = rdf.to_graph(source)
+    plan = URIRef(rdf.doc_iri(_seed(source.G, "000_319b8b36a4c16e47.txt")))
+    assert (plan, RDF.type, ELI.Work) in g and (plan, RDF.type, URIRef("http://purl.org/net/p-plan#Plan")) in g
+    target = URIRef(rdf.doc_iri("07-KH/TU@Đắk Lắk"))
+    assert (plan, CAS.implements, target) in g and (plan, ELI.ensures_implementation_of, target) in g
+    assert (plan, ELI.jurisdiction, URIRef("https://example.org/cascade/ontology/adminunit/pre2025-66")) in g
+    steps = set(g.subjects(URIRef("http://purl.org/net/p-plan#isStepOfPlan"), plan))
+    assert len(steps) > 10
+    assert any(g.value(t, CAS.leadAgency) for t in steps)
+    signer = next(g.objects(plan, URIRef("http://www.w3.org/ns/prov#qualifiedAttribution")))
+    assert g.value(signer, URIRef("http://www.w3.org/ns/prov#hadRole")) == CAS.SignatoryRole
+    assert not any(p == URIRef(DEPRECATED) for _, p, _ in g)
+    dates = {o.datatype for o in g.objects(None, CAS.deadline)}
+    assert dates and dates <= {URIRef("http://www.w3.org/2001/XMLSchema#" + t)
+                               for t in ("date", "gYearMonth", "gYear", "gMonthDay")}
+
+
+def test_no_output_and_no_resource_mentions_eli_implements(seeds: Path):
+    for fmt in rdf.FORMATS:
+        assert DEPRECATED not in rdf.export_text(fmt, seeds), fmt
+    for path in (ROOT / "cascade" / "resources").rglob("*"):
+        if path.is_file() and path.suffix in (".ttl", ".jsonld", ".rq") and path.name != "shapes.ttl":
+            text = path.read_text(encoding="utf-8")
+            assert DEPRECATED not in text and "eli:implements " not in text, path
+
+
+# -- the build and the base --------------------------------------------------------------------------
+
+def test_build_writes_cascade_ttl_and_export_keeps_its_base(tmp_path: Path):
+    out = tmp_path / "b"
+    base = "https://data.example.vn/cascade/"
+    build([ROOT / "data"], out, workers=1, extras=[lambda b: rdf.build_extra(b, base=base)])
+    text = (out / "cascade.ttl").read_text(encoding="utf-8")
+    assert f"<{base}eli/vn/tw/93-KL/TW>" in text
+    assert f"<{base}eli/vn/tw/93-KL/TW>" in rdf.export_text("nt", out)
+    g = Graph().parse(out / "cascade.ttl")
+    assert (URIRef(base), RDF.type, URIRef("http://rdfs.org/ns/void#Dataset")) in g
+
+
+def test_export_reads_only_the_build_folder(seeds: Path, tmp_path: Path, monkeypatch):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(seeds, copy, ignore=shutil.ignore_patterns("cache"))
+    monkeypatch.chdir(tmp_path)                     # the texts under data/ are out of reach from here
+    text = rdf.export_text("trig", copy)
+    assert "cas:Evidence" in text and "<https://example.org/cascade/graph/" in text
+
+
+def test_unknown_format_is_an_error(seeds: Path):
+    with pytest.raises(ExportError):
+        rdf.export_text("rdfxml", seeds)
+
+
+def test_to_graph_works_on_a_bare_networkx_graph():
+    G = nx.MultiDiGraph(built="2026-01-01T00:00:00+00:00")
+    G.add_node("93-KL/TW", kind="document", number="93-KL/TW", level="central", branch="party", label="93-KL/TW",
+               date="2020-11-20", cited=1)
+    G.add_node("07-KH/TU@Đắk Lắk", kind="document", number="07-KH/TU", level="province", province="Đắk Lắk",
+               branch="party", label="07-KH/TU", date="2020-12", in_corpus=True, source="a.txt")
+    G.add_edge("07-KH/TU@Đắk Lắk", "93-KL/TW", key="implements", relation="implements", asserted_by="a.txt",
+               evidence="Thực hiện Kết luận số 93-KL/TW", evidence_source="a.txt", evidence_span="5-40")
+    g = rdf.to_graph(G)
+    a, b = URIRef(rdf.doc_iri("07-KH/TU@Đắk Lắk")), URIRef(rdf.doc_iri("93-KL/TW"))
+    assert (a, CAS.implements, b) in g
+    assert g.value(a, DCTERMS.date) == Literal("2020-12", datatype=URIRef("http://www.w3.org/2001/XMLSchema#gYearMonth"))
+    ds = rdf.to_dataset(G)
+    named = [c for c in ds.graphs() if (a, CAS.implements, b) in c]
+    assert len(named) == 1 and any(named[0].subjects(RDF.type, CAS.Evidence))
+
+
+# -- text that needs escaping ----------------------------------------------------------------------------
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
+
+
+def _one_document(title: str, label: str, fmt: str) -> str:
+    """The triples of one document, written by the stream writer of ``fmt``."""
+    import io
+
+    G = nx.MultiDiGraph()
+    G.add_node("1-CT/TW", kind="document", number="1-CT/TW", level="central", label=label or "x", title=title)
+    named = rdf.FORMATS[fmt].dataset
+    terms = rdf._JsonTerms() if fmt == "jsonld" else rdf._NTTerms() if fmt in ("nt", "nq") \
+        else rdf._TurtleTerms(rdf.DEFAULT_BASE)
+    triples = rdf._Maker(rdf._Source(G), terms, None).document("1-CT/TW", G.nodes["1-CT/TW"])
+    blocks = [("https://example.org/g" if named else None, triples)]
+    buf = io.StringIO()
+    if fmt == "jsonld":
+        rdf._write_jsonld(blocks, buf)
+    else:
+        rdf._write_stream(blocks, fmt, buf)
+    return buf.getvalue()
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=_TEXT, label=_TEXT)
+def test_any_text_survives_every_writer(title: str, label: str):
+    s = URIRef(rdf.doc_iri("1-CT/TW"))
+    for fmt in ("ttl", "nt", "jsonld", "trig", "nq"):
+        text = _one_document(title, label, fmt)
+        got = {t[:3] for t in quads(text, fmt)}
+        assert (s, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal(label or "x")) in got, fmt
+        if title:
+            assert (s, DCTERMS.title, Literal(title, lang="vi")) in got, fmt
+        oxf = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+               "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}[fmt]
+        titles = [q.object.value for q in ox.parse(text.encode("utf-8"), format=oxf)
+                  if q.predicate.value == str(DCTERMS.title)]
+        assert titles == ([title] if title else []), fmt
+
+
+def test_cli_export_writes_linked_data(seeds: Path, tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from cascade.cli import app
+
+    r = CliRunner().invoke(app, ["export", "--format", "jsonld", "--out", str(seeds),
+                                 "--output", str(tmp_path / "c.jsonld")])
+    assert r.exit_code == 0, r.output
+    doc = json.loads((tmp_path / "c.jsonld").read_text(encoding="utf-8"))
+    assert doc["@context"]["eli"] == str(ELI) and doc["@graph"]
