@@ -125,14 +125,18 @@ def place_ambiguous(records: list[Record]) -> list[Record]:
     """Choose among the candidate jurisdictions of each ambiguous record by what it cites.
 
     A candidate wins when the local documents the record cites (with the jurisdiction the
-    record's guess gave them) exist as input files in that candidate's province, the more
-    so when the cited date matches.
+    record's guess gave them) exist as input files in that candidate's province, and when
+    documents there cite the record's own number, the more so when the dates match.
     """
     for _ in range(3):
         index: dict[tuple[str, str], list[str | None]] = defaultdict(list)
+        cited: dict[tuple[str, str, str], list[str | None]] = defaultdict(list)   # who cites what, where
         for r in records:
             if r.meta.number and r.meta.province:
                 index[(r.meta.number.casefold(), norm_key(r.meta.province))].append(r.meta.date)
+            for m in r.mentions:
+                if m.number and m.province:
+                    cited[(m.number.casefold(), norm_key(m.province), norm_key(m.district))].append(m.date)
         changed = False
         out = []
         for r in records:
@@ -150,6 +154,10 @@ def place_ambiguous(records: list[Record]) -> list[Record]:
                     dates_there = index.get((m.number.casefold(), norm_key(prov)))
                     if dates_there is not None:
                         s += 1 + (2 if m.date and m.date in dates_there else 0)
+                if r.meta.number:               # documents there that cite this one
+                    where = norm_key(dist) if r.meta.level in ("district", "commune") else ""
+                    for d in cited.get((r.meta.number.casefold(), norm_key(prov), where), ()):
+                        s += 1 + (2 if d and d == r.meta.date else 0)
                 scores.append(s)
             best = max(range(len(options)), key=lambda i: (scores[i], -i))
             if best != 0 and scores[best] > scores[0]:
@@ -250,6 +258,12 @@ def resolve(records: Iterable[Record]) -> Corpus:
                     before = [x for x in years if citing_year is None or x <= citing_year]
                     y = before[-1] if before else years[0]
                 k = split[k][y]
+            own = nodes.get(k)
+            if (own is not None and own.source is not None and m.number and "/" in m.number.split("-")[0]
+                    and dates.year_of(m.date) and dates.year_of(own.date)
+                    and dates.year_of(m.date) != dates.year_of(own.date)):
+                # state numbers restart every year: the same number in another year is another document
+                k = f"{k}#{dates.year_of(m.date)}"
             mention_nodes[(r.source, m.id)] = k
             n = node(k)
             if n.source is None:
