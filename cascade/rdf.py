@@ -1800,16 +1800,17 @@ def push(endpoint: str, source: Any = None, *, graph: str | None = None, dataset
         source: a build, a build folder (default: the last build) or a graph.
         graph: the graph IRI to replace.
         dataset: also push the named graphs of each input file (with the evidence).
-        user, password: for HTTP digest or basic authentication.
+        user, password: for HTTP digest or basic authentication, settled before any data is sent.
         base: base IRI of the minted IRIs (default: the build's).
 
     Raises:
-        ExportError: the endpoint refused a request or cannot be reached.
+        ExportError: the endpoint refused a request (a wrong password included) or cannot be reached.
     """
     src = _source(source)
     b = _base(base, source if isinstance(source, (str, Path)) else None)
     target = graph or b
-    opener = _opener(user, password, endpoint)
+    auth = _Auth(user, password or "", timeout) if user is not None else None
+    opener = urllib.request.build_opener()
     report = PushReport()
     per_graph: dict[str | None, list[str]] = defaultdict(list)
     for g, triples in _blocks(src, _NTTerms(), b, named=dataset):
@@ -1817,19 +1818,80 @@ def push(endpoint: str, source: Any = None, *, graph: str | None = None, dataset
     for g, parts in per_graph.items():
         iri = target if g is None else g
         text = "".join(parts)
-        lines = text.count("\n")
-        report.graphs[iri] = lines
-        first = True
-        for chunk in _chunks(text, chunk_bytes):
+        report.graphs[iri] = text.count("\n")
+        url = _graph_url(endpoint, iri)
+        for i, chunk in enumerate(_chunks(text, chunk_bytes)):
             data = chunk.encode("utf-8")
-            req = urllib.request.Request(_graph_url(endpoint, iri), data=data,
-                                         method="PUT" if first else "POST",
+            req = urllib.request.Request(url, data=data, method="POST" if i else "PUT",
                                          headers={"Content-Type": "text/turtle; charset=utf-8"})
+            if auth is not None:
+                auth.sign(req)
             _send(opener, req, timeout)
             report.requests += 1
             report.bytes += len(data)
-            first = False
     return report
+
+
+class _Auth:
+    """HTTP authentication settled with empty requests first, so no upload is cut short by a 401.
+
+    A server that answers a large unauthenticated PUT with 401 may close the connection
+    before the body is sent; here the challenge is fetched, and the credentials checked,
+    with bodiless requests, and every upload then carries its ``Authorization`` header.
+    """
+
+    def __init__(self, user: str, password: str, timeout: float):
+        self.user, self.password, self.timeout = user, password, timeout
+        self.challenge: dict[str, str] | str | None = None
+        self.digest: urllib.request.HTTPDigestAuthHandler | None = None
+
+    def sign(self, req: urllib.request.Request) -> None:
+        if self.challenge is None:
+            self._settle(req.full_url)
+        self._add(req)
+
+    def _add(self, req: urllib.request.Request) -> None:
+        import base64
+
+        if self.challenge == "basic":
+            token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode("ascii")
+            req.add_unredirected_header("Authorization", f"Basic {token}")
+        elif isinstance(self.challenge, dict) and self.digest is not None:
+            value = self.digest.get_authorization(req, self.challenge)
+            if value:
+                req.add_unredirected_header("Authorization", f"Digest {value}")
+
+    def _settle(self, url: str) -> None:
+        opener = urllib.request.build_opener()
+        try:
+            opener.open(urllib.request.Request(url, data=b"", method="POST"), timeout=self.timeout).close()
+            self.challenge = {}                            # no authentication asked for
+            return
+        except urllib.error.HTTPError as e:
+            header = e.headers.get("WWW-Authenticate", "") if e.code == 401 else ""
+            e.close()
+        except (urllib.error.URLError, OSError) as e:
+            raise ExportError(f"{url}: cannot connect ({getattr(e, 'reason', e)})") from None
+        scheme, _, rest = header.partition(" ")
+        if scheme.lower() == "digest":
+            mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            mgr.add_password(None, url, self.user, self.password)
+            self.digest = urllib.request.HTTPDigestAuthHandler(mgr)
+            self.challenge = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+        elif scheme.lower() == "basic":
+            self.challenge = "basic"
+        else:
+            self.challenge = {}
+            return
+        check = urllib.request.Request(url, data=b"", method="POST")
+        self._add(check)
+        try:
+            opener.open(check, timeout=self.timeout).close()
+        except urllib.error.HTTPError as e:
+            e.close()
+            if e.code in (401, 403):
+                raise ExportError(f"{url}: HTTP {e.code} {e.reason}: wrong user or password for {self.user!r}") \
+                    from None
 
 
 def _chunks(text: str, size: int) -> Iterator[str]:

@@ -1,0 +1,184 @@
+"""The named SPARQL queries give the answers of the Python query functions."""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from typer.testing import CliRunner
+
+from cascade import query, rdf
+from cascade.cli import app
+from cascade.corpus import load
+from cascade.errors import CascadeError
+
+ROLES = ("lead", "focal", "cooperating", "requested")
+
+
+# -- the Python answers, in the shape of the SPARQL rows ---------------------------------------------------
+
+def tree_answer(G: nx.MultiDiGraph, doc: str) -> tuple[set[str], set[tuple[str, str]]]:
+    """(members, links inside the tree) from :func:`cascade.query.tree`."""
+    t = query.tree(G, doc)
+    members = {n["id"] for n in t["nodes"]}
+    links = {(n["id"], p) for n in t["nodes"] for p in [n["parent"], *n["also"]] if p}
+    return members, links
+
+
+def tree_rows(rows: list[dict]) -> tuple[set[str], set[tuple[str, str]]]:
+    return {r["id"] for r in rows}, {(r["id"], r["parent"]) for r in rows if r["parent"]}
+
+
+def coverage_answer(G: nx.MultiDiGraph, doc: str) -> dict[str, tuple[int, int]]:
+    c = query.coverage(G, doc, era="pre2025")
+    return {r["province"]: (len(r["party"]), len(r["state"])) for r in c["rows"]}
+
+
+def coverage_rows(rows: list[dict]) -> dict[str, tuple[int, int]]:
+    return {r["province"]: (int(r["party_plans"]), int(r["state_plans"])) for r in rows}
+
+
+def orphans_answer(G: nx.MultiDiGraph) -> dict[str, tuple[int, int]]:
+    return {r["id"]: (r["files"], r["implemented_by"]) for r in query.orphans(G)}
+
+
+def orphans_rows(rows: list[dict]) -> dict[str, tuple[int, int]]:
+    return {r["id"]: (int(r["files"]), int(r["implemented_by"])) for r in rows}
+
+
+def agency_answer(G: nx.MultiDiGraph, agency: str | None = None) -> set[tuple[str, str, str, str]]:
+    """(agency key, role, plan, task label), straight from the networkx graph."""
+    plan_of = {t: d for d, t, k in G.edges(keys=True) if k == "has_task"}
+    out = set()
+    for t, a, role in G.edges(keys=True):
+        if role not in ROLES or G.nodes[a].get("kind") != "agency":
+            continue
+        key, name = a[len("agency:"):], G.nodes[a].get("label")
+        if agency is None or agency in (key, name):
+            out.add((key, role, plan_of[t], G.nodes[t]["label"]))
+    return out
+
+
+def agency_rows(rows: list[dict]) -> set[tuple[str, str, str, str]]:
+    return {(r["agency"], r["role"], r["plan"], r["label"]) for r in rows}
+
+
+def roots(G: nx.MultiDiGraph) -> list[str]:
+    """Documents implemented by something: the interesting tree roots."""
+    return sorted({b for _, b, k in G.edges(keys=True) if k in ("implements", "continues")})
+
+
+# -- fixtures ------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seeds(sample_build: Path) -> tuple[nx.MultiDiGraph, object]:
+    return load(sample_build).graph, rdf.load_store(sample_build)
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> tuple[nx.MultiDiGraph, object]:
+    from test_rdf import synthetic_build
+
+    out = synthetic_build()
+    return load(out).graph, rdf.load_store(out)
+
+
+def run(store, name: str, **params: str) -> list[dict]:
+    q = rdf.named_queries()[name]
+    return rdf.run_query(store, q.text, params, q.params).rows
+
+
+# -- named queries = Python answers ------------------------------------------------------------------
+
+def test_the_named_queries_are_shipped_with_their_parameters():
+    qs = rdf.named_queries()
+    assert set(qs) >= {"tree", "coverage", "orphans", "agency-tasks"}
+    assert qs["tree"].params["doc"][0] is True
+    assert qs["agency-tasks"].params["agency"][0] is False
+    assert all(q.description for q in qs.values())
+
+
+@pytest.mark.parametrize("data", ["seeds", "synthetic"])
+def test_tree_matches_query_tree(data, request):
+    G, store = request.getfixturevalue(data)
+    for doc in roots(G)[:15]:
+        assert tree_rows(run(store, "tree", doc=doc)) == tree_answer(G, doc), doc
+
+
+@pytest.mark.parametrize("data", ["seeds", "synthetic"])
+def test_coverage_matches_query_coverage(data, request):
+    G, store = request.getfixturevalue(data)
+    central = [n for n in roots(G) if G.nodes[n].get("level") == "central"]
+    assert central
+    for doc in central[:5]:
+        got = coverage_rows(run(store, "coverage", doc=doc))
+        assert len(got) == 63
+        assert got == coverage_answer(G, doc), doc
+    if data == "synthetic":
+        assert any(p + s for p, s in got.values())
+
+
+@pytest.mark.parametrize("data", ["seeds", "synthetic"])
+def test_orphans_match_query_orphans(data, request):
+    G, store = request.getfixturevalue(data)
+    want = orphans_answer(G)
+    assert want
+    assert orphans_rows(run(store, "orphans")) == want
+
+
+@pytest.mark.parametrize("data", ["seeds", "synthetic"])
+def test_agency_tasks_match_the_graph(data, request):
+    G, store = request.getfixturevalue(data)
+    everything = agency_rows(run(store, "agency-tasks"))
+    assert everything == agency_answer(G)
+    counts: dict[str, int] = defaultdict(int)
+    for key, *_ in everything:
+        counts[key] += 1
+    busiest = max(counts, key=counts.get)
+    assert agency_rows(run(store, "agency-tasks", agency=busiest)) == agency_answer(G, busiest)
+    name = G.nodes["agency:" + busiest]["label"]
+    assert agency_rows(run(store, "agency-tasks", agency=name)) == agency_answer(G, name)
+
+
+# -- parameters and the command line ------------------------------------------------------------------
+
+def test_parameters_are_checked_and_quoted():
+    q = rdf.named_queries()["tree"]
+    with pytest.raises(CascadeError, match="needs --param doc"):
+        rdf.bind_params(q.text, {}, q.params)
+    with pytest.raises(CascadeError, match="unknown parameter"):
+        rdf.bind_params(q.text, {"doc": "x", "dok": "y"}, q.params)
+    text = rdf.bind_params("SELECT * { ?s ?p $v }", {"v": 'a "quoted" \\ value'})
+    assert text == 'SELECT * { ?s ?p "a \\"quoted\\" \\\\ value" }'
+    assert rdf.bind_params("SELECT * { ?s ?p $v }", {"v": "<https://example.org/x>"}).endswith("<https://example.org/x> }")
+    assert rdf.bind_params("SELECT * { ?s ?p $v }", {}) == "SELECT * { ?s ?p ?v }"
+
+
+def test_cli_sparql_named_inline_and_file(sample_build: Path, tmp_path: Path):
+    runner = CliRunner()
+    r = runner.invoke(app, ["sparql", "--named", "tree", "--param", "doc=Kết luận 93", "--out", str(sample_build),
+                            "--format", "json"])
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.output)
+    assert {row["id"] for row in rows} >= {"93-KL/TW", "07-KH/TU@Đắk Lắk"}
+    r = runner.invoke(app, ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?d a eli:Work }", "--out", str(sample_build),
+                            "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[0] == "n" and int(r.output.splitlines()[1]) > 20
+    rq = tmp_path / "ask.rq"
+    rq.write_text("ASK { ?d dcterms:identifier $doc }", encoding="utf-8")
+    r = runner.invoke(app, ["sparql", str(rq), "-p", "doc=93-KL/TW", "--out", str(sample_build), "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output) == {"result": True}
+
+
+def test_cli_sparql_table_and_errors(sample_build: Path):
+    runner = CliRunner()
+    r = runner.invoke(app, ["sparql", "--named", "orphans", "--out", str(sample_build), "--format", "table"])
+    assert r.exit_code == 0 and "93-KL/TW" in r.output
+    r = runner.invoke(app, ["sparql", "--named", "nope", "--out", str(sample_build)])
+    assert r.exit_code != 0
+    r = runner.invoke(app, ["sparql", "SELECT * WHERE {", "--out", str(sample_build)])
+    assert r.exit_code != 0
