@@ -250,11 +250,15 @@ def _signature(lines: list[tuple[int, int, str]]) -> tuple[Signer | None, tuple[
 
 
 def _lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, stripped line) of the non-blank lines of ``text[start:end]``."""
     out = []
-    for m in re.finditer(r"[^\n]+", text[start:end]):
-        line = m.group(0).strip()
+    pos = start
+    for raw in text[start:end].split("\n"):
+        line = raw.strip()
         if line:
-            out.append((start + m.start(), start + m.end(), line))
+            lead = len(raw) - len(raw.lstrip())
+            out.append((pos + lead, pos + lead + len(line), line))
+        pos += len(raw) + 1
     return out
 
 

@@ -19,6 +19,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 #: Vietnamese upper- and lower-case letters, for regex character classes ([À-Ỹ] would mix both cases)
 UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
@@ -37,6 +38,7 @@ _ONE_TO_ONE = str.maketrans({
 })
 _ODD = re.compile("[" + "".join(chr(c) for c in _ONE_TO_ONE) + "]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff]|\r(?=\n)")
+_INVISIBLE_HINT = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff\r]")
 _DELETED = set("\u200b\u200c\u200d\u2060\u00ad\ufeff\r")
 _COMBINING = re.compile("[^\u0300-\u036f][\u0300-\u036f\u1dc0-\u1dff]+")
 
@@ -47,7 +49,7 @@ _TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọ
 _TONES |= {k.upper(): v.upper() for k, v in _TONES.items()} | {k[0].upper() + k[1]: v[0].upper() + v[1]
                                                                for k, v in _TONES.items()}
 # only at the end of a syllable, and not after q ("quý" keeps its mark on y)
-_TONE_RE = re.compile(r"(?<![qQ])([oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?![^\W\d_])")
+_TONE_RE = re.compile(r"[oOuU][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?![^\W\d_])")
 
 
 def canon_tone(text: str) -> str:
@@ -56,7 +58,15 @@ def canon_tone(text: str) -> str:
     >>> canon_tone("Tỉnh uỷ Hoà Bình, quý")
     'Tỉnh ủy Hòa Bình, quý'
     """
-    return _TONE_RE.sub(lambda m: _TONES[m.group(1)], text)
+    return _TONE_RE.sub(_tone, text)
+
+
+def _tone(m: re.Match[str]) -> str:
+    pair = m.group(0)
+    a = m.start()
+    if a and m.string[a - 1] in "qQ":           # "quý" keeps its mark on y
+        return pair
+    return _TONES.get(pair, pair)
 
 
 def nfc(text: str) -> str:
@@ -70,6 +80,7 @@ def nfc(text: str) -> str:
 _KEY_PUNCT = re.compile(r"[\s\"'“”‘’`´.,;:()\[\]*_]+")
 
 
+@lru_cache(maxsize=65536)
 def key(text: str | None) -> str:
     """A comparison key: NFC, canonical tones, casefolded, punctuation and spaces folded.
 
@@ -218,7 +229,7 @@ def clean(raw: str) -> CleanText:
         text = _rewrite(text, _COMBINING, lambda m: unicodedata.normalize("NFC", m.group(0)), omap)
     if _ODD.search(text):
         text = text.translate(_ONE_TO_ONE)
-    if _INVISIBLE.search(text):
+    if _INVISIBLE_HINT.search(text):
         text = _rewrite(text, _INVISIBLE, lambda m: "", omap)
     text = canon_tone(text)                            # same length: no map needed
     text = _drop_repeated(text, omap)

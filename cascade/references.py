@@ -96,6 +96,18 @@ _CHAIN_TAIL = re.compile(
     r"(?:(?:về|để|nhằm|trong)\s+)?(?:việc\s+)?(?:(?P<cont>tiếp tục)\s+)?(?:(?:triển khai|tổ chức)\s+)?"
     r"(?:thực hiện|triển khai|quán triệt|cụ thể hóa)\s*\Z")
 _SENTENCE_END = re.compile(r"\n|;|\.(?=\s+[A-ZĐ\d])|:\s*\n")
+_STARTS_UPPER = re.compile(f"[{UPPER}]")
+_CHAIN_SUMMARY = re.compile(r"(?:việc\s+)?(?:tiếp tục\s+)?(?:triển khai\s+)?thực hiện\s+(?:" + _TYPE_ALT + ")")
+_SPACES = re.compile(r"\s+")
+_UBND = re.compile(r"^(?:UBND|Ubnd)\b")
+_HDND = re.compile(r"^(?:HĐND)\b")
+_TINH_UY = re.compile(r"\bTỉnh uỷ\b|\btỉnh ủy\b")
+_TERM_TAIL = re.compile(r"\s*\(\s*khóa\s+[IVXL]+\s*\)$")
+_DISTRICT_ISSUER = re.compile(r"huyện ủy|quận ủy|ủy ban nhân dân (?:huyện|quận|thị xã)|hội đồng nhân dân (?:huyện|quận|thị xã)"
+                              r"|\bhuyện\b|\bquận\b|thị xã|thị ủy")
+_PROVINCE_ISSUER = re.compile(r"tỉnh ủy|ủy ban nhân dân tỉnh|hội đồng nhân dân tỉnh|\btỉnh\b")
+_ENDS_WITH_UNIT = re.compile(r"(?:ủy|tỉnh|huyện|quận|thị xã)$", re.I)
+_GAP_BREAK = re.compile(r"[;,\n]")
 _SECTION_START = re.compile(r"^\s*(?:[IVX]{1,5}\s*[.\-–]|1\s*[.\-]\s|Điều\s+1\b|Phần\s+(?:[IVX]+|thứ)|PHẦN\s+[IVX])",
                             re.M)
 
@@ -126,14 +138,7 @@ def _type_starts(text: str) -> list[int]:
     low = text.lower()
     if len(low) != len(text):                  # a character whose lower case is longer: stay exact
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    out = []
-    for m in _TYPE_WORD_LOWER.finditer(low):
-        a = m.start()
-        if a and low[a - 1].isalnum():
-            continue
-        if _BEFORE.match(text, a) is not None or _PLURAL_WORD.match(text, a) is not None:
-            out.append(a)
-    return out
+    return [a for a in (m.start() for m in _TYPE_WORD_LOWER.finditer(low)) if not (a and low[a - 1].isalnum())]
 _SO_TAIL = re.compile(r"[Ss]ố\s*:?\s*")
 
 
@@ -178,7 +183,7 @@ def _tail(text: str, b: int) -> tuple[int, str | None, str | None, str | None]:
     issuer = g.get("issuer")
     if issuer:
         issuer = _trim_issuer(issuer.strip(" *\"“”"))
-        if not re.match(f"[{UPPER}]", issuer) and not issuer.lower().startswith(("ubnd", "ủy ban", "ban ", "bộ ")):
+        if not _STARTS_UPPER.match(issuer) and not issuer.lower().startswith(("ubnd", "ủy ban", "ban ", "bộ ")):
             issuer = None
     end = m.end()
     # do not swallow trailing spaces and commas into the evidence span
@@ -224,6 +229,9 @@ def _find(text: str) -> list[_Found]:
                             term=m.group("term").upper(), plenum=plenum))
         taken.append(m.span())
     for h in _SHORT_HINT.finditer(text):
+        k = bisect_left(type_starts, h.start()) - 1
+        if k < 0 or h.start() - type_starts[k] > 40:        # no type word just before: not a short form
+            continue
         m = _SHORT.search(text, max(0, h.start() - 40), h.end())
         if m is None or m.end() != h.end():
             continue
@@ -255,7 +263,7 @@ def _summary(text: str, end: int) -> str | None:
     if not m:
         return None
     s = m.group("summary").strip(" *\"“”")
-    if re.match(r"(?:việc\s+)?(?:tiếp tục\s+)?(?:triển khai\s+)?thực hiện\s+(?:" + _TYPE_ALT + ")", s):
+    if _CHAIN_SUMMARY.match(s):
         return None                     # "về việc thực hiện Kết luận ...": a chain, not a summary
     return s or None
 
@@ -272,14 +280,15 @@ def _places_in(phrase: str) -> list[places.PlaceHit]:
     return places.find_places(phrase)
 
 
+@lru_cache(maxsize=16384)
 def _canonical_issuer(issuer: str | None) -> str | None:
     if not issuer:
         return None
-    s = re.sub(r"\s+", " ", issuer).strip(" ,.")
-    s = re.sub(r"^(?:UBND|Ubnd)\b", "Ủy ban nhân dân", s)
-    s = re.sub(r"^(?:HĐND)\b", "Hội đồng nhân dân", s)
-    s = re.sub(r"\bTỉnh uỷ\b|\btỉnh ủy\b", "Tỉnh ủy", s)
-    s = re.sub(r"\s*\(\s*khóa\s+[IVXL]+\s*\)$", "", s)
+    s = _SPACES.sub(" ", issuer).strip(" ,.")
+    s = _UBND.sub("Ủy ban nhân dân", s)
+    s = _HDND.sub("Hội đồng nhân dân", s)
+    s = _TINH_UY.sub("Tỉnh ủy", s)
+    s = _TERM_TAIL.sub("", s)
     low = s.lower()
     if low.startswith("ban bí thư"):
         return "Ban Bí thư"
@@ -318,10 +327,9 @@ def _jurisdiction(f: _Found, meta: Metadata) -> tuple[str | None, str | None, st
             district, province = h.unit.name, h.unit.province
     # the level the issuer's name implies
     if low:
-        if re.search(r"huyện ủy|quận ủy|ủy ban nhân dân (?:huyện|quận|thị xã)|hội đồng nhân dân (?:huyện|quận|thị xã)"
-                     r"|\bhuyện\b|\bquận\b|thị xã|thị ủy", low):
+        if _DISTRICT_ISSUER.search(low):
             level = "district"
-        elif re.search(r"tỉnh ủy|ủy ban nhân dân tỉnh|hội đồng nhân dân tỉnh|\btỉnh\b", low):
+        elif _PROVINCE_ISSUER.search(low):
             level = "province"
         elif "thành ủy" in low or "thành phố" in low:
             level = "district" if district else "province"
@@ -351,7 +359,7 @@ def _full_issuer(issuer: str | None, level: str | None, province: str | None, di
     if not issuer:
         return None
     place = district if level in ("district", "commune") else province
-    if place and key(place) not in key(issuer) and re.search(r"(?:ủy|tỉnh|huyện|quận|thị xã)$", issuer, re.I):
+    if place and key(place) not in key(issuer) and _ENDS_WITH_UNIT.search(issuer):
         return f"{issuer} {place}"
     return issuer
 
@@ -529,7 +537,7 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
         if prev is not None:
             p = found[prev]
             gap = text[p.end:f.start]
-            if len(gap) < 200 and not re.search(r"[;,]|\n", gap.replace(", ngày", "")):
+            if len(gap) < 200 and not _GAP_BREAK.search(gap.replace(", ngày", "")):
                 cm = _CHAIN_TAIL.search(gap.replace("*", " ").replace("“", " ").replace('"', " ").rstrip())
                 coordinated = prev_prev is not None and re.fullmatch(
                     r"\s*(?:và|hoặc|,)\s*", text[found[prev_prev].end:found[prev].start]) is not None

@@ -69,3 +69,11 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
         pass
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["records.jsonl"]
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    import os
+    p = export.write_text(tmp_path / "a.txt", "x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert p.stat().st_mode & 0o777 == 0o666 & ~mask
