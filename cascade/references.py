@@ -89,8 +89,8 @@ _SELF = re.compile(rf"(?:{_TYPE_ALT})\s+này\b")
 # triggers that govern the head mentions of a title or preamble sentence
 _TRIGGER = re.compile(
     r"(?P<cont>[Tt]iếp tục\s+(?:triển khai\s+)?thực hiện)|(?P<basis>[Cc]ăn cứ|CĂN CỨ)|"
-    r"(?P<impl>[Tt]hực hiện|[Tt]riển khai|[Qq]uán triệt|[Cc]ụ thể hóa|THỰC HIỆN|TRIỂN KHAI)|(?P<amend>sửa đổi,?\s*bổ sung)|"
-    r"(?P<replace>thay thế)|(?P<repeal>bãi bỏ)|(?P<guide>hướng dẫn (?:thi hành|thực hiện))")
+    r"(?P<impl>[Tt]hực hiện|[Tt]riển khai|[Qq]uán triệt|[Cc]ụ thể hóa|THỰC HIỆN|TRIỂN KHAI)|(?P<amend>[Ss]ửa đổi,?\s*bổ sung)|"
+    r"(?P<replace>[Tt]hay thế)|(?P<repeal>[Bb]ãi bỏ)|(?P<guide>[Hh]ướng dẫn (?:thi hành|thực hiện))")
 # the end of the text between two mentions that makes the first implement the second
 _CHAIN_TAIL = re.compile(
     r"(?:(?:về|để|nhằm|trong)\s+)?(?:việc\s+)?(?:(?P<cont>tiếp tục)\s+)?(?:(?:triển khai|tổ chức)\s+)?"
@@ -557,12 +557,13 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
         last = None
         for t in _TRIGGER.finditer(text, s, f.start):
             last = t
-        if last is not None and (in_front or last.group("basis")):
+        body_kinds = ("basis", "amend", "replace", "repeal", "guide")
+        if last is not None and (in_front or any(last.group(g) for g in body_kinds)):
             between = text[last.end():f.start]
             if in_front or len(between) < 40:
                 rtype = _trigger_type(last)
-                if not in_front and rtype not in ("based_on",):
-                    rtype = "cites"
+                if not in_front and rtype in ("implements", "continues"):
+                    rtype = "cites"               # "thực hiện" in the body is an instruction, not the plan's basis
         k = _local_key(m)
         rel = Relation("self", rtype, m.id, m.evidence)
         if k not in best or _STRENGTH[rtype] < best[k][0]:

@@ -127,3 +127,13 @@ def test_coordinated_subject_makes_no_chain_claim():
             "thực hiện Chỉ thị số 42-CT/TW.\n")
     _, _, _, rels, _ = refs(text)
     assert ("25-KH/TU", "continues", "42-CT/TW") not in rels
+
+
+def test_amends_replaces_and_repeals_where_the_text_says_so():
+    text = ("QUYẾT ĐỊNH\n\nSửa đổi, bổ sung một số điều của Quyết định số 28/2016/QĐ-UBND ngày 01/7/2016 của UBND tỉnh "
+            "Đắk Lắk\n\nĐiều 1. Nội dung\n\nĐiều 2. Quyết định này thay thế Quyết định số 12/2015/QĐ-UBND ngày 02/3/2015 "
+            "của UBND tỉnh Đắk Lắk và bãi bỏ Quyết định số 05/2014/QĐ-UBND của UBND tỉnh Đắk Lắk.\n")
+    _, _, _, rels, _ = refs(text)
+    assert ("self", "amends", "28/2016/QĐ-UBND") in rels
+    assert ("self", "replaces", "12/2015/QĐ-UBND") in rels
+    assert ("self", "repeals", "05/2014/QĐ-UBND") in rels
