@@ -202,7 +202,7 @@ def _extras(turtle: bool, html: bool, base: str | None) -> list[Any]:
 def _summary(b: Any) -> None:
     from rich.console import Console
 
-    from .graph import KIND, RELATION
+    from .graph import DOC_RELATIONS, KIND, RELATION
 
     G, s = b.graph, b.stats
     kinds: dict[str, int] = {}
@@ -212,12 +212,14 @@ def _summary(b: Any) -> None:
     for _, _, r in G.edges(data=RELATION):
         rels[r] = rels.get(r, 0) + 1
     docs = [d for _, d in G.nodes(data=True) if d.get(KIND) == "document"]
-    c = Console(stderr=False)
+    c = Console(stderr=False, soft_wrap=True)
     c.print(f"[bold]cascade[/bold] built {s['documents']} documents "
             f"({s.get('cached', 0)} from cache) in {s.get('seconds_total', '?')} s -> {b.out}/")
     c.print(f"  {kinds.get('document', 0)} documents in the graph: {sum(1 for d in docs if d.get('in_corpus'))} "
             f"read, {sum(1 for d in docs if not d.get('in_corpus'))} cited but not in the folder")
-    c.print("  relations: " + ", ".join(f"{k} {v}" for k, v in sorted(rels.items(), key=lambda kv: -kv[1])))
+    doc_rels = {k: v for k, v in rels.items() if k in DOC_RELATIONS}
+    c.print("  links between documents: " + ", ".join(f"{k} {v}" for k, v in sorted(doc_rels.items(),
+                                                                                     key=lambda kv: -kv[1])))
     c.print(f"  tasks {kinds.get('task', 0)}, agencies {kinds.get('agency', 0)}, "
             f"conflicts {s.get('conflicts', 0)}, bad files {len(b.errors)}")
     c.print("  wrote: " + ", ".join(p.name for p in b.written))
