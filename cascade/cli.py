@@ -680,7 +680,8 @@ def _params(pairs: list[str] | None) -> dict[str, str]:
 
 @app.command("sparql")
 def sparql_command(
-    query: Annotated[str | None, typer.Argument(help="A SPARQL query, or a .rq file.", show_default=False)] = None,
+    query: Annotated[str | None, typer.Argument(help="A SPARQL query, or a .rq file.",
+                                                show_default=False)] = None,
     named: Annotated[str | None, typer.Option(
         "--named", "-n", help="A shipped query: tree, coverage, orphans, agency-tasks (see --list).")] = None,
     param: Annotated[list[str] | None, typer.Option(
@@ -708,8 +709,10 @@ def sparql_command(
 
     queries = rdf.named_queries()
     if list_:
-        emit([{"name": q.name, "params": ", ".join(f"{k}{'' if req else '?'}" for k, (req, _) in q.params.items()),
-               "description": q.description} for q in queries.values()], fmt, ["name", "params", "description"])
+        rows = [{"name": q.name, "description": q.description,
+                 "params": ", ".join(k + ("" if req else "?") for k, (req, _) in q.params.items())}
+                for q in queries.values()]
+        emit(rows, fmt, ["name", "params", "description"])
         return
     if (query is None) == (named is None):
         raise CascadeError("give a query (text or .rq file) or --named NAME, not both")
@@ -729,7 +732,8 @@ def sparql_command(
 
         params["doc"] = q.find_one(load(out).graph, params["doc"])
     if endpoint is not None:
-        result = rdf.run_remote_query(endpoint, text, params, declared, graph=graph, user=user, password=password)
+        result = rdf.run_remote_query(endpoint, text, params, declared, graph=graph, user=user,
+                                      password=password)
     else:
         store = rdf.load_store(out, data or ())
         result = rdf.run_query(store, text, params, declared)
@@ -746,7 +750,8 @@ def push_command(
     endpoint: Annotated[str, typer.Option(
         help="SPARQL 1.1 Graph Store endpoint, e.g. http://localhost:8890/sparql-graph-crud-auth",
         show_default=False)],
-    graph: Annotated[str | None, typer.Option(help="Graph IRI to replace (default: the dataset IRI).")] = None,
+    graph: Annotated[str | None, typer.Option(
+        help="Graph IRI to replace (default: the dataset IRI).")] = None,
     user: Annotated[str | None, typer.Option(help="User name (HTTP digest or basic authentication).")] = None,
     password: Annotated[str | None, typer.Option(envvar="CASCADE_SPARQL_PASSWORD", help="Password.")] = None,
     dataset: Annotated[bool, typer.Option(
@@ -758,7 +763,8 @@ def push_command(
     The graph is replaced (HTTP PUT of N-Triples, in pieces for large corpora). With
     --dataset each input file's graph goes to its own graph IRI as well.
 
-    Example: [bold]cascade push --endpoint http://localhost:8890/sparql-graph-crud-auth --user dba --password dba[/bold]
+    Example: [bold]cascade push --endpoint http://localhost:8890/sparql-graph-crud-auth
+    --user dba --password dba[/bold]
     """
     from . import rdf
     from .corpus import default_out

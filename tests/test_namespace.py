@@ -38,7 +38,8 @@ def test_namespace_module_is_generated_from_the_ttl(generator):
 
 def test_every_cas_term_of_the_ttl_is_in_CAS_and_back(ontology):
     ns = PREFIXES["cas"]
-    in_ttl = {str(s)[len(ns):] for s in ontology.subjects() if isinstance(s, URIRef) and str(s).startswith(ns)}
+    in_ttl = {str(s)[len(ns):] for s in ontology.subjects()
+              if isinstance(s, URIRef) and str(s).startswith(ns)}
     in_module = set(CAS.__annotations__)
     assert in_ttl == in_module
     assert all(CAS[name] == URIRef(ns + name) for name in in_module)
@@ -97,7 +98,8 @@ def test_unit_validity_matches_the_gazetteer():
 
 
 def test_the_jsonld_context_declares_the_same_prefixes():
-    ctx = json.loads((ROOT / "cascade" / "resources" / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    text = (ROOT / "cascade" / "resources" / "context.jsonld").read_text(encoding="utf-8")
+    ctx = json.loads(text)["@context"]
     assert {k: v for k, v in ctx.items() if isinstance(v, str) and k in PREFIXES} == PREFIXES
     for term, value in ctx.items():
         if isinstance(value, dict):

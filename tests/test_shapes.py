@@ -93,8 +93,8 @@ def test_cli_validate_exits_1_with_a_one_line_message(seeds: Path, tmp_path: Pat
 
     path = tmp_path / "broken.ttl"
     path.write_text(BROKEN, encoding="utf-8")
-    r = subprocess.run([sys.executable, "-m", "cascade", "validate", str(path)], capture_output=True, text=True,
-                       timeout=120)
+    r = subprocess.run([sys.executable, "-m", "cascade", "validate", str(path)], capture_output=True,
+                       text=True, timeout=120)
     assert r.returncode == 1
     assert len(r.stdout.strip().splitlines()) >= 4               # one line per violation, on stdout
     assert r.stderr.strip().startswith("cascade: error:") and "violations" in r.stderr

@@ -152,24 +152,25 @@ def test_parameters_are_checked_and_quoted():
         rdf.bind_params(q.text, {"doc": "x", "dok": "y"}, q.params)
     text = rdf.bind_params("SELECT * { ?s ?p $v }", {"v": 'a "quoted" \\ value'})
     assert text == 'SELECT * { ?s ?p "a \\"quoted\\" \\\\ value" }'
-    assert rdf.bind_params("SELECT * { ?s ?p $v }", {"v": "<https://example.org/x>"}).endswith("<https://example.org/x> }")
+    iri = "<https://example.org/x>"
+    assert rdf.bind_params("SELECT * { ?s ?p $v }", {"v": iri}).endswith(f"{iri} }}")
     assert rdf.bind_params("SELECT * { ?s ?p $v }", {}) == "SELECT * { ?s ?p ?v }"
 
 
 def test_cli_sparql_named_inline_and_file(sample_build: Path, tmp_path: Path):
     runner = CliRunner()
-    r = runner.invoke(app, ["sparql", "--named", "tree", "--param", "doc=Kết luận 93", "--out", str(sample_build),
-                            "--format", "json"])
+    out = ["--out", str(sample_build)]
+    r = runner.invoke(app, ["sparql", "--named", "tree", "--param", "doc=Kết luận 93", *out, "-f", "json"])
     assert r.exit_code == 0, r.output
     rows = json.loads(r.output)
     assert {row["id"] for row in rows} >= {"93-KL/TW", "07-KH/TU@Đắk Lắk"}
-    r = runner.invoke(app, ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?d a eli:Work }", "--out", str(sample_build),
-                            "--format", "csv"])
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?d a eli:Work }"
+    r = runner.invoke(app, ["sparql", count, *out, "--format", "csv"])
     assert r.exit_code == 0, r.output
     assert r.output.splitlines()[0] == "n" and int(r.output.splitlines()[1]) > 20
     rq = tmp_path / "ask.rq"
     rq.write_text("ASK { ?d dcterms:identifier $doc }", encoding="utf-8")
-    r = runner.invoke(app, ["sparql", str(rq), "-p", "doc=93-KL/TW", "--out", str(sample_build), "-f", "json"])
+    r = runner.invoke(app, ["sparql", str(rq), "-p", "doc=93-KL/TW", *out, "-f", "json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.output) == {"result": True}
 

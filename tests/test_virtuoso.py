@@ -91,7 +91,8 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The base URL (``http://127.0.0.1:PORT``) of a Virtuoso started for this module."""
     exe = shutil.which("virtuoso-t")
     if exe is None:
-        reason = "virtuoso-t not found: install Debian's virtuoso-opensource (scripts/test.sh does so as root)"
+        reason = ("virtuoso-t not found: install Debian's virtuoso-opensource "
+                  "(scripts/test.sh does so as root)")
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(reason)
         pytest.skip(reason)
@@ -107,7 +108,8 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         deadline = time.monotonic() + 60
         while not _up(base + "/sparql"):
             if proc.poll() is not None or time.monotonic() > deadline:
-                tail = (d / "virtuoso.log").read_text(errors="replace")[-2000:] if (d / "virtuoso.log").exists() else ""
+                logfile = d / "virtuoso.log"
+                tail = logfile.read_text(errors="replace")[-2000:] if logfile.exists() else ""
                 pytest.fail(f"Virtuoso did not start (exit {proc.poll()}):\n{tail}")
             time.sleep(0.5)
         yield base
@@ -153,7 +155,8 @@ def test_push_replaces_one_graph_and_needs_the_password(virtuoso: str, sample_bu
     for _ in range(2):                                   # a second push replaces, it does not add
         report = rdf.push(store, sample_build, graph=graph, user="dba", password="dba", chunk_bytes=64 << 10)
         assert report.requests > 1                        # several pieces: PUT, then POSTs
-    count = rdf.run_remote_query(virtuoso + "/sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", graph=graph)
+    count = rdf.run_remote_query(virtuoso + "/sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                                 graph=graph)
     assert int(count.rows[0]["n"]) == len(rdf.to_graph(rdf.load_source(sample_build, evidence=False)))
     with pytest.raises(ExportError, match="401"):
         rdf.push(store, sample_build, graph=graph, user="dba", password="wrong")
