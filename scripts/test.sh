@@ -15,7 +15,9 @@ PY="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# (this machine's pip config names a missing local index: drop those warnings, keep real errors)
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 \
+  | { grep -v "^WARNING: Location 'file:" || true; }
 
 need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
