@@ -533,6 +533,7 @@ class _Maker:
                             V.CAS_span)
         self.units: dict[str, Any] = {}                 # unit IRI -> places.Unit or (name, level, broader)
         self.doctypes: set[str] = set()
+        self.plan_of: dict[str, str] = {}              # task -> its document, when known
 
     # -- small helpers ----------------------------------------------------------------------------
 
@@ -567,6 +568,9 @@ class _Maker:
         return self.mint.doc(n)
 
     def _task_iri(self, n: str) -> str:
+        doc = self.plan_of.get(n)
+        if doc is not None and n.startswith(f"task:{doc}#"):
+            return f"{self.raw(doc)}/task/{_path(n[len(doc) + 6:])}"
         for doc in self.G._pred[n]:
             prefix = f"task:{doc}#"
             if n.startswith(prefix):
@@ -963,11 +967,11 @@ def _blocks(src: _Source, terms: Any, base: str | None, *, named: bool) -> Itera
     mk = _Maker(src, terms, base)
     G = mk.G
     yield None, mk.dataset()
-    plans: dict[str, str] = {}                     # task -> its document
+    plans = mk.plan_of                             # task -> its document
     for n, d in G.nodes(data=True):
         if d.get("kind") == "document":
             for t, edges in G._succ[n].items():
-                if any(e.get("relation") == "has_task" for e in edges.values()):
+                if "has_task" in edges:
                     plans.setdefault(t, n)
     # the default graph (everything, for the merged graph)
     for n, d in G.nodes(data=True):
@@ -1674,21 +1678,27 @@ class QueryResult:
     graph: str | None = None
 
 
-def load_store(out: str | Path | None = None, data: Sequence[str | Path] = ()) -> pyoxigraph.Store:
-    """An in-memory pyoxigraph store with the build's linked data, or with the ``data`` files.
+#: the on-disk Oxigraph store kept in a build folder for ``cascade sparql``
+STORE_DIR = "sparql-store"
+_STAMP = "cascade-stamp.json"
 
-    Without ``data`` it loads the dataset of the build (the merged graph and the per-file
-    named graphs, generated from the build folder), so queries see facts in the default
-    graph and provenance through ``GRAPH``.
+
+def load_store(out: str | Path | None = None, data: Sequence[str | Path] = ()) -> pyoxigraph.Store:
+    """A pyoxigraph store with the build's linked data, or with the ``data`` files (in memory).
+
+    Without ``data`` the store holds the dataset of the build (the merged graph and the
+    per-file named graphs, generated from the build folder), so queries see every fact in
+    the default graph and provenance through ``GRAPH``. It is kept on disk in the build
+    folder (``sparql-store/``) and opened read-only by later calls, until the build or
+    cascade's linked-data code changes; where the folder cannot be written it lives in memory.
     """
     import pyoxigraph as ox
 
-    store = ox.Store()
     if data:
+        store = ox.Store()
         for p in data:
-            f = format_of(p)
             oxf = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
-                   "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}[f]
+                   "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}[format_of(p)]
             try:
                 store.bulk_load(path=str(p), format=oxf)
             except (OSError, SyntaxError, ValueError) as e:
@@ -1697,11 +1707,59 @@ def load_store(out: str | Path | None = None, data: Sequence[str | Path] = ()) -
     from .corpus import default_out
 
     folder = Path(out) if out is not None else default_out()
-    src = load_source(folder, evidence=True)
+    if not (folder / "graph.pickle").exists():
+        raise BuildError(f"no build in {folder}/ (run: cascade build PATH --out {folder})")
+    base = _base(None, folder)
+    stamp = _store_stamp(folder, base)
+    final = folder / STORE_DIR
+    try:
+        if json.loads((final / _STAMP).read_text(encoding="utf-8")) == stamp:
+            return ox.Store.read_only(str(final))
+    except (OSError, ValueError):
+        pass
     buf = io.StringIO()
-    _write(src, "nq", buf, _base(None, folder), "stream")
-    store.bulk_load(buf.getvalue().encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    return store
+    _write(load_source(folder, evidence=True), "nq", buf, base, "stream")
+    nquads = buf.getvalue().encode("utf-8")
+    del buf
+    tmp = folder / f".{STORE_DIR}.{os.getpid()}.tmp"
+    try:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        disk = ox.Store(str(tmp))
+        disk.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        disk.flush()
+        del disk
+        gc.collect()                                   # close the database before it moves
+        (tmp / _STAMP).write_text(json.dumps(stamp), encoding="utf-8")
+        old = folder / f".{STORE_DIR}.{os.getpid()}.old"
+        if final.exists():
+            os.replace(final, old)
+        os.replace(tmp, final)
+        shutil.rmtree(old, ignore_errors=True)
+        return ox.Store.read_only(str(final))
+    except OSError:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        store = ox.Store()
+        store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        return store
+
+
+def _store_stamp(folder: Path, base: str) -> dict[str, Any]:
+    """What the kept store was made from: the build files, the base IRI, this module and the vocabulary."""
+    def sig(p: Path) -> list[int]:
+        try:
+            st = p.stat()
+            return [st.st_mtime_ns, st.st_size]
+        except OSError:
+            return []
+
+    code = hashlib.sha1(Path(__file__).read_bytes())
+    code.update((files("cascade") / "resources" / "ontology" / "cascade.ttl").read_bytes())
+    return {"graph": sig(folder / "graph.pickle"), "records": sig(folder / "records.jsonl"), "base": base,
+            "code": code.hexdigest()[:16], "version": __version__}
 
 
 def _ox_text(t: Any) -> str | None:

@@ -142,6 +142,22 @@ def test_agency_tasks_match_the_graph(data, request):
     assert agency_rows(run(store, "agency-tasks", agency=name)) == agency_answer(G, name)
 
 
+def test_the_store_is_kept_in_the_build_folder_until_the_build_changes(tmp_path: Path):
+    from cascade.corpus import build
+
+    out = tmp_path / "b"
+    build([Path(__file__).resolve().parents[1] / "data"], out, workers=1)
+    first = rdf.load_store(out)
+    stamp = out / rdf.STORE_DIR / "cascade-stamp.json"
+    assert stamp.exists() and len(first) > 3000
+    before = stamp.stat().st_mtime_ns
+    again = rdf.load_store(out)
+    assert len(again) == len(first) and stamp.stat().st_mtime_ns == before      # opened, not rebuilt
+    build([Path(__file__).resolve().parents[1] / "data"], out, workers=1)        # a new build
+    rdf.load_store(out)
+    assert stamp.stat().st_mtime_ns != before
+
+
 # -- parameters and the command line ------------------------------------------------------------------
 
 def test_parameters_are_checked_and_quoted():
