@@ -130,13 +130,14 @@ def place_ambiguous(records: list[Record]) -> list[Record]:
     """
     for _ in range(3):
         index: dict[tuple[str, str], list[str | None]] = defaultdict(list)
-        cited: dict[tuple[str, str, str], list[str | None]] = defaultdict(list)   # who cites what, where
+        cited: dict[tuple[str, str, str], list[tuple[str, str | None]]] = defaultdict(list)  # who cites what, where
         for r in records:
             if r.meta.number and r.meta.province:
                 index[(r.meta.number.casefold(), norm_key(r.meta.province))].append(r.meta.date)
             for m in r.mentions:
                 if m.number and m.province:
-                    cited[(m.number.casefold(), norm_key(m.province), norm_key(m.district))].append(m.date)
+                    cited[(m.number.casefold(), norm_key(m.province), norm_key(m.district))].append(
+                        (r.source, m.date))
         changed = False
         out = []
         for r in records:
@@ -154,10 +155,15 @@ def place_ambiguous(records: list[Record]) -> list[Record]:
                     dates_there = index.get((m.number.casefold(), norm_key(prov)))
                     if dates_there is not None:
                         s += 1 + (2 if m.date and m.date in dates_there else 0)
+                    # other documents there cite the same document, with the same date
+                    where = norm_key(dist) if m.level in ("district", "commune") else ""
+                    s += sum(1 for src, d in cited.get((m.number.casefold(), norm_key(prov), where), ())
+                             if src != r.source and m.date and d == m.date)
                 if r.meta.number:               # documents there that cite this one
                     where = norm_key(dist) if r.meta.level in ("district", "commune") else ""
-                    for d in cited.get((r.meta.number.casefold(), norm_key(prov), where), ()):
-                        s += 1 + (2 if d and d == r.meta.date else 0)
+                    for src, d in cited.get((r.meta.number.casefold(), norm_key(prov), where), ()):
+                        if src != r.source:
+                            s += 1 + (2 if d and d == r.meta.date else 0)
                 scores.append(s)
             best = max(range(len(options)), key=lambda i: (scores[i], -i))
             if best != 0 and scores[best] > scores[0]:
