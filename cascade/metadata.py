@@ -200,23 +200,24 @@ def _issuer_from_lines(lines: list[str], context: Iterable[str] = ()) -> dict[st
     return None
 
 
+def _province_district(unit: places.Unit | None) -> tuple[str | None, str | None]:
+    """(province, district) of a gazetteer unit."""
+    if unit is None:
+        return None, None
+    if unit.level == "province":
+        return unit.name, None
+    return unit.province, unit.name
+
+
 def _where(u: places.Unit) -> str:
     return u.name if u.level == "province" else f"{u.province}/{u.name}"
 
 
 def _unit_fields(name: str, branch: str, level: str, unit: places.Unit | None, place: str,
                  others: list[places.Unit] = ()) -> dict[str, object]:
-    province = district = None
-    if unit is not None:
-        if unit.level == "province":
-            province = unit.name
-        else:
-            district, province = unit.name, unit.province
+    province, district = _province_district(unit)
     shown = (unit.name if unit is not None else place.title()) if (unit or place) else ""
-    if branch == "state":
-        issuer = f"{name} {shown}".strip()
-    else:
-        issuer = f"{name} {shown}".strip()
+    issuer = f"{name} {shown}".strip()
     return {"issuer": issuer, "branch": branch, "level": level, "province": province, "district": district,
             "candidates": tuple(_where(u) for u in others)}
 
@@ -455,12 +456,7 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
         level = unit.level
     if level is None and unit_word is None and body in ("UBND", "Ủy ban nhân dân"):
         level = "province"
-    province = district = None
-    if unit is not None:
-        if unit.level == "province":
-            province = unit.name
-        else:
-            district, province = unit.name, unit.province
+    province, district = _province_district(unit)
     if level == "province" and unit is not None and unit.level == "district":
         province, district = unit.province, None
     if branch == "state":

@@ -280,6 +280,10 @@ def _places_in(phrase: str) -> list[places.PlaceHit]:
     return places.find_places(phrase)
 
 
+# "Ban Bí thư Trung ương Đảng", "Bộ Chính trị (khóa X)": one name for each central body
+_CENTRAL_NAMES = (("ban bí thư", "Ban Bí thư"), ("bộ chính trị", "Bộ Chính trị"), ("thủ tướng", "Thủ tướng Chính phủ"))
+
+
 @lru_cache(maxsize=16384)
 def _canonical_issuer(issuer: str | None) -> str | None:
     if not issuer:
@@ -290,13 +294,7 @@ def _canonical_issuer(issuer: str | None) -> str | None:
     s = _TINH_UY.sub("Tỉnh ủy", s)
     s = _TERM_TAIL.sub("", s)
     low = s.lower()
-    if low.startswith("ban bí thư"):
-        return "Ban Bí thư"
-    if low.startswith("bộ chính trị"):
-        return "Bộ Chính trị"
-    if low.startswith("thủ tướng"):
-        return "Thủ tướng Chính phủ"
-    return s
+    return next((name for prefix, name in _CENTRAL_NAMES if low.startswith(prefix)), s)
 
 
 def _jurisdiction(f: _Found, meta: Metadata) -> tuple[str | None, str | None, str | None, float, str | None]:
@@ -386,20 +384,13 @@ def _sentence_start(text: str, i: int, floor: int) -> int:
     return max(best, colon + 2) if colon >= 0 else best
 
 
+_TRIGGER_RELATION = (("cont", "continues"), ("basis", "based_on"), ("amend", "amends"), ("replace", "replaces"),
+                     ("repeal", "repeals"), ("guide", "guides"))
+
+
 def _trigger_type(m: re.Match[str]) -> str:
-    if m.group("cont"):
-        return "continues"
-    if m.group("basis"):
-        return "based_on"
-    if m.group("amend"):
-        return "amends"
-    if m.group("replace"):
-        return "replaces"
-    if m.group("repeal"):
-        return "repeals"
-    if m.group("guide"):
-        return "guides"
-    return "implements"
+    """The relation a trigger word gives ("Căn cứ" -> based_on); plain "thực hiện" implements."""
+    return next((rel for group, rel in _TRIGGER_RELATION if m.group(group)), "implements")
 
 
 _STRENGTH = {"implements": 0, "continues": 0, "amends": 1, "replaces": 1, "repeals": 1, "guides": 1,
