@@ -65,6 +65,7 @@ import io
 import json
 import os
 import re
+import shutil
 import unicodedata
 import urllib.error
 import urllib.parse
@@ -965,16 +966,29 @@ def _blocks(src: _Source, terms: Any, base: str | None, *, named: bool) -> Itera
     (with their evidence) go to the file's named graph; everything else to the default graph.
     """
     mk = _Maker(src, terms, base)
-    G = mk.G
     yield None, mk.dataset()
-    plans = mk.plan_of                             # task -> its document
+    _index_plans(mk)
+    yield from _node_blocks(mk, mk.G.nodes(data=True), named=named)
+    if named:
+        yield from _named_blocks(mk, mk.plan_of)
+    yield None, mk.unit_blocks()
+    yield None, mk.vocabulary_blocks()
+
+
+def _index_plans(mk: _Maker) -> None:
+    """Record the document of every task (``mk.plan_of``)."""
+    G, plans = mk.G, mk.plan_of
     for n, d in G.nodes(data=True):
         if d.get("kind") == "document":
             for t, edges in G._succ[n].items():
                 if "has_task" in edges:
                     plans.setdefault(t, n)
-    # the default graph (everything, for the merged graph)
-    for n, d in G.nodes(data=True):
+
+
+def _node_blocks(mk: _Maker, items: Iterable[tuple[str, dict[str, Any]]], *, named: bool) -> Iterator[Block]:
+    """The default-graph blocks of some nodes (in the merged graph: everything about them)."""
+    plans = mk.plan_of
+    for n, d in items:
         kind = d.get("kind")
         if kind == "document":
             if named and d.get("in_corpus"):
@@ -986,10 +1000,6 @@ def _blocks(src: _Source, terms: Any, base: str | None, *, named: bool) -> Itera
             yield None, mk.person(n, d)
         elif kind == "task" and not named:
             yield None, mk.task(n, d, plans.get(n))
-    if named:
-        yield from _named_blocks(mk, plans)
-    yield None, mk.unit_blocks()
-    yield None, mk.vocabulary_blocks()
 
 
 def _named_blocks(mk: _Maker, plans: dict[str, str]) -> Iterator[Block]:
@@ -1141,7 +1151,7 @@ def _turtle_block(triples: list[Triple], indent: str = "") -> str:
     return "".join(parts)
 
 
-def _write_stream(blocks: Iterable[Block], fmt: str, out: IO[str]) -> int:
+def _write_stream(blocks: Iterable[Block], fmt: str, out: IO[str], *, header: bool = True) -> int:
     """Write blocks of text terms (N-Triples terms for nt/nq, Turtle terms for ttl/trig) as ``fmt``.
 
     Returns the number of statements written.
@@ -1154,7 +1164,8 @@ def _write_stream(blocks: Iterable[Block], fmt: str, out: IO[str]) -> int:
             w("".join([f"{s} {p} {o}{tail}" for s, p, o in triples]))
             n += len(triples)
         return n
-    w(_header())
+    if header:
+        w(_header())
     for g, triples in blocks:
         if not triples:
             continue
@@ -1397,10 +1408,85 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _write(src: _Source, fmt: str, out: IO[str], base: str, engine: str) -> int:
-    """Write ``src`` as ``fmt`` with one engine; returns the number of statements."""
+#: graphs with at least this many nodes are written by two processes (stream engine, ttl and nt)
+PARALLEL_NODES = 50_000
+
+
+def _write(src: _Source, fmt: str, out: IO[str], base: str, engine: str, workers: int | None = None) -> int:
+    """Write ``src`` as ``fmt`` with one engine; returns the number of statements.
+
+    ``workers`` is 1 or 2; by default two processes share a large merged graph (Turtle or
+    N-Triples) where the system can fork and has two cores. The output is the same.
+    """
+    if workers is None:
+        workers = 2 if (src.G.number_of_nodes() >= PARALLEL_NODES and (os.cpu_count() or 1) > 1) else 1
     with _no_gc():
+        if workers > 1 and engine == "stream" and fmt in ("ttl", "nt") and hasattr(os, "fork"):
+            return _write_forked(src, fmt, out, base)
         return _write_engine(src, fmt, out, base, engine)
+
+
+def _write_forked(src: _Source, fmt: str, out: IO[str], base: str) -> int:
+    """The merged graph written by two processes: a forked child writes the second half of the
+    nodes to a temporary file while this process writes the first; the gazetteer concepts the
+    two halves use are merged before they are written. Byte for byte the sequential output."""
+    import pickle
+    import tempfile
+
+    terms = _NTTerms() if fmt == "nt" else _TurtleTerms(base)
+    mk = _Maker(src, terms, base)
+    _index_plans(mk)
+    items = list(mk.G.nodes(data=True))
+    half = len(items) * 9 // 20                   # this process also copies the rest and writes units
+    with tempfile.TemporaryFile() as spool:
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:                                      # the child: the second half
+            code = 1
+            try:
+                os.close(r)
+                text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+                count = _write_stream(_node_blocks(mk, items[half:], named=False), fmt, text, header=False)
+                text.flush()
+                payload = pickle.dumps((count, mk.units, mk.doctypes))
+                view = memoryview(payload)
+                while view:
+                    view = view[os.write(w, view):]
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(w)
+        try:
+            n = 0
+            if fmt == "ttl":
+                out.write(_header())
+            n += _write_stream([(None, mk.dataset())], fmt, out, header=False)
+            n += _write_stream(_node_blocks(mk, items[:half], named=False), fmt, out, header=False)
+            chunks = []
+            while chunk := os.read(r, 1 << 16):
+                chunks.append(chunk)
+        finally:
+            os.close(r)
+            _, status = os.waitpid(pid, 0)
+        if status != 0 or not chunks:
+            raise ExportError("the second writer process failed")
+        count, units, doctypes = pickle.loads(b"".join(chunks))
+        n += count
+        for key, u in units.items():
+            mk.units.setdefault(key, u)
+        mk.doctypes |= doctypes
+        spool.seek(0)
+        binary = getattr(out, "buffer", None)
+        if binary is not None:
+            out.flush()
+            shutil.copyfileobj(spool, binary, 1 << 20)
+            binary.flush()
+        else:
+            reader = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+            shutil.copyfileobj(reader, out, 1 << 22)
+            reader.detach()
+        n += _write_stream([(None, mk.unit_blocks()), (None, mk.vocabulary_blocks())], fmt, out, header=False)
+    return n
 
 
 def _write_engine(src: _Source, fmt: str, out: IO[str], base: str, engine: str) -> int:

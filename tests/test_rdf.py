@@ -156,6 +156,19 @@ def test_the_three_engines_write_the_same_statements(source, fmt: str):
     assert parsed["stream"] == parsed["oxigraph"] == parsed["rdflib"]
 
 
+@pytest.mark.parametrize("fmt", ["ttl", "nt"])
+def test_two_writer_processes_write_the_same_bytes(source, tmp_path: Path, fmt: str):
+    import io
+
+    one, two = io.StringIO(), io.StringIO()
+    assert rdf._write(source, fmt, one, rdf.DEFAULT_BASE, "stream", workers=1) == \
+        rdf._write(source, fmt, two, rdf.DEFAULT_BASE, "stream", workers=2)
+    assert one.getvalue() == two.getvalue()
+    with (tmp_path / f"x.{fmt}").open("w", encoding="utf-8") as f:       # a real file: bytes copied as they are
+        rdf._write(source, fmt, f, rdf.DEFAULT_BASE, "stream", workers=2)
+    assert (tmp_path / f"x.{fmt}").read_text(encoding="utf-8") == one.getvalue()
+
+
 def test_oxigraph_reads_the_stream_output_too(source):
     for fmt, oxf in (("ttl", ox.RdfFormat.TURTLE), ("nt", ox.RdfFormat.N_TRIPLES),
                      ("trig", ox.RdfFormat.TRIG), ("nq", ox.RdfFormat.N_QUADS),
