@@ -164,7 +164,7 @@ def test_two_writer_processes_write_the_same_bytes(source, tmp_path: Path, fmt: 
     assert rdf._write(source, fmt, one, rdf.DEFAULT_BASE, "stream", workers=1) == \
         rdf._write(source, fmt, two, rdf.DEFAULT_BASE, "stream", workers=2)
     assert one.getvalue() == two.getvalue()
-    with (tmp_path / f"x.{fmt}").open("w", encoding="utf-8") as f:       # a real file: bytes copied as they are
+    with (tmp_path / f"x.{fmt}").open("w", encoding="utf-8") as f:       # a real file: bytes copied
         rdf._write(source, fmt, f, rdf.DEFAULT_BASE, "stream", workers=2)
     assert (tmp_path / f"x.{fmt}").read_text(encoding="utf-8") == one.getvalue()
 
