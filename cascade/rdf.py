@@ -66,6 +66,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import unicodedata
 import urllib.error
 import urllib.parse
@@ -1421,7 +1422,7 @@ def _write(src: _Source, fmt: str, out: IO[str], base: str, engine: str, workers
     if workers is None:
         workers = 2 if (src.G.number_of_nodes() >= PARALLEL_NODES and (os.cpu_count() or 1) > 1) else 1
     with _no_gc():
-        if workers > 1 and engine == "stream" and fmt in ("ttl", "nt") and hasattr(os, "fork"):
+        if workers > 1 and engine == "stream" and fmt in ("ttl", "nt") and sys.platform.startswith("linux"):
             return _write_forked(src, fmt, out, base)
         return _write_engine(src, fmt, out, base, engine)
 
