@@ -317,7 +317,8 @@ def _unit_lookup(province: str, district: str | None, after_reform: bool) -> Any
     if district:
         units = places.find_district(district, province)
         exact = [u for u in units if u.name == district]
-        return (exact or units or [None])[0]
+        found = exact or units
+        return found[0] if found else None
     if after_reform:
         u = places.find_province(province, "2025")
         if u is not None:
@@ -1030,15 +1031,15 @@ def _named_blocks(mk: _Maker, plans: dict[str, str]) -> Iterator[Block]:
         gt = mk.t.iri(g)
         meta: list[Triple] = [(gt, V.RDF_type, V.CAS_SourceGraph), (gt, V.RDF_type, V.PROV_Entity),
                               (gt, V.CAS_sourceFile, mk.lit(src))]
-        doc = own.get(src)
-        if doc is not None:
-            meta.append((gt, V.PROV_wasDerivedFrom, mk.node(doc)))
+        this = own.get(src)
+        if this is not None:
+            meta.append((gt, V.PROV_wasDerivedFrom, mk.node(this)))
         if run is not None:
             meta.append((gt, V.PROV_wasGeneratedBy, run))
         yield None, meta
         triples: list[Triple] = []
-        if doc is not None and G.nodes[doc].get("source", src) == src:
-            triples += mk.document(doc, G.nodes[doc])
+        if this is not None and G.nodes[this].get("source", src) == src:
+            triples += mk.document(this, G.nodes[this])
         for t in tasks_of.get(src, ()):
             triples += mk.task(t, G.nodes[t], plans[t])
         for a, rel, b, e in by_source.get(src, ()):
@@ -1052,8 +1053,8 @@ def _named_blocks(mk: _Maker, plans: dict[str, str]) -> Iterator[Block]:
                             (x, V.CAS_sourceFile, mk.lit(src)), (x, V.CAS_span, mk.lit(ev[0]))]
                 if ev[1]:
                     triples.append((x, V.CAS_quote, mk.lit(ev[1], lang="vi")))
-                if doc is not None:
-                    triples.append((x, V.PROV_wasDerivedFrom, mk.node(doc)))
+                if this is not None:
+                    triples.append((x, V.PROV_wasDerivedFrom, mk.node(this)))
         yield g, triples
 
 
@@ -1362,11 +1363,14 @@ def to_dataset(source: Any = None, *, base: str | None = None, corpus: Corpus | 
     src = _source(source, corpus)
     ds = Dataset()
     bind_prefixes(ds)
-    default = ds.default_context
+    default = ds.default_graph
     graphs: dict[str, Graph] = {}
     for g, triples in _rdflib_terms_blocks(src, _base(base), True):
-        target = default if g is None else graphs.get(g)
-        if target is None:
+        if g is None:
+            target = default
+        elif g in graphs:
+            target = graphs[g]
+        else:
             target = graphs[g] = ds.graph(URIRef(g))
         for t in triples:
             target.add(t)
@@ -1522,7 +1526,7 @@ def _write_engine(src: _Source, fmt: str, out: IO[str], base: str, engine: str) 
             ox.serialize(statements(), binary, format=oxf, prefixes=prefixes)
             binary.flush()
         else:
-            out.write(ox.serialize(statements(), format=oxf, prefixes=prefixes).decode("utf-8"))
+            out.write((ox.serialize(statements(), format=oxf, prefixes=prefixes) or b"").decode("utf-8"))
         return n
     if engine == "rdflib":
         if named:
@@ -1876,7 +1880,7 @@ def run_query(store: pyoxigraph.Store, query: str, params: dict[str, str] | None
         rows = [{n: _ox_text(sol[n]) for n in names} for sol in res]
         return QueryResult(variables=names, rows=rows)
     data = ox.serialize(res, format=ox.RdfFormat.N_TRIPLES)
-    return QueryResult(graph=data.decode("utf-8"))
+    return QueryResult(graph=(data or b"").decode("utf-8"))
 
 
 def _opener(user: str | None, password: str | None, url: str) -> urllib.request.OpenerDirector:
