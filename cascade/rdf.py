@@ -42,11 +42,13 @@ Two shapes of output:
   Shared facts (cited documents, bodies, agencies, places, code lists) sit in the default
   graph. The union of the graphs, without evidence and graph descriptions, is the merged graph.
 
-Three engines write the same triples: ``stream`` (the default; plain-Python streaming
-writers, the fastest), ``oxigraph`` (pyoxigraph terms and serializers) and ``rdflib``
-(an rdflib ``Graph``/``Dataset``, the public Python API: :func:`to_graph`, :func:`to_dataset`).
-SPARQL runs on pyoxigraph (:func:`load_store`, :func:`run_query`); :func:`push` uploads to
-any SPARQL 1.1 Graph Store Protocol endpoint.
+Three engines write the same triples: ``stream`` (the default: streaming writers that make
+the text directly, the fastest; a large merged graph is split between two processes),
+``oxigraph`` (pyoxigraph terms and serializers: building a Python object per term costs more
+than writing its text) and ``rdflib`` (an rdflib ``Graph``/``Dataset``, the public Python API:
+:func:`to_graph`, :func:`to_dataset`). SPARQL runs on a pyoxigraph store kept in the build
+folder (:func:`load_store`, :func:`run_query`), files are read for validation by
+pyoxigraph's parsers, and :func:`push` uploads to any SPARQL 1.1 Graph Store Protocol endpoint.
 
 >>> import networkx as nx
 >>> G = nx.MultiDiGraph()
