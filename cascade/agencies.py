@@ -28,6 +28,8 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from operator import itemgetter
+from typing import NamedTuple
 
 from .normalize import canon_tone, key, nfc
 
@@ -332,9 +334,12 @@ _STOP = frozenset({
 _MAX_NAME_TOKENS = 16
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """An agency or group found in a text: canonical name and clean-text span."""
+class Found(NamedTuple):
+    """An agency or group found in a text: canonical name and clean-text span.
+
+    A named tuple rather than a dataclass: a plan names dozens of bodies and a tuple is
+    several times cheaper to make.
+    """
 
     name: str
     start: int
@@ -596,7 +601,8 @@ def _distributive(text: str, m: re.Match[str], end: int) -> list[Found]:
 _UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 _SUFFIX_RE = re.compile(
     r" +(?:(?P<party>(?:Tỉnh|Huyện|Thành|Thị|Quận|Đảng|tỉnh|huyện|thành|thị|quận|đảng) +ủy|Trung +ương)"
-    r"|(?:cấp +)?(?P<unit>tỉnh|huyện|thị +xã|thành +phố|quận|xã|phường|thị +trấn|đặc +khu|TP\.?|TX\.?))"
+    r"|(?P<level>cấp +)?"
+    r"(?P<unit>tỉnh|huyện|thị +xã|thành +phố|quận|xã|phường|thị +trấn|đặc +khu|TP\.?|TX\.?))"
     r"(?![^\W_])"                                         # then a place name: "Ia H'Drai", "Quận 1"
     rf"(?: +(?!(?:Tỉnh|Huyện|Thành|Thị|Quận) +ủy)(?:[{_UPPER}][^\W_]*(?:['’][^\W_]+)?|\d+)(?![^\W_]))*")
 _ABBREVIATED = re.compile(r"(?:UBND|HĐND|UBMTTQVN|LĐLĐ|BHXH)(?![\w])(?!\s*(?:[-&]\s*)?[A-ZĐ])")
@@ -605,11 +611,40 @@ _ACRONYM_NEXT = re.compile(rf" *[-&]? *[{_UPPER}]{{2}}")
 
 @lru_cache(maxsize=4096)
 def _known_spelled(matched: str) -> AgencyInfo | None:
-    """The known agency a fully spelled name (a match of the trie regex) stands for."""
+    """The known agency a fully spelled name (a match of the trie regex) stands for.
+
+    None also when neither the first word nor the second is capitalised ("phòng ban"): a
+    name in running text starts with a capital.
+    """
+    if not (matched[0].isupper() or matched[matched.find(" ") + 1:][:1].isupper()):
+        return None
     t = matched.casefold()
     for c in "&-,":
         t = t.replace(c, " ")
     return _index().by_words.get(" ".join(w for w in t.split() if w != "và"))
+
+
+@lru_cache(maxsize=64)
+def _known_abbreviated(abbreviation: str) -> AgencyInfo | None:
+    """The known agency an abbreviation alone stands for ("UBND": Ủy ban nhân dân)."""
+    return _index().by_words.get(" ".join(_EXPAND[abbreviation].casefold().split()))
+
+
+@lru_cache(maxsize=8192)
+def _suffixed(info: AgencyInfo, party: str | None, unit: str | None, level: bool) -> tuple[str | None, bool]:
+    """The name of ``info`` followed by a Party committee or a unit word, and whether it is a group.
+
+    ``level`` is true for "cấp": "UBND cấp xã" is every commune's, a group.
+    """
+    if party:
+        party, unit = _PARTY_WORDS.get(tuple(party.casefold().split()), party), None
+    elif unit:
+        u = unit.rstrip(".")
+        unit = {"TP": "thành phố", "TX": "thị xã"}.get(u, " ".join(u.split()))
+    name = _compose(info, unit, party)
+    if name is not None and unit and level:
+        return f"{info.name} cấp {unit}", True
+    return name, False
 
 
 # bodies named after the body they sit in: "Đảng đoàn Hội đồng nhân dân tỉnh"
@@ -617,21 +652,21 @@ _OF_BODIES = frozenset({"Đảng đoàn", "Ban cán sự đảng"})
 
 
 def _fast_name(text: str, s: int, end: int) -> Found | None:
-    """A name spelled out in full, read with the trie regex; None sends it to the token reader."""
-    idx = _index()
+    """A name spelled out in full, read with the trie regex; None sends it to the token reader.
+
+    The regexes do the reading; what is made of their matches is looked up in caches keyed
+    by the matched words, which repeat from one plan to the next.
+    """
     a = _ABBREVIATED.match(text, s, end)
     if a:                                                # "UBND tỉnh", "HĐND huyện"
-        info = idx.by_words.get(" ".join(_EXPAND[a.group(0)].casefold().split()))
+        info = _known_abbreviated(a.group(0))
         e = a.end()
     else:
-        m = idx.fast.match(text, s, end)
+        m = _index().fast.match(text, s, end)
         if not m:
             return None
         e = m.end()
-        matched = m.group(0)
-        if not (matched[0].isupper() or matched[matched.find(" ") + 1:][:1].isupper()):
-            return None
-        info = _known_spelled(matched)
+        info = _known_spelled(m.group(0))
         if info is not None and info.name not in _OF_BODIES and _ACRONYM_NEXT.match(text, e, end):
             return None                                  # "Phòng Lao động TBXH": let the tokens decide
     if info is None:
@@ -643,20 +678,15 @@ def _fast_name(text: str, s: int, end: int) -> Found | None:
         inner = _fast_name(text, k, end) if k > e else None
         if inner is not None:
             return Found(f"{info.name} {inner.name}", s, inner.end)
-    unit = party = None
     sm = _SUFFIX_RE.match(text, e, end)
-    if sm:
-        if sm["party"]:
-            party = _PARTY_WORDS.get(tuple(sm["party"].casefold().split()), sm["party"])
-        elif sm["unit"]:
-            u = sm["unit"].rstrip(".")
-            unit = {"TP": "thành phố", "TX": "thị xã"}.get(u, " ".join(u.split()))
-    name = _compose(info, unit, party)
-    if name is None:
-        return None
-    if unit and sm and sm.group(0).lstrip().casefold().startswith("cấp"):
-        return Found(f"{info.name} cấp {unit}", s, sm.end(), True)   # "UBND cấp xã": every commune's
-    return Found(name, s, sm.end() if sm else e)
+    if sm is None:
+        name = _suffixed(info, None, None, False)[0]
+        return Found(name, s, e) if name is not None else None
+    name, group = _suffixed(info, sm["party"], sm["unit"], sm["level"] is not None)
+    return Found(name, s, sm.end(), group) if name is not None else None
+
+
+_START = itemgetter(1)                                   # Found.start
 
 
 def scan(text: str, start: int = 0, end: int | None = None) -> list[Found]:
@@ -674,7 +704,7 @@ def scan(text: str, start: int = 0, end: int | None = None) -> list[Found]:
         heads = sorted(heads + lower)
     for s, hend in heads:
         if s < pos or (s > 0 and (text[s - 1].isalnum() or text[s - 1] in "-/")) \
-                or text[hend:hend + 1] in (",", ";", ".", ":", ")"):
+                or text[hend:hend + 1] in _HEAD_STOPS:
             continue
         fast = _fast_name(text, s, end)
         if fast:
@@ -708,14 +738,121 @@ def scan(text: str, start: int = 0, end: int | None = None) -> list[Found]:
             gpos = g[1]
     if not groups:
         return agencies
-    # the first to start wins (a group before an agency starting at the same place); overlaps go
+    # the first to start wins (a group before an agency starting at the same place); overlaps go.
+    # Both lists are in text order and a sort is stable: groups first, then by start.
     kept: list[Found] = []
     cur_end = -1
-    for f in sorted(agencies + groups, key=lambda f: (f.start, not f.group)):
+    for f in sorted(groups + agencies, key=_START):
         if f.start >= cur_end:
             kept.append(f)
             cur_end = f.end
     return kept
+
+
+# what may not follow a head noun for it to start a name ("Sở," is a word, not a name)
+_HEAD_STOPS = (",", ";", ".", ":", ")")
+
+
+@lru_cache(maxsize=4096)
+def _scan_piece(piece: str) -> tuple[Found, ...]:
+    return tuple(scan(piece))
+
+
+def scan_pieces(text: str, start: int = 0, end: int | None = None) -> list[Found]:
+    """:func:`scan`, read piece by piece, each piece cached: the same answer, sooner.
+
+    The text is cut at the line breaks nothing read goes over (see :func:`cut_after`) and
+    each piece is read on its own; a piece another plan has already shown (plans down a
+    cascade copy each other's wording) is not read again. ``start`` must begin a line and
+    ``end`` must not be followed by punctuation; otherwise this is :func:`scan`.
+
+    >>> t = "Giao Sở Nội vụ chủ trì\\nCác sở, ban, ngành phối hợp với UBND huyện."
+    >>> scan_pieces(t) == scan(t)
+    True
+    """
+    end = len(text) if end is None else end
+    if (start > 0 and text[start - 1] != "\n") or text[end:end + 1] in _HEAD_STOPS:
+        return scan(text, start, end)
+    out: list[Found] = []
+    piece = line = start
+    nl = text.find("\n", start, end)
+    while nl >= 0:
+        if cut_after(text, piece, line, nl, end):
+            _shifted(out, _scan_piece(text[piece:nl]), piece)
+            piece = nl + 1
+        line = nl + 1
+        nl = text.find("\n", line, end)
+    if piece < end:
+        _shifted(out, _scan_piece(text[piece:end]), piece)
+    return out
+
+
+_ABBREVIATIONS = ("UBND", "HĐND", "UBMTTQVN", "LĐLĐ", "BHXH")
+# every word the group patterns are made of (and some letters of their escapes: no harm)
+_GROUP_WORDS = frozenset(w.casefold()
+                         for w in re.findall(r"[^\W\d_]+", _GROUP_BODY.pattern + _DISTRIBUTIVE_RE.pattern))
+# how a line ends, for cutting the text there (see line_end)
+SENTENCE, FREE, OPEN, NO_TRIGGER, ASK = range(5)
+
+
+@lru_cache(maxsize=16384)
+def line_end(line: str) -> int:
+    """How what :func:`scan` reads may go on from ``line`` into the next line.
+
+    Names never span lines; what may is a group ("các sở,\\nban, ngành", "Các Sở:\\nTài
+    chính...") and "UBND" before a capital. SENTENCE: the line ends a sentence, which no
+    group goes over; FREE: its last word is none a group is made of, so no group is under
+    way at its end; OPEN: it is blank or ends with an abbreviation; NO_TRIGGER: no group
+    starts in it ("các", "những", "mọi"); ASK: one may, and may reach its end.
+    """
+    t = line.rstrip()
+    if not t:
+        return OPEN
+    if t[-1] in ".;!?)":
+        return SENTENCE
+    k = len(t)
+    while k and (t[k - 1].isspace() or t[k - 1] in "-&"):
+        k -= 1
+    if t.endswith(_ABBREVIATIONS, 0, k):
+        return OPEN
+    if t[-1].isalnum():
+        k = len(t)
+        while k and t[k - 1].isalnum():
+            k -= 1
+        if t[k:].casefold() not in _GROUP_WORDS:
+            return FREE
+    return ASK if _GROUP_TRIGGER.search(line + "\n") else NO_TRIGGER
+
+
+def cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
+    """Whether :func:`scan` may read ``text[piece:nl]`` and what follows the line break at ``nl``
+    separately: nothing it reads goes over the break. ``line`` is where the last line starts.
+
+    >>> t = "Thực hiện các nhiệm vụ của Kế hoạch\\nGiao Sở Nội vụ chủ trì"
+    >>> cut_after(t, 0, 0, t.index("\\n"), len(t)), cut_after("các sở,\\nban", 0, 0, 7, 11)
+    (True, False)
+    """
+    kind = line_end(text[line:nl])
+    if kind <= FREE:
+        return True
+    if kind == OPEN or (kind == NO_TRIGGER and piece == line):
+        return kind != OPEN
+    for m in _GROUP_TRIGGER.finditer(text, piece, nl + 1):   # does a group that starts here go on?
+        p = m.start()
+        d = _DISTRIBUTIVE_RE.match(text, p, end)
+        if d and d.end() > nl:
+            return False
+        g = _match_group(text, p, end)
+        if g and g[1] > nl:
+            return False
+    return True
+
+
+def _shifted(out: list[Found], found: tuple[Found, ...], by: int) -> None:
+    if by:
+        out.extend([Found(f[0], f[1] + by, f[2] + by, f[3]) for f in found])
+    else:
+        out.extend(found)
 
 
 def find_agencies(text: str) -> list[tuple[str, int, int]]:

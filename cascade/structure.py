@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from dataclasses import field as _field
+from functools import lru_cache
 
 #: Vietnamese letter order for sub-items (no f, j, w, z; đ after d)
 LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -66,13 +67,15 @@ _MARKER_RE = re.compile(
 )
 _MARKER_FIRST = frozenset("IVX-+•*·▪◦●■□➢➤✓►_")
 _EMPHASIS = re.compile(r"[*_]+\s*")
-_CLOSING_RE = re.compile(
-    r"[*_\s]*(?:Trên\s+đây\s+là|Nơi\s+nhận|NƠI\s+NHẬN|Nơi\s+gửi|T/M\b|TM\.|KT\.|K/T\b|TL\.|TUQ\.)")
-_CLOSING_LINE_RE = re.compile(
-    r"^[*_ \t]*(?:Trên\s+đây\s+là|Nơi\s+nhận|NƠI\s+NHẬN|Nơi\s+gửi|T/M\b|TM\.|KT\.|K/T\b|TL\.|TUQ\.)",
-    re.MULTILINE)
-_ROMAN_LINE_RE = re.compile(r"^[*_ \t]*(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})\s*[.\-–)]\s*[*_]*\s*[A-ZĐÀ-Ỹ]",
-                            re.MULTILINE)
+# the closing of the body ("Trên đây là...", "Nơi nhận:", the signature's "TM.", "KT."...) at a line
+# start; searched from a newline, which the regex engine finds far faster than a multi-line "^"
+_CLOSING = r"[*_ \t]*(?:Trên\s+đây\s+là|Nơi\s+nhận|NƠI\s+NHẬN|Nơi\s+gửi|T/M\b|TM\.|KT\.|K/T\b|TL\.|TUQ\.)"
+_CLOSING_AT = re.compile(_CLOSING)
+_CLOSING_NL = re.compile("\n" + _CLOSING)
+# a Roman-numbered section heading at a line start ("II. NHIỆM VỤ"), searched the same way
+_ROMAN_LINE = r"[*_ \t]*(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})\s*[.\-–)]\s*[*_]*\s*[A-ZĐÀ-Ỹ]"
+_ROMAN_AT = re.compile(_ROMAN_LINE)
+_ROMAN_NL = re.compile("\n" + _ROMAN_LINE)
 _SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("organisation", ("tổ chức thực hiện", "phân công", "trách nhiệm thực hiện", "trách nhiệm của",
                       "tổ chức triển khai", "điều khoản thi hành", "chế độ báo cáo", "chế độ thông tin",
@@ -85,6 +88,7 @@ _SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
+@lru_cache(maxsize=4096)
 def section_kind(heading: str) -> str:
     """Classify a section heading by its keywords.
 
@@ -101,6 +105,10 @@ def section_kind(heading: str) -> str:
 
 
 # -- items ----------------------------------------------------------------------------------------
+
+#: the marker styles that make a level of the label path (bullets and fields do not)
+NUMBERED = frozenset({"roman", "upper", "num", "letter"})
+
 
 @dataclass(eq=False, slots=True)
 class Item:
@@ -123,13 +131,11 @@ class Item:
     @property
     def numbered(self) -> bool:
         """Numbered items make a level of the label path; bullets and fields do not."""
-        return self.style in ("roman", "upper", "num", "letter")
+        return self.style in NUMBERED
 
     def walk(self) -> Iterator[Item]:
         """This item and every item below it, in document order."""
-        yield self
-        for c in self.children:
-            yield from c.walk()
+        return walk((self,))
 
     def ancestors(self) -> Iterator[Item]:
         p = self.parent
@@ -139,9 +145,24 @@ class Item:
 
 
 def walk(items: Iterable[Item]) -> Iterator[Item]:
-    """Every item of a parsed structure in document order (pre-order)."""
-    for it in items:
-        yield from it.walk()
+    """Every item of a parsed structure in document order (pre-order).
+
+    An explicit stack rather than nested generators: a deep tree costs one generator, not
+    one per level.
+    """
+    stack = list(items)
+    stack.reverse()
+    while stack:
+        it = stack.pop()
+        yield it
+        if it.children:
+            stack.extend(reversed(it.children))
+
+
+@lru_cache(maxsize=4096)
+def _label_kind(label: str) -> str | None:
+    """The field kind of the words before a colon ("** Thời gian thực hiện" -> "deadline")."""
+    return FIELD_LABELS.get(" ".join(label.replace("*", " ").replace("_", " ").casefold().split()))
 
 
 def field_of(line: str) -> tuple[str, str, int] | None:
@@ -153,8 +174,7 @@ def field_of(line: str) -> tuple[str, str, int] | None:
     colon = line.find(":", 0, 60)                       # every label is short and ends with a colon
     if colon < 0:
         return None
-    label = " ".join(line[:colon].replace("*", " ").replace("_", " ").casefold().split())
-    kind = FIELD_LABELS.get(label)
+    kind = _label_kind(line[:colon])
     if kind is None:
         return None
     start = colon + 1
@@ -164,9 +184,20 @@ def field_of(line: str) -> tuple[str, str, int] | None:
 
 
 def body_end(text: str, start: int = 0) -> int:
-    """Where the body of a plan ends: the closing, the recipients or the signature."""
-    m = _CLOSING_LINE_RE.search(text, start)
-    return m.start() if m else len(text)
+    """Where the body of a plan ends: the closing, the recipients or the signature.
+
+    >>> body_end("1. Việc\\nTrên đây là Kế hoạch"), body_end("TM. UBND")
+    (8, 0)
+    """
+    if (start == 0 or text[start - 1] == "\n") and _CLOSING_AT.match(text, start):
+        return start
+    m = _CLOSING_NL.search(text, start - 1 if start else 0)
+    return m.start() + 1 if m else len(text)
+
+
+def _has_roman(text: str, end: int) -> bool:
+    """Whether ``text[:end]`` has a line that opens a Roman-numbered section."""
+    return _ROMAN_AT.match(text, 0, end) is not None or _ROMAN_NL.search(text, 0, end) is not None
 
 
 def _roman_value(s: str) -> int | None:
@@ -212,6 +243,24 @@ def _classify(line: str) -> tuple[str, str, int] | None:
     return "bullet", m["bullet"], lead + m.end()
 
 
+# The lines worth a look: a marker may start them (the first character after spaces is a
+# marker character, a digit, or a letter followed by ")", ".", "-" or a space), or a field label
+# may (a colon among the first 60 characters), or, in a document without Roman-numbered
+# sections, they may be a heading in capitals. A superset of what the parser takes: the regex
+# engine skips the paragraphs between them far faster than a loop over every line.
+_LOOK = r"[^\S\n]*(?:[-+•*·▪◦●■□➢➤✓►_IVX\d]|[^\W\d_][).\- ])|[^\n:]{0,59}:"
+_LOOK_CAPS = _LOOK + r"|(?:[*_]|[^\S\n])*[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ ,\-–]{4}"
+_LOOK_AT = (re.compile(f"(?={_LOOK})"), re.compile(f"(?={_LOOK_CAPS})"))
+_LOOK_NL = (re.compile(f"\\n(?={_LOOK})"), re.compile(f"\\n(?={_LOOK_CAPS})"))
+
+
+def _line_starts(text: str, end: int, caps: bool) -> list[int]:
+    """Starts of the lines of ``text[:end]`` that may be items, fields or (``caps``) capital headings."""
+    starts = [0] if _LOOK_AT[caps].match(text, 0, end) else []
+    starts.extend(m.end() for m in _LOOK_NL[caps].finditer(text, 0, end))
+    return starts
+
+
 _CAPS_SECTION = re.compile(r"[*_\s]*(?P<h>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ ,\-–]{4,})[*_\s:]*$")
 
 
@@ -234,6 +283,43 @@ def _label(parent: Item | None, style: str, marker: str) -> str:
     return f"{base}.{marker}" if base else marker
 
 
+_FIELD_KEY = ("field", 0)
+_UPPER_KEY = ("upper", 0)
+_Shape = tuple[str, str, str, int, str | None, bool, tuple[str, int | str]]
+
+
+@lru_cache(maxsize=16384)
+def _shape(line: str) -> _Shape | None:
+    """What a line is: ``(style, marker, heading, text offset, field kind, open field, style key)``.
+
+    ``style`` is "field" for a labelled field (``open field`` when its value is on the
+    lines below it), "caps" for a paragraph that would be a section heading in a document
+    without Roman numerals, or a marker style; None for a plain paragraph. A pure function
+    of the line, cached: plans repeat their headings and field lines ("Thời gian thực hiện:
+    Thường xuyên.") from one document to the next.
+    """
+    fld = field_of(line)
+    cls = _classify(line)
+    if cls and cls[0] == "bullet" and fld is None:
+        inner = field_of(line[cls[2]:])
+        if inner:                                       # "- Thời gian thực hiện: ..." is a field
+            fld, cls = inner, None
+    if fld is not None and (cls is None or cls[0] == "bullet"):
+        return "field", "", _strip_emphasis(line), 0, fld[0], not fld[1].strip(" .:*_"), _FIELD_KEY
+    if cls is None:
+        if _is_caps_section(line):
+            return "caps", "", _strip_emphasis(line), 0, None, False, _UPPER_KEY
+        return None
+    style, marker, off = cls
+    rest = line[off:]
+    heading = _strip_emphasis(rest)
+    kind = None
+    if style == "letter" or style == "num":
+        f = field_of(heading)
+        kind = f[0] if f else None
+    return style, marker, heading, off + _lead_emphasis(rest), kind, False, _style_key(style, marker)
+
+
 def parse_structure(text: str) -> list[Item]:
     """The top-level items of ``text`` (sections, or numbered items when there are none).
 
@@ -241,81 +327,69 @@ def parse_structure(text: str) -> list[Item]:
     section kind "preamble". Nothing after the closing ("Trên đây là", "Nơi nhận") is read.
     """
     end_of_body = body_end(text)
-    lines: list[tuple[int, int, str]] = []
-    pos = 0
-    for ln in text[:end_of_body].split("\n"):
-        lines.append((pos, pos + len(ln), ln))
-        pos += len(ln) + 1
-    has_roman = _ROMAN_LINE_RE.search(text, 0, end_of_body) is not None
-
+    has_roman = _has_roman(text, end_of_body)
     top: list[Item] = []
-    stack: list[Item] = []
-
-    def close(item: Item, at: int) -> None:
-        item.end = max(item.head_end, _trim(text, item.start, at))
+    stack: list[Item] = []                      # the open items, outermost first
+    keys: list[tuple[str, int | str]] = []      # their style keys
+    seen_section = False
 
     def pop_to(n: int, at: int) -> None:
         while len(stack) > n:
-            close(stack.pop(), at)
+            item = stack.pop()
+            keys.pop()
+            e = at
+            while e > item.start and text[e - 1].isspace():
+                e -= 1
+            item.end = e if e > item.head_end else item.head_end
 
-    def attach(item: Item) -> None:
-        parent = stack[-1] if stack else None
-        item.parent = parent
-        item.depth = len(stack)
-        item.label = _label(parent, item.style, item.marker)
-        (parent.children if parent else top).append(item)
-
-    for a, b, line in lines:
-        if not line or line.isspace():
-            continue
-        fld = field_of(line)
-        cls = _classify(line)
-        if cls and cls[0] == "bullet" and fld is None:
-            inner = field_of(line[cls[2]:])
-            if inner:                                   # "- Thời gian thực hiện: ..." is a field
-                fld, cls = inner, None
-        if fld is not None and (cls is None or cls[0] == "bullet"):
-            # a field belongs to the nearest numbered item: close bullets and fields above it
-            while stack and not stack[-1].numbered:
-                close(stack.pop(), a)
-            kind, value, _ = fld
-            item = Item("", "", "field", _strip_emphasis(line), a, b, b, 0, a, field=kind)
-            attach(item)
-            if not value.strip(" .:*_"):
-                stack.append(item)                      # its value is in the lines below it
-            continue
-        if cls is None:
-            if not has_roman and _is_caps_section(line):
+    for a in _line_starts(text, end_of_body, not has_roman):
+        b = text.find("\n", a, end_of_body)
+        if b < 0:
+            b = end_of_body
+        shape = _shape(text[a:b])
+        if shape is None:
+            continue                                    # a paragraph of the current item
+        style, marker, heading, off, fld, open_field, key = shape
+        if style == "field" or (style == "caps" and not has_roman):
+            if style == "field":                        # it belongs to the nearest numbered item
+                while stack and stack[-1].style not in NUMBERED:
+                    pop_to(len(stack) - 1, a)
+            else:                                       # a heading in capitals opens a section
+                style = "upper"
                 pop_to(0, a)
-                item = Item("", "", "upper", _strip_emphasis(line), a, b, b, 0, a)
-                attach(item)
-                item.label = ""
-                stack.append(item)
-            continue                                   # a paragraph of the current item
-        style, marker, off = cls
-        heading = _strip_emphasis(line[off:])
-        if style == "roman":
-            pop_to(0, a)
-        elif style == "upper" and has_roman:
+            label = stack[-1].label if stack and style == "field" else ""
+        elif style == "caps" or (style == "upper" and has_roman):
             continue
         else:
-            if style != "bullet":
-                while stack and not stack[-1].numbered:
-                    close(stack.pop(), a)
-            key = _style_key(style, marker)
-            for i, open_item in enumerate(stack):
-                if _style_key(open_item.style, open_item.marker) == key:
-                    pop_to(i, a)
-                    break
-        item = Item("", marker, style, heading, a, b, b, 0, a + off + _lead_emphasis(line[off:]))
-        if style == "letter" or style == "num":
-            f = field_of(heading)
-            if f:
-                item.field = f[0]
-        attach(item)
-        stack.append(item)
+            if style == "roman":
+                pop_to(0, a)
+            else:
+                if style != "bullet":
+                    while stack and stack[-1].style not in NUMBERED:
+                        pop_to(len(stack) - 1, a)
+                if key in keys:
+                    pop_to(keys.index(key), a)
+            label = _label(stack[-1] if stack else None, style, marker)
+        if stack:
+            parent: Item | None = stack[-1]
+            section = parent.section
+        else:
+            parent = None
+            if style in ("roman", "upper"):
+                section = section_kind(heading)
+                seen_section = True
+            elif has_roman:
+                section = "other" if seen_section else "preamble"
+            else:                                       # no sections: numbered items are the content
+                section = section_kind(heading)
+                if section not in ("purpose", "targets", "organisation", "funding"):
+                    section = "tasks"
+        item = Item(label, marker, style, heading, a, b, b, len(stack), a + off, section, fld, [], parent)
+        (parent.children if parent is not None else top).append(item)
+        if style != "field" or open_field:              # a field with its value on its line holds nothing
+            stack.append(item)
+            keys.append(key)
     pop_to(0, end_of_body)
-    _assign_sections(top, has_roman)
     return top
 
 
@@ -336,30 +410,6 @@ def _lead_emphasis(s: str) -> int:
 
 def _strip_emphasis(s: str) -> str:
     return " ".join(s.replace("*", " ").split()).strip()
-
-
-def _trim(text: str, start: int, at: int) -> int:
-    while at > start and text[at - 1].isspace():
-        at -= 1
-    return at
-
-
-def _assign_sections(top: list[Item], has_roman: bool) -> None:
-    seen_section = False
-    for it in top:
-        if it.style in ("roman", "upper"):
-            kind = section_kind(it.heading)
-            seen_section = True
-        elif has_roman and not seen_section:
-            kind = "preamble"
-        elif has_roman:
-            kind = "other"
-        else:                                          # no sections: numbered items are the content
-            kind = section_kind(it.heading)
-            if kind not in ("purpose", "targets", "organisation", "funding"):
-                kind = "tasks"
-        for sub in it.walk():
-            sub.section = kind
 
 
 def iter_items(text: str) -> Iterator[Item]:

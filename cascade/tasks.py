@@ -39,12 +39,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .agencies import Found, scan
+from .agencies import FREE, NO_TRIGGER, OPEN, SENTENCE, Found, cut_after, line_end, scan, scan_pieces
 from .dates import parse_deadline
 from .models import Deadline, Evidence, Reporting, Task
 from .normalize import CleanText
-from .structure import FIELD_LABELS, Item, body_end, field_of, parse_structure, walk
+from .structure import FIELD_LABELS, NUMBERED, Item, body_end, field_of, parse_structure, walk
 
 _FULL_SECTIONS = frozenset({"tasks", "organisation"})
 _SKIP_SECTIONS = frozenset({"purpose", "targets", "preamble"})
@@ -93,6 +94,18 @@ _LABEL_BEFORE_COLON = re.compile(
     r"(?:^|(?<=[\s(;.,*_]))(?P<label>"
     + "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in FIELD_LABELS), key=len, reverse=True))
     + r")\s*[*_]*\s*$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _list_gap(gap: str) -> bool:
+    """Whether ``gap`` may stand between two names of one list ("A, B và C"; cached)."""
+    return len(gap) <= 40 and _LIST_GAP.match(gap) is not None
+
+
+@lru_cache(maxsize=4096)
+def _before_verb(gap: str) -> bool:
+    """Whether ``gap`` may stand between a list of names and "chủ trì" ("A, là cơ quan chủ trì")."""
+    return _BEFORE_VERB.match(gap) is not None
 
 
 class _Hits:
@@ -147,8 +160,7 @@ class _Ctx:
         run = [found[i]]
         j = i + 1
         while j < len(found) and found[j].end <= limit:
-            gap = text[run[-1].end:found[j].start]
-            if len(gap) > 40 or not _LIST_GAP.match(gap):
+            if not _list_gap(text[run[-1].end:found[j].start]):
                 break
             run.append(found[j])
             j += 1
@@ -160,12 +172,11 @@ class _Ctx:
         i = bisect_left(self.starts, pos) - 1
         if i < 0 or found[i].end > pos or found[i].start < floor or pos - found[i].end > 30:
             return []
-        if not _BEFORE_VERB.match(text, found[i].end, pos):
+        if not _before_verb(text[found[i].end:pos]):
             return []
         run = [found[i]]
         while i > 0 and found[i - 1].start >= floor:
-            gap = text[found[i - 1].end:run[0].start]
-            if len(gap) > 40 or not _LIST_GAP.match(gap):
+            if not _list_gap(text[found[i - 1].end:run[0].start]):
                 break
             i -= 1
             run.insert(0, found[i])
@@ -249,29 +260,44 @@ def _cues(ctx: _Ctx, a: int, b: int, who: _Who, line_starts: list[int]) -> None:
         _add(who.lead, run)
 
 
-def _document_lines(text: str, a: int, b: int) -> _Hits:
+@lru_cache(maxsize=16384)
+def _line_info(line: str) -> tuple[int, bool, bool, int, bool]:
+    """What :func:`_read_lines` needs of one line (cached: plans repeat their lines).
+
+    ``(where its words start after the marker, whether it has a marker, whether it is a
+    labelled field, where the words after an early colon start or -1, whether it stays open:
+    a long line cut without punctuation)``.
+    """
+    m = _LINE_MARK.match(line)
+    words = m.end()
+    colon = line.find(":", words, words + 40)          # "Quý III/2021: Sở Nội vụ hoàn thành ..."
+    tail = line.rstrip(" \t*_")
+    return (words, bool(line[:words].strip(" \t*_")), field_of(line) is not None,
+            _skip_space(line, colon + 1, len(line)) if colon > 0 else -1,
+            len(tail) >= 50 and tail[-1] not in ".:;!?)")
+
+
+def _document_lines(text: str, a: int, b: int, open_before: bool = False) -> tuple[_Hits, bool]:
     """Where the words of each line of ``text[a:b]`` start, for lines that begin a clause.
 
     Labelled fields are read on their own. A line that merely continues a long line cut
     without punctuation (text from PDF keeps the page's line breaks: "... phối hợp với\nSở
     Nội vụ ...") does not begin a clause, so an agency at its start is not a subject.
+    ``open_before``: the line before ``a`` is such a line. Also returns whether the last line is.
     """
-    spans = []
+    spans: list[tuple[int, int, str | None]] = []
+    open_line = open_before
     pos = a
-    open_line = False
     for line in text[a:b].split("\n"):
         if line and not line.isspace():
-            m = _LINE_MARK.match(line)
-            marked = bool(line[:m.end()].strip(" \t*_"))
-            if not field_of(line) and (marked or not open_line):
-                spans.append((pos + m.end(), pos, None))
-                colon = line.find(":", m.end(), m.end() + 40)  # "Quý III/2021: Sở Nội vụ hoàn thành ..."
-                if colon > 0:
-                    spans.append((_skip_space(text, pos + colon + 1, pos + len(line)), pos, None))
-            tail = line.rstrip(" \t*_")
-            open_line = len(tail) >= 50 and tail[-1] not in ".:;!?)"
+            words, marked, is_field, after_colon, stays_open = _line_info(line)
+            if not is_field and (marked or not open_line):
+                spans.append((pos + words, pos, None))
+                if after_colon >= 0:
+                    spans.append((pos + after_colon, pos, None))
+            open_line = stays_open
         pos += len(line) + 1
-    return _Hits(spans)
+    return _Hits(spans), open_line
 
 
 # -- items as tasks -----------------------------------------------------------------------------------
@@ -313,23 +339,37 @@ class _Field:
     starts: list[int]            # where each line of the value begins (the value, then its bullets)
 
 
+@lru_cache(maxsize=8192)
+def _label_before(window: str, at_start: bool) -> tuple[int, str] | None:
+    """The field label that ends ``window`` (the words before a colon): its start and kind.
+
+    ``window`` begins with the character before the words looked at, unless they start the
+    text (``at_start``): a label must follow a space or punctuation.
+    """
+    m = _LABEL_BEFORE_COLON.search(window, 0 if at_start else 1)
+    if m is None:
+        return None
+    return m.start() - (0 if at_start else 1), FIELD_LABELS[" ".join(m["label"].casefold().split())]
+
+
 def _labels(ctx: _Ctx, a: int, b: int) -> list[tuple[int, int, str]]:
     """``(label start, colon, kind)`` of every field label in ``text[a:b]``."""
     text = ctx.text
     out = []
     colon = text.find(":", a, b)
     while colon >= 0:
-        line_start = max(a, text.rfind("\n", 0, colon) + 1)
-        m = _LABEL_BEFORE_COLON.search(text, max(line_start, colon - 48), colon)
-        if m:
-            out.append((m.start(), colon, FIELD_LABELS[" ".join(m["label"].casefold().split())]))
+        ws = max(a, text.rfind("\n", 0, colon) + 1, colon - 48)
+        hit = _label_before(text[ws - 1:colon] if ws else text[:colon], ws == 0)
+        if hit:
+            out.append((ws + hit[0], colon, hit[1]))
         colon = text.find(":", colon + 1, b)
     return out
 
 
-def _fields(ctx: _Ctx, items: list[Item], segments: list[tuple[int, int]]) -> list[_Field]:
+def _fields(ctx: _Ctx, items: list[Item], plain: list[tuple[int, int]]) -> list[_Field]:
     """The fields of an item: its field lines (with the bullets under an empty one) and labels
-    written inside its lines ("...; Thời gian: Quý II/2022; Sản phẩm: ...")."""
+    written inside its lines ("...; Thời gian: Quý II/2022; Sản phẩm: ..."); ``plain``: the
+    item's own text without its field lines (see :func:`_plain_segments`)."""
     text = ctx.text
     out: list[_Field] = []
     for f in items:
@@ -339,12 +379,14 @@ def _fields(ctx: _Ctx, items: list[Item], segments: list[tuple[int, int]]) -> li
         while start < f.end and text[start] in " *_\t":
             start += 1
         end = labels[1][0] if len(labels) > 1 else f.end
-        below = [c.text_start for c in f.walk() if c is not f]
+        below = [c.text_start for c in walk(f.children)] if f.children else []
         out.append(_Field(f.field or "", start, end, [start, *below]))
         for i, (_, colon, kind) in enumerate(labels[1:], 1):
             vend = labels[i + 1][0] if i + 1 < len(labels) else f.head_end
             out.append(_Field(kind, colon + 1, vend, [_skip_space(text, colon + 1, vend)]))
-    for a, b in _plain_segments(segments, items):
+    for a, b in plain:
+        if text.find(":", a, b) < 0:
+            continue
         labels = _labels(ctx, a, b)
         for i, (_, colon, kind) in enumerate(labels):
             line_end = text.find("\n", colon, b)
@@ -411,16 +453,17 @@ def _deadline_of(ctx: _Ctx, fields: list[_Field], segments: list[tuple[int, int]
     return None
 
 
+_CLAUSE_END = re.compile(r"[;\n.]")
+
+
 def _sentence(text: str, a: int, b: int, pos: int, end: int) -> tuple[int, int]:
-    """The clause around ``text[pos:end]`` within ``[a, b)``: from the last . ; or line break to the next."""
+    """The clause around ``text[pos:end]`` within ``[a, b)``: from the last . ; or line break to the next
+    (a full stop before a digit, as in "1.000", ends nothing)."""
     s = max(text.rfind(".", a, pos), text.rfind(";", a, pos), text.rfind("\n", a, pos), a - 1) + 1
-    e = end
-    while e < b:
-        c = text[e]
-        if c in ";\n" or (c == "." and not (e + 1 < b and text[e + 1].isdigit())):
-            break
-        e += 1
-    return s, e
+    m = _CLAUSE_END.search(text, end, b)
+    while m is not None and m.group() == "." and m.end() < b and text[m.end()].isdigit():
+        m = _CLAUSE_END.search(text, m.end(), b)
+    return s, m.start() if m is not None else b
 
 
 def _reporting(ctx: _Ctx, segments: list[tuple[int, int]], lead: tuple[str, ...],
@@ -468,6 +511,20 @@ def _recipients(ctx: _Ctx, pos: int, end: int) -> list[str]:
     return []
 
 
+def _item_evidence(ctx: _Ctx, it: Item) -> Evidence:
+    """The evidence of an item's task: its span in the raw text, quoting its first line."""
+    ct = ctx.ct
+    raw = ct.raw
+    if ct.omap.stages:
+        ra, rb = ct.original(it.start, it.end)
+        qa, qb = ct.original(it.start, it.head_end)
+    else:                                              # the text was not rewritten: offsets agree
+        ra, rb, qa, qb = it.start, it.end, it.start, it.head_end
+    ra = max(0, min(ra, len(raw)))
+    rb = max(ra, min(rb, len(raw)))
+    return Evidence(ctx.source, ra, rb, raw[qa:qb].strip())
+
+
 def _evidence(ctx: _Ctx, a: int, b: int, quote: str | None = None) -> Evidence:
     ra, rb = ctx.ct.original(a, b)
     raw = ctx.ct.raw
@@ -476,8 +533,7 @@ def _evidence(ctx: _Ctx, a: int, b: int, quote: str | None = None) -> Evidence:
     return Evidence(ctx.source, ra, rb, raw[ra:rb] if quote is None else quote)
 
 
-def _who_of(ctx: _Ctx, fields: list[_Field], items: list[Item],
-            segments: list[tuple[int, int]]) -> tuple[_Who, _Who]:
+def _who_of(ctx: _Ctx, fields: list[_Field], plain: list[tuple[int, int]]) -> tuple[_Who, _Who]:
     """(bodies named in labelled fields, bodies named in the rest of the item's own text)."""
     by_field = _Who.empty()
     for f in fields:
@@ -493,9 +549,8 @@ def _who_of(ctx: _Ctx, fields: list[_Field], items: list[Item],
         _add(by_field.requested, sub.requested)
         _add(by_field.focal, sub.focal)
     rest = _Who.empty()
-    for a, b in _plain_segments(segments, items):
-        starts = [s for s, _, _ in ctx.lines.within(a, b)]
-        _cues(ctx, a, b, rest, starts)
+    for a, b in plain:
+        _cues(ctx, a, b, rest, [s for s, _, _ in ctx.lines.within(a, b)])
     return by_field, rest
 
 
@@ -538,15 +593,127 @@ def _find_cue(text: str, a: int, b: int, words: tuple[str, ...], pattern: re.Pat
     return _Hits(spans)
 
 
+def _pattern_words(pattern: str) -> frozenset[str]:
+    """The words a pattern is written with, in lower case ("[Gg]iao" gives "giao"; the letters
+    of escapes come along: no harm)."""
+    src = re.sub(r"\[(\w)(\w)\]", lambda m: m[1] if m[1].casefold() == m[2].casefold() else m[0], pattern)
+    return frozenset(w.casefold() for w in re.findall(r"[^\W\d_]+", src))
+
+
+# the words a cue may be cut after by a line break ("phối hợp với\nSở Nội vụ")
+_CUE_WORDS = frozenset().union(*(_pattern_words(p.pattern) for _, p in _CUES.values()))
+
+
+@lru_cache(maxsize=16384)
+def _cue_end(line: str) -> int:
+    """How a cue may go on from ``line`` into the next line ("phối hợp với\\nSở Nội vụ"):
+    SENTENCE (the line ends a sentence), FREE (its last word is none a cue is made of),
+    NO_TRIGGER (no cue starts in it) or OPEN (the constants of :mod:`cascade.agencies`)."""
+    t = line.rstrip()
+    if not t:
+        return OPEN
+    if t[-1] in ".;!?)":
+        return SENTENCE
+    if t[-1].isalnum():
+        k = len(t)
+        while k and t[k - 1].isalnum():
+            k -= 1
+        if t[k:].casefold() not in _CUE_WORDS:
+            return FREE
+    for words, _ in _CUES.values():
+        for w in words:
+            i = line.find(w)
+            while i >= 0:
+                if i == 0 or not line[i - 1].isalnum():
+                    return OPEN
+                i = line.find(w, i + 1)
+    return NO_TRIGGER
+
+
+_CUT, _NEVER, _LOOK = range(3)
+
+
+@lru_cache(maxsize=16384)
+def _line_cut(line: str) -> int:
+    """Whether the text may be cut after ``line`` whatever comes before and after it (_CUT),
+    never (_NEVER: something read may go on past it), or whether to look closer (_LOOK)."""
+    names, cues = line_end(line), _cue_end(line)
+    if names <= FREE and cues <= FREE:
+        return _CUT
+    return _NEVER if OPEN in (names, cues) else _LOOK
+
+
+def _cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
+    """Whether the text may be read up to the line break at ``nl`` and after it separately:
+    nothing read (a name, a group, a cue) goes over the break (``piece``: where the text
+    read with this line starts; ``line``: where this line starts)."""
+    s = text[line:nl]
+    code = _line_cut(s)
+    if code != _LOOK:
+        return code == _CUT
+    if not cut_after(text, piece, line, nl, end):
+        return False
+    kind = _cue_end(s)
+    return kind <= FREE or (kind == NO_TRIGGER and piece == line)
+
+
+_KINDS = tuple(_CUES)
+_Facts = tuple[tuple[Found, ...], tuple[tuple[int, int, str | None, int], ...],
+               tuple[tuple[int, int, None], ...], bool]
+
+
+@lru_cache(maxsize=8192)
+def _facts(piece: str, open_before: bool) -> _Facts:
+    """What a piece of text (see :func:`_cut_after`) holds, offsets relative to the piece: the
+    names, the cue hits ``(start, end, value, kind index in _CUES)``, the clause-initial line
+    starts, and whether its last line is a long one left open (``open_before``: the line
+    before the piece is).
+
+    A pure function of its arguments, cached: plans down a cascade copy each other's wording.
+    """
+    end = len(piece)
+    cues = [(a, b, v, k) for k, (words, pattern) in enumerate(_CUES.values())
+            for a, b, v in _find_cue(piece, 0, end, words, pattern).spans]
+    lines, open_after = _document_lines(piece, 0, end, open_before)
+    return tuple(scan_pieces(piece)), tuple(cues), tuple(lines.spans), open_after
+
+
 def _context(ct: CleanText, items: list[Item], source: str, year: int | None) -> _Ctx:
+    """Names, cues and line starts of the part of the text that holds tasks, read piece by piece
+    (see :func:`_cut_after` and :func:`_facts`): the same as reading the whole part at once."""
     text = ct.text
     first = min((it.start for it in items if it.section not in _SKIP_SECTIONS), default=len(text))
     last = max((it.end for it in items), default=0)
-    found = scan(text, first, last) if first < last else []
-    hits = {kind: _find_cue(text, first, last, words, pattern) for kind, (words, pattern) in _CUES.items()}
-    who_hits = _Hits(sorted((s, e, kind) for kind in _WHO_CUES for s, e, _ in hits[kind].spans))
-    return _Ctx(ct, text, found, [f.start for f in found], source, year, hits, who_hits,
-                _document_lines(text, first, last) if first < last else _Hits([]))
+    found: list[Found] = []
+    cues: list[tuple[int, int, str | None, int]] = []
+    lines: list[tuple[int, int, str | None]] = []
+    piece = line = first
+    open_before = False                          # the line before the piece is a long one left open
+    while piece < last:
+        nl = text.find("\n", line, last)
+        if nl >= 0 and (nl == line or not _cut_after(text, piece, line, nl, last)):
+            line = nl + 1
+            continue
+        end = last if nl < 0 else nl
+        names, hits, starts, open_before = _facts(text[piece:end], open_before)
+        if piece:
+            if names:
+                found.extend([Found(f[0], f[1] + piece, f[2] + piece, f[3]) for f in names])
+            if hits:
+                cues.extend([(x + piece, y + piece, v, k) for x, y, v, k in hits])
+            if starts:
+                lines.extend([(x + piece, y + piece, None) for x, y, _ in starts])
+        else:
+            found.extend(names)
+            cues.extend(hits)
+            lines.extend(starts)
+        piece = line = end + 1
+    by_kind: list[list[tuple[int, int, str | None]]] = [[] for _ in _CUES]
+    for x, y, v, k in cues:
+        by_kind[k].append((x, y, v))
+    hits_by_kind = {kind: _Hits(c) for kind, c in zip(_KINDS, by_kind, strict=True)}
+    who_hits = _Hits(sorted((s, e, kind) for kind in _WHO_CUES for s, e, _ in hits_by_kind[kind].spans))
+    return _Ctx(ct, text, found, [f.start for f in found], source, year, hits_by_kind, who_hits, _Hits(lines))
 
 # -- tables ("| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |") ----------
 
@@ -714,18 +881,24 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
     leads_of: dict[int, list[str]] = {}
     tasks: list[Task] = []
     for it in walk(items):
-        if not _actionable(it) or it.section in _SKIP_SECTIONS:
+        if it.field is not None or it.style not in NUMBERED or it.section in _SKIP_SECTIONS:
             continue
+        numbered_children = False
+        for c in it.children:
+            if c.field is None and c.style in NUMBERED:
+                numbered_children = True
+                break
+        if numbered_children and it.style == "roman":
+            continue                                    # a section is a task only without numbered items
         lead_only = it.section not in _FULL_SECTIONS and has_task_sections
-        numbered_children = any(_actionable(c) for c in it.children)
         segments = _minus(_own_segments(it), table_spans)
         field_items = _own_fields(it)
-        fields = _fields(ctx, field_items, segments)
-        by_field, rest = _who_of(ctx, fields, field_items, segments)
+        plain = _plain_segments(segments, field_items)
+        fields = _fields(ctx, field_items, plain)
+        by_field, rest = _who_of(ctx, fields, plain)
         own_heading = heading(it)
-        if it.style == "roman":                        # a section is a task only without numbered items
-            if numbered_children or sum(len(text[max(a, it.head_end):b].split())
-                                        for a, b in segments if b > it.head_end) < 3:
+        if it.style == "roman":                        # a section without numbered items: its text
+            if sum(len(text[max(a, it.head_end):b].split()) for a, b in segments if b > it.head_end) < 3:
                 continue
         elif numbered_children and not (fields or by_field.lead or rest.lead or rest.requested):
             continue                                    # a heading over sub-items that are the tasks
@@ -768,15 +941,16 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
                     break
                 if id(anc) not in deadlines:
                     anc_segments = _own_segments(anc)
-                    deadlines[id(anc)] = _deadline_of(ctx, _fields(ctx, _own_fields(anc), anc_segments),
-                                                      anc_segments)
+                    anc_fields = _own_fields(anc)
+                    anc_plain = _plain_segments(anc_segments, anc_fields)
+                    deadlines[id(anc)] = _deadline_of(ctx, _fields(ctx, anc_fields, anc_plain), anc_segments)
                 if deadlines[id(anc)]:
                     deadline = deadlines[id(anc)]
                     break
         deliverable = next((v for f in fields if f.kind == "deliverable" and (v := _value(ctx, f))), None)
         skip = [(f.start, f.end) for f in fields if f.kind == "deliverable"]
         reporting = _reporting(ctx, segments, tuple(lead), skip)
-        ev = _evidence(ctx, it.start, it.end, ct.raw_slice(it.start, it.head_end).strip())
+        ev = _item_evidence(ctx, it)
         tasks.append(Task(label=it.label, text=it.heading, lead=tuple(lead), cooperating=tuple(cooperating),
                           focal=tuple(focal), requested=tuple(requested), deadline=deadline,
                           reporting=tuple(reporting), deliverable=deliverable, section=it.section,
