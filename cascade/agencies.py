@@ -561,11 +561,11 @@ def _name_at(toks: _Toks, i: int, head: tuple[str, ...] = ()) -> tuple[str, int]
         return (name, j2) if name else None
     if head or toks.word(i) in ("Bộ", "bộ"):         # every ministry is known; "Bộ Tiêu chí" is not one
         return None
-    j = _match_unknown(toks, i, _head_len(toks, i))
-    if j is None:
+    stop = _match_unknown(toks, i, _head_len(toks, i))
+    if stop is None:
         return None
-    unit, party, j2 = _suffix(toks, j)
-    words = [_EXPAND.get(toks.word(k), toks.word(k)) for k in range(i, j)]
+    unit, party, j2 = _suffix(toks, stop)
+    words = [_EXPAND.get(toks.word(k), toks.word(k)) for k in range(i, stop)]
     name = re.sub(r"\s+,", ",", " ".join(words))
     name = name[:1].upper() + name[1:]
     if party:
@@ -637,7 +637,8 @@ def _suffixed(info: AgencyInfo, party: str | None, unit: str | None, level: bool
     ``level`` is true for "cấp": "UBND cấp xã" is every commune's, a group.
     """
     if party:
-        party, unit = _PARTY_WORDS.get(tuple(party.casefold().split()), party), None
+        words = party.casefold().split()
+        party, unit = _PARTY_WORDS.get((words[0], words[-1]), party), None
     elif unit:
         u = unit.rstrip(".")
         unit = {"TP": "thành phố", "TX": "thị xã"}.get(u, " ".join(u.split()))
@@ -967,3 +968,53 @@ def successor(name: str, on: dt.date) -> str | None:
             break
         current = result = nxt.new
     return result + suffix if result else None
+
+
+def _split_known(name: str, names: set[str]) -> tuple[str, str]:
+    """``(known part, suffix)``: "Ban Tuyên giáo Tỉnh ủy" -> ("Ban Tuyên giáo", " Tỉnh ủy") when
+    "Ban Tuyên giáo" is one of ``names`` (canonical), else ``(name, "")``."""
+    k = key(name)
+    if k in {key(n) for n in names}:
+        return name, ""
+    for n in sorted(names, key=len, reverse=True):
+        if k.startswith(key(n) + " "):
+            return name[:len(n)], name[len(n):]
+    return name, ""
+
+
+def lineage(name: str) -> list[tuple[str, str, dt.date]]:
+    """The bodies that carry on ``name``'s work after a merger, and those whose work it carries on.
+
+    ``(name, "successor" | "predecessor", date of the merger)``, nearest first, following chains
+    of mergers; empty for a body no merger touched. A successor takes over on the merger's
+    date; a predecessor's work, before or after it, is now the body's.
+
+    >>> lineage("Sở TT&TT")
+    [('Sở Khoa học và Công nghệ', 'successor', datetime.date(2025, 3, 1))]
+    >>> lineage("Sở Khoa học và Công nghệ")
+    [('Sở Thông tin và Truyền thông', 'predecessor', datetime.date(2025, 3, 1))]
+    >>> [n for n, _, _ in lineage("Ban Tuyên giáo Tỉnh ủy")]
+    ['Ban Tuyên giáo và Dân vận Tỉnh ủy']
+    """
+    all_mergers = mergers()
+    out: list[tuple[str, str, dt.date]] = []
+    known = {m.old for m in all_mergers} | {m.new for m in all_mergers}
+    current, suffix = _split_known(canonical(name), known)
+    seen = {key(current)}
+    todo = [current]                                    # successors: follow old -> new
+    while todo:
+        k = key(todo.pop())
+        for m in all_mergers:
+            if key(m.old) == k and key(m.new) not in seen:
+                seen.add(key(m.new))
+                out.append((m.new + suffix, "successor", m.date))
+                todo.append(m.new)
+    todo = [current]                                    # predecessors: follow new -> old
+    while todo:
+        k = key(todo.pop())
+        for m in all_mergers:
+            if key(m.new) == k and key(m.old) not in seen:
+                seen.add(key(m.old))
+                out.append((m.old + suffix, "predecessor", m.date))
+                todo.append(m.old)
+    return out

@@ -214,9 +214,10 @@ def _classify(line: str) -> tuple[str, str, int] | None:
     if s[0] in "*_":
         if s.startswith(("* ", "*\t")) and field_of(s) is None:
             return "bullet", "*", lead + 2
-        m = _EMPHASIS.match(s)
-        lead += m.end()
-        s = s[m.end():]
+        m = _EMPHASIS.match(s)                          # always matches: s starts with * or _
+        skip = m.end() if m else 0
+        lead += skip
+        s = s[skip:]
         if not s:
             return None
     c = s[0]
@@ -370,11 +371,10 @@ def parse_structure(text: str) -> list[Item]:
                 if key in keys:
                     pop_to(keys.index(key), a)
             label = _label(stack[-1] if stack else None, style, marker)
-        if stack:
-            parent: Item | None = stack[-1]
+        parent = stack[-1] if stack else None
+        if parent is not None:
             section = parent.section
         else:
-            parent = None
             if style in ("roman", "upper"):
                 section = section_kind(heading)
                 seen_section = True

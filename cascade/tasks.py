@@ -268,8 +268,8 @@ def _line_info(line: str) -> tuple[int, bool, bool, int, bool]:
     labelled field, where the words after an early colon start or -1, whether it stays open:
     a long line cut without punctuation)``.
     """
-    m = _LINE_MARK.match(line)
-    words = m.end()
+    m = _LINE_MARK.match(line)                          # always matches: every part is optional
+    words = m.end() if m else 0
     colon = line.find(":", words, words + 40)          # "Quý III/2021: Sở Nội vụ hoàn thành ..."
     tail = line.rstrip(" \t*_")
     return (words, bool(line[:words].strip(" \t*_")), field_of(line) is not None,
@@ -659,7 +659,7 @@ def _cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
 
 _KINDS = tuple(_CUES)
 _Facts = tuple[tuple[Found, ...], tuple[tuple[int, int, str | None, int], ...],
-               tuple[tuple[int, int, None], ...], bool]
+               tuple[tuple[int, int, str | None], ...], bool]
 
 
 @lru_cache(maxsize=8192)
