@@ -257,8 +257,9 @@ _LOOK_NL = (re.compile(f"\\n(?={_LOOK})"), re.compile(f"\\n(?={_LOOK_CAPS})"))
 
 def _line_starts(text: str, end: int, caps: bool) -> list[int]:
     """Starts of the lines of ``text[:end]`` that may be items, fields or (``caps``) capital headings."""
-    starts = [0] if _LOOK_AT[caps].match(text, 0, end) else []
-    starts.extend(m.end() for m in _LOOK_NL[caps].finditer(text, 0, end))
+    starts = [m.end() for m in _LOOK_NL[caps].finditer(text, 0, end)]
+    if _LOOK_AT[caps].match(text, 0, end):
+        starts.insert(0, 0)
     return starts
 
 

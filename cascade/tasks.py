@@ -122,6 +122,11 @@ class _Hits:
         j = bisect_left(self.starts, b, i)
         return self.spans[i:j]
 
+    def any(self, a: int, b: int) -> bool:
+        """Whether one starts in ``[a, b)``."""
+        i = bisect_left(self.starts, a)
+        return i < len(self.starts) and self.starts[i] < b
+
 
 @dataclass(slots=True)
 class _Ctx:
@@ -578,7 +583,9 @@ def _actionable(item: Item) -> bool:
     return item.numbered and item.field is None
 
 
-def _find_cue(text: str, a: int, b: int, words: tuple[str, ...], pattern: re.Pattern[str]) -> _Hits:
+def _find_cue(text: str, a: int, b: int, words: tuple[str, ...],
+              pattern: re.Pattern[str]) -> list[tuple[int, int, str | None]]:
+    """``(start, end, value)`` of each match of a cue in ``text[a:b]``, found by its first words."""
     has_value = "v" in pattern.groupindex
     spans = []
     for w in words:
@@ -590,7 +597,7 @@ def _find_cue(text: str, a: int, b: int, words: tuple[str, ...], pattern: re.Pat
                     spans.append((pos, m.end(), m.group("v") if has_value else None))
             pos = text.find(w, pos + 1, b)
     spans.sort()
-    return _Hits(spans)
+    return spans
 
 
 def _pattern_words(pattern: str) -> frozenset[str]:
@@ -657,25 +664,27 @@ def _cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
     return kind <= FREE or (kind == NO_TRIGGER and piece == line)
 
 
-_KINDS = tuple(_CUES)
-_Facts = tuple[tuple[Found, ...], tuple[tuple[int, int, str | None, int], ...],
-               tuple[tuple[int, int, str | None], ...], bool]
+_Span = tuple[int, int, str | None]
+# what _facts reads in a piece: names, the cues that name bodies (start, end, kind), the
+# report / deadline / finish cues (start, end, value), the clause-initial line starts, and
+# whether its last line is a long one left open
+_Facts = tuple[tuple[Found, ...], tuple[_Span, ...], tuple[_Span, ...], tuple[_Span, ...], tuple[_Span, ...],
+               tuple[_Span, ...], bool]
 
 
 @lru_cache(maxsize=8192)
 def _facts(piece: str, open_before: bool) -> _Facts:
-    """What a piece of text (see :func:`_cut_after`) holds, offsets relative to the piece: the
-    names, the cue hits ``(start, end, value, kind index in _CUES)``, the clause-initial line
-    starts, and whether its last line is a long one left open (``open_before``: the line
-    before the piece is).
+    """What a piece of text (see :func:`_cut_after`) holds, offsets relative to the piece (see
+    :data:`_Facts`); ``open_before``: the line before the piece is a long one left open.
 
     A pure function of its arguments, cached: plans down a cascade copy each other's wording.
     """
     end = len(piece)
-    cues = [(a, b, v, k) for k, (words, pattern) in enumerate(_CUES.values())
-            for a, b, v in _find_cue(piece, 0, end, words, pattern).spans]
+    hits = {kind: _find_cue(piece, 0, end, words, pattern) for kind, (words, pattern) in _CUES.items()}
+    who = sorted((a, b, kind) for kind in _WHO_CUES for a, b, _ in hits[kind])
     lines, open_after = _document_lines(piece, 0, end, open_before)
-    return tuple(scan_pieces(piece)), tuple(cues), tuple(lines.spans), open_after
+    return (tuple(scan_pieces(piece)), tuple(who), tuple(hits["report"]), tuple(hits["deadline"]),
+            tuple(hits["finish"]), tuple(lines.spans), open_after)
 
 
 def _context(ct: CleanText, items: list[Item], source: str, year: int | None) -> _Ctx:
@@ -685,8 +694,12 @@ def _context(ct: CleanText, items: list[Item], source: str, year: int | None) ->
     first = min((it.start for it in items if it.section not in _SKIP_SECTIONS), default=len(text))
     last = max((it.end for it in items), default=0)
     found: list[Found] = []
-    cues: list[tuple[int, int, str | None, int]] = []
-    lines: list[tuple[int, int, str | None]] = []
+    who: list[_Span] = []
+    report: list[_Span] = []
+    deadline: list[_Span] = []
+    finish: list[_Span] = []
+    lines: list[_Span] = []
+    new = tuple.__new__
     piece = line = first
     open_before = False                          # the line before the piece is a long one left open
     while piece < last:
@@ -695,25 +708,22 @@ def _context(ct: CleanText, items: list[Item], source: str, year: int | None) ->
             line = nl + 1
             continue
         end = last if nl < 0 else nl
-        names, hits, starts, open_before = _facts(text[piece:end], open_before)
-        if piece:
-            if names:
-                found.extend([Found(f[0], f[1] + piece, f[2] + piece, f[3]) for f in names])
-            if hits:
-                cues.extend([(x + piece, y + piece, v, k) for x, y, v, k in hits])
-            if starts:
-                lines.extend([(x + piece, y + piece, None) for x, y, _ in starts])
-        else:
-            found.extend(names)
-            cues.extend(hits)
-            lines.extend(starts)
+        names, w, r, d, f, starts, open_before = _facts(text[piece:end], open_before)
+        if names:
+            found.extend([new(Found, (x[0], x[1] + piece, x[2] + piece, x[3])) for x in names])
+        if w:
+            who.extend([(x + piece, y + piece, v) for x, y, v in w])
+        if starts:
+            lines.extend([(x + piece, y + piece, v) for x, y, v in starts])
+        if r:
+            report.extend([(x + piece, y + piece, v) for x, y, v in r])
+        if d:
+            deadline.extend([(x + piece, y + piece, v) for x, y, v in d])
+        if f:
+            finish.extend([(x + piece, y + piece, v) for x, y, v in f])
         piece = line = end + 1
-    by_kind: list[list[tuple[int, int, str | None]]] = [[] for _ in _CUES]
-    for x, y, v, k in cues:
-        by_kind[k].append((x, y, v))
-    hits_by_kind = {kind: _Hits(c) for kind, c in zip(_KINDS, by_kind, strict=True)}
-    who_hits = _Hits(sorted((s, e, kind) for kind in _WHO_CUES for s, e, _ in hits_by_kind[kind].spans))
-    return _Ctx(ct, text, found, [f.start for f in found], source, year, hits_by_kind, who_hits, _Hits(lines))
+    hits = {"report": _Hits(report), "deadline": _Hits(deadline), "finish": _Hits(finish)}
+    return _Ctx(ct, text, found, [x[1] for x in found], source, year, hits, _Hits(who), _Hits(lines))
 
 # -- tables ("| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |") ----------
 
@@ -949,7 +959,8 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
                     break
         deliverable = next((v for f in fields if f.kind == "deliverable" and (v := _value(ctx, f))), None)
         skip = [(f.start, f.end) for f in fields if f.kind == "deliverable"]
-        reporting = _reporting(ctx, segments, tuple(lead), skip)
+        reporting = (_reporting(ctx, segments, tuple(lead), skip)
+                     if ctx.hits["report"].any(it.start, it.end) else [])
         ev = _item_evidence(ctx, it)
         tasks.append(Task(label=it.label, text=it.heading, lead=tuple(lead), cooperating=tuple(cooperating),
                           focal=tuple(focal), requested=tuple(requested), deadline=deadline,

@@ -6,7 +6,7 @@ import datetime as dt
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cascade.agencies import agency_key, canonical, find_agencies, is_group, level_of, mergers, successor
@@ -193,3 +193,56 @@ def test_find_never_crashes(text: str) -> None:
 def test_canonical_never_crashes(text: str) -> None:
     assert isinstance(canonical(text), str)
     is_group(text)
+
+
+# -- the 2025 mergers both ways ----------------------------------------------------------------------
+
+
+def test_lineage_follows_mergers_both_ways() -> None:
+    from cascade.agencies import lineage
+
+    march = dt.date(2025, 3, 1)
+    assert lineage("Sở TT&TT") == [("Sở Khoa học và Công nghệ", "successor", march)]
+    assert lineage("Sở KH&CN") == [("Sở Thông tin và Truyền thông", "predecessor", march)]
+    assert {n for n, how, _ in lineage("Sở Nông nghiệp và Môi trường")} == {
+        "Sở Tài nguyên và Môi trường",
+        "Sở Nông nghiệp và Phát triển nông thôn",
+    }
+    # not the siblings: the Sở TN&MT's work is not the Sở NN&PTNT's
+    assert [n for n, _, _ in lineage("Sở Tài nguyên và Môi trường")] == ["Sở Nông nghiệp và Môi trường"]
+    assert lineage("Ban Tuyên giáo Huyện ủy")[0][:2] == ("Ban Tuyên giáo và Dân vận Huyện ủy", "successor")
+    assert lineage("Sở Y tế") == []
+
+
+# -- reading piece by piece --------------------------------------------------------------------------
+
+_LINES = [
+    "Giao Sở Nội vụ chủ trì", "phối hợp với các sở,", "ban,", "ngành liên quan.", "Các Sở:", "Tài chính, Nội vụ",
+    "UBND", "Tỉnh Gia Lai", "các", "những", "cơ quan", "Sở KH&CN và", "UBND các huyện, thị xã,", "thành phố", "",
+    "Thực hiện các nhiệm vụ của Kế hoạch", "Đảng đoàn HĐND tỉnh", "- Phòng Tư pháp;", "Sở Y tế)", "mọi",
+]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_LINES), min_size=1, max_size=12).map("\n".join))
+@example("phối hợp với các sở,\nban,\nngành liên quan.")
+@example("Các Sở:\nTài chính, Nội vụ")
+def test_scan_pieces_is_scan(text: str) -> None:
+    from cascade.agencies import scan, scan_pieces
+
+    assert scan_pieces(text) == scan(text)
+
+
+def test_cut_after_a_line_nothing_goes_over() -> None:
+    from cascade.agencies import cut_after
+
+    def cut(text: str, line: int = 0) -> bool:
+        nl = text.index("\n", line)
+        return cut_after(text, 0, line, nl, len(text))
+
+    assert cut("Giao Sở Nội vụ chủ trì thực hiện.\nCác sở")  # a sentence ends
+    assert cut("Thực hiện các nhiệm vụ của Kế hoạch\nGiao Sở Y tế")  # "các nhiệm vụ" is no group
+    assert not cut("phối hợp với các sở,\nban, ngành")  # a group goes on
+    assert not cut("Các Sở:\nTài chính, Nội vụ")  # so does a list after "Các Sở:"
+    assert not cut("phối hợp với các sở,\nban,\nngành", line=21)  # ... through a line with no "các"
+    assert not cut("Sở Y tế và UBND\nTỉnh Gia Lai")  # "UBND" before a capital

@@ -149,3 +149,44 @@ def test_spans_nest(text: str) -> None:
         assert 0 <= it.start <= it.head_end <= it.end <= len(text)
         for c in it.children:
             assert it.start <= c.start and c.end <= it.end and c.parent is it
+
+
+def test_party_style_letter_items() -> None:
+    text = "II- NHIỆM VỤ\n1- Tuyên truyền\na- Ban Tuyên giáo chủ trì\nb- Đề nghị Ủy ban MTTQ\nc. Sở Nội vụ rà soát\n"
+    assert labels(clean(text).text) == ["II", "II.1", "II.1.a", "II.1.b", "II.1.c"]
+    assert [i.marker for i in iter_items(text) if i.style == "letter"] == ["a", "b", "c"]
+
+
+_LINES = [
+    "I. MỤC ĐÍCH", "II - NHIỆM VỤ", "1. Việc", "1.2 Ý", "a) Mục", "b- Mục", "c. Mục", "đ) Mục", "- gạch", "+ cộng",
+    "* sao", "** Thời gian thực hiện:* Quý III", "Thời gian thực hiện: Năm 2021.", "Đơn vị thực hiện:", "   - thụt",
+    "NHIỆM VỤ, GIẢI PHÁP", "A. Phần", "Giao Sở Y tế chủ trì.", "đoạn văn: có hai chấm", "", "  ", "\u00a0- nbsp",
+    "Trên đây là Kế hoạch", "Nơi nhận:", "TM. ỦY BAN", "2021. Năm", "-------", "*", "_Nhấn_", "V. KINH PHÍ",
+]
+
+
+@given(st.lists(st.sampled_from(_LINES), max_size=25).map("\n".join))
+def test_no_line_that_can_hold_an_item_is_skipped(text: str) -> None:
+    """The lines the parser looks at include every line a marker, a label or a heading may start."""
+    from cascade.structure import _classify, _has_roman, _is_caps_section, _line_starts
+
+    end = body_end(text)
+    caps = not _has_roman(text, end)
+    looked = set(_line_starts(text, end, caps))
+    pos = 0
+    for line in text[:end].split("\n"):
+        if line.strip() and (field_of(line) or _classify(line) or (caps and _is_caps_section(line))):
+            assert pos in looked, line
+        pos += len(line) + 1
+
+
+@given(st.lists(st.sampled_from(_LINES), max_size=25).map("\n".join), st.integers(0, 40))
+def test_body_end_is_the_first_closing_line(text: str, start: int) -> None:
+    import re
+
+    closing = re.compile(
+        r"^[*_ \t]*(?:Trên\s+đây\s+là|Nơi\s+nhận|NƠI\s+NHẬN|Nơi\s+gửi|T/M\b|TM\.|KT\.|K/T\b|TL\.|TUQ\.)", re.M
+    )
+    start = min(start, len(text))
+    m = closing.search(text, start)
+    assert body_end(text, start) == (m.start() if m else len(text))

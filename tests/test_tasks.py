@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cascade.models import Task
@@ -404,3 +404,73 @@ def _timed(f) -> float:
     t0 = time.perf_counter()
     f()
     return time.perf_counter() - t0
+
+
+# -- Party-style sub-items ---------------------------------------------------------------------------
+
+
+def test_party_style_letter_items_are_tasks_of_their_own() -> None:
+    raw = (
+        "II- NHIỆM VỤ VÀ GIẢI PHÁP\n1- Tuyên truyền\n"
+        "a- Ban Tuyên giáo Tỉnh ủy chủ trì, phối hợp với Sở Thông tin và Truyền thông tuyên truyền.\n"
+        "b- Đề nghị Ủy ban MTTQ tỉnh vận động nhân dân.\n"
+        "c. Sở Nội vụ rà soát tổ chức bộ máy; hoàn thành trước ngày 30/6/2022.\n"
+        "2- Kiểm tra\na. Ủy ban Kiểm tra Tỉnh ủy kiểm tra.\n"
+    )
+    got = tasks(raw, year=2022)
+    assert list(got) == ["II.1.a", "II.1.b", "II.1.c", "II.2.a"]
+    assert got["II.1.a"].lead == ("Ban Tuyên giáo Tỉnh ủy",)
+    assert got["II.1.a"].cooperating == ("Sở Thông tin và Truyền thông",)
+    assert got["II.1.b"].requested == ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",) and got["II.1.b"].lead == ()
+    assert got["II.1.c"].lead == ("Sở Nội vụ",) and got["II.1.c"].deadline.due == "2022-06-30"
+    assert got["II.2.a"].lead == ("Ủy ban Kiểm tra Tỉnh ủy",)
+
+
+# -- reading piece by piece is reading the whole -----------------------------------------------------
+
+_PIECES = [
+    "II. NHIỆM VỤ", "III. TỔ CHỨC THỰC HIỆN", "1. Sở Nội vụ", "2. Tăng cường các giải pháp",
+    "a) Giao Sở Y tế chủ trì, phối hợp với", "phối hợp với các sở,", "ban, ngành liên quan.", "Giao",
+    "cho Sở Tài chính chủ trì", "Sở Nội vụ và", "Sở Tài chính làm đầu mối.", "làm đầu mối", "UBND", "Tỉnh Gia Lai",
+    "- Phòng KT&HT", "+ các cơ quan, đơn vị", "Các Sở:", "Tài chính, Nội vụ thực hiện.", "các", "những",
+    "Thời gian thực hiện:", "Quý III/2021.", "Thời gian thực hiện: Thường xuyên", "Đề nghị", "Ủy ban MTTQ tỉnh",
+    "báo cáo kết quả về Sở Tài chính trước ngày 05/12 hằng năm;", "hoàn thành", "trước ngày 30/6/2022.",
+    "Các cơ quan, đơn vị được giao nhiệm vụ tại Kế hoạch này chủ động xây dựng kế hoạch triển khai thực hiện",
+    "Sở Khoa học và Công nghệ chủ trì thực hiện các nhiệm vụ của Kế hoạch", "", "", "**", "Quý III/2021:",
+    "ban,", "ngành", "đoàn thể", "Sở Y tế,", "UBND các huyện,", "thị xã,",
+]
+
+
+def _whole(ct, items, year):
+    """The context read at once, the way it was read before pieces (the reference)."""
+    from cascade.agencies import scan
+    from cascade.tasks import _CUES, _SKIP_SECTIONS, _WHO_CUES, _document_lines, _find_cue
+
+    text = ct.text
+    first = min((it.start for it in items if it.section not in _SKIP_SECTIONS), default=len(text))
+    last = max((it.end for it in items), default=0)
+    if first >= last:
+        return [], {k: [] for k in _CUES}, [], []
+    hits = {k: sorted(set(_find_cue(text, first, last, w, p))) for k, (w, p) in _CUES.items()}
+    who = sorted((s, e, k) for k in _WHO_CUES for s, e, _ in hits[k])
+    return list(scan(text, first, last)), hits, sorted(set(who)), _document_lines(text, first, last)[0].spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=30).map("\n".join))
+@example("II. NHIỆM VỤ\n1. Việc\nGiao Sở Y tế chủ trì, phối hợp với các sở,\nban,\nngành liên quan.")
+@example("II. NHIỆM VỤ\n1. Việc\nGiao Sở Y tế chủ trì, phối hợp với\nSở Tài chính\nlàm đầu mối.")
+@example("II. NHIỆM VỤ\n1. Việc\nCác Sở:\nTài chính, Nội vụ thực hiện.\nThời gian thực hiện:\nQuý III/2021.")
+def test_reading_piece_by_piece_is_reading_the_whole(raw: str) -> None:
+    from cascade.structure import parse_structure
+    from cascade.tasks import _context
+
+    ct = clean(raw)
+    items = parse_structure(ct.text)
+    ctx = _context(ct, items, "p.txt", 2021)
+    found, hits, who, lines = _whole(ct, items, 2021)
+    assert ctx.found == found
+    assert sorted(set(ctx.who_hits.spans)) == who
+    for kind in ("report", "deadline", "finish"):
+        assert sorted(set(ctx.hits[kind].spans)) == hits[kind]
+    assert ctx.lines.spans == lines
