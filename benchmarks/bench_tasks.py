@@ -1,47 +1,46 @@
 #!/usr/bin/env python3
-"""Per-document cost of structure parsing, task extraction and the whole extraction.
+"""Per-document cost of structure parsing, agency scanning, task extraction and the whole extraction.
 
-    python benchmarks/bench_tasks.py [FOLDER] [--directives 2] [--seed 7] [--runs 5] [--profile N]
+    python benchmarks/bench_tasks.py [FOLDER] [--directives 2] [--seed 7] [--runs 5] [--warmup 100]
+                                     [--code CHECKOUT] [--profile N] [--json]
 
-Reads every ``.txt`` of ``FOLDER`` (default: a synthetic corpus generated once with
-``../shared/synth/make_corpus.py`` under ``/tmp/cascade-bench``), cleans each text once,
-then times, per document and in this one process:
+FOLDER holds the ``.txt`` plans (default: a synthetic corpus generated once with
+``../shared/synth/make_corpus.py`` under ``/tmp/cascade-bench``). Each stage is timed in a
+fresh process, once per run, so that no run profits from what another cached:
 
 * ``structure``: :func:`cascade.structure.parse_structure` on the clean text;
-* ``agencies``: :func:`cascade.agencies.scan` over the whole clean text (an upper bound of
-  what tasks need: they scan only the task sections);
-* ``tasks``: :func:`cascade.tasks.extract_tasks` (which parses the structure itself);
-* ``extract_text``: :func:`cascade.extract.extract_text`, the whole per-document pipeline.
+* ``agencies``: the agencies of the whole clean text, read as extraction reads them
+  (:func:`cascade.agencies.scan_pieces`; plain :func:`~cascade.agencies.scan` in a checkout
+  that has no ``scan_pieces``);
+* ``tasks``: :func:`cascade.tasks.extract_tasks` (which parses the structure and reads the
+  agencies of the task sections itself);
+* ``extract_text``: :func:`cascade.extract.extract_text`, the whole per-document pipeline
+  (reading the text, metadata, references and tasks).
 
-Each stage runs over the corpus ``--runs`` times; the first run warms the caches (the
-agency index, compiled patterns, ``lru_cache`` lookups) and the figures are the median
-and the best of the runs, in microseconds per document. The machine may be shared, so
-compare medians. ``--profile N`` prints the N most expensive functions of one pass of
-``extract_tasks`` under cProfile.
+In each process the first ``--warmup`` plans are read untimed (regexes compiled, the agency
+index built, caches primed as a real build's first plans prime them), then one pass over
+the others is timed: wall time and CPU time per document. The figures are the median and
+the best of ``--runs`` processes, in microseconds per document; the machine may be shared,
+so compare medians, and CPU times when it is busy.
+
+``--code`` times another checkout's package (e.g. ``git worktree add /tmp/before HEAD~3``),
+for before/after figures on the same corpus. ``--profile N`` prints the N most expensive
+functions of ``extract_tasks`` over the corpus under cProfile.
 """
 from __future__ import annotations
 
 import argparse
-import cProfile
 import json
 import platform
-import pstats
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 SYNTH = ROOT.parent / "shared" / "synth" / "make_corpus.py"
-
-from cascade.agencies import scan  # noqa: E402
-from cascade.extract import extract_text  # noqa: E402
-from cascade.normalize import clean  # noqa: E402
-from cascade.structure import parse_structure  # noqa: E402
-from cascade.tasks import extract_tasks  # noqa: E402
+STAGES = ("structure", "agencies", "tasks", "extract_text")
 
 
 def _corpus(a: argparse.Namespace) -> Path:
@@ -54,17 +53,33 @@ def _corpus(a: argparse.Namespace) -> Path:
     return corpus / "docs" if (corpus / "docs").is_dir() else corpus
 
 
-def _time(fn: Callable[[int], object], n: int, runs: int) -> tuple[float, float]:
-    """(median, best) microseconds per document over ``runs`` passes after a warm-up pass."""
-    for i in range(n):
-        fn(i)
-    per_doc = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        for i in range(n):
-            fn(i)
-        per_doc.append((time.perf_counter() - t) / n * 1e6)
-    return statistics.median(per_doc), min(per_doc)
+def _child(stage: str, folder: Path, warmup: int, code: Path) -> None:
+    """One timed pass (run in its own process): prints {"wall": µs, "cpu": µs, "documents": n}."""
+    sys.path.insert(0, str(code))
+    from cascade import agencies
+    from cascade.extract import extract_text
+    from cascade.normalize import clean
+    from cascade.structure import parse_structure
+    from cascade.tasks import extract_tasks
+
+    raws = [(f.read_text(encoding="utf-8"), str(f)) for f in sorted(folder.rglob("*.txt"))]
+    if stage == "extract_text":
+        def run(i: int) -> object:
+            return extract_text(*raws[i])
+    else:
+        cts = [clean(t) for t, _ in raws]
+        scan = getattr(agencies, "scan_pieces", agencies.scan)
+        run = {"structure": lambda i: parse_structure(cts[i].text), "agencies": lambda i: scan(cts[i].text),
+               "tasks": lambda i: extract_tasks(cts[i], raws[i][1], year=2021)}[stage]
+    warmup = min(warmup, len(raws) // 2)
+    for i in range(warmup):
+        run(i)
+    c0, w0 = time.process_time(), time.perf_counter()
+    for i in range(warmup, len(raws)):
+        run(i)
+    w1, c1 = time.perf_counter(), time.process_time()
+    n = len(raws) - warmup
+    print(json.dumps({"wall": (w1 - w0) / n * 1e6, "cpu": (c1 - c0) / n * 1e6, "documents": n}))
 
 
 def main() -> None:
@@ -73,37 +88,52 @@ def main() -> None:
     ap.add_argument("--directives", type=int, default=2)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--warmup", type=int, default=100, help="plans read untimed first, in each process")
+    ap.add_argument("--stages", default=",".join(STAGES))
+    ap.add_argument("--code", type=Path, default=ROOT, help="the checkout whose cascade package to time")
     ap.add_argument("--profile", type=int, default=0, metavar="N")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
     a = ap.parse_args()
     folder = _corpus(a)
-    files = sorted(folder.rglob("*.txt"))
-    raws = [(f.read_text(encoding="utf-8"), str(f)) for f in files]
-    cts = [clean(t) for t, _ in raws]
-    n = len(cts)
-    stages: dict[str, Callable[[int], object]] = {
-        "structure": lambda i: parse_structure(cts[i].text),
-        "agencies": lambda i: scan(cts[i].text),
-        "tasks": lambda i: extract_tasks(cts[i], raws[i][1], year=2021),
-        "extract_text": lambda i: extract_text(*raws[i]),
-    }
-    result = {"corpus": str(folder), "documents": n, "python": platform.python_version(), "runs": a.runs,
-              "us_per_doc": {}}
-    for name, fn in stages.items():
-        med, best = _time(fn, n, a.runs)
-        result["us_per_doc"][name] = {"median": round(med, 1), "best": round(best, 1)}
+    if a.child:
+        _child(a.child, folder, a.warmup, a.code)
+        return
+    n = len(list(folder.rglob("*.txt")))
+    result: dict[str, object] = {"corpus": str(folder), "documents": n, "warmup": a.warmup, "runs": a.runs,
+                                 "code": str(a.code), "python": platform.python_version(), "us_per_doc": {}}
+    for stage in a.stages.split(","):
+        runs = []
+        for _ in range(a.runs):
+            argv = [sys.executable, __file__, str(folder), "--child", stage, "--warmup", str(a.warmup),
+                    "--code", str(a.code)]
+            p = subprocess.run(argv, capture_output=True, text=True, check=True)
+            runs.append(json.loads(p.stdout.strip().splitlines()[-1]))
+        result["us_per_doc"][stage] = {  # type: ignore[index]
+            f"{k}_{f.__name__}": round(f(r[k] for r in runs), 1)
+            for k in ("wall", "cpu") for f in (statistics.median, min)}
     if a.json:
         print(json.dumps(result, indent=1))
     else:
-        print(f"corpus: {folder} ({n} documents), {a.runs} runs after a warm-up, µs per document")
-        print(f"{'stage':<14}{'median':>10}{'best':>10}")
-        for name, v in result["us_per_doc"].items():
-            print(f"{name:<14}{v['median']:>10.1f}{v['best']:>10.1f}")
+        print(f"corpus: {folder} ({n} plans; {a.warmup} read first, untimed), code: {a.code}")
+        print(f"µs per document, {a.runs} fresh processes")
+        print(f"{'stage':<14}{'wall median':>12}{'wall best':>11}{'cpu median':>12}{'cpu best':>10}")
+        for stage, v in result["us_per_doc"].items():  # type: ignore[attr-defined]
+            print(f"{stage:<14}{v['wall_median']:>12.1f}{v['wall_min']:>11.1f}{v['cpu_median']:>12.1f}"
+                  f"{v['cpu_min']:>10.1f}")
     if a.profile:
+        import cProfile
+        import pstats
+
+        sys.path.insert(0, str(a.code))
+        from cascade.normalize import clean
+        from cascade.tasks import extract_tasks
+
+        cts = [(clean(f.read_text(encoding="utf-8")), str(f)) for f in sorted(folder.rglob("*.txt"))]
         prof = cProfile.Profile()
         prof.enable()
-        for i in range(n):
-            extract_tasks(cts[i], raws[i][1], year=2021)
+        for ct, name in cts:
+            extract_tasks(ct, name, year=2021)
         prof.disable()
         pstats.Stats(prof).sort_stats("tottime").print_stats(a.profile)
 

@@ -796,7 +796,7 @@ _GROUP_WORDS = frozenset(w.casefold()
 SENTENCE, FREE, OPEN, NO_TRIGGER, ASK = range(5)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def line_end(line: str) -> int:
     """How what :func:`scan` reads may go on from ``line`` into the next line.
 

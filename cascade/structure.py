@@ -290,7 +290,7 @@ _UPPER_KEY = ("upper", 0)
 _Shape = tuple[str, str, str, int, str | None, bool, tuple[str, int | str]]
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=8192)
 def _shape(line: str) -> _Shape | None:
     """What a line is: ``(style, marker, heading, text offset, field kind, open field, style key)``.
 

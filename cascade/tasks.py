@@ -26,6 +26,11 @@ without one take their parent's. Reporting duties ("định kỳ ... báo cáo k
 ngày 05/12 hằng năm") become :class:`~cascade.models.Reporting` (the reporter is the task's
 lead unless the clause names one). Every task keeps an evidence span into the raw text.
 
+The names, cues and line starts of the task sections are read piece by piece: the text is
+cut at the line breaks nothing read goes over (:func:`_cut_after`) and each piece is read
+once per process (:func:`_facts`, cached), since plans down a cascade copy each other's
+sentences. The answers are those of reading the sections whole (a property the tests check).
+
 >>> from cascade.normalize import clean
 >>> ct = clean("II. NHIỆM VỤ\\n1. Rà soát cơ chế\\n"
 ...            "Giao Sở KH&CN chủ trì, phối hợp với Sở Nội vụ thực hiện.\\n"
@@ -265,9 +270,9 @@ def _cues(ctx: _Ctx, a: int, b: int, who: _Who, line_starts: list[int]) -> None:
         _add(who.lead, run)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=8192)
 def _line_info(line: str) -> tuple[int, bool, bool, int, bool]:
-    """What :func:`_read_lines` needs of one line (cached: plans repeat their lines).
+    """What :func:`_document_lines` needs of one line (cached: plans repeat their lines).
 
     ``(where its words start after the marker, whether it has a marker, whether it is a
     labelled field, where the words after an early colon start or -1, whether it stays open:
@@ -611,7 +616,7 @@ def _pattern_words(pattern: str) -> frozenset[str]:
 _CUE_WORDS = frozenset().union(*(_pattern_words(p.pattern) for _, p in _CUES.values()))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _cue_end(line: str) -> int:
     """How a cue may go on from ``line`` into the next line ("phối hợp với\\nSở Nội vụ"):
     SENTENCE (the line ends a sentence), FREE (its last word is none a cue is made of),
@@ -640,7 +645,7 @@ def _cue_end(line: str) -> int:
 _CUT, _NEVER, _LOOK = range(3)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=8192)
 def _line_cut(line: str) -> int:
     """Whether the text may be cut after ``line`` whatever comes before and after it (_CUT),
     never (_NEVER: something read may go on past it), or whether to look closer (_LOOK)."""

@@ -217,9 +217,26 @@ def test_lineage_follows_mergers_both_ways() -> None:
 # -- reading piece by piece --------------------------------------------------------------------------
 
 _LINES = [
-    "Giao Sở Nội vụ chủ trì", "phối hợp với các sở,", "ban,", "ngành liên quan.", "Các Sở:", "Tài chính, Nội vụ",
-    "UBND", "Tỉnh Gia Lai", "các", "những", "cơ quan", "Sở KH&CN và", "UBND các huyện, thị xã,", "thành phố", "",
-    "Thực hiện các nhiệm vụ của Kế hoạch", "Đảng đoàn HĐND tỉnh", "- Phòng Tư pháp;", "Sở Y tế)", "mọi",
+    "Giao Sở Nội vụ chủ trì",
+    "phối hợp với các sở,",
+    "ban,",
+    "ngành liên quan.",
+    "Các Sở:",
+    "Tài chính, Nội vụ",
+    "UBND",
+    "Tỉnh Gia Lai",
+    "các",
+    "những",
+    "cơ quan",
+    "Sở KH&CN và",
+    "UBND các huyện, thị xã,",
+    "thành phố",
+    "",
+    "Thực hiện các nhiệm vụ của Kế hoạch",
+    "Đảng đoàn HĐND tỉnh",
+    "- Phòng Tư pháp;",
+    "Sở Y tế)",
+    "mọi",
 ]
 
 

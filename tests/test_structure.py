@@ -152,16 +152,45 @@ def test_spans_nest(text: str) -> None:
 
 
 def test_party_style_letter_items() -> None:
-    text = "II- NHIỆM VỤ\n1- Tuyên truyền\na- Ban Tuyên giáo chủ trì\nb- Đề nghị Ủy ban MTTQ\nc. Sở Nội vụ rà soát\n"
+    text = (
+        "II- NHIỆM VỤ\n1- Tuyên truyền\na- Ban Tuyên giáo chủ trì\nb- Đề nghị Ủy ban MTTQ\n"
+        "c. Sở Nội vụ rà soát\n"
+    )
     assert labels(clean(text).text) == ["II", "II.1", "II.1.a", "II.1.b", "II.1.c"]
     assert [i.marker for i in iter_items(text) if i.style == "letter"] == ["a", "b", "c"]
 
 
 _LINES = [
-    "I. MỤC ĐÍCH", "II - NHIỆM VỤ", "1. Việc", "1.2 Ý", "a) Mục", "b- Mục", "c. Mục", "đ) Mục", "- gạch", "+ cộng",
-    "* sao", "** Thời gian thực hiện:* Quý III", "Thời gian thực hiện: Năm 2021.", "Đơn vị thực hiện:", "   - thụt",
-    "NHIỆM VỤ, GIẢI PHÁP", "A. Phần", "Giao Sở Y tế chủ trì.", "đoạn văn: có hai chấm", "", "  ", "\u00a0- nbsp",
-    "Trên đây là Kế hoạch", "Nơi nhận:", "TM. ỦY BAN", "2021. Năm", "-------", "*", "_Nhấn_", "V. KINH PHÍ",
+    "I. MỤC ĐÍCH",
+    "II - NHIỆM VỤ",
+    "1. Việc",
+    "1.2 Ý",
+    "a) Mục",
+    "b- Mục",
+    "c. Mục",
+    "đ) Mục",
+    "- gạch",
+    "+ cộng",
+    "* sao",
+    "** Thời gian thực hiện:* Quý III",
+    "Thời gian thực hiện: Năm 2021.",
+    "Đơn vị thực hiện:",
+    "   - thụt",
+    "NHIỆM VỤ, GIẢI PHÁP",
+    "A. Phần",
+    "Giao Sở Y tế chủ trì.",
+    "đoạn văn: có hai chấm",
+    "",
+    "  ",
+    "\u00a0- nbsp",
+    "Trên đây là Kế hoạch",
+    "Nơi nhận:",
+    "TM. ỦY BAN",
+    "2021. Năm",
+    "-------",
+    "*",
+    "_Nhấn_",
+    "V. KINH PHÍ",
 ]
 
 
