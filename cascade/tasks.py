@@ -566,22 +566,7 @@ def _who_of(ctx: _Ctx, fields: list[_Field], plain: list[tuple[int, int]]) -> tu
 
 def _plain_segments(segments: list[tuple[int, int]], fields: list[Item]) -> list[tuple[int, int]]:
     """Own segments without the spans of labelled fields (read on their own)."""
-    cuts = [(f.start, f.end) for f in fields]
-    if not cuts:
-        return segments
-    cuts.sort()
-    out = []
-    for a, b in segments:
-        pos = a
-        for c, d in cuts:
-            if d <= pos or c >= b:
-                continue
-            if c > pos:
-                out.append((pos, c))
-            pos = max(pos, d)
-        if pos < b:
-            out.append((pos, b))
-    return out
+    return _minus(segments, sorted((f.start, f.end) for f in fields))
 
 
 def _actionable(item: Item) -> bool:
@@ -849,6 +834,7 @@ def _cell_of(cells: list[tuple[int, int]], col: dict[str, int]):
 
 
 def _minus(segments: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``segments`` less the spans in ``cuts`` (sorted by start)."""
     if not cuts:
         return segments
     out = []
