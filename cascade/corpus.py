@@ -29,10 +29,11 @@ from functools import cache
 from pathlib import Path
 
 import networkx as nx
+import orjson
 
 from . import __version__
 from .errors import BuildError, CascadeError
-from .export import write_json, write_node_link, write_pickle, write_records
+from .export import record_json, write_json, write_node_link, write_pickle, write_records
 from .graph import build_graph
 from .models import Record
 from .resolve import Corpus, resolve
@@ -99,35 +100,46 @@ def _cache_key(path: Path) -> str | None:
     return h.hexdigest()
 
 
-def _extract_one(path: Path, cache_dir: Path | None) -> tuple[Record | None, FileError | None, bool]:
-    """(record, error, from_cache) for one file; never raises."""
+Extracted = tuple[Record | None, bytes | None, FileError | None, bool]
+"""What extracting one file gives: (record, its records.jsonl line, error, from the cache)."""
+
+
+def _extract_one(path: Path, cache_dir: Path | None) -> Extracted:
+    """(record, record as JSON, error, from_cache) for one file; never raises.
+
+    The record is serialised here, in the worker, so that the main process only writes
+    the line to records.jsonl (and the cache holds the same bytes).
+    """
     from .extract import extract_file
 
     key = _cache_key(path) if cache_dir is not None else None
     cached = cache_dir / key[:2] / f"{key}.json" if key and cache_dir is not None else None
     if cached is not None and cached.exists():
         try:
-            rec = Record.from_dict(json.loads(cached.read_text(encoding="utf-8")))
+            line = cached.read_bytes()
+            rec = Record.from_dict(orjson.loads(line))
             if rec.source != str(path):
                 rec = _with_source(rec, str(path))
-            return rec, None, True
+                line = record_json(rec)
+            return rec, line, None, True
         except (OSError, ValueError, KeyError, TypeError):
             pass                                           # a damaged cache entry: extract again
     try:
         rec = extract_file(path)
     except CascadeError as e:
-        return None, FileError(str(path), str(e)), False
+        return None, None, FileError(str(path), str(e)), False
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a corpus build
-        return None, FileError(str(path), f"could not be processed ({type(e).__name__}: {e})"), False
+        return None, None, FileError(str(path), f"could not be processed ({type(e).__name__}: {e})"), False
+    line = record_json(rec)
     if cached is not None:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
             tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(rec.to_dict(), ensure_ascii=False), encoding="utf-8")
+            tmp.write_bytes(line)
             os.replace(tmp, cached)
         except OSError:
             pass
-    return rec, None, False
+    return rec, line, None, False
 
 
 def _with_source(rec: Record, source: str) -> Record:
@@ -137,7 +149,7 @@ def _with_source(rec: Record, source: str) -> Record:
     return Record.from_dict(d)
 
 
-def _extract_chunk(args: tuple[list[str], str | None]) -> list[tuple[Record | None, FileError | None, bool]]:
+def _extract_chunk(args: tuple[list[str], str | None]) -> list[Extracted]:
     paths, cache_dir = args
     cdir = Path(cache_dir) if cache_dir else None
     return [_extract_one(Path(p), cdir) for p in paths]
@@ -172,13 +184,20 @@ def extract_paths(paths: Iterable[str | Path], *, workers: int = 0, cache_dir: P
     Returns:
         (records in path order, errors, counts of cached and extracted files)
     """
+    results, counts = _extract_all(paths, workers, cache_dir, progress)
+    records = [r for r, _, _, _ in results if r is not None]
+    return records, [e for _, _, e, _ in results if e is not None], counts
+
+
+def _extract_all(paths: Iterable[str | Path], workers: int, cache_dir: Path | None,
+                 progress: bool) -> tuple[list[Extracted], dict[str, int]]:
     from .read import iter_files
 
     files = iter_files(paths)
     if workers <= 0:
         workers = min(os.cpu_count() or 1, 4) if len(files) >= 400 else 1
     advance, stop = _progress(len(files), progress)
-    results: list[tuple[Record | None, FileError | None, bool]] = []
+    results: list[Extracted] = []
     try:
         if workers == 1:
             for p in files:
@@ -194,12 +213,10 @@ def extract_paths(paths: Iterable[str | Path], *, workers: int = 0, cache_dir: P
                     advance(len(part))
     finally:
         stop()
-    records = [r for r, _, _ in results if r is not None]
-    errors = [e for _, e, _ in results if e is not None]
-    counts = {"files": len(files), "cached": sum(1 for r, _, c in results if r is not None and c),
-              "extracted": sum(1 for r, _, c in results if r is not None and not c), "failed": len(errors),
-              "workers": workers}
-    return records, errors, counts
+    ok = [c for r, _, _, c in results if r is not None]
+    counts = {"files": len(files), "cached": sum(ok), "extracted": len(ok) - sum(ok),
+              "failed": len(results) - len(ok), "workers": workers}
+    return results, counts
 
 
 def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers: int = 0, use_cache: bool = True,
@@ -214,8 +231,9 @@ def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers
     """
     out = Path(out) if out is not None else default_out()
     t0 = time.perf_counter()
-    records, errors, counts = extract_paths(paths, workers=workers, cache_dir=out / "cache" if use_cache else None,
-                                            progress=progress)
+    results, counts = _extract_all(paths, workers, out / "cache" if use_cache else None, progress)
+    records = [r for r, _, _, _ in results if r is not None]
+    errors = [e for _, _, e, _ in results if e is not None]
     t1 = time.perf_counter()
     if not records:
         what = "; ".join(str(e) for e in errors[:3]) or "no .txt, .md, .docx or .pdf file found"
@@ -228,7 +246,9 @@ def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers
                   "document_nodes": len(corpus.nodes), "conflicts": len(corpus.conflicts),
                   "seconds_extract": round(t1 - t0, 3), "seconds_resolve": round(t2 - t1, 3)})
     b = Build(out=out, graph=G, corpus=corpus, errors=errors, stats=stats)
-    b.written += [write_records(out / "records.jsonl", corpus.records),
+    # records resolution left as they were are written as the workers serialised them
+    lines = {id(r): line for r, line, _, _ in results if r is not None}
+    b.written += [write_records(out / "records.jsonl", [lines.get(id(r)) or r for r in corpus.records]),
                   write_node_link(out / "graph.json", G),
                   write_pickle(out / "graph.pickle", G),
                   write_json(out / "conflicts.json", [c.to_dict() for c in corpus.conflicts])]
@@ -289,4 +309,5 @@ def load_records(out: str | Path | None = None) -> list[Record]:
     p = out / "records.jsonl"
     if not p.exists():
         raise BuildError(f"no build in {out}/ (run: cascade build PATH --out {out})")
-    return [Record.from_dict(json.loads(line)) for line in p.read_text(encoding="utf-8").splitlines() if line]
+    # split on newlines only: a quote may hold U+2028 or U+0085, which str.splitlines() breaks at
+    return [Record.from_dict(orjson.loads(line)) for line in p.read_bytes().split(b"\n") if line.strip()]

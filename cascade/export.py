@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import networkx as nx
+import orjson
 
 from .errors import ExportError
 from .models import Record
@@ -61,24 +62,46 @@ def write_json(path: str | Path, data: Any) -> Path:
     return Path(path)
 
 
-def write_records(path: str | Path, records: Iterable[Record]) -> Path:
-    """JSON Lines, one record per document (shared/INTERFACES.md §1)."""
-    with atomic_open(path) as f:
+def record_json(record: Record) -> bytes:
+    """One line of ``records.jsonl`` (UTF-8 JSON, no newline)."""
+    return orjson.dumps(record.to_dict())
+
+
+def write_records(path: str | Path, records: Iterable[Record | bytes]) -> Path:
+    """JSON Lines, one record per document (shared/INTERFACES.md §1).
+
+    An item may be a record already serialised by :func:`record_json` (worker processes
+    serialise the records they extract, so the main process only writes them).
+    """
+    with atomic_open(path, "wb", None) as f:
         for r in records:
-            f.write(json.dumps(r.to_dict(), ensure_ascii=False))
-            f.write("\n")
+            f.write(r if isinstance(r, bytes) else record_json(r))
+            f.write(b"\n")
     return Path(path)
 
 
 def node_link(G: nx.MultiDiGraph) -> dict[str, Any]:
-    """The node-link form of ``G`` with edges under ``links`` (shared/INTERFACES.md §2)."""
-    return nx.node_link_data(G, edges="links")
+    """The node-link form of ``G`` with edges under ``links`` (shared/INTERFACES.md §2).
+
+    The same dictionary as ``networkx.node_link_data(G, edges="links")``, built from the
+    node and edge views directly.
+    """
+    if not G.is_multigraph():
+        return nx.node_link_data(G, edges="links")
+    return {"directed": G.is_directed(), "multigraph": G.is_multigraph(), "graph": G.graph,
+            "nodes": [{**d, "id": n} for n, d in G.nodes(data=True)],
+            "links": [{**d, "source": u, "target": v, "key": k} for u, v, k, d in G.edges(keys=True, data=True)]}
+
+
+def node_link_json(G: nx.MultiDiGraph) -> bytes:
+    """:func:`node_link` as compact UTF-8 JSON."""
+    return orjson.dumps(node_link(G))
 
 
 def write_node_link(path: str | Path, G: nx.MultiDiGraph) -> Path:
-    with atomic_open(path) as f:
-        json.dump(node_link(G), f, ensure_ascii=False, separators=(",", ":"))
-        f.write("\n")
+    with atomic_open(path, "wb", None) as f:
+        f.write(node_link_json(G))
+        f.write(b"\n")
     return Path(path)
 
 

@@ -9,9 +9,29 @@ Records serialise to the JSON shape of ``shared/INTERFACES.md`` with
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 
 
+def _fast_pickle(cls: type) -> type:
+    """Pickle a frozen dataclass as ``cls(*fields)``.
+
+    The default for frozen slotted dataclasses restores every field through a Python-level
+    ``__setstate__``; building the object from a tuple of its fields is about twice as fast,
+    which matters when worker processes send thousands of records to the main process.
+    """
+    names = [f.name for f in fields(cls)]
+    assert len(names) > 1, "attrgetter of one name returns a value, not a tuple"
+    values = attrgetter(*names)
+
+    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+    return cls
+
+
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Where a fact comes from: ``text[start:end]`` of ``source`` as read, and its sentence."""
@@ -31,6 +51,7 @@ class Evidence:
         return cls(d.get("source", ""), d["span"][0], d["span"][1], d.get("quote", ""))
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Signer:
     """Who signed, with the title printed above the name and the authority prefix (KT., T/M...)."""
@@ -45,6 +66,7 @@ class Signer:
                 "on_behalf_of": self.on_behalf_of}
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Metadata:
     """What a document says (or implies) about itself."""
@@ -77,6 +99,7 @@ class Metadata:
         }
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One reference to another document inside a text.
@@ -130,6 +153,7 @@ class Mention:
 RELATION_TYPES = ("implements", "continues", "based_on", "amends", "replaces", "repeals", "guides", "cites")
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Relation:
     """``source`` --type--> ``target``; ends are ``"self"`` (the document) or mention ids."""
@@ -147,6 +171,7 @@ class Relation:
         return d
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Deadline:
     """A time phrase and what it means.
@@ -168,6 +193,7 @@ class Deadline:
                 "recurrence": self.recurrence}
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Reporting:
     """A duty to report: who reports (empty = the task's lead), to whom, when."""
@@ -183,6 +209,7 @@ class Reporting:
                 "span": [self.evidence.start, self.evidence.end] if self.evidence else None}
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Task:
     """One actionable item of a plan and who must do it by when."""
@@ -209,6 +236,7 @@ class Task:
                 "span": [self.evidence.start, self.evidence.end] if self.evidence else None}
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Record:
     """Everything extracted from one file: the unit the cache stores and ``extract`` prints."""
@@ -310,6 +338,7 @@ class DocNode:
     cited_by: set[str] = field(default_factory=set)      # input files that cite it
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Edge:
     """A resolved relation between two document nodes, with every statement of it."""
