@@ -323,16 +323,10 @@ def _query_graph(out: Path | None) -> Any:
 
     from .corpus import load
 
-    enabled = gc.isenabled()
     gc.collect()                          # so that only the graph is frozen, not earlier garbage
-    gc.disable()
-    try:
-        G = load(out).graph
-        gc.freeze()
-        return G
-    finally:
-        if enabled:
-            gc.enable()
+    G = load(out).graph                   # load() pauses the collector while unpickling
+    gc.freeze()
+    return G
 
 
 def _answer(value: Any, rows: Sequence[dict[str, Any]], fmt: Fmt, columns: Sequence[str],

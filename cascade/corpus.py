@@ -15,7 +15,6 @@ A build folder holds::
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -37,6 +36,7 @@ from .export import record_json, write_json, write_node_link, write_pickle, writ
 from .graph import build_graph
 from .models import Record
 from .resolve import Corpus, resolve
+from .runtime import paused_gc
 
 DEFAULT_OUT = "cascade-out"
 _EXTRACTOR_MODULES = ("read", "legacy_encodings", "normalize", "numbers", "dates", "metadata", "references",
@@ -229,7 +229,12 @@ def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers
     Raises:
         BuildError: when no file could be read at all.
     """
-    out = Path(out) if out is not None else default_out()
+    with paused_gc():
+        return _build(paths, Path(out) if out is not None else default_out(), workers, use_cache, progress, extras)
+
+
+def _build(paths: Sequence[str | Path], out: Path, workers: int, use_cache: bool, progress: bool,
+           extras: Iterable[Callable[[Build], list[Path]]]) -> Build:
     t0 = time.perf_counter()
     results, counts = _extract_all(paths, workers, out / "cache" if use_cache else None, progress)
     records = [r for r, _, _, _ in results if r is not None]
@@ -285,12 +290,8 @@ def load(out: str | Path | None = None) -> Build:
     if not pk.exists():
         raise BuildError(f"no build in {out}/ (run: cascade build PATH --out {out})")
     try:
-        gc.disable()                  # unpickling a large graph allocates millions of objects
-        try:
-            with pk.open("rb") as f:
-                G = pickle.load(f)
-        finally:
-            gc.enable()
+        with paused_gc(), pk.open("rb") as f:     # unpickling a large graph allocates millions of objects
+            G = pickle.load(f)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as e:
         raise BuildError(f"{pk}: unreadable build ({e}); run cascade build again") from None
     stats: dict[str, object] = {}

@@ -48,6 +48,7 @@ SEP = "; "
 
 
 def _clean(attrs: dict[str, object]) -> dict[str, object]:
+    """The attributes that have a value."""
     return {k: v for k, v in attrs.items() if v is not None and v != ""}
 
 
@@ -145,38 +146,50 @@ def add_tasks(G: nx.MultiDiGraph, doc: str, rec: Record) -> None:
     seen: dict[str, int] = {}
     prov = rec.meta.province
     dist = rec.meta.district if rec.meta.level in ("district", "commune") else None
+    add_node, add_edge = G.add_node, G.add_edge
     for t in rec.tasks:
-        seen[t.label] = seen.get(t.label, 0) + 1
-        tid = f"task:{doc}#{t.label}" + (f"~{seen[t.label]}" if seen[t.label] > 1 else "")
-        G.add_node(tid, **_clean(task_attrs(t)))
-        G.add_edge(doc, tid, key="has_task", **{RELATION: "has_task"})
-        roles: Iterable[tuple[str, tuple[str, ...]]] = (
-            ("lead", t.lead), ("cooperating", t.cooperating), ("focal", t.focal), ("requested", t.requested))
-        for role, names in roles:
+        n = seen[t.label] = seen.get(t.label, 0) + 1
+        tid = f"task:{doc}#{t.label}" if n == 1 else f"task:{doc}#{t.label}~{n}"
+        add_node(tid, **task_attrs(t))
+        add_edge(doc, tid, "has_task", relation="has_task")
+        for role, names in (("lead", t.lead), ("cooperating", t.cooperating), ("focal", t.focal),
+                            ("requested", t.requested)):
             for name in names:
-                aid = agency_id(name, prov, dist)
-                if aid not in G:
-                    G.add_node(aid, **_clean({KIND: AGENCY, LABEL: name, "name": name, "province": prov,
-                                              "district": dist, "group": _is_group(name)}))
-                G.add_edge(tid, aid, key=role, **{RELATION: role})
+                add_edge(tid, _agency_node(G, name, prov, dist), role, relation=role)
         for r in t.reporting:
-            aid = agency_id(r.to, prov, dist)
-            if aid not in G:
-                G.add_node(aid, **_clean({KIND: AGENCY, LABEL: r.to, "name": r.to, "province": prov,
-                                          "district": dist, "group": _is_group(r.to)}))
             d = r.deadline
-            G.add_edge(tid, aid, key="reports_to", **_clean({
-                RELATION: "reports_to", "due": d.due if d else None, "recurrence": d.recurrence if d else None,
-                "deadline_text": d.text if d else None}))
+            attrs = {RELATION: "reports_to"}
+            if d is not None:
+                attrs.update(_clean({"due": d.due, "recurrence": d.recurrence, "deadline_text": d.text}))
+            add_edge(tid, _agency_node(G, r.to, prov, dist), "reports_to", **attrs)
+
+
+def _agency_node(G: nx.MultiDiGraph, name: str, province: str | None, district: str | None) -> str:
+    """The id of an agency's node, added on first sight."""
+    aid = agency_id(name, province, district)
+    if aid not in G:
+        G.add_node(aid, **_clean({KIND: AGENCY, LABEL: name, "name": name, "province": province,
+                                  "district": district, "group": _is_group(name)}))
+    return aid
 
 
 def task_attrs(t: Task) -> dict[str, object]:
+    """The attributes of a task node (only those with a value)."""
+    attrs: dict[str, object] = {KIND: TASK, LABEL: t.label}
+    if t.text:
+        attrs["text"] = t.text[:500]
+    if t.section:
+        attrs["section"] = t.section
+    if t.deliverable:
+        attrs["deliverable"] = t.deliverable
     d = t.deadline
-    return {KIND: TASK, LABEL: t.label, "text": t.text[:500], "section": t.section, "deliverable": t.deliverable,
-            "deadline_text": d.text if d else None, "start": d.start if d else None, "end": d.end if d else None,
-            "due": d.due if d else None, "recurrence": d.recurrence if d else None,
-            "evidence_source": t.evidence.source if t.evidence else None,
-            "evidence_span": f"{t.evidence.start}-{t.evidence.end}" if t.evidence else None}
+    if d is not None:
+        attrs.update(_clean({"deadline_text": d.text, "start": d.start, "end": d.end, "due": d.due,
+                             "recurrence": d.recurrence}))
+    if t.evidence is not None:
+        attrs["evidence_source"] = t.evidence.source
+        attrs["evidence_span"] = f"{t.evidence.start}-{t.evidence.end}"
+    return attrs
 
 
 def documents(G: nx.MultiDiGraph) -> list[str]:

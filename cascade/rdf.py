@@ -59,7 +59,6 @@ pyoxigraph's parsers, and :func:`push` uploads to any SPARQL 1.1 Graph Store Pro
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gc
 import hashlib
@@ -89,6 +88,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, SDO, SKOS, VOID, XSD
 from . import __version__
 from .errors import BuildError, CascadeError, ExportError
 from .namespace import ADMINUNIT, CAS, DOCTYPE, ELI, PPLAN, PREFIXES, bind_prefixes
+from .runtime import paused_gc
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -1402,19 +1402,6 @@ def write(source: Any, path: str | Path, fmt: str | None = None, *, base: str | 
     return Path(path)
 
 
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: the writers make millions of small acyclic objects, and each
-    collection would walk the whole corpus graph (a quarter of the export time on large corpora)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 #: graphs with at least this many nodes are written by two processes (stream engine, ttl and nt)
 PARALLEL_NODES = 50_000
 
@@ -1427,7 +1414,7 @@ def _write(src: _Source, fmt: str, out: IO[str], base: str, engine: str, workers
     """
     if workers is None:
         workers = 2 if (src.G.number_of_nodes() >= PARALLEL_NODES and (os.cpu_count() or 1) > 1) else 1
-    with _no_gc():
+    with paused_gc():
         if workers > 1 and engine == "stream" and fmt in ("ttl", "nt") and sys.platform.startswith("linux"):
             return _write_forked(src, fmt, out, base)
         return _write_engine(src, fmt, out, base, engine)
