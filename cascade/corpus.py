@@ -36,7 +36,7 @@ from .export import record_json, write_json, write_node_link, write_pickle, writ
 from .graph import build_graph
 from .models import Record
 from .resolve import Corpus, resolve
-from .runtime import paused_gc
+from .runtime import in_child, paused_gc
 
 DEFAULT_OUT = "cascade-out"
 _EXTRACTOR_MODULES = ("read", "legacy_encodings", "normalize", "numbers", "dates", "metadata", "references",
@@ -253,10 +253,11 @@ def _build(paths: Sequence[str | Path], out: Path, workers: int, use_cache: bool
     b = Build(out=out, graph=G, corpus=corpus, errors=errors, stats=stats)
     # records resolution left as they were are written as the workers serialised them
     lines = {id(r): line for r, line, _, _ in results if r is not None}
+    pickled = in_child(write_pickle, out / "graph.pickle", G)      # on the other core, meanwhile:
     b.written += [write_records(out / "records.jsonl", [lines.get(id(r)) or r for r in corpus.records]),
                   write_node_link(out / "graph.json", G),
-                  write_pickle(out / "graph.pickle", G),
-                  write_json(out / "conflicts.json", [c.to_dict() for c in corpus.conflicts])]
+                  write_json(out / "conflicts.json", [c.to_dict() for c in corpus.conflicts]),
+                  pickled()]
     for extra in extras:
         b.written += extra(b)
     stats["seconds_total"] = round(time.perf_counter() - t0, 3)
