@@ -241,9 +241,9 @@ def export(
 
     f = fmt.lower()
     if f in ("node-link", "nodelink", "json"):
-        data = json.dumps(ex.node_link(load(out).graph), ensure_ascii=False) + "\n"
+        data = ex.node_link_json(load(out).graph).decode() + "\n"
     elif f in ("records", "jsonl"):
-        data = "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in load_records(out))
+        data = b"".join(ex.record_json(r) + b"\n" for r in load_records(out)).decode()
     elif f in ("graphml", "gexf"):
         if output is None:
             raise CascadeError(f"--format {f} needs --output FILE")

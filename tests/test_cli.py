@@ -218,3 +218,17 @@ def test_conflicts_shows_the_two_dates_of_52_kl_tw(out):
     assert {v["value"] for v in c["values"]} == {"2012-05-30", "2019-05-30"}
     flat = list(csv.DictReader(io.StringIO(run("conflicts", "--format", "csv", out=out).stdout)))
     assert {r["value"] for r in flat if r["node"] == "52-KL/TW"} == {"2012-05-30", "2019-05-30"}
+
+
+# -- export ---------------------------------------------------------------------------------------
+
+def test_export_node_link_and_records_print_the_build(out):
+    r = run("export", "--format", "node-link", out=out)
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["multigraph"] and {"07-KH/TU@Đắk Lắk", "93-KL/TW"} <= {n["id"] for n in data["nodes"]}
+    r = run("export", "--format", "records", out=out)
+    assert r.exit_code == 0, r.output
+    printed = [json.loads(line) for line in r.stdout.splitlines() if line]
+    written = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").split("\n") if line]
+    assert printed == written and len(printed) == 5
