@@ -32,7 +32,8 @@ dt = time.perf_counter() - t
 peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps({"seconds": dt, "documents": b.stats["documents"], "extract_s": b.stats["seconds_extract"],
-                  "resolve_s": b.stats["seconds_resolve"], "peak_mb": max(peak_self, peak_children) / 1024}))
+                  "resolve_s": b.stats["seconds_resolve"],
+                  "write_s": b.stats["seconds_write"], "peak_mb": max(peak_self, peak_children) / 1024}))
 """
 
 
@@ -62,7 +63,7 @@ def main() -> None:
                 best = r
         print(f"workers={w}: {best['documents']} plans in {best['seconds']:.2f} s = "
               f"{best['documents'] / best['seconds']:.0f} plans/s (extract {best['extract_s']:.2f} s, "
-              f"resolve+graph {best['resolve_s']:.2f} s), peak RSS {best['peak_mb']:.0f} MB")
+              f"resolve+graph {best['resolve_s']:.2f} s, write {best['write_s']:.2f} s), peak RSS {best['peak_mb']:.0f} MB")
 
 
 if __name__ == "__main__":

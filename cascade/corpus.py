@@ -26,6 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import networkx as nx
 import orjson
@@ -100,12 +101,18 @@ def _cache_key(path: Path) -> str | None:
     return h.hexdigest()
 
 
-Extracted = tuple[Record | None, bytes | None, FileError | None, bool]
-"""What extracting one file gives: (record, its records.jsonl line, error, from the cache)."""
+class Extracted(NamedTuple):
+    """What extracting one file gives."""
+
+    record: Record | None
+    line: bytes | None               # the record as one line of records.jsonl
+    error: FileError | None
+    cached: bool                     # read from the cache rather than extracted
+    key: str | None = None           # the cache key (file bytes + manifest + code)
 
 
 def _extract_one(path: Path, cache_dir: Path | None) -> Extracted:
-    """(record, record as JSON, error, from_cache) for one file; never raises.
+    """What extracting one file gives (see :class:`Extracted`); never raises.
 
     The record is serialised here, in the worker, so that the main process only writes
     the line to records.jsonl (and the cache holds the same bytes).
@@ -121,15 +128,15 @@ def _extract_one(path: Path, cache_dir: Path | None) -> Extracted:
             if rec.source != str(path):
                 rec = _with_source(rec, str(path))
                 line = record_json(rec)
-            return rec, line, None, True
+            return Extracted(rec, line, None, True, key)
         except (OSError, ValueError, KeyError, TypeError):
             pass                                           # a damaged cache entry: extract again
     try:
         rec = extract_file(path)
     except CascadeError as e:
-        return None, None, FileError(str(path), str(e)), False
+        return Extracted(None, None, FileError(str(path), str(e)), False)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a corpus build
-        return None, None, FileError(str(path), f"could not be processed ({type(e).__name__}: {e})"), False
+        return Extracted(None, None, FileError(str(path), f"could not be processed ({type(e).__name__}: {e})"), False)
     line = record_json(rec)
     if cached is not None:
         try:
@@ -139,7 +146,7 @@ def _extract_one(path: Path, cache_dir: Path | None) -> Extracted:
             os.replace(tmp, cached)
         except OSError:
             pass
-    return rec, line, None, False
+    return Extracted(rec, line, None, False, key)
 
 
 def _with_source(rec: Record, source: str) -> Record:
@@ -185,8 +192,8 @@ def extract_paths(paths: Iterable[str | Path], *, workers: int = 0, cache_dir: P
         (records in path order, errors, counts of cached and extracted files)
     """
     results, counts = _extract_all(paths, workers, cache_dir, progress)
-    records = [r for r, _, _, _ in results if r is not None]
-    return records, [e for _, _, e, _ in results if e is not None], counts
+    records = [x.record for x in results if x.record is not None]
+    return records, [x.error for x in results if x.error is not None], counts
 
 
 def _extract_all(paths: Iterable[str | Path], workers: int, cache_dir: Path | None,
@@ -213,7 +220,7 @@ def _extract_all(paths: Iterable[str | Path], workers: int, cache_dir: Path | No
                     advance(len(part))
     finally:
         stop()
-    ok = [c for r, _, _, c in results if r is not None]
+    ok = [x.cached for x in results if x.record is not None]
     counts = {"files": len(files), "cached": sum(ok), "extracted": len(ok) - sum(ok),
               "failed": len(results) - len(ok), "workers": workers}
     return results, counts
@@ -237,8 +244,8 @@ def _build(paths: Sequence[str | Path], out: Path, workers: int, use_cache: bool
            extras: Iterable[Callable[[Build], list[Path]]]) -> Build:
     t0 = time.perf_counter()
     results, counts = _extract_all(paths, workers, out / "cache" if use_cache else None, progress)
-    records = [r for r, _, _, _ in results if r is not None]
-    errors = [e for _, _, e, _ in results if e is not None]
+    records = [x.record for x in results if x.record is not None]
+    errors = [x.error for x in results if x.error is not None]
     t1 = time.perf_counter()
     if not records:
         what = "; ".join(str(e) for e in errors[:3]) or "no .txt, .md, .docx or .pdf file found"
@@ -252,12 +259,13 @@ def _build(paths: Sequence[str | Path], out: Path, workers: int, use_cache: bool
                   "seconds_extract": round(t1 - t0, 3), "seconds_resolve": round(t2 - t1, 3)})
     b = Build(out=out, graph=G, corpus=corpus, errors=errors, stats=stats)
     # records resolution left as they were are written as the workers serialised them
-    lines = {id(r): line for r, line, _, _ in results if r is not None}
+    lines = {id(x.record): x.line for x in results if x.record is not None}
     pickled = in_child(write_pickle, out / "graph.pickle", G)      # on the other core, meanwhile:
     b.written += [write_records(out / "records.jsonl", [lines.get(id(r)) or r for r in corpus.records]),
                   write_node_link(out / "graph.json", G),
                   write_json(out / "conflicts.json", [c.to_dict() for c in corpus.conflicts]),
                   pickled()]
+    stats["seconds_write"] = round(time.perf_counter() - t2, 3)
     for extra in extras:
         b.written += extra(b)
     stats["seconds_total"] = round(time.perf_counter() - t0, 3)
@@ -266,15 +274,14 @@ def _build(paths: Sequence[str | Path], out: Path, workers: int, use_cache: bool
         "stats": stats, "errors": [{"path": e.path, "message": e.message} for e in errors],
         "warnings": corpus.warnings, "files": [str(p) for p in b.written]}))
     if use_cache:
-        _prune_cache(out / "cache", {Path(r.source) for r in records})
+        _prune_cache(out / "cache", {x.key for x in results if x.key})
     return b
 
 
-def _prune_cache(cache_dir: Path, keep: set[Path]) -> None:
+def _prune_cache(cache_dir: Path, wanted: set[str]) -> None:
     """Drop cache entries no current file needs (a removed or changed file)."""
     if not cache_dir.exists():
         return
-    wanted = {k for k in (_cache_key(p) for p in keep) if k}
     for f in cache_dir.glob("*/*.json"):
         if f.stem not in wanted:
             f.unlink(missing_ok=True)
