@@ -211,7 +211,8 @@ def _extract_all(paths: Iterable[str | Path], workers: int, cache_dir: Path | No
                 results.append(_extract_one(p, cache_dir))
                 advance(1)
         else:
-            size = max(16, min(256, len(files) // (workers * 8) or 16))
+            # small chunks keep the workers evenly busy to the end and the progress bar moving
+            size = max(8, min(64, len(files) // (workers * 8) or 8))
             chunks = [([str(p) for p in files[i:i + size]], str(cache_dir) if cache_dir else None)
                       for i in range(0, len(files), size)]
             with ProcessPoolExecutor(max_workers=workers) as pool:
