@@ -34,7 +34,7 @@ import orjson
 from . import __version__
 from .errors import BuildError, CascadeError
 from .export import record_json, write_json, write_node_link, write_pickle, write_records
-from .graph import build_graph
+from .graph import TaskLayer, build_graph, task_layer
 from .models import Record
 from .resolve import Corpus, resolve
 from .runtime import in_child, paused_gc
@@ -109,13 +109,15 @@ class Extracted(NamedTuple):
     error: FileError | None
     cached: bool                     # read from the cache rather than extracted
     key: str | None = None           # the cache key (file bytes + manifest + code)
+    layer: TaskLayer | None = None   # the record's task nodes, ready for the graph
 
 
 def _extract_one(path: Path, cache_dir: Path | None) -> Extracted:
     """What extracting one file gives (see :class:`Extracted`); never raises.
 
     The record is serialised here, in the worker, so that the main process only writes
-    the line to records.jsonl (and the cache holds the same bytes).
+    the line to records.jsonl (and the cache holds the same bytes); its task layer of the
+    graph is made here too.
     """
     from .extract import extract_file
 
@@ -128,7 +130,7 @@ def _extract_one(path: Path, cache_dir: Path | None) -> Extracted:
             if rec.source != str(path):
                 rec = _with_source(rec, str(path))
                 line = record_json(rec)
-            return Extracted(rec, line, None, True, key)
+            return Extracted(rec, line, None, True, key, task_layer(rec))
         except (OSError, ValueError, KeyError, TypeError):
             pass                                           # a damaged cache entry: extract again
     try:
@@ -146,7 +148,7 @@ def _extract_one(path: Path, cache_dir: Path | None) -> Extracted:
             os.replace(tmp, cached)
         except OSError:
             pass
-    return Extracted(rec, line, None, False, key)
+    return Extracted(rec, line, None, False, key, task_layer(rec))
 
 
 def _with_source(rec: Record, source: str) -> Record:
@@ -252,7 +254,7 @@ def _build(paths: Sequence[str | Path], out: Path, workers: int, use_cache: bool
         what = "; ".join(str(e) for e in errors[:3]) or "no .txt, .md, .docx or .pdf file found"
         raise BuildError(f"nothing could be read under {', '.join(map(str, paths))} ({what})")
     corpus = resolve(records)
-    G = build_graph(corpus)
+    G = build_graph(corpus, {x.record.source: x.layer for x in results if x.record is not None and x.layer})
     t2 = time.perf_counter()
     stats: dict[str, object] = dict(counts)
     stats.update({"documents": len(records), "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),

@@ -22,8 +22,9 @@ Edges (``relation``), each keyed by its relation so a pair can carry several:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -69,8 +70,11 @@ def place_id(province: str | None, district: str | None = None) -> str | None:
     return f"place:{province}" + (f"/{district}" if district else "")
 
 
-def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
-    """The graph of a resolved corpus (see the module docstring for its conventions)."""
+def build_graph(corpus: Corpus, task_layers: Mapping[str, TaskLayer] | None = None) -> nx.MultiDiGraph:
+    """The graph of a resolved corpus (see the module docstring for its conventions).
+
+    ``task_layers`` (input file -> :class:`TaskLayer`) are the task layers made already.
+    """
     G = nx.MultiDiGraph(cascade_version=__version__, built=dt.datetime.now(dt.timezone.utc).isoformat(
         timespec="seconds"), documents=len(corpus.records))
     by_source = {r.source: r for r in corpus.records}
@@ -105,7 +109,7 @@ def build_graph(corpus: Corpus) -> nx.MultiDiGraph:
                 G.add_node(pid, **_clean({KIND: PERSON, LABEL: s.name, "name": s.name}))
             G.add_edge(k, pid, key="signed_by", **_clean({RELATION: "signed_by", "title": s.title,
                                                           "capacity": s.capacity}))
-        add_tasks(G, k, rec)
+        add_tasks(G, k, rec, task_layers.get(source) if task_layers else None)
     return G
 
 
@@ -141,36 +145,71 @@ def _is_group(name: str) -> bool:
     return agencies.is_group(name)
 
 
-def add_tasks(G: nx.MultiDiGraph, doc: str, rec: Record) -> None:
-    """Task nodes of one plan, with their agencies (groups stay groups)."""
+class TaskLayer(NamedTuple):
+    """A plan's task nodes and their edges to agencies, made from its record alone.
+
+    Worker processes make it while they extract, so the main process only adds it to the
+    graph (:func:`add_tasks`). It holds for the jurisdiction it was made for: a record that
+    resolution moves to another province gets a new one.
+    """
+
+    jurisdiction: tuple[str | None, str | None]        # (province, district) of the agencies
+    tasks: tuple[tuple[str, dict[str, object], tuple[tuple[str, str, dict[str, object]], ...]], ...]
+    agencies: dict[str, dict[str, object]]             # agency node id -> attributes
+
+
+def _task_scope(rec: Record) -> tuple[str | None, str | None]:
+    """Where a plan's agencies are: its province, and its district for district plans."""
+    return rec.meta.province, rec.meta.district if rec.meta.level in ("district", "commune") else None
+
+
+_ROLE_EDGES = {role: {RELATION: role} for role in ("lead", "cooperating", "focal", "requested")}
+
+
+def task_layer(rec: Record) -> TaskLayer:
+    """The :class:`TaskLayer` of one plan: task ids relative to the plan ("#II.3.b", a
+    repeated label gets "~2"), task attributes, and edges to agencies (groups stay groups)."""
+    prov, dist = scope = _task_scope(rec)
+    agencies: dict[str, dict[str, object]] = {}
+
+    def agency(name: str) -> str:
+        aid = agency_id(name, prov, dist)
+        if aid not in agencies:
+            agencies[aid] = _clean({KIND: AGENCY, LABEL: name, "name": name, "province": prov, "district": dist,
+                                    "group": _is_group(name)})
+        return aid
+
     seen: dict[str, int] = {}
-    prov = rec.meta.province
-    dist = rec.meta.district if rec.meta.level in ("district", "commune") else None
-    add_node, add_edge = G.add_node, G.add_edge
+    tasks = []
     for t in rec.tasks:
         n = seen[t.label] = seen.get(t.label, 0) + 1
-        tid = f"task:{doc}#{t.label}" if n == 1 else f"task:{doc}#{t.label}~{n}"
-        add_node(tid, **task_attrs(t))
-        add_edge(doc, tid, "has_task", relation="has_task")
-        for role, names in (("lead", t.lead), ("cooperating", t.cooperating), ("focal", t.focal),
-                            ("requested", t.requested)):
-            for name in names:
-                add_edge(tid, _agency_node(G, name, prov, dist), role, relation=role)
+        edges = [(role, agency(name), _ROLE_EDGES[role])
+                 for role, names in (("lead", t.lead), ("cooperating", t.cooperating), ("focal", t.focal),
+                                     ("requested", t.requested))
+                 for name in names]
         for r in t.reporting:
             d = r.deadline
-            attrs = {RELATION: "reports_to"}
+            attrs: dict[str, object] = {RELATION: "reports_to"}
             if d is not None:
                 attrs.update(_clean({"due": d.due, "recurrence": d.recurrence, "deadline_text": d.text}))
-            add_edge(tid, _agency_node(G, r.to, prov, dist), "reports_to", **attrs)
+            edges.append(("reports_to", agency(r.to), attrs))
+        tasks.append((f"#{t.label}" if n == 1 else f"#{t.label}~{n}", task_attrs(t), tuple(edges)))
+    return TaskLayer(scope, tuple(tasks), agencies)
 
 
-def _agency_node(G: nx.MultiDiGraph, name: str, province: str | None, district: str | None) -> str:
-    """The id of an agency's node, added on first sight."""
-    aid = agency_id(name, province, district)
-    if aid not in G:
-        G.add_node(aid, **_clean({KIND: AGENCY, LABEL: name, "name": name, "province": province,
-                                  "district": district, "group": _is_group(name)}))
-    return aid
+def add_tasks(G: nx.MultiDiGraph, doc: str, rec: Record, layer: TaskLayer | None = None) -> None:
+    """Add the task nodes of plan ``doc`` and their agencies (from ``layer`` when it still holds)."""
+    if layer is None or layer.jurisdiction != _task_scope(rec):
+        layer = task_layer(rec)
+    add_node, add_edge, agencies = G.add_node, G.add_edge, layer.agencies
+    for suffix, attrs, edges in layer.tasks:
+        tid = f"task:{doc}{suffix}"
+        add_node(tid, **attrs)
+        add_edge(doc, tid, "has_task", relation="has_task")
+        for role, aid, edge_attrs in edges:
+            if aid not in G:
+                add_node(aid, **agencies[aid])
+            add_edge(tid, aid, role, **edge_attrs)
 
 
 def task_attrs(t: Task) -> dict[str, object]:

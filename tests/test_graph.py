@@ -77,3 +77,21 @@ def test_written_files_get_ordinary_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert p.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_a_task_layer_made_apart_gives_the_same_graph_and_is_remade_when_the_plan_moves():
+    from cascade.graph import add_tasks, task_layer
+    rec = extract_text(TEXT, "plan.txt")
+    c = resolve([rec])
+    G = build_graph(c)
+    layer = task_layer(rec)
+    assert layer.tasks and all(suffix.startswith("#") for suffix, _, _ in layer.tasks)
+    assert nx.utils.edges_equal(build_graph(c, {"plan.txt": layer}).edges(keys=True, data=True),
+                                G.edges(keys=True, data=True))
+    # a layer made for another province is not used: agencies belong to the plan's province
+    elsewhere = layer._replace(jurisdiction=("Gia Lai", None),
+                               agencies={k: {**v, "province": "Gia Lai"} for k, v in layer.agencies.items()})
+    H = nx.MultiDiGraph()
+    add_tasks(H, "12/KH-UBND@Đắk Lắk", rec, elsewhere)
+    agencies = [n for n, k in H.nodes(data=KIND) if k == "agency"]
+    assert agencies and all(H.nodes[a]["province"] == "Đắk Lắk" for a in agencies)
