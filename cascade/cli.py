@@ -123,6 +123,8 @@ def extract(
 
     Example: [bold]cascade extract data/seeds/ --format jsonl > records.jsonl[/bold]
     """
+    import orjson
+
     from .corpus import extract_paths
     from .resolve import place_ambiguous
 
@@ -141,7 +143,7 @@ def extract(
     if fmt is Fmt.json:
         text = json.dumps(dicts, ensure_ascii=False, indent=1) + "\n"
     else:
-        text = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in dicts)
+        text = b"".join(orjson.dumps(d) + b"\n" for d in dicts).decode()
     if output is not None:
         from .export import write_text
 
