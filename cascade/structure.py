@@ -248,8 +248,9 @@ def _classify(line: str) -> tuple[str, str, int] | None:
 # marker character, a digit, or a letter followed by ")", ".", "-" or a space), or a field label
 # may (a colon among the first 60 characters), or, in a document without Roman-numbered
 # sections, they may be a heading in capitals. A superset of what the parser takes: the regex
-# engine skips the paragraphs between them far faster than a loop over every line.
-_LOOK = r"[^\S\n]*(?:[-+•*·▪◦●■□➢➤✓►_IVX\d]|[^\W\d_][).\- ])|[^\n:]{0,59}:"
+# engine skips the paragraphs between them far faster than a loop over every line (the
+# possessive "{0,59}+" gives up on a line without a colon at once instead of backtracking).
+_LOOK = r"[^\S\n]*(?:[-+•*·▪◦●■□➢➤✓►_IVX\d]|[^\W\d_][).\- ])|[^\n:]{0,59}+:"
 _LOOK_CAPS = _LOOK + r"|(?:[*_]|[^\S\n])*[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ ,\-–]{4}"
 _LOOK_AT = (re.compile(f"(?={_LOOK})"), re.compile(f"(?={_LOOK_CAPS})"))
 _LOOK_NL = (re.compile(f"\\n(?={_LOOK})"), re.compile(f"\\n(?={_LOOK_CAPS})"))
