@@ -45,6 +45,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .agencies import FREE, NO_TRIGGER, OPEN, SENTENCE, Found, cut_after, line_end, scan, scan_pieces
 from .dates import parse_deadline
@@ -202,18 +203,21 @@ class _Ctx:
         return self.text.rfind("\n", 0, pos) + 1
 
 
-@dataclass(slots=True)
-class _Who:
-    """Bodies named in one piece of text, by role."""
+class _Who(NamedTuple):
+    """Bodies named in one piece of text, by role (lists filled in place)."""
 
     lead: list[str]
     cooperating: list[str]
     focal: list[str]
     requested: list[str]
 
-    @classmethod
-    def empty(cls) -> _Who:
-        return cls([], [], [], [])
+
+def _no_one() -> _Who:
+    """A :class:`_Who` with empty lists (``tuple.__new__``: no Python-level constructor to run)."""
+    return _new_tuple(_Who, ([], [], [], []))
+
+
+_new_tuple = tuple.__new__
 
 
 def _add(dst: list[str], names: list[str]) -> None:
@@ -355,9 +359,9 @@ def _own_fields(item: Item) -> list[Item]:
     return out
 
 
-@dataclass(slots=True)
-class _Field:
-    """A labelled value: "Cơ quan chủ trì: Sở Y tế", its kind and the span of its value."""
+class _Field(NamedTuple):
+    """A labelled value: "Cơ quan chủ trì: Sở Y tế", its kind and the span of its value (made
+    with ``_new_tuple(_Field, (...))``: no Python-level constructor to run)."""
 
     kind: str
     start: int
@@ -406,10 +410,10 @@ def _fields(ctx: _Ctx, items: list[Item], plain: list[tuple[int, int]]) -> list[
             start += 1
         end = labels[1][0] if len(labels) > 1 else f.end
         below = [c.text_start for c in walk(f.children)] if f.children else []
-        out.append(_Field(f.field or "", start, end, [start, *below]))
+        out.append(_new_tuple(_Field, (f.field or "", start, end, [start, *below])))
         for i, (_, colon, kind) in enumerate(labels[1:], 1):
             vend = labels[i + 1][0] if i + 1 < len(labels) else f.head_end
-            out.append(_Field(kind, colon + 1, vend, [_skip_space(text, colon + 1, vend)]))
+            out.append(_new_tuple(_Field, (kind, colon + 1, vend, [_skip_space(text, colon + 1, vend)])))
     for a, b in plain:
         if text.find(":", a, b) < 0:
             continue
@@ -418,7 +422,7 @@ def _fields(ctx: _Ctx, items: list[Item], plain: list[tuple[int, int]]) -> list[
             line_end = text.find("\n", colon, b)
             line_end = b if line_end < 0 else line_end
             vend = labels[i + 1][0] if i + 1 < len(labels) and labels[i + 1][0] < line_end else line_end
-            out.append(_Field(kind, colon + 1, vend, [_skip_space(text, colon + 1, vend)]))
+            out.append(_new_tuple(_Field, (kind, colon + 1, vend, [_skip_space(text, colon + 1, vend)])))
     return out
 
 
@@ -501,7 +505,7 @@ def _reporting(ctx: _Ctx, segments: list[tuple[int, int]], lead: tuple[str, ...]
     done: set[int] = set()
     for a, b in segments:
         for ms, me, _ in ctx.hits["report"].within(a, b):
-            if any(x <= ms < y for x, y in skip):
+            if skip and any(x <= ms < y for x, y in skip):
                 continue                                # "Sản phẩm: Báo cáo ..." is a deliverable
             s, e = _sentence(text, a, b, ms, me)
             if s in done or not _REPORT_CUE.search(text, s, e):
@@ -543,7 +547,7 @@ def _item_evidence(ctx: _Ctx, it: Item) -> Evidence:
     raw = ct.raw
     if ct.omap.stages:
         ra, rb = ct.original(it.start, it.end)
-        qa, qb = ct.original(it.start, it.head_end)
+        qa, qb = (ra, rb) if it.head_end == it.end else ct.original(it.start, it.head_end)
     else:                                              # the text was not rewritten: offsets agree
         ra, rb, qa, qb = it.start, it.end, it.start, it.head_end
     ra = max(0, min(ra, len(raw)))
@@ -561,11 +565,11 @@ def _evidence(ctx: _Ctx, a: int, b: int, quote: str | None = None) -> Evidence:
 
 def _who_of(ctx: _Ctx, fields: list[_Field], plain: list[tuple[int, int]]) -> tuple[_Who, _Who]:
     """(bodies named in labelled fields, bodies named in the rest of the item's own text)."""
-    by_field = _Who([], [], [], [])
+    by_field = _no_one()
     for f in fields:
         if f.kind != "lead" and f.kind != "cooperating":
             continue
-        sub = _Who([], [], [], [])
+        sub = _no_one()
         _cues(ctx, f.start, f.end, sub, f.starts)
         if f.kind == "lead":
             _add(by_field.lead, sub.lead)
@@ -574,7 +578,7 @@ def _who_of(ctx: _Ctx, fields: list[_Field], plain: list[tuple[int, int]]) -> tu
             _add(by_field.cooperating, sub.lead + sub.cooperating)
         _add(by_field.requested, sub.requested)
         _add(by_field.focal, sub.focal)
-    rest = _Who([], [], [], [])
+    rest = _no_one()
     lines = ctx.lines
     for a, b in plain:
         _cues(ctx, a, b, rest, lines.starts_within(a, b))
@@ -715,12 +719,18 @@ def _context(ct: CleanText, items: list[Item], source: str, year: int | None) ->
             if nl == line:
                 line = nl + 1
                 continue
-            code = _line_cut(text[line:nl])              # _cut_after, its common answers inline
+            s = text[line:nl]
+            code = _line_cut(s)                          # _cut_after, its common answers inline
             if code != _CUT and (code == _NEVER or not _cut_after(text, piece, line, nl, last)):
                 line = nl + 1
                 continue
-        end = last if nl < 0 else nl
-        names, w, r, d, f, starts, open_before = _facts(text[piece:end], open_before)
+            end = nl
+            if piece != line:                            # a piece of several lines
+                s = text[piece:nl]
+        else:
+            end = last
+            s = text[piece:last]
+        names, w, r, d, f, starts, open_before = _facts(s, open_before)
         if names:
             found.extend([new(Found, (x[0], x[1] + piece, x[2] + piece, x[3])) for x in names])
         if w:
