@@ -669,10 +669,10 @@ def _cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
     code = _line_cut(s)
     if code != _LOOK:
         return code == _CUT
-    if not cut_after(text, piece, line, nl, end):
+    kind = _cue_end(s)                                  # the cached test first, the group matching last
+    if not (kind <= FREE or (kind == NO_TRIGGER and piece == line)):
         return False
-    kind = _cue_end(s)
-    return kind <= FREE or (kind == NO_TRIGGER and piece == line)
+    return cut_after(text, piece, line, nl, end)
 
 
 _Span = tuple[int, int, str | None]
