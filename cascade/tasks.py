@@ -745,11 +745,11 @@ def _context(ct: CleanText, items: list[Item], source: str, year: int | None) ->
             finish.extend([(x + piece, y + piece, v) for x, y, v in f])
         piece = line = end + 1
     hits = {"report": _Hits(report), "deadline": _Hits(deadline), "finish": _Hits(finish)}
-    starts = [x[1] for x in found]
+    name_starts = [x[1] for x in found]
     index_at: dict[int, int] = {}
-    for i, pos in enumerate(starts):
+    for i, pos in enumerate(name_starts):
         index_at.setdefault(pos, i)
-    return _Ctx(ct, text, found, starts, source, year, hits, _Hits(who), _Hits(lines), index_at)
+    return _Ctx(ct, text, found, name_starts, source, year, hits, _Hits(who), _Hits(lines), index_at)
 
 # -- tables ("| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |") ----------
 

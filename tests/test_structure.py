@@ -6,7 +6,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cascade.normalize import clean
-from cascade.structure import LETTERS, Item, body_end, field_of, iter_items, parse_structure, section_kind, walk
+from cascade.structure import (
+    LETTERS,
+    Item,
+    body_end,
+    field_of,
+    iter_items,
+    parse_structure,
+    section_kind,
+    walk,
+)
 
 
 def labels(text: str, *, bullets: bool = False) -> list[str]:
