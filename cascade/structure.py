@@ -248,8 +248,10 @@ def _classify(line: str) -> tuple[str, str, int] | None:
 # marker character, a digit, or a letter followed by ")", ".", "-" or a space), or a field label
 # may (a colon among the first 60 characters), or, in a document without Roman-numbered
 # sections, they may be a heading in capitals. A superset of what the parser takes: the regex
-# engine skips the paragraphs between them far faster than a loop over every line.
-_LOOK = r"[^\S\n]*(?:[-+•*·▪◦●■□➢➤✓►_IVX\d]|[^\W\d_][).\- ])|[^\n:]{0,59}:"
+# engine skips the paragraphs between them far faster than a loop over every line. Lines with
+# an early colon are found from the colons (str.find), not by a regex counting each line's
+# first 60 characters.
+_LOOK = r"[^\S\n]*(?:[-+•*·▪◦●■□➢➤✓►_IVX\d]|[^\W\d_][).\- ])"
 _LOOK_CAPS = _LOOK + r"|(?:[*_]|[^\S\n])*[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ ,\-–]{4}"
 _LOOK_AT = (re.compile(f"(?={_LOOK})"), re.compile(f"(?={_LOOK_CAPS})"))
 _LOOK_NL = (re.compile(f"\\n(?={_LOOK})"), re.compile(f"\\n(?={_LOOK_CAPS})"))
@@ -260,6 +262,16 @@ def _line_starts(text: str, end: int, caps: bool) -> list[int]:
     starts = [m.end() for m in _LOOK_NL[caps].finditer(text, 0, end)]
     if _LOOK_AT[caps].match(text, 0, end):
         starts.insert(0, 0)
+    labelled = []                                       # lines with a colon among their first 60 characters
+    colon = text.find(":", 0, end)
+    while colon >= 0:
+        line = text.rfind("\n", 0, colon) + 1
+        if colon - line < 60:
+            labelled.append(line)
+        nl = text.find("\n", colon, end)               # the first colon of a line decides
+        colon = text.find(":", nl, end) if nl >= 0 else -1
+    if labelled:
+        starts = sorted(set(starts).union(labelled))
     return starts
 
 
@@ -320,6 +332,9 @@ def _shape(line: str) -> _Shape | None:
         f = field_of(heading)
         kind = f[0] if f else None
     return style, marker, heading, off + _lead_emphasis(rest), kind, False, _style_key(style, marker)
+
+
+_new_item = object.__new__
 
 
 def parse_structure(text: str) -> list[Item]:
@@ -385,7 +400,19 @@ def parse_structure(text: str) -> list[Item]:
                 section = section_kind(heading)
                 if section not in ("purpose", "targets", "organisation", "funding"):
                     section = "tasks"
-        item = Item(label, marker, style, heading, a, b, b, len(stack), a + off, section, fld, [], parent)
+        item = _new_item(Item)                          # Item(...) without its generated __init__: a
+        item.label = label                              # third of the parse goes to making items
+        item.marker = marker
+        item.style = style
+        item.heading = heading
+        item.start = a
+        item.end = item.head_end = b
+        item.depth = len(stack)
+        item.text_start = a + off
+        item.section = section
+        item.field = fld
+        item.children = []
+        item.parent = parent
         (parent.children if parent is not None else top).append(item)
         if style != "field" or open_field:              # a field with its value on its line holds nothing
             stack.append(item)

@@ -45,6 +45,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .agencies import FREE, NO_TRIGGER, OPEN, SENTENCE, Found, cut_after, line_end, scan, scan_pieces
 from .dates import parse_deadline
@@ -132,6 +133,12 @@ class _Hits:
         i = bisect_left(self.starts, a)
         return i < len(self.starts) and self.starts[i] < b
 
+    def starts_within(self, a: int, b: int) -> list[int]:
+        """The starts of those that start in ``[a, b)``."""
+        starts = self.starts
+        i = bisect_left(starts, a)
+        return starts[i:bisect_left(starts, b, i)]
+
 
 @dataclass(slots=True)
 class _Ctx:
@@ -146,6 +153,7 @@ class _Ctx:
     hits: dict[str, _Hits]
     who_hits: _Hits              # the cues that name bodies, all kinds together: (start, end, kind)
     lines: _Hits                 # (start of the line's text after its marker, line start, None)
+    index_at: dict[int, int]     # where a name starts -> its index in ``found`` (the first there)
 
     def within(self, a: int, b: int) -> list[Found]:
         i = bisect_left(self.starts, a)
@@ -161,8 +169,7 @@ class _Ctx:
         text = self.text
         while pos < limit and text[pos] in " *_\t":
             pos += 1
-        i = bisect_left(self.starts, pos)
-        return i if i < len(self.found) and self.found[i].start == pos else None
+        return self.index_at.get(pos)
 
     def run_from(self, i: int, limit: int) -> list[Found]:
         """The list of names that starts with ``found[i]``: "A, B và C" (up to ``limit``)."""
@@ -196,23 +203,33 @@ class _Ctx:
         return self.text.rfind("\n", 0, pos) + 1
 
 
-@dataclass(slots=True)
-class _Who:
-    """Bodies named in one piece of text, by role."""
+class _Who(NamedTuple):
+    """Bodies named in one piece of text, by role (lists filled in place)."""
 
     lead: list[str]
     cooperating: list[str]
     focal: list[str]
     requested: list[str]
 
-    @classmethod
-    def empty(cls) -> _Who:
-        return cls([], [], [], [])
+
+def _no_one() -> _Who:
+    """A :class:`_Who` with empty lists (``tuple.__new__``: no Python-level constructor to run)."""
+    return _new_tuple(_Who, ([], [], [], []))
 
 
-def _add(dst: list[str], names: list[Found] | list[str]) -> None:
-    for n in names:
-        name = n if isinstance(n, str) else n.name
+_new_tuple = tuple.__new__
+
+
+def _add(dst: list[str], names: list[str]) -> None:
+    for name in names:
+        if name not in dst:
+            dst.append(name)
+
+
+def _add_found(dst: list[str], found: list[Found]) -> None:
+    """:func:`_add` for names as found."""
+    for f in found:
+        name = f.name
         if name not in dst:
             dst.append(name)
 
@@ -241,33 +258,36 @@ def _cues(ctx: _Ctx, a: int, b: int, who: _Who, line_starts: list[int]) -> None:
             if i is None:
                 continue
             run = ctx.run_from(i, b)
-            _add(who.lead, run)
+            _add_found(who.lead, run)
             if _FOCAL.match(text, run[-1].end, b):
-                _add(who.focal, run)
+                _add_found(who.focal, run)
         elif kind == "chu_tri":
-            _add(who.lead, ctx.run_before(s, max(a, ctx.line_start(s))))
+            _add_found(who.lead, ctx.run_before(s, max(a, text.rfind("\n", 0, s) + 1)))
         elif kind == "phoi_hop":
             i = ctx.first_at(e, b)
             if i is not None:
-                _add(who.cooperating, ctx.run_from(i, b))
-            run = ctx.run_before(s, max(a, ctx.line_start(s)))     # "X phối hợp với Y": X leads
+                _add_found(who.cooperating, ctx.run_from(i, b))
+            run = ctx.run_before(s, max(a, text.rfind("\n", 0, s) + 1))   # "X phối hợp với Y": X leads
             if run and _clause_initial(text, run[0].start):
-                _add(who.lead, run)
+                _add_found(who.lead, run)
         elif kind == "de_nghi":
             if _clause_initial(text, s):
                 i = ctx.first_at(e, b)
                 if i is not None:
-                    _add(who.requested, ctx.run_from(i, b))
+                    _add_found(who.requested, ctx.run_from(i, b))
         else:                                                       # "làm đầu mối"
-            _add(who.focal, ctx.run_before(s, ctx.line_start(s)))
+            _add_found(who.focal, ctx.run_before(s, text.rfind("\n", 0, s) + 1))
+    index_at = ctx.index_at
     for pos in line_starts:
-        i = ctx.first_at(pos, b)
+        while pos < b and text[pos] in " *_\t":                   # ctx.first_at, inline
+            pos += 1
+        i = index_at.get(pos)
         if i is None:
             continue
         run = ctx.run_from(i, b)
         if _FOCAL.match(text, run[-1].end, min(b, run[-1].end + 30)):
-            _add(who.focal, run)
-        _add(who.lead, run)
+            _add_found(who.focal, run)
+        _add_found(who.lead, run)
 
 
 @lru_cache(maxsize=8192)
@@ -339,9 +359,9 @@ def _own_fields(item: Item) -> list[Item]:
     return out
 
 
-@dataclass(slots=True)
-class _Field:
-    """A labelled value: "Cơ quan chủ trì: Sở Y tế", its kind and the span of its value."""
+class _Field(NamedTuple):
+    """A labelled value: "Cơ quan chủ trì: Sở Y tế", its kind and the span of its value (made
+    with ``_new_tuple(_Field, (...))``: no Python-level constructor to run)."""
 
     kind: str
     start: int
@@ -390,10 +410,10 @@ def _fields(ctx: _Ctx, items: list[Item], plain: list[tuple[int, int]]) -> list[
             start += 1
         end = labels[1][0] if len(labels) > 1 else f.end
         below = [c.text_start for c in walk(f.children)] if f.children else []
-        out.append(_Field(f.field or "", start, end, [start, *below]))
+        out.append(_new_tuple(_Field, (f.field or "", start, end, [start, *below])))
         for i, (_, colon, kind) in enumerate(labels[1:], 1):
             vend = labels[i + 1][0] if i + 1 < len(labels) else f.head_end
-            out.append(_Field(kind, colon + 1, vend, [_skip_space(text, colon + 1, vend)]))
+            out.append(_new_tuple(_Field, (kind, colon + 1, vend, [_skip_space(text, colon + 1, vend)])))
     for a, b in plain:
         if text.find(":", a, b) < 0:
             continue
@@ -402,7 +422,7 @@ def _fields(ctx: _Ctx, items: list[Item], plain: list[tuple[int, int]]) -> list[
             line_end = text.find("\n", colon, b)
             line_end = b if line_end < 0 else line_end
             vend = labels[i + 1][0] if i + 1 < len(labels) and labels[i + 1][0] < line_end else line_end
-            out.append(_Field(kind, colon + 1, vend, [_skip_space(text, colon + 1, vend)]))
+            out.append(_new_tuple(_Field, (kind, colon + 1, vend, [_skip_space(text, colon + 1, vend)])))
     return out
 
 
@@ -485,7 +505,7 @@ def _reporting(ctx: _Ctx, segments: list[tuple[int, int]], lead: tuple[str, ...]
     done: set[int] = set()
     for a, b in segments:
         for ms, me, _ in ctx.hits["report"].within(a, b):
-            if any(x <= ms < y for x, y in skip):
+            if skip and any(x <= ms < y for x, y in skip):
                 continue                                # "Sản phẩm: Báo cáo ..." is a deliverable
             s, e = _sentence(text, a, b, ms, me)
             if s in done or not _REPORT_CUE.search(text, s, e):
@@ -527,7 +547,7 @@ def _item_evidence(ctx: _Ctx, it: Item) -> Evidence:
     raw = ct.raw
     if ct.omap.stages:
         ra, rb = ct.original(it.start, it.end)
-        qa, qb = ct.original(it.start, it.head_end)
+        qa, qb = (ra, rb) if it.head_end == it.end else ct.original(it.start, it.head_end)
     else:                                              # the text was not rewritten: offsets agree
         ra, rb, qa, qb = it.start, it.end, it.start, it.head_end
     ra = max(0, min(ra, len(raw)))
@@ -545,11 +565,11 @@ def _evidence(ctx: _Ctx, a: int, b: int, quote: str | None = None) -> Evidence:
 
 def _who_of(ctx: _Ctx, fields: list[_Field], plain: list[tuple[int, int]]) -> tuple[_Who, _Who]:
     """(bodies named in labelled fields, bodies named in the rest of the item's own text)."""
-    by_field = _Who.empty()
+    by_field = _no_one()
     for f in fields:
-        if f.kind not in ("lead", "cooperating"):
+        if f.kind != "lead" and f.kind != "cooperating":
             continue
-        sub = _Who.empty()
+        sub = _no_one()
         _cues(ctx, f.start, f.end, sub, f.starts)
         if f.kind == "lead":
             _add(by_field.lead, sub.lead)
@@ -558,15 +578,16 @@ def _who_of(ctx: _Ctx, fields: list[_Field], plain: list[tuple[int, int]]) -> tu
             _add(by_field.cooperating, sub.lead + sub.cooperating)
         _add(by_field.requested, sub.requested)
         _add(by_field.focal, sub.focal)
-    rest = _Who.empty()
+    rest = _no_one()
+    lines = ctx.lines
     for a, b in plain:
-        _cues(ctx, a, b, rest, [s for s, _, _ in ctx.lines.within(a, b)])
+        _cues(ctx, a, b, rest, lines.starts_within(a, b))
     return by_field, rest
 
 
 def _plain_segments(segments: list[tuple[int, int]], fields: list[Item]) -> list[tuple[int, int]]:
     """Own segments without the spans of labelled fields (read on their own)."""
-    return _minus(segments, sorted((f.start, f.end) for f in fields))
+    return _minus(segments, sorted([(f.start, f.end) for f in fields])) if fields else segments
 
 
 def _actionable(item: Item) -> bool:
@@ -648,10 +669,10 @@ def _cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
     code = _line_cut(s)
     if code != _LOOK:
         return code == _CUT
-    if not cut_after(text, piece, line, nl, end):
+    kind = _cue_end(s)                                  # the cached test first, the group matching last
+    if not (kind <= FREE or (kind == NO_TRIGGER and piece == line)):
         return False
-    kind = _cue_end(s)
-    return kind <= FREE or (kind == NO_TRIGGER and piece == line)
+    return cut_after(text, piece, line, nl, end)
 
 
 _Span = tuple[int, int, str | None]
@@ -694,11 +715,22 @@ def _context(ct: CleanText, items: list[Item], source: str, year: int | None) ->
     open_before = False                          # the line before the piece is a long one left open
     while piece < last:
         nl = text.find("\n", line, last)
-        if nl >= 0 and (nl == line or not _cut_after(text, piece, line, nl, last)):
-            line = nl + 1
-            continue
-        end = last if nl < 0 else nl
-        names, w, r, d, f, starts, open_before = _facts(text[piece:end], open_before)
+        if nl >= 0:
+            if nl == line:
+                line = nl + 1
+                continue
+            s = text[line:nl]
+            code = _line_cut(s)                          # _cut_after, its common answers inline
+            if code != _CUT and (code == _NEVER or not _cut_after(text, piece, line, nl, last)):
+                line = nl + 1
+                continue
+            end = nl
+            if piece != line:                            # a piece of several lines
+                s = text[piece:nl]
+        else:
+            end = last
+            s = text[piece:last]
+        names, w, r, d, f, starts, open_before = _facts(s, open_before)
         if names:
             found.extend([new(Found, (x[0], x[1] + piece, x[2] + piece, x[3])) for x in names])
         if w:
@@ -713,7 +745,11 @@ def _context(ct: CleanText, items: list[Item], source: str, year: int | None) ->
             finish.extend([(x + piece, y + piece, v) for x, y, v in f])
         piece = line = end + 1
     hits = {"report": _Hits(report), "deadline": _Hits(deadline), "finish": _Hits(finish)}
-    return _Ctx(ct, text, found, [x[1] for x in found], source, year, hits, _Hits(who), _Hits(lines))
+    name_starts = [x[1] for x in found]
+    index_at: dict[int, int] = {}
+    for i, pos in enumerate(name_starts):
+        index_at.setdefault(pos, i)
+    return _Ctx(ct, text, found, name_starts, source, year, hits, _Hits(who), _Hits(lines), index_at)
 
 # -- tables ("| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |") ----------
 
@@ -948,8 +984,13 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
                 if deadlines[id(anc)]:
                     deadline = deadlines[id(anc)]
                     break
-        deliverable = next((v for f in fields if f.kind == "deliverable" and (v := _value(ctx, f))), None)
-        skip = [(f.start, f.end) for f in fields if f.kind == "deliverable"]
+        deliverable = None
+        skip = []
+        for f in fields:
+            if f.kind == "deliverable":
+                skip.append((f.start, f.end))
+                if deliverable is None:
+                    deliverable = _value(ctx, f) or None
         reporting = (_reporting(ctx, segments, tuple(lead), skip)
                      if ctx.hits["report"].any(it.start, it.end) else [])
         ev = _item_evidence(ctx, it)
