@@ -334,9 +334,6 @@ def _shape(line: str) -> _Shape | None:
     return style, marker, heading, off + _lead_emphasis(rest), kind, False, _style_key(style, marker)
 
 
-_new_item = object.__new__
-
-
 def parse_structure(text: str) -> list[Item]:
     """The top-level items of ``text`` (sections, or numbered items when there are none).
 
@@ -400,19 +397,7 @@ def parse_structure(text: str) -> list[Item]:
                 section = section_kind(heading)
                 if section not in ("purpose", "targets", "organisation", "funding"):
                     section = "tasks"
-        item = _new_item(Item)                          # Item(...) without its generated __init__: a
-        item.label = label                              # third of the parse goes to making items
-        item.marker = marker
-        item.style = style
-        item.heading = heading
-        item.start = a
-        item.end = item.head_end = b
-        item.depth = len(stack)
-        item.text_start = a + off
-        item.section = section
-        item.field = fld
-        item.children = []
-        item.parent = parent
+        item = Item(label, marker, style, heading, a, b, b, len(stack), a + off, section, fld, [], parent)
         (parent.children if parent is not None else top).append(item)
         if style != "field" or open_field:              # a field with its value on its line holds nothing
             stack.append(item)

@@ -213,11 +213,8 @@ class _Who(NamedTuple):
 
 
 def _no_one() -> _Who:
-    """A :class:`_Who` with empty lists (``tuple.__new__``: no Python-level constructor to run)."""
-    return _new_tuple(_Who, ([], [], [], []))
-
-
-_new_tuple = tuple.__new__
+    """A :class:`_Who` with empty lists."""
+    return _Who([], [], [], [])
 
 
 def _add(dst: list[str], names: list[str]) -> None:
@@ -360,8 +357,7 @@ def _own_fields(item: Item) -> list[Item]:
 
 
 class _Field(NamedTuple):
-    """A labelled value: "Cơ quan chủ trì: Sở Y tế", its kind and the span of its value (made
-    with ``_new_tuple(_Field, (...))``: no Python-level constructor to run)."""
+    """A labelled value: "Cơ quan chủ trì: Sở Y tế", its kind and the span of its value."""
 
     kind: str
     start: int
@@ -410,10 +406,10 @@ def _fields(ctx: _Ctx, items: list[Item], plain: list[tuple[int, int]]) -> list[
             start += 1
         end = labels[1][0] if len(labels) > 1 else f.end
         below = [c.text_start for c in walk(f.children)] if f.children else []
-        out.append(_new_tuple(_Field, (f.field or "", start, end, [start, *below])))
+        out.append(_Field(f.field or "", start, end, [start, *below]))
         for i, (_, colon, kind) in enumerate(labels[1:], 1):
             vend = labels[i + 1][0] if i + 1 < len(labels) else f.head_end
-            out.append(_new_tuple(_Field, (kind, colon + 1, vend, [_skip_space(text, colon + 1, vend)])))
+            out.append(_Field(kind, colon + 1, vend, [_skip_space(text, colon + 1, vend)]))
     for a, b in plain:
         if text.find(":", a, b) < 0:
             continue
@@ -422,7 +418,7 @@ def _fields(ctx: _Ctx, items: list[Item], plain: list[tuple[int, int]]) -> list[
             line_end = text.find("\n", colon, b)
             line_end = b if line_end < 0 else line_end
             vend = labels[i + 1][0] if i + 1 < len(labels) and labels[i + 1][0] < line_end else line_end
-            out.append(_new_tuple(_Field, (kind, colon + 1, vend, [_skip_space(text, colon + 1, vend)])))
+            out.append(_Field(kind, colon + 1, vend, [_skip_space(text, colon + 1, vend)]))
     return out
 
 
@@ -710,7 +706,6 @@ def _context(ct: CleanText, items: list[Item], source: str, year: int | None) ->
     deadline: list[_Span] = []
     finish: list[_Span] = []
     lines: list[_Span] = []
-    new = tuple.__new__
     piece = line = first
     open_before = False                          # the line before the piece is a long one left open
     while piece < last:
@@ -732,7 +727,7 @@ def _context(ct: CleanText, items: list[Item], source: str, year: int | None) ->
             s = text[piece:last]
         names, w, r, d, f, starts, open_before = _facts(s, open_before)
         if names:
-            found.extend([new(Found, (x[0], x[1] + piece, x[2] + piece, x[3])) for x in names])
+            found.extend([Found(x[0], x[1] + piece, x[2] + piece, x[3]) for x in names])
         if w:
             who.extend([(x + piece, y + piece, v) for x, y, v in w])
         if starts:

@@ -6,16 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cascade.normalize import clean
-from cascade.structure import (
-    LETTERS,
-    Item,
-    body_end,
-    field_of,
-    iter_items,
-    parse_structure,
-    section_kind,
-    walk,
-)
+from cascade.structure import LETTERS, body_end, field_of, iter_items, parse_structure, section_kind, walk
 
 
 def labels(text: str, *, bullets: bool = False) -> list[str]:
@@ -228,16 +219,3 @@ def test_body_end_is_the_first_closing_line(text: str, start: int) -> None:
     start = min(start, len(text))
     m = closing.search(text, start)
     assert body_end(text, start) == (m.start() if m else len(text))
-
-
-def test_parsed_items_set_every_field():
-    """parse_structure makes items without Item.__init__ (for speed): each field must be set."""
-    import dataclasses
-
-    text = ("I. NHIỆM VỤ\n1. Tuyên truyền\na) Sở Tư pháp chủ trì\n- theo dõi\nThời gian thực hiện: Quý III\n"
-            "II. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ\n")
-    items = list(walk(parse_structure(text)))
-    assert items
-    for it in items:
-        for f in dataclasses.fields(Item):
-            assert hasattr(it, f.name), f.name
