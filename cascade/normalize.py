@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import accumulate
 
 #: Vietnamese upper- and lower-case letters, for regex character classes ([À-Ỹ] would mix both cases)
 UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
@@ -37,10 +37,14 @@ _ONE_TO_ONE = str.maketrans({
     "\u2044": "/", "\u2215": "/", "\uff0f": "/",
 })
 _ODD = re.compile("[" + "".join(chr(c) for c in _ONE_TO_ONE) + "]")
+_ODD_PAIRS = tuple((chr(c), r) for c, r in _ONE_TO_ONE.items())
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff]|\r(?=\n)")
+_INVISIBLE_SPLIT = re.compile(f"({_INVISIBLE.pattern})")
 _INVISIBLE_HINT = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff\r]")
 _DELETED = set("\u200b\u200c\u200d\u2060\u00ad\ufeff\r")
 _COMBINING = re.compile("[^\u0300-\u036f][\u0300-\u036f\u1dc0-\u1dff]+")
+_COMBINING_SPLIT = re.compile(f"({_COMBINING.pattern})")        # a letter and its marks, for re.split
+_NFC = partial(unicodedata.normalize, "NFC")
 
 # old-style tone placement (oà, uỷ) -> the canonical one (òa, ủy); both forms are NFC
 _TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
@@ -67,6 +71,14 @@ def _tone(m: re.Match[str]) -> str:
     if a and m.string[a - 1] in "qQ":           # "quý" keeps its mark on y
         return pair
     return _TONES.get(pair, pair)
+
+
+def _unify(text: str) -> str:
+    """``text.translate(_ONE_TO_ONE)``, faster when few kinds of odd character occur (the usual case)."""
+    for odd, replacement in _ODD_PAIRS:
+        if odd in text:
+            text = text.replace(odd, replacement)
+    return text
 
 
 def nfc(text: str) -> str:
@@ -132,69 +144,121 @@ class OffsetMap:
         return i
 
 
-def _rewrite(text: str, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str],
-             omap: OffsetMap) -> str:
-    """``pattern.sub(repl, text)`` that records where each edit happened."""
-    out: list[str] = []
-    after: list[int] = []
-    before: list[int] = []
-    pos = 0
-    shift = 0
-    for m in pattern.finditer(text):
-        r = repl(m)
-        a, b = m.span()
-        if r == m.group(0):
-            continue
-        out.append(text[pos:a])
-        out.append(r)
-        after.append(a + shift)
-        before.append(a)
-        shift += len(r) - (b - a)
-        after.append(b + shift)
-        before.append(b)
-        pos = b
-    if not after:
+def _positions(lengths: list[int]) -> list[int]:
+    """Where each piece starts, then where the last one ends, for pieces of these lengths."""
+    return list(accumulate(lengths, initial=0))
+
+
+def _rewrite_split(pieces: list[str], new_pieces: list[str], omap: OffsetMap) -> str:
+    """Join ``new_pieces`` and record the edits in ``omap``.
+
+    ``pieces`` alternates kept text and matched text (``kept, match, kept, ..., kept``, as
+    ``pattern.split`` returns it for a pattern with one group around the whole match);
+    ``new_pieces`` is the same list with each match replaced. Each match adds two
+    breakpoints, at its start and at its end; those of a match replaced by itself lie on the
+    unchanged stretch and map no position differently.
+    """
+    if len(pieces) == 1:
+        return pieces[0]
+    before = _positions(list(map(len, pieces)))
+    after = _positions(list(map(len, new_pieces)))
+    omap.stages.append(_Stage(after[1:-1], before[1:-1]))
+    return "".join(new_pieces)
+
+
+def _delete_all(text: str, pattern: re.Pattern[str], omap: OffsetMap) -> str:
+    """``pattern.sub("", text)`` that records where each edit happened.
+
+    ``pattern`` must have exactly one group, around the whole match, and never match the
+    empty string.
+    """
+    pieces = pattern.split(text)
+    new_pieces = list(pieces)
+    new_pieces[1::2] = [""] * (len(pieces) // 2)
+    return _rewrite_split(pieces, new_pieces, omap)
+
+
+def _delete_spans(text: str, spans: list[tuple[int, int]], omap: OffsetMap) -> str:
+    """Delete ``text[a:b]`` for each (a, b) of ``spans`` (in order, not overlapping), recording the edits."""
+    if not spans:
         return text
-    out.append(text[pos:])
-    omap.stages.append(_Stage(after, before))
-    return "".join(out)
+    pieces = []
+    pos = 0
+    for a, b in spans:
+        pieces += (text[pos:a], text[a:b])
+        pos = b
+    pieces.append(text[pos:])
+    new_pieces = list(pieces)
+    new_pieces[1::2] = [""] * len(spans)
+    return _rewrite_split(pieces, new_pieces, omap)
+
+
+def _nfc_clusters(text: str, omap: OffsetMap) -> str:
+    """Each letter with the combining marks after it in NFC, recording the edits."""
+    pieces = _COMBINING_SPLIT.split(text)
+    clusters = pieces[1::2]
+    composed = list(map(_NFC, clusters))
+    if composed == clusters:
+        return text
+    new_pieces = list(pieces)
+    new_pieces[1::2] = composed
+    return _rewrite_split(pieces, new_pieces, omap)
 
 
 # -- page-break repairs -------------------------------------------------------------------------
 
-# "Kế hoạch số 07-\n\nKH/TU": a symbol broken after its hyphen
-_BROKEN_SYMBOL = re.compile(r"(\d(?=-[ ]*\n\s*[A-ZĐ][A-Za-zĐđ&]*\s*/)|/[A-ZĐ][A-Za-zĐđ&]{0,8}(?=-[ ]*\n\s*[A-ZĐ]))"
-                            r"-[ ]*\n\s*")
+# Each break below is a line break with the spaces before it and the white space after it. A
+# pattern comes in two forms: one for any text, and one for text where no space precedes a
+# line break (the usual case), which starts with the line break and so is searched for fast.
+
+# "Kế hoạch số 07-\n\nKH/TU": a symbol broken after its hyphen, before a capital letter; the
+# hyphen ends a number followed by a symbol ("07-\n\nKH/TU") or a symbol's first part ("/KH-\nUBND")
+_HYPHEN_BREAK = re.compile(r"-[ ]*\n\s*(?=[A-ZĐ])")
+_SYMBOL_HEAD = re.compile(r"(?:(?P<digit>\d)|/[A-ZĐ][A-Za-zĐđ&]{0,8})\Z")   # before the hyphen
+_SYMBOL_HEAD_WIDTH = 10
+_SYMBOL_TAIL = re.compile(r"[A-ZĐ][A-Za-zĐđ&]*\s*/")                          # after a number's break
 # "ngày 23/12/\n2020"
-_BROKEN_DATE = re.compile(r"(?<=\d/)[ ]*\n\s*(?=\d)|(?<=\d)[ ]*\n\s*(?=/\d)")
-# a sentence broken mid-way: the line does not end a sentence and the next starts in lower case
-_BROKEN_LINE = re.compile(rf"[ ]*\n\s*(?=([{LOWER}])(.))")
-_LINE = re.compile(r"[^\n]*\n\s*\n")
+_BROKEN_DATE = re.compile(r"((?<=\d/)[ ]*\n\s*(?=\d)|(?<=\d)[ ]*\n\s*(?=/\d))")
+_BROKEN_DATE_TIGHT = re.compile(r"(\n(?:(?<=\d/\n)\s*(?=\d)|(?<=\d\n)\s*(?=/\d)))")
+# a sentence broken mid-way: the line does not end a sentence (nor is the text's start or a
+# blank) and the next starts in lower case, but not as an item label ("a) ...", "a- ...", "a. ...")
+_BROKEN_LINE = re.compile(rf"((?:\n(?<=[^\s.:;!?/]\n)| (?<=[^\s.:;!?/] ) *\n)\s*)(?=[{LOWER}][^\n).-])")
+_BROKEN_LINE_TIGHT = re.compile(rf"(\n(?<=[^\s.:;!?/]\n)\s*)(?=[{LOWER}][^\n).-])")
 
 
-def _join_line(m: re.Match[str]) -> str:
-    a = m.start()
-    prev = m.string[a - 1] if a else "\n"
-    if prev.isspace() or prev in ".:;!?/" or m.group(2) in ").-":   # "a) ...", "a- ...", "a. ..." start items
-        return m.group(0)
-    return " "
+def _join_symbols(text: str, omap: OffsetMap) -> str:
+    """Remove the line break after the hyphen of a symbol broken across lines."""
+    spans = []
+    for m in _HYPHEN_BREAK.finditer(text):
+        hyphen, end = m.span()
+        head = _SYMBOL_HEAD.search(text, max(0, hyphen - _SYMBOL_HEAD_WIDTH), hyphen)
+        if head and (not head.group("digit") or _SYMBOL_TAIL.match(text, end)):
+            spans.append((hyphen + 1, end))
+    return _delete_spans(text, spans, omap)
+
+
+def _join_dates(text: str, omap: OffsetMap) -> str:
+    """Remove the line break in a date broken across lines."""
+    return _delete_all(text, _BROKEN_DATE if " \n" in text else _BROKEN_DATE_TIGHT, omap)
+
+
+def _join_lines(text: str, omap: OffsetMap) -> str:
+    """Join the lines of sentences broken mid-way with one space."""
+    pieces = (_BROKEN_LINE if " \n" in text else _BROKEN_LINE_TIGHT).split(text)
+    joined = list(pieces)
+    joined[1::2] = [" "] * (len(pieces) // 2)
+    return _rewrite_split(pieces, joined, omap)
 
 
 def _drop_repeated(text: str, omap: OffsetMap) -> str:
     """Drop a line that a page break cut and the next page repeats in full."""
-    lines = [ln.strip() for ln in text.split("\n")]
-    doomed: set[str] = set()
-    prev = ""
-    for ln in lines:
-        if not ln:
-            continue
-        if len(prev) >= 20 and len(ln) > len(prev) and ln.startswith(prev):
-            doomed.add(prev)
-        prev = ln
+    lines = [ln for ln in map(str.strip, text.split("\n")) if ln]
+    doomed = {prev for prev, ln in zip(lines, lines[1:])
+              if ln.startswith(prev) and len(prev) >= 20 and len(ln) > len(prev)}
     if not doomed:
         return text
-    pattern = re.compile("|".join(r"^[ ]*" + re.escape(d) + r"[ ]*\n\s*\n" for d in doomed), re.M)
-    return _rewrite(text, pattern, lambda m: "", omap)
+    pattern = re.compile("(" + "|".join(r"^[ ]*" + re.escape(d) + r"[ ]*\n\s*\n" for d in doomed) + ")", re.M)
+    return _delete_all(text, pattern, omap)
 
 
 @dataclass(slots=True)
@@ -226,16 +290,15 @@ def clean(raw: str) -> CleanText:
     omap = OffsetMap()
     text = raw
     if not unicodedata.is_normalized("NFC", text):
-        text = _rewrite(text, _COMBINING, lambda m: unicodedata.normalize("NFC", m.group(0)), omap)
-    if _ODD.search(text):
-        text = text.translate(_ONE_TO_ONE)
+        text = _nfc_clusters(text, omap)
+    text = _unify(text)
     if _INVISIBLE_HINT.search(text):
-        text = _rewrite(text, _INVISIBLE, lambda m: "", omap)
+        text = _delete_all(text, _INVISIBLE_SPLIT, omap)
     text = canon_tone(text)                            # same length: no map needed
     text = _drop_repeated(text, omap)
     if "-\n" in text or "- \n" in text:
-        text = _rewrite(text, _BROKEN_SYMBOL, lambda m: m.group(1) + "-", omap)
+        text = _join_symbols(text, omap)
     if "/\n" in text or "/ \n" in text or "\n/" in text:
-        text = _rewrite(text, _BROKEN_DATE, lambda m: "", omap)
-    text = _rewrite(text, _BROKEN_LINE, _join_line, omap)
+        text = _join_dates(text, omap)
+    text = _join_lines(text, omap)
     return CleanText(text, raw, omap)
