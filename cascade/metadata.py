@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 from . import dates, numbers, places
@@ -71,6 +71,8 @@ _POSITIONS = {
 _POSITION_LINE = re.compile(r"^[ *_]*(?P<title>" + "|".join(sorted(map(re.escape, _POSITIONS), key=len, reverse=True))
                             + r")[ *_]*$")
 _CAPACITY = re.compile(r"^[ *_]*(?P<cap>TM\.|T/M|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.)\s*(?P<rest>[^\n*]*?)[ *_]*$")
+_CAPACITY_REACH = 3                 # capacity lines (TM., KT....) are looked for up to 3 lines above the position
+_SIGNATURE_REACH = 600              # _last_signature reads the lines of the last 600 characters first
 _NAME = re.compile(r"^[ *_]*(?P<name>(?:[" + UPPER + r"][" + LOWER + r"]+|[" + UPPER + r"]+)(?:\s+(?:[" + UPPER + r"][" + LOWER + r"]+|[" + UPPER + r"]+)){1,4})"
                    r"[ *_.…]*$")
 
@@ -241,30 +243,52 @@ def _unit_fields(name: str, branch: str, level: str, unit: places.Unit | None, p
 
 def _signature(lines: list[tuple[int, int, str]]) -> tuple[Signer | None, tuple[int, int] | None]:
     """The last signature block: capacity prefixes, position, name."""
+    found = _last_position(lines)
+    return _signer_at(lines, *found) if found else (None, None)
+
+
+def _last_position(lines: list[tuple[int, int, str]]) -> tuple[int, re.Match[str]] | None:
+    """The index of the last position line (CHỦ TỊCH, BÍ THƯ...) and its match, or None."""
     for i in range(len(lines) - 1, -1, -1):
-        s, e, line = lines[i]
+        line = lines[i][2]
         m = _POSITION_LINE.match(line.upper() if line.isupper() else line)
-        if not m:
-            continue
-        title = _POSITIONS[m.group("title")]
-        capacity = on_behalf = None
-        for j in range(i - 1, max(-1, i - 4), -1):
-            c = _CAPACITY.match(lines[j][2])
-            if c:
-                capacity = capacity or c.group("cap")          # the prefix closest to the title
-                if c.group("cap") in ("TM.", "T/M"):
-                    on_behalf = _sentence_case(c.group("rest")) if c.group("rest") else None
-                    if on_behalf:
-                        on_behalf = on_behalf.replace("thường vụ", "Thường vụ").replace("ủy ban", "Ủy ban")
-        for k in range(i + 1, min(len(lines), i + 6)):
-            n = _NAME.match(lines[k][2])
-            if n and not _POSITION_LINE.match(lines[k][2]) and len(n.group("name").split()) >= 2:
-                name = n.group("name")
-                if name.isupper():
-                    name = " ".join(w.capitalize() for w in name.split())
-                return Signer(name, title, capacity, on_behalf), (lines[k][0], lines[k][0] + len(name))
-        return Signer("", title, capacity, on_behalf), None
-    return None, None
+        if m:
+            return i, m
+    return None
+
+
+def _signer_at(lines: list[tuple[int, int, str]], i: int, m: re.Match[str]
+               ) -> tuple[Signer, tuple[int, int] | None]:
+    """The signer of the block whose position line is ``lines[i]``, matched as ``m``."""
+    title = _POSITIONS[m.group("title")]
+    capacity = on_behalf = None
+    for j in range(i - 1, max(-1, i - 1 - _CAPACITY_REACH), -1):
+        c = _CAPACITY.match(lines[j][2])
+        if c:
+            capacity = capacity or c.group("cap")          # the prefix closest to the title
+            if c.group("cap") in ("TM.", "T/M"):
+                on_behalf = _sentence_case(c.group("rest")) if c.group("rest") else None
+                if on_behalf:
+                    on_behalf = on_behalf.replace("thường vụ", "Thường vụ").replace("ủy ban", "Ủy ban")
+    for k in range(i + 1, min(len(lines), i + 6)):
+        n = _NAME.match(lines[k][2])
+        if n and not _POSITION_LINE.match(lines[k][2]) and len(n.group("name").split()) >= 2:
+            name = n.group("name")
+            if name.isupper():
+                name = " ".join(w.capitalize() for w in name.split())
+            return Signer(name, title, capacity, on_behalf), (lines[k][0], lines[k][0] + len(name))
+    return Signer("", title, capacity, on_behalf), None
+
+
+def _last_signature(text: str, start: int) -> tuple[Signer | None, tuple[int, int] | None]:
+    """``_signature(_lines(text, start))``, reading only the last lines when the block is among them."""
+    cut = text.rfind("\n", start, max(start, len(text) - _SIGNATURE_REACH))
+    if cut >= 0:
+        lines = _lines(text, cut + 1)
+        found = _last_position(lines)
+        if found and found[0] >= _CAPACITY_REACH:          # the lines above it that count are read too
+            return _signer_at(lines, *found)
+    return _signature(_lines(text, start))
 
 
 def _lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
@@ -278,6 +302,16 @@ def _lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int,
             out.append((pos + lead, pos + lead + len(line), line))
         pos += len(raw) + 1
     return out
+
+
+def _number_lines(header: str) -> Iterator[re.Match[str]]:
+    """``_NUMBER_LINE.finditer(header)``, started at the first "Số" (and the ``*_`` before it)."""
+    first = min((i for i in (header.find("Số"), header.find("SỐ")) if i >= 0), default=-1)
+    if first < 0:
+        return iter(())
+    while first and header[first - 1] in " *_":
+        first -= 1
+    return _NUMBER_LINE.finditer(header, first)
 
 
 def _place_date(text: str, end: int) -> re.Match[str] | None:
@@ -339,7 +373,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
     # 2. the header block: number, place and date, issuer lines
     header = text[:header_end]
     nm = None
-    for m in _NUMBER_LINE.finditer(header):
+    for m in _number_lines(header):
         found = numbers.find_numbers(m.group("rest"))
         if found and found[0][1] < 4:
             n, a, e = found[0]
@@ -379,8 +413,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
 
     # 3. signature and recipients
     tail_start = max(0, len(text) - 3000)
-    tail_lines = _lines(text, tail_start)
-    signer, sspan = _signature(tail_lines)
+    signer, sspan = _last_signature(text, tail_start)
     if signer is not None and signer.name:
         b.set("signer", signer, sspan)
     listed = _recipients_start(text, tail_start)
