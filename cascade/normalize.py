@@ -18,7 +18,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import accumulate
 
 #: Vietnamese upper- and lower-case letters, for regex character classes ([À-Ỹ] would mix both cases)
@@ -40,11 +40,30 @@ _ODD = re.compile("[" + "".join(chr(c) for c in _ONE_TO_ONE) + "]")
 _ODD_PAIRS = tuple((chr(c), r) for c, r in _ONE_TO_ONE.items())
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff]|\r(?=\n)")
 _INVISIBLE_SPLIT = re.compile(f"({_INVISIBLE.pattern})")
-_INVISIBLE_HINT = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff\r]")
-_DELETED = set("\u200b\u200c\u200d\u2060\u00ad\ufeff\r")
-_COMBINING = re.compile("[^\u0300-\u036f][\u0300-\u036f\u1dc0-\u1dff]+")
-_COMBINING_SPLIT = re.compile(f"({_COMBINING.pattern})")        # a letter and its marks, for re.split
-_NFC = partial(unicodedata.normalize, "NFC")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\u00ad\ufeff\r"       # what _INVISIBLE may match
+_DELETED = set(_INVISIBLE_CHARS)
+_MARKS = "\u0300-\u036f\u1dc0-\u1dff"
+# a letter and the combining marks after it, as one group for re.split; the first form for any
+# text, the second (faster) for text that does not start with a mark of U+0300-U+036F, where
+# they find the same clusters (each match takes the whole run of marks, so the next starts at
+# a character that is not a mark)
+_COMBINING = re.compile(f"([^\u0300-\u036f][{_MARKS}]+)")
+_COMBINING_FAST = re.compile(f"(.[{_MARKS}]+)", re.DOTALL)
+
+
+class _NFCClusters(dict[str, str]):
+    """Cluster -> its NFC, computed on first use (documents repeat a few hundred clusters)."""
+
+    LIMIT = 1 << 14
+
+    def __missing__(self, cluster: str) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        composed = self[cluster] = unicodedata.normalize("NFC", cluster)
+        return composed
+
+
+_NFC_OF = _NFCClusters()
 
 # old-style tone placement (oà, uỷ) -> the canonical one (òa, ủy); both forms are NFC
 _TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
@@ -195,9 +214,10 @@ def _delete_spans(text: str, spans: list[tuple[int, int]], omap: OffsetMap) -> s
 
 def _nfc_clusters(text: str, omap: OffsetMap) -> str:
     """Each letter with the combining marks after it in NFC, recording the edits."""
-    pieces = _COMBINING_SPLIT.split(text)
+    pattern = _COMBINING if "\u0300" <= text[:1] <= "\u036f" else _COMBINING_FAST
+    pieces = pattern.split(text)
     clusters = pieces[1::2]
-    composed = list(map(_NFC, clusters))
+    composed = list(map(_NFC_OF.__getitem__, clusters))
     if composed == clusters:
         return text
     new_pieces = list(pieces)
@@ -252,7 +272,9 @@ def _join_lines(text: str, omap: OffsetMap) -> str:
 
 def _drop_repeated(text: str, omap: OffsetMap) -> str:
     """Drop a line that a page break cut and the next page repeats in full."""
-    lines = [ln for ln in map(str.strip, text.split("\n")) if ln]
+    lines = list(filter(None, map(str.strip, text.split("\n"))))       # the non-blank lines
+    if not any(map(str.startswith, lines[1:], lines)):                  # usual: no line starts the next
+        return text
     doomed = {prev for prev, ln in zip(lines, lines[1:])
               if ln.startswith(prev) and len(prev) >= 20 and len(ln) > len(prev)}
     if not doomed:
@@ -292,7 +314,7 @@ def clean(raw: str) -> CleanText:
     if not unicodedata.is_normalized("NFC", text):
         text = _nfc_clusters(text, omap)
     text = _unify(text)
-    if _INVISIBLE_HINT.search(text):
+    if any(c in text for c in _INVISIBLE_CHARS):          # a few fast scans, cheaper than one regex
         text = _delete_all(text, _INVISIBLE_SPLIT, omap)
     text = canon_tone(text)                            # same length: no map needed
     text = _drop_repeated(text, omap)
