@@ -49,6 +49,11 @@ _MARKS = "\u0300-\u036f\u1dc0-\u1dff"
 # a character that is not a mark)
 _COMBINING = re.compile(f"([^\u0300-\u036f][{_MARKS}]+)")
 _COMBINING_FAST = re.compile(f"(.[{_MARKS}]+)", re.DOTALL)
+# Vietnamese tone and vowel marks as combining characters: text holding one is decomposed
+# (nearly always), so clean() composes it without asking unicodedata.is_normalized first, which
+# on decomposed text normalises all of it to answer; on text already NFC composing the clusters
+# changes nothing, so asking first only matters for speed
+_VIETNAMESE_MARKS = "\u0301\u0300\u0309\u0303\u0323\u0302\u0306\u031b"
 
 
 class _NFCClusters(dict[str, str]):
@@ -311,7 +316,7 @@ def clean(raw: str) -> CleanText:
     """Normalise ``raw`` for parsing; see the module docstring for the steps."""
     omap = OffsetMap()
     text = raw
-    if not unicodedata.is_normalized("NFC", text):
+    if any(m in text for m in _VIETNAMESE_MARKS) or not unicodedata.is_normalized("NFC", text):
         text = _nfc_clusters(text, omap)
     text = _unify(text)
     if any(c in text for c in _INVISIBLE_CHARS):          # a few fast scans, cheaper than one regex
