@@ -57,7 +57,8 @@ _CAPITALS = re.compile(r"[A-ZĐ]{2}")
 _SECOND_COLUMN = re.compile(r"\s+(?:ĐẢNG CỘNG SẢN|CỘNG HÒA XÃ HỘI)")
 _RECIPIENTS = re.compile(r"Nơi nhận\s*:?")
 _RECIPIENTS_INDENT = re.compile(r"[ *_]*")
-_TYPE_IN_BODY = re.compile(r"ban hành\s+(Kế hoạch|Chương trình|Quyết định|Hướng dẫn)|(Kế hoạch|Quyết định|Chương trình) này")
+_TYPE_IN_BODY = re.compile(r"ban hành\s+(Kế hoạch|Chương trình|Quyết định|Hướng dẫn)"
+                           r"|(Kế hoạch|Quyết định|Chương trình) này")
 _STRIPPED_LINE = re.compile(r"\S(?:[^\n]*\S)?")      # a line without the white space around it
 
 _POSITIONS = {

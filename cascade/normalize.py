@@ -280,7 +280,7 @@ def _drop_repeated(text: str, omap: OffsetMap) -> str:
     lines = list(filter(None, map(str.strip, text.split("\n"))))       # the non-blank lines
     if not any(map(str.startswith, lines[1:], lines)):                  # usual: no line starts the next
         return text
-    doomed = {prev for prev, ln in zip(lines, lines[1:])
+    doomed = {prev for prev, ln in zip(lines, lines[1:], strict=False)
               if ln.startswith(prev) and len(prev) >= 20 and len(ln) > len(prev)}
     if not doomed:
         return text

@@ -247,7 +247,7 @@ def read_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None
         decoded, warnings = _decode_text(data)
         text, front, more = split_front_matter(decoded)
         warnings += more
-        if not text.strip():
+        if not text or text.isspace():
             raise ReadError("empty file" if text is decoded else "no text after the front matter")
     elif fmt == "docx":
         text, warnings = _read_docx(data)
