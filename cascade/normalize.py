@@ -298,6 +298,8 @@ class CleanText:
 
     def original(self, start: int, end: int) -> tuple[int, int]:
         """The span in the original text for ``text[start:end]``."""
+        if not self.omap.stages:                             # nothing was rewritten
+            return (start, end) if end > start else (start, start)
         a = self.omap.to_original(start)
         if end <= start:
             return a, a
