@@ -28,8 +28,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["TCVN3", "VNI", "Legacy", "decode_tcvn3", "decode_vni", "syllable_share", "to_unicode",
-           "vietnamese_words"]
+__all__ = ["TCVN3", "VNI", "Legacy", "decode_tcvn3", "decode_vni", "has_suspect", "syllable_share",
+           "to_unicode", "vietnamese_words"]
 
 # -- TCVN3 ---------------------------------------------------------------------------------------
 #
@@ -156,9 +156,23 @@ def syllable_share(text: str) -> float:
 # -- detection -----------------------------------------------------------------------------------
 
 # Characters that plain Vietnamese Unicode text rarely holds: Latin-1 symbols and the Latin-1
-# letters Vietnamese does not use. The fast path of read.py needs one regex search for them.
+# letters Vietnamese does not use. The fast path of read.py needs one scan for them.
 _FOREIGN = "ÄÅÆÇËÎÏÐÑÖ×ØÛÜÞßäåæçëîïðñö÷øûüþÿ"
 SUSPECT = re.compile(f"[\u00a1-\u00bf{_FOREIGN}]")
+# the Latin-1 bytes of the characters SUSPECT does not match
+_PLAIN_LATIN1 = bytes(c for c in range(256) if not SUSPECT.match(chr(c)))
+
+
+def has_suspect(text: str) -> bool:
+    """``SUSPECT.search(text) is not None``, twice as fast on Vietnamese text.
+
+    Every suspect character is in Latin-1: the text's Latin-1 characters (the others dropped
+    by the encoder) are left once the plain ones are deleted.
+
+    >>> has_suspect("Uỷ ban nhân dân tỉnh"), has_suspect("Uû ban nh©n d©n")
+    (False, True)
+    """
+    return bool(text.encode("latin-1", "ignore").translate(None, _PLAIN_LATIN1))
 # TCVN3 letters that are symbols in Latin-1: © ¬ ® § µ ¸...
 _TCVN3_SYMBOL = "[\u00a1-\u00af\u00b5-\u00bf]"
 _TCVN3_MARK = re.compile(f"(?<=[A-Za-z]){_TCVN3_SYMBOL}|{_TCVN3_SYMBOL}(?=[A-Za-z])")
@@ -261,12 +275,12 @@ def _legacy_part(text: str) -> str:
 def to_unicode(text: str) -> Legacy | None:
     """Find TCVN3 or VNI mojibake in ``text`` and convert it.
 
-    Returns None for text that is not legacy-encoded (the common case, decided with one regex
+    Returns None for text that is not legacy-encoded (the common case, decided with one scan
     search when the text holds no suspect character), a :class:`Legacy` with the converted
     text, or a :class:`Legacy` with ``text=None`` when the text is clearly legacy but the
     conversion does not yield clean Vietnamese.
     """
-    if not SUSPECT.search(text):
+    if not has_suspect(text):
         return None
     part = _legacy_part(text)
     markers = (len(_TCVN3_MARK.findall(part)) + len(_VNI_MARK.findall(part))

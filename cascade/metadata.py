@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 
 from . import dates, numbers, places
@@ -25,6 +25,8 @@ _TYPE_LINE = re.compile(
 _NUMBER_LINE = re.compile(r"(?:^|(?<=\s\s)|(?<=[A-ZĐ*]\s))[ *_]*(?:Số|SỐ)\s*:?\s*(?P<rest>[^\n]{0,60})", re.M)
 _BLANK_NUMBER = re.compile(r"[ *_]*(?:Số|SỐ)\s*:?\s*[ .…_]*(?P<sym>/\s?[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&0-9]*)*)")
 _PLACE_DATE = re.compile(r"(?P<place>[" + UPPER + r"][\w'’ .()-]{1,40}?)\s*,\s*(?=(?:ngày|ngay)\b)" + "(?P<date>" + dates.DATE + ")")
+_PLACE_WIDTH = 41                                   # the longest place _PLACE_DATE takes
+_COMMA_DATE = re.compile(r",\s*(?=(?:ngày|ngay)\b)")
 _MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI|Độc lập|ĐỘC LẬP|ĐẢNG CỘNG SẢN VIỆT NAM|^[\s*\-_=─–]+$|^\s*Số\b|^\s*SỐ\b")
 _COMMITTEE = re.compile(r"^(?:ban thường vụ\s+|ban chấp hành đảng bộ\s+)?(?P<kind>tỉnh|thành|huyện|quận|thị)\s+ủy\s*(?P<place>.*)$")
 _PEOPLE = re.compile(r"^(?P<body>ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s*(?P<unit>tỉnh|thành phố|tp\.?|huyện|quận|"
@@ -43,6 +45,22 @@ _SCOPE = re.compile(r"trên địa bàn\s+(?P<unit>tỉnh|thành phố|huyện|q
                     r"(?=\s*(?:[,.;:(]|/|$|\s(?:như|và|theo|trong|để|với)\b))", re.M)
 _NEWSPAPER = re.compile(r"\bBáo\s+(?P<place>[" + UPPER + r"][\w'’\-]*(?:\s+[" + UPPER + r"][\w'’\-]*){0,3})")
 
+_PARENT_BODY = re.compile(r"(?i)đảng bộ|ubnd\b|ủy ban nhân dân \w")
+_BARE_BODY = re.compile(r"(?i)ủy ban nhân dân|hội đồng nhân dân")
+_PARTY_COMMITTEE = re.compile(r"(Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy")
+_LINE_RUN = re.compile(r"[^\n]+")
+_RULE = re.compile(r"[-_=─–.* ]+")
+_SPACES = re.compile(r"\s+")
+_NOT_A_PLACE = re.compile(r"[/]|\d{3}")
+_DATE = re.compile(dates.DATE)
+_CAPITALS = re.compile(r"[A-ZĐ]{2}")
+_SECOND_COLUMN = re.compile(r"\s+(?:ĐẢNG CỘNG SẢN|CỘNG HÒA XÃ HỘI)")
+_RECIPIENTS = re.compile(r"Nơi nhận\s*:?")
+_RECIPIENTS_INDENT = re.compile(r"[ *_]*")
+_TYPE_IN_BODY = re.compile(r"ban hành\s+(Kế hoạch|Chương trình|Quyết định|Hướng dẫn)"
+                           r"|(Kế hoạch|Quyết định|Chương trình) này")
+_STRIPPED_LINE = re.compile(r"\S(?:[^\n]*\S)?")      # a line without the white space around it
+
 _POSITIONS = {
     "CHỦ TỊCH": "Chủ tịch", "PHÓ CHỦ TỊCH": "Phó Chủ tịch", "BÍ THƯ": "Bí thư", "PHÓ BÍ THƯ": "Phó Bí thư",
     "GIÁM ĐỐC": "Giám đốc", "PHÓ GIÁM ĐỐC": "Phó Giám đốc", "TRƯỞNG BAN": "Trưởng ban",
@@ -54,6 +72,8 @@ _POSITIONS = {
 _POSITION_LINE = re.compile(r"^[ *_]*(?P<title>" + "|".join(sorted(map(re.escape, _POSITIONS), key=len, reverse=True))
                             + r")[ *_]*$")
 _CAPACITY = re.compile(r"^[ *_]*(?P<cap>TM\.|T/M|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.)\s*(?P<rest>[^\n*]*?)[ *_]*$")
+_CAPACITY_REACH = 3                 # capacity lines (TM., KT....) are looked for up to 3 lines above the position
+_SIGNATURE_REACH = 600              # _last_signature reads the lines of the last 600 characters first
 _NAME = re.compile(r"^[ *_]*(?P<name>(?:[" + UPPER + r"][" + LOWER + r"]+|[" + UPPER + r"]+)(?:\s+(?:[" + UPPER + r"][" + LOWER + r"]+|[" + UPPER + r"]+)){1,4})"
                    r"[ *_.…]*$")
 
@@ -162,9 +182,9 @@ def _issuer_from_lines(lines: list[str], context: Iterable[str] = ()) -> dict[st
     if not lines:
         return None
     # a parent body on the first line (ĐẢNG BỘ TỈNH X, UBND TỈNH X) when more lines follow
-    parent = lines[0] if len(lines) > 1 and re.match(r"(?i)đảng bộ|ubnd\b|ủy ban nhân dân \w", lines[0]) else None
+    parent = lines[0] if len(lines) > 1 and _PARENT_BODY.match(lines[0]) else None
     own = lines[1:] if parent else lines
-    if parent is None and len(lines) > 1 and re.fullmatch(r"(?i)ủy ban nhân dân|hội đồng nhân dân", lines[0].strip()):
+    if parent is None and len(lines) > 1 and _BARE_BODY.fullmatch(lines[0].strip()):
         own = [" ".join(lines)]
     joined = " ".join(own)
     suffix = _TYPE_SUFFIX.match(joined.strip())
@@ -224,30 +244,52 @@ def _unit_fields(name: str, branch: str, level: str, unit: places.Unit | None, p
 
 def _signature(lines: list[tuple[int, int, str]]) -> tuple[Signer | None, tuple[int, int] | None]:
     """The last signature block: capacity prefixes, position, name."""
+    found = _last_position(lines)
+    return _signer_at(lines, *found) if found else (None, None)
+
+
+def _last_position(lines: list[tuple[int, int, str]]) -> tuple[int, re.Match[str]] | None:
+    """The index of the last position line (CHỦ TỊCH, BÍ THƯ...) and its match, or None."""
     for i in range(len(lines) - 1, -1, -1):
-        s, e, line = lines[i]
+        line = lines[i][2]
         m = _POSITION_LINE.match(line.upper() if line.isupper() else line)
-        if not m:
-            continue
-        title = _POSITIONS[m.group("title")]
-        capacity = on_behalf = None
-        for j in range(i - 1, max(-1, i - 4), -1):
-            c = _CAPACITY.match(lines[j][2])
-            if c:
-                capacity = capacity or c.group("cap")          # the prefix closest to the title
-                if c.group("cap") in ("TM.", "T/M"):
-                    on_behalf = _sentence_case(c.group("rest")) if c.group("rest") else None
-                    if on_behalf:
-                        on_behalf = on_behalf.replace("thường vụ", "Thường vụ").replace("ủy ban", "Ủy ban")
-        for k in range(i + 1, min(len(lines), i + 6)):
-            n = _NAME.match(lines[k][2])
-            if n and not _POSITION_LINE.match(lines[k][2]) and len(n.group("name").split()) >= 2:
-                name = n.group("name")
-                if name.isupper():
-                    name = " ".join(w.capitalize() for w in name.split())
-                return Signer(name, title, capacity, on_behalf), (lines[k][0], lines[k][0] + len(name))
-        return Signer("", title, capacity, on_behalf), None
-    return None, None
+        if m:
+            return i, m
+    return None
+
+
+def _signer_at(lines: list[tuple[int, int, str]], i: int, m: re.Match[str]
+               ) -> tuple[Signer, tuple[int, int] | None]:
+    """The signer of the block whose position line is ``lines[i]``, matched as ``m``."""
+    title = _POSITIONS[m.group("title")]
+    capacity = on_behalf = None
+    for j in range(i - 1, max(-1, i - 1 - _CAPACITY_REACH), -1):
+        c = _CAPACITY.match(lines[j][2])
+        if c:
+            capacity = capacity or c.group("cap")          # the prefix closest to the title
+            if c.group("cap") in ("TM.", "T/M"):
+                on_behalf = _sentence_case(c.group("rest")) if c.group("rest") else None
+                if on_behalf:
+                    on_behalf = on_behalf.replace("thường vụ", "Thường vụ").replace("ủy ban", "Ủy ban")
+    for k in range(i + 1, min(len(lines), i + 6)):
+        n = _NAME.match(lines[k][2])
+        if n and not _POSITION_LINE.match(lines[k][2]) and len(n.group("name").split()) >= 2:
+            name = n.group("name")
+            if name.isupper():
+                name = " ".join(w.capitalize() for w in name.split())
+            return Signer(name, title, capacity, on_behalf), (lines[k][0], lines[k][0] + len(name))
+    return Signer("", title, capacity, on_behalf), None
+
+
+def _last_signature(text: str, start: int) -> tuple[Signer | None, tuple[int, int] | None]:
+    """``_signature(_lines(text, start))``, reading only the last lines when the block is among them."""
+    cut = text.rfind("\n", start, max(start, len(text) - _SIGNATURE_REACH))
+    if cut >= 0:
+        lines = _lines(text, cut + 1)
+        found = _last_position(lines)
+        if found and found[0] >= _CAPACITY_REACH:          # the lines above it that count are read too
+            return _signer_at(lines, *found)
+    return _signature(_lines(text, start))
 
 
 def _lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
@@ -261,6 +303,39 @@ def _lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int,
             out.append((pos + lead, pos + lead + len(line), line))
         pos += len(raw) + 1
     return out
+
+
+def _number_lines(header: str) -> Iterator[re.Match[str]]:
+    """``_NUMBER_LINE.finditer(header)``, started at the first "Số" (and the ``*_`` before it)."""
+    first = min((i for i in (header.find("Số"), header.find("SỐ")) if i >= 0), default=-1)
+    if first < 0:
+        return iter(())
+    while first and header[first - 1] in " *_":
+        first -= 1
+    return _NUMBER_LINE.finditer(header, first)
+
+
+def _place_date(text: str, end: int) -> re.Match[str] | None:
+    """``_PLACE_DATE.search(text, 0, end)``, started near the first ", ngày" (the place comes just before)."""
+    comma = _COMMA_DATE.search(text, 0, end)
+    if comma is None:
+        return None
+    pos = comma.start()
+    while pos and text[pos - 1].isspace():          # the white space between the place and the comma
+        pos -= 1
+    return _PLACE_DATE.search(text, max(0, pos - _PLACE_WIDTH), end)
+
+
+def _recipients_start(text: str, start: int) -> int | None:
+    """Where the list under the first "Nơi nhận:" line from ``start`` on begins, or None.
+
+    The line may begin with spaces, ``*`` and ``_`` (Markdown); ``start`` counts as a line start.
+    """
+    for m in _RECIPIENTS.finditer(text, start):
+        line_start = max(start, text.rfind("\n", start, m.start()) + 1)
+        if _RECIPIENTS_INDENT.fullmatch(text, line_start, m.start()):
+            return m.end()
+    return None
 
 
 def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | None = None
@@ -285,22 +360,21 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         b.set("type", _sentence_case(t.group("type")).replace("Chương trình hành động", "Chương trình")
               .replace("Chương trình công tác", "Chương trình").replace("Thông báo kết luận", "Thông báo"),
               t.span("type"))
-        paras = [p for p in re.finditer(r"[^\n]+", text[t.end(): t.end() + 1500])]
-        for p in paras:
+        for p in _LINE_RUN.finditer(text, t.end(), t.end() + 1500):
             line = p.group(0).strip(" *_")
-            if not line or re.fullmatch(r"[-_=─–.* ]+", line):
+            if not line or _RULE.fullmatch(line):
                 continue
             if len(line) < 600 and not line.endswith((":", "./.")) and not line.lower().startswith("căn cứ"):
-                a = t.end() + p.start() + (len(p.group(0)) - len(p.group(0).lstrip(" *_")))
-                title = re.sub(r"\s+", " ", line).strip(" *_")
+                a = p.start() + (len(p.group(0)) - len(p.group(0).lstrip(" *_")))
+                title = _SPACES.sub(" ", line).strip(" *_")
                 b.set("title", title, (a, a + len(line)))
-                title_end = t.end() + p.end()
+                title_end = p.end()
             break
 
     # 2. the header block: number, place and date, issuer lines
     header = text[:header_end]
     nm = None
-    for m in _NUMBER_LINE.finditer(header):
+    for m in _number_lines(header):
         found = numbers.find_numbers(m.group("rest"))
         if found and found[0][1] < 4:
             n, a, e = found[0]
@@ -317,37 +391,36 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
                 nm = parsed
             warnings.append(f"{source}: the number is blank ('Số: /{sym}'): a draft or an unnumbered copy")
             break
-    pd = _PLACE_DATE.search(text, 0, header_end if t else min(len(text), 400))
-    if pd and not re.search(r"[/]|\d{3}", pd.group("place")):
-        b.set("date", dates.from_match(re.match(dates.DATE, pd.group("date"))), pd.span("date"))
+    pd = _place_date(text, header_end if t else min(len(text), 400))
+    if pd and not _NOT_A_PLACE.search(pd.group("place")):
+        b.set("date", dates.from_match(_DATE.match(pd.group("date"))), pd.span("date"))
         b.set("place", pd.group("place").strip(" *"), pd.span("place"))
     issuer_lines = [ln for _, _, ln in _lines(header) if ln.upper() == ln and not _MOTTO.search(ln)
-                    and re.search(r"[A-ZĐ]{2}", ln)]
+                    and _CAPITALS.search(ln)]
     # a flattened two-column header: "TỈNH ỦY KON TUM ĐẢNG CỘNG SẢN VIỆT NAM"
-    issuer_lines = [re.split(r"\s+(?:ĐẢNG CỘNG SẢN|CỘNG HÒA XÃ HỘI)", ln)[0] for ln in issuer_lines]
+    issuer_lines = [_SECOND_COLUMN.split(ln, 1)[0] for ln in issuer_lines]
     context = _Context(text)
     header_fields = _issuer_from_lines(issuer_lines, context)
     if header_fields:
         hspan = (0, header_end)
         for f in ("issuer", "branch", "level", "province", "district", "candidates"):
             b.set(f, header_fields.get(f) or None, hspan if f == "issuer" else None)
-    if re.search(r"ĐẢNG CỘNG SẢN VIỆT NAM", header):
+    if "ĐẢNG CỘNG SẢN VIỆT NAM" in header:
         b.set("branch", "party")
-    elif re.search(r"CỘNG HÒA XÃ HỘI", header):
+    elif "CỘNG HÒA XÃ HỘI" in header:
         b.set("branch", "state")
     if nm is not None:
         b.set("branch", nm.family, inferred=True)
 
     # 3. signature and recipients
     tail_start = max(0, len(text) - 3000)
-    tail_lines = _lines(text, tail_start)
-    signer, sspan = _signature(tail_lines)
+    signer, sspan = _last_signature(text, tail_start)
     if signer is not None and signer.name:
         b.set("signer", signer, sspan)
-    nn = re.search(r"^[ *_]*Nơi nhận\s*:?", text[tail_start:], re.M)
+    listed = _recipients_start(text, tail_start)
     recipients: list[str] = []
-    if nn:
-        for _, _, line in _lines(text, tail_start + nn.end()):
+    if listed is not None:
+        for line in _STRIPPED_LINE.findall(text, listed):
             if line.startswith(("-", "+", "•")):
                 recipients.append(line.lstrip("-+• ").rstrip(";,. "))
             elif recipients:
@@ -366,8 +439,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
     if "issuer" not in b.values:
         _infer_issuer(b, text, title_end, signer)
     if "type" not in b.values:
-        m = re.search(r"ban hành\s+(Kế hoạch|Chương trình|Quyết định|Hướng dẫn)|(Kế hoạch|Quyết định|Chương trình) này",
-                      text)
+        m = _TYPE_IN_BODY.search(text)
         if m:
             b.set("type", m.group(1) or m.group(2), m.span(), inferred=True)
         elif nm is not None and nm.type:
@@ -411,8 +483,9 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
         branch = "state" if "ủy ban" in signer.on_behalf_of.lower() else "party"
     level = _UNIT_LEVEL.get(unit_word or "")
     committee = None
-    if body and re.search(r"(Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy", body):
-        kind = re.search(r"(Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy", body).group(1).lower()
+    party = _PARTY_COMMITTEE.search(body) if body else None
+    if party:
+        kind = party.group(1).lower()
         committee = _COMMITTEE_NAME[kind]
         level = level or {"tỉnh": "province", "huyện": "district", "quận": "district", "thị": "district"}.get(kind)
     # where: the scope phrase, the header place, the provincial newspaper, the places named most often

@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 #: Vietnamese upper- and lower-case letters, for regex character classes ([À-Ỹ] would mix both cases)
 UPPER = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
@@ -37,10 +37,39 @@ _ONE_TO_ONE = str.maketrans({
     "\u2044": "/", "\u2215": "/", "\uff0f": "/",
 })
 _ODD = re.compile("[" + "".join(chr(c) for c in _ONE_TO_ONE) + "]")
+_ODD_PAIRS = tuple((chr(c), r) for c, r in _ONE_TO_ONE.items())
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff]|\r(?=\n)")
-_INVISIBLE_HINT = re.compile("[\u200b\u200c\u200d\u2060\u00ad\ufeff\r]")
-_DELETED = set("\u200b\u200c\u200d\u2060\u00ad\ufeff\r")
-_COMBINING = re.compile("[^\u0300-\u036f][\u0300-\u036f\u1dc0-\u1dff]+")
+_INVISIBLE_SPLIT = re.compile(f"({_INVISIBLE.pattern})")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\u00ad\ufeff\r"       # what _INVISIBLE may match
+_DELETED = set(_INVISIBLE_CHARS)
+_MARKS = "\u0300-\u036f\u1dc0-\u1dff"
+# a letter and the combining marks after it, as one group for re.split; the first form for any
+# text, the second (faster) for text that does not start with a mark of U+0300-U+036F, where
+# they find the same clusters (each match takes the whole run of marks, so the next starts at
+# a character that is not a mark)
+_COMBINING = re.compile(f"([^\u0300-\u036f][{_MARKS}]+)")
+_COMBINING_FAST = re.compile(f"(.[{_MARKS}]+)", re.DOTALL)
+# Vietnamese tone and vowel marks as combining characters: text holding one is decomposed
+# (nearly always), so clean() composes it without asking unicodedata.is_normalized first, which
+# on decomposed text normalises all of it to answer; on text already NFC composing the clusters
+# changes nothing, so asking first only matters for speed. (No U+0300: "in" looks for a
+# character whose low byte is 0 without memchr, and text with it nearly always has another.)
+_VIETNAMESE_MARKS = "\u0301\u0323\u0309\u0303\u0302\u0306\u031b"
+
+
+class _NFCClusters(dict[str, str]):
+    """Cluster -> its NFC, computed on first use (documents repeat a few hundred clusters)."""
+
+    LIMIT = 1 << 14
+
+    def __missing__(self, cluster: str) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        composed = self[cluster] = unicodedata.normalize("NFC", cluster)
+        return composed
+
+
+_NFC_OF = _NFCClusters()
 
 # old-style tone placement (oà, uỷ) -> the canonical one (òa, ủy); both forms are NFC
 _TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
@@ -48,8 +77,11 @@ _TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọ
           "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
 _TONES |= {k.upper(): v.upper() for k, v in _TONES.items()} | {k[0].upper() + k[1]: v[0].upper() + v[1]
                                                                for k, v in _TONES.items()}
-# only at the end of a syllable, and not after q ("quý" keeps its mark on y)
-_TONE_RE = re.compile(r"[oOuU][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸỳýỷỹỵỲÝỶỸỴ](?![^\W\d_])")
+# only at the end of a syllable, and not after q ("quý" keeps its mark on y); one pattern per
+# first letter, as a pattern that starts with one letter is searched for much faster
+_TONE_RES = tuple(re.compile(first + "[" + "".join(sorted({k[1] for k in _TONES if k[0] == first}))
+                             + r"](?![^\W\d_])")
+                  for first in sorted({k[0] for k in _TONES}))
 
 
 def canon_tone(text: str) -> str:
@@ -58,7 +90,9 @@ def canon_tone(text: str) -> str:
     >>> canon_tone("Tỉnh uỷ Hoà Bình, quý")
     'Tỉnh ủy Hòa Bình, quý'
     """
-    return _TONE_RE.sub(_tone, text)
+    for pattern in _TONE_RES:             # the pairs of one pattern never touch those of another
+        text = pattern.sub(_tone, text)
+    return text
 
 
 def _tone(m: re.Match[str]) -> str:
@@ -67,6 +101,14 @@ def _tone(m: re.Match[str]) -> str:
     if a and m.string[a - 1] in "qQ":           # "quý" keeps its mark on y
         return pair
     return _TONES.get(pair, pair)
+
+
+def _unify(text: str) -> str:
+    """``text.translate(_ONE_TO_ONE)``, faster when few kinds of odd character occur (the usual case)."""
+    for odd, replacement in _ODD_PAIRS:
+        if odd in text:
+            text = text.replace(odd, replacement)
+    return text
 
 
 def nfc(text: str) -> str:
@@ -132,69 +174,124 @@ class OffsetMap:
         return i
 
 
-def _rewrite(text: str, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str],
-             omap: OffsetMap) -> str:
-    """``pattern.sub(repl, text)`` that records where each edit happened."""
-    out: list[str] = []
-    after: list[int] = []
-    before: list[int] = []
-    pos = 0
-    shift = 0
-    for m in pattern.finditer(text):
-        r = repl(m)
-        a, b = m.span()
-        if r == m.group(0):
-            continue
-        out.append(text[pos:a])
-        out.append(r)
-        after.append(a + shift)
-        before.append(a)
-        shift += len(r) - (b - a)
-        after.append(b + shift)
-        before.append(b)
-        pos = b
-    if not after:
+def _positions(lengths: list[int]) -> list[int]:
+    """Where each piece starts, then where the last one ends, for pieces of these lengths."""
+    return list(accumulate(lengths, initial=0))
+
+
+def _rewrite_split(pieces: list[str], new_pieces: list[str], omap: OffsetMap) -> str:
+    """Join ``new_pieces`` and record the edits in ``omap``.
+
+    ``pieces`` alternates kept text and matched text (``kept, match, kept, ..., kept``, as
+    ``pattern.split`` returns it for a pattern with one group around the whole match);
+    ``new_pieces`` is the same list with each match replaced. Each match adds two
+    breakpoints, at its start and at its end; those of a match replaced by itself lie on the
+    unchanged stretch and map no position differently.
+    """
+    if len(pieces) == 1:
+        return pieces[0]
+    before = _positions(list(map(len, pieces)))
+    after = _positions(list(map(len, new_pieces)))
+    omap.stages.append(_Stage(after[1:-1], before[1:-1]))
+    return "".join(new_pieces)
+
+
+def _delete_all(text: str, pattern: re.Pattern[str], omap: OffsetMap) -> str:
+    """``pattern.sub("", text)`` that records where each edit happened.
+
+    ``pattern`` must have exactly one group, around the whole match, and never match the
+    empty string.
+    """
+    pieces = pattern.split(text)
+    new_pieces = list(pieces)
+    new_pieces[1::2] = [""] * (len(pieces) // 2)
+    return _rewrite_split(pieces, new_pieces, omap)
+
+
+def _delete_spans(text: str, spans: list[tuple[int, int]], omap: OffsetMap) -> str:
+    """Delete ``text[a:b]`` for each (a, b) of ``spans`` (in order, not overlapping), recording the edits."""
+    if not spans:
         return text
-    out.append(text[pos:])
-    omap.stages.append(_Stage(after, before))
-    return "".join(out)
+    pieces = []
+    pos = 0
+    for a, b in spans:
+        pieces += (text[pos:a], text[a:b])
+        pos = b
+    pieces.append(text[pos:])
+    new_pieces = list(pieces)
+    new_pieces[1::2] = [""] * len(spans)
+    return _rewrite_split(pieces, new_pieces, omap)
+
+
+def _nfc_clusters(text: str, omap: OffsetMap) -> str:
+    """Each letter with the combining marks after it in NFC, recording the edits."""
+    pattern = _COMBINING if "\u0300" <= text[:1] <= "\u036f" else _COMBINING_FAST
+    pieces = pattern.split(text)
+    clusters = pieces[1::2]
+    composed = list(map(_NFC_OF.__getitem__, clusters))
+    if composed == clusters:
+        return text
+    new_pieces = list(pieces)
+    new_pieces[1::2] = composed
+    return _rewrite_split(pieces, new_pieces, omap)
 
 
 # -- page-break repairs -------------------------------------------------------------------------
 
-# "Kế hoạch số 07-\n\nKH/TU": a symbol broken after its hyphen
-_BROKEN_SYMBOL = re.compile(r"(\d(?=-[ ]*\n\s*[A-ZĐ][A-Za-zĐđ&]*\s*/)|/[A-ZĐ][A-Za-zĐđ&]{0,8}(?=-[ ]*\n\s*[A-ZĐ]))"
-                            r"-[ ]*\n\s*")
+# Each break below is a line break with the spaces before it and the white space after it. A
+# pattern comes in two forms: one for any text, and one for text where no space precedes a
+# line break (the usual case), which starts with the line break and so is searched for fast.
+
+# "Kế hoạch số 07-\n\nKH/TU": a symbol broken after its hyphen, before a capital letter; the
+# hyphen ends a number followed by a symbol ("07-\n\nKH/TU") or a symbol's first part ("/KH-\nUBND")
+_HYPHEN_BREAK = re.compile(r"-[ ]*\n\s*(?=[A-ZĐ])")
+_SYMBOL_HEAD = re.compile(r"(?:(?P<digit>\d)|/[A-ZĐ][A-Za-zĐđ&]{0,8})\Z")   # before the hyphen
+_SYMBOL_HEAD_WIDTH = 10
+_SYMBOL_TAIL = re.compile(r"[A-ZĐ][A-Za-zĐđ&]*\s*/")                          # after a number's break
 # "ngày 23/12/\n2020"
-_BROKEN_DATE = re.compile(r"(?<=\d/)[ ]*\n\s*(?=\d)|(?<=\d)[ ]*\n\s*(?=/\d)")
-# a sentence broken mid-way: the line does not end a sentence and the next starts in lower case
-_BROKEN_LINE = re.compile(rf"[ ]*\n\s*(?=([{LOWER}])(.))")
-_LINE = re.compile(r"[^\n]*\n\s*\n")
+_BROKEN_DATE = re.compile(r"((?<=\d/)[ ]*\n\s*(?=\d)|(?<=\d)[ ]*\n\s*(?=/\d))")
+_BROKEN_DATE_TIGHT = re.compile(r"(\n(?:(?<=\d/\n)\s*(?=\d)|(?<=\d\n)\s*(?=/\d)))")
+# a sentence broken mid-way: the line does not end a sentence (nor is the text's start or a
+# blank) and the next starts in lower case, but not as an item label ("a) ...", "a- ...", "a. ...")
+_BROKEN_LINE = re.compile(rf"((?:\n(?<=[^\s.:;!?/]\n)| (?<=[^\s.:;!?/] ) *\n)\s*)(?=[{LOWER}][^\n).-])")
+_BROKEN_LINE_TIGHT = re.compile(rf"(\n(?<=[^\s.:;!?/]\n)\s*)(?=[{LOWER}][^\n).-])")
 
 
-def _join_line(m: re.Match[str]) -> str:
-    a = m.start()
-    prev = m.string[a - 1] if a else "\n"
-    if prev.isspace() or prev in ".:;!?/" or m.group(2) in ").-":   # "a) ...", "a- ...", "a. ..." start items
-        return m.group(0)
-    return " "
+def _join_symbols(text: str, omap: OffsetMap) -> str:
+    """Remove the line break after the hyphen of a symbol broken across lines."""
+    spans = []
+    for m in _HYPHEN_BREAK.finditer(text):
+        hyphen, end = m.span()
+        head = _SYMBOL_HEAD.search(text, max(0, hyphen - _SYMBOL_HEAD_WIDTH), hyphen)
+        if head and (not head.group("digit") or _SYMBOL_TAIL.match(text, end)):
+            spans.append((hyphen + 1, end))
+    return _delete_spans(text, spans, omap)
+
+
+def _join_dates(text: str, omap: OffsetMap) -> str:
+    """Remove the line break in a date broken across lines."""
+    return _delete_all(text, _BROKEN_DATE if " \n" in text else _BROKEN_DATE_TIGHT, omap)
+
+
+def _join_lines(text: str, omap: OffsetMap) -> str:
+    """Join the lines of sentences broken mid-way with one space."""
+    pieces = (_BROKEN_LINE if " \n" in text else _BROKEN_LINE_TIGHT).split(text)
+    joined = list(pieces)
+    joined[1::2] = [" "] * (len(pieces) // 2)
+    return _rewrite_split(pieces, joined, omap)
 
 
 def _drop_repeated(text: str, omap: OffsetMap) -> str:
     """Drop a line that a page break cut and the next page repeats in full."""
-    lines = [ln.strip() for ln in text.split("\n")]
-    doomed: set[str] = set()
-    prev = ""
-    for ln in lines:
-        if not ln:
-            continue
-        if len(prev) >= 20 and len(ln) > len(prev) and ln.startswith(prev):
-            doomed.add(prev)
-        prev = ln
+    lines = list(filter(None, map(str.strip, text.split("\n"))))       # the non-blank lines
+    if not any(map(str.startswith, lines[1:], lines)):                  # usual: no line starts the next
+        return text
+    doomed = {prev for prev, ln in zip(lines, lines[1:], strict=False)
+              if ln.startswith(prev) and len(prev) >= 20 and len(ln) > len(prev)}
     if not doomed:
         return text
-    pattern = re.compile("|".join(r"^[ ]*" + re.escape(d) + r"[ ]*\n\s*\n" for d in doomed), re.M)
-    return _rewrite(text, pattern, lambda m: "", omap)
+    pattern = re.compile("(" + "|".join(r"^[ ]*" + re.escape(d) + r"[ ]*\n\s*\n" for d in doomed) + ")", re.M)
+    return _delete_all(text, pattern, omap)
 
 
 @dataclass(slots=True)
@@ -207,6 +304,8 @@ class CleanText:
 
     def original(self, start: int, end: int) -> tuple[int, int]:
         """The span in the original text for ``text[start:end]``."""
+        if not self.omap.stages:                             # nothing was rewritten
+            return (start, end) if end > start else (start, start)
         a = self.omap.to_original(start)
         if end <= start:
             return a, a
@@ -225,17 +324,16 @@ def clean(raw: str) -> CleanText:
     """Normalise ``raw`` for parsing; see the module docstring for the steps."""
     omap = OffsetMap()
     text = raw
-    if not unicodedata.is_normalized("NFC", text):
-        text = _rewrite(text, _COMBINING, lambda m: unicodedata.normalize("NFC", m.group(0)), omap)
-    if _ODD.search(text):
-        text = text.translate(_ONE_TO_ONE)
-    if _INVISIBLE_HINT.search(text):
-        text = _rewrite(text, _INVISIBLE, lambda m: "", omap)
+    if any(m in text for m in _VIETNAMESE_MARKS) or not unicodedata.is_normalized("NFC", text):
+        text = _nfc_clusters(text, omap)
+    text = _unify(text)
+    if any(c in text for c in _INVISIBLE_CHARS):          # a few fast scans, cheaper than one regex
+        text = _delete_all(text, _INVISIBLE_SPLIT, omap)
     text = canon_tone(text)                            # same length: no map needed
     text = _drop_repeated(text, omap)
     if "-\n" in text or "- \n" in text:
-        text = _rewrite(text, _BROKEN_SYMBOL, lambda m: m.group(1) + "-", omap)
+        text = _join_symbols(text, omap)
     if "/\n" in text or "/ \n" in text or "\n/" in text:
-        text = _rewrite(text, _BROKEN_DATE, lambda m: "", omap)
-    text = _rewrite(text, _BROKEN_LINE, _join_line, omap)
+        text = _join_dates(text, omap)
+    text = _join_lines(text, omap)
     return CleanText(text, raw, omap)

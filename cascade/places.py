@@ -278,6 +278,7 @@ def provinces(era: str = "pre2025") -> list[Unit]:
     return list(_gazetteer().provinces[era])
 
 
+@lru_cache(maxsize=4096)
 def find_province(name: str, era: str | None = None) -> Unit | None:
     """The province ``name`` names, in any accepted spelling; pre-2025 first when ``era`` is None.
 
@@ -326,20 +327,26 @@ def find_district(name: str, province: str | None = None) -> list[Unit]:
     >>> [u.name for u in find_district("TX. Buôn Hồ")], [u.type for u in find_district("Kon Tum", "Kon Tum")]
     (['Buôn Hồ'], ['thành phố'])
     """
+    return list(_find_district(name, province))
+
+
+@lru_cache(maxsize=4096)
+def _find_district(name: str, province: str | None) -> tuple[Unit, ...]:
+    """:func:`find_district`, remembered (the gazetteer does not change once read)."""
     if not name or not name.strip():
-        return []
+        return ()
     g = _gazetteer()
     stripped, kind = _strip_type(name, "district")
     units = g.district_index.get(stripped) or (g.district_index.get(name) if stripped != name else [])
     if province is not None:
         p = find_province(province, "pre2025")
         if p is None:
-            return []
+            return ()
         units = [u for u in units if u.province_code == p.code]
     if kind:
         typed = [u for u in units if u.type == kind]
         units = typed or units
-    return sorted(units, key=lambda u: u.code)
+    return tuple(sorted(units, key=lambda u: u.code))
 
 
 def successor(province: str) -> Unit | None:

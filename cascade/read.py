@@ -192,7 +192,7 @@ def _cached_manifest(folder: str, mtime_ns: int, size: int) -> dict[str, dict[st
 def _folder_manifest(folder: Path) -> Mapping[str, Mapping[str, str]]:
     """The manifest next to a file, parsed once per folder and version of the manifest."""
     try:
-        st = os.stat(folder / MANIFEST_NAME)
+        st = os.stat(os.path.join(folder, MANIFEST_NAME))
     except OSError:
         return {}
     return _cached_manifest(str(folder), st.st_mtime_ns, st.st_size)
@@ -232,7 +232,8 @@ def read_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None
         hint = " (save it as .docx)" if suffix in (".doc", ".rtf", ".odt") else ""
         raise ReadError(f"unsupported file type {p.suffix or '(no suffix)'}{hint}")
     try:
-        data = p.read_bytes()
+        with open(p, "rb") as f:
+            data = f.read()
     except FileNotFoundError as e:
         raise ReadError("no such file") from e
     except IsADirectoryError as e:
@@ -247,7 +248,7 @@ def read_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None
         decoded, warnings = _decode_text(data)
         text, front, more = split_front_matter(decoded)
         warnings += more
-        if not text.strip():
+        if not text or text.isspace():
             raise ReadError("empty file" if text is decoded else "no text after the front matter")
     elif fmt == "docx":
         text, warnings = _read_docx(data)

@@ -4,7 +4,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cascade.normalize import ascii_fold, canon_tone, clean, key
+from cascade.normalize import OffsetMap, _nfc_clusters, ascii_fold, canon_tone, clean, key
 
 
 def test_nfd_text_becomes_nfc_and_offsets_point_into_the_raw_text():
@@ -80,3 +80,18 @@ def test_every_clean_span_maps_inside_the_raw_text(raw):
 def test_clean_is_idempotent_on_its_own_output(raw):
     once = clean(raw).text
     assert clean(once).text == clean(once).text
+
+
+# letters, Vietnamese marks, marks outside U+0300-U+036F (Hebrew, for symbols, kana), Hangul
+# jamo, letters that compose as second characters, singletons
+_TRICKY = "aeêqệưÅ \n\u0301\u0300\u0302\u0323\u031b\u0328\u0345\u0344\u1dc4\u0591\u05b0\u20d0\u3099\u304b" \
+          "\u1100\u1161\u11a8\u0f71\u0f72\u0b47\u0b3e\u2126\u0338"
+
+
+@given(st.text(alphabet=_TRICKY, max_size=12))
+def test_composing_the_clusters_of_nfc_text_changes_nothing(raw):
+    """clean() composes text with Vietnamese marks without checking it is not NFC already."""
+    text = unicodedata.normalize("NFC", raw)
+    omap = OffsetMap()
+    assert _nfc_clusters(text, omap) == text
+    assert not omap.stages
