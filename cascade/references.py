@@ -130,15 +130,37 @@ class _Found:
     law: str | None = None
 
 
-_TYPE_WORD_LOWER = re.compile("|".join(re.escape(w) for w in sorted(TYPE_WORDS, key=len, reverse=True)))
+_TYPE_WORDS_LONGEST_FIRST = sorted(TYPE_WORDS, key=len, reverse=True)
 
 
 def _type_starts(text: str) -> list[int]:
-    """Offsets of every type word ("Kế hoạch", "NQ"...) in ``text``, found on the lower-cased text."""
+    """Offsets of every type word ("Kế hoạch", "NQ"...) in ``text``, found on the lower-cased text.
+
+    The words are read from left to right, the longest word at each offset, and a word inside
+    another one read before it is not read again ("thông báo cáo" holds "thông báo", not "báo cáo");
+    offsets inside a word ("nkh") are dropped. ``str.find`` for each word and a merge is several
+    times faster than one regex alternation over the text.
+    """
     low = text.lower()
     if len(low) != len(text):                  # a character whose lower case is longer: stay exact
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return [a for a in (m.start() for m in _TYPE_WORD_LOWER.finditer(low)) if not (a and low[a - 1].isalnum())]
+    longest: dict[int, int] = {}               # offset -> length of the longest word there
+    find = low.find
+    for word in _TYPE_WORDS_LONGEST_FIRST:
+        n = len(word)
+        i = find(word)
+        while i >= 0:
+            if longest.get(i, 0) < n:
+                longest[i] = n
+            i = find(word, i + 1)
+    starts: list[int] = []
+    end = 0
+    for a in sorted(longest):
+        if a >= end:
+            end = a + longest[a]
+            if not (a and low[a - 1].isalnum()):
+                starts.append(a)
+    return starts
 _SO_TAIL = re.compile(r"[Ss]ố\s*:?\s*")
 
 
