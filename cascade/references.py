@@ -82,8 +82,11 @@ _PLENUM = re.compile(
     rf"(?:Ban Chấp hành\s+)?Trung ương(?:\s+Đảng)?\s*(?P<n>\d{{1,2}})?\s*,?\s*\(?\s*{_TERM}\s*\)?")
 _SHORT = re.compile(rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}\s+(?:[Ss]ố\s*:?\s*)?(?P<n>\d{{1,4}})(?![\d/.\w-]|\s?[-/]\s?\w)")
 _SHORT_HINT = re.compile(r"\s(?:[Ss]ố\s*:?\s*)?\d{1,4}(?![\d/.\w-]|\s?[-/]\s?\w)")
+_HINT_HEAD = re.compile(r"\s(?=\d|[Ss]ố)")    # where a _SHORT_HINT may start
 _LAW = re.compile(r"(?P<type>Luật|Bộ luật|Hiến pháp)(?P<name>(?:\s+(?!và\b|ngày\b|năm\b|số\b|được\b|đã\b|của\b|theo\b|để\b|"
                   r"nhằm\b|tại\b|hiện\b|sửa\b|quy\b|và\b)[\wÀ-ỹĐđ-]+){1,8})")
+_PLENUM_WORDS = ("Nghị quyết", "NGHỊ QUYẾT", "nghị quyết")    # what _PLENUM starts with
+_LAW_WORDS = ("Luật", "Bộ luật", "Hiến pháp")                  # what _LAW starts with
 _SELF = re.compile(rf"(?:{_TYPE_ALT})\s+này\b")
 
 # triggers that govern the head mentions of a title or preamble sentence
@@ -240,7 +243,8 @@ def _find(text: str) -> list[_Found]:
         f.summary = _summary(text, end)
         found.append(f)
         taken.append((a, b))
-    for m in _PLENUM.finditer(text):
+    plenums = _matches_at(_PLENUM, text, _PLENUM_WORDS) if "Trung ương" in text else ()
+    for m in plenums:
         n = m.group("n") or m.group("ord")
         if not n:
             continue
@@ -250,10 +254,7 @@ def _find(text: str) -> list[_Found]:
         found.append(_Found(m.start(), m.end(), "Nghị quyết", None, date=None, issuer="Ban Chấp hành Trung ương",
                             term=m.group("term").upper(), plenum=plenum))
         taken.append(m.span())
-    for h in _SHORT_HINT.finditer(text):
-        k = bisect_left(type_starts, h.start()) - 1
-        if k < 0 or h.start() - type_starts[k] > 40:        # no type word just before: not a short form
-            continue
+    for h in _short_hints(text, type_starts):
         m = _SHORT.search(text, max(0, h.start() - 40), h.end())
         if m is None or m.end() != h.end():
             continue
@@ -262,7 +263,7 @@ def _find(text: str) -> list[_Found]:
         found.append(_Found(m.start(), m.end(), TYPE_WORDS[m.group("type").lower()], None,
                             printed=m.group(0), short=int(m.group("n"))))
         taken.append(m.span())
-    for m in _LAW.finditer(text):
+    for m in _matches_at(_LAW, text, _LAW_WORDS):
         if _inside(m.start(), taken):
             continue
         name = m.group("name").strip()
@@ -274,6 +275,59 @@ def _find(text: str) -> list[_Found]:
         if _ALIAS_BEFORE.search(text, max(0, f.start - 40), f.start):
             f.is_alias = True
     return found
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a pattern that can only start with one of ``words``.
+
+    Trying the pattern where a word occurs (``str.find``) is much faster than scanning the whole
+    text with it, and most texts have none of the words at all.
+    """
+    offsets: list[int] = []
+    for word in words:
+        i = text.find(word)
+        while i >= 0:
+            offsets.append(i)
+            i = text.find(word, i + 1)
+    found: list[re.Match[str]] = []
+    end = 0
+    for i in sorted(offsets):
+        if i >= end:                            # finditer does not look inside a match again
+            m = pattern.match(text, i)
+            if m is not None:
+                found.append(m)
+                end = m.end()
+    return found
+
+
+def _short_hints(text: str, type_starts: list[int]) -> list[re.Match[str]]:
+    """The matches of ``_SHORT_HINT.finditer(text)`` that start at most 40 characters after a type word.
+
+    Only those stretches of the text are looked at, for a space before a digit or "số" where a
+    hint may start. A hint is made of spaces, "số", ":" and digits and a type word starts with none
+    of these, so no hint runs across the start of a stretch: each stretch holds the hints a scan of
+    the whole text finds there.
+    """
+    hints: list[re.Match[str]] = []
+    n = len(type_starts)
+    i = 0
+    while i < n:
+        lo, hi = type_starts[i] + 1, type_starts[i] + 41       # a hint may start in [lo, hi)
+        i += 1
+        while i < n and type_starts[i] < hi:                   # overlapping stretches: one
+            hi = type_starts[i] + 41
+            i += 1
+        while lo < hi:
+            head = _HINT_HEAD.search(text, lo, hi + 2)         # +2: the look-ahead reads "số"
+            if head is None or head.start() >= hi:
+                break
+            h = _SHORT_HINT.match(text, head.start())
+            if h is None:
+                lo = head.start() + 1
+            else:
+                hints.append(h)
+                lo = h.end()                                   # may pass hi, never the next type word
+    return hints
 
 
 def _inside(i: int, spans: list[tuple[int, int]]) -> bool:
