@@ -199,7 +199,22 @@ def _tail(text: str, b: int) -> tuple[int, str | None, str | None, str | None]:
     m = _TAIL.match(text, b)
     if not m or m.end() == b:
         return b, None, None, None
-    g = m.groupdict()
+    date, issuer, term = _tail_fields(m.groups())
+    end = m.end()
+    # do not swallow trailing spaces and commas into the evidence span
+    while end > b and text[end - 1] in " ,\n":
+        end -= 1
+    return end, date, issuer, term
+
+
+_TAIL_GROUPS = tuple(sorted(_TAIL.groupindex, key=_TAIL.groupindex.get))
+assert len(_TAIL_GROUPS) == _TAIL.groups                # every group is named: m.groups() lines up
+
+
+@lru_cache(maxsize=8192)
+def _tail_fields(groups: tuple[str | None, ...]) -> tuple[str | None, str | None, str | None]:
+    """(date, issuer, term) read from the groups of a ``_TAIL`` match (tails repeat: cached)."""
+    g = dict(zip(_TAIL_GROUPS, groups))
     date = None
     for p in ("a", "b"):
         date = date or dates.iso(g.get(p + "y"), g.get(p + "m"), g.get(p + "d")) if g.get(p + "y") else date
@@ -210,11 +225,7 @@ def _tail(text: str, b: int) -> tuple[int, str | None, str | None, str | None]:
         issuer = _trim_issuer(issuer.strip(" *\"“”"))
         if not _STARTS_UPPER.match(issuer) and not issuer.lower().startswith(("ubnd", "ủy ban", "ban ", "bộ ")):
             issuer = None
-    end = m.end()
-    # do not swallow trailing spaces and commas into the evidence span
-    while end > b and text[end - 1] in " ,\n":
-        end -= 1
-    return end, date, issuer, g.get("term")
+    return date, issuer, g.get("term")
 
 
 # function words and verbs that end a clause, never a body's name ("của Ban Thường vụ Tỉnh ủy phải ...")
