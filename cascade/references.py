@@ -133,37 +133,40 @@ class _Found:
     law: str | None = None
 
 
-_TYPE_WORDS_LONGEST_FIRST = sorted(TYPE_WORDS, key=len, reverse=True)
+def _trie_pattern(words: list[str]) -> str:
+    """A regex matching what ``"|".join(words, longest first)`` matches, with shared prefixes written once.
+
+    ("thông (?:t(?:ư(?: liên tịch)?|ri)|báo)" for "thông tư liên tịch", "thông tư", "thông tri",
+    "thông báo"): the regex engine then tries a handful of branches at each offset instead of every word.
+    At one offset the words that match are prefixes of each other, and the greedy ``?`` tries the
+    longer first, so the match is the longest word there, as with the plain alternation.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in node.items() if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie)
+
+
+_TYPE_WORD_LOWER = re.compile(_trie_pattern(sorted(TYPE_WORDS, key=len, reverse=True)))
 
 
 def _type_starts(text: str) -> list[int]:
-    """Offsets of every type word ("Kế hoạch", "NQ"...) in ``text``, found on the lower-cased text.
-
-    The words are read from left to right, the longest word at each offset, and a word inside
-    another one read before it is not read again ("thông báo cáo" holds "thông báo", not "báo cáo");
-    offsets inside a word ("nkh") are dropped. ``str.find`` for each word and a merge is several
-    times faster than one regex alternation over the text.
-    """
+    """Offsets of every type word ("Kế hoạch", "NQ"...) in ``text``, found on the lower-cased text."""
     low = text.lower()
     if len(low) != len(text):                  # a character whose lower case is longer: stay exact
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    longest: dict[int, int] = {}               # offset -> length of the longest word there
-    find = low.find
-    for word in _TYPE_WORDS_LONGEST_FIRST:
-        n = len(word)
-        i = find(word)
-        while i >= 0:
-            if longest.get(i, 0) < n:
-                longest[i] = n
-            i = find(word, i + 1)
-    starts: list[int] = []
-    end = 0
-    for a in sorted(longest):
-        if a >= end:
-            end = a + longest[a]
-            if not (a and low[a - 1].isalnum()):
-                starts.append(a)
-    return starts
+    return [a for a in (m.start() for m in _TYPE_WORD_LOWER.finditer(low)) if not (a and low[a - 1].isalnum())]
 _SO_TAIL = re.compile(r"[Ss]ố\s*:?\s*")
 
 
