@@ -137,6 +137,7 @@ _DISTRICT_ISSUER = re.compile(r"huyện ủy|quận ủy|ủy ban nhân dân (?:
 _PROVINCE_ISSUER = re.compile(r"tỉnh ủy|ủy ban nhân dân tỉnh|hội đồng nhân dân tỉnh|\btỉnh\b")
 _ENDS_WITH_UNIT = re.compile(r"(?:ủy|tỉnh|huyện|quận|thị xã)$", re.I)
 _GAP_BREAK = re.compile(r"[;,\n]")
+_COORDINATION = re.compile(r"\s*(?:và|hoặc|,)\s*")          # "A và B": B is not a chain link of A
 _SECTION_START = re.compile(r"^\s*(?:[IVX]{1,5}\s*[.\-–]|1\s*[.\-]\s|Điều\s+1\b|Phần\s+(?:[IVX]+|thứ)|PHẦN\s+[IVX])",
                             re.M)
 
@@ -390,12 +391,19 @@ def _canonical_issuer(issuer: str | None) -> str | None:
 
 def _jurisdiction(f: _Found, meta: Metadata) -> tuple[str | None, str | None, str | None, float, str | None]:
     """(level, province, district, confidence, issuer) of a mentioned local document."""
-    num = f.number
-    issuer = _canonical_issuer(f.issuer)
+    return _jurisdiction_of(f.number, f.issuer, f.plenum, f.law, f.summary, meta.level, meta.province, meta.district)
+
+
+@lru_cache(maxsize=16384)
+def _jurisdiction_of(num: numbers.DocNumber | None, f_issuer: str | None, plenum: int | None, law: str | None,
+                     summary: str | None, meta_level: str | None, meta_province: str | None,
+                     meta_district: str | None) -> tuple[str | None, str | None, str | None, float, str | None]:
+    """:func:`_jurisdiction` from the fields it reads (the same citation recurs: cached)."""
+    issuer = _canonical_issuer(f_issuer)
     low = key(issuer) if issuer else ""
     if num is not None and not num.local:
         return "central", None, None, 1.0, issuer
-    if num is None and (f.plenum is not None or f.law):
+    if num is None and (plenum is not None or law):
         return "central", None, None, 1.0, issuer
     if low and low.startswith(_CENTRAL_ISSUERS) and (num is None or num.level in ("local", "central")):
         return "central", None, None, 0.9, issuer
@@ -403,15 +411,15 @@ def _jurisdiction(f: _Found, meta: Metadata) -> tuple[str | None, str | None, st
     confidence = 1.0
     province, district = None, None
     hits = _places_in(issuer) if issuer else []
-    if f.summary and not hits:
-        hits = [h for h in _places_in(f.summary) if h.unit.level == "province"]
+    if summary and not hits:
+        hits = [h for h in _places_in(summary) if h.unit.level == "province"]
         if hits:
             confidence = 0.8
     for h in hits:
         if h.unit.level == "province" and province is None:
             province = h.unit.name
         elif h.unit.level == "district" and district is None:
-            if meta.province and h.unit.province and key(h.unit.province) != key(meta.province):
+            if meta_province and h.unit.province and key(h.unit.province) != key(meta_province):
                 continue
             district, province = h.unit.name, h.unit.province
     # the level the issuer's name implies
@@ -424,18 +432,18 @@ def _jurisdiction(f: _Found, meta: Metadata) -> tuple[str | None, str | None, st
             level = "district" if district else "province"
     if level in (None, "local"):
         # a UBND/HĐND number with no issuer: a province-level hint, else the citing document's level
-        level = "province" if province and not district else (meta.level or "province")
+        level = "province" if province and not district else (meta_level or "province")
         confidence = min(confidence, 0.6)
     if level == "central":
         return "central", None, None, confidence, issuer
     if level == "province":
         district = None
     if province is None:
-        province = meta.province
+        province = meta_province
         confidence = min(confidence, 0.9 if issuer else 0.7)
     if level in ("district", "commune") and district is None:
-        if meta.level in ("district", "commune"):
-            district = meta.district
+        if meta_level in ("district", "commune"):
+            district = meta_district
             confidence = min(confidence, 0.8)
         else:
             confidence = min(confidence, 0.4)
@@ -621,8 +629,8 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
             gap = text[p.end:f.start]
             if len(gap) < 200 and not _GAP_BREAK.search(gap.replace(", ngày", "")):
                 cm = _CHAIN_TAIL.search(gap.replace("*", " ").replace("“", " ").replace('"', " ").rstrip())
-                coordinated = prev_prev is not None and re.fullmatch(
-                    r"\s*(?:và|hoặc|,)\s*", text[found[prev_prev].end:found[prev].start]) is not None
+                coordinated = prev_prev is not None and _COORDINATION.fullmatch(
+                    text, found[prev_prev].end, found[prev].start) is not None
                 if cm and not found[prev].is_alias and not coordinated:
                     pm = mentions[index_of[prev]]
                     rtype = "continues" if cm.group("cont") else "implements"
