@@ -42,6 +42,9 @@ NUMBER_RE = re.compile(NUMBER)
 _GROUP_NAMES = tuple(sorted(NUMBER_RE.groupindex, key=NUMBER_RE.groupindex.get))
 # where a number may start: a digit that does not continue a word, a number or a date (NUMBER's look-behind)
 _NUMBER_START = re.compile(r"\d(?<![\w/.-]\d)")
+# what follows a slash inside a number: a code ("/KH-UBND", "/ TU") or a year and a slash ("/2016/QĐ-UBND");
+# the other slashes (dates "23/12/2020", "V/v") are not looked at
+_AFTER_SLASH = re.compile(rf"\s?(?:[{_UP}]|(?:19|20)\d\d\s?/)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,10 +219,10 @@ def find_numbers(text: str) -> list[tuple[DocNumber, int, int]]:
     end = -1
     slash = text.find("/")
     while slash >= 0:
-        # every number has a slash: look for one in a small window around each slash (much faster than a
-        # full scan). The first match in the window starts at a place where a number may start, so trying
-        # those places in turn finds what searching the window would find.
-        if slash >= end:
+        # every number has a slash, followed by a code or a year: look for one in a small window around
+        # each such slash (much faster than a full scan). The first match in the window starts at a place
+        # where a number may start, so trying those places in turn finds what searching the window would find.
+        if slash >= end and _AFTER_SLASH.match(text, slash + 1):
             window_end = min(len(text), slash + 48)
             m = None
             start = _NUMBER_START.search(text, max(end, 0, slash - 24), slash + 1)
