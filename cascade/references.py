@@ -288,7 +288,8 @@ def _find(text: str) -> list[_Found]:
         found.append(_Found(m.start(), m.end(), m.group("type"), None, law=f"{m.group('type')} {name}"))
     found.sort(key=lambda f: f.start)
     for f in found:
-        if _ALIAS_BEFORE.search(text, max(0, f.start - 40), f.start):
+        lo = max(0, f.start - 40)
+        if text.find("(", lo, f.start) >= 0 and _ALIAS_BEFORE.search(text, lo, f.start):
             f.is_alias = True
     return found
 
