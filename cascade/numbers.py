@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .normalize import nfc
@@ -39,6 +39,12 @@ STATE = rf"(?P<snum>{_NUM})\s?/\s?(?:(?P<syear>(?:19|20)\d\d)\s?/\s?)?(?P<ssym>{
 BLANK = rf"(?P<bsym>/\s?{SEG}(?:-{SEG})*)"
 NUMBER = rf"(?<![\w/.-])(?:{PARTY}|{STATE})(?![\w/])"
 NUMBER_RE = re.compile(NUMBER)
+_GROUP_NAMES = tuple(sorted(NUMBER_RE.groupindex, key=NUMBER_RE.groupindex.get))
+# where a number may start: a digit that does not continue a word, a number or a date (NUMBER's look-behind)
+_NUMBER_START = re.compile(r"\d(?<![\w/.-]\d)")
+# what follows a slash inside a number: a code ("/KH-UBND", "/ TU") or a year and a slash ("/2016/QĐ-UBND");
+# the other slashes (dates "23/12/2020", "V/v") are not looked at
+_AFTER_SLASH = re.compile(rf"\s?(?:[{_UP}]|(?:19|20)\d\d\s?/)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +158,13 @@ def _level(issuer: Issuer | None, code: str, family: str) -> str:
 
 
 def _from_match(m: re.Match[str]) -> DocNumber | None:
-    g = m.groupdict()
+    return _from_groups(m.groups())
+
+
+@lru_cache(maxsize=16384)
+def _from_groups(groups: tuple[str | None, ...]) -> DocNumber | None:
+    """The number a match of :data:`NUMBER_RE` stands for, from its groups (numbers repeat: cached)."""
+    g = dict(zip(_GROUP_NAMES, groups))
     if g.get("pnum"):
         type_code = _canon_code(g["ptype"])
         if type_code.upper() not in doc_types():
@@ -207,10 +219,19 @@ def find_numbers(text: str) -> list[tuple[DocNumber, int, int]]:
     end = -1
     slash = text.find("/")
     while slash >= 0:
-        # every number has a slash: try a small window around each one (much faster than a full scan)
-        if slash >= end:
-            m = NUMBER_RE.search(text, max(end, 0, slash - 24), min(len(text), slash + 48))
-            if m is not None and m.start() <= slash < m.end():
+        # every number has a slash, followed by a code or a year: look for one in a small window around
+        # each such slash (much faster than a full scan). The first match in the window starts at a place
+        # where a number may start, so trying those places in turn finds what searching the window would find.
+        if slash >= end and _AFTER_SLASH.match(text, slash + 1):
+            window_end = min(len(text), slash + 48)
+            m = None
+            start = _NUMBER_START.search(text, max(end, 0, slash - 24), slash + 1)
+            while start is not None:
+                m = NUMBER_RE.match(text, start.start(), window_end)
+                if m is not None:
+                    break
+                start = _NUMBER_START.search(text, start.end(), slash + 1)
+            if m is not None and slash < m.end():
                 n = _from_match(m)
                 if n is not None:
                     out.append((n, m.start(), m.end()))

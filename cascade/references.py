@@ -43,15 +43,41 @@ TYPE_WORDS = {
 }
 
 
-def _either_case(word: str) -> str:
-    """A pattern for ``word`` with its first letter in either case (faster than (?i:...))."""
+def _trie_pattern(words: list[str]) -> str:
+    """A regex matching what ``"|".join(words, longest first)`` matches, with shared prefixes written once.
+
+    ("thông (?:t(?:ư(?: liên tịch)?|ri)|báo)" for "thông tư liên tịch", "thông tư", "thông tri",
+    "thông báo"): the regex engine then tries a handful of branches at each offset instead of every word.
+    At one offset the words that match are prefixes of each other, and the greedy ``?`` tries the
+    longer first, so the match is the longest word there, as with the plain alternation.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in node.items() if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(trie)
+
+
+def _case_forms(word: str) -> list[str]:
+    """``word`` with its first letter in either case, and in capitals ("Kế hoạch", "kế hoạch", "KẾ HOẠCH");
+    two-letter codes in capitals only."""
     if word.isupper() or len(word) <= 2:
-        return re.escape(word.upper())
-    first = word[0]
-    return f"[{first.upper()}{first.lower()}]" + re.escape(word[1:]) + "|" + re.escape(word.upper())
+        return [word.upper()]
+    return [word[0].upper() + word[1:], word[0].lower() + word[1:], word.upper()]
 
 
-_TYPE_ALT = "|".join(_either_case(w) for w in sorted(TYPE_WORDS, key=len, reverse=True))
+# every type word as a trie (faster than a flat alternation, and it matches the same: see _trie_pattern)
+_TYPE_ALT = _trie_pattern([form for w in sorted(TYPE_WORDS, key=len, reverse=True) for form in _case_forms(w)])
 _QUALIFIER = r"(?:\s+(?:hành động|công tác|liên tịch|liên ngành|kết luận|chỉ đạo))?"
 # the words in front of a number: "Kế hoạch số", "Chương trình hành động số:", "Quyết định của Bộ Chính trị số"
 _BEFORE = re.compile(
@@ -82,8 +108,11 @@ _PLENUM = re.compile(
     rf"(?:Ban Chấp hành\s+)?Trung ương(?:\s+Đảng)?\s*(?P<n>\d{{1,2}})?\s*,?\s*\(?\s*{_TERM}\s*\)?")
 _SHORT = re.compile(rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}\s+(?:[Ss]ố\s*:?\s*)?(?P<n>\d{{1,4}})(?![\d/.\w-]|\s?[-/]\s?\w)")
 _SHORT_HINT = re.compile(r"\s(?:[Ss]ố\s*:?\s*)?\d{1,4}(?![\d/.\w-]|\s?[-/]\s?\w)")
+_HINT_HEAD = re.compile(r"\s(?=\d|[Ss]ố)")    # where a _SHORT_HINT may start
 _LAW = re.compile(r"(?P<type>Luật|Bộ luật|Hiến pháp)(?P<name>(?:\s+(?!và\b|ngày\b|năm\b|số\b|được\b|đã\b|của\b|theo\b|để\b|"
                   r"nhằm\b|tại\b|hiện\b|sửa\b|quy\b|và\b)[\wÀ-ỹĐđ-]+){1,8})")
+_PLENUM_WORDS = ("Nghị quyết", "NGHỊ QUYẾT", "nghị quyết")    # what _PLENUM starts with
+_LAW_WORDS = ("Luật", "Bộ luật", "Hiến pháp")                  # what _LAW starts with
 _SELF = re.compile(rf"(?:{_TYPE_ALT})\s+này\b")
 
 # triggers that govern the head mentions of a title or preamble sentence
@@ -91,6 +120,10 @@ _TRIGGER = re.compile(
     r"(?P<cont>[Tt]iếp tục\s+(?:triển khai\s+)?thực hiện)|(?P<basis>[Cc]ăn cứ|CĂN CỨ)|"
     r"(?P<impl>[Tt]hực hiện|[Tt]riển khai|[Qq]uán triệt|[Cc]ụ thể hóa|THỰC HIỆN|TRIỂN KHAI)|(?P<amend>[Ss]ửa đổi,?\s*bổ sung)|"
     r"(?P<replace>[Tt]hay thế)|(?P<repeal>[Bb]ãi bỏ)|(?P<guide>[Hh]ướng dẫn (?:thi hành|thực hiện))")
+# every match of _TRIGGER holds one of these ("tiếp tục ... thực hiện" holds "hực hiện"): a text holding
+# none has no trigger, and ``in`` tells that faster than the regex
+_TRIGGER_PARTS = ("hực hiện", "HỰC HIỆN", "ăn cứ", "ĂN CỨ", "riển khai", "RIỂN KHAI", "uán triệt", "ụ thể hóa",
+                  "ửa đổi", "hay thế", "ãi bỏ", "ướng dẫn")
 # the end of the text between two mentions that makes the first implement the second
 _CHAIN_TAIL = re.compile(
     r"(?:(?:về|để|nhằm|trong)\s+)?(?:việc\s+)?(?:(?P<cont>tiếp tục)\s+)?(?:(?:triển khai|tổ chức)\s+)?"
@@ -108,6 +141,7 @@ _DISTRICT_ISSUER = re.compile(r"huyện ủy|quận ủy|ủy ban nhân dân (?:
 _PROVINCE_ISSUER = re.compile(r"tỉnh ủy|ủy ban nhân dân tỉnh|hội đồng nhân dân tỉnh|\btỉnh\b")
 _ENDS_WITH_UNIT = re.compile(r"(?:ủy|tỉnh|huyện|quận|thị xã)$", re.I)
 _GAP_BREAK = re.compile(r"[;,\n]")
+_COORDINATION = re.compile(r"\s*(?:và|hoặc|,)\s*")          # "A và B": B is not a chain link of A
 _SECTION_START = re.compile(r"^\s*(?:[IVX]{1,5}\s*[.\-–]|1\s*[.\-]\s|Điều\s+1\b|Phần\s+(?:[IVX]+|thứ)|PHẦN\s+[IVX])",
                             re.M)
 
@@ -130,7 +164,7 @@ class _Found:
     law: str | None = None
 
 
-_TYPE_WORD_LOWER = re.compile("|".join(re.escape(w) for w in sorted(TYPE_WORDS, key=len, reverse=True)))
+_TYPE_WORD_LOWER = re.compile(_trie_pattern(sorted(TYPE_WORDS, key=len, reverse=True)))
 
 
 def _type_starts(text: str) -> list[int]:
@@ -174,7 +208,22 @@ def _tail(text: str, b: int) -> tuple[int, str | None, str | None, str | None]:
     m = _TAIL.match(text, b)
     if not m or m.end() == b:
         return b, None, None, None
-    g = m.groupdict()
+    date, issuer, term = _tail_fields(m.groups())
+    end = m.end()
+    # do not swallow trailing spaces and commas into the evidence span
+    while end > b and text[end - 1] in " ,\n":
+        end -= 1
+    return end, date, issuer, term
+
+
+_TAIL_GROUPS = tuple(sorted(_TAIL.groupindex, key=_TAIL.groupindex.get))
+assert len(_TAIL_GROUPS) == _TAIL.groups                # every group is named: m.groups() lines up
+
+
+@lru_cache(maxsize=8192)
+def _tail_fields(groups: tuple[str | None, ...]) -> tuple[str | None, str | None, str | None]:
+    """(date, issuer, term) read from the groups of a ``_TAIL`` match (tails repeat: cached)."""
+    g = dict(zip(_TAIL_GROUPS, groups))
     date = None
     for p in ("a", "b"):
         date = date or dates.iso(g.get(p + "y"), g.get(p + "m"), g.get(p + "d")) if g.get(p + "y") else date
@@ -185,11 +234,7 @@ def _tail(text: str, b: int) -> tuple[int, str | None, str | None, str | None]:
         issuer = _trim_issuer(issuer.strip(" *\"“”"))
         if not _STARTS_UPPER.match(issuer) and not issuer.lower().startswith(("ubnd", "ủy ban", "ban ", "bộ ")):
             issuer = None
-    end = m.end()
-    # do not swallow trailing spaces and commas into the evidence span
-    while end > b and text[end - 1] in " ,\n":
-        end -= 1
-    return end, date, issuer, g.get("term")
+    return date, issuer, g.get("term")
 
 
 # function words and verbs that end a clause, never a body's name ("của Ban Thường vụ Tỉnh ủy phải ...")
@@ -218,7 +263,8 @@ def _find(text: str) -> list[_Found]:
         f.summary = _summary(text, end)
         found.append(f)
         taken.append((a, b))
-    for m in _PLENUM.finditer(text):
+    plenums = _matches_at(_PLENUM, text, _PLENUM_WORDS) if "Trung ương" in text else ()
+    for m in plenums:
         n = m.group("n") or m.group("ord")
         if not n:
             continue
@@ -228,10 +274,7 @@ def _find(text: str) -> list[_Found]:
         found.append(_Found(m.start(), m.end(), "Nghị quyết", None, date=None, issuer="Ban Chấp hành Trung ương",
                             term=m.group("term").upper(), plenum=plenum))
         taken.append(m.span())
-    for h in _SHORT_HINT.finditer(text):
-        k = bisect_left(type_starts, h.start()) - 1
-        if k < 0 or h.start() - type_starts[k] > 40:        # no type word just before: not a short form
-            continue
+    for h in _short_hints(text, type_starts):
         m = _SHORT.search(text, max(0, h.start() - 40), h.end())
         if m is None or m.end() != h.end():
             continue
@@ -240,7 +283,7 @@ def _find(text: str) -> list[_Found]:
         found.append(_Found(m.start(), m.end(), TYPE_WORDS[m.group("type").lower()], None,
                             printed=m.group(0), short=int(m.group("n"))))
         taken.append(m.span())
-    for m in _LAW.finditer(text):
+    for m in _matches_at(_LAW, text, _LAW_WORDS):
         if _inside(m.start(), taken):
             continue
         name = m.group("name").strip()
@@ -249,9 +292,63 @@ def _find(text: str) -> list[_Found]:
         found.append(_Found(m.start(), m.end(), m.group("type"), None, law=f"{m.group('type')} {name}"))
     found.sort(key=lambda f: f.start)
     for f in found:
-        if _ALIAS_BEFORE.search(text, max(0, f.start - 40), f.start):
+        lo = max(0, f.start - 40)
+        if text.find("(", lo, f.start) >= 0 and _ALIAS_BEFORE.search(text, lo, f.start):
             f.is_alias = True
     return found
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a pattern that can only start with one of ``words``.
+
+    Trying the pattern where a word occurs (``str.find``) is much faster than scanning the whole
+    text with it, and most texts have none of the words at all.
+    """
+    offsets: list[int] = []
+    for word in words:
+        i = text.find(word)
+        while i >= 0:
+            offsets.append(i)
+            i = text.find(word, i + 1)
+    found: list[re.Match[str]] = []
+    end = 0
+    for i in sorted(offsets):
+        if i >= end:                            # finditer does not look inside a match again
+            m = pattern.match(text, i)
+            if m is not None:
+                found.append(m)
+                end = m.end()
+    return found
+
+
+def _short_hints(text: str, type_starts: list[int]) -> list[re.Match[str]]:
+    """The matches of ``_SHORT_HINT.finditer(text)`` that start at most 40 characters after a type word.
+
+    Only those stretches of the text are looked at, for a space before a digit or "số" where a
+    hint may start. A hint is made of spaces, "số", ":" and digits and a type word starts with none
+    of these, so no hint runs across the start of a stretch: each stretch holds the hints a scan of
+    the whole text finds there.
+    """
+    hints: list[re.Match[str]] = []
+    n = len(type_starts)
+    i = 0
+    while i < n:
+        lo, hi = type_starts[i] + 1, type_starts[i] + 41       # a hint may start in [lo, hi)
+        i += 1
+        while i < n and type_starts[i] < hi:                   # overlapping stretches: one
+            hi = type_starts[i] + 41
+            i += 1
+        while lo < hi:
+            head = _HINT_HEAD.search(text, lo, hi + 2)         # +2: the look-ahead reads "số"
+            if head is None or head.start() >= hi:
+                break
+            h = _SHORT_HINT.match(text, head.start())
+            if h is None:
+                lo = head.start() + 1
+            else:
+                hints.append(h)
+                lo = h.end()                                   # may pass hi, never the next type word
+    return hints
 
 
 def _inside(i: int, spans: list[tuple[int, int]]) -> bool:
@@ -299,12 +396,19 @@ def _canonical_issuer(issuer: str | None) -> str | None:
 
 def _jurisdiction(f: _Found, meta: Metadata) -> tuple[str | None, str | None, str | None, float, str | None]:
     """(level, province, district, confidence, issuer) of a mentioned local document."""
-    num = f.number
-    issuer = _canonical_issuer(f.issuer)
+    return _jurisdiction_of(f.number, f.issuer, f.plenum, f.law, f.summary, meta.level, meta.province, meta.district)
+
+
+@lru_cache(maxsize=16384)
+def _jurisdiction_of(num: numbers.DocNumber | None, f_issuer: str | None, plenum: int | None, law: str | None,
+                     summary: str | None, meta_level: str | None, meta_province: str | None,
+                     meta_district: str | None) -> tuple[str | None, str | None, str | None, float, str | None]:
+    """:func:`_jurisdiction` from the fields it reads (the same citation recurs: cached)."""
+    issuer = _canonical_issuer(f_issuer)
     low = key(issuer) if issuer else ""
     if num is not None and not num.local:
         return "central", None, None, 1.0, issuer
-    if num is None and (f.plenum is not None or f.law):
+    if num is None and (plenum is not None or law):
         return "central", None, None, 1.0, issuer
     if low and low.startswith(_CENTRAL_ISSUERS) and (num is None or num.level in ("local", "central")):
         return "central", None, None, 0.9, issuer
@@ -312,15 +416,15 @@ def _jurisdiction(f: _Found, meta: Metadata) -> tuple[str | None, str | None, st
     confidence = 1.0
     province, district = None, None
     hits = _places_in(issuer) if issuer else []
-    if f.summary and not hits:
-        hits = [h for h in _places_in(f.summary) if h.unit.level == "province"]
+    if summary and not hits:
+        hits = [h for h in _places_in(summary) if h.unit.level == "province"]
         if hits:
             confidence = 0.8
     for h in hits:
         if h.unit.level == "province" and province is None:
             province = h.unit.name
         elif h.unit.level == "district" and district is None:
-            if meta.province and h.unit.province and key(h.unit.province) != key(meta.province):
+            if meta_province and h.unit.province and key(h.unit.province) != key(meta_province):
                 continue
             district, province = h.unit.name, h.unit.province
     # the level the issuer's name implies
@@ -333,18 +437,18 @@ def _jurisdiction(f: _Found, meta: Metadata) -> tuple[str | None, str | None, st
             level = "district" if district else "province"
     if level in (None, "local"):
         # a UBND/HĐND number with no issuer: a province-level hint, else the citing document's level
-        level = "province" if province and not district else (meta.level or "province")
+        level = "province" if province and not district else (meta_level or "province")
         confidence = min(confidence, 0.6)
     if level == "central":
         return "central", None, None, confidence, issuer
     if level == "province":
         district = None
     if province is None:
-        province = meta.province
+        province = meta_province
         confidence = min(confidence, 0.9 if issuer else 0.7)
     if level in ("district", "commune") and district is None:
-        if meta.level in ("district", "commune"):
-            district = meta.district
+        if meta_level in ("district", "commune"):
+            district = meta_district
             confidence = min(confidence, 0.8)
         else:
             confidence = min(confidence, 0.4)
@@ -530,8 +634,8 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
             gap = text[p.end:f.start]
             if len(gap) < 200 and not _GAP_BREAK.search(gap.replace(", ngày", "")):
                 cm = _CHAIN_TAIL.search(gap.replace("*", " ").replace("“", " ").replace('"', " ").rstrip())
-                coordinated = prev_prev is not None and re.fullmatch(
-                    r"\s*(?:và|hoặc|,)\s*", text[found[prev_prev].end:found[prev].start]) is not None
+                coordinated = prev_prev is not None and _COORDINATION.fullmatch(
+                    text, found[prev_prev].end, found[prev].start) is not None
                 if cm and not found[prev].is_alias and not coordinated:
                     pm = mentions[index_of[prev]]
                     rtype = "continues" if cm.group("cont") else "implements"
@@ -546,8 +650,10 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
         rtype = "cites"
         s = _sentence_start(text, f.start, 0 if in_front else max(0, f.start - 600))
         last = None
-        for t in _TRIGGER.finditer(text, s, f.start):
-            last = t
+        before = text[s:f.start]
+        if any(part in before for part in _TRIGGER_PARTS):
+            for t in _TRIGGER.finditer(text, s, f.start):
+                last = t
         body_kinds = ("basis", "amend", "replace", "repeal", "guide")
         if last is not None and (in_front or any(last.group(g) for g in body_kinds)):
             between = text[last.end():f.start]

@@ -45,3 +45,12 @@ def test_find_numbers_spans():
 def test_with_type_code_fixes_a_typo():
     assert with_type_code(parse_number("93-NQ/TW"), "KL") == "93-KL/TW"
     assert with_type_code(parse_number("12/QĐ-UBND"), "KH") == "12/KH-UBND"
+
+
+def test_find_numbers_as_a_whole_text_search():
+    """The slash-by-slash search finds what NUMBER_RE over the text finds in ordinary text."""
+    from cascade.numbers import NUMBER_RE, _from_match
+    text = ("Căn cứ Quyết định số 28 / 2016 / QĐ-UBND ngày 01/7/2016, V/v triển khai, Kế hoạch 07 - KH/TU, "
+            "858CV/ĐUK, 1/2 số, 12-KH/UBND, 2667/QĐ-BKH-CN và Luật số 80/2015/QH13; 12/2021 và 30/6/2022.")
+    plain = [(_from_match(m).text, m.start(), m.end()) for m in NUMBER_RE.finditer(text) if _from_match(m)]
+    assert [(n.text, a, b) for n, a, b in find_numbers(text)] == plain

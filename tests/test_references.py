@@ -137,3 +137,67 @@ def test_amends_replaces_and_repeals_where_the_text_says_so():
     assert ("self", "amends", "28/2016/QĐ-UBND") in rels
     assert ("self", "replaces", "12/2015/QĐ-UBND") in rels
     assert ("self", "repeals", "05/2014/QĐ-UBND") in rels
+
+
+# -- the fast scans find what the plain whole-text scans find ---------------------------------------
+
+import re  # noqa: E402
+from bisect import bisect_left  # noqa: E402
+
+import pytest  # noqa: E402
+
+from cascade import references as R  # noqa: E402
+
+_TRICKY = [
+    "Thực hiện Kế hoạch số 07-KH/TU và Kết luận số 93, Nghị quyết số 12 của Trung ương.",
+    "thông báo cáo kết quả; công văn bản; nghị quyết định hướng; KẾ HOẠCH 15 và kế Hoạch 7",
+    "Nghị quyết Hội nghị lần thứ tư Ban Chấp hành Trung ương Đảng khóa XII, Nghị quyết Trung ương 5 (khoá X)",
+    "Luật Đất đai Luật Xây dựng và Bộ luật Lao động; Hiến pháp năm 2013; luật sư",
+    "xkế hoạch 12 Kế hoạch số:   45 ngày 1/2/2021; Chỉ thị số 05-CT/TU, CT 3",
+    "İstanbul Kế hoạch 5 \u212aH 7 Thông tư liên tịch số 9 thông tri 3",
+]
+
+
+def _plain_type_starts(text):
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    words = re.compile("|".join(re.escape(w) for w in sorted(R.TYPE_WORDS, key=len, reverse=True)))
+    return [a for a in (m.start() for m in words.finditer(low)) if not (a and low[a - 1].isalnum())]
+
+
+@pytest.mark.parametrize("text", _TRICKY)
+def test_type_starts_as_a_plain_alternation(text):
+    assert R._type_starts(text) == _plain_type_starts(text)
+
+
+@pytest.mark.parametrize("text", _TRICKY)
+def test_short_hints_as_a_whole_text_scan(text):
+    starts = R._type_starts(text)
+    plain = [h.span() for h in R._SHORT_HINT.finditer(text)
+             if (k := bisect_left(starts, h.start()) - 1) >= 0 and h.start() - starts[k] <= 40]
+    assert [h.span() for h in R._short_hints(text, starts)] == plain
+
+
+@pytest.mark.parametrize("text", _TRICKY)
+def test_plenum_and_law_matches_as_finditer(text):
+    assert [m.span() for m in R._matches_at(R._PLENUM, text, R._PLENUM_WORDS)] == \
+        [m.span() for m in R._PLENUM.finditer(text)]
+    assert [m.span() for m in R._matches_at(R._LAW, text, R._LAW_WORDS)] == [m.span() for m in R._LAW.finditer(text)]
+
+
+def test_trie_pattern_matches_as_the_alternation():
+    words = ["thông tư liên tịch", "thông tư", "thông tri", "thông báo", "kh", "kế hoạch", "kết luận"]
+    trie = re.compile(R._trie_pattern(words))
+    flat = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    for text in ["thông tư liên tịch số 1, thông tư 2, thông tri, thông báo", "khkế hoạch kết luận thông tư liên"]:
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
+@pytest.mark.parametrize("phrase", ["Tiếp tục triển khai thực hiện", "tiếp tục thực hiện", "Căn cứ", "CĂN CỨ", "Thực hiện",
+                                    "triển khai", "Quán triệt", "cụ thể hóa", "THỰC HIỆN", "TRIỂN KHAI",
+                                    "Sửa đổi, bổ sung", "sửa đổi bổ sung", "Thay thế", "bãi bỏ", "Hướng dẫn thi hành",
+                                    "hướng dẫn thực hiện"])
+def test_every_trigger_holds_a_trigger_part(phrase):
+    m = R._TRIGGER.fullmatch(phrase)
+    assert m is not None and any(part in m.group(0) for part in R._TRIGGER_PARTS)
