@@ -903,6 +903,7 @@ def info(name: str) -> AgencyInfo | None:
     return hit[0] if hit else None
 
 
+@lru_cache(maxsize=4096)
 def level_of(name: str) -> str | None:
     """The administrative level an agency name implies: central, province, district or commune."""
     c = canonical(name)
