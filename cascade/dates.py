@@ -120,6 +120,13 @@ _RECURRENCES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# the day of a monthly or quarterly duty: "trước ngày 20 hằng tháng", "ngày 15 của tháng cuối quý"
+_DAY_OF_PERIOD = _pattern(
+    r"(?:(?:hoàn\s+thành\s+|gửi\s+)?(?:trước|chậm\s+nhất(?:\s+(?:là|vào))?|hạn\s+chót|vào)\s+)?"
+    r"ngày\s+(?P<d>\d{1,2})(?![\d/.-]|\s*tháng\s+\d)"
+    r"(?:\s+(?:của\s+)?tháng\s+(?P<w>cuối|đầu)\s+(?:của\s+)?(?:mỗi\s+|hằng\s+|hàng\s+)?quý)?")
+
+
 def _last_day_before(year: int, month: int) -> str:
     """The day before the first of ``month``: "before June 2021" is due 2021-05-31."""
     return (dt.date(year, month, 1) - dt.timedelta(days=1)).isoformat()
@@ -253,6 +260,25 @@ def _read_recurrence(p: _Pieces) -> None:
         p.recurrence = specific[0] if specific and kinds[0] != "ongoing" else kinds[0]
 
 
+def _read_day_of_period(p: _Pieces) -> None:
+    """The day a monthly duty falls due ("trước ngày 20 hằng tháng"), or a quarterly one when
+    the text says which month of the quarter ("ngày 15 tháng cuối quý"). Written as the first
+    such day of a calendar year: "01-20" monthly, "03-15" quarterly (the recurrence repeats it)."""
+    for m in _DAY_OF_PERIOD.finditer(p.text):
+        d = int(m["d"])
+        if not p.free(m) or not 1 <= d <= 31:
+            continue
+        if p.recurrence == "monthly":
+            month = 1
+        elif p.recurrence == "quarterly" and m["w"]:
+            month = 3 if m["w"].lower() == "cuối" else 1
+        else:
+            continue
+        p.claim(m)
+        p.due = f"{month:02d}-{d:02d}"
+        return
+
+
 def _phrase(p: _Pieces, original: str) -> str:
     """The words the pieces were read from (as written): one span when they touch, else the pieces joined."""
     spans = sorted(p.taken)
@@ -305,6 +331,8 @@ def _parse_deadline(text: str, year: int | None) -> Deadline | None:
         _read_years(p)
     if any(w in low for w in _RECURRENCE_WORDS):
         _read_recurrence(p)
+        if p.recurrence in ("monthly", "quarterly") and not p.due and "ngày" in low:
+            _read_day_of_period(p)
     if not p.taken:
         return None
     due = p.due

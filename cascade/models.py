@@ -177,7 +177,9 @@ class Deadline:
     """A time phrase and what it means.
 
     ``start``/``end`` are ISO dates, possibly partial ("2021", "2021-07"); ``due`` is a point
-    deadline ("2022-06-30", or "12-05" = 5 December for recurring duties); ``recurrence`` is
+    deadline ("2022-06-30"), or for a recurring duty its first due day in a calendar year
+    ("12-05" yearly: 5 December; "01-20" monthly: the 20th; "03-15" quarterly: the 15th of
+    the quarter's last month); ``recurrence`` is
     None, "ongoing" (thường xuyên), "annual", "semiannual", "quarterly", "monthly" or "periodic"
     (định kỳ, period unstated).
     """

@@ -160,3 +160,11 @@ def test_written_atomically_and_readable(graph, tmp_path: Path) -> None:
 def test_an_unknown_agency_says_so(graph) -> None:
     with pytest.raises(UnknownAgency):
         agency_calendar(graph, "Sở Ngoại vụ tỉnh Kon Tum")
+
+
+def test_a_monthly_duty_falls_on_the_day_the_plan_gives() -> None:
+    plan = PLAN.replace("Thời gian thực hiện: Hằng quý.", "Thời gian thực hiện: Trước ngày 20 hằng tháng.")
+    G = build_graph(resolve([extract_text(plan, "plans/12-KH-UBND.txt")]))
+    ev = events(parsed(agency_calendar(G, "Sở Nội vụ")))
+    assert ev["II.6"].decoded("DTSTART") == dt.date(2021, 7, 20)        # the first 20th after 10 July 2021
+    assert ev["II.6"]["RRULE"].to_ical() == b"FREQ=MONTHLY;BYMONTHDAY=20"

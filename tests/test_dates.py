@@ -69,6 +69,11 @@ def test_date_helpers() -> None:
         ("Định kỳ 6 tháng, hằng năm", None, None, None, "semiannual"),
         ("hằng quý", None, None, None, "quarterly"),
         ("hằng tháng", None, None, None, "monthly"),
+        ("trước ngày 20 hằng tháng", None, None, "01-20", "monthly"),
+        ("Định kỳ hằng tháng, chậm nhất ngày 25", None, None, "01-25", "monthly"),
+        ("hằng quý, trước ngày 15 của tháng cuối quý", None, None, "03-15", "quarterly"),
+        ("hằng quý, trước ngày 15", None, None, None, "quarterly"),
+        ("hằng tháng, trước ngày 5/12", None, None, "12-05", "monthly"),
         ("Năm học 2025-2026", "2025-09", "2026-05", None, None),
         ("Đến năm 2025", None, "2025", None, None),
     ],
@@ -89,6 +94,11 @@ def test_deadline_keeps_the_phrase_as_written() -> None:
         "11-20",
         "annual",
     )
+
+
+def test_the_day_of_a_monthly_duty_is_part_of_the_phrase() -> None:
+    d = parse_deadline("Báo cáo kết quả trước ngày 20 hằng tháng về Sở Nội vụ", year=2021)
+    assert (d.text, d.due, d.recurrence) == ("trước ngày 20 hằng tháng", "01-20", "monthly")
 
 
 def test_a_period_is_never_a_document_number() -> None:
