@@ -62,6 +62,34 @@ def doc_key(number: str | None, level: str | None = None, province: str | None =
     return None
 
 
+def party_term(date: str | None, *, central: bool) -> int | None:
+    """The year of the congress that opened the Party committee term ``date`` falls in.
+
+    Party documents are numbered from 01 in every term (vn-conventions.md §2.5). The
+    national congress meets in January (2011, 2016, 2021, 2026), provincial and district
+    congresses from spring to October of 2010, 2015, 2020, 2025. None when the date does
+    not tell: no date, or a date in a congress year's meeting season (January-February
+    centrally, April-October locally; a congress year without a month).
+
+    >>> party_term("2019-05-30", central=True), party_term("2021-06-02", central=True)
+    (2016, 2021)
+    >>> party_term("2020-12-23", central=False), party_term("2020-06", central=False)
+    (2020, None)
+    """
+    y = dates.year_of(date)
+    if y is None or date is None:
+        return None
+    start = y - (y - (1 if central else 0)) % 5            # the congress year at or before y
+    if y != start:
+        return start
+    month = int(date[5:7]) if len(date) >= 7 and date[5:7].isdigit() else None
+    if month is None:
+        return None
+    if central:
+        return start if month >= 3 else None
+    return start if month >= 11 else start - 5 if month <= 3 else None
+
+
 @dataclass(slots=True)
 class Conflict:
     """Sources disagree about one attribute of one document."""
@@ -265,11 +293,17 @@ def resolve(records: Iterable[Record]) -> Corpus:
                     y = before[-1] if before else years[0]
                 k = split[k][y]
             own = nodes.get(k)
-            if (own is not None and own.source is not None and m.number and "/" in m.number.split("-")[0]
-                    and dates.year_of(m.date) and dates.year_of(own.date)
-                    and dates.year_of(m.date) != dates.year_of(own.date)):
-                # state numbers restart every year: the same number in another year is another document
-                k = f"{k}#{dates.year_of(m.date)}"
+            if own is not None and own.source is not None and m.number and m.date and own.date:
+                if "/" in m.number.split("-")[0]:
+                    # state numbers restart every year: the same number in another year is another document
+                    if dates.year_of(m.date) and dates.year_of(own.date) != dates.year_of(m.date):
+                        k = f"{k}#{dates.year_of(m.date)}"
+                else:
+                    # Party numbers restart every committee term: another term is another document
+                    central = own.level == "central"
+                    term = party_term(m.date, central=central)
+                    if term is not None and party_term(own.date, central=central) not in (None, term):
+                        k = f"{k}#{dates.year_of(m.date)}"
             mention_nodes[(r.source, m.id)] = k
             n = node(k)
             if n.source is None:

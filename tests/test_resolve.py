@@ -64,3 +64,28 @@ def test_ambiguous_district_is_placed_where_its_sources_are():
 def test_doc_key_forms():
     assert doc_key("93-KL/TW", "central") == "93-KL/TW"
     assert doc_key("5/KH-UBND", "district", "Kon Tum", None) == "5/KH-UBND@Kon Tum/?"
+
+
+def test_a_party_number_cited_from_another_term_is_another_document():
+    provincial = extract_text("TỈNH ỦY GIA LAI\n*\nSố 07-KH/TU\nGia Lai, ngày 23 tháng 12 năm 2020\n\nKẾ HOẠCH\n\n"
+                              "Thực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư\n", "p.txt")
+
+    def citing(src: str, date: str) -> object:
+        return plan(src, f"Thực hiện Kế hoạch số 07-KH/TU ngày {date} của Ban Thường vụ Tỉnh ủy, "
+                         "Ban Thường vụ Huyện ủy xây dựng kế hoạch triển khai trên địa bàn huyện Phú Thiện:\n")
+    c = resolve([provincial, citing("old.txt", "10/3/2016"), citing("same.txt", "05/01/2021"),
+                 citing("season.txt", "15/8/2020")])
+    target = {r: c.mention_nodes[(r, "m1")] for r in ("old.txt", "same.txt", "season.txt")}
+    # 2016 is the 2015-2020 term: another plan that happened to get number 07
+    assert target["old.txt"] == "07-KH/TU@Gia Lai#2016"
+    # January 2021 is the file's term; August 2020 may be either (congress season): not split
+    assert target["same.txt"] == target["season.txt"] == "07-KH/TU@Gia Lai" == c.record_nodes["p.txt"]
+
+
+def test_party_terms_follow_the_congresses():
+    from cascade.resolve import party_term
+    assert party_term("2016-01-25", central=True) is None            # the 12th Congress sat in January 2016
+    assert party_term("2016-03-01", central=True) == 2016
+    assert party_term("2015-09-30", central=True) == 2011
+    assert party_term("2015-03-01", central=False) == 2010 and party_term("2015-11-20", central=False) == 2015
+    assert party_term("2024", central=False) == 2020 and party_term(None, central=False) is None
