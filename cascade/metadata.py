@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from . import dates, numbers, places
 from .models import Evidence, Metadata, Signer
@@ -159,7 +160,7 @@ class _Builder:
 
     def __init__(self, ct: CleanText, source: str):
         self.ct, self.source = ct, source
-        self.values: dict[str, object] = {}
+        self.values: dict[str, Any] = {}         # str, Signer or tuple[str, ...] by field
         self.evidence: dict[str, Evidence] = {}
         self.inferred: set[str] = set()
 
@@ -177,7 +178,7 @@ class _Builder:
             self.inferred.discard(field)
 
 
-def _issuer_from_lines(lines: list[str], context: Iterable[str] = ()) -> dict[str, str | None] | None:
+def _issuer_from_lines(lines: list[str], context: Iterable[str] = ()) -> dict[str, object] | None:
     """Issuer, branch, level, province, district from upper-case header lines."""
     if not lines:
         return None
@@ -234,7 +235,7 @@ def _where(u: places.Unit) -> str:
 
 
 def _unit_fields(name: str, branch: str, level: str, unit: places.Unit | None, place: str,
-                 others: list[places.Unit] = ()) -> dict[str, object]:
+                 others: Sequence[places.Unit] = ()) -> dict[str, object]:
     province, district = _province_district(unit)
     shown = (unit.name if unit is not None else place.title()) if (unit or place) else ""
     issuer = f"{name} {shown}".strip()
@@ -393,7 +394,9 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
             break
     pd = _place_date(text, header_end if t else min(len(text), 400))
     if pd and not _NOT_A_PLACE.search(pd.group("place")):
-        b.set("date", dates.from_match(_DATE.match(pd.group("date"))), pd.span("date"))
+        dm = _DATE.match(pd.group("date"))
+        assert dm is not None                           # the group is a dates.DATE
+        b.set("date", dates.from_match(dm), pd.span("date"))
         b.set("place", pd.group("place").strip(" *"), pd.span("place"))
     issuer_lines = [ln for _, _, ln in _lines(header) if ln.upper() == ln and not _MOTTO.search(ln)
                     and _CAPITALS.search(ln)]
@@ -439,21 +442,21 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
     if "issuer" not in b.values:
         _infer_issuer(b, text, title_end, signer)
     if "type" not in b.values:
-        m = _TYPE_IN_BODY.search(text)
-        if m:
-            b.set("type", m.group(1) or m.group(2), m.span(), inferred=True)
+        tm = _TYPE_IN_BODY.search(text)
+        if tm:
+            b.set("type", tm.group(1) or tm.group(2), tm.span(), inferred=True)
         elif nm is not None and nm.type:
             b.set("type", nm.type, inferred=True)
 
     # 5. the manifest wins; say where it disagrees
     if manifest:
-        for f, v in manifest.items():
+        for f, given in manifest.items():
             if f not in ("type", "number", "date", "issuer", "province", "district", "title", "level", "branch"):
                 continue
             old = b.values.get(f)
-            if old is not None and key(str(old)) != key(str(v)):
-                warnings.append(f"{source}: manifest says {f} = {v!r}, the text says {old!r}; using the manifest")
-            b.set(f, v, overwrite=True)
+            if old is not None and key(str(old)) != key(str(given)):
+                warnings.append(f"{source}: manifest says {f} = {given!r}, the text says {old!r}; using the manifest")
+            b.set(f, given, overwrite=True)
             b.evidence.pop(f, None)
         if manifest.get("province") and not manifest.get("district") and b.values.get("level") == "province":
             b.values.pop("district", None)
@@ -561,5 +564,6 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
 
 def with_manifest(meta: Metadata, manifest: Mapping[str, str]) -> Metadata:
     """``meta`` with the manifest's values (used when records are re-read from a cache)."""
-    return replace(meta, **{k: v for k, v in manifest.items() if k in {"type", "number", "date", "issuer", "province",
-                                                                      "district", "title"}})
+    fields: dict[str, Any] = {k: v for k, v in manifest.items()
+                              if k in {"type", "number", "date", "issuer", "province", "district", "title"}}
+    return replace(meta, **fields)

@@ -212,7 +212,7 @@ def _delete_spans(text: str, spans: list[tuple[int, int]], omap: OffsetMap) -> s
     """Delete ``text[a:b]`` for each (a, b) of ``spans`` (in order, not overlapping), recording the edits."""
     if not spans:
         return text
-    pieces = []
+    pieces: list[str] = []
     pos = 0
     for a, b in spans:
         pieces += (text[pos:a], text[a:b])

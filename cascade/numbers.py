@@ -39,7 +39,7 @@ STATE = rf"(?P<snum>{_NUM})\s?/\s?(?:(?P<syear>(?:19|20)\d\d)\s?/\s?)?(?P<ssym>{
 BLANK = rf"(?P<bsym>/\s?{SEG}(?:-{SEG})*)"
 NUMBER = rf"(?<![\w/.-])(?:{PARTY}|{STATE})(?![\w/])"
 NUMBER_RE = re.compile(NUMBER)
-_GROUP_NAMES = tuple(sorted(NUMBER_RE.groupindex, key=NUMBER_RE.groupindex.get))
+_GROUP_NAMES = tuple(sorted(NUMBER_RE.groupindex, key=NUMBER_RE.groupindex.__getitem__))
 # where a number may start: a digit that does not continue a word, a number or a date (NUMBER's look-behind)
 _NUMBER_START = re.compile(r"\d(?<![\w/.-]\d)")
 # what follows a slash inside a number: a code ("/KH-UBND", "/ TU") or a year and a slash ("/2016/QĐ-UBND");
@@ -165,21 +165,26 @@ def _from_match(m: re.Match[str]) -> DocNumber | None:
 def _from_groups(groups: tuple[str | None, ...]) -> DocNumber | None:
     """The number a match of :data:`NUMBER_RE` stands for, from its groups (numbers repeat: cached)."""
     g = dict(zip(_GROUP_NAMES, groups))
-    if g.get("pnum"):
-        type_code = _canon_code(g["ptype"])
+    pnum, ptype, pissuer = g["pnum"], g["ptype"], g["pissuer"]
+    type_code: str | None
+    if pnum:
+        assert ptype is not None and pissuer is not None      # the Party alternative matched
+        type_code = _canon_code(ptype)
         if type_code.upper() not in doc_types():
             return None
-        parts = _join_split_codes([p.strip() for p in g["pissuer"].split("-")])
+        parts = _join_split_codes([p.strip() for p in pissuer.split("-")])
         parts = [_canon_code(p) for p in parts]
         issuer = _issuer(parts[0])
         if issuer is not None and issuer.family == "state" and parts[0] not in ("TW",):
             return None                       # "12-KH/UBND" is not a Party number
-        text = f"{g['pnum']}-{type_code}/{'-'.join(parts)}"
-        return DocNumber(text, g["pnum"], "party", type_code, doc_types()[type_code.upper()][1], parts[0], None,
+        text = f"{pnum}-{type_code}/{'-'.join(parts)}"
+        return DocNumber(text, pnum, "party", type_code, doc_types()[type_code.upper()][1], parts[0], None,
                          _level(issuer, parts[0], "party"))
-    parts = _join_split_codes([p.strip() for p in g["ssym"].split("-")])
+    snum, syear, ssym = g["snum"], g["syear"], g["ssym"]
+    assert snum is not None and ssym is not None             # the state alternative matched
+    parts = _join_split_codes([p.strip() for p in ssym.split("-")])
     parts = [_canon_code(p) for p in parts]
-    year = int(g["syear"]) if g.get("syear") else None
+    year = int(syear) if syear else None
     first = parts[0]
     if first.upper() in doc_types() and len(parts) >= 2:
         type_code, issuer_code = first, parts[1]
@@ -198,8 +203,8 @@ def _from_groups(groups: tuple[str | None, ...]) -> DocNumber | None:
     if issuer is None and type_code is not None and not re.fullmatch(rf"[{_UP}][{_UP}0-9a-zđ&]{{1,12}}", issuer_code):
         return None
     year_part = f"{year}/" if year else ""
-    text = f"{g['snum']}/{year_part}{'-'.join(parts)}"
-    return DocNumber(text, g["snum"], "state", type_code, type_name, issuer_code, year,
+    text = f"{snum}/{year_part}{'-'.join(parts)}"
+    return DocNumber(text, snum, "state", type_code, type_name, issuer_code, year,
                      _level(issuer, issuer_code, "state"))
 
 

@@ -216,7 +216,7 @@ def _tail(text: str, b: int) -> tuple[int, str | None, str | None, str | None]:
     return end, date, issuer, term
 
 
-_TAIL_GROUPS = tuple(sorted(_TAIL.groupindex, key=_TAIL.groupindex.get))
+_TAIL_GROUPS = tuple(sorted(_TAIL.groupindex, key=_TAIL.groupindex.__getitem__))
 assert len(_TAIL_GROUPS) == _TAIL.groups                # every group is named: m.groups() lines up
 
 
@@ -275,14 +275,14 @@ def _find(text: str) -> list[_Found]:
                             term=m.group("term").upper(), plenum=plenum))
         taken.append(m.span())
     for h in _short_hints(text, type_starts):
-        m = _SHORT.search(text, max(0, h.start() - 40), h.end())
-        if m is None or m.end() != h.end():
+        sm = _SHORT.search(text, max(0, h.start() - 40), h.end())
+        if sm is None or sm.end() != h.end():
             continue
-        if _inside(m.start("n"), taken) or _SELF.match(text, m.start()):
+        if _inside(sm.start("n"), taken) or _SELF.match(text, sm.start()):
             continue
-        found.append(_Found(m.start(), m.end(), TYPE_WORDS[m.group("type").lower()], None,
-                            printed=m.group(0), short=int(m.group("n"))))
-        taken.append(m.span())
+        found.append(_Found(sm.start(), sm.end(), TYPE_WORDS[sm.group("type").lower()], None,
+                            printed=sm.group(0), short=int(sm.group("n"))))
+        taken.append(sm.span())
     for m in _matches_at(_LAW, text, _LAW_WORDS):
         if _inside(m.start(), taken):
             continue
@@ -639,9 +639,9 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
                 if cm and not found[prev].is_alias and not coordinated:
                     pm = mentions[index_of[prev]]
                     rtype = "continues" if cm.group("cont") else "implements"
-                    k = (_local_key(pm), _local_key(m))
-                    if k[0] != k[1] and k not in chains:
-                        chains[k] = Relation(pm.id, rtype, m.id, evidence(p.start, f.end))
+                    pair = (_local_key(pm), _local_key(m))
+                    if pair[0] != pair[1] and pair not in chains:
+                        chains[pair] = Relation(pm.id, rtype, m.id, evidence(p.start, f.end))
                     chained = True
         prev_prev, prev = prev, i
         if chained:
