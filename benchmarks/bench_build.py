@@ -35,7 +35,7 @@ peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps({"seconds": dt, "documents": b.stats["documents"], "extract_s": b.stats["seconds_extract"],
                   "resolve_s": b.stats["seconds_resolve"],
-                  "write_s": b.stats["seconds_write"], "peak_mb": max(peak_self, peak_children) / 1024}))
+                  "write_s": b.stats.get("seconds_write", 0.0), "peak_mb": max(peak_self, peak_children) / 1024}))
 """
 
 
