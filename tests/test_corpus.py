@@ -136,3 +136,14 @@ def test_load_without_a_build_is_a_build_error(tmp_path):
         load(tmp_path / "nothing-here")
     with pytest.raises(BuildError):
         load_records(tmp_path / "nothing-here")
+
+
+def test_records_read_back_whole_when_a_quote_holds_a_line_separator(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text(
+        "KẾ HOẠCH\n\nThực hiện Kế hoạch số 07-KH/TU ngày 23/12/2020\u2028của Ban Thường vụ Tỉnh ủy, "
+        "UBND tỉnh Gia Lai ban hành kế hoạch:\n", encoding="utf-8")
+    b = build([tmp_path / "docs"], tmp_path / "out", workers=1)
+    [rec] = load_records(tmp_path / "out")
+    assert rec == b.corpus.records[0]
+    assert "\u2028" in rec.mentions[0].evidence.quote
