@@ -359,8 +359,12 @@ class _NTTerms:
             return f'"{value}"'
         suffix = self._dt.get(datatype)
         if suffix is None:
-            suffix = self._dt[datatype] = f"^^<{datatype}>"
+            suffix = self._dt[datatype] = "^^" + self._datatype(datatype)
         return f'"{value}"{suffix}'
+
+    def _datatype(self, datatype: str) -> str:
+        """How a datatype IRI is written after ``^^``."""
+        return f"<{datatype}>"
 
 
 class _RdflibTerms:
@@ -1104,17 +1108,8 @@ class _TurtleTerms(_NTTerms):
             c = self.cache[value] = _prefixed(value, self.prefixes) or f"<{value}>"
         return c
 
-    def lit(self, value: str, datatype: str | None = None, lang: str | None = None) -> str:
-        if '"' in value or "\\" in value or "\n" in value or "\r" in value:
-            value = _NEEDS_ESCAPE.sub(_escape_char, value)
-        if lang:
-            return f'"{value}"@{lang}'
-        if datatype is None or datatype == _XSD_STRING:
-            return f'"{value}"'
-        suffix = self._dt.get(datatype)
-        if suffix is None:
-            suffix = self._dt[datatype] = "^^" + (_prefixed(datatype, self.prefixes) or f"<{datatype}>")
-        return f'"{value}"{suffix}'
+    def _datatype(self, datatype: str) -> str:
+        return _prefixed(datatype, self.prefixes) or f"<{datatype}>"
 
 
 #: (namespace, prefix) pairs of :data:`PREFIXES`, longest namespace first
