@@ -334,11 +334,7 @@ def resolve(records: Iterable[Record]) -> Corpus:
                                                         for w in values)]
                 if len(distinct) > 1:
                     conflicts.append(Conflict(n.key, f, cs))
-            elif f == "issuer":
-                vals = {norm_key(str(c.value)) for c in cs}
-                # "Ban Bí thư" and "Ban Bí thư Trung ương Đảng" agree; flag only unrelated names
-                if len(vals) > 1 and not any(all(v in w or w in v for w in vals) for v in vals):
-                    pass                                    # issuer names vary too much to call a conflict
+            # issuers are never a conflict: names vary too much ("Ban Bí thư", "Ban Bí thư Trung ương Đảng")
             elif f == "type" and len({c.value for c in cs}) > 1 and own:
                 conflicts.append(Conflict(n.key, f, cs))
             if own:
@@ -350,8 +346,6 @@ def resolve(records: Iterable[Record]) -> Corpus:
                 agreeing = [v for v in counts if _same_date(v, best)]
                 best = max(agreeing, key=len)
             setattr(n, f, best)
-        if n.date is None and n.claims.get("date") and n.own:
-            pass
 
     # edges
     agg: dict[tuple[str, str, str], tuple[list[str], list[Evidence]]] = {}
