@@ -112,12 +112,12 @@ class Extracted(NamedTuple):
     layer: TaskLayer | None = None   # the record's task nodes, ready for the graph
 
 
-def _extract_one(path: Path, cache_dir: Path | None) -> Extracted:
+def _extract_one(path: Path, cache_dir: Path | None, layers: bool = False) -> Extracted:
     """What extracting one file gives (see :class:`Extracted`); never raises.
 
     The record is serialised here, in the worker, so that the main process only writes
-    the line to records.jsonl (and the cache holds the same bytes); its task layer of the
-    graph is made here too.
+    the line to records.jsonl (and the cache holds the same bytes); with ``layers`` its
+    task layer of the graph is made here too.
     """
     from .extract import extract_file
 
@@ -130,7 +130,7 @@ def _extract_one(path: Path, cache_dir: Path | None) -> Extracted:
             if rec.source != str(path):
                 rec = _with_source(rec, str(path))
                 line = record_json(rec)
-            return Extracted(rec, line, None, True, key, task_layer(rec))
+            return Extracted(rec, line, None, True, key, task_layer(rec) if layers else None)
         except (OSError, ValueError, KeyError, TypeError):
             pass                                           # a damaged cache entry: extract again
     try:
@@ -148,7 +148,7 @@ def _extract_one(path: Path, cache_dir: Path | None) -> Extracted:
             os.replace(tmp, cached)
         except OSError:
             pass
-    return Extracted(rec, line, None, False, key, task_layer(rec))
+    return Extracted(rec, line, None, False, key, task_layer(rec) if layers else None)
 
 
 def _with_source(rec: Record, source: str) -> Record:
@@ -158,10 +158,10 @@ def _with_source(rec: Record, source: str) -> Record:
     return Record.from_dict(d)
 
 
-def _extract_chunk(args: tuple[list[str], str | None]) -> list[Extracted]:
-    paths, cache_dir = args
+def _extract_chunk(args: tuple[list[str], str | None, bool]) -> list[Extracted]:
+    paths, cache_dir, layers = args
     cdir = Path(cache_dir) if cache_dir else None
-    return [_extract_one(Path(p), cdir) for p in paths]
+    return [_extract_one(Path(p), cdir, layers) for p in paths]
 
 
 # -- many files ----------------------------------------------------------------------------------
@@ -198,8 +198,8 @@ def extract_paths(paths: Iterable[str | Path], *, workers: int = 0, cache_dir: P
     return records, [x.error for x in results if x.error is not None], counts
 
 
-def _extract_all(paths: Iterable[str | Path], workers: int, cache_dir: Path | None,
-                 progress: bool) -> tuple[list[Extracted], dict[str, int]]:
+def _extract_all(paths: Iterable[str | Path], workers: int, cache_dir: Path | None, progress: bool,
+                 layers: bool = False) -> tuple[list[Extracted], dict[str, int]]:
     from .read import iter_files
 
     files = iter_files(paths)
@@ -210,12 +210,12 @@ def _extract_all(paths: Iterable[str | Path], workers: int, cache_dir: Path | No
     try:
         if workers == 1:
             for p in files:
-                results.append(_extract_one(p, cache_dir))
+                results.append(_extract_one(p, cache_dir, layers))
                 advance(1)
         else:
             # small chunks keep the workers evenly busy to the end and the progress bar moving
             size = max(8, min(64, len(files) // (workers * 8) or 8))
-            chunks = [([str(p) for p in files[i:i + size]], str(cache_dir) if cache_dir else None)
+            chunks = [([str(p) for p in files[i:i + size]], str(cache_dir) if cache_dir else None, layers)
                       for i in range(0, len(files), size)]
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 for part in pool.map(_extract_chunk, chunks):
@@ -246,7 +246,7 @@ def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers
 def _build(paths: Sequence[str | Path], out: Path, workers: int, use_cache: bool, progress: bool,
            extras: Iterable[Callable[[Build], list[Path]]]) -> Build:
     t0 = time.perf_counter()
-    results, counts = _extract_all(paths, workers, out / "cache" if use_cache else None, progress)
+    results, counts = _extract_all(paths, workers, out / "cache" if use_cache else None, progress, layers=True)
     records = [x.record for x in results if x.record is not None]
     errors = [x.error for x in results if x.error is not None]
     t1 = time.perf_counter()
