@@ -124,13 +124,6 @@ def _place_units(name: str, level_hint: str | None = None, province: str | None 
     return []
 
 
-def _place_unit(name: str, level_hint: str | None = None, province: str | None = None,
-                unit_type: str | None = None, context: Iterable[str] = ()) -> places.Unit | None:
-    """The best of :func:`_place_units`, or None."""
-    units = _place_units(name, level_hint, province, unit_type, context)
-    return units[0] if units else None
-
-
 class _Context:
     """The provinces a text names, computed only when an ambiguous name needs them."""
 

@@ -586,10 +586,6 @@ def _plain_segments(segments: list[tuple[int, int]], fields: list[Item]) -> list
     return _minus(segments, sorted([(f.start, f.end) for f in fields])) if fields else segments
 
 
-def _actionable(item: Item) -> bool:
-    return item.numbered and item.field is None
-
-
 def _find_cue(text: str, a: int, b: int, words: tuple[str, ...],
               pattern: re.Pattern[str]) -> list[tuple[int, int, str | None]]:
     """``(start, end, value)`` of each match of a cue in ``text[a:b]``, found by its first words."""
