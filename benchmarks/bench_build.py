@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -27,7 +26,7 @@ SHARED = ROOT.parent / "shared"
 
 RUN = """
 import json, resource, sys, time
-from cascade.corpus import build
+from cascade.corpus.build import build
 t = time.perf_counter()
 b = build([sys.argv[1]], sys.argv[2], workers=int(sys.argv[3]), use_cache=False)
 dt = time.perf_counter() - t

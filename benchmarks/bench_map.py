@@ -43,7 +43,7 @@ def corpus_build(directives: int, seed: int, where: Path) -> Path:
         subprocess.run([sys.executable, str(SHARED / "synth" / "make_corpus.py"), str(corpus),
                         "--directives", str(directives), "--seed", str(seed)], check=True)
     if not (out / "graph.pickle").exists():
-        from cascade.corpus import build
+        from cascade.corpus.build import build
 
         build([corpus / "docs"], out)
     return out
@@ -96,9 +96,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    from cascade import viz
-    from cascade.corpus import load
+    from cascade.corpus.build import load
     from cascade.graph import DOCUMENT, KIND, cascade_view
+    from cascade.outputs import maps as viz
 
     G = load(corpus_build(a.directives, a.seed, a.dir)).graph
     docs = sum(1 for _, k in G.nodes(data=KIND) if k == DOCUMENT)

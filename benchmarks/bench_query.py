@@ -5,7 +5,7 @@
 Generates ``FOLDER/corpus`` with ``../shared/synth/make_corpus.py`` unless it is there,
 builds it into ``FOLDER/build`` (timed, in a child process, without the Turtle and HTML
 extras) unless a build is there, then measures in this process: loading the build
-(``cascade.corpus.load``, and with the garbage collector paused as the CLI does), the
+(``cascade.corpus.build.load``, and with the garbage collector paused as the CLI does), the
 first lookup (which builds the find index), and the latency of ``tree``, ``chain``,
 ``coverage`` (province and district), ``lag`` and ``find``: each over several documents,
 repeated ``--runs`` times, reported as median and maximum. Peak memory is the maximum
@@ -73,7 +73,7 @@ def build(corpus: Path, out: Path, workers: int, rebuild: bool) -> dict[str, Any
 
 _LOAD = """
 import gc, sys, time
-from cascade.corpus import load
+from cascade.corpus.build import load
 t, c = time.perf_counter(), time.process_time()
 if sys.argv[2] == "paused":
     gc.disable()
@@ -83,7 +83,7 @@ print(time.perf_counter() - t, time.process_time() - c)
 
 
 def _load_in_child(out: Path, paused: bool) -> tuple[float, float]:
-    """(wall, CPU) seconds ``cascade.corpus.load`` takes in a fresh process (imports not counted)."""
+    """(wall, CPU) seconds ``cascade.corpus.build.load`` takes in a fresh process (imports not counted)."""
     r = subprocess.run([sys.executable, "-c", _LOAD, str(out), "paused" if paused else "plain"], check=True,
                        capture_output=True, text=True, cwd=ROOT)
     wall, cpu = r.stdout.split()
@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
 
     sys.path.insert(0, str(ROOT))
     from cascade import query
-    from cascade.corpus import load
+    from cascade.corpus.build import load
 
     corpus, out = a.folder / "corpus", a.folder / "build"
     report: dict[str, Any] = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),

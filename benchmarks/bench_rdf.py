@@ -38,7 +38,7 @@ RUN = """
 import json, resource, sys, time
 import networkx as nx
 from cascade import rdf
-from cascade.corpus import load
+from cascade.corpus.build import load
 build, fmt, engine, path = sys.argv[1:5]
 src = rdf._Source(load(build).graph)
 tiny = nx.MultiDiGraph()

@@ -8,13 +8,13 @@ FOLDER holds the ``.txt`` plans (default: a synthetic corpus generated once with
 ``../shared/synth/make_corpus.py`` under ``/tmp/cascade-bench``). Each stage is timed in a
 fresh process, once per run, so that no run profits from what another cached:
 
-* ``structure``: :func:`cascade.structure.parse_structure` on the clean text;
+* ``structure``: :func:`cascade.extract.structure.parse_structure` on the clean text;
 * ``agencies``: the agencies of the whole clean text, read as extraction reads them
-  (:func:`cascade.agencies.scan_pieces`; plain :func:`~cascade.agencies.scan` in a checkout
+  (:func:`cascade.extract.agencies.scan_pieces`; plain :func:`~cascade.extract.agencies.scan` in a checkout
   that has no ``scan_pieces``);
-* ``tasks``: :func:`cascade.tasks.extract_tasks` (which parses the structure and reads the
+* ``tasks``: :func:`cascade.extract.tasks.extract_tasks` (which parses the structure and reads the
   agencies of the task sections itself);
-* ``extract_text``: :func:`cascade.extract.extract_text`, the whole per-document pipeline
+* ``extract_text``: :func:`cascade.extract.pipeline.extract_text`, the whole per-document pipeline
   (reading the text, metadata, references and tasks).
 
 In each process the first ``--warmup`` plans are read untimed (regexes compiled, the agency
@@ -56,11 +56,11 @@ def _corpus(a: argparse.Namespace) -> Path:
 def _child(stage: str, folder: Path, warmup: int, code: Path) -> None:
     """One timed pass (run in its own process): prints {"wall": µs, "cpu": µs, "documents": n}."""
     sys.path.insert(0, str(code))
-    from cascade import agencies
-    from cascade.extract import extract_text
-    from cascade.normalize import clean
-    from cascade.structure import parse_structure
-    from cascade.tasks import extract_tasks
+    from cascade.extract import agencies
+    from cascade.extract.pipeline import extract_text
+    from cascade.extract.structure import parse_structure
+    from cascade.extract.tasks import extract_tasks
+    from cascade.text.normalize import clean
 
     raws = [(f.read_text(encoding="utf-8"), str(f)) for f in sorted(folder.rglob("*.txt"))]
     if stage == "extract_text":
@@ -126,8 +126,8 @@ def main() -> None:
         import pstats
 
         sys.path.insert(0, str(a.code))
-        from cascade.normalize import clean
-        from cascade.tasks import extract_tasks
+        from cascade.extract.tasks import extract_tasks
+        from cascade.text.normalize import clean
 
         cts = [(clean(f.read_text(encoding="utf-8")), str(f)) for f in sorted(folder.rglob("*.txt"))]
         prof = cProfile.Profile()

@@ -15,8 +15,6 @@ Names are imported on first use, so ``import cascade`` (and ``cascade --help``) 
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -24,18 +22,18 @@ __version__ = "0.1.0"
 #: public name -> (module, attribute); attribute None means the module itself
 _EXPORTS: dict[str, tuple[str, str | None]] = {
     # pipeline
-    "build": ("cascade.corpus", "build"),
-    "load": ("cascade.corpus", "load"),
-    "load_records": ("cascade.corpus", "load_records"),
-    "extract_file": ("cascade.extract", "extract_file"),
-    "extract_text": ("cascade.extract", "extract_text"),
-    "resolve": ("cascade.resolve", "resolve"),
+    "build": ("cascade.corpus.build", "build"),
+    "load": ("cascade.corpus.build", "load"),
+    "load_records": ("cascade.corpus.build", "load_records"),
+    "extract_file": ("cascade.extract.pipeline", "extract_file"),
+    "extract_text": ("cascade.extract.pipeline", "extract_text"),
+    "resolve": ("cascade.identity.documents", "resolve"),
     "build_graph": ("cascade.graph", "build_graph"),
     # queries
     "query": ("cascade.query", None),
     # results and models
-    "Build": ("cascade.corpus", "Build"),
-    "Corpus": ("cascade.resolve", "Corpus"),
+    "Build": ("cascade.corpus.build", "Build"),
+    "Corpus": ("cascade.identity.documents", "Corpus"),
     "Record": ("cascade.models", "Record"),
     "Metadata": ("cascade.models", "Metadata"),
     "Mention": ("cascade.models", "Mention"),
@@ -58,13 +56,14 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:                                   # what type checkers and IDEs see
-    from . import query
-    from .corpus import Build, build, load, load_records
+    from cascade import query
+    from cascade.corpus.build import Build, build, load, load_records
+    from cascade.extract.pipeline import extract_file, extract_text
+    from cascade.identity.documents import Corpus, resolve
+
     from .errors import BuildError, CascadeError, ResolutionError
-    from .extract import extract_file, extract_text
     from .graph import build_graph
     from .models import Deadline, Evidence, Mention, Metadata, Record, Relation, Task
-    from .resolve import Corpus, resolve
 
 
 def __getattr__(name: str) -> Any:
@@ -82,21 +81,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
-
-
-class _Package(types.ModuleType):
-    """The package object: ``cascade.resolve`` stays the function once its submodule is imported.
-
-    Importing a submodule binds it as an attribute of its package; for ``cascade.resolve``
-    that would hide the function of the same name, so that one binding is ignored (the
-    module stays reachable as ``sys.modules["cascade.resolve"]`` and by ``from
-    cascade.resolve import ...``).
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "resolve" and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -6,7 +6,7 @@ not known is left out rather than set to None.
 
 Nodes (``kind``):
 
-* ``document``: one per real document (key from :mod:`cascade.resolve`);
+* ``document``: one per real document (key from :mod:`cascade.identity.documents`);
 * ``organization``: an issuing body; ``jurisdiction``: a province or district;
 * ``person``: a signer; ``task``: an item of a plan; ``agency``: a body that must act.
 
@@ -28,9 +28,10 @@ from typing import NamedTuple
 
 import networkx as nx
 
-from . import __version__
+from cascade import __version__
+from cascade.identity.documents import CASCADE, Corpus
+
 from .models import DocNode, Record, Task
-from .resolve import CASCADE, Corpus
 
 # -- attribute names, in one place ---------------------------------------------------------------
 KIND = "kind"
@@ -132,15 +133,15 @@ def _jurisdiction(G: nx.MultiDiGraph, doc: str, province: str | None, district: 
 
 @lru_cache(maxsize=65536)
 def agency_id(name: str, province: str | None, district: str | None) -> str:
-    """The node id of an agency within a jurisdiction (see :func:`cascade.agencies.agency_key`)."""
-    from . import agencies
+    """The node id of an agency within a jurisdiction (see :func:`cascade.extract.agencies.agency_key`)."""
+    from cascade.extract import agencies
 
     return "agency:" + agencies.agency_key(name, province, district)
 
 
 @lru_cache(maxsize=65536)
 def _is_group(name: str) -> bool:
-    from . import agencies
+    from cascade.extract import agencies
 
     return agencies.is_group(name)
 

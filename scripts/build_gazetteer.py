@@ -32,7 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cascade.normalize import ascii_fold, key  # noqa: E402
+from cascade.text.normalize import ascii_fold, key  # noqa: E402
 
 PACKAGE = "vietnamadminunits"
 VERSION = "1.0.4"

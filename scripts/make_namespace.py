@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Generate ``cascade/namespace.py`` from the vocabulary ``cascade/resources/ontology/cascade.ttl``.
+"""Generate ``cascade/rdf/namespace.py`` from the vocabulary ``cascade/resources/ontology/cascade.ttl``.
 
-    python scripts/make_namespace.py            # rewrite cascade/namespace.py
+    python scripts/make_namespace.py            # rewrite cascade/rdf/namespace.py
     python scripts/make_namespace.py --check    # exit 1 if the committed file is stale
 
 The module holds:
@@ -23,7 +23,7 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 
 ROOT = Path(__file__).resolve().parent.parent
 TTL = ROOT / "cascade" / "resources" / "ontology" / "cascade.ttl"
-OUT = ROOT / "cascade" / "namespace.py"
+OUT = ROOT / "cascade" / "rdf" / "namespace.py"
 
 #: ELI terms cascade writes, read against the ELI ontology (http://data.europa.eu/eli/ontology#).
 #: ``implements`` is deprecated in ELI ("use applies instead") and must never appear here.
@@ -85,7 +85,7 @@ def _block(terms: dict[str, list[str]] | dict[str, list[tuple[str, str]]]) -> li
 
 
 def render(ttl: Path = TTL) -> str:
-    """The text of ``cascade/namespace.py``."""
+    """The text of ``cascade/rdf/namespace.py``."""
     prefixes, groups = vocabulary(ttl)
     if "implements" in ELI_TERMS["properties"]:
         raise SystemExit("eli:implements is deprecated: do not add it to ELI_TERMS")
@@ -152,7 +152,7 @@ def bind_prefixes(g: Graph) -> Graph:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--check", action="store_true", help="exit 1 if cascade/namespace.py is stale")
+    ap.add_argument("--check", action="store_true", help="exit 1 if cascade/rdf/namespace.py is stale")
     args = ap.parse_args(argv)
     text = render()
     if args.check:

@@ -21,7 +21,7 @@ HOSTILE_EVIDENCE = "Thực hiện </script><script>window.__pwned=3</script> K�
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A build of data/ (the five sample plans), made once per test session; returns its folder."""
-    from cascade.corpus import build
+    from cascade.corpus.build import build
 
     out = tmp_path_factory.mktemp("sample-build")
     build([ROOT / "data"], out, workers=1)
@@ -30,7 +30,7 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def _sample_graph(sample_build: Path) -> nx.MultiDiGraph:
-    from cascade.corpus import load
+    from cascade.corpus.build import load
 
     return load(sample_build).graph
 
@@ -56,7 +56,7 @@ def hostile_graph(sample_graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 def _national(provinces: int = 63, per_province: int = 80) -> nx.MultiDiGraph:
     """A cascade-shaped graph of ``1 + provinces * per_province`` documents, built by hand."""
-    from cascade import places
+    from cascade.vn import places
 
     G = nx.MultiDiGraph()
     G.add_node("1-CT/TW", kind="document", level="central", branch="party", number="1-CT/TW",

@@ -1,4 +1,4 @@
-"""Agency names, groups, identities and mergers (cascade.agencies)."""
+"""Agency names, groups, identities and mergers (cascade.extract.agencies)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from cascade.agencies import agency_key, canonical, find_agencies, is_group, level_of, mergers, successor
+from cascade.extract.agencies import (
+    agency_key,
+    canonical,
+    find_agencies,
+    is_group,
+    level_of,
+    mergers,
+    successor,
+)
 
 
 @pytest.mark.parametrize(
@@ -199,7 +207,7 @@ def test_canonical_never_crashes(text: str) -> None:
 
 
 def test_lineage_follows_mergers_both_ways() -> None:
-    from cascade.agencies import lineage
+    from cascade.extract.agencies import lineage
 
     march = dt.date(2025, 3, 1)
     assert lineage("Sở TT&TT") == [("Sở Khoa học và Công nghệ", "successor", march)]
@@ -245,13 +253,13 @@ _LINES = [
 @example("phối hợp với các sở,\nban,\nngành liên quan.")
 @example("Các Sở:\nTài chính, Nội vụ")
 def test_scan_pieces_is_scan(text: str) -> None:
-    from cascade.agencies import scan, scan_pieces
+    from cascade.extract.agencies import scan, scan_pieces
 
     assert scan_pieces(text) == scan(text)
 
 
 def test_cut_after_a_line_nothing_goes_over() -> None:
-    from cascade.agencies import cut_after
+    from cascade.extract.agencies import cut_after
 
     def cut(text: str, line: int = 0) -> bool:
         nl = text.index("\n", line)

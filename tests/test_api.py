@@ -27,27 +27,28 @@ def test_every_public_name_resolves():
 
 
 def test_names_point_at_the_library():
-    from cascade import corpus, errors, extract, graph, models, query, resolve
+    from cascade import errors, graph, models, query
+    from cascade.corpus import build as corpus
+    from cascade.extract import pipeline as extract
+    from cascade.identity import documents
 
     assert cascade.build is corpus.build and cascade.load is corpus.load
     assert cascade.extract_text is extract.extract_text and cascade.build_graph is graph.build_graph
     assert cascade.query is query and cascade.Record is models.Record
     assert cascade.ResolutionError is errors.ResolutionError
     assert issubclass(cascade.ResolutionError, cascade.CascadeError)
-    assert resolve is cascade.resolve and callable(resolve)
+    assert cascade.resolve is documents.resolve and callable(cascade.resolve)
 
 
-def test_resolve_stays_the_function_after_its_module_is_imported():
-    import cascade.resolve as r
-    from cascade.resolve import doc_key
+def test_resolve_is_the_function_after_the_identity_module_is_imported():
+    import cascade.identity.documents  # noqa: F401
 
-    assert callable(r) and callable(cascade.resolve)
-    assert doc_key("07-KH/TU", "province", "Đắk Lắk") == "07-KH/TU@Đắk Lắk"
-    assert sys.modules["cascade.resolve"].resolve is cascade.resolve
+    assert callable(cascade.resolve)
+    assert cascade.resolve is sys.modules["cascade.identity.documents"].resolve
 
 
 def test_import_is_lazy():
-    heavy = ("networkx", "rich", "rapidfuzz", "cascade.corpus")
+    heavy = ("networkx", "rich", "rapidfuzz", "cascade.corpus.build")
     code = f"import sys, cascade; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert r.stdout.strip() == "[]"

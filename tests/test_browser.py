@@ -22,9 +22,9 @@ import networkx as nx
 import pytest
 from conftest import HOSTILE_ID, HOSTILE_ISSUER, HOSTILE_NUMBER, HOSTILE_TITLE
 
-from cascade import viz
 from cascade.graph import DOCUMENT, KIND
-from cascade.report import write_report
+from cascade.outputs import maps as viz
+from cascade.outputs.report import write_report
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""Agency calendars (cascade.ical): the .ics imports, with the events and rules a plan implies."""
+"""Agency calendars (cascade.outputs.calendar): the .ics imports, with the events and rules a plan implies."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from cascade.extract import extract_text
+from cascade.extract.pipeline import extract_text
 from cascade.graph import build_graph
-from cascade.ical import agency_calendar, calendar_entries, write_calendar
+from cascade.identity.documents import resolve
+from cascade.outputs.calendar import agency_calendar, calendar_entries, write_calendar
 from cascade.query import UnknownAgency
-from cascade.resolve import resolve
 
 PLAN = """ỦY BAN NHÂN DÂN
 TỈNH GIA LAI

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cascade import cli, query
-from cascade.corpus import build
+from cascade.corpus.build import build
 from cascade.errors import BuildError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,9 +14,9 @@ from icalendar import Calendar
 from typer.testing import CliRunner
 
 from cascade import cli, query
-from cascade.extract import extract_text
+from cascade.extract.pipeline import extract_text
 from cascade.graph import build_graph
-from cascade.resolve import resolve
+from cascade.identity.documents import resolve
 
 runner = CliRunner()
 TASK_COMMANDS = ["tasks", "agencies", "calendar"]
@@ -230,6 +230,6 @@ def test_an_unknown_agency_is_one_line_and_exit_1(sample_build: Path, monkeypatc
 
 
 def query_graph(out: Path):
-    from cascade.corpus import load
+    from cascade.corpus.build import load
 
     return load(out).graph

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cascade import corpus
-from cascade.corpus import build, load, load_records
+from cascade.corpus import build as corpus
+from cascade.corpus.build import build, load, load_records
 from cascade.errors import BuildError
 
 PLANS = {

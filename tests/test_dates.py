@@ -1,4 +1,4 @@
-"""Dates and deadline phrases (cascade.dates)."""
+"""Dates and deadline phrases (cascade.vn.dates)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cascade.dates import DATE_RE, from_match, iso, parse_date, parse_deadline, year_of
 from cascade.models import Deadline
+from cascade.vn.dates import DATE_RE, from_match, iso, parse_date, parse_deadline, year_of
 
 # -- dates (used by metadata and references: must keep working unchanged) ----------------------------
 

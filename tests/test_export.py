@@ -3,11 +3,11 @@ import json
 
 import networkx as nx
 
-from cascade import export
-from cascade.extract import extract_text
+from cascade.extract.pipeline import extract_text
 from cascade.graph import build_graph
+from cascade.identity.documents import resolve
 from cascade.models import Record
-from cascade.resolve import resolve
+from cascade.outputs import export
 
 TEXT = ("UBND TỈNH GIA LAI\nSố: 5/KH-UBND\nGia Lai, ngày 2 tháng 3 năm 2022\n\nKẾ HOẠCH\n\n"
         "Thực hiện Kế hoạch số 07-KH/TU ngày 23/12/2020 của Ban Thường vụ Tỉnh ủy về \"chuyển đổi số\"\n\n"

@@ -2,7 +2,7 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cascade.extract import extract_text
+from cascade.extract.pipeline import extract_text
 
 FRAGMENTS = ["KẾ HOẠCH\n", "Số: 12/KH-UBND\n", "Thực hiện ", "Kế hoạch số 07-", "\n\nKH/TU", " ngày 23/12/2020",
              " của Ban Thường vụ Tỉnh uỷ", " Kết luận số 93-KL/TW", "Nghị quyết Trung ương 7 (khóa X)", "; ",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cascade.normalize import key, nfc
+from cascade.text.normalize import key, nfc
 
 COLUMNS = ["era", "level", "code", "name", "type", "province", "province_code", "aliases",
            "valid_from", "valid_to", "successor", "successor_code", "lat", "lon"]

@@ -3,10 +3,10 @@ import json
 
 import networkx as nx
 
-from cascade import export
-from cascade.extract import extract_text
+from cascade.extract.pipeline import extract_text
 from cascade.graph import ASSERTED_BY, EVIDENCE, KIND, RELATION, build_graph, cascade_view
-from cascade.resolve import resolve
+from cascade.identity.documents import resolve
+from cascade.outputs import export
 
 TEXT = ("UBND TỈNH ĐẮK LẮK\nSố: 12/KH-UBND\nĐắk Lắk, ngày 30 tháng 6 năm 2021\n\nKẾ HOẠCH\n\n"
         "Triển khai Kế hoạch số 07-KH/TU ngày 23/12/2020 của Ban Thường vụ Tỉnh ủy\n\n"

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from cascade.metadata import extract_metadata
-from cascade.normalize import clean
+from cascade.extract.header import extract_metadata
+from cascade.text.normalize import clean
 
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
 

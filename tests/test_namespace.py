@@ -10,8 +10,9 @@ import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from cascade import namespace, rdf
-from cascade.namespace import CAS, ELI, PPLAN, PREFIXES, bind_prefixes
+from cascade import rdf
+from cascade.rdf import namespace
+from cascade.rdf.namespace import CAS, ELI, PPLAN, PREFIXES, bind_prefixes
 
 ROOT = Path(__file__).resolve().parents[1]
 TTL = ROOT / "cascade" / "resources" / "ontology" / "cascade.ttl"
@@ -32,7 +33,7 @@ def generator():
 
 
 def test_namespace_module_is_generated_from_the_ttl(generator):
-    assert (ROOT / "cascade" / "namespace.py").read_text(encoding="utf-8") == generator.render(), \
+    assert (ROOT / "cascade" / "rdf" / "namespace.py").read_text(encoding="utf-8") == generator.render(), \
         "cascade/namespace.py is stale: run python scripts/make_namespace.py"
 
 

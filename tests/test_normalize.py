@@ -4,7 +4,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cascade.normalize import OffsetMap, _nfc_clusters, ascii_fold, canon_tone, clean, key
+from cascade.text.normalize import OffsetMap, _nfc_clusters, ascii_fold, canon_tone, clean, key
 
 
 def test_nfd_text_becomes_nfc_and_offsets_point_into_the_raw_text():

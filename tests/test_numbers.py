@@ -1,7 +1,7 @@
 """numbers: Party and state numbers, canonical forms, who issued them, what is not a number."""
 import pytest
 
-from cascade.numbers import find_numbers, parse_number, with_type_code
+from cascade.extract.numbers import find_numbers, parse_number, with_type_code
 
 
 @pytest.mark.parametrize("text, canon, family, type_, level", [
@@ -49,7 +49,7 @@ def test_with_type_code_fixes_a_typo():
 
 def test_find_numbers_as_a_whole_text_search():
     """The slash-by-slash search finds what NUMBER_RE over the text finds in ordinary text."""
-    from cascade.numbers import NUMBER_RE, _from_match
+    from cascade.extract.numbers import NUMBER_RE, _from_match
     text = ("Căn cứ Quyết định số 28 / 2016 / QĐ-UBND ngày 01/7/2016, V/v triển khai, Kế hoạch 07 - KH/TU, "
             "858CV/ĐUK, 1/2 số, 12-KH/UBND, 2667/QĐ-BKH-CN và Luật số 80/2015/QH13; 12/2021 và 30/6/2022.")
     plain = [(_from_match(m).text, m.start(), m.end()) for m in NUMBER_RE.finditer(text) if _from_match(m)]

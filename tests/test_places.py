@@ -1,4 +1,4 @@
-"""Behaviour of cascade.places: spellings, aliases, ambiguity, scanning running text."""
+"""Behaviour of cascade.vn.places: spellings, aliases, ambiguity, scanning running text."""
 from __future__ import annotations
 
 import json
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cascade import places
-from cascade.places import (
+from cascade.vn import places
+from cascade.vn.places import (
     PlaceHit,
     Unit,
     districts,

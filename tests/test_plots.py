@@ -1,4 +1,4 @@
-"""cascade.plots: each figure as PNG and SVG, on the sample corpus and on small graphs by hand."""
+"""cascade.outputs.plots: each figure as PNG and SVG, on the sample corpus and on small graphs by hand."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -7,9 +7,10 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from cascade import cli, plots
+from cascade import cli
 from cascade.errors import CascadeError
 from cascade.graph import DOCUMENT
+from cascade.outputs import plots
 
 PNG = b"\x89PNG\r\n\x1a\n"
 runner = CliRunner()

@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from cascade import places, query
+from cascade import query
 from cascade.errors import BuildError, CascadeError, ResolutionError
 from cascade.graph import (
     ASSERTED_BY,
@@ -24,6 +24,7 @@ from cascade.graph import (
     LABEL,
     RELATION,
 )
+from cascade.vn import places
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTH = ROOT.parent / "shared" / "synth" / "make_corpus.py"
@@ -389,7 +390,7 @@ def test_a_simple_digraph_works_too(G):
 def synthetic(tmp_path_factory):
     if not SYNTH.exists():
         pytest.skip("../shared is not beside the repository")
-    from cascade.corpus import build
+    from cascade.corpus.build import build
 
     here = tmp_path_factory.mktemp("synth")
     subprocess.run([sys.executable, str(SYNTH), str(here), "--directives", "2", "--seed", "7"], check=True,

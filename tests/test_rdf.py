@@ -16,9 +16,9 @@ from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from cascade import rdf
-from cascade.corpus import build
+from cascade.corpus.build import build
 from cascade.errors import ExportError
-from cascade.namespace import CAS, ELI
+from cascade.rdf.namespace import CAS, ELI
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTH = Path(os.environ.get("CASCADE_SHARED", ROOT.parent / "shared")) / "synth" / "make_corpus.py"
@@ -60,7 +60,7 @@ def quads(text: str, fmt: str) -> set[tuple]:
 @pytest.fixture(scope="module")
 def seeds(sample_build: Path) -> Path:
     """The sample build with its cascade.ttl."""
-    from cascade.corpus import load
+    from cascade.corpus.build import load
 
     rdf.build_extra(load(sample_build))
     return sample_build
@@ -128,7 +128,7 @@ def test_every_document_key_of_a_national_corpus_gets_its_own_iri():
 
 
 def synthetic_graph() -> nx.MultiDiGraph:
-    from cascade.corpus import load
+    from cascade.corpus.build import load
 
     return load(synthetic_build()).graph
 

@@ -1,4 +1,4 @@
-"""Tests for cascade.read and cascade.legacy_encodings; every input is written here, in tmp_path."""
+"""Tests for cascade.read and cascade.text.legacy_encodings; every input is written here, in tmp_path."""
 from __future__ import annotations
 
 import codecs
@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from cascade import legacy_encodings
 from cascade.errors import ReadError
 from cascade.read import RawDocument, iter_files, load_manifest, read_file, split_front_matter
+from cascade.text import legacy_encodings
 
 SENTENCE = ("Thực hiện Kế hoạch số 07-KH/TU ngày 23/12/2020 của Ban Thường vụ Tỉnh ủy, "
             "Ủy ban nhân dân tỉnh xây dựng kế hoạch triển khai thực hiện như sau: "

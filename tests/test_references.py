@@ -1,7 +1,7 @@
 """references: mentions of other documents, their jurisdiction, and the relations each carries."""
-from cascade.metadata import extract_metadata
-from cascade.normalize import clean
-from cascade.references import extract_references
+from cascade.extract.header import extract_metadata
+from cascade.extract.references import extract_references
+from cascade.text.normalize import clean
 
 
 def refs(text: str):
@@ -146,7 +146,7 @@ from bisect import bisect_left  # noqa: E402
 
 import pytest  # noqa: E402
 
-from cascade import references as R  # noqa: E402
+from cascade.extract import references as R  # noqa: E402
 
 _TRICKY = [
     "Thực hiện Kế hoạch số 07-KH/TU và Kết luận số 93, Nghị quyết số 12 của Trung ương.",

@@ -1,6 +1,6 @@
 """resolve: one node per real document, jurisdictions, year splits, conflicts, corpus placement."""
-from cascade.extract import extract_text
-from cascade.resolve import doc_key, resolve
+from cascade.extract.pipeline import extract_text
+from cascade.identity.documents import doc_key, resolve
 
 
 def plan(source: str, body: str, header: str = "KẾ HOẠCH\n\nNội dung\n\n"):
@@ -83,7 +83,7 @@ def test_a_party_number_cited_from_another_term_is_another_document():
 
 
 def test_party_terms_follow_the_congresses():
-    from cascade.resolve import party_term
+    from cascade.identity.documents import party_term
     assert party_term("2016-01-25", central=True) is None            # the 12th Congress sat in January 2016
     assert party_term("2016-03-01", central=True) == 2016
     assert party_term("2015-09-30", central=True) == 2011

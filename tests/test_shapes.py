@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from cascade import rdf
 from cascade.cli import app
-from cascade.corpus import load
+from cascade.corpus.build import load
 
 BROKEN = """\
 @prefix cas: <https://example.org/cascade/ontology#> .

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from cascade import query, rdf
 from cascade.cli import app
-from cascade.corpus import load
+from cascade.corpus.build import load
 from cascade.errors import CascadeError
 
 ROLES = ("lead", "focal", "cooperating", "requested")
@@ -143,7 +143,7 @@ def test_agency_tasks_match_the_graph(data, request):
 
 
 def test_the_store_is_kept_in_the_build_folder_until_the_build_changes(tmp_path: Path):
-    from cascade.corpus import build
+    from cascade.corpus.build import build
 
     out = tmp_path / "b"
     build([Path(__file__).resolve().parents[1] / "data"], out, workers=1)

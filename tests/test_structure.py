@@ -1,12 +1,20 @@
-"""Sections and numbered items (cascade.structure)."""
+"""Sections and numbered items (cascade.extract.structure)."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cascade.normalize import clean
-from cascade.structure import LETTERS, body_end, field_of, iter_items, parse_structure, section_kind, walk
+from cascade.extract.structure import (
+    LETTERS,
+    body_end,
+    field_of,
+    iter_items,
+    parse_structure,
+    section_kind,
+    walk,
+)
+from cascade.text.normalize import clean
 
 
 def labels(text: str, *, bullets: bool = False) -> list[str]:
@@ -197,7 +205,7 @@ _LINES = [
 @given(st.lists(st.sampled_from(_LINES), max_size=25).map("\n".join))
 def test_no_line_that_can_hold_an_item_is_skipped(text: str) -> None:
     """The lines the parser looks at include every line a marker, a label or a heading may start."""
-    from cascade.structure import _classify, _has_roman, _is_caps_section, _line_starts
+    from cascade.extract.structure import _classify, _has_roman, _is_caps_section, _line_starts
 
     end = body_end(text)
     caps = not _has_roman(text, end)

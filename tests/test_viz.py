@@ -1,4 +1,4 @@
-"""cascade.viz and cascade.report without a browser: what the pages hold, the layout, the CLI.
+"""cascade.outputs.maps and cascade.outputs.report without a browser: what the pages hold, the layout, the CLI.
 
 What happens in a real browser (search, tooltips, no request) is in test_browser.py.
 """
@@ -16,10 +16,11 @@ import pytest
 from conftest import HOSTILE_EVIDENCE, HOSTILE_ID, HOSTILE_ISSUER, HOSTILE_TITLE
 from typer.testing import CliRunner
 
-from cascade import cli, viz
+from cascade import cli
 from cascade.errors import CascadeError, ResolutionError
 from cascade.graph import DOCUMENT, KIND
-from cascade.report import report_html, write_report
+from cascade.outputs import maps as viz
+from cascade.outputs.report import report_html, write_report
 
 runner = CliRunner()
 
@@ -188,7 +189,7 @@ def test_the_vendored_vis_network_is_there_with_its_licences():
 # -- files and the build -------------------------------------------------------------------------------------
 
 def test_write_map_and_build_extra_write_through_a_temporary_file(sample_graph, tmp_path):
-    from cascade.corpus import Build
+    from cascade.corpus.build import Build
 
     p = viz.write_map(sample_graph, tmp_path / "sub" / "m.html", "93-KL/TW")
     assert p.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -220,7 +221,7 @@ def test_cli_map_report_and_their_errors(sample_build, tmp_path):
     out = str(sample_build)
     r = runner.invoke(cli.app, ["map", "93-KL/TW", "-o", str(tmp_path / "m.html"), "--out", out])
     assert r.exit_code == 0, r.output
-    from cascade.corpus import load
+    from cascade.corpus.build import load
 
     expected = len(viz.cascade_members(load(sample_build).graph, "93-KL/TW").nodes)
     assert len(page_data((tmp_path / "m.html").read_text(encoding="utf-8"))[0]["nodes"]) == expected
@@ -236,7 +237,7 @@ def test_cli_map_report_and_their_errors(sample_build, tmp_path):
 
 
 def test_build_extra_is_picked_up_by_cascade_build():
-    assert any(getattr(x, "__module__", "") == "cascade.viz" for x in cli._extras(False, True, None))
+    assert any(getattr(x, "__module__", "") == "cascade.outputs.maps" for x in cli._extras(False, True, None))
 
 
 def test_map_is_not_written_when_the_document_is_unknown(sample_build, tmp_path: Path):

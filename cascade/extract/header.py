@@ -14,9 +14,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from . import dates, numbers, places
-from .models import Evidence, Metadata, Signer
-from .normalize import LOWER, UPPER, CleanText, key
+from cascade.extract import numbers
+from cascade.models import Evidence, Metadata, Signer
+from cascade.text.normalize import LOWER, UPPER, CleanText, key
+from cascade.vn import dates, places
 
 _TYPE_LINE = re.compile(
     r"^[ *#_]*(?P<type>KẾ HOẠCH|QUYẾT ĐỊNH|CHỈ THỊ|KẾT LUẬN|NGHỊ QUYẾT|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG| CÔNG TÁC)?|"

@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .errors import CascadeError
-from .graph import (
+from cascade.errors import CascadeError
+from cascade.graph import (
     AGENCY,
     ASSERTED_BY,
     DOC_RELATIONS,
@@ -53,12 +53,12 @@ from .graph import (
     SEP,
     TASK,
 )
-from .resolve import CASCADE
+from cascade.identity.documents import CASCADE
 
 if TYPE_CHECKING:
     from pyvis.network import Network
 
-    from .corpus import Build
+    from cascade.corpus.build import Build
 
 __all__ = [
     "LEVEL_COLORS", "BRANCH_SHAPES", "RELATION_STYLES", "BIG", "Selection", "Frame", "Layout",
@@ -66,10 +66,10 @@ __all__ = [
     "map_html", "write_map", "build_extra",
 ]
 
-VENDOR = Path(__file__).parent / "resources" / "vendor"
+VENDOR = Path(__file__).resolve().parent.parent / "resources" / "vendor"
 VIS_JS = VENDOR / "vis-network" / "vis-network.min.js"
 
-#: colour of each level (documents) or kind (tasks, agencies); also used by :mod:`cascade.plots`
+#: colour of each level (documents) or kind (tasks, agencies); also used by :mod:`cascade.outputs.plots`
 LEVEL_COLORS: dict[str, str] = {
     "central": "#b03a2e", "province": "#1f6fb2", "district": "#239b56", "commune": "#ca6f1e",
     TASK: "#7f8c8d", AGENCY: "#7d3c98", "unknown": "#95a5a6",
@@ -130,7 +130,7 @@ def cascade_members(G: nx.MultiDiGraph, doc: str, *, tasks: bool = False, cited:
     Raises:
         ResolutionError: ``doc`` names no document, or several.
     """
-    from .query import chain, find_one, tree
+    from cascade.query import chain, find_one, tree
 
     root = find_one(G, doc)
     members = dict.fromkeys(r["id"] for r in tree(G, root)["nodes"])
@@ -193,7 +193,7 @@ class Layout:
 @cache
 def _province_order() -> dict[str, int]:
     """Gazetteer code of each province name (codes run roughly north to south)."""
-    from . import places
+    from cascade.vn import places
 
     order: dict[str, int] = {}
     for era in ("pre2025", "2025"):
@@ -205,7 +205,7 @@ def _province_order() -> dict[str, int]:
 def _province_rank(name: str) -> tuple[int, str]:
     code = _province_order().get(name)
     if code is None:
-        from . import places
+        from cascade.vn import places
 
         u = places.find_province(name)
         code = int(u.code) if u is not None and u.code.isdigit() else 999
@@ -544,7 +544,7 @@ def map_html(G: nx.MultiDiGraph, doc: str | None = None, *, tasks: bool = False,
     if doc is None:
         heading = "cascade map: the whole corpus"
     else:
-        from .query import find_one
+        from cascade.query import find_one
 
         doc = find_one(G, doc)
         heading = f"cascade map: {short_label(G.nodes[doc], doc)}"
@@ -558,7 +558,7 @@ def map_html(G: nx.MultiDiGraph, doc: str | None = None, *, tasks: bool = False,
 def write_map(G: nx.MultiDiGraph, path: str | Path, doc: str | None = None, *, tasks: bool = False,
               cited: bool = True) -> Path:
     """Write the map page to ``path`` (through a temporary file) and return ``path``."""
-    from .export import write_text
+    from cascade.outputs.export import write_text
 
     return write_text(path, map_html(G, doc, tasks=tasks, cited=cited))
 

@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from . import dates
-from .metadata import extract_metadata
-from .models import Record
-from .normalize import clean
-from .references import extract_references
-from .tasks import extract_tasks
+from cascade.extract.header import extract_metadata
+from cascade.extract.references import extract_references
+from cascade.extract.tasks import extract_tasks
+from cascade.models import Record
+from cascade.text.normalize import clean
+from cascade.vn import dates
 
 
 def extract_text(text: str, source: str, manifest: Mapping[str, str] | None = None, *, fmt: str = "txt",
@@ -44,7 +44,7 @@ def _year_hint(mentions) -> int | None:
 
 def extract_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None = None) -> Record:
     """Read one file and extract its record (raises :class:`cascade.errors.ReadError`)."""
-    from .read import read_file
+    from cascade.read import read_file
 
     raw = read_file(path, manifest)
     rec = extract_text(raw.text, raw.source, raw.manifest, fmt=raw.format, sha256=raw.sha256, warnings=raw.warnings)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib.resources import files
 
-from cascade.normalize import ascii_fold, key
+from cascade.text.normalize import ascii_fold, key
 
 #: "pre2025": 63 provinces and 696 districts until 30 June 2025; "2025": 34 provinces from 1 July 2025
 ERAS = ("pre2025", "2025")

@@ -45,9 +45,9 @@ from typing import Any
 import networkx as nx
 from icalendar import Calendar, Event, Journal, vRecur
 
-from . import __version__
-from .export import atomic_open
-from .query import tasks as task_rows
+from cascade import __version__
+from cascade.outputs.export import atomic_open
+from cascade.query import tasks as task_rows
 
 #: what a recurrence repeats by: (frequency, interval in that frequency, months between due days)
 _RULES = {"annual": ("YEARLY", 1, 12), "semiannual": ("MONTHLY", 6, 6), "quarterly": ("MONTHLY", 3, 3),

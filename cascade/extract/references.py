@@ -25,9 +25,10 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from . import dates, numbers, places
-from .models import Evidence, Mention, Metadata, Relation
-from .normalize import UPPER, CleanText, key
+from cascade.extract import numbers
+from cascade.models import Evidence, Mention, Metadata, Relation
+from cascade.text.normalize import UPPER, CleanText, key
+from cascade.vn import dates, places
 
 # -- vocabulary ---------------------------------------------------------------------------------
 

@@ -17,8 +17,8 @@ from typing import Annotated, Any
 
 import typer
 
-from . import __version__
-from .errors import CascadeError
+from cascade import __version__
+from cascade.errors import CascadeError
 
 app = typer.Typer(
     name="cascade", no_args_is_help=True, rich_markup_mode="rich", add_completion=False,
@@ -125,8 +125,8 @@ def extract(
     """
     import orjson
 
-    from .corpus import extract_paths
-    from .resolve import place_ambiguous
+    from cascade.corpus.build import extract_paths
+    from cascade.identity.documents import place_ambiguous
 
     records, errors, _ = extract_paths(paths, workers=workers, progress=True)
     for e in errors:
@@ -145,7 +145,7 @@ def extract(
     else:
         text = b"".join(orjson.dumps(d) + b"\n" for d in dicts).decode()
     if output is not None:
-        from .export import write_text
+        from cascade.outputs.export import write_text
 
         write_text(output, text)
     else:
@@ -172,7 +172,7 @@ def build(
 
     Example: [bold]cascade build data/ --out cascade-out[/bold]
     """
-    from .corpus import build as run
+    from cascade.corpus.build import build as run
 
     b = run(paths, out, workers=workers, use_cache=cache, progress=not quiet, extras=_extras(turtle, html, base))
     for e in b.errors:
@@ -186,14 +186,14 @@ def _extras(turtle: bool, html: bool, base: str | None) -> list[Any]:
     extras: list[Any] = []
     if turtle:
         try:
-            from .rdf import build_extra as ttl_extra
+            from cascade.rdf import build_extra as ttl_extra
         except ImportError:
             ttl_extra = None
         if ttl_extra is not None:
             extras.append(lambda b: ttl_extra(b, base=base))
     if html:
         try:
-            from .viz import build_extra as map_extra
+            from cascade.outputs.maps import build_extra as map_extra
         except ImportError:
             map_extra = None
         if map_extra is not None:
@@ -204,7 +204,7 @@ def _extras(turtle: bool, html: bool, base: str | None) -> list[Any]:
 def _summary(b: Any) -> None:
     from rich.console import Console
 
-    from .graph import DOC_RELATIONS, KIND, RELATION
+    from cascade.graph import DOC_RELATIONS, KIND, RELATION
 
     G, s = b.graph, b.stats
     kinds: dict[str, int] = {}
@@ -238,8 +238,8 @@ def export(
 
     Example: [bold]cascade export --format node-link > graph.json[/bold]
     """
-    from . import export as ex
-    from .corpus import load, load_records
+    from cascade.corpus.build import load, load_records
+    from cascade.outputs import export as ex
 
     f = fmt.lower()
     if f in ("node-link", "nodelink", "json"):
@@ -269,7 +269,7 @@ def export(
 
 def _export_linked_data(fmt: str, out: Path | None) -> str:
     try:
-        from .rdf import export_text
+        from cascade.rdf import export_text
     except ImportError:
         raise CascadeError(f"unknown format {fmt!r}: use node-link, records, graphml, gexf or csv") from None
     return export_text(fmt, out)
@@ -281,8 +281,8 @@ def stats(out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
 
     Example: [bold]cascade stats --format json[/bold]
     """
-    from .corpus import load
-    from .graph import KIND, RELATION
+    from cascade.corpus.build import load
+    from cascade.graph import KIND, RELATION
 
     b = load(out)
     G = b.graph
@@ -323,7 +323,7 @@ def _query_graph(out: Path | None) -> Any:
     """
     import gc
 
-    from .corpus import load
+    from cascade.corpus.build import load
 
     gc.collect()                          # so that only the graph is frozen, not earlier garbage
     G = load(out).graph                   # load() pauses the collector while unpickling
@@ -372,12 +372,12 @@ def show_command(doc: DocArg, out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> Non
 
     Example: [bold]cascade show 07-KH/TU@Đắk Lắk[/bold]
     """
-    from . import query
+    from cascade import query
 
     G = _query_graph(out)
     value = query.show(G, doc)
     try:
-        from .corpus import default_out
+        from cascade.corpus.build import default_out
 
         value["conflicts"] = [c for c in query.conflicts(out or default_out()) if c["node"] == value["id"]]
     except CascadeError:
@@ -430,7 +430,7 @@ def tree_command(doc: DocArg, out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> Non
 
     Example: [bold]cascade tree 42-CT/TW[/bold]  (or: cascade tree "Kết luận 93" --format csv)
     """
-    from . import query
+    from cascade import query
 
     value = query.tree(_query_graph(out), doc)
 
@@ -462,7 +462,7 @@ def chain_command(doc: DocArg, out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> No
 
     Example: [bold]cascade chain data/seeds/004_5f6ac51fd7d22cf5.txt[/bold]
     """
-    from . import query
+    from cascade import query
 
     value = query.chain(_query_graph(out), doc)
     rows = [{"path": i, "step": j, **step} for i, path in enumerate(value["paths"], 1)
@@ -509,7 +509,7 @@ def coverage_command(
     Example: [bold]cascade coverage 93-KL/TW --as-of 2021-06-30[/bold]
     (or: cascade coverage 93-KL/TW --level district --province "Gia Lai")
     """
-    from . import query
+    from cascade import query
 
     value = query.coverage(_query_graph(out), doc, level=level.value, as_of=as_of, province=province)
     rows = value["rows"]
@@ -550,7 +550,7 @@ def lag_command(
 
     Example: [bold]cascade lag 93-KL/TW[/bold]
     """
-    from . import query
+    from cascade import query
 
     value = query.lag(_query_graph(out), doc, as_of=as_of)
     rows = [{"transition": k, **v} for k, v in value["transitions"].items()]
@@ -594,7 +594,7 @@ def missing_command(
 
     Example: [bold]cascade missing --limit 20[/bold]
     """
-    from . import query
+    from cascade import query
 
     rows = query.orphans(_query_graph(out))
     rows = rows[:limit] if limit > 0 else rows
@@ -612,8 +612,8 @@ def conflicts_command(out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
 
     Example: [bold]cascade conflicts --format json[/bold]
     """
-    from . import query
-    from .corpus import default_out, load
+    from cascade import query
+    from cascade.corpus.build import default_out, load
 
     b = load(out)
     value = query.conflicts(b)
@@ -631,8 +631,8 @@ def conflicts_command(out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
 
 def _build_turtle(out: Path | None) -> Path:
     """The cascade.ttl of the last build."""
-    from .corpus import default_out
-    from .rdf import TURTLE_FILE
+    from cascade.corpus.build import default_out
+    from cascade.rdf import TURTLE_FILE
 
     path = (out if out is not None else default_out()) / TURTLE_FILE
     if not path.exists():
@@ -653,7 +653,7 @@ def validate_command(
 
     Example: [bold]cascade validate[/bold]  (or: cascade validate corpus.trig)
     """
-    from . import rdf
+    from cascade import rdf
 
     path = file if file is not None else _build_turtle(out)
     result = rdf.validate(path)
@@ -701,7 +701,7 @@ def sparql_command(
 
     Example: [bold]cascade sparql --named tree --param doc=93-KL/TW[/bold]
     """
-    from . import rdf
+    from cascade import rdf
 
     queries = rdf.named_queries()
     if list_:
@@ -723,8 +723,8 @@ def sparql_command(
         text = query or ""
     params = _params(param)
     if "doc" in params and endpoint is None and not data:
-        from . import query as q
-        from .corpus import load
+        from cascade import query as q
+        from cascade.corpus.build import load
 
         params["doc"] = q.find_one(load(out).graph, params["doc"])
     if endpoint is not None:
@@ -762,8 +762,8 @@ def push_command(
     Example: [bold]cascade push --endpoint http://localhost:8890/sparql-graph-crud-auth
     --user dba --password dba[/bold]
     """
-    from . import rdf
-    from .corpus import default_out
+    from cascade import rdf
+    from cascade.corpus.build import default_out
 
     report = rdf.push(endpoint, out if out is not None else default_out(), graph=graph, dataset=dataset,
                       user=user, password=password)
@@ -848,7 +848,7 @@ def tasks_command(
     Example: [bold]cascade tasks --agency "Sở KH&CN" --province "Đắk Lắk"[/bold]
     (or: cascade tasks --doc 07-KH/TU@Đắk Lắk --format csv > tasks.csv)
     """
-    from . import query
+    from cascade import query
 
     value = query.tasks(_query_graph(out), agency=agency, province=province, due_before=due_before,
                         overdue_as_of=overdue_as_of, doc=doc, follow_reform=reform)
@@ -895,7 +895,7 @@ def agencies_command(
 
     Example: [bold]cascade agencies --province "Đắk Lắk" --role lead[/bold]
     """
-    from . import query
+    from cascade import query
 
     value = query.agencies(_query_graph(out), province=province, role=role.value if role else None,
                            agency=agency, follow_reform=reform)
@@ -949,7 +949,7 @@ def calendar_command(
 
     Example: [bold]cascade calendar --agency "Sở Nội vụ" --province "Đắk Lắk" -o deadlines.ics[/bold]
     """
-    from .ical import write_calendar
+    from cascade.outputs.calendar import write_calendar
 
     entries = write_calendar(_query_graph(out), output, agency, province=province,
                              roles=("lead", "cooperating") if cooperating else ("lead",),
@@ -998,7 +998,7 @@ def map_command(
 
     Example: [bold]cascade map 93-KL/TW -o map.html[/bold] or [bold]cascade map --all -o corpus.html[/bold]
     """
-    from .viz import write_map
+    from cascade.outputs.maps import write_map
 
     if (doc is None) == (not all_docs):
         raise CascadeError("give a document or --all (not both)")
@@ -1023,7 +1023,7 @@ def plot_command(
 
     Example: [bold]cascade plot coverage 93-KL/TW -o coverage.svg[/bold]
     """
-    from .plots import plot, save
+    from cascade.outputs.plots import plot, save
 
     options: dict[str, Any] = {}
     if kind is PlotKind.coverage:
@@ -1048,7 +1048,7 @@ def report_command(
 
     Example: [bold]cascade report 93-KL/TW -o report.html[/bold]
     """
-    from .report import write_report
+    from cascade.outputs.report import write_report
 
     write_report(_query_graph(out), output, doc, as_of=as_of, tasks=tasks)
     _err(f"wrote {output}")

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-from .models import Deadline
+from cascade.models import Deadline
 
 # "ngày 23/12/2020", "ngày 1-7-2016", "ngày 23.12.2020"
 DATE_NUMERIC = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d\d)"

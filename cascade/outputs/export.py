@@ -17,8 +17,8 @@ from typing import IO, Any
 import networkx as nx
 import orjson
 
-from .errors import ExportError
-from .models import Record
+from cascade.errors import ExportError
+from cascade.models import Record
 
 
 @contextlib.contextmanager

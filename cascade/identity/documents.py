@@ -14,7 +14,7 @@ Before keys are made, a document whose district name fits several provinces (Ch�
 is in nine) is placed where the documents it cites actually are, and every mention that
 inherited the guess follows it.
 
->>> from cascade.extract import extract_text
+>>> from cascade.extract.pipeline import extract_text
 >>> a = extract_text("KẾ HOẠCH\\n\\nThực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư, "
 ...                  "UBND tỉnh Gia Lai ban hành kế hoạch:\\n", "a.txt")
 >>> c = resolve([a])
@@ -29,9 +29,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from . import dates
-from .models import Claim, DocNode, Edge, Evidence, Mention, Metadata, Record
-from .normalize import key as norm_key
+from cascade.models import Claim, DocNode, Edge, Evidence, Mention, Metadata, Record
+from cascade.text.normalize import key as norm_key
+from cascade.vn import dates
 
 CASCADE = ("implements", "continues")
 

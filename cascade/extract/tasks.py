@@ -31,7 +31,7 @@ cut at the line breaks nothing read goes over (:func:`_cut_after`) and each piec
 once per process (:func:`_facts`, cached), since plans down a cascade copy each other's
 sentences. The answers are those of reading the sections whole (a property the tests check).
 
->>> from cascade.normalize import clean
+>>> from cascade.text.normalize import clean
 >>> ct = clean("II. NHIỆM VỤ\\n1. Rà soát cơ chế\\n"
 ...            "Giao Sở KH&CN chủ trì, phối hợp với Sở Nội vụ thực hiện.\\n"
 ...            "Thời gian thực hiện: Quý III/2021.\\n")
@@ -47,11 +47,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from .agencies import FREE, NO_TRIGGER, OPEN, SENTENCE, Found, cut_after, line_end, scan, scan_pieces
-from .dates import parse_deadline
-from .models import Deadline, Evidence, Reporting, Task
-from .normalize import CleanText
-from .structure import FIELD_LABELS, NUMBERED, Item, body_end, field_of, parse_structure, walk
+from cascade.extract.agencies import (
+    FREE,
+    NO_TRIGGER,
+    OPEN,
+    SENTENCE,
+    Found,
+    cut_after,
+    line_end,
+    scan,
+    scan_pieces,
+)
+from cascade.extract.structure import FIELD_LABELS, NUMBERED, Item, body_end, field_of, parse_structure, walk
+from cascade.models import Deadline, Evidence, Reporting, Task
+from cascade.text.normalize import CleanText
+from cascade.vn.dates import parse_deadline
 
 _FULL_SECTIONS = frozenset({"tasks", "organisation"})
 _SKIP_SECTIONS = frozenset({"purpose", "targets", "preamble"})
@@ -618,7 +628,7 @@ _CUE_WORDS = frozenset().union(*(_pattern_words(p.pattern) for _, p in _CUES.val
 def _cue_end(line: str) -> int:
     """How a cue may go on from ``line`` into the next line ("phối hợp với\\nSở Nội vụ"):
     SENTENCE (the line ends a sentence), FREE (its last word is none a cue is made of),
-    NO_TRIGGER (no cue starts in it) or OPEN (the constants of :mod:`cascade.agencies`)."""
+    NO_TRIGGER (no cue starts in it) or OPEN (the constants of :mod:`cascade.extract.agencies`)."""
     t = line.rstrip()
     if not t:
         return OPEN
@@ -883,9 +893,9 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
                   level: str | None = None, year: int | None = None) -> tuple[Task, ...]:
     """The tasks a plan assigns, in document order.
 
-    Names are canonical agency names without a jurisdiction (see :mod:`cascade.agencies`);
+    Names are canonical agency names without a jurisdiction (see :mod:`cascade.extract.agencies`);
     ``province``, ``district`` and ``level`` are accepted for callers that key agencies with
-    :func:`cascade.agencies.agency_key` and do not change the names. ``year`` completes
+    :func:`cascade.extract.agencies.agency_key` and do not change the names. ``year`` completes
     deadline phrases that give none ("Quý III", "trước ngày 30/6").
     """
     del province, district, level

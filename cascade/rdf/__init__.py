@@ -16,7 +16,7 @@ PROV-O, P-Plan, SKOS, DCTERMS, schema.org) and adds the few ``cas:`` terms of
   ``cas:cooperatingAgency``, ``cas:deadline`` (typed ISO date), ``cas:deadlineText`` and
   ``cas:reportingDuty``.
 
-IRIs are derived from the identity keys of :mod:`cascade.resolve` under a base
+IRIs are derived from the identity keys of :mod:`cascade.identity.documents` under a base
 (:data:`DEFAULT_BASE` unless ``--base``/``base=`` or ``$CASCADE_BASE`` says otherwise), so
 the same corpus always yields the same IRIs. Documents follow ELI's path style::
 
@@ -85,17 +85,17 @@ import networkx as nx
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SDO, SKOS, VOID, XSD
 
-from . import __version__
-from .errors import BuildError, CascadeError, ExportError
-from .namespace import ADMINUNIT, CAS, DOCTYPE, ELI, PPLAN, PREFIXES, bind_prefixes
-from .runtime import paused_gc
+from cascade import __version__
+from cascade.errors import BuildError, CascadeError, ExportError
+from cascade.rdf.namespace import ADMINUNIT, CAS, DOCTYPE, ELI, PPLAN, PREFIXES, bind_prefixes
+from cascade.runtime import paused_gc
 
 if TYPE_CHECKING:
     import pyoxigraph
 
-    from .corpus import Build
-    from .models import Evidence
-    from .resolve import Corpus
+    from cascade.corpus.build import Build
+    from cascade.identity.documents import Corpus
+    from cascade.models import Evidence
 
 __all__ = [
     "DEFAULT_BASE", "FORMATS", "Minter", "doc_iri", "to_graph", "to_dataset", "dumps", "write", "build_extra",
@@ -189,7 +189,7 @@ def _path(text: str) -> str:
 @lru_cache(maxsize=4096)
 def _province_slug(name: str) -> str:
     """The slug of a gazetteer province; a name the gazetteer does not spell so gets a hashed slug."""
-    from . import places
+    from cascade.vn import places
 
     u = places.find_province(name, "pre2025") or places.find_province(name, "2025")
     if u is not None and u.name == name:
@@ -199,7 +199,7 @@ def _province_slug(name: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _district_slug(province: str, name: str) -> str:
-    from . import places
+    from cascade.vn import places
 
     if any(u.name == name for u in places.find_district(name, province)):
         return slug(name)
@@ -314,7 +314,7 @@ def _unit_for(province: str | None, district: str | None, date: str | None) -> A
 
 @lru_cache(maxsize=65536)
 def _unit_lookup(province: str, district: str | None, after_reform: bool) -> Any:
-    from . import places
+    from cascade.vn import places
 
     if district:
         units = places.find_district(district, province)
@@ -875,7 +875,7 @@ class _Maker:
 
     def unit_blocks(self) -> list[Triple]:
         """Every province of both eras and the districts the graph names, as SKOS concepts."""
-        from . import places
+        from cascade.vn import places
 
         for era in places.ERAS:
             for u in places.provinces(era):
@@ -1271,7 +1271,7 @@ def _write_jsonld(blocks: Iterable[Block], out: IO[str]) -> int:
 
 def _source(source: Any, corpus: Corpus | None = None) -> _Source:
     """A build, a build folder, or a graph -> what the makers read."""
-    from .corpus import Build
+    from cascade.corpus.build import Build
 
     if isinstance(source, _Source):
         return source
@@ -1289,8 +1289,8 @@ def load_source(out: str | Path | None = None, *, evidence: bool = True) -> _Sou
 
     Only the build folder is read (graph.pickle and records.jsonl), never the texts.
     """
-    from .corpus import load, load_records
-    from .resolve import resolve
+    from cascade.corpus.build import load, load_records
+    from cascade.identity.documents import resolve
 
     b = load(out)
     corpus = None
@@ -1335,7 +1335,7 @@ def to_graph(source: Any = None, *, base: str | None = None) -> Graph:
     """The merged graph as an rdflib ``Graph`` (prefixes bound).
 
     Args:
-        source: a :class:`cascade.corpus.Build`, a build folder (default: the last build),
+        source: a :class:`cascade.corpus.build.Build`, a build folder (default: the last build),
             or the ``MultiDiGraph`` of :func:`cascade.graph.build_graph`.
         base: base IRI of the minted IRIs (default :data:`DEFAULT_BASE`).
     """
@@ -1388,7 +1388,7 @@ def dumps(source: Any = None, fmt: str = "ttl", *, base: str | None = None, engi
 def write(source: Any, path: str | Path, fmt: str | None = None, *, base: str | None = None,
           engine: str = "stream") -> Path:
     """Write the corpus to ``path`` (format from ``fmt`` or the extension), atomically."""
-    from .export import atomic_open
+    from cascade.outputs.export import atomic_open
 
     f = _format(fmt) if fmt else format_of(path)
     src = _source(source)
@@ -1538,7 +1538,7 @@ def export_text(fmt: str, out: str | Path | None = None) -> str:
     The base IRI is the one the build used (recorded in its cascade.ttl) unless
     ``$CASCADE_BASE`` says otherwise.
     """
-    from .corpus import default_out
+    from cascade.corpus.build import default_out
 
     f = _format(fmt)
     folder = Path(out) if out is not None else default_out()
@@ -1779,7 +1779,7 @@ def load_store(out: str | Path | None = None, data: Sequence[str | Path] = ()) -
             except (OSError, SyntaxError, ValueError) as e:
                 raise ExportError(f"{p}: cannot load: {_first_line(e)}") from None
         return store
-    from .corpus import default_out
+    from cascade.corpus.build import default_out
 
     folder = Path(out) if out is not None else default_out()
     if not (folder / "graph.pickle").exists():

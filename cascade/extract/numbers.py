@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
-from .normalize import nfc
+from cascade.text.normalize import nfc
 
 _UP = "A-ZĐÐĂÂÊÔƠƯ"
 SEG = rf"[{_UP}][{_UP}0-9a-zđ&]*"

@@ -31,18 +31,15 @@ from typing import NamedTuple
 import networkx as nx
 import orjson
 
-from . import __version__
-from .errors import BuildError, CascadeError
-from .export import record_json, write_json, write_node_link, write_pickle, write_records
-from .graph import TaskLayer, build_graph, task_layer
-from .models import Record
-from .resolve import Corpus, resolve
-from .runtime import in_child, paused_gc
+from cascade import __version__
+from cascade.errors import BuildError, CascadeError
+from cascade.graph import TaskLayer, build_graph, task_layer
+from cascade.identity.documents import Corpus, resolve
+from cascade.models import Record
+from cascade.outputs.export import record_json, write_json, write_node_link, write_pickle, write_records
+from cascade.runtime import in_child, paused_gc
 
 DEFAULT_OUT = "cascade-out"
-_EXTRACTOR_MODULES = ("read", "legacy_encodings", "normalize", "numbers", "dates", "metadata", "references",
-                      "structure", "tasks", "agencies", "places", "extract", "models")
-
 
 def default_out() -> Path:
     """The build folder: ``$CASCADE_OUT`` or ``./cascade-out``."""
@@ -51,15 +48,17 @@ def default_out() -> Path:
 
 @cache
 def code_fingerprint() -> str:
-    """A hash of the extractor's code and data: a cached record is reused only by the same code."""
-    here = Path(__file__).parent
+    """A hash of the installed package's own files (code and data).
+
+    A cached record is reused only by the same code: any change to any module or resource
+    file, including a module added later, gives another fingerprint.
+    """
+    root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256(__version__.encode())
-    for name in _EXTRACTOR_MODULES:
-        p = here / f"{name}.py"
-        if p.exists():
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.suffix not in (".pyc", ".pyo") and "__pycache__" not in p.parts:
+            h.update(p.relative_to(root).as_posix().encode())
             h.update(p.read_bytes())
-    for p in sorted((here / "resources").glob("*.csv")):
-        h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -119,7 +118,7 @@ def _extract_one(path: Path, cache_dir: Path | None, layers: bool = False) -> Ex
     the line to records.jsonl (and the cache holds the same bytes); with ``layers`` its
     task layer of the graph is made here too.
     """
-    from .extract import extract_file
+    from cascade.extract.pipeline import extract_file
 
     key = _cache_key(path) if cache_dir is not None else None
     cached = cache_dir / key[:2] / f"{key}.json" if key and cache_dir is not None else None
@@ -200,7 +199,7 @@ def extract_paths(paths: Iterable[str | Path], *, workers: int = 0, cache_dir: P
 
 def _extract_all(paths: Iterable[str | Path], workers: int, cache_dir: Path | None, progress: bool,
                  layers: bool = False) -> tuple[list[Extracted], dict[str, int]]:
-    from .read import iter_files
+    from cascade.read import iter_files
 
     files = iter_files(paths)
     if workers <= 0:

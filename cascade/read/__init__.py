@@ -6,7 +6,7 @@ map). What the readers do:
 
 * plain text: UTF-8 (with or without BOM), UTF-16 and UTF-32 with a BOM, UTF-16 without a
   BOM (told by its NUL bytes), Windows-1258 when the bytes are clearly Vietnamese, and the
-  legacy font encodings TCVN3 and VNI (see :mod:`cascade.legacy_encodings`). YAML front
+  legacy font encodings TCVN3 and VNI (see :mod:`cascade.text.legacy_encodings`). YAML front
   matter supplies metadata and is blanked out (see :func:`split_front_matter`);
 * Word: paragraphs and tables in document order, two-column header and signature tables
   column by column, other tables row by row, automatic list numbers rendered, footnotes
@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from cascade import legacy_encodings
 from cascade.errors import ReadError
+from cascade.text import legacy_encodings
 
 __all__ = ["MANIFEST_FIELDS", "MANIFEST_NAME", "SUPPORTED", "RawDocument", "iter_files", "load_manifest",
            "read_file", "split_front_matter"]

@@ -32,11 +32,11 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from . import query
-from .errors import CascadeError
-from .normalize import ascii_fold
-from .query import LEVELS
-from .viz import LEVEL_COLORS, short_label
+from cascade import query
+from cascade.errors import CascadeError
+from cascade.outputs.maps import LEVEL_COLORS, short_label
+from cascade.query import LEVELS
+from cascade.text.normalize import ascii_fold
 
 __all__ = ["timeline", "coverage", "lag", "PLOTS", "plot", "save", "svg", "png"]
 
@@ -348,7 +348,7 @@ def save(fig: Figure, path: str | Path, dpi: int = 200) -> Path:
     Raises:
         CascadeError: a suffix other than .png or .svg.
     """
-    from .export import atomic_open
+    from cascade.outputs.export import atomic_open
 
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")

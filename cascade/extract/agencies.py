@@ -31,7 +31,7 @@ from importlib import resources
 from operator import itemgetter
 from typing import NamedTuple
 
-from .normalize import canon_tone, key, nfc
+from cascade.text.normalize import canon_tone, key, nfc
 
 # -- reference data --------------------------------------------------------------------------
 

@@ -48,8 +48,8 @@ from typing import Any
 
 import networkx as nx
 
-from .errors import BuildError, CascadeError, ResolutionError
-from .graph import (
+from cascade.errors import BuildError, CascadeError, ResolutionError
+from cascade.graph import (
     ASSERTED_BY,
     DOC_RELATIONS,
     DOCUMENT,
@@ -61,7 +61,7 @@ from .graph import (
     RELATION,
     SEP,
 )
-from .resolve import CASCADE
+from cascade.identity.documents import CASCADE
 
 __all__ = [
     "AmbiguousDocument", "UnknownDocument", "find", "find_one", "show", "tree", "chain", "coverage", "lag",
@@ -318,7 +318,7 @@ def _files(G: nx.MultiDiGraph, idx: _Index) -> dict[str, list[str]]:
 @lru_cache(maxsize=1)
 def _type_codes() -> dict[str, str]:
     """Loose type names -> type codes ("ketluan" -> "KL")."""
-    from .numbers import doc_types
+    from cascade.extract.numbers import doc_types
 
     names = {_loose(code): code for code, _ in doc_types().values()}
     names.update({_loose(name): code for code, name in doc_types().values()})
@@ -327,7 +327,7 @@ def _type_codes() -> dict[str, str]:
 
 def _place_filter(G: nx.MultiDiGraph, ids: list[str], place: str) -> list[str] | None:
     """The ``ids`` whose jurisdiction matches ``place``; None when ``place`` names no place at all."""
-    from . import places
+    from cascade.vn import places
 
     p = _loose(re.sub(r"^\W*(?:của|cua|tại|tai|ở|o)\b", "", place.strip(), flags=re.IGNORECASE))
     if not p:
@@ -437,7 +437,7 @@ def find(G: nx.MultiDiGraph, text: str, *, limit: int = 20) -> list[str]:
 
     if loose and (hit := idx.by_id.get(loose)):
         if len(hit) > 1:                                      # prefer an exact spelling among homographs
-            from .normalize import key
+            from cascade.text.normalize import key
 
             exact = [n for n in hit if key(n) == key(text)]
             hit = exact or hit
@@ -705,7 +705,7 @@ def chain(G: nx.MultiDiGraph, doc: str, *, limit: int = 100) -> dict[str, Any]:
 @lru_cache(maxsize=4096)
 def _province_unit(name: str, era: str, date: str | None) -> str | None:
     """The gazetteer name, in ``era``, of the province a document names; None if unknown."""
-    from . import places
+    from cascade.vn import places
 
     if era == "pre2025":
         u = places.find_province(name, "pre2025")
@@ -723,7 +723,7 @@ def _province_unit(name: str, era: str, date: str | None) -> str | None:
 @lru_cache(maxsize=16384)
 def _district_unit(province: str, district: str) -> tuple[str, str] | None:
     """(province, district) gazetteer names (pre-2025) of a district a document names."""
-    from . import places
+    from cascade.vn import places
 
     units = places.find_district(district, province)
     if not units:
@@ -738,7 +738,7 @@ def _era_of(as_of: str | None, root_date: str | None) -> str:
 
 def _units(level: str, era: str, province: str | None) -> list[tuple[str, str | None]]:
     """The jurisdictions of a coverage question: (province, None) or (province, district)."""
-    from . import places
+    from cascade.vn import places
 
     if level == "province":
         provs = [u.name for u in places.provinces(era)]
@@ -796,7 +796,7 @@ def coverage(G: nx.MultiDiGraph, doc: str, level: str = "province", as_of: str |
         >>> c["total"], c["with_party"], c["with_state"], len(c["none"])
         (63, 1, 0, 62)
     """
-    from .places import ERAS
+    from cascade.vn.places import ERAS
 
     if level not in ("province", "district"):
         raise CascadeError(f"level must be 'province' or 'district', not {level!r}")
@@ -1031,7 +1031,7 @@ def lag(G: nx.MultiDiGraph, doc: str, *, as_of: str | dt.date | None = None,
                 first_dist[key] = when
     start = _day(root_d.get("date"))
     if root_level == "central":
-        from . import places
+        from cascade.vn import places
 
         provs = [u.name for u in places.provinces(era)]
         starts = {p: start for p in provs if p not in undated_prov or p in first_prov}
@@ -1113,7 +1113,7 @@ def orphans(G: nx.MultiDiGraph, *, cited_by: int = 10) -> list[dict[str, Any]]:
 def conflicts(source: Any) -> list[dict[str, Any]]:
     """Disagreeing claims about documents, each value with the input files that state it.
 
-    ``source`` is a :class:`cascade.corpus.Build` (from ``build`` or ``load``), a build
+    ``source`` is a :class:`cascade.corpus.build.Build` (from ``build`` or ``load``), a build
     folder, its ``conflicts.json``, the list read from it, or a graph carrying
     ``G.graph["conflicts"]``. When a graph is at hand the rows also give the document's
     label and the value it kept.
@@ -1209,7 +1209,7 @@ _AGENCY_INDEXES: weakref.WeakKeyDictionary[nx.MultiDiGraph, _Agencies] = weakref
 
 
 def _agency_index(G: nx.MultiDiGraph) -> _Agencies:
-    from .normalize import key
+    from cascade.text.normalize import key
 
     sig = G.number_of_nodes()
     idx = _AGENCY_INDEXES.get(G)
@@ -1233,7 +1233,7 @@ def _province_key(province: str | None) -> str | None:
     """The loose key of a province a user names ("Dak Lak", "tỉnh Đắk Lắk"), None for none."""
     if not province:
         return None
-    from . import places
+    from cascade.vn import places
 
     unit = places.find_province(province.strip())
     return _loose(unit.name if unit is not None else province)
@@ -1246,7 +1246,7 @@ def find_agencies(G: nx.MultiDiGraph, text: str, *, province: str | None = None,
     The phrase is read as an agency name in any spelling the extraction accepts ("Sở
     KH&CN", "sở khoa học và công nghệ", "UBND huyện"); a phrase that names no agency
     exactly matches the names that contain it ("khoa học"). With ``follow_reform`` the
-    2025 mergers are followed both ways (:func:`cascade.agencies.lineage`): asking for
+    2025 mergers are followed both ways (:func:`cascade.extract.agencies.lineage`): asking for
     "Sở Thông tin và Truyền thông" also finds "Sở Khoa học và Công nghệ", which carries on
     its work from 1 March 2025, and asking for the latter also finds the former.
 
@@ -1267,8 +1267,8 @@ def find_agencies(G: nx.MultiDiGraph, text: str, *, province: str | None = None,
         >>> list(find_agencies(G, "Sở KH&CN", follow_reform=False))
         ['agency:b']
     """
-    from . import agencies as A
-    from .normalize import key
+    from cascade.extract import agencies as A
+    from cascade.text.normalize import key
 
     phrase = (text or "").strip()
     if not phrase:
@@ -1508,7 +1508,7 @@ def agencies(G: nx.MultiDiGraph, province: str | None = None, role: str | None =
         >>> r["agency"], r["lead"], r["plans"], r["successor"], r["successor_since"]
         ('Sở Thông tin và Truyền thông', 2, 1, 'Sở Khoa học và Công nghệ', '2025-03-01')
     """
-    from . import agencies as A
+    from cascade.extract import agencies as A
 
     if role is not None and role not in TASK_ROLES:
         raise CascadeError(f"role must be one of {', '.join(TASK_ROLES)}, not {role!r}")

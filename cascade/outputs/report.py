@@ -3,8 +3,8 @@
 ``cascade report DOC -o report.html`` writes, in one file that loads nothing from
 anywhere: summary figures, the chain above the document, the tree of everything that
 carries it out, the coverage by province, the lag by level, the three figures of
-:mod:`cascade.plots` (SVG as data URIs, which cannot run script) and the interactive map
-of :mod:`cascade.viz`. Every text from the documents is HTML-escaped.
+:mod:`cascade.outputs.plots` (SVG as data URIs, which cannot run script) and the interactive map
+of :mod:`cascade.outputs.maps`. Every text from the documents is HTML-escaped.
 """
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from typing import Any
 
 import networkx as nx
 
-from . import __version__
-from .graph import RELATION
+from cascade import __version__
+from cascade.graph import RELATION
 
 __all__ = ["report_html", "write_report"]
 
@@ -28,7 +28,7 @@ def _e(value: object) -> str:
 
 
 def _img(fig: Any, alt: str) -> str:
-    from .plots import svg
+    from cascade.outputs.plots import svg
 
     data = base64.b64encode(svg(fig)).decode("ascii")
     return f'<img class="plot" alt="{_e(alt)}" src="data:image/svg+xml;base64,{data}">'
@@ -100,9 +100,9 @@ def report_html(G: nx.MultiDiGraph, doc: str, *, as_of: str | None = None, tasks
     Raises:
         ResolutionError: ``doc`` names no document, or several.
     """
-    from . import plots
-    from .query import chain, coverage, find_one, lag, tree
-    from .viz import map_fragment, page, short_label
+    from cascade.outputs import plots
+    from cascade.outputs.maps import map_fragment, page, short_label
+    from cascade.query import chain, coverage, find_one, lag, tree
 
     root = find_one(G, doc)
     d = G.nodes[root]
@@ -186,7 +186,7 @@ def report_html(G: nx.MultiDiGraph, doc: str, *, as_of: str | None = None, tasks
 def write_report(G: nx.MultiDiGraph, path: str | Path, doc: str, *, as_of: str | None = None,
                  tasks: bool = False) -> Path:
     """Write the report on ``doc`` to ``path`` (through a temporary file) and return ``path``."""
-    from .export import write_text
+    from cascade.outputs.export import write_text
 
     return write_text(path, report_html(G, doc, as_of=as_of, tasks=tasks))
 

@@ -1,0 +1,1 @@
+"""Identity across a corpus: one node per real document, agency identities."""

@@ -1,0 +1,1 @@
+"""What a build is shown as: exports, interactive maps, the report, plots, calendars."""

@@ -1,0 +1,1 @@
+"""The Vietnamese language as data and small rules: dates, places (the gazetteer), ..."""
