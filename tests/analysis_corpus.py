@@ -86,3 +86,18 @@ def write(folder: Path, province_date: str = "20 tháng 02") -> Path:
         (docs / f"hu{i}.txt").write_text(
             DISTRICT.format(upper=name.upper(), name=name, number=10 + i, date=date), encoding="utf-8")
     return docs
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+MAKE_CORPUS = SHARED / "synth" / "make_corpus.py"
+
+
+def synthetic(folder: Path, seed: int = 7) -> Path:
+    """Generate a one-directive synthetic corpus into ``folder`` (shared/synth) and return its docs folder."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, str(MAKE_CORPUS), str(folder), "--directives", "1", "--seed", str(seed),
+                        "--district-share", "0.2"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    return folder / "docs"

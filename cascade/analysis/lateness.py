@@ -146,7 +146,8 @@ def lateness(G: nx.MultiDiGraph, doc: str, *, level: str | None = None,
         dl = parents.get(r["province"]) if parents else _deadline(own, level, root)
         plans, first = _acted(G, r, dl["branch"] if dl else None)
         row = {"jurisdiction": r["jurisdiction"], "province": r["province"], "district": r["district"],
-               "deadline": dl["due"] if dl else None, "acted": first, "plans": plans, "days": None,
+               "deadline": dl["due"] if dl else None, "acted": first, "plans": plans,
+               "all_plans": r["party"] + r["state"] + r["other"], "days": None,
                "deadline_evidence": ({"parent": dl["parent"], **dl["evidence"]} if dl else None)}
         if dl is None:
             row["status"] = "no_deadline"
