@@ -8,7 +8,7 @@ discrete-time logit or a Cox model with time-varying covariates. Periods are cal
 months, quarters or days; ``t`` counts them from 1.
 
 Columns: ``unit``, ``province``, ``district``, ``level``, ``period``, ``period_start``,
-``period_end``, ``t``, ``event``, ``branch`` (of the plan(s) dated on the event day:
+``period_end``, ``t``, ``event``, ``acted`` (the day of the first plan, on the event row), ``branch`` (of the plan(s) dated on the event day:
 party, state, both, other; empty before the event), ``region``, ``neighbours`` (how many
 units border it, see :mod:`cascade.analysis.geography`), ``exposed`` and ``exposed_share``
 (how many, and what share, of them had acted before the period started), ``province_acted``
@@ -36,7 +36,7 @@ from cascade.errors import CascadeError
 
 PERIODS = ("month", "quarter", "day")
 COLUMNS = ("unit", "province", "district", "level", "period", "period_start", "period_end", "t", "event",
-           "branch", "region", "neighbours", "exposed", "exposed_share", "province_acted", "deadline",
+           "acted", "branch", "region", "neighbours", "exposed", "exposed_share", "province_acted", "deadline",
            "past_deadline", "unit_pre2025", "unit_2025")
 
 
@@ -129,7 +129,7 @@ def panel(G: nx.MultiDiGraph, doc: str, *, period: str = "month", level: str = "
             rows.append({
                 "unit": r["jurisdiction"], "province": r["province"], "district": r["district"] or "",
                 "level": level, "period": label, "period_start": a.isoformat(), "period_end": b.isoformat(),
-                "t": t, "event": int(event),
+                "t": t, "event": int(event), "acted": when.isoformat() if event and when else "",
                 "branch": _branch(G, r["all_plans"], when.isoformat()) if event and when else "",
                 "region": regions.get(r["province"], ""), "neighbours": len(near), "exposed": exposed,
                 "exposed_share": round(exposed / len(near), 4) if near else 0.0,
