@@ -165,6 +165,7 @@ def write(result: dict[str, Any], path: str | Path) -> Path:
                 w = csv.DictWriter(fh, fieldnames=result["columns"], lineterminator="\n")
                 w.writeheader()
                 w.writerows(result["rows"])
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
