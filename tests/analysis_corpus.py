@@ -1,6 +1,8 @@
+# ruff: noqa: E501  (the document texts keep their paragraphs on one line)
 """A small hand-written cascade for the analysis tests: the Bắc Kạn Party plan carrying out
 directive 88-CT/TW (cited, not collected) that sets its districts a deadline, and district plans
 before, on, after and without a day."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -69,11 +71,11 @@ Lê Văn C
 
 #: district -> its plan's date line ("" = undated); the deadline is 30/6/2021
 DISTRICTS = {
-    "Ba Bể": "ngày 15 tháng 6 năm 2021",          # 15 days early
-    "Ngân Sơn": "ngày 30 tháng 6 năm 2021",       # on the day: on time
-    "Na Rì": "ngày 10 tháng 7 năm 2021",          # 10 days late
-    "Pác Nặm": "ngày 02 tháng 9 năm 2021",        # 64 days late
-    "Chợ Đồn": "tháng 8 năm 2021",                # month only: date unknown
+    "Ba Bể": "ngày 15 tháng 6 năm 2021",  # 15 days early
+    "Ngân Sơn": "ngày 30 tháng 6 năm 2021",  # on the day: on time
+    "Na Rì": "ngày 10 tháng 7 năm 2021",  # 10 days late
+    "Pác Nặm": "ngày 02 tháng 9 năm 2021",  # 64 days late
+    "Chợ Đồn": "tháng 8 năm 2021",  # month only: date unknown
 }
 
 
@@ -84,7 +86,8 @@ def write(folder: Path, province_date: str = "20 tháng 02") -> Path:
     (docs / "kh15.txt").write_text(PROVINCE.format(date=f"ngày {province_date}"), encoding="utf-8")
     for i, (name, date) in enumerate(DISTRICTS.items(), start=1):
         (docs / f"hu{i}.txt").write_text(
-            DISTRICT.format(upper=name.upper(), name=name, number=10 + i, date=date), encoding="utf-8")
+            DISTRICT.format(upper=name.upper(), name=name, number=10 + i, date=date), encoding="utf-8"
+        )
     return docs
 
 
@@ -97,7 +100,21 @@ def synthetic(folder: Path, seed: int = 7) -> Path:
     import subprocess
     import sys
 
-    r = subprocess.run([sys.executable, str(MAKE_CORPUS), str(folder), "--directives", "1", "--seed", str(seed),
-                        "--district-share", "0.2"], capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [
+            sys.executable,
+            str(MAKE_CORPUS),
+            str(folder),
+            "--directives",
+            "1",
+            "--seed",
+            str(seed),
+            "--district-share",
+            "0.2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     return folder / "docs"

@@ -1,4 +1,5 @@
 """Reuse of a parent's text and tasks by the plans that implement it."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,9 +20,22 @@ def _graph(tmp: Path) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph()
     G.add_node("root", kind="document", level="central", date="2021-01-01")
     G.add_node("P", kind="document", level="province", province="Gia Lai", source=str(tmp / "p.txt"))
-    G.add_node("C", kind="document", level="district", province="Gia Lai", district="Chư Sê",
-               source=str(tmp / "c.txt"))
-    G.add_node("D", kind="document", level="district", province="Gia Lai", district="Ia Pa", source=str(tmp / "d.txt"))
+    G.add_node(
+        "C",
+        kind="document",
+        level="district",
+        province="Gia Lai",
+        district="Chư Sê",
+        source=str(tmp / "c.txt"),
+    )
+    G.add_node(
+        "D",
+        kind="document",
+        level="district",
+        province="Gia Lai",
+        district="Ia Pa",
+        source=str(tmp / "d.txt"),
+    )
     G.add_edge("P", "root", "implements", relation="implements")
     G.add_edge("C", "P", "implements", relation="implements")
     G.add_edge("D", "P", "implements", relation="implements")
@@ -32,13 +46,16 @@ def _graph(tmp: Path) -> nx.MultiDiGraph:
 
 
 def test_shingles_fold_case_and_punctuation() -> None:
-    assert shingles("Một, hai ba. BỐN năm", 5) == shingles("một hai ba bốn năm", 5) and len(shingles("a b", 5)) == 0
+    assert (
+        shingles("Một, hai ba. BỐN năm", 5) == shingles("một hai ba bốn năm", 5)
+        and len(shingles("a b", 5)) == 0
+    )
 
 
 def test_reuse_shares(tmp_path: Path) -> None:
     r = reuse(_graph(tmp_path), "root")
     rows = {x["plan"]: x for x in r["rows"]}
-    assert set(rows) == {"C", "D"}                  # the root is not in the corpus: P has no parent to copy
+    assert set(rows) == {"C", "D"}  # the root is not in the corpus: P has no parent to copy
     assert rows["C"]["text_share"] == round(2 / 7, 4)
     assert (rows["C"]["tasks"], rows["C"]["tasks_reused"], rows["C"]["task_share"]) == (2, 1, 0.5)
     assert rows["D"]["text_share"] == 0.0 and rows["D"]["tasks"] == 0 and rows["D"]["task_share"] is None

@@ -11,6 +11,7 @@ order is the task's one-off due day (:func:`cascade.query.task_due`).
 directive itself for the level directly below it, or the province's own plans for districts
 under a central directive.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,11 +78,23 @@ def orders(G: nx.MultiDiGraph, doc: str) -> list[dict[str, Any]]:
                     due = e.get("due") if not rec else None
                     break
         span = a.get("evidence_span")
-        out.append({"task": t, "label": a.get("label"), "kind": o.kind, "level": o.level or below,
-                    "branch": o.branch, "due": due, "recurrence": rec, "deadline_text": text,
-                    "evidence": {"file": a.get("evidence_source"),
-                                 "span": [int(x) for x in span.split("-")] if span else None,
-                                 "text": a.get("text")}})
+        out.append(
+            {
+                "task": t,
+                "label": a.get("label"),
+                "kind": o.kind,
+                "level": o.level or below,
+                "branch": o.branch,
+                "due": due,
+                "recurrence": rec,
+                "deadline_text": text,
+                "evidence": {
+                    "file": a.get("evidence_source"),
+                    "span": [int(x) for x in span.split("-")] if span else None,
+                    "text": a.get("text"),
+                },
+            }
+        )
     out.sort(key=lambda r: str(r["label"]))
     return out
 
@@ -90,9 +103,10 @@ def _deadline(orders_: list[dict[str, Any]], level: str, parent: str) -> dict[st
     """The earliest one-off plan deadline among ``orders_`` addressed to ``level``."""
     best = None
     for o in orders_:
-        if o["kind"] == "plan" and o["level"] == level and o["due"]:
-            if best is None or o["due"] < best["due"]:
-                best = o | {"parent": parent}
+        if o["kind"] != "plan" or o["level"] != level or not o["due"]:
+            continue
+        if best is None or o["due"] < best["due"]:
+            best = o | {"parent": parent}
     return best
 
 
@@ -103,8 +117,9 @@ def _acted(G: nx.MultiDiGraph, row: dict[str, Any], branch: str | None) -> tuple
     return plans, min(dates) if dates else None
 
 
-def lateness(G: nx.MultiDiGraph, doc: str, *, level: str | None = None,
-             as_of: str | dt.date | None = None) -> dict[str, Any]:
+def lateness(
+    G: nx.MultiDiGraph, doc: str, *, level: str | None = None, as_of: str | dt.date | None = None
+) -> dict[str, Any]:
     """Who acted on ``doc`` on time, late, not yet, or on an unknown date.
 
     ``level`` defaults to the level below ``doc``. For each jurisdiction the deadline is the
@@ -123,12 +138,20 @@ def lateness(G: nx.MultiDiGraph, doc: str, *, level: str | None = None,
     root = resolve(G, doc)
     root_level = G.nodes[root].get("level") or "central"
     level = level or BELOW.get(root_level)
-    if level not in ("province", "district") or level == root_level or (root_level, level) == ("district",
-                                                                                                  "province"):
+    if (
+        level not in ("province", "district")
+        or level == root_level
+        or (root_level, level) == ("district", "province")
+    ):
         raise CascadeError(f"level {level!r} is not below {root} ({root_level})")
     cutoff = str(as_of) if as_of else None
-    cov = query.coverage(G, root, level=level, as_of=cutoff,
-                         province=G.nodes[root].get("province") if root_level == "province" else None)
+    cov = query.coverage(
+        G,
+        root,
+        level=level,
+        as_of=cutoff,
+        province=G.nodes[root].get("province") if root_level == "province" else None,
+    )
     end = cov["as_of"] or latest_date(G)
     own = orders(G, root)
     parents: dict[str, dict[str, Any] | None] = {}
@@ -145,10 +168,17 @@ def lateness(G: nx.MultiDiGraph, doc: str, *, level: str | None = None,
     for r in cov["rows"]:
         dl = parents.get(r["province"]) if parents else _deadline(own, level, root)
         plans, first = _acted(G, r, dl["branch"] if dl else None)
-        row = {"jurisdiction": r["jurisdiction"], "province": r["province"], "district": r["district"],
-               "deadline": dl["due"] if dl else None, "acted": first, "plans": plans,
-               "all_plans": r["party"] + r["state"] + r["other"], "days": None,
-               "deadline_evidence": ({"parent": dl["parent"], **dl["evidence"]} if dl else None)}
+        row = {
+            "jurisdiction": r["jurisdiction"],
+            "province": r["province"],
+            "district": r["district"],
+            "deadline": dl["due"] if dl else None,
+            "acted": first,
+            "plans": plans,
+            "all_plans": r["party"] + r["state"] + r["other"],
+            "days": None,
+            "deadline_evidence": ({"parent": dl["parent"], **dl["evidence"]} if dl else None),
+        }
         if dl is None:
             row["status"] = "no_deadline"
         elif first is not None:
@@ -163,5 +193,12 @@ def lateness(G: nx.MultiDiGraph, doc: str, *, level: str | None = None,
             row["censored_at"] = end
         rows.append(row)
     counts = {s: sum(r["status"] == s for r in rows) for s in STATUSES}
-    return {"doc": root, "level": level, "as_of": end, "era": cov["era"], "orders": own, "counts": counts,
-            "rows": rows}
+    return {
+        "doc": root,
+        "level": level,
+        "as_of": end,
+        "era": cov["era"],
+        "orders": own,
+        "counts": counts,
+        "rows": rows,
+    }

@@ -7,6 +7,7 @@ that also occur in the parent's text; a task counts as reused when at least ``ta
 of its own n-grams occur in the parent. Results are summarised by level and by province:
 the "copy-paste implementation" measure.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -27,11 +28,15 @@ def shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
     """The set of ``n``-word shingles of ``text`` (words compared by their normalised key:
     case, tone-mark placement and punctuation folded).
 
-    >>> sorted(shingles("Tăng cường công tác, TUYÊN TRUYỀN", 3))
-    [('công', 'tác', 'tuyên'), ('cường', 'công', 'tác'), ('tác', 'tuyên', 'truyền'), ('tăng', 'cường', 'công')]
+    >>> for s in sorted(shingles("Tăng cường công tác, TUYÊN TRUYỀN", 3)):
+    ...     print(*s)
+    công tác tuyên
+    cường công tác
+    tác tuyên truyền
+    tăng cường công
     """
     words = key(text).split()
-    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 @lru_cache(maxsize=256)
@@ -73,16 +78,38 @@ def reuse(G: nx.MultiDiGraph, doc: str, *, n: int = 5, task_share: float = 0.5) 
                 skipped.append(c)
                 continue
             ps = shingles(ptext, n)
-            tasks = [str(G.nodes[t].get("text") or "") for _, t, tk in G.out_edges(c, keys=True) if tk == "has_task"]
+            tasks = [
+                str(G.nodes[t].get("text") or "")
+                for _, t, tk in G.out_edges(c, keys=True)
+                if tk == "has_task"
+            ]
             tasks = [t for t in tasks if len(t.split()) >= n]
             reused = sum(overlap(shingles(t, n), ps) >= task_share for t in tasks)
-            rows.append({"plan": c, "parent": p, "relation": k, "level": cd.get("level"),
-                         "province": cd.get("province"), "district": cd.get("district"), "branch": cd.get("branch"),
-                         "text_share": round(overlap(shingles(ctext, n), ps), 4), "tasks": len(tasks),
-                         "tasks_reused": reused, "task_share": round(reused / len(tasks), 4) if tasks else None,
-                         "file": cd["source"], "parent_file": G.nodes[p]["source"]})
-    return {"doc": root, "n": n, "rows": rows, "by_level": _summary(rows, "level"),
-            "by_province": _summary(rows, "province"), "skipped": sorted(set(skipped))}
+            rows.append(
+                {
+                    "plan": c,
+                    "parent": p,
+                    "relation": k,
+                    "level": cd.get("level"),
+                    "province": cd.get("province"),
+                    "district": cd.get("district"),
+                    "branch": cd.get("branch"),
+                    "text_share": round(overlap(shingles(ctext, n), ps), 4),
+                    "tasks": len(tasks),
+                    "tasks_reused": reused,
+                    "task_share": round(reused / len(tasks), 4) if tasks else None,
+                    "file": cd["source"],
+                    "parent_file": G.nodes[p]["source"],
+                }
+            )
+    return {
+        "doc": root,
+        "n": n,
+        "rows": rows,
+        "by_level": _summary(rows, "level"),
+        "by_province": _summary(rows, "province"),
+        "skipped": sorted(set(skipped)),
+    }
 
 
 def _summary(rows: list[dict[str, Any]], field: str) -> dict[str, dict[str, Any]]:
@@ -93,7 +120,11 @@ def _summary(rows: list[dict[str, Any]], field: str) -> dict[str, dict[str, Any]
     for g, rs in sorted(groups.items()):
         shares = [r["text_share"] for r in rs]
         tasks = sum(r["tasks"] for r in rs)
-        out[g] = {"plans": len(rs), "text_share_mean": round(statistics.fmean(shares), 4),
-                  "text_share_median": round(statistics.median(shares), 4),
-                  "tasks": tasks, "task_share": round(sum(r["tasks_reused"] for r in rs) / tasks, 4) if tasks else None}
+        out[g] = {
+            "plans": len(rs),
+            "text_share_mean": round(statistics.fmean(shares), 4),
+            "text_share_median": round(statistics.median(shares), 4),
+            "tasks": tasks,
+            "task_share": round(sum(r["tasks_reused"] for r in rs) / tasks, 4) if tasks else None,
+        }
     return out

@@ -1016,8 +1016,8 @@ _SUB_STATE = re.compile(r"\b(?:ủy|uỷ)\s+ban\s+nhân\s+dân|\bubnd\b", re.IGN
 _STATE_LEVEL = re.compile(
     r"\s+(?:các\s+)?(?:cấp\s+)?(?:(?P<p>tỉnh)|(?P<d>huyện|quận|thị\s+xã))", re.IGNORECASE)
 _LOCALITIES = re.compile(r"\bcác\s+(?:(?P<p>tỉnh)|(?P<d>huyện|địa\s+phương))\b", re.IGNORECASE)
-_SUBORDINATE_OF = re.compile(rf"\btrực\s+thuộc\s+(?P<parent>(?:ban\s+thường\s+vụ\s+)?(?:tỉnh|thành|huyện)\s+{_UY})",
-                             re.IGNORECASE)
+_SUBORDINATE_OF = re.compile(
+    rf"\btrực\s+thuộc\s+(?P<parent>(?:ban\s+thường\s+vụ\s+)?(?:tỉnh|thành|huyện)\s+{_UY})", re.IGNORECASE)
 _PLURAL = re.compile(r"\b(?:các|cấp)\s", re.IGNORECASE)
 _CAC = re.compile(r"các\s+$", re.IGNORECASE)
 _PLAN_ACT = re.compile(r"\b(?:xây\s+dựng|ban\s+hành|cụ\s+thể\s+h(?:óa|oá))\s+(?:\S+\s+){0,3}?"
@@ -1054,7 +1054,8 @@ def read_order(text: str) -> Order | None:
     ...                "hoàn thành trước ngày 30/6/2021.")
     >>> o.kind, o.branch, o.level
     ('plan', 'party', 'district')
-    >>> o = read_order("UBND các huyện, thị xã, thành phố báo cáo kết quả về Sở Nội vụ trước ngày 15/12 hằng năm.")
+    >>> o = read_order("UBND các huyện, thị xã, thành phố báo cáo kết quả về Sở Nội vụ "
+    ...                "trước ngày 15/12 hằng năm.")
     >>> o.kind, o.branch, o.level
     ('report', 'state', 'district')
     >>> read_order("Sở Nội vụ báo cáo kết quả về Ban Thường vụ Tỉnh ủy trước ngày 15/12.") is None
@@ -1066,8 +1067,10 @@ def read_order(text: str) -> Order | None:
         return None
     act = min(acts, key=lambda m: m.start())
     kind = "plan" if act is plan else "report"
-    head = _SUBORDINATE_OF.sub(lambda m: m.group()[:m.start("parent") - m.start()] + " " * len(m.group("parent")),
-                               text[:act.start()])
+    def blank_parent(m: re.Match[str]) -> str:
+        return m.group()[:m.start("parent") - m.start()] + " " * len(m.group("parent"))
+
+    head = _SUBORDINATE_OF.sub(blank_parent, text[:act.start()])
     branches: set[str] = set()
     levels: set[str] = set()
     spans: list[tuple[int, int]] = []
