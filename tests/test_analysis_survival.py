@@ -76,6 +76,7 @@ def test_survival_by_region(tmp_path: Path) -> None:
         == ((dt.date.fromisoformat(plan) if plan else dt.date(2021, 12, 31)) - dt.date(2021, 1, 1)).days
     )
     assert "exposed_share" in r["cox"]["covariates"]
+    assert "past_deadline" in r["cox"]["dropped"]           # no deadline was set: constant, left out
     paths = plot(r, tmp_path / "km")
     assert [p.suffix for p in paths] == [".png", ".svg"] and all(p.stat().st_size > 1000 for p in paths)
 

@@ -187,7 +187,8 @@ def _branch_units(
 
 def cox_model(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     """A Cox model with time-varying covariates on the panel's rows (months at risk): exposure share, past the
-    deadline, and region (first region is the reference). None when there are no events."""
+    deadline, and region (first region is the reference). Covariates that do not vary, or vary with
+    time alone, are left out and listed in ``dropped``. None when there are no events."""
     lifelines = _lifelines()
     import pandas as pd
 
@@ -205,15 +206,21 @@ def cox_model(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
         }
     )
     df = pd.get_dummies(df, columns=["region"], drop_first=True, dtype=float)
-    df = df.loc[:, df.nunique() > 1] if len(df) else df
-    for c in ("id", "start", "stop", "event"):
-        if c not in df:
-            return None
+    keys = ["id", "start", "stop", "event"]
+    # a covariate equal for every unit at risk at each time (a deadline shared by all) is a function
+    # of time alone: the baseline hazard absorbs it and its coefficient is not identified
+    covariates = [c for c in df.columns if c not in keys and df[c].nunique() > 1
+                  and df.groupby("stop")[c].nunique().max() > 1]
+    dropped = [c for c in df.columns if c not in keys and c not in covariates]
+    if not covariates:
+        return None
+    df = df[keys + covariates]
     m = lifelines.CoxTimeVaryingFitter(penalizer=0.01)
     m.fit(df, id_col="id", start_col="start", stop_col="stop", event_col="event")
     s = m.summary
     return {
         "n_rows": len(df),
+        "dropped": dropped,
         "covariates": {
             str(k): {
                 "coef": float(v["coef"]),
