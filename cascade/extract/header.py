@@ -8,13 +8,16 @@ Thuận") and listed in ``Metadata.inferred``.
 """
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
+from functools import cache
+from importlib import resources
 from typing import Any
 
-from cascade.extract import numbers
+from cascade.extract import layout, numbers
 from cascade.models import Evidence, Metadata, Signer
 from cascade.text.normalize import LOWER, UPPER, CleanText, key
 from cascade.vn import dates, places
@@ -172,7 +175,122 @@ class _Builder:
             self.inferred.discard(field)
 
 
-def _issuer_from_lines(lines: list[str], context: Iterable[str] = ()) -> dict[str, object] | None:
+_LEADING_NOISE = re.compile(r"^[a-zđ](?=[A-ZĐ" + UPPER[3:] + r"]{2})")   # "cBAN CHẤP HÀNH": a stray letter
+# "SỐ 16/2001/CT-TTg" in a title line that starts with the type ("CHỈ THỊ ... SỐ 16/2001/CT-TTg NGÀY ...")
+_TITLE_NUMBER = re.compile(r"(?:SỐ|Số|số)[ ]{0,3}:?[ ]{0,3}(?=\d)")
+_TITLE_TRIGGER = re.compile(r"(?i)thực hiện|triển khai|căn cứ|sửa đổi|bổ sung|thay thế|về việc|\bvề\b|hướng dẫn")
+# a page that reports the document instead of printing its header: "Ngày 23/8/2017, Tỉnh ủy X đã ban hành
+# Chương trình số 27-CTr/TU ...", "giới thiệu toàn văn Nghị quyết số 10-NQ/TU, ngày 18/8/2021 của ..."
+_LEAD_TYPES = ("Kế hoạch|Chỉ thị|Nghị quyết|Chương trình|Quyết định|Thông báo|Hướng dẫn|Kết luận|Quy chế|Quy định"
+               "|Đề án|Báo cáo|Công văn")
+_LEAD_ISSUED = re.compile(
+    r"(?:[Nn]gày[ ]{1,3}(?P<date>\d{1,2}[/-]\d{1,2}(?:[/-](?:19|20)\d\d)?)[ ]{0,3},?[ ]{0,3})?"
+    r"(?P<who>(?:Ban Thường vụ|Thường trực|Ban Chấp hành|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Hội đồng nhân dân|HĐND"
+    r"|Tỉnh [Ủủ]y|Thành [Ủủ]y|Huyện [Ủủ]y|Quận [Ủủ]y|Thị [Ủủ]y)[^,.;\n]{0,60}?)"
+    r"[ ]{1,3}(?:đã[ ]{1,3}|vừa[ ]{1,3})?ban hành[ ]{1,3}(?P<type>(?i:" + _LEAD_TYPES + r"))[ ]{1,3}(?:số[ ]{0,3})?"
+    r"(?P<num>\d[\w/.-]{0,30})(?:[ ]{0,3},?[ ]{0,3}ngày[ ]{1,3}(?P<date2>\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d\d))?")
+_LEAD_FULLTEXT = re.compile(
+    r"toàn văn[ ]{1,3}(?P<type>" + _LEAD_TYPES + r")[ ]{1,3}số[ ]{0,3}(?P<num>\d[\w/.-]{0,30}?)[ ]{0,3},?[ ]{0,3}"
+    r"ngày[ ]{1,3}(?P<date2>\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d\d)[ ]{0,3}của[ ]{1,3}(?P<who>[^,.;\n]{3,60}?)"
+    r"(?=[ ]{1,3}(?:về|V/v)\b|[,.;\n])")
+_LEAD_REACH = 1500
+
+
+def _own_number(b: _Builder, lay: layout.Layout, text: str, source: str,
+                warnings: list[str]) -> numbers.DocNumber | None:
+    """The document's own number: the "Số:" line, or a number printed only in the type-and-title line."""
+    if lay.number_rest is not None and lay.number is not None:
+        a, e = lay.number_rest
+        found = numbers.find_numbers(text[a:e])
+        if found and found[0][1] < 4:
+            n, x, y = found[0]
+            b.set("number", n.text, (a + x, a + y))
+            return n
+        blank = _BLANK_NUMBER.match(text, lay.number.start, lay.number.end)
+        if blank:
+            sym = blank.group("sym").lstrip("/ ")
+            parsed = numbers.parse_number("1/" + sym)
+            warnings.append(f"{source}: the number is blank ('Số: /{sym}'): a draft or an unnumbered copy")
+            return parsed
+    if lay.type_cell is not None and lay.title is not None and lay.title.start < lay.type_cell.end:
+        line = text[lay.type_cell.start:lay.title.end]
+        m = _TITLE_NUMBER.search(line)
+        if m and not _TITLE_TRIGGER.search(line, 0, m.start()):
+            found = numbers.find_numbers(line[m.end():m.end() + 40])
+            if found and found[0][1] == 0:
+                n = found[0][0]
+                if n.type is None or n.type == lay.type_name:
+                    a = lay.type_cell.start + m.end()
+                    b.set("number", n.text, (a, a + found[0][2]))
+                    return n
+    return None
+
+
+def _central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.Issuer | None:
+    """The central body a header names (CHÍNH PHỦ, BỘ NỘI VỤ, BỘ CHÍNH TRỊ ...), or that the number's code names."""
+    names = _central_names()
+    for line in reversed(lines):
+        found = names.get(key(line))
+        if found is not None:
+            return found
+    if lines and len(lines) > 1 and any(key(x) in names for x in lines[:1]):
+        parent = names[key(lines[0])]
+        return numbers.Issuer(parent.code, parent.family, "central", _sentence_case(lines[-1]))
+    if nm is not None and nm.level == "central" and not any(_LOCAL_LINE.search(x) for x in lines):
+        issuer = numbers.issuers().get(nm.issuer_code.upper()) or numbers.issuers().get(
+            nm.issuer_code.upper().rstrip("0123456789"))
+        if issuer is not None:
+            return issuer
+    return None
+
+
+_LOCAL_LINE = re.compile(r"(?i)tỉnh|thành phố|huyện|quận|thị xã|xã|phường|ủy ban nhân dân|uỷ ban nhân dân|"
+                         r"hội đồng nhân dân|ubnd|hđnd|\bsở\b|tỉnh ủy|đảng bộ")
+
+
+def _issuer_rows() -> list[dict[str, str]]:
+    with resources.files("cascade").joinpath("resources", "issuers.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@cache
+def _central_names() -> dict[str, numbers.Issuer]:
+    """Key of a central body's name (and of the other names its header prints) -> its issuer row."""
+    out: dict[str, numbers.Issuer] = {}
+    for row in _issuer_rows():
+        if row["level"] != "central":
+            continue
+        issuer = numbers.issuers()[row["code"].upper()]
+        for name in [row["name"], *filter(None, (row.get("header_names") or "").split("|"))]:
+            shown = numbers.Issuer(issuer.code, issuer.family, "central", name)
+            out.setdefault(key(name), shown)
+    return out
+
+
+def _lead_sentence(b: _Builder, text: str, nm: numbers.DocNumber | None) -> None:
+    """Number, date, type and issuer of a page that reports the document instead of printing its header."""
+    m = _LEAD_FULLTEXT.search(text, 0, min(len(text), _LEAD_REACH)) or \
+        _LEAD_ISSUED.search(text, 0, min(len(text), _LEAD_REACH))
+    if m is None:
+        return
+    typ = m.group("type")[:1].upper() + m.group("type")[1:].lower()
+    known = b.values.get("type")
+    same = known is None or key(str(known)) == key(typ)
+    raw_date = m.group("date2") or (m.groupdict().get("date") or "")
+    date = dates.parse_date("ngày " + raw_date) if raw_date.count("/") + raw_date.count("-") == 2 else None
+    if same:
+        b.set("type", typ, m.span("type"), inferred=True)
+        num = m.group("num").rstrip(".,;")
+        parsed = numbers.parse_number(num)
+        b.set("number", parsed.text if parsed else num, m.span("num"), inferred=True)
+        if parsed is not None:
+            b.set("branch", parsed.family, inferred=True)
+    if date and "date" not in b.values:
+        b.set("date", date, m.span("date2") if m.group("date2") else m.span("date"), inferred=True)
+
+
+def _issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layout.Layout | None = None,
+                       nm: numbers.DocNumber | None = None) -> dict[str, object] | None:
     """Issuer, branch, level, province, district from upper-case header lines."""
     if not lines:
         return None
@@ -205,6 +323,19 @@ def _issuer_from_lines(lines: list[str], context: Iterable[str] = ()) -> dict[st
         level = _UNIT_LEVEL.get(unit_word)
         units = _place_units(place, level, None, unit_word or None, context) if place else []
         unit = units[0] if units else None
+        if not place and not unit_word and lay is not None and lay.place_date is not None:
+            # "ỦY BAN NHÂN DÂN" alone: the place line names the seat, which is the unit itself
+            place = lay.place_date.place
+            units = _place_units(place, None, None, None, context)
+            unit = units[0] if units else None
+            if unit is not None:
+                unit_word, level = unit.type, unit.level
+            elif not places.find_district(place):
+                unit_word, level = "xã", "commune"     # not a province nor a district: a commune (xã by far
+                #                                         the most common kind); the type word is a guess
+        if unit is not None and unit.level == "district" and unit_word and unit_word != unit.type \
+                and unit_word in ("huyện", "quận", "thị xã"):
+            level = "district"
         if unit_word == "thành phố" and unit is not None:
             level = unit.level
         return _unit_fields(f"{body} {unit_word}".strip(), "state", level or "province", unit, place, units[1:])
@@ -231,7 +362,10 @@ def _where(u: places.Unit) -> str:
 def _unit_fields(name: str, branch: str, level: str, unit: places.Unit | None, place: str,
                  others: Sequence[places.Unit] = ()) -> dict[str, object]:
     province, district = _province_district(unit)
-    shown = (unit.name if unit is not None else place.title()) if (unit or place) else ""
+    shown = (unit.base_name if unit is not None else place.title()) if (unit or place) else ""
+    for word in ("quận", "phường", "huyện", "xã"):          # "Quận 8", "Phường 3": the name says its type
+        if name.endswith(" " + word) and key(shown).startswith(word + " "):
+            name = name[: -len(word) - 1]
     issuer = f"{name} {shown}".strip()
     return {"issuer": issuer, "branch": branch, "level": level, "province": province, "district": district,
             "candidates": tuple(_where(u) for u in others)}
@@ -347,67 +481,40 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
     warnings: list[str] = []
     head_limit = min(len(text), 2500)
 
-    # 1. the type line and the title under it
-    t = _TYPE_LINE.search(text, 0, head_limit)
-    header_end = t.start() if t else min(len(text), 300)
-    title_end = 0
-    if t:
-        b.set("type", _sentence_case(t.group("type")).replace("Chương trình hành động", "Chương trình")
-              .replace("Chương trình công tác", "Chương trình").replace("Thông báo kết luận", "Thông báo"),
-              t.span("type"))
-        for p in _LINE_RUN.finditer(text, t.end(), t.end() + 1500):
-            line = p.group(0).strip(" *_")
-            if not line or _RULE.fullmatch(line):
-                continue
-            if len(line) < 600 and not line.endswith((":", "./.")) and not line.lower().startswith("căn cứ"):
-                a = p.start() + (len(p.group(0)) - len(p.group(0).lstrip(" *_")))
-                title = _SPACES.sub(" ", line).strip(" *_")
-                b.set("title", title, (a, a + len(line)))
-                title_end = p.end()
-            break
+    # 1. the header's blocks (layout.py), then the fields they hold
+    lay = layout.read_layout(text)
+    header_end, title_end = lay.header_end, lay.title_end
+    if lay.type_cell is not None and lay.type_name:
+        b.set("type", lay.type_name, (lay.type_cell.start, lay.type_cell.start + len(lay.type_cell.text.split("  ")[0])))
+    if lay.title is not None:
+        b.set("title", lay.title.text, (lay.title.start, lay.title.end))
 
     # 2. the header block: number, place and date, issuer lines
-    header = text[:header_end]
-    nm = None
-    for m in _number_lines(header):
-        found = numbers.find_numbers(m.group("rest"))
-        if found and found[0][1] < 4:
-            n, a, e = found[0]
-            nm = n
-            b.set("number", n.text, (m.start("rest") + a, m.start("rest") + e))
-            break
-        blank = _BLANK_NUMBER.match(header, m.start())
-        if blank:
-            sym = blank.group("sym").lstrip("/ ")
-            parsed = numbers.parse_number("1/" + sym)
-            if parsed is not None and not b.values.get("type") and parsed.type:
-                b.set("type", parsed.type, blank.span("sym"))
-            if parsed is not None:
-                nm = parsed
-            warnings.append(f"{source}: the number is blank ('Số: /{sym}'): a draft or an unnumbered copy")
-            break
-    pd = _place_date(text, header_end if t else min(len(text), 400))
-    if pd and not _NOT_A_PLACE.search(pd.group("place")):
-        dm = _DATE.match(pd.group("date"))
-        assert dm is not None                           # the group is a dates.DATE
-        b.set("date", dates.from_match(dm), pd.span("date"))
-        b.set("place", pd.group("place").strip(" *"), pd.span("place"))
-    issuer_lines = [ln for _, _, ln in _lines(header) if ln.upper() == ln and not _MOTTO.search(ln)
-                    and _CAPITALS.search(ln)]
-    # a flattened two-column header: "TỈNH ỦY KON TUM ĐẢNG CỘNG SẢN VIỆT NAM"
-    issuer_lines = [_SECOND_COLUMN.split(ln, 1)[0] for ln in issuer_lines]
+    nm = _own_number(b, lay, text, source, warnings)
+    if lay.place_date is not None and not _NOT_A_PLACE.search(lay.place_date.place):
+        b.set("date", lay.place_date.date, lay.place_date.date_span)
+        b.set("place", lay.place_date.place, lay.place_date.place_span)
+    issuer_lines = [_LEADING_NOISE.sub("", c.text) for c in lay.issuer if c.text.strip(" *")]
     context = _Context(text)
-    header_fields = _issuer_from_lines(issuer_lines, context)
-    if header_fields:
-        hspan = (0, header_end)
-        for f in ("issuer", "branch", "level", "province", "district", "candidates"):
-            b.set(f, header_fields.get(f) or None, hspan if f == "issuer" else None)
-    if "ĐẢNG CỘNG SẢN VIỆT NAM" in header:
-        b.set("branch", "party")
-    elif "CỘNG HÒA XÃ HỘI" in header:
-        b.set("branch", "state")
+    central = _central_issuer(issuer_lines, nm)
+    header_fields = None
+    if central is not None:
+        hspan = (lay.issuer[0].start, lay.issuer[-1].end) if lay.issuer else None
+        b.set("issuer", central.name, hspan)
+        b.set("branch", central.family)
+        b.set("level", "central")
+    else:
+        header_fields = _issuer_from_lines(issuer_lines, context, lay, nm)
+        if header_fields:
+            hspan = (lay.issuer[0].start, lay.issuer[-1].end) if lay.issuer else None
+            for f in ("issuer", "branch", "level", "province", "district", "candidates"):
+                b.set(f, header_fields.get(f) or None, hspan if f == "issuer" else None)
+    if lay.branch_motto:
+        b.set("branch", lay.branch_motto)
     if nm is not None:
         b.set("branch", nm.family, inferred=True)
+    if not lay.has_header:
+        _lead_sentence(b, text, nm)
 
     # 3. signature and recipients
     tail_start = max(0, len(text) - 3000)
@@ -462,7 +569,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         place=v.get("place"), title=v.get("title"), signer=v.get("signer"), recipients=tuple(recipients),
         inferred=tuple(sorted(b.inferred)), evidence=tuple(sorted(b.evidence.items())),
         candidates=tuple(v.get("candidates") or ()))
-    return meta, (t.start() if t else 0), title_end, warnings
+    return meta, header_end, title_end, warnings
 
 
 def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None) -> None:
