@@ -237,6 +237,8 @@ def _central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.I
         parent = names[key(lines[0])]
         return numbers.Issuer(parent.code, parent.family, "central", _sentence_case(lines[-1]))
     if nm is not None and nm.level == "central" and not any(_LOCAL_LINE.search(x) for x in lines):
+        if lines:                                    # a central body the table does not list: its header names it
+            return numbers.Issuer(nm.issuer_code, nm.family, "central", _sentence_case(" ".join(lines)))
         issuer = numbers.issuers().get(nm.issuer_code.upper()) or numbers.issuers().get(
             nm.issuer_code.upper().rstrip("0123456789"))
         if issuer is not None:
@@ -544,10 +546,12 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         _infer_issuer(b, text, title_end, signer)
     if "type" not in b.values:
         tm = _TYPE_IN_BODY.search(text)
-        if tm:
-            b.set("type", tm.group(1) or tm.group(2), tm.span(), inferred=True)
-        elif nm is not None and nm.type:
+        if nm is not None and nm.type:
             b.set("type", nm.type, inferred=True)
+        elif lay.page_type:
+            b.set("type", lay.page_type, inferred=True)
+        elif tm:
+            b.set("type", tm.group(1) or tm.group(2), tm.span(), inferred=True)
 
     # 5. the manifest wins; say where it disagrees
     if manifest:

@@ -36,17 +36,19 @@ PARTY_MOTTO = re.compile(rf"Đ[ẢA]NG{_GAP}C[ỘO]NG{_GAP}S[ẢA]N{_GAP}VI[ỆE
 _SLOGAN = re.compile(rf"(?i:độc{_GAP}lập[\s|*_-]{{1,40}}tự{_GAP}do(?:[\s|*_-]{{1,40}}hạnh{_GAP}phúc)?)")
 _RULE = re.compile(r"[\s\-_=─–—.*•~]{1,200}")
 _CELL = re.compile(r"[^\n|]+")
+_ISSUER_WIDTH = 200                  # longer capital lines are titles, not issuer names
 
 # "Số: 2629/KH-UBND", "Số 07-KH/TU", "SỐ: 12/QĐ", "Luật số: 51/2024/QH15", "Nghị quyết số: 11-NQ/TW"
 _NUMBER_CELL = re.compile(
     r"[ *_]{0,5}(?:(?P<kind>[" + UPPER + r"][" + LOWER + UPPER + r"]{0,12}(?: [" + LOWER + UPPER + r"]{1,12}){0,3}) )?"
-    r"(?:Số|SỐ|số)(?![" + LOWER + r"])[ ]{0,5}:?[ ]{0,5}(?P<rest>[^\n|]{0,80})")
+    r"(?:Số|SỐ|số)(?![" + LOWER + r"])[ ]{0,5}:?[ ]{0,5}(?:[ ]{0,3}[\n|][ \n|]{0,5}(?=\d))?(?P<rest>[^\n|]{0,80})")
 # a place and a date: "Kon Tum, ngày 03 tháng 10 năm 2014", "Hà Nội, ngày 02/6/2025"
-_HEADER_DATE = (r"(?:ngày|ngay|Ngày|NGÀY)[ ]{0,3}:?[ ]{0,3}"
+_HEADER_DATE = (r"(?:ngày|ngay|Ngày|NGÀY)[ \n]{0,3}:?[ \n]{0,3}"
                 r"(?:(?P<d>\d{1,2})[ ]{0,2}[/.-][ ]{0,2}(?P<m>\d{1,2})[ ]{0,2}[/.-][ ]{0,2}(?P<y>(?:19|20)\d\d)"
                 r"|(?P<wd>\d{1,2})?[ .…_]{0,20}(?:tháng|THÁNG)[ ]{0,3}(?P<wm>\d{1,2})?[ .…_]{0,20}"
                 r"(?:năm|NĂM)[ ]{0,3}(?P<wy>(?:19|20)\d\d))")
-_PLACE_DATE = re.compile(r"(?P<place>[" + UPPER + r"][\w'’.()-]{0,20}(?:[ \n]{1,3}[\w'’.()-]{1,20}){0,5})"
+_PLACE_DATE = re.compile(r"(?<![\w/-])(?P<place>[" + UPPER + r"][\w'’.()]{0,20}"
+                         r"(?:[ \n]{1,3}(?:-[ ]{1,2})?[\w'’.()]{1,20}){0,5})"
                          r"[ ]{0,3},[ ]{0,3}(?P<date>" + _HEADER_DATE + ")")
 _DATE_ONLY = re.compile(_HEADER_DATE)
 
@@ -192,7 +194,7 @@ def _inside(a: int, spans: list[tuple[int, int]]) -> bool:
 
 def _number_at(c: Cell, text: str) -> re.Match[str] | None:
     """The "Số: ..." of a header cell: the number (or a blank one) must follow within a few characters."""
-    m = _NUMBER_CELL.match(text, c.start, c.end)
+    m = _NUMBER_CELL.match(text, c.start, min(len(text), c.end + 60))   # "Số:" may end its line
     if m is None:
         return None
     rest = m.group("rest")
@@ -214,6 +216,19 @@ def _place_date_in(c: Cell, text: str) -> PlaceDate | None:
     dm = _DATE_ONLY.match(m.group("date"))
     date = dates.from_match(dm) if dm else None
     return PlaceDate(m.start(), m.end(), place.strip(" *"), m.span("place"), date, m.span("date"))
+
+
+def _place_date_from(all_cells: list[Cell], i: int, text: str) -> tuple[PlaceDate | None, int]:
+    """A place and date starting cell ``i``, alone or wrapped onto the next cell: (found, cells used)."""
+    c = all_cells[i]
+    pd = _place_date_in(c, text)
+    if pd and pd.start - c.start < 5:
+        return pd, 1
+    if i + 1 < len(all_cells) and text[c.end:all_cells[i + 1].start].strip(" \n") == "":
+        pd = _place_date_in(Cell(c.start, all_cells[i + 1].end, ""), text)
+        if pd and pd.start == c.start:
+            return pd, 2
+    return None, 0
 
 
 def read_layout(text: str) -> Layout:
@@ -246,7 +261,7 @@ def read_layout(text: str) -> Layout:
         for i, c in enumerate(all_cells):
             if i in site_cells:
                 continue
-            if _number_at(c, text) or (_place_date_in(c, text) and c.start - _place_date_in(c, text).start == 0):
+            if _number_at(c, text) or _place_date_from(all_cells, i, text)[0] is not None:
                 anchor = i
                 break
     if anchor is None:
@@ -273,7 +288,7 @@ def read_layout(text: str) -> Layout:
             _set_number(lay, c, text)
             i -= 1
             continue
-        if is_upper(c.text) and len(c.text) <= 120 and not _TYPE_CELL.fullmatch(c.text):
+        if is_upper(c.text) and len(c.text) <= _ISSUER_WIDTH and not _TYPE_CELL.fullmatch(c.text):
             above.append(c)
             i -= 1
             continue
@@ -286,11 +301,13 @@ def read_layout(text: str) -> Layout:
         c = all_cells[j]
         j += 1
         scanned += 1
-        if j - 1 in site_cells:
+        if j - 1 in site_cells or (lay.number_rest is not None and lay.number is not None
+                                   and lay.number.start <= c.start < lay.number_rest[1]):
             continue
         if motto_part(c):
             rest = _outside_mottos(c, mottos, slogans, text)
-            if rest is not None and is_upper(rest.text) and not (lay.number and lay.place_date):
+            if rest is not None and is_upper(rest.text) and not (lay.number and lay.place_date) \
+                    and all(x.start != rest.start for x in issuer):
                 issuer.append(rest)
             continue
         if is_rule(c.text):
@@ -301,22 +318,16 @@ def read_layout(text: str) -> Layout:
             if pd and lay.place_date is None:
                 lay.place_date = pd
             continue
-        pd = _place_date_in(c, text)
-        if pd and lay.place_date is None and pd.start - c.start < 5:
-            lay.place_date = pd
-            continue
-        if lay.place_date is None and j < len(all_cells) and _place_date_in(Cell(c.start, all_cells[j].end, ""),
-                                                                             text):
-            # a place wrapped before its date ("Kiên\nGiang, ngày ...")
-            pd = _place_date_in(Cell(c.start, all_cells[j].end, ""), text)
-            if pd and pd.start == c.start:
+        if lay.place_date is None:
+            pd, used = _place_date_from(all_cells, j - 1, text)     # "Kiên\nGiang, ngày ...", "X, ngày\n27 ..."
+            if pd is not None:
                 lay.place_date = pd
-                j += 1
+                j += used - 1
                 continue
         if _TYPE_CELL.match(c.text) or _VV.match(c.text):
             j -= 1
             break
-        if is_upper(c.text) and not (lay.number and lay.place_date) and len(c.text) <= 120 \
+        if is_upper(c.text) and not (lay.number and lay.place_date) and len(c.text) <= _ISSUER_WIDTH \
                 and c.text not in ("*",):
             issuer.append(c)
             continue
@@ -334,15 +345,15 @@ def read_layout(text: str) -> Layout:
 def _outside_mottos(c: Cell, mottos: list[tuple[int, int, str]], slogans: list[tuple[int, int]],
                     text: str) -> Cell | None:
     """The part of a cell after the motto ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM TỈNH X" -> "TỈNH X")."""
-    end = c.start
+    pieces = [(c.start, c.end)]
     for a, b, *_ in [*mottos, *slogans]:
-        if a < c.end and c.start < b:
-            end = max(end, b)
-    rest = text[end:c.end].strip(" *_-")
-    if not rest:
-        return None
-    a = text.index(rest, end)
-    return Cell(a, a + len(rest), rest)
+        pieces = [p for s, e in pieces for p in ((s, min(e, a)), (max(s, b), e)) if p[1] > p[0]]
+    for s, e in pieces:
+        rest = text[s:e].strip(" *_-")
+        if rest and any(ch.isalpha() for ch in rest):
+            a = text.index(rest, s)
+            return Cell(a, a + len(rest), rest)
+    return None
 
 
 def _set_number(lay: Layout, c: Cell, text: str) -> None:
