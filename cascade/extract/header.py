@@ -187,7 +187,7 @@ _LEAD_ISSUED = re.compile(
     r"(?:[Nn]gày[ ]{1,3}(?P<date>\d{1,2}[/-]\d{1,2}(?:[/-](?:19|20)\d\d)?)[ ]{0,3},?[ ]{0,3})?"
     r"(?P<who>(?:Ban Thường vụ|Thường trực|Ban Chấp hành|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Hội đồng nhân dân|HĐND"
     r"|Tỉnh [Ủủ]y|Thành [Ủủ]y|Huyện [Ủủ]y|Quận [Ủủ]y|Thị [Ủủ]y)[^,.;\n]{0,60}?)"
-    r"[ ]{1,3}(?:đã[ ]{1,3}|vừa[ ]{1,3})?ban hành[ ]{1,3}(?P<type>(?i:" + _LEAD_TYPES + r"))[ ]{1,3}(?:số[ ]{0,3})?"
+    r"[ ]{1,3}(?:đã[ ]{1,3}|vừa[ ]{1,3})?(?:ký ban hành|ban hành|xây dựng)[ ]{1,3}(?P<type>(?i:" + _LEAD_TYPES + r"))[ ]{1,3}(?:số[ ]{0,3})?"
     r"(?P<num>\d[\w/.-]{0,30})(?:[ ]{0,3},?[ ]{0,3}ngày[ ]{1,3}(?P<date2>\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d\d))?")
 _LEAD_FULLTEXT = re.compile(
     r"toàn văn[ ]{1,3}(?P<type>" + _LEAD_TYPES + r")[ ]{1,3}số[ ]{0,3}(?P<num>\d[\w/.-]{0,30}?)[ ]{0,3},?[ ]{0,3}"
@@ -267,6 +267,29 @@ def _central_names() -> dict[str, numbers.Issuer]:
             shown = numbers.Issuer(issuer.code, issuer.family, "central", name)
             out.setdefault(key(name), shown)
     return out
+
+
+def _site_fields(b: _Builder, lay: layout.Layout, nm: numbers.DocNumber | None) -> None:
+    """What a hosting site's metadata table says, for the fields the document itself leaves empty."""
+    site = lay.site
+    if "number" in site and "number" not in b.values:
+        parsed = numbers.parse_number(site["number"][0])
+        if parsed is not None:
+            b.set("number", parsed.text, site["number"][1], inferred=True)
+            nm = nm or parsed
+            b.set("branch", parsed.family, inferred=True)
+    if "type" in site and "type" not in b.values:
+        b.set("type", layout.TYPE_WORDS[site["type"][0].upper()], site["type"][1], inferred=True)
+    if "date" in site and "date" not in b.values:
+        b.set("date", dates.parse_date("ngày " + site["date"][0]), site["date"][1], inferred=True)
+    if "issuer" in site and "issuer" not in b.values:
+        central = _central_names().get(key(site["issuer"][0]))
+        if central is None and nm is not None and nm.level == "central":
+            central = _central_issuer([site["issuer"][0]], nm)
+        if central is not None:
+            b.set("issuer", central.name, site["issuer"][1], inferred=True)
+            b.set("branch", central.family, inferred=True)
+            b.set("level", "central", inferred=True)
 
 
 def _lead_sentence(b: _Builder, text: str, nm: numbers.DocNumber | None) -> None:
@@ -517,6 +540,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         b.set("branch", nm.family, inferred=True)
     if not lay.has_header:
         _lead_sentence(b, text, nm)
+    _site_fields(b, lay, nm)
 
     # 3. signature and recipients
     tail_start = max(0, len(text) - 3000)

@@ -266,6 +266,8 @@ def read_layout(text: str) -> Layout:
                 break
     if anchor is None:
         _type_and_title(text, all_cells, 0, lay)
+        if lay.type_name is None and lay.page_type is None:
+            lay.page_type = _page_type(all_cells)
         return lay
 
     # the issuer block: capital lines just above the anchor (through a number line in between) ...
@@ -340,6 +342,19 @@ def read_layout(text: str) -> Layout:
     if lay.type_cell is None:
         lay.header_end = header_cells_end
     return lay
+
+
+_PAGE_TITLE = re.compile(r"(?P<type>" + "|".join(sorted({t for t in TYPE_WORDS.values()}, key=len, reverse=True))
+                         + r")\s")
+
+
+def _page_type(all_cells: list[Cell]) -> str | None:
+    """The type a page title names ("Thông báo về việc ...", "Kế hoạch tổ chức ...") when nothing else does."""
+    for c in all_cells[:40]:
+        m = _PAGE_TITLE.match(c.text)
+        if m and len(c.text) <= 300 and not c.text.rstrip().endswith((".", ":", ";")):
+            return m.group("type")
+    return None
 
 
 def _outside_mottos(c: Cell, mottos: list[tuple[int, int, str]], slogans: list[tuple[int, int]],
