@@ -37,7 +37,7 @@ _COMMITTEE = re.compile(r"^(?:ban thường vụ\s+|ban chấp hành đảng b�
 _PEOPLE = re.compile(r"^(?P<body>ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s*(?P<unit>tỉnh|thành phố|tp\.?|huyện|quận|"
                      r"thị xã|xã|phường|thị trấn)?\s*(?P<place>.*)$")
 _UNIT_LEVEL = {"tỉnh": "province", "huyện": "district", "quận": "district", "thị xã": "district", "thị": "district",
-               "xã": "commune", "phường": "commune", "thị trấn": "commune"}
+               "xã": "commune", "phường": "commune", "thị trấn": "commune", "đặc khu": "commune"}
 _COMMITTEE_NAME = {"tỉnh": "Tỉnh ủy", "thành": "Thành ủy", "huyện": "Huyện ủy", "quận": "Quận ủy", "thị": "Thị ủy"}
 
 # "UBND tỉnh xây dựng kế hoạch", "Ủy ban nhân dân huyện Ia H'Drai ban hành Kế hoạch", "Ban Thường vụ Huyện ủy ..."
@@ -92,8 +92,26 @@ _TYPE_SUFFIX = re.compile(r"^(.*?)\s*\((huyện|thị xã|thành phố|quận|Hu
                           r"THÀNH PHỐ|QUẬN)\)$")
 
 
+def _commune_units(name: str, province: str | None, unit_type: str | None, context: Iterable[str],
+                   era: str) -> list[places.Unit]:
+    """Communes a name may be, best first: in the province given, else in the provinces the text names
+    (most named first), else anywhere when the name is unique in the country."""
+    if province:
+        return places.find_commune(name, province, era, unit_type)
+    found = places.find_commune(name, None, era, unit_type)
+    if not found:
+        return found
+    for prov in context:
+        p = places.find_province(prov, era) or places.find_province(prov)
+        near = [u for u in found if p is not None and u.province_code == p.code and u.era == p.era] or \
+            [u for u in found if key(u.province) == key(prov)]
+        if near:
+            return near
+    return found if len(found) == 1 and not any(True for _ in context) else (found if len(found) > 1 else [])
+
+
 def _place_units(name: str, level_hint: str | None = None, province: str | None = None,
-                 unit_type: str | None = None, context: Iterable[str] = ()) -> list[places.Unit]:
+                 unit_type: str | None = None, context: Iterable[str] = (), era: str = "pre2025") -> list[places.Unit]:
     """Gazetteer units a bare place name may be, best first; more than one means ambiguous.
 
     District names repeat across provinces (Hoàng Mai is a quận of Hà Nội and a thị xã of
@@ -102,6 +120,8 @@ def _place_units(name: str, level_hint: str | None = None, province: str | None 
     the province, because the province of that name is a tỉnh.
     """
     name = name.strip(" .,*")
+    if level_hint == "commune" or unit_type in places.COMMUNE_TYPES:
+        return _commune_units(name, province, unit_type, context, era)
     m = _TYPE_SUFFIX.match(name)              # "Kỳ Anh (Huyện)": a list's way of telling two units apart
     if m:
         name, unit_type = m.group(1), unit_type or m.group(2).lower()
@@ -339,31 +359,35 @@ def _issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layou
         unit = units[0] if units else None
         if kind == "thành" and unit is not None:
             level = unit.level
-        return _unit_fields(name, "party", level or "province", unit, place, units[1:])
+        return _unit_fields(name, "party", level or "province", unit, place, units[1:], context)
     m = _PEOPLE.match(text)
     if m:
         body = "Ủy ban nhân dân" if m.group("body") in ("ủy ban nhân dân", "ubnd") else "Hội đồng nhân dân"
         unit_word = (m.group("unit") or "").replace("tp.", "thành phố").replace("tp", "thành phố")
         place = m.group("place").strip() + tail
         level = _UNIT_LEVEL.get(unit_word)
-        units = _place_units(place, level, None, unit_word or None, context) if place else []
+        era = places.era_of(lay.place_date.date if lay is not None and lay.place_date is not None else None)
+        units = _place_units(place, level, None, unit_word or None, context, era) if place else []
         unit = units[0] if units else None
         if not place and not unit_word and lay is not None and lay.place_date is not None:
             # "ỦY BAN NHÂN DÂN" alone: the place line names the seat, which is the unit itself
             place = lay.place_date.place
-            units = _place_units(place, None, None, None, context)
+            units = _place_units(place, None, None, None, context, era)
             unit = units[0] if units else None
+            if unit is None and not places.find_district(place):
+                units = _commune_units(place, None, None, context, era)   # not a province nor a district
+                unit = units[0] if units else None
             if unit is not None:
                 unit_word, level = unit.type, unit.level
-            elif not places.find_district(place):
-                unit_word, level = "xã", "commune"     # not a province nor a district: a commune (xã by far
-                #                                         the most common kind); the type word is a guess
         if unit is not None and unit.level == "district" and unit_word and unit_word != unit.type \
                 and unit_word in ("huyện", "quận", "thị xã"):
             level = "district"
         if unit_word == "thành phố" and unit is not None:
             level = unit.level
-        return _unit_fields(f"{body} {unit_word}".strip(), "state", level or "province", unit, place, units[1:])
+        if unit is not None and len(units) > 1 and unit.level == "commune" and \
+                len({(u.province, u.district) for u in units}) > 1:
+            unit = places.Unit(unit.code, unit.name, unit.type, "commune", unit.era, None)   # where is unknown
+        return _unit_fields(f"{body} {unit_word}".strip(), "state", level or "province", unit, place, units[1:], context)
     if parent:                                  # SỞ X under UBND TỈNH Y; BAN X under TỈNH ỦY Y
         outer = _issuer_from_lines([parent.replace("ĐẢNG BỘ", "").strip()], context) or {}
         name = _sentence_case(" ".join(own))
@@ -377,16 +401,23 @@ def _province_district(unit: places.Unit | None) -> tuple[str | None, str | None
         return None, None
     if unit.level == "province":
         return unit.name, None
+    if unit.level == "commune":
+        return unit.province, unit.district
     return unit.province, unit.name
 
 
 def _where(u: places.Unit) -> str:
+    if u.level == "commune":
+        return f"{u.province}/{u.district}" if u.district else str(u.province)
     return u.name if u.level == "province" else f"{u.province}/{u.name}"
 
 
 def _unit_fields(name: str, branch: str, level: str, unit: places.Unit | None, place: str,
-                 others: Sequence[places.Unit] = ()) -> dict[str, object]:
+                 others: Sequence[places.Unit] = (), context: Iterable[str] = ()) -> dict[str, object]:
     province, district = _province_district(unit)
+    if unit is None and level == "commune" and place:
+        # a commune the gazetteer does not place: its province is the one the text names most
+        province = next(iter(context), None)
     shown = (unit.base_name if unit is not None else place.title()) if (unit or place) else ""
     for word in ("quận", "phường", "huyện", "xã"):          # "Quận 8", "Phường 3": the name says its type
         if name.endswith(" " + word) and key(shown).startswith(word + " "):

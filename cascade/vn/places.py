@@ -52,6 +52,7 @@ class Unit:
     province_code: str | None = None
     lat: float | None = field(default=None, compare=False, repr=False)
     lon: float | None = field(default=None, compare=False, repr=False)
+    district: str | None = None     # for a pre-2025 commune, its district's name
 
     @property
     def base_name(self) -> str:
@@ -371,6 +372,71 @@ def predecessors(province: str) -> list[Unit]:
     if p is None:
         return []
     return [u for u in _gazetteer().provinces["pre2025"] if u.successor == p.name]
+
+
+# -- communes ------------------------------------------------------------------------------------------
+
+#: the commune-level types and the words a text writes them with
+COMMUNE_TYPES = ("xã", "phường", "thị trấn", "đặc khu")
+
+
+@cache
+def _communes() -> dict[str, _Index]:
+    """Era -> index of the commune-level units (``resources/gazetteer_communes.csv``), read on first use."""
+    text = (files("cascade") / "resources" / "gazetteer_communes.csv").read_text(encoding="utf-8")
+    out = {era: _Index() for era in ERAS}
+    for r in csv.DictReader(io.StringIO(text)):
+        u = Unit(code=r["code"], name=r["name"], type=r["type"], level="commune", era=r["era"],
+                 province=r["province"] or None, province_code=r["province_code"] or None,
+                 district=r["district"] or None)
+        idx = out[r["era"]]
+        e, lo = _keys(u.name)                 # names only: no prefix sets, communes are never scanned for
+        idx.exact.setdefault(e, []).append(u)
+        idx.loose.setdefault(lo, []).append(u)
+    return out
+
+
+def era_of(date: str | None) -> str:
+    """The gazetteer era in force on an ISO date: "2025" from 1 July 2025, else "pre2025".
+
+    >>> era_of("2025-07-01"), era_of("2021-02-18"), era_of(None)
+    ('2025', 'pre2025', 'pre2025')
+    """
+    return "2025" if date and date >= "2025-07" else "pre2025"
+
+
+def find_commune(name: str, province: str | None = None, era: str = "pre2025",
+                 unit_type: str | None = None) -> list[Unit]:
+    """The communes (xã, phường, thị trấn; đặc khu from 2025) named ``name`` in one era, by code.
+
+    Commune names repeat across the country ("Xuân Phú" is in six provinces): give the
+    ``province`` to narrow them, and the type word when the text has one. A pre-2025 commune
+    carries its district (as of the source's early-2025 list: a commune whose district was
+    merged before then sits under the merged district).
+
+    >>> [(u.district, u.province) for u in find_commune("Dân Lực")]
+    [('Triệu Sơn', 'Thanh Hóa')]
+    >>> len(find_commune("Xuân Phú")) > 1, [u.district for u in find_commune("xã Xuân Phú", "Đồng Nai")]
+    (True, ['Xuân Lộc'])
+    """
+    _check_era(era)
+    if not name or not name.strip():
+        return []
+    m = _COMMUNE_WORD.match(name)
+    if m and name[m.end():].strip():
+        unit_type = unit_type or " ".join(m.group(1).lower().split())
+        name = name[m.end():]
+    units = _communes()[era].get(name)
+    if province is not None:
+        p = find_province(province, era) or find_province(province)
+        units = [u for u in units if p is not None and u.province_code == p.code and
+                 (era == p.era or key(u.province) == key(p.name))]
+    if unit_type:
+        units = [u for u in units if u.type == unit_type] or units
+    return sorted(units, key=lambda u: u.code)
+
+
+_COMMUNE_WORD = re.compile(r"^\s*(xã|phường|thị\s+trấn|đặc\s+khu)\s+", re.IGNORECASE)
 
 
 # -- scanning running text --------------------------------------------------------------------------
