@@ -36,6 +36,8 @@ _MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI|Độc lập|ĐỘC LẬP|ĐẢNG C�
 _COMMITTEE = re.compile(r"^(?:ban thường vụ\s+|ban chấp hành đảng bộ\s+)?(?P<kind>tỉnh|thành|huyện|quận|thị)\s+ủy\s*(?P<place>.*)$")
 _PEOPLE = re.compile(r"^(?P<body>ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s*(?P<unit>tỉnh|thành phố|tp\.?|huyện|quận|"
                      r"thị xã|xã|phường|thị trấn)?\s*(?P<place>.*)$")
+_PARTY_BODY = re.compile(r"^(?P<lead>ban chấp hành|ban thường vụ)?\s{0,3}(?P<body>đảng bộ|đảng ủy)\s{1,3}"
+                         r"(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s{1,3}(?P<place>.*)$")
 _UNIT_LEVEL = {"tỉnh": "province", "huyện": "district", "quận": "district", "thị xã": "district", "thị": "district",
                "xã": "commune", "phường": "commune", "thị trấn": "commune", "đặc khu": "commune"}
 _COMMITTEE_NAME = {"tỉnh": "Tỉnh ủy", "thành": "Thành ủy", "huyện": "Huyện ủy", "quận": "Quận ủy", "thị": "Thị ủy"}
@@ -195,6 +197,9 @@ class _Builder:
             self.inferred.discard(field)
 
 
+# "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ": the position is not the body; "... KHÓA III - KỲ HỌP THỨ 14": the term is not either
+_AUTHORITY_HEAD = re.compile(r"^(?:CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC|TRƯỞNG BAN)[ ]{1,3}(?=[" + UPPER + r"]{2})")
+_AUTHORITY_TAIL = re.compile(r"[ ,-]{1,3}(?:KHÓA|KHOÁ|NHIỆM KỲ|KỲ HỌP|VỀ|V/V)\b[^\n]{0,80}$")
 _LEADING_NOISE = re.compile(r"^[a-zđ](?=[A-ZĐ" + UPPER[3:] + r"]{2})")   # "cBAN CHẤP HÀNH": a stray letter
 # "SỐ 16/2001/CT-TTg" in a title line that starts with the type ("CHỈ THỊ ... SỐ 16/2001/CT-TTg NGÀY ...")
 _TITLE_NUMBER = re.compile(r"(?:SỐ|Số|số)[ ]{0,3}:?[ ]{0,3}(?=\d)")
@@ -360,6 +365,20 @@ def _issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layou
         if kind == "thành" and unit is not None:
             level = unit.level
         return _unit_fields(name, "party", level or "province", unit, place, units[1:], context)
+    m = _PARTY_BODY.match(text)
+    if m:
+        lead = {"ban chấp hành": "Ban Chấp hành ", "ban thường vụ": "Ban Thường vụ "}.get(m.group("lead") or "", "")
+        body = "Đảng ủy" if m.group("body").startswith("đảng ủy") else "Đảng bộ"
+        unit_word = m.group("unit")
+        level = _UNIT_LEVEL.get(unit_word) or ("province" if unit_word == "thành phố" else None)
+        place = m.group("place").strip() + tail
+        era = places.era_of(lay.place_date.date if lay is not None and lay.place_date is not None else None)
+        units = _place_units(place, level, None, unit_word, context, era) if place else []
+        unit = units[0] if units else None
+        if unit is not None and unit_word == "thành phố":
+            level = unit.level
+        return _unit_fields(f"{lead}{body} {unit_word}", "party", level or "province", unit, place, units[1:],
+                            context)
     m = _PEOPLE.match(text)
     if m:
         body = "Ủy ban nhân dân" if m.group("body") in ("ủy ban nhân dân", "ubnd") else "Hội đồng nhân dân"
@@ -561,6 +580,16 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         b.set("level", "central")
     else:
         header_fields = _issuer_from_lines(issuer_lines, context, lay, nm)
+        if not (header_fields and header_fields.get("issuer")) and lay.authority is not None:
+            # no issuer block: the enacting body under the title names the issuer
+            named = _AUTHORITY_TAIL.sub("", _AUTHORITY_HEAD.sub("", lay.authority.text)).strip()
+            central = _central_issuer([named], None) if _central_names().get(key(named)) else None
+            if central is not None:
+                b.set("issuer", central.name, (lay.authority.start, lay.authority.end))
+                b.set("branch", central.family)
+                b.set("level", "central")
+            else:
+                header_fields = _issuer_from_lines([named], context, lay, nm)
         if header_fields:
             hspan = (lay.issuer[0].start, lay.issuer[-1].end) if lay.issuer else None
             for f in ("issuer", "branch", "level", "province", "district", "candidates"):

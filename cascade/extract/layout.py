@@ -65,7 +65,7 @@ TYPE_WORDS = {
     "THÔNG CÁO": "Thông cáo", "BIÊN BẢN": "Biên bản", "VĂN BẢN HỢP NHẤT": "Văn bản hợp nhất",
 }
 _TYPE_CELL = re.compile(r"[ *#_]{0,5}(?P<type>" + "|".join(sorted(map(re.escape, TYPE_WORDS), key=len, reverse=True))
-                        + r")(?![" + UPPER + LOWER + r"])[ *_]{0,5}(?P<colon>:)?(?P<rest>[^\n|]{0,600})")
+                        + r")(?![" + UPPER + LOWER + r"])[ *_.]{0,5}(?P<colon>:)?(?P<rest>[^\n|]{0,600})")
 # what opens the preamble or the body: the title ends before it
 _PREAMBLE = re.compile(
     r"[ *_\-•+]{0,5}(?:(?:Căn|CĂN) (?:cứ|CỨ)|(?:Thực|THỰC) (?:hiện|HIỆN)\b|Xét |(?:Theo|THEO) (?:đề|ĐỀ) (?:nghị|NGHỊ)"
@@ -76,6 +76,7 @@ _NOT_TITLE = re.compile(r"[ *_\-•+]{0,5}(?:(?:Căn|CĂN) (?:cứ|CỨ)|Kính g
                         r"|QUYẾT ĐỊNH\s{0,3}:|QUYẾT NGHỊ\s{0,3}:|Sau khi|Ngày \d)")
 # an authority line under the title of a Quyết định or Nghị quyết ("ỦY BAN NHÂN DÂN TỈNH ...", "CHỦ TỊCH ...")
 _AUTHORITY = re.compile(r"(?:ỦY BAN|UỶ BAN|HỘI ĐỒNG|CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|CHÍNH PHỦ|QUỐC HỘI|BAN THƯỜNG VỤ|"
+                        r"ĐẢNG ỦY|ĐẢNG UỶ|"
                         r"BAN CHẤP HÀNH|BỘ CHÍNH TRỊ|BAN BÍ THƯ|GIÁM ĐỐC|TRƯỞNG BAN)\b")
 # "V/v ...": the summary of a Công văn, under its number
 _VV = re.compile(r"[ *_]{0,5}(?:V/v|V/V|v/v|Về việc)\b")
@@ -123,6 +124,7 @@ class Layout:
     type_name: str | None = None
     page_type: str | None = None             # the type a page title gives when no type line exists
     title: Cell | None = None
+    authority: Cell | None = None            # "ỦY BAN NHÂN DÂN TỈNH X" under the title: who enacts
     header_end: int = 0                      # the type line's start, or where the header block ends
     title_end: int = 0                       # where the title ends (the preamble follows)
     site: dict[str, tuple[str, tuple[int, int]]] = field(default_factory=dict)
@@ -410,7 +412,7 @@ def _type_and_title(text: str, all_cells: list[Cell], j: int, lay: Layout) -> No
         if m and not m.group("colon") and (is_upper(m.group("type") + m.group("rest"))
                                            or not m.group("rest").strip()
                                            or (lay.has_header and i == start_search)):
-            if not lay.has_header and m.group("rest").strip():
+            if not lay.has_header and m.group("rest").strip() and not _OF.match(m.group("rest").strip()):
                 # a page title "KẾ HOẠCH Thông tin ...": not the type line, but it says the type
                 lay.page_type = lay.page_type or TYPE_WORDS[m.group("type")]
                 continue
@@ -447,6 +449,26 @@ def _type_and_title(text: str, all_cells: list[Cell], j: int, lay: Layout) -> No
             lay.title_end = lay.header_end
 
 
+_OF = re.compile(r"CỦA[ ]{1,3}")
+
+
+def _authority(all_cells: list[Cell], i: int, lay: Layout, parts: list[Cell]) -> None:
+    """The body that enacts, named under the title ("ỦY BAN NHÂN DÂN TỈNH X", "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ")
+    or in a title line of its own ("NGHỊ QUYẾT / CỦA BAN CHẤP HÀNH ĐẢNG BỘ XÃ X")."""
+    if parts and is_upper(parts[0].text):
+        m = _OF.match(parts[0].text)
+        if m and _AUTHORITY.match(parts[0].text, m.end()):
+            c = parts[0]
+            lay.authority = Cell(c.start + m.end(), c.end, c.text[m.end():])
+            return
+    while i < len(all_cells) and is_rule(all_cells[i].text):
+        i += 1
+    if i < len(all_cells):
+        c = all_cells[i]
+        if is_upper(c.text) and _AUTHORITY.match(c.text) and len(c.text) <= 200:
+            lay.authority = c
+
+
 def _title(text: str, all_cells: list[Cell], i: int, lay: Layout, first: Cell | None,
            strip_vv: bool = False) -> None:
     """Join the title's lines from cell ``i`` on, until the preamble, an authority line or a rule."""
@@ -474,6 +496,7 @@ def _title(text: str, all_cells: list[Cell], i: int, lay: Layout, first: Cell | 
         i += 1
         if sum(len(p.text) for p in parts) > 600:
             break
+    _authority(all_cells, i, lay, parts)
     if not parts:
         lay.title_end = lay.type_cell.end if lay.type_cell else lay.header_end
         return
