@@ -44,10 +44,12 @@ _COMMITTEE_NAME = {"tỉnh": "Tỉnh ủy", "thành": "Thành ủy", "huyện": 
 
 # "UBND tỉnh xây dựng kế hoạch", "Ủy ban nhân dân huyện Ia H'Drai ban hành Kế hoạch", "Ban Thường vụ Huyện ủy ..."
 _SELF_ISSUER = re.compile(
-    r"(?P<body>Ủy ban nhân dân|UBND|Ban Thường vụ(?:\s+(?:Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy)?|"
-    r"(?:Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy|Ban Chấp hành Đảng bộ)"
-    r"(?:\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã))?(?P<place>(?:\s+[" + UPPER + r"][\w'’\-]*){0,4})?"
-    r"\s+(?:ban hành|xây dựng|triển khai)\s+(?:[Kk]ế hoạch|[Cc]hương trình|[Hh]ướng dẫn)")
+    r"(?P<body>Ủy ban nhân dân|ủy ban nhân dân|UBND|Ban Thường vụ(?:\s{1,3}(?:Tỉnh|Thành|Huyện|Quận|Thị)\s{1,3}ủy)?|"
+    r"(?:Tỉnh|Thành|Huyện|Quận|Thị)\s{1,3}ủy|Ban Chấp hành Đảng bộ)"
+    r"(?:\s{1,3}(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|Tỉnh|Huyện|Quận|Thị xã|Xã|Phường))?"
+    r"(?P<place>(?:\s{1,3}[" + UPPER + r"][\w'’\-]{0,20}){0,4})?"
+    r"\s{1,3}(?:đã\s{1,3}|vừa\s{1,3})?(?:ban hành|xây dựng|triển khai|thông báo)\s{1,3}"
+    r"(?:[Kk]ế hoạch|[Cc]hương trình|[Hh]ướng dẫn|[Qq]uy chế|[Nn]ghị quyết|[Cc]hỉ thị|các|lịch|về|việc)")
 _SCOPE = re.compile(r"trên địa bàn\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã)\s+(?P<place>[" + UPPER + r"][\w'’\- ]{1,30}?)"
                     r"(?=\s*(?:[,.;:(]|/|$|\s(?:như|và|theo|trong|để|với)\b))", re.M)
 _NEWSPAPER = re.compile(r"\bBáo\s+(?P<place>[" + UPPER + r"][\w'’\-]*(?:\s+[" + UPPER + r"][\w'’\-]*){0,3})")
@@ -294,6 +296,25 @@ def _central_names() -> dict[str, numbers.Issuer]:
     return out
 
 
+def _name_on_date(b: _Builder) -> None:
+    """Write the province as documents of the document's date wrote it (Thừa Thiên Huế before 2025)."""
+    province, date = b.values.get("province"), b.values.get("date")
+    if not isinstance(province, str) or not isinstance(date, str):
+        return
+    name, kind = places.province_name_on(province, date)
+    if name == province:
+        return
+    b.values["province"] = name
+    issuer = b.values.get("issuer")
+    if isinstance(issuer, str) and kind is not None:
+        unit = places.find_province(province)
+        old_kind = unit.type if unit is not None else "thành phố"
+        issuer = issuer.replace(f"{old_kind} {province}", f"{kind} {name}")
+        if kind == "tỉnh":
+            issuer = issuer.replace(f"Thành ủy {province}", f"Tỉnh ủy {name}")
+        b.values["issuer"] = issuer.replace(f" {province}", f" {name}") if name not in issuer else issuer
+
+
 def _site_fields(b: _Builder, lay: layout.Layout, nm: numbers.DocNumber | None) -> None:
     """What a hosting site's metadata table says, for the fields the document itself leaves empty."""
     site = lay.site
@@ -408,10 +429,28 @@ def _issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layou
             unit = places.Unit(unit.code, unit.name, unit.type, "commune", unit.era, None)   # where is unknown
         return _unit_fields(f"{body} {unit_word}".strip(), "state", level or "province", unit, place, units[1:], context)
     if parent:                                  # SỞ X under UBND TỈNH Y; BAN X under TỈNH ỦY Y
-        outer = _issuer_from_lines([parent.replace("ĐẢNG BỘ", "").strip()], context) or {}
-        name = _sentence_case(" ".join(own))
-        return dict(outer, issuer=f"{name} {outer.get('province') or ''}".strip(), level=outer.get("level"))
+        outer = _issuer_from_lines([parent.replace("ĐẢNG BỘ", "").strip()], context, lay) or {}
+        return dict(outer, issuer=_body_under(" ".join(own), outer), level=outer.get("level"))
     return None
+
+
+def _body_under(name: str, outer: Mapping[str, object]) -> str:
+    """"SỞ Y TẾ" under "UBND TỈNH X" -> "Sở Y tế tỉnh X": the data table's spelling, the parent's unit."""
+    known = _body_names().get(key(name))
+    shown = known or _sentence_case(name)
+    parent = str(outer.get("issuer") or "")
+    unit = _PARENT_UNIT.search(parent)
+    where = unit.group(0) if unit else str(outer.get("province") or "")
+    return f"{shown} {where}".strip()
+
+
+_PARENT_UNIT = re.compile(r"(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn) .+$|(?<=Ủy ban nhân dân )Quận .+$")
+
+
+@cache
+def _body_names() -> dict[str, str]:
+    """Key -> spelling of the bodies the issuer table names (Sở Lao động - Thương binh và Xã hội ...)."""
+    return {key(row["name"]): row["name"] for row in _issuer_rows()}
 
 
 def _province_district(unit: places.Unit | None) -> tuple[str | None, str | None]:
@@ -590,6 +629,12 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
                 b.set("level", "central")
             else:
                 header_fields = _issuer_from_lines([named], context, lay, nm)
+        if header_fields and nm is not None and str(header_fields.get("issuer", "")).startswith("Ủy ban nhân dân") \
+                and nm.issuer_code not in ("UBND", "HĐND") and nm.level in ("province", "district"):
+            # "ỦY BAN NHÂN DÂN" printed over a number of "SGDĐT": the department issued it, under that UBND
+            dept = numbers.issuers().get(nm.issuer_code.upper())
+            if dept is not None and len(issuer_lines) == 1:
+                header_fields = dict(header_fields, issuer=_body_under(dept.name, header_fields))
         if header_fields:
             hspan = (lay.issuer[0].start, lay.issuer[-1].end) if lay.issuer else None
             for f in ("issuer", "branch", "level", "province", "district", "candidates"):
@@ -650,6 +695,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         if manifest.get("province") and not manifest.get("district") and b.values.get("level") == "province":
             b.values.pop("district", None)
 
+    _name_on_date(b)
     v = b.values
     meta = Metadata(
         type=v.get("type"), number=v.get("number"), date=v.get("date"), issuer=v.get("issuer"),
@@ -667,6 +713,8 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
     span = None
     if m:
         body, unit_word, place = m.group("body"), m.group("unit"), (m.group("place") or "").strip()
+        body = "Ủy ban nhân dân" if body == "ủy ban nhân dân" else body
+        unit_word = unit_word.lower() if unit_word else None
         span = m.span()
     branch = b.values.get("branch")
     if body:
@@ -726,7 +774,7 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
         province, district = unit.province, None
     if branch == "state":
         word = unit_word or ("tỉnh" if level == "province" else None)
-        if unit is not None and unit.level == level:
+        if unit is not None and unit.level == level and not unit_word:      # the text's own unit word wins
             word = unit.type
         name = " ".join(x for x in ("Ủy ban nhân dân", word, district or province) if x)
     elif branch == "party":

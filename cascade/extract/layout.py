@@ -263,9 +263,15 @@ def read_layout(text: str) -> Layout:
         for i, c in enumerate(all_cells):
             if i in site_cells:
                 continue
-            if _number_at(c, text) or _place_date_from(all_cells, i, text)[0] is not None:
+            if _number_at(c, text):
                 anchor = i
                 break
+            if _place_date_from(all_cells, i, text)[0] is not None:
+                # a place and date alone (a page's print line) is no header: it needs an issuer line above
+                before = [x for x in all_cells[max(0, i - 3):i] if not is_rule(x.text)]
+                if before and is_upper(before[-1].text) and (i - 1) not in site_cells:
+                    anchor = i
+                    break
     if anchor is None:
         _type_and_title(text, all_cells, 0, lay)
         if lay.type_name is None and lay.page_type is None:

@@ -374,6 +374,28 @@ def predecessors(province: str) -> list[Unit]:
     return [u for u in _gazetteer().provinces["pre2025"] if u.successor == p.name]
 
 
+# -- names by date --------------------------------------------------------------------------------
+
+#: provinces renamed within an era, by their gazetteer name: (former name, former type, last day of it).
+#: Thừa Thiên Huế became the centrally-run city of Huế on 1 January 2025 (Nghị quyết 175/2024/QH15).
+FORMER_NAMES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "Huế": (("Thừa Thiên Huế", "tỉnh", "2024-12-31"),),
+}
+
+
+def province_name_on(name: str, date: str | None) -> tuple[str, str | None]:
+    """(name, type) of a province as documents of ``date`` write it; the type is None when unchanged.
+
+    >>> province_name_on("Huế", "2022-05-04"), province_name_on("Huế", "2025-03-01")
+    (('Thừa Thiên Huế', 'tỉnh'), ('Huế', None))
+    """
+    if date:
+        for former, kind, last in FORMER_NAMES.get(name, ()):
+            if date[:10] <= last:
+                return former, kind
+    return name, None
+
+
 # -- communes ------------------------------------------------------------------------------------------
 
 #: the commune-level types and the words a text writes them with
