@@ -211,7 +211,8 @@ _TITLE_TRIGGER = re.compile(r"(?i)thực hiện|triển khai|căn cứ|sửa đ�
 _LEAD_TYPES = ("Kế hoạch|Chỉ thị|Nghị quyết|Chương trình|Quyết định|Thông báo|Hướng dẫn|Kết luận|Quy chế|Quy định"
                "|Đề án|Báo cáo|Công văn")
 _LEAD_ISSUED = re.compile(
-    r"(?:[Nn]gày[ ]{1,3}(?P<date>\d{1,2}[/-]\d{1,2}(?:[/-](?:19|20)\d\d)?)[ ]{0,3},?[ ]{0,3})?"
+    r"(?:[Nn]gày[ ]{1,3}(?P<date>\d{1,2}[/-]\d{1,2}(?:[/-](?:19|20)\d\d)?|\d{1,2} tháng \d{1,2} năm (?:19|20)\d\d)"
+    r"[ ]{0,3},?[ ]{0,3})?"
     r"(?P<who>(?:Ban Thường vụ|Thường trực|Ban Chấp hành|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Hội đồng nhân dân|HĐND"
     r"|Tỉnh [Ủủ]y|Thành [Ủủ]y|Huyện [Ủủ]y|Quận [Ủủ]y|Thị [Ủủ]y)[^,.;\n]{0,60}?)"
     r"[ ]{1,3}(?:đã[ ]{1,3}|vừa[ ]{1,3})?(?:ký ban hành|ban hành|xây dựng)[ ]{1,3}(?P<type>(?i:" + _LEAD_TYPES + r"))[ ]{1,3}(?:số[ ]{0,3})?"
@@ -338,17 +339,18 @@ def _site_fields(b: _Builder, lay: layout.Layout, nm: numbers.DocNumber | None) 
             b.set("level", "central", inferred=True)
 
 
-def _lead_sentence(b: _Builder, text: str, nm: numbers.DocNumber | None) -> None:
+def _lead_sentence(b: _Builder, text: str, lay: layout.Layout) -> None:
     """Number, date, type and issuer of a page that reports the document instead of printing its header."""
     m = _LEAD_FULLTEXT.search(text, 0, min(len(text), _LEAD_REACH)) or \
         _LEAD_ISSUED.search(text, 0, min(len(text), _LEAD_REACH))
     if m is None:
         return
     typ = m.group("type")[:1].upper() + m.group("type")[1:].lower()
-    known = b.values.get("type")
+    known = b.values.get("type") or lay.page_type
     same = known is None or key(str(known)) == key(typ)
     raw_date = m.group("date2") or (m.groupdict().get("date") or "")
-    date = dates.parse_date("ngày " + raw_date) if raw_date.count("/") + raw_date.count("-") == 2 else None
+    full = raw_date.count("/") + raw_date.count("-") == 2 or "năm" in raw_date
+    date = dates.parse_date("ngày " + raw_date) if full else None
     if same:
         b.set("type", typ, m.span("type"), inferred=True)
         num = m.group("num").rstrip(".,;")
@@ -382,9 +384,15 @@ def _issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layou
         level = {"tỉnh": "province", "huyện": "district", "quận": "district", "thị": "district"}.get(kind)
         utype = {"thành": "thành phố", "thị": "thị xã", "huyện": "huyện", "quận": "quận"}.get(kind)
         units = _place_units(place, level, None, utype, context) if place else []
+        if not place and kind == "tỉnh":
+            # "BAN THƯỜNG VỤ TỈNH ỦY" without its province: the province the text names most
+            top = next(iter(context), None)
+            units = [u for u in [places.find_province(top)] if u is not None] if top else []
         unit = units[0] if units else None
         if kind == "thành" and unit is not None:
             level = unit.level
+        if text.startswith("ban thường vụ"):
+            name = "Ban Thường vụ " + name
         return _unit_fields(name, "party", level or "province", unit, place, units[1:], context)
     m = _PARTY_BODY.match(text)
     if m:
@@ -644,7 +652,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
     if nm is not None:
         b.set("branch", nm.family, inferred=True)
     if not lay.has_header:
-        _lead_sentence(b, text, nm)
+        _lead_sentence(b, text, lay)
     _site_fields(b, lay, nm)
 
     # 3. signature and recipients
@@ -730,10 +738,15 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
         level = level or {"tỉnh": "province", "huyện": "district", "quận": "district", "thị": "district"}.get(kind)
     # where: the scope phrase, the header place, the provincial newspaper, the places named most often
     context = _Context(text)
+    era = places.era_of(b.values.get("date") if isinstance(b.values.get("date"), str) else None)
+    if not place and level == "commune" and b.values.get("place"):
+        place = str(b.values["place"])             # a commune's seat is the commune: "Hưng Đạo, ngày ..."
     alternatives: list[places.Unit] = []
-    units = _place_units(place, level, None, unit_word, context) if place else []
+    units = _place_units(place, level, None, unit_word, context, era) if place else []
     unit = units[0] if units else None
     alternatives = units[1:]
+    if unit is not None and unit.level == "commune" and len({(u.province, u.district) for u in units}) > 1:
+        unit, alternatives = None, []              # a commune name found in several places: where is unknown
     scope_unit = None
     scope_alternatives: list[places.Unit] = []
     for s in _SCOPE.finditer(text):
@@ -776,7 +789,9 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
         word = unit_word or ("tỉnh" if level == "province" else None)
         if unit is not None and unit.level == level and not unit_word:      # the text's own unit word wins
             word = unit.type
-        name = " ".join(x for x in ("Ủy ban nhân dân", word, district or province) if x)
+        own = (unit.base_name if unit is not None and unit.level == level else
+               (place or None) if level == "commune" else district or province)
+        name = " ".join(x for x in ("Ủy ban nhân dân", word, own) if x)
     elif branch == "party":
         if committee is None:
             if unit is not None and unit.level == "district":
@@ -787,7 +802,10 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
                 committee = "Tỉnh ủy"
         lead = "Ban Thường vụ " if (body and body.startswith("Ban Thường vụ")) or (
             signer and signer.on_behalf_of and "thường vụ" in signer.on_behalf_of.lower()) else ""
-        name = f"{lead}{committee} {district or province or ''}".strip()
+        if body and body.startswith("Ban Chấp hành Đảng bộ"):
+            name = f"Ban Chấp hành Đảng bộ {unit_word or 'tỉnh'} {district or province or ''}".strip()
+        else:
+            name = f"{lead}{committee} {district or province or ''}".strip()
     else:
         name = None
     b.set("branch", branch, inferred=True)

@@ -456,16 +456,18 @@ def _type_and_title(text: str, all_cells: list[Cell], j: int, lay: Layout) -> No
 
 
 _OF = re.compile(r"CỦA[ ]{1,3}")
+# "CỦA BAN THƯỜNG VỤ TỈNH ỦY về ...": the capitals after "CỦA" name the body
+_OF_BODY = re.compile(r"CỦA[ ]{1,3}(?P<body>[" + UPPER + r"][" + UPPER + r" ]{2,150})(?![" + LOWER + r"])")
 
 
 def _authority(all_cells: list[Cell], i: int, lay: Layout, parts: list[Cell]) -> None:
     """The body that enacts, named under the title ("ỦY BAN NHÂN DÂN TỈNH X", "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ")
     or in a title line of its own ("NGHỊ QUYẾT / CỦA BAN CHẤP HÀNH ĐẢNG BỘ XÃ X")."""
-    if parts and is_upper(parts[0].text):
-        m = _OF.match(parts[0].text)
-        if m and _AUTHORITY.match(parts[0].text, m.end()):
-            c = parts[0]
-            lay.authority = Cell(c.start + m.end(), c.end, c.text[m.end():])
+    if parts:
+        m = _OF_BODY.match(parts[0].text)
+        if m and _AUTHORITY.match(m.group("body")):
+            c, body = parts[0], m.group("body").rstrip()
+            lay.authority = Cell(c.start + m.start("body"), c.start + m.start("body") + len(body), body)
             return
     while i < len(all_cells) and is_rule(all_cells[i].text):
         i += 1
