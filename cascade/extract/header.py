@@ -47,9 +47,9 @@ _SELF_ISSUER = re.compile(
     r"(?P<body>Ủy ban nhân dân|ủy ban nhân dân|UBND|Ban Thường vụ(?:\s{1,3}(?:Tỉnh|Thành|Huyện|Quận|Thị)\s{1,3}ủy)?|"
     r"(?:Tỉnh|Thành|Huyện|Quận|Thị)\s{1,3}ủy|Ban Chấp hành Đảng bộ)"
     r"(?:\s{1,3}(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|Tỉnh|Huyện|Quận|Thị xã|Xã|Phường))?"
-    r"(?P<place>(?:\s{1,3}[" + UPPER + r"][\w'’\-]{0,20}){0,4})?"
+    r"(?P<place>(?:\s{1,3}[" + UPPER + r"][\w'’\-]{0,20}){0,4})?(?:\s{0,3}\([^()\n]{1,40}\))?"
     r"\s{1,3}(?:đã\s{1,3}|vừa\s{1,3})?(?:ban hành|xây dựng|triển khai|thông báo)\s{1,3}"
-    r"(?:[Kk]ế hoạch|[Cc]hương trình|[Hh]ướng dẫn|[Qq]uy chế|[Nn]ghị quyết|[Cc]hỉ thị|các|lịch|về|việc)")
+    r"(?:[Kk]ế hoạch|[Cc]hương trình|[Hh]ướng dẫn|[Qq]uy chế|[Nn]ghị quyết|[Cc]hỉ thị|các|lịch|về|việc|để|cho|đến)")
 _SCOPE = re.compile(r"trên địa bàn\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã)\s+(?P<place>[" + UPPER + r"][\w'’\- ]{1,30}?)"
                     r"(?=\s*(?:[,.;:(]|/|$|\s(?:như|và|theo|trong|để|với)\b))", re.M)
 _NEWSPAPER = re.compile(r"\bBáo\s+(?P<place>[" + UPPER + r"][\w'’\-]*(?:\s+[" + UPPER + r"][\w'’\-]*){0,3})")
@@ -66,8 +66,10 @@ _CAPITALS = re.compile(r"[A-ZĐ]{2}")
 _SECOND_COLUMN = re.compile(r"\s+(?:ĐẢNG CỘNG SẢN|CỘNG HÒA XÃ HỘI)")
 _RECIPIENTS = re.compile(r"Nơi nhận\s*:?")
 _RECIPIENTS_INDENT = re.compile(r"[ *_]*")
-_TYPE_IN_BODY = re.compile(r"ban hành\s+(Kế hoạch|Chương trình|Quyết định|Hướng dẫn)"
-                           r"|(Kế hoạch|Quyết định|Chương trình) này")
+_TYPE_IN_BODY = re.compile(r"ban hành\s{1,3}(Kế hoạch|Chương trình|Quyết định|Hướng dẫn)"
+                           r"|(Kế hoạch|Quyết định|Chương trình|Quy chế|Quy định|Hướng dẫn|Thông báo|Đề án) này"
+                           r"|(?:UBND|Ủy ban nhân dân)(?: (?:tỉnh|huyện|quận|thị xã|xã|phường))? (thông báo) "
+                           r"(?=để|cho|đến|về|lịch)")
 _STRIPPED_LINE = re.compile(r"\S(?:[^\n]*\S)?")      # a line without the white space around it
 
 _POSITIONS = {
@@ -202,6 +204,7 @@ class _Builder:
 # "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ": the position is not the body; "... KHÓA III - KỲ HỌP THỨ 14": the term is not either
 _AUTHORITY_HEAD = re.compile(r"^(?:CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC|TRƯỞNG BAN)[ ]{1,3}(?=[" + UPPER + r"]{2})")
 _AUTHORITY_TAIL = re.compile(r"[ ,-]{1,3}(?:KHÓA|KHOÁ|NHIỆM KỲ|KỲ HỌP|VỀ|V/V)\b[^\n]{0,80}$")
+_ATTACHED = re.compile(r"\((?:[Bb]an hành\s{1,3})?[Kk]èm theo[^()]{0,200}\)")
 _LEADING_NOISE = re.compile(r"^[a-zđ](?=[A-ZĐ" + UPPER[3:] + r"]{2})")   # "cBAN CHẤP HÀNH": a stray letter
 # "SỐ 16/2001/CT-TTg" in a title line that starts with the type ("CHỈ THỊ ... SỐ 16/2001/CT-TTg NGÀY ...")
 _TITLE_NUMBER = re.compile(r"(?:SỐ|Số|số)[ ]{0,3}:?[ ]{0,3}(?=\d)")
@@ -320,7 +323,8 @@ def _site_fields(b: _Builder, lay: layout.Layout, nm: numbers.DocNumber | None) 
     """What a hosting site's metadata table says, for the fields the document itself leaves empty."""
     site = lay.site
     if "number" in site and "number" not in b.values:
-        parsed = numbers.parse_number(site["number"][0])
+        found = numbers.find_numbers(site["number"][0])
+        parsed = found[0][0] if found and found[0][1] == 0 else None
         if parsed is not None:
             b.set("number", parsed.text, site["number"][1], inferred=True)
             nm = nm or parsed
@@ -654,6 +658,14 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
     if not lay.has_header:
         _lead_sentence(b, text, lay)
     _site_fields(b, lay, nm)
+    if "date" not in b.values and "number" not in b.values:
+        # an attached text (Quy chế, Quy định ...) is dated by the decision it is issued with
+        att = _ATTACHED.search(text, 0, min(len(text), layout.HEAD_LIMIT))
+        if att is not None:
+            dm = _DATE.search(att.group(0))
+            if dm is not None:
+                b.set("date", dates.from_match(dm), (att.start() + dm.start(), att.start() + dm.end()),
+                      inferred=True)
 
     # 3. signature and recipients
     tail_start = max(0, len(text) - 3000)
@@ -688,7 +700,8 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         elif lay.page_type:
             b.set("type", lay.page_type, inferred=True)
         elif tm:
-            b.set("type", tm.group(1) or tm.group(2), tm.span(), inferred=True)
+            found = tm.group(1) or tm.group(2) or tm.group(3)
+            b.set("type", found[:1].upper() + found[1:], tm.span(), inferred=True)
 
     # 5. the manifest wins; say where it disagrees
     if manifest:
