@@ -47,9 +47,9 @@ _SELF_ISSUER = re.compile(
     r"(?P<body>Ủy ban nhân dân|ủy ban nhân dân|UBND|Ban Thường vụ(?:\s{1,3}(?:Tỉnh|Thành|Huyện|Quận|Thị)\s{1,3}ủy)?|"
     r"(?:Tỉnh|Thành|Huyện|Quận|Thị)\s{1,3}ủy|Ban Chấp hành Đảng bộ)"
     r"(?:\s{1,3}(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|Tỉnh|Huyện|Quận|Thị xã|Xã|Phường))?"
-    r"(?P<place>(?:\s{1,3}[" + UPPER + r"][\w'’\-]{0,20}){0,4})?"
+    r"(?P<place>(?:\s{1,3}[" + UPPER + r"][\w'’\-]{0,20}){0,4})?(?:\s{0,3}\([^()\n]{1,40}\))?"
     r"\s{1,3}(?:đã\s{1,3}|vừa\s{1,3})?(?:ban hành|xây dựng|triển khai|thông báo)\s{1,3}"
-    r"(?:[Kk]ế hoạch|[Cc]hương trình|[Hh]ướng dẫn|[Qq]uy chế|[Nn]ghị quyết|[Cc]hỉ thị|các|lịch|về|việc)")
+    r"(?:[Kk]ế hoạch|[Cc]hương trình|[Hh]ướng dẫn|[Qq]uy chế|[Nn]ghị quyết|[Cc]hỉ thị|các|lịch|về|việc|để|cho|đến)")
 _SCOPE = re.compile(r"trên địa bàn\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã)\s+(?P<place>[" + UPPER + r"][\w'’\- ]{1,30}?)"
                     r"(?=\s*(?:[,.;:(]|/|$|\s(?:như|và|theo|trong|để|với)\b))", re.M)
 _NEWSPAPER = re.compile(r"\bBáo\s+(?P<place>[" + UPPER + r"][\w'’\-]*(?:\s+[" + UPPER + r"][\w'’\-]*){0,3})")
@@ -66,8 +66,10 @@ _CAPITALS = re.compile(r"[A-ZĐ]{2}")
 _SECOND_COLUMN = re.compile(r"\s+(?:ĐẢNG CỘNG SẢN|CỘNG HÒA XÃ HỘI)")
 _RECIPIENTS = re.compile(r"Nơi nhận\s*:?")
 _RECIPIENTS_INDENT = re.compile(r"[ *_]*")
-_TYPE_IN_BODY = re.compile(r"ban hành\s+(Kế hoạch|Chương trình|Quyết định|Hướng dẫn)"
-                           r"|(Kế hoạch|Quyết định|Chương trình) này")
+_TYPE_IN_BODY = re.compile(r"ban hành\s{1,3}(Kế hoạch|Chương trình|Quyết định|Hướng dẫn)"
+                           r"|(Kế hoạch|Quyết định|Chương trình|Quy chế|Quy định|Hướng dẫn|Thông báo|Đề án) này"
+                           r"|(?:UBND|Ủy ban nhân dân)(?: (?:tỉnh|huyện|quận|thị xã|xã|phường))? (thông báo) "
+                           r"(?=để|cho|đến|về|lịch)")
 _STRIPPED_LINE = re.compile(r"\S(?:[^\n]*\S)?")      # a line without the white space around it
 
 _POSITIONS = {
@@ -202,6 +204,7 @@ class _Builder:
 # "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ": the position is not the body; "... KHÓA III - KỲ HỌP THỨ 14": the term is not either
 _AUTHORITY_HEAD = re.compile(r"^(?:CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC|TRƯỞNG BAN)[ ]{1,3}(?=[" + UPPER + r"]{2})")
 _AUTHORITY_TAIL = re.compile(r"[ ,-]{1,3}(?:KHÓA|KHOÁ|NHIỆM KỲ|KỲ HỌP|VỀ|V/V)\b[^\n]{0,80}$")
+_ATTACHED = re.compile(r"\((?:[Bb]an hành\s{1,3})?[Kk]èm theo[^()]{0,200}\)")
 _LEADING_NOISE = re.compile(r"^[a-zđ](?=[A-ZĐ" + UPPER[3:] + r"]{2})")   # "cBAN CHẤP HÀNH": a stray letter
 # "SỐ 16/2001/CT-TTg" in a title line that starts with the type ("CHỈ THỊ ... SỐ 16/2001/CT-TTg NGÀY ...")
 _TITLE_NUMBER = re.compile(r"(?:SỐ|Số|số)[ ]{0,3}:?[ ]{0,3}(?=\d)")
@@ -211,7 +214,8 @@ _TITLE_TRIGGER = re.compile(r"(?i)thực hiện|triển khai|căn cứ|sửa đ�
 _LEAD_TYPES = ("Kế hoạch|Chỉ thị|Nghị quyết|Chương trình|Quyết định|Thông báo|Hướng dẫn|Kết luận|Quy chế|Quy định"
                "|Đề án|Báo cáo|Công văn")
 _LEAD_ISSUED = re.compile(
-    r"(?:[Nn]gày[ ]{1,3}(?P<date>\d{1,2}[/-]\d{1,2}(?:[/-](?:19|20)\d\d)?)[ ]{0,3},?[ ]{0,3})?"
+    r"(?:[Nn]gày[ ]{1,3}(?P<date>\d{1,2}[/-]\d{1,2}(?:[/-](?:19|20)\d\d)?|\d{1,2} tháng \d{1,2} năm (?:19|20)\d\d)"
+    r"[ ]{0,3},?[ ]{0,3})?"
     r"(?P<who>(?:Ban Thường vụ|Thường trực|Ban Chấp hành|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Hội đồng nhân dân|HĐND"
     r"|Tỉnh [Ủủ]y|Thành [Ủủ]y|Huyện [Ủủ]y|Quận [Ủủ]y|Thị [Ủủ]y)[^,.;\n]{0,60}?)"
     r"[ ]{1,3}(?:đã[ ]{1,3}|vừa[ ]{1,3})?(?:ký ban hành|ban hành|xây dựng)[ ]{1,3}(?P<type>(?i:" + _LEAD_TYPES + r"))[ ]{1,3}(?:số[ ]{0,3})?"
@@ -319,7 +323,8 @@ def _site_fields(b: _Builder, lay: layout.Layout, nm: numbers.DocNumber | None) 
     """What a hosting site's metadata table says, for the fields the document itself leaves empty."""
     site = lay.site
     if "number" in site and "number" not in b.values:
-        parsed = numbers.parse_number(site["number"][0])
+        found = numbers.find_numbers(site["number"][0])
+        parsed = found[0][0] if found and found[0][1] == 0 else None
         if parsed is not None:
             b.set("number", parsed.text, site["number"][1], inferred=True)
             nm = nm or parsed
@@ -338,17 +343,18 @@ def _site_fields(b: _Builder, lay: layout.Layout, nm: numbers.DocNumber | None) 
             b.set("level", "central", inferred=True)
 
 
-def _lead_sentence(b: _Builder, text: str, nm: numbers.DocNumber | None) -> None:
+def _lead_sentence(b: _Builder, text: str, lay: layout.Layout) -> None:
     """Number, date, type and issuer of a page that reports the document instead of printing its header."""
     m = _LEAD_FULLTEXT.search(text, 0, min(len(text), _LEAD_REACH)) or \
         _LEAD_ISSUED.search(text, 0, min(len(text), _LEAD_REACH))
     if m is None:
         return
     typ = m.group("type")[:1].upper() + m.group("type")[1:].lower()
-    known = b.values.get("type")
+    known = b.values.get("type") or lay.page_type
     same = known is None or key(str(known)) == key(typ)
     raw_date = m.group("date2") or (m.groupdict().get("date") or "")
-    date = dates.parse_date("ngày " + raw_date) if raw_date.count("/") + raw_date.count("-") == 2 else None
+    full = raw_date.count("/") + raw_date.count("-") == 2 or "năm" in raw_date
+    date = dates.parse_date("ngày " + raw_date) if full else None
     if same:
         b.set("type", typ, m.span("type"), inferred=True)
         num = m.group("num").rstrip(".,;")
@@ -382,9 +388,15 @@ def _issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layou
         level = {"tỉnh": "province", "huyện": "district", "quận": "district", "thị": "district"}.get(kind)
         utype = {"thành": "thành phố", "thị": "thị xã", "huyện": "huyện", "quận": "quận"}.get(kind)
         units = _place_units(place, level, None, utype, context) if place else []
+        if not place and kind == "tỉnh":
+            # "BAN THƯỜNG VỤ TỈNH ỦY" without its province: the province the text names most
+            top = next(iter(context), None)
+            units = [u for u in [places.find_province(top)] if u is not None] if top else []
         unit = units[0] if units else None
         if kind == "thành" and unit is not None:
             level = unit.level
+        if text.startswith("ban thường vụ"):
+            name = "Ban Thường vụ " + name
         return _unit_fields(name, "party", level or "province", unit, place, units[1:], context)
     m = _PARTY_BODY.match(text)
     if m:
@@ -644,8 +656,16 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
     if nm is not None:
         b.set("branch", nm.family, inferred=True)
     if not lay.has_header:
-        _lead_sentence(b, text, nm)
+        _lead_sentence(b, text, lay)
     _site_fields(b, lay, nm)
+    if "date" not in b.values and "number" not in b.values:
+        # an attached text (Quy chế, Quy định ...) is dated by the decision it is issued with
+        att = _ATTACHED.search(text, 0, min(len(text), layout.HEAD_LIMIT))
+        if att is not None:
+            dm = _DATE.search(att.group(0))
+            if dm is not None:
+                b.set("date", dates.from_match(dm), (att.start() + dm.start(), att.start() + dm.end()),
+                      inferred=True)
 
     # 3. signature and recipients
     tail_start = max(0, len(text) - 3000)
@@ -680,7 +700,8 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         elif lay.page_type:
             b.set("type", lay.page_type, inferred=True)
         elif tm:
-            b.set("type", tm.group(1) or tm.group(2), tm.span(), inferred=True)
+            found = tm.group(1) or tm.group(2) or tm.group(3)
+            b.set("type", found[:1].upper() + found[1:], tm.span(), inferred=True)
 
     # 5. the manifest wins; say where it disagrees
     if manifest:
@@ -730,10 +751,15 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
         level = level or {"tỉnh": "province", "huyện": "district", "quận": "district", "thị": "district"}.get(kind)
     # where: the scope phrase, the header place, the provincial newspaper, the places named most often
     context = _Context(text)
+    era = places.era_of(b.values.get("date") if isinstance(b.values.get("date"), str) else None)
+    if not place and level == "commune" and b.values.get("place"):
+        place = str(b.values["place"])             # a commune's seat is the commune: "Hưng Đạo, ngày ..."
     alternatives: list[places.Unit] = []
-    units = _place_units(place, level, None, unit_word, context) if place else []
+    units = _place_units(place, level, None, unit_word, context, era) if place else []
     unit = units[0] if units else None
     alternatives = units[1:]
+    if unit is not None and unit.level == "commune" and len({(u.province, u.district) for u in units}) > 1:
+        unit, alternatives = None, []              # a commune name found in several places: where is unknown
     scope_unit = None
     scope_alternatives: list[places.Unit] = []
     for s in _SCOPE.finditer(text):
@@ -776,7 +802,9 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
         word = unit_word or ("tỉnh" if level == "province" else None)
         if unit is not None and unit.level == level and not unit_word:      # the text's own unit word wins
             word = unit.type
-        name = " ".join(x for x in ("Ủy ban nhân dân", word, district or province) if x)
+        own = (unit.base_name if unit is not None and unit.level == level else
+               (place or None) if level == "commune" else district or province)
+        name = " ".join(x for x in ("Ủy ban nhân dân", word, own) if x)
     elif branch == "party":
         if committee is None:
             if unit is not None and unit.level == "district":
@@ -787,7 +815,10 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
                 committee = "Tỉnh ủy"
         lead = "Ban Thường vụ " if (body and body.startswith("Ban Thường vụ")) or (
             signer and signer.on_behalf_of and "thường vụ" in signer.on_behalf_of.lower()) else ""
-        name = f"{lead}{committee} {district or province or ''}".strip()
+        if body and body.startswith("Ban Chấp hành Đảng bộ"):
+            name = f"Ban Chấp hành Đảng bộ {unit_word or 'tỉnh'} {district or province or ''}".strip()
+        else:
+            name = f"{lead}{committee} {district or province or ''}".strip()
     else:
         name = None
     b.set("branch", branch, inferred=True)

@@ -85,7 +85,7 @@ _VV = re.compile(r"[ *_]{0,5}(?:V/v|V/V|v/v|Về việc)\b")
 SITE_KEYS = {"số hiệu": "number", "loại văn bản": "type", "ngày ban hành": "date", "cơ quan ban hành": "issuer",
              "nơi ban hành": "issuer", "người ký": "signer"}
 _SITE_KEY_NAMES = (r"(?:Số hiệu|Loại văn bản|Ngày ban hành|Cơ quan ban hành|Nơi ban hành|Người ký|Ngày hiệu lực|"
-                   r"Ngày có hiệu lực|Ngày công báo|Số công báo|Lĩnh vực|Tình trạng|Ngày hết hiệu lực|Cập nhật)")
+                   r"Ngày có hiệu lực|Ngày công báo|Ngày đăng công báo|Số công báo|Lĩnh vực|Tình trạng|Ngày hết hiệu lực|Cập nhật)")
 _SITE = re.compile(r"(?i:(?P<key>" + _SITE_KEY_NAMES + r"))[ ]{0,3}:?[ ]{0,3}\|?[ ]{0,3}\n?[ ]{0,3}"
                    r"(?P<value>[^|\n]{1,150}?)(?=[ ]{0,3}(?:\||\n|$|" + _SITE_KEY_NAMES + r"))")
 
@@ -268,8 +268,11 @@ def read_layout(text: str) -> Layout:
                 break
             if _place_date_from(all_cells, i, text)[0] is not None:
                 # a place and date alone (a page's print line) is no header: it needs an issuer line above
+                # (or the type line right under it)
                 before = [x for x in all_cells[max(0, i - 3):i] if not is_rule(x.text)]
-                if before and is_upper(before[-1].text) and (i - 1) not in site_cells:
+                after = [x for x in all_cells[i + 1:i + 4] if not is_rule(x.text)][:1]
+                typed = after and (m := _TYPE_CELL.match(after[0].text)) is not None and not m.group("rest").strip()
+                if (before and is_upper(before[-1].text) and (i - 1) not in site_cells) or typed:
                     anchor = i
                     break
     if anchor is None:
@@ -456,16 +459,18 @@ def _type_and_title(text: str, all_cells: list[Cell], j: int, lay: Layout) -> No
 
 
 _OF = re.compile(r"CỦA[ ]{1,3}")
+# "CỦA BAN THƯỜNG VỤ TỈNH ỦY về ...": the capitals after "CỦA" name the body
+_OF_BODY = re.compile(r"CỦA[ ]{1,3}(?P<body>[" + UPPER + r"][" + UPPER + r" ]{2,150})(?![" + LOWER + r"])")
 
 
 def _authority(all_cells: list[Cell], i: int, lay: Layout, parts: list[Cell]) -> None:
     """The body that enacts, named under the title ("ỦY BAN NHÂN DÂN TỈNH X", "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ")
     or in a title line of its own ("NGHỊ QUYẾT / CỦA BAN CHẤP HÀNH ĐẢNG BỘ XÃ X")."""
-    if parts and is_upper(parts[0].text):
-        m = _OF.match(parts[0].text)
-        if m and _AUTHORITY.match(parts[0].text, m.end()):
-            c = parts[0]
-            lay.authority = Cell(c.start + m.end(), c.end, c.text[m.end():])
+    if parts:
+        m = _OF_BODY.match(parts[0].text)
+        if m and _AUTHORITY.match(m.group("body")):
+            c, body = parts[0], m.group("body").rstrip()
+            lay.authority = Cell(c.start + m.start("body"), c.start + m.start("body") + len(body), body)
             return
     while i < len(all_cells) and is_rule(all_cells[i].text):
         i += 1

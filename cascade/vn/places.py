@@ -474,7 +474,7 @@ _TRIGGER = re.compile(
     rf"|(?P<city>thành\s+phố|thành\s+{_UY}|t\.p\.|tp\.|tp(?={_SP}))"
     rf"|(?P<huyen>huyện(?:\s+{_UY})?)"
     rf"|(?P<quan>quận(?:\s+{_UY})?)"
-    rf"|(?P<thixa>thị\s+xã|thị\s+{_UY}|tx\.)"
+    rf"|(?P<thixa>thị\s+xã|thị\s+{_UY}|tx\.|tx(?={_SP}))"
     rf")(?P<gap>{_SP}*(?:\r?\n{_SP}*)?)")            # the name may start the next line, not a later one
 # one word of a name and the separator after it: spaces, or one of - ' ’ ( with spaces around
 _NAME_WORD = re.compile(rf"([^\W_]+)((?:{_SP}*[-–'’‘ʼ`(]{_SP}*)|{_SP}+)?")
