@@ -36,7 +36,8 @@ def test_lateness_csv(out: Path) -> None:
 
 
 def test_panel_file_and_stdout(out: Path, tmp_path: Path) -> None:
-    run("panel", "15-KH/TU@Bắc Kạn", "--level", "district", "--output", str(tmp_path / "p.csv"), "--out", str(out))
+    run("panel", "15-KH/TU@Bắc Kạn", "--level", "district", "--output", str(tmp_path / "p.csv"),
+        "--out", str(out))
     rows = list(csv.DictReader((tmp_path / "p.csv").open(encoding="utf-8")))
     assert sum(int(r["event"]) for r in rows) == 4                  # four dated district plans
     r = run("panel", "15-KH/TU@Bắc Kạn", "--level", "district", "--out", str(out), "-f", "json")
@@ -44,7 +45,8 @@ def test_panel_file_and_stdout(out: Path, tmp_path: Path) -> None:
 
 
 def test_geomap_reuse_diff(out: Path, tmp_path: Path) -> None:
-    run("geomap", "15-KH/TU@Bắc Kạn", "--level", "district", "--output", str(tmp_path / "m.html"), "--out", str(out))
+    run("geomap", "15-KH/TU@Bắc Kạn", "--level", "district", "--output", str(tmp_path / "m.html"),
+        "--out", str(out))
     assert (tmp_path / "m.html").read_text(encoding="utf-8").count('<circle class="unit"') == 8
     v = json.loads(run("reuse", "88-CT/TW", "--out", str(out), "-f", "json").stdout)
     assert {r["level"] for r in v["rows"]} == {"district"} and all(0 < r["text_share"] < 1 for r in v["rows"])
