@@ -49,7 +49,8 @@ def test_geomap_reuse_diff(out: Path, tmp_path: Path) -> None:
         "--out", str(out))
     assert (tmp_path / "m.html").read_text(encoding="utf-8").count('<circle class="unit"') == 8
     v = json.loads(run("reuse", "88-CT/TW", "--out", str(out), "-f", "json").stdout)
-    assert {r["level"] for r in v["rows"]} == {"district"} and all(0 < r["text_share"] < 1 for r in v["rows"])
+    assert {r["level"] for r in v["rows"]} == {"province", "district"}
+    assert all(0 < r["text_share"] < 1 for r in v["rows"])
     d = json.loads(run("diff", str(out), str(out), "-f", "json").stdout)
     assert d["documents"]["added"] == [] and d["links"]["removed"] == []
 

@@ -156,3 +156,14 @@ def test_province_deadline_from_a_directive_graph() -> None:
     # a Party plan does not answer an order to the People's Committees
     assert (rows["Lào Cai"]["status"], rows["Lào Cai"]["days"]) == ("not_yet", 91)
     assert r["counts"]["not_yet"] == 61
+
+
+def test_province_deadline_from_an_extracted_directive(mini: nx.MultiDiGraph) -> None:
+    o = orders(mini, "88-CT/TW")
+    assert [(x["kind"], x["level"], x["branch"], x["due"]) for x in o] == [("plan", "province", "party",
+                                                                          "2021-03-31")]
+    r = lateness(mini, "88-CT/TW", as_of="2021-12-31")
+    rows = {row["province"]: row for row in r["rows"]}
+    assert (rows["Bắc Kạn"]["status"], rows["Bắc Kạn"]["days"]) == ("on_time", -39)     # 20 February
+    assert (rows["Gia Lai"]["status"], rows["Gia Lai"]["days"]) == ("not_yet", 275)     # to 31 December
+    assert r["counts"] == {"on_time": 1, "late": 0, "not_yet": 62, "date_unknown": 0, "no_deadline": 0}
