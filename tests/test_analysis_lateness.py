@@ -76,6 +76,7 @@ def test_orders_attached_to_the_parent(mini: nx.MultiDiGraph) -> None:
     plan = [o for o in got if o["kind"] == "plan"]
     report = [o for o in got if o["kind"] == "report"]
     assert [(o["level"], o["branch"], o["due"]) for o in plan] == [("district", "party", "2021-06-30")]
+    assert plan[0]["addressees"] == "Các huyện ủy, thành ủy, đảng ủy trực thuộc"
     assert report and report[0]["recurrence"] == "annual" and report[0]["due"] is None
     ev = plan[0]["evidence"]
     text = Path(ev["file"]).read_text(encoding="utf-8")

@@ -56,7 +56,8 @@ def orders(G: nx.MultiDiGraph, doc: str) -> list[dict[str, Any]]:
     """The orders plan ``doc`` gives to the jurisdictions below its issuer, in task order.
 
     Each: ``kind`` ("plan" | "report"), ``level`` (the addressees' level: as the words say,
-    else one below ``doc``'s), ``branch``, ``due`` (one-off ISO day or None), ``recurrence``
+    else one below ``doc``'s), ``branch``, ``addressees`` (their words in the task), ``due``
+    (one-off ISO day or None), ``recurrence``
     and ``deadline_text`` (for reports, from the reporting duty), ``task`` id, and
     ``evidence`` (file, span of the task, the task's text).
     """
@@ -67,7 +68,8 @@ def orders(G: nx.MultiDiGraph, doc: str) -> list[dict[str, Any]]:
         if k != "has_task":
             continue
         a = G.nodes[t]
-        o = read_order(str(a.get("text") or ""))
+        task_text = str(a.get("text") or "")
+        o = read_order(task_text)
         if o is None:
             continue
         due, rec, text = query.task_due(a), a.get("recurrence"), a.get("deadline_text")
@@ -85,6 +87,7 @@ def orders(G: nx.MultiDiGraph, doc: str) -> list[dict[str, Any]]:
                 "kind": o.kind,
                 "level": o.level or below,
                 "branch": o.branch,
+                "addressees": task_text[o.start : o.end],
                 "due": due,
                 "recurrence": rec,
                 "deadline_text": text,
