@@ -50,6 +50,13 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> nx.MultiDiGraph:
         ),
         ("Các địa phương xây dựng kế hoạch thực hiện trước ngày 30/9/2022.", "plan", None, "district"),
         ("Các thành ủy xây dựng kế hoạch thực hiện.", "plan", "party", None),
+        (
+            "Đề nghị các phòng, ban và UBND các xã, thị trấn xây dựng kế hoạch thực hiện tại địa phương.",
+            "plan",
+            "state",
+            "commune",
+        ),
+        ("Các đảng ủy xã, thị trấn ban hành kế hoạch thực hiện trong quý III.", "plan", "party", "commune"),
     ],
 )
 def test_read_order(text: str, kind: str, branch: str | None, level: str | None) -> None:
@@ -65,6 +72,9 @@ def test_read_order(text: str, kind: str, branch: str | None, level: str | None)
         "Sở Nội vụ báo cáo kết quả về Ban Thường vụ Tỉnh ủy trước ngày 15/12.",
         "Ban Tuyên giáo Tỉnh ủy chủ trì xây dựng kế hoạch tuyên truyền.",  # a same-level body
         "Các huyện ủy quán triệt sâu sắc nội dung Chỉ thị.",  # no plan, no report
+        # the issuer itself, after an unrelated "các"
+        "Nhân dịp tổ chức các hoạt động kỷ niệm ngày thành lập huyện, UBND huyện xây dựng kế hoạch như sau:",
+        "Văn phòng HĐND và UBND huyện báo cáo kết quả về Thường trực Huyện ủy.",  # a single office
     ],
 )
 def test_read_order_none(text: str) -> None:
