@@ -95,7 +95,7 @@ DISTRICTS = {
     "Ngân Sơn": "ngày 30 tháng 6 năm 2021",  # on the day: on time
     "Na Rì": "ngày 10 tháng 7 năm 2021",  # 10 days late
     "Pác Nặm": "ngày 02 tháng 9 năm 2021",  # 64 days late
-    "Chợ Đồn": "tháng 8 năm 2021",  # month only: date unknown
+    "Chợ Đồn": "ngày    tháng 8 năm 2021",  # day left blank: date unknown (August)
 }
 
 

@@ -111,6 +111,8 @@ def test_lateness_exact(mini: nx.MultiDiGraph) -> None:
     assert (rows["Na Rì"]["status"], rows["Na Rì"]["days"]) == ("late", 10)
     assert (rows["Pác Nặm"]["status"], rows["Pác Nặm"]["days"]) == ("late", 64)
     assert rows["Chợ Đồn"]["status"] == "date_unknown"
+    # dated only "tháng 8 năm 2021": late all the same, by 32 (1 August) to 62 days (31 August)
+    assert rows["Chợ Đồn"]["verdict"] == {"status": "late", "days_min": 32, "days_max": 62}
     # not yet: censored at the latest date of the corpus (2 September 2021), 64 days past the deadline
     assert (rows["Bạch Thông"]["status"], rows["Bạch Thông"]["days"], rows["Bạch Thông"]["censored_at"]) == (
         "not_yet",

@@ -113,6 +113,36 @@ def _deadline(orders_: list[dict[str, Any]], level: str, parent: str) -> dict[st
     return best
 
 
+def _bounds(date: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a partial ISO date ("2021-08", "2021") can stand for."""
+    try:
+        if len(date) == 7:
+            first = dt.date.fromisoformat(date + "-01")
+            y, m = divmod(first.month, 12)
+            return first, dt.date(first.year + y, m + 1, 1) - dt.timedelta(days=1)
+        if len(date) == 4:
+            return dt.date(int(date), 1, 1), dt.date(int(date), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def _partial_verdict(G: nx.MultiDiGraph, plans: list[str], due: str) -> dict[str, Any] | None:
+    """What partial dates settle anyway: a plan of "tháng 8 năm 2021" against 30 June 2021 is
+    late by 32 to 62 days; None when no plan has a partial date or they straddle the deadline."""
+    spans = [b for b in (_bounds(str(G.nodes[p].get("date") or "")) for p in plans) if b]
+    if not spans:
+        return None
+    lo = min(a for a, _ in spans)
+    hi = min(b for _, b in spans)             # the first plan was issued by the earliest "last day"
+    d = dt.date.fromisoformat(due)
+    if lo > d:
+        return {"status": "late", "days_min": (lo - d).days, "days_max": (hi - d).days}
+    if hi <= d:
+        return {"status": "on_time", "days_min": (lo - d).days, "days_max": (hi - d).days}
+    return None
+
+
 def _acted(G: nx.MultiDiGraph, row: dict[str, Any], branch: str | None) -> tuple[list[str], str | None]:
     """The plans of a coverage row that answer an order to ``branch`` and the first full date among them."""
     plans = row["party"] + row["state"] + row["other"] if branch is None else row[branch]
@@ -131,7 +161,9 @@ def lateness(
     the deadline), ``late`` (``days`` after it), ``not_yet`` (no plan by ``as_of``, or by the
     latest date in the corpus: censored; ``days`` then counts how far past the deadline the
     observation ends, negative while it is still ahead), ``date_unknown`` (a plan, none dated
-    to the day), ``no_deadline`` (the parent set none; ``acted`` still tells).
+    to the day; ``verdict`` then says whether the partial dates still settle it, e.g. late by 32 to 62
+    days for a plan of "tháng 8 năm 2021"), ``no_deadline`` (the parent set none; ``acted`` still
+    tells).
 
     Returns ``{"doc", "level", "as_of", "orders", "counts", "rows"}``.
 
@@ -189,6 +221,7 @@ def lateness(
             row["status"], row["days"] = ("late", delta) if delta > 0 else ("on_time", delta)
         elif plans:
             row["status"] = "date_unknown"
+            row["verdict"] = _partial_verdict(G, plans, dl["due"])
         else:
             row["status"] = "not_yet"
             e = day(end)
