@@ -25,7 +25,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from cascade.extract import numbers
+from cascade.extract import clauses, numbers
 from cascade.models import Evidence, Mention, Metadata, Relation
 from cascade.text.normalize import UPPER, CleanText, key
 from cascade.vn import dates, places
@@ -116,19 +116,20 @@ _PLENUM_WORDS = ("Nghị quyết", "NGHỊ QUYẾT", "nghị quyết")    # what
 _LAW_WORDS = ("Luật", "Bộ luật", "Hiến pháp")                  # what _LAW starts with
 _SELF = re.compile(rf"(?:{_TYPE_ALT})\s+này\b")
 
-# triggers that govern the head mentions of a title or preamble sentence
-_TRIGGER = re.compile(
-    r"(?P<cont>[Tt]iếp tục\s+(?:triển khai\s+)?thực hiện)|(?P<basis>[Cc]ăn cứ|CĂN CỨ)|"
-    r"(?P<impl>[Tt]hực hiện|[Tt]riển khai|[Qq]uán triệt|[Cc]ụ thể hóa|THỰC HIỆN|TRIỂN KHAI)|(?P<amend>[Ss]ửa đổi,?\s*bổ sung)|"
-    r"(?P<replace>[Tt]hay thế)|(?P<repeal>[Bb]ãi bỏ)|(?P<guide>[Hh]ướng dẫn (?:thi hành|thực hiện))")
-# every match of _TRIGGER holds one of these ("tiếp tục ... thực hiện" holds "hực hiện"): a text holding
-# none has no trigger, and ``in`` tells that faster than the regex
-_TRIGGER_PARTS = ("hực hiện", "HỰC HIỆN", "ăn cứ", "ĂN CỨ", "riển khai", "RIỂN KHAI", "uán triệt", "ụ thể hóa",
-                  "ửa đổi", "hay thế", "ãi bỏ", "ướng dẫn")
-# the end of the text between two mentions that makes the first implement the second
+# the end of the text between two mentions (spaces collapsed, lower case) that makes the first relate to
+# the second: "Kế hoạch số 07-KH/TU ... thực hiện Kết luận số 93-KL/TW", "Nghị định số 187/2025/NĐ-CP ...
+# sửa đổi, bổ sung một số điều của Nghị định số 78/2025/NĐ-CP"
 _CHAIN_TAIL = re.compile(
-    r"(?:(?:về|để|nhằm|trong)\s+)?(?:việc\s+)?(?:(?P<cont>tiếp tục)\s+)?(?:(?:triển khai|tổ chức)\s+)?"
-    r"(?:thực hiện|triển khai|quán triệt|cụ thể hóa)\s*\Z")
+    r"(?:(?:về|để|nhằm|trong) )?(?:việc )?(?:(?P<cont>tiếp tục) )?(?:(?:triển khai|tổ chức) )?"
+    r"(?:thực hiện|triển khai|quán triệt|cụ thể hóa|cụ thể hoá)(?: (?:các|có hiệu quả))? ?\Z"
+    r"|(?P<amend>sửa đổi,? bổ sung)(?: (?:một số|các) (?:điều|nội dung|khoản))?(?: của)? ?\Z"
+    r"|(?P<replace>thay thế) ?\Z|(?P<repeal>bãi bỏ) ?\Z"
+    r"|(?P<guide>hướng dẫn (?:thi hành|thực hiện))(?: (?:một số|các) (?:điều|nội dung|khoản))?(?: của)? ?\Z")
+_CHAIN_RELATION = (("cont", "continues"), ("amend", "amends"), ("replace", "replaces"), ("repeal", "repeals"),
+                   ("guide", "guides"))
+_GAP_NOISE = str.maketrans({c: " " for c in "*“”\"\n\t\u00a0"})
+# what a gap between two mentions of one chain may not hold: a list break or the main clause
+_GAP_BREAK = re.compile(r";|\n[ \t\u00a0]*\n|\.[ \t\u00a0]*\n|\.[ \t\u00a0]+[A-ZĐ\d]")
 _SENTENCE_END = re.compile(r"\n|;|\.(?=\s+[A-ZĐ\d])|:\s*\n")
 _STARTS_UPPER = re.compile(f"[{UPPER}]")
 _CHAIN_SUMMARY = re.compile(r"(?:việc\s+)?(?:tiếp tục\s+)?(?:triển khai\s+)?thực hiện\s+(?:" + _TYPE_ALT + ")")
@@ -141,10 +142,9 @@ _DISTRICT_ISSUER = re.compile(r"huyện ủy|quận ủy|ủy ban nhân dân (?:
                               r"|\bhuyện\b|\bquận\b|thị xã|thị ủy")
 _PROVINCE_ISSUER = re.compile(r"tỉnh ủy|ủy ban nhân dân tỉnh|hội đồng nhân dân tỉnh|\btỉnh\b")
 _ENDS_WITH_UNIT = re.compile(r"(?:ủy|tỉnh|huyện|quận|thị xã)$", re.I)
-_GAP_BREAK = re.compile(r"[;,\n]")
 _COORDINATION = re.compile(r"\s*(?:và|hoặc|,)\s*")          # "A và B": B is not a chain link of A
-_SECTION_START = re.compile(r"^\s*(?:[IVX]{1,5}\s*[.\-–]|1\s*[.\-]\s|Điều\s+1\b|Phần\s+(?:[IVX]+|thứ)|PHẦN\s+[IVX])",
-                            re.M)
+_SECTION_START = re.compile(r"^[ \t]*(?:[IVX]{1,5}[ \t]*[.\-–]|1[ \t]*[.\-][ \t]|Điều[ \t]+1\b|Phần[ \t]+(?:[IVX]+|thứ)"
+                            r"|PHẦN[ \t]+[IVX]|QUYẾT[ \t]+ĐỊNH[ \t]*:|QUYẾT[ \t]+NGHỊ[ \t]*:)", re.M)
 
 
 @dataclass(slots=True)
@@ -489,18 +489,11 @@ def _sentence_start(text: str, i: int, floor: int) -> int:
     return max(best, colon + 2) if colon >= 0 else best
 
 
-_TRIGGER_RELATION = (("cont", "continues"), ("basis", "based_on"), ("amend", "amends"), ("replace", "replaces"),
-                     ("repeal", "repeals"), ("guide", "guides"))
-
-
-def _trigger_type(m: re.Match[str]) -> str:
-    """The relation a trigger word gives ("Căn cứ" -> based_on); plain "thực hiện" implements."""
-    return next((rel for group, rel in _TRIGGER_RELATION if m.group(group)), "implements")
-
-
-_STRENGTH = {"implements": 0, "continues": 0, "amends": 1, "replaces": 1, "repeals": 1, "guides": 1,
-             "based_on": 2, "cites": 3}
-
+#: the ladder of the relations a document states about another, strongest first: a document cited
+#: several times keeps the strongest (implements > based_on > cites). The relations of law
+#: (amends, replaces, repeals, guides) stand beside it: a decision can be based on a document and
+#: replace it.
+LADDER = {"implements": 0, "continues": 0, "based_on": 1, "cites": 2}
 
 # -- the public function -------------------------------------------------------------------------
 
@@ -527,7 +520,8 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
         source: the file name recorded in the evidence.
         title_end: offset where the title ends (title and preamble carry the cascade relations).
         self_number: the document's own number, so that it is not taken for a mention.
-        header_end: where the header block ends; numbers in it are the document's own.
+        header_end: where the header block ends; numbers in it are the document's own, unless a clause
+            of the preamble governs them (a header read too far).
 
     Returns:
         (mentions, relations, warnings)
@@ -537,58 +531,45 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
     warnings: list[str] = []
     body_start = preamble_end(text, title_end)
     self_key = key(self_number) if self_number else None
+    # the document's own number and the header do not describe anything: they do not end a clause
+    cited = [f.start for f in found if f.start >= header_end and not (
+        f.number is not None and self_key and key(f.number.text) == self_key and _is_self(f, meta))]
+    index = clauses.ClauseIndex(clauses.find_clauses(text, cited, body_start, (header_end, title_end)))
 
     def evidence(a: int, b: int) -> Evidence:
         s = _sentence_start(text, a, max(0, a - 400))
-        e_match = _SENTENCE_END.search(text, b)
-        e = e_match.start() if e_match and e_match.start() - b < 600 else min(len(text), b + 200)
+        e_match = _SENTENCE_END.search(text, b, min(len(text), b + 600))
+        e = e_match.start() if e_match else min(len(text), b + 200)
         ra, rb = ct.original(a, b)
         sa, sb = ct.original(s, e)
         return Evidence(source, ra, rb, ct.raw[sa:sb].strip())
 
-    # 1. fix a type code the type word and the rest of the document contradict ("Kết luận số 93-NQ/TW")
-    by_digits: dict[tuple[str, str, str], set[str]] = {}
     for f in found:
-        if f.number is not None and f.type:
-            codes = numbers.code_of_type(f.type)
-            if f.number.type_code and f.number.type_code.upper() in codes:
-                by_digits.setdefault((f.number.number, f.number.issuer_code, f.number.family), set()).add(
-                    f.number.type_code)
-    notes: dict[int, str] = {}
-    for i, f in enumerate(found):
-        n = f.number
-        if n is None or not f.type or not n.type_code:
-            continue
-        codes = numbers.code_of_type(f.type)
-        if not codes or n.type_code.upper() in codes:
-            continue
-        seen = by_digits.get((n.number, n.issuer_code, n.family), set()) & {c for c in codes} | {
-            c for c in by_digits.get((n.number, n.issuer_code, n.family), set()) if c.upper() in codes}
-        if seen:
-            fixed = numbers.with_type_code(n, sorted(seen)[0])
-            parsed = numbers.parse_number(fixed)
-            if parsed is not None:
-                notes[i] = f"typo: printed {n.text}, the type word and other citations say {parsed.text}"
-                warnings.append(f"{source}: '{f.type} số {n.text}' read as {parsed.text} (type word and other "
-                                f"citations disagree with the printed code)")
-                f.number = parsed
-                continue
-        notes[i] = f"the type word says {f.type}, the code {n.type_code} says {n.type}: the type word wins"
+        if f.number is not None and f.number.repair:
+            warnings.append(f"{source}: '{f.printed}' read as {f.number.text} ({f.number.repair})")
+        elif f.number is not None and f.number.trimmed:
+            warnings.append(f"{source}: '{text[f.start:f.end][:60]}' holds {f.number.text} glued to the next word")
 
-    # 2. mentions with their jurisdiction
+    notes = _fix_type_codes(found, source, warnings)
+
+    # mentions with their jurisdiction
     mentions: list[Mention] = []
     index_of: dict[int, int] = {}
+    seen_numbers: dict[str, int] = {}
     for i, f in enumerate(found):
-        if f.short is not None or f.start < header_end:
+        if f.short is not None:
             continue
-        level, province, district, confidence, issuer = _jurisdiction(f, meta)
-        if f.number is not None and self_key and key(f.number.text) == self_key and not f.issuer:
-            continue                                  # "Kế hoạch số 22-KH/TU" in its own text
-        if (f.number is not None and self_key and key(f.number.text) == self_key
-                and (level == "central" or (key(province) == key(meta.province)
-                                            and key(district if level != "province" else None)
-                                            == key(meta.district if meta.level != "province" else None)))):
+        if f.start < header_end and index.at(f.start) is None:
+            continue                                  # the header's own number, or page chrome
+        if f.number is not None and self_key and key(f.number.text) == self_key and _is_self(f, meta):
             continue                                  # the document naming itself
+        level, province, district, confidence, issuer = _jurisdiction(f, meta)
+        first = seen_numbers.get(key(f.number.text)) if f.number is not None and not f.issuer else None
+        if first is not None:                         # a later short citation of a number cited in full before
+            m0 = mentions[first]
+            level, province, district, confidence, issuer = m0.level, m0.province, m0.district, m0.confidence, m0.issuer
+        elif f.number is not None and f.issuer:
+            seen_numbers.setdefault(key(f.number.text), len(mentions))
         branch = None
         if f.number is not None:
             branch = f.number.family
@@ -604,7 +585,7 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
             district=district if level in ("district", "commune") else None,
             plenum=f.plenum, term=f.term, summary=f.law or f.summary, confidence=confidence, note=notes.get(i)))
 
-    # 3. short forms ("Kết luận số 93") resolve against full citations of the same type and number
+    # short forms ("Kết luận số 93") resolve against full citations of the same type and number
     for i, f in enumerate(found):
         if f.short is None:
             continue
@@ -617,56 +598,108 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
                                 alias=f.printed, confidence=min(target.confidence, 0.9),
                                 note="short form of " + (target.number or "")))
 
-    # 4. relations
-    best: dict[str, tuple[int, Relation]] = {}        # self -> document: the strongest statement
+    relations = _relations(text, found, mentions, index_of, index, evidence)
+    order = {m.id: n for n, m in enumerate(mentions)}
+    relations.sort(key=lambda r: (r.source != "self", order.get(r.source, -1), order.get(r.target, 0)))
+    return tuple(mentions), tuple(relations), warnings
+
+
+def _is_self(f: _Found, meta: Metadata) -> bool:
+    """Whether a mention carrying the document's own number is the document itself.
+
+    Numbers restart every year (state) or term (Party): a citation dated otherwise, or issued by
+    another body's jurisdiction, is another document with the same number.
+    """
+    if f.date and meta.date and f.date[:len(meta.date)] != meta.date[:len(f.date)]:
+        return False
+    if not f.issuer:
+        return True
+    level, province, district, _, _ = _jurisdiction(f, meta)
+    return level == "central" or (key(province) == key(meta.province) and key(
+        district if level != "province" else None) == key(meta.district if meta.level != "province" else None))
+
+
+def _fix_type_codes(found: list[_Found], source: str, warnings: list[str]) -> dict[int, str]:
+    """Fix a type code the type word and the rest of the document contradict ("Kết luận số 93-NQ/TW").
+
+    Returns a note per corrected or contradicted mention (by index in ``found``).
+    """
+    by_digits: dict[tuple[str, str, str], set[str]] = {}
+    for f in found:
+        if f.number is not None and f.type:
+            codes = numbers.code_of_type(f.type)
+            if f.number.type_code and f.number.type_code.upper() in codes:
+                by_digits.setdefault((f.number.number, f.number.issuer_code, f.number.family), set()).add(
+                    f.number.type_code)
+    notes: dict[int, str] = {}
+    for i, f in enumerate(found):
+        n = f.number
+        if n is None or not f.type or not n.type_code:
+            continue
+        codes = numbers.code_of_type(f.type)
+        if not codes or n.type_code.upper() in codes:
+            continue
+        seen = {c for c in by_digits.get((n.number, n.issuer_code, n.family), set()) if c.upper() in codes}
+        if seen:
+            fixed = numbers.with_type_code(n, sorted(seen)[0])
+            parsed = numbers.parse_number(fixed)
+            if parsed is not None:
+                notes[i] = f"typo: printed {n.text}, the type word and other citations say {parsed.text}"
+                warnings.append(f"{source}: '{f.type} số {n.text}' read as {parsed.text} (type word and other "
+                                f"citations disagree with the printed code)")
+                f.number = parsed
+                continue
+        notes[i] = f"the type word says {f.type}, the code {n.type_code} says {n.type}: the type word wins"
+    return notes
+
+
+def _chain(text: str, found: list[_Found], prev: int | None, prev_prev: int | None, i: int) -> str | None:
+    """The relation the mention ``prev`` states about mention ``i`` when the text between them ends with
+    a description verb ("Kế hoạch số 07-KH/TU ... thực hiện Kết luận số 93-KL/TW"), else None."""
+    if prev is None or found[prev].is_alias:
+        return None
+    p, f = found[prev], found[i]
+    if f.start - p.end >= 240 or _GAP_BREAK.search(text, p.end, f.start):
+        return None
+    if prev_prev is not None and _COORDINATION.fullmatch(text, found[prev_prev].end, p.start) is not None:
+        return None                                   # "A và B thực hiện C": not B alone
+    gap = _SPACES.sub(" ", text[p.end:f.start].translate(_GAP_NOISE)).strip().lower()
+    m = _CHAIN_TAIL.search(gap)
+    if m is None:
+        return None
+    return next((rel for group, rel in _CHAIN_RELATION if m.group(group)), "implements")
+
+
+def _relations(text: str, found: list[_Found], mentions: list[Mention], index_of: dict[int, int],
+               index: clauses.ClauseIndex, evidence) -> list[Relation]:
+    """Every relation the text states: the document's own (one per document on the ladder, plus each
+    relation of law), and the ones it states between the documents it cites."""
+    ladder: dict[str, tuple[int, Relation]] = {}
+    legal: dict[tuple[str, str], Relation] = {}
     chains: dict[tuple[str, str], Relation] = {}
-    kept = [i for i in range(len(found)) if i in index_of]
     prev: int | None = None
     prev_prev: int | None = None
-    for i in kept:
+    for i in sorted(index_of):
         f = found[i]
         m = mentions[index_of[i]]
         if f.is_alias:
             prev_prev, prev = prev, i
             continue
-        chained = False
-        if prev is not None:
-            p = found[prev]
-            gap = text[p.end:f.start]
-            if len(gap) < 200 and not _GAP_BREAK.search(gap.replace(", ngày", "")):
-                cm = _CHAIN_TAIL.search(gap.replace("*", " ").replace("“", " ").replace('"', " ").rstrip())
-                coordinated = prev_prev is not None and _COORDINATION.fullmatch(
-                    text, found[prev_prev].end, found[prev].start) is not None
-                if cm and not found[prev].is_alias and not coordinated:
-                    pm = mentions[index_of[prev]]
-                    rtype = "continues" if cm.group("cont") else "implements"
-                    pair = (_local_key(pm), _local_key(m))
-                    if pair[0] != pair[1] and pair not in chains:
-                        chains[pair] = Relation(pm.id, rtype, m.id, evidence(p.start, f.end))
-                    chained = True
+        chained = _chain(text, found, prev, prev_prev, i)
+        if chained is not None:
+            pm = mentions[index_of[prev]]                          # type: ignore[index]
+            pair = (_local_key(pm), _local_key(m))
+            if pair[0] != pair[1] and pair not in chains:
+                chains[pair] = Relation(pm.id, chained, m.id, evidence(found[prev].start, f.end))  # type: ignore[index]
         prev_prev, prev = prev, i
-        if chained:
-            continue
-        in_front = f.start < body_start
-        rtype = "cites"
-        s = _sentence_start(text, f.start, 0 if in_front else max(0, f.start - 600))
-        last = None
-        before = text[s:f.start]
-        if any(part in before for part in _TRIGGER_PARTS):
-            for t in _TRIGGER.finditer(text, s, f.start):
-                last = t
-        body_kinds = ("basis", "amend", "replace", "repeal", "guide")
-        if last is not None and (in_front or any(last.group(g) for g in body_kinds)):
-            between = text[last.end():f.start]
-            if in_front or len(between) < 40:
-                rtype = _trigger_type(last)
-                if not in_front and rtype in ("implements", "continues"):
-                    rtype = "cites"               # "thực hiện" in the body is an instruction, not the plan's basis
+        clause = None if chained is not None else index.at(f.start)
+        rtype = clause.relation if clause is not None else "cites"
         k = _local_key(m)
-        rel = Relation("self", rtype, m.id, m.evidence)
-        if k not in best or _STRENGTH[rtype] < best[k][0]:
-            best[k] = (_STRENGTH[rtype], rel)
-    relations = [r for _, r in best.values()] + list(chains.values())
-    order = {m.id: n for n, m in enumerate(mentions)}
-    relations.sort(key=lambda r: (r.source != "self", order.get(r.source, -1), order.get(r.target, 0)))
-    return tuple(mentions), tuple(relations), warnings
+        if rtype not in LADDER:
+            legal.setdefault((k, rtype), Relation("self", rtype, m.id, m.evidence))
+            rtype = "cites"
+        if k not in ladder or LADDER[rtype] < ladder[k][0]:
+            ladder[k] = (LADDER[rtype], Relation("self", rtype, m.id, m.evidence))
+    stated = {k for k, _ in legal}
+    own = [r for k, (_, r) in ladder.items() if not (r.type == "cites" and k in stated)]
+    return own + list(legal.values()) + list(chains.values())
