@@ -107,6 +107,8 @@ _BASIS_HEADING = re.compile(
 _ROMAN_HEADING = re.compile(r"^[ \t\u00a0]*[IVX]+[ \t]*[.\-][ \t\u00a0]*\S", re.MULTILINE)
 # "... thay thế Quyết định số 12 và bãi bỏ Quyết định số 5": a second verb of the same subject
 _COORDINATED = re.compile(r"(?:\s(?:và|đồng thời)|,)\s+\Z")
+# a type word right before a verb of law makes it part of a document's name ("Luật sửa đổi, bổ sung ...")
+_NAMED = re.compile(r"(?:luật|nghị định|quyết định|thông tư|nghị quyết|pháp lệnh)[ \t]+\Z", re.IGNORECASE)
 _LINE_START = re.compile(r"\n[ \t\u00a0]*(?:[-+•*–][ \t\u00a0]*)?\Z")
 _ABBREVIATION = re.compile(r"(?:^|(?<=\s))[A-ZĐ][A-Za-zđ]{0,2}\Z")     # "TP.", "Tp.", "Q." end no sentence
 
@@ -119,6 +121,7 @@ class Clause:
     start: int
     end: int
     trigger: str            # the trigger as printed
+    opens_line: bool = False  # the trigger is the first word of its line (a preamble line, not page chrome)
 
 
 def _sentence_dots(text: str, pattern: re.Pattern[str]) -> list[int]:
@@ -147,7 +150,7 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
     hard_ends += [m.start() for m in _MAIN_CLAUSE.finditer(text)]
     hard_ends += [m.start() for m in _ENACTING.finditer(text)]
     hard_ends.sort()
-    heads: list[tuple[int, int, str, str]] = []          # (start, end of the trigger, relation, printed)
+    heads: list[tuple[int, int, str, str, bool]] = []    # (start, end of the trigger, relation, printed, opens line)
     for m in _TRIGGER.finditer(text):
         phrase = _GROUP_PHRASE[m.lastgroup or ""]
         relation, where = _RELATION[phrase]
@@ -161,21 +164,24 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
         if j < len(mention_starts) and mention_starts[j] < m.start() and not (
                 relation in LEGAL and _COORDINATED.search(text, max(0, m.start() - 16), m.start())):
             continue                                    # it describes the document mentioned before it
+        if relation in LEGAL and _NAMED.search(text, max(0, m.start() - 16), m.start()):
+            continue                                    # "Luật sửa đổi, bổ sung ...": the name of a cited law
         if relation not in LEGAL and _RETRO.search(text, max(item_start, m.start() - _LOOK_BACK), m.start()):
             continue                                    # a look back, not a claim
-        heads.append((m.start(), m.end(), relation, m.group(0)))
+        opens = m.start() == 0 or bool(_LINE_START.search(text, max(0, m.start() - 8), m.start()))
+        heads.append((m.start(), m.end(), relation, m.group(0), opens))
     clauses: list[Clause] = []
-    for n, (start, trigger_end, relation, printed) in enumerate(heads):
+    for n, (start, trigger_end, relation, printed, opens) in enumerate(heads):
         h = bisect_left(hard_ends, trigger_end)
         end = hard_ends[h] if h < len(hard_ends) else len(text)
         if n + 1 < len(heads):
             end = min(end, heads[n + 1][0])
         if _RELATION_WHERE[relation] == FRONT:
             end = min(end, max(front_end, start))
-        clauses.append(Clause(relation, start, end, printed))
+        clauses.append(Clause(relation, start, end, printed, opens))
     for m in _BASIS_HEADING.finditer(text):            # "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH": the whole section
         nxt = _ROMAN_HEADING.search(text, text.find("\n", m.end()) + 1 if "\n" in text[m.end():] else len(text))
-        clauses.append(Clause("based_on", m.start(), nxt.start() if nxt else len(text), m.group(0).strip()))
+        clauses.append(Clause("based_on", m.start(), nxt.start() if nxt else len(text), m.group(0).strip(), True))
     clauses.sort(key=lambda c: c.start)
     return clauses
 

@@ -531,8 +531,8 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
     warnings: list[str] = []
     body_start = preamble_end(text, title_end)
     self_key = key(self_number) if self_number else None
-    # the document's own number and the header do not describe anything: they do not end a clause
-    cited = [f.start for f in found if f.start >= header_end and not (
+    # the document's own number describes nothing: it does not end a clause
+    cited = [f.start for f in found if not (
         f.number is not None and self_key and key(f.number.text) == self_key and _is_self(f, meta))]
     index = clauses.ClauseIndex(clauses.find_clauses(text, cited, body_start, (header_end, title_end)))
 
@@ -559,7 +559,7 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
     for i, f in enumerate(found):
         if f.short is not None:
             continue
-        if f.start < header_end and index.at(f.start) is None:
+        if f.start < header_end and not getattr(index.at(f.start), "opens_line", False):
             continue                                  # the header's own number, or page chrome
         if f.number is not None and self_key and key(f.number.text) == self_key and _is_self(f, meta):
             continue                                  # the document naming itself
@@ -685,15 +685,17 @@ def _relations(text: str, found: list[_Found], mentions: list[Mention], index_of
         if f.is_alias:
             prev_prev, prev = prev, i
             continue
+        clause = index.at(f.start)
         chained = _chain(text, found, prev, prev_prev, i)
+        if chained is not None and clause is not None and clause.start >= found[prev].end:  # type: ignore[index]
+            chained = None                                # the verb opens a clause of the document's own
         if chained is not None:
             pm = mentions[index_of[prev]]                          # type: ignore[index]
             pair = (_local_key(pm), _local_key(m))
             if pair[0] != pair[1] and pair not in chains:
                 chains[pair] = Relation(pm.id, chained, m.id, evidence(found[prev].start, f.end))  # type: ignore[index]
         prev_prev, prev = prev, i
-        clause = None if chained is not None else index.at(f.start)
-        rtype = clause.relation if clause is not None else "cites"
+        rtype = clause.relation if clause is not None and chained is None else "cites"
         k = _local_key(m)
         if rtype not in LADDER:
             legal.setdefault((k, rtype), Relation("self", rtype, m.id, m.evidence))
