@@ -362,6 +362,74 @@ def find_numbers(text: str) -> list[tuple[DocNumber, int, int]]:
     return out
 
 
+# a number a type word in front vouches for ("Công văn số 3444/LĐTBXH-VPQ"), although its codes are in no
+# table, printed with extra slashes ("06/HĐND/BCTT-PC", "01/2003/TTLT/BKH-BTC"), or with its slash lost
+# ("Tờ trình số 353TT-KHĐT")
+_VOUCHED = re.compile(
+    rf"(?P<num>{_NUM}) ?/ ?(?:(?P<year>(?:19|20)\d\d) ?/ ?)?(?P<sym>{SEG}(?:[-/]{SEG}){{0,3}})(?![\d/_])"
+    rf"|(?P<gnum>\d{{1,5}})(?P<gtype>[{_UP}][{_UP}a-z]{{0,3}})-(?P<gsym>{SEG}(?:-{SEG}){{0,3}})(?![\d/_])")
+
+
+def parse_vouched(text: str, pos: int) -> tuple[DocNumber, int] | None:
+    """The number at ``pos`` when a type word right before it ("Công văn số") vouches that one is there.
+
+    Returns (number, end) or None. Codes no table holds are kept as printed; a lost slash is restored
+    ("353TT-KHĐT" -> "353/TT-KHĐT", with ``repair`` saying so).
+
+    >>> n, end = parse_vouched("Công văn số 3444/LĐTBXH-VPQ ngày", 12)
+    >>> n.text, n.type, end
+    ('3444/LĐTBXH-VPQ', 'Công văn', 27)
+    >>> parse_vouched("Tờ trình số 353TT-KHĐT ngày", 12)[0].text
+    '353/TT-KHĐT'
+    """
+    m = NUMBER_RE.match(text, pos)
+    if m is not None:
+        n = _from_match(m)
+        if n is not None:
+            return n, m.end() - n.trimmed
+    m = _VOUCHED.match(text, pos)
+    if m is None or (m.end() < len(text) and text[m.end()].isalpha() and not text[m.end()].islower()):
+        return None
+    if m.group("gnum"):
+        known = doc_type(m.group("gtype"), "state")
+        if known is None:
+            return None
+        parts, trimmed = _parts(m.group("gsym"), text[m.end():m.end() + 1].isalpha())
+        text_ = f"{m.group('gnum')}/{known[0]}-{'-'.join(parts)}"
+        return (DocNumber(text_, m.group("gnum"), "state", known[0], known[1], parts[0], None, "local",
+                          "slash restored", trimmed), m.end() - trimmed)
+    sym = m.group("sym").replace(" ", "")
+    pieces = re.split(r"[-/]", sym)
+    known = doc_type(pieces[0], "state") if len(pieces) > 1 else None
+    issuer_code = pieces[1] if known else pieces[0]
+    year = m.group("year")
+    printed = f"{m.group('num')}/{year + '/' if year else ''}{sym}"
+    issuer = _issuer(issuer_code)
+    return (DocNumber(printed, m.group("num"), "state", known[0] if known else None,
+                      known[1] if known else "Công văn", issuer_code, int(year) if year else None,
+                      _level(issuer, issuer_code, "state")), m.end())
+
+
+def complete_symbol(number: DocNumber, issuer_name: str | None) -> DocNumber | None:
+    """A number printed without its issuer code ("117/2008/QĐ"), completed from the issuer the citation
+    names when that name is exactly a central body's ("của Thủ tướng Chính phủ" -> 117/2008/QĐ-TTg)."""
+    if not issuer_name or number.family != "state" or number.type != "Công văn":
+        return None
+    known = doc_type(number.issuer_code, "state")
+    code = _central_codes().get(nfc(issuer_name).strip(" .,").casefold())
+    if known is None or code is None:
+        return None
+    year = f"{number.year}/" if number.year else ""
+    return DocNumber(f"{number.number}/{year}{known[0]}-{code}", number.number, "state", known[0], known[1], code,
+                     number.year, "central", f"issuer code {code} completed from '{issuer_name}'")
+
+
+@cache
+def _central_codes() -> dict[str, str]:
+    """Full name (case-folded) -> code of each central state issuer."""
+    return {i.name.casefold(): i.code for i in issuers().values() if i.level == "central" and i.family == "state"}
+
+
 def with_type_code(number: DocNumber, type_code: str) -> str:
     """The same number with another type code: used to correct ``93-NQ/TW`` to ``93-KL/TW``."""
     if number.family == "party":

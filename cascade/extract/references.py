@@ -79,7 +79,7 @@ def _case_forms(word: str) -> list[str]:
 
 # every type word as a trie (faster than a flat alternation, and it matches the same: see _trie_pattern)
 _TYPE_ALT = _trie_pattern([form for w in sorted(TYPE_WORDS, key=len, reverse=True) for form in _case_forms(w)])
-_QUALIFIER = r"(?:\s+(?:hành động|công tác|liên tịch|liên ngành|kết luận|chỉ đạo))?"
+_QUALIFIER = r"(?:\s+(?:hành động|công tác|liên tịch|liên ngành|kết luận|chỉ đạo|thẩm tra|thẩm định))?"
 # the words in front of a number: "Kế hoạch số", "Chương trình hành động số:", "Quyết định của Bộ Chính trị số"
 _BEFORE = re.compile(
     rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}(?:\s+của\s+(?P<issuer_first>[^,;.()\n]{{3,80}}?))?"
@@ -174,6 +174,10 @@ def _type_starts(text: str) -> list[int]:
     if len(low) != len(text):                  # a character whose lower case is longer: stay exact
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     return [a for a in (m.start() for m in _TYPE_WORD_LOWER.finditer(low)) if not (a and low[a - 1].isalnum())]
+# "số" right before a digit: where a number a type word vouches for may start
+_VOUCH = re.compile(r"(?<!\w)(?:[Ss]ố|SỐ)[ \t\n]{0,3}:?[ \t\n]{0,3}(?=\d)")
+# "Theo đề nghị của Sở Tư pháp tại Tờ trình số ...": the body named before the type word issued it
+_OF_AT = re.compile(r"của\s+(?P<issuer>[^,;()\n]{3,100}?)\s+tại\s+(?:các\s+)?\Z")
 _SO_TAIL = re.compile(r"[Ss]ố\s*:?\s*")
 
 
@@ -264,6 +268,22 @@ def _find(text: str) -> list[_Found]:
         f.summary = _summary(text, end)
         found.append(f)
         taken.append((a, b))
+    for v in _VOUCH.finditer(text):
+        if _inside(v.end(), taken):
+            continue
+        type_word, issuer_first, start = _prefix(text, v.end(), type_starts)
+        vouched = numbers.parse_vouched(text, v.end()) if type_word else None
+        if vouched is None:
+            continue
+        num, b = vouched
+        end, date, issuer, term = _tail(text, b)
+        completed = numbers.complete_symbol(num, issuer)
+        num = completed or num
+        f = _Found(start, end, type_word, num, printed=text[v.end():b], date=date, issuer=issuer or issuer_first,
+                   term=term)
+        f.summary = _summary(text, end)
+        found.append(f)
+        taken.append((v.end(), b))
     plenums = _matches_at(_PLENUM, text, _PLENUM_WORDS) if "Trung ương" in text else ()
     for m in plenums:
         n = m.group("n") or m.group("ord")
@@ -293,6 +313,10 @@ def _find(text: str) -> list[_Found]:
         found.append(_Found(m.start(), m.end(), m.group("type"), None, law=f"{m.group('type')} {name}"))
     found.sort(key=lambda f: f.start)
     for f in found:
+        if f.issuer is None and f.number is not None and text.rfind("tại", max(0, f.start - 14), f.start) >= 0:
+            by = _OF_AT.search(text, max(0, f.start - 140), f.start)
+            if by is not None:
+                f.issuer = _trim_issuer(by.group("issuer").strip())
         lo = max(0, f.start - 40)
         if text.find("(", lo, f.start) >= 0 and _ALIAS_BEFORE.search(text, lo, f.start):
             f.is_alias = True
