@@ -88,16 +88,17 @@ _SO_ONLY = re.compile(r"[Ss]ố\s*:?\s*\Z")
 _PLURAL = re.compile(rf"\bcác\s+(?P<type>{_TYPE_ALT})\b")
 _PLURAL_WORD = re.compile(rf"(?:{_TYPE_ALT})")
 
-_TERM = r"(?:khóa|khoá|Khóa|KHÓA)\s+(?P<term>[IVXL]{1,5})\b"
-_ISSUER_STOP = (rf"(?=\s*(?:[,;.(\n\"“”]|$|\s(?:về|V/v|v/v|ban hành|quy định|hướng dẫn|thực hiện|triển khai|"
-                rf"tiếp tục|đến|trên địa bàn|tại|để|nhằm|theo|đã|được|gắn với|(?:và|hoặc)\s+(?:các\s+)?(?:{_TYPE_ALT}))\b))")
+_TERM = r"(?:khóa|khoá|Khóa|KHÓA|KHOÁ)\s++(?P<term>(?-i:[IVXL]{1,5}))\b"
+_ISSUER_STOP = (rf"(?=[ \t]{{0,4}}(?:[,;.(\n\"“”]|$|\s(?:về|V/v|v/v|ban hành|quy định|hướng dẫn|thực hiện|triển khai|"
+                rf"tiếp tục|đến|trên địa bàn|tại|để|nhằm|theo|đã|được|gắn với|phê duyệt|sửa đổi|(?:và|hoặc)\s+(?:các\s+)?(?:{_TYPE_ALT}))\b))")
+# what follows a number: its date, its issuer ("của ..."), the date again, the term; in capitals too (titles)
 _TAIL = re.compile(
-    r"\s*,?\s*(?:" + dates.DATE.replace("(?P<", "(?P<a") + r")?"
-    r"(?:\s*,?\s*của\s+(?P<issuer>[^,;\n()]{2,100}?)" + _ISSUER_STOP + r")?"
-    r"(?:\s*,?\s*(?:" + dates.DATE.replace("(?P<", "(?P<b") + r"))?"
-    r"(?:\s*,?\s*\(?\s*" + _TERM + r"\s*\)?)?",
-)
-_SUMMARY = re.compile(r"\s*,?\s*(?:về việc|về|V/v|v/v)\s+(?P<summary>[^;\n()]{3,240}?)(?=\s*(?:[;\n(]|\.\s|\.$|$|,\s*(?:UBND|Ủy ban|Ban Thường vụ|Huyện ủy|Tỉnh ủy)))")
+    r"\s*+(?:,\s*+)?(?:" + dates.DATE.replace("(?P<", "(?P<a") + r")?"
+    r"(?:\s*+(?:,\s*+)?của\s++(?P<issuer>[^,;\n()]{2,100}?)" + _ISSUER_STOP + r")?"
+    r"(?:\s*+(?:,\s*+)?(?:" + dates.DATE.replace("(?P<", "(?P<b") + r"))?"
+    r"(?:\s*+(?:,\s*+)?(?:\(\s*+)?" + _TERM + r"\s*+\)?)?", re.IGNORECASE)
+_SUMMARY = re.compile(r"\s*+(?:,\s*+)?(?:về việc|về|V/v|v/v)\s++(?P<summary>[^;\n()]{3,240}?)"
+                      r"(?=[ \t]{0,8}(?:[;\n(]|\.\s|\.$|$|,[ \t]{0,8}(?:UBND|Ủy ban|Ban Thường vụ|Huyện ủy|Tỉnh ủy)))")
 _ALIAS_BEFORE = re.compile(r"\(\s*(?:sau đây\s+)?(?:được\s+)?(?:gọi tắt|viết tắt|gọi chung|gọi)\s+là\s*[\"“*]*\s*\Z", re.I)
 
 _ORDINALS = {"nhất": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
@@ -622,7 +623,8 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
                                 alias=f.printed, confidence=min(target.confidence, 0.9),
                                 note="short form of " + (target.number or "")))
 
-    relations = _relations(text, found, mentions, index_of, index, evidence)
+    relations = _relations(text, found, mentions, index_of, index, evidence,
+                           _programme_links(text, found, index_of, index, title_end))
     order = {m.id: n for n, m in enumerate(mentions)}
     relations.sort(key=lambda r: (r.source != "self", order.get(r.source, -1), order.get(r.target, 0)))
     return tuple(mentions), tuple(relations), warnings
@@ -694,8 +696,83 @@ def _chain(text: str, found: list[_Found], prev: int | None, prev_prev: int | No
     return next((rel for group, rel in _CHAIN_RELATION if m.group(group)), "implements")
 
 
+# -- programmes approved by a decision ----------------------------------------------------------
+#
+# A plan often carries out a programme (Chiến lược, Đề án, Chương trình...) named by its title, not by the
+# number of the decision that approved it: "Kế hoạch triển khai thực hiện Chiến lược phát triển giáo dục
+# đến năm 2030" and, elsewhere in the text, "Quyết định số 1705/QĐ-TTg ... phê duyệt Chiến lược phát triển
+# giáo dục đến năm 2030" or "... Chiến lược ... ban hành kèm theo Quyết định số 1705/QĐ-TTg". The plan then
+# implements that decision; through a cited plan it implements when that plan carries out the same programme.
+
+PROGRAMME_WORDS = ("chiến lược", "đề án", "chương trình", "quy hoạch", "dự án")
+_PROGRAMME = re.compile(r"(?<!\w)(?:" + "|".join(PROGRAMME_WORDS) + r")(?!\w)", re.IGNORECASE)
+_APPROVES = re.compile(r"\W{0,4}(?:về\s+việc\s+|về\s+)?(?:phê\s+duyệt|ban\s+hành)\s+(?:" + "|".join(
+    p.replace(" ", r"\s+") for p in PROGRAMME_WORDS) + r")(?!\w)", re.IGNORECASE)
+_APPROVED_BY = re.compile(r"(?:(?:được\s+)?phê\s+duyệt|ban\s+hành)?\s*(?:kèm\s+theo|tại|theo)\s+\Z", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+_NAME_RUN = 5            # words a programme's name and a decision's description must share, in a row
+_TAIL_RUN = 6            # words before "tại Quyết định số ..." that must be a run of the programme's name
+
+
+def _words(s: str, limit: int) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(s)][:limit]
+
+
+def _has_run(words: list[str], run: list[str]) -> bool:
+    n = len(run)
+    return n > 0 and any(words[i:i + n] == run for i in range(len(words) - n + 1))
+
+
+def _programme_links(text: str, found: list[_Found], index_of: dict[int, int], index: clauses.ClauseIndex,
+                     title_end: int) -> list[tuple[int, list[str], int, int]]:
+    """(decision index in ``found``, programme words, span) for each decision approving a programme that
+    the document's own title carries out."""
+    starts = sorted(f.start for f in found)
+    programmes: list[tuple[list[str], int, int]] = []
+    for c in index.ordinary:
+        if c.relation not in ("implements", "continues") or c.start >= title_end:
+            continue
+        k = bisect_left(starts, c.start)
+        stop = min(c.end, starts[k]) if k < len(starts) else c.end
+        for m in _PROGRAMME.finditer(text, c.start, stop):
+            words = _words(text[m.end():m.end() + 240], 24)
+            if len(words) >= _NAME_RUN:
+                programmes.append((words, m.start(), min(len(text), m.end() + 120)))
+    if not programmes:
+        return []
+    links = []
+    for i, f in enumerate(found):
+        if i not in index_of or f.number is None or f.type != "Quyết định":
+            continue
+        after = _APPROVES.match(text, f.end)
+        name = _words(text[after.end():after.end() + 240], _NAME_RUN) if after else []
+        before = _APPROVED_BY.search(text, max(0, f.start - 40), f.start)
+        tail = _words(text[max(0, f.start - 300):before.start()], 60)[-_TAIL_RUN:] if before else []
+        for words, a, b in programmes:
+            if (len(name) == _NAME_RUN and _has_run(words, name)) or (len(tail) == _TAIL_RUN and _has_run(words, tail)):
+                links.append((i, words, a, b))
+                break
+    return links
+
+
+def _nested(text: str, found: list[_Found], prev: int | None, i: int, clause: clauses.Clause) -> bool:
+    """Whether a mention stands inside the description of the mention ``prev`` of the same clause
+    ("Thông tư số 25 ... hướng dẫn ... theo quy định tại Quyết định số 117"): then the clause's trigger
+    does not govern it. A list goes on after ",", ";", "và" or "hoặc"; anything else ends a description."""
+    if prev is None or found[prev].start < clause.start:
+        return False
+    p, f = found[prev], found[i]
+    if f.start < p.end or f.start - p.end >= 300 or _GAP_BREAK.search(text, p.end, f.start):
+        return False
+    gap = text[p.end:f.start].rstrip(" \t\n\u00a0")
+    return bool(gap) and not gap.endswith((",", ";", "(")) and not _LIST_WORD.search(gap)
+
+
+_LIST_WORD = re.compile(r"(?:^|\s)(?:và|hoặc|cùng|VÀ)\Z")
+
+
 def _relations(text: str, found: list[_Found], mentions: list[Mention], index_of: dict[int, int],
-               index: clauses.ClauseIndex, evidence) -> list[Relation]:
+               index: clauses.ClauseIndex, evidence, programmes: list[tuple[int, list[str], int, int]]) -> list[Relation]:
     """Every relation the text states: the document's own (one per document on the ladder, plus each
     relation of law), and the ones it states between the documents it cites."""
     ladder: dict[str, tuple[int, Relation]] = {}
@@ -719,13 +796,26 @@ def _relations(text: str, found: list[_Found], mentions: list[Mention], index_of
             if pair[0] != pair[1] and pair not in chains:
                 chains[pair] = Relation(pm.id, chained, m.id, evidence(found[prev].start, f.end))  # type: ignore[index]
         prev_prev, prev = prev, i
-        rtype = clause.relation if clause is not None and chained is None else "cites"
+        nested = chained is None and clause is not None and _nested(text, found, prev_prev, i, clause)
+        rtype = clause.relation if clause is not None and chained is None and not nested else "cites"
         k = _local_key(m)
         if rtype not in LADDER:
             legal.setdefault((k, rtype), Relation("self", rtype, m.id, m.evidence))
             rtype = "cites"
         if k not in ladder or LADDER[rtype] < ladder[k][0]:
             ladder[k] = (LADDER[rtype], Relation("self", rtype, m.id, m.evidence))
+    for d, words, a, b in programmes:
+        decision = mentions[index_of[d]]
+        # a plan the document implements that carries out the same programme comes between
+        via = [i for i in sorted(index_of) if i != d and ladder.get(_local_key(mentions[index_of[i]]), (9,))[0] == 0
+               and _has_run(_words(text[found[i].end:found[i].end + 300], 40), words[:_NAME_RUN])]
+        if via:
+            pm = mentions[index_of[via[0]]]
+            pair = (_local_key(pm), _local_key(decision))
+            if pair[0] != pair[1]:
+                chains.setdefault(pair, Relation(pm.id, "implements", decision.id, evidence(found[via[0]].start, found[via[0]].end)))
+        else:
+            ladder[_local_key(decision)] = (0, Relation("self", "implements", decision.id, evidence(a, b)))
     stated = {k for k, _ in legal}
     own = [r for k, (_, r) in ladder.items() if not (r.type == "cites" and k in stated)]
     return own + list(legal.values()) + list(chains.values())
