@@ -79,11 +79,11 @@ def _case_forms(word: str) -> list[str]:
 
 # every type word as a trie (faster than a flat alternation, and it matches the same: see _trie_pattern)
 _TYPE_ALT = _trie_pattern([form for w in sorted(TYPE_WORDS, key=len, reverse=True) for form in _case_forms(w)])
-_QUALIFIER = r"(?:\s+(?:hành động|công tác|liên tịch|liên ngành|kết luận|chỉ đạo|thẩm tra|thẩm định))?"
+_QUALIFIER = r"(?:\s+(?i:hành động|công tác|liên tịch|liên ngành|kết luận|chỉ đạo|thẩm tra|thẩm định))?"
 # the words in front of a number: "Kế hoạch số", "Chương trình hành động số:", "Quyết định của Bộ Chính trị số"
 _BEFORE = re.compile(
     rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}(?:\s+của\s+(?P<issuer_first>[^,;.()\n]{{3,80}}?))?"
-    rf"\s*(?:[Ss]ố\s*:?\s*)?")
+    rf"\s*+(?:(?:[Ss]ố|SỐ)\s*+(?::\s*+)?)?")
 _SO_ONLY = re.compile(r"[Ss]ố\s*:?\s*\Z")
 _PLURAL = re.compile(rf"\bcác\s+(?P<type>{_TYPE_ALT})\b")
 _PLURAL_WORD = re.compile(rf"(?:{_TYPE_ALT})")
@@ -179,7 +179,7 @@ def _type_starts(text: str) -> list[int]:
 _VOUCH = re.compile(r"(?<!\w)(?:[Ss]ố|SỐ)[ \t\n]{0,3}:?[ \t\n]{0,3}(?=\d)")
 # "Theo đề nghị của Sở Tư pháp tại Tờ trình số ...": the body named before the type word issued it
 _OF_AT = re.compile(r"của\s+(?P<issuer>[^,;()\n]{3,100}?)\s+tại\s+(?:các\s+)?\Z")
-_SO_TAIL = re.compile(r"[Ss]ố\s*:?\s*")
+_SO_TAIL = re.compile(r"(?:[Ss]ố|SỐ)\s*+(?::\s*+)?")
 
 
 def _prefix(text: str, a: int, type_starts: list[int]) -> tuple[str | None, str | None, int]:
@@ -195,7 +195,7 @@ def _prefix(text: str, a: int, type_starts: list[int]) -> tuple[str | None, str 
         k -= 1
     so = text.rfind("số", max(0, a - 6), a)
     if so < 0:
-        so = text.rfind("Số", max(0, a - 6), a)
+        so = max(text.rfind("Số", max(0, a - 6), a), text.rfind("SỐ", max(0, a - 6), a))
     if so >= 0 and _SO_TAIL.fullmatch(text, so, a):
         # "các Nghị quyết ...: số 01-NQ/TW, số 02-NQ/TW" - the plural trigger earlier in the sentence
         window = text[max(0, so - 200):so]
@@ -727,7 +727,7 @@ def _programme_links(text: str, found: list[_Found], index_of: dict[int, int], i
                      title_end: int) -> list[tuple[int, list[str], int, int]]:
     """(decision index in ``found``, programme words, span) for each decision approving a programme that
     the document's own title carries out."""
-    starts = sorted(f.start for f in found)
+    starts = sorted(found[i].start for i in index_of)
     programmes: list[tuple[list[str], int, int]] = []
     for c in index.ordinary:
         if c.relation not in ("implements", "continues") or c.start >= title_end:
