@@ -263,6 +263,10 @@ def _find(text: str) -> list[_Found]:
     type_starts = _type_starts(text)
     for num, a, b in numbers.find_numbers(text):
         type_word, issuer_first, start = _prefix(text, a, type_starts)
+        if type_word is None and num.family == "state" and text[max(0, a - 2):a].strip(" ").endswith(","):
+            siblings, type_word = _number_list(text, a, num, type_starts)
+            found.extend(siblings)
+            taken.extend((g.start, g.end) for g in siblings)
         end, date, issuer, term = _tail(text, b)
         f = _Found(start, end, type_word or num.type, num, printed=text[a:b], date=date,
                    issuer=issuer or issuer_first, term=term)
@@ -322,6 +326,28 @@ def _find(text: str) -> list[_Found]:
         if text.find("(", lo, f.start) >= 0 and _ALIAS_BEFORE.search(text, lo, f.start):
             f.is_alias = True
     return found
+
+
+_LIST_BEFORE = re.compile(r"(?:(?<![\w/.-])\d{1,5}[ \t]*,[ \t]*){1,8}\Z")
+_LIST_NUMBER = re.compile(r"\d{1,5}")
+
+
+def _number_list(text: str, a: int, num: numbers.DocNumber, type_starts: list[int]) -> tuple[list[_Found], str | None]:
+    """The numbers listed before a state number that share its symbol, and the list's type word:
+    "Chỉ thị 01, 13, 33/CT-UB" cites 01/CT-UB and 13/CT-UB too (only when a type word opens the list)."""
+    lst = _LIST_BEFORE.search(text, max(0, a - 60), a)
+    if lst is None:
+        return [], None
+    type_word, _, _ = _prefix(text, lst.start(), type_starts)
+    if type_word is None:
+        return [], None
+    symbol = num.text.split("/", 1)[1]
+    out = []
+    for d in _LIST_NUMBER.finditer(text, lst.start(), lst.end()):
+        sibling = numbers.parse_number(f"{d.group(0)}/{symbol}")
+        if sibling is not None:
+            out.append(_Found(d.start(), d.end(), type_word, sibling, printed=d.group(0)))
+    return out, type_word
 
 
 def _matches_at(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> list[re.Match[str]]:
