@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import os
-import pickle
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -120,12 +119,6 @@ def write_node_link(path: str | Path, G: nx.MultiDiGraph) -> Path:
             f.write(sep + dumps({**d, "source": u, "target": v, "key": k}))
             sep = b","
         f.write(b"]}\n")
-    return Path(path)
-
-
-def write_pickle(path: str | Path, obj: Any) -> Path:
-    with atomic_open(path, "wb", None) as f:
-        pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
     return Path(path)
 
 
