@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import cache
 from importlib import resources
@@ -22,17 +22,7 @@ from cascade.models import Evidence, Metadata, Signer
 from cascade.text.normalize import LOWER, UPPER, CleanText, key
 from cascade.vn import dates, places
 
-_TYPE_LINE = re.compile(
-    r"^[ *#_]*(?P<type>KẾ HOẠCH|QUYẾT ĐỊNH|CHỈ THỊ|KẾT LUẬN|NGHỊ QUYẾT|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG| CÔNG TÁC)?|"
-    r"THÔNG BÁO(?: KẾT LUẬN)?|HƯỚNG DẪN|BÁO CÁO|TỜ TRÌNH|QUY ĐỊNH|QUY CHẾ|ĐỀ ÁN|CÔNG VĂN|NGHỊ ĐỊNH|THÔNG TƯ|"
-    r"THÔNG TRI|CÔNG ĐIỆN|PHƯƠNG ÁN)[ *_]*:?[ *_]*$", re.M)
-# "Số: 2629/KH-UBND" at the start of a header line, or after the issuer in a flattened two-column header
-_NUMBER_LINE = re.compile(r"(?:^|(?<=\s\s)|(?<=[A-ZĐ*]\s))[ *_]*(?:Số|SỐ)\s*:?\s*(?P<rest>[^\n]{0,60})", re.M)
 _BLANK_NUMBER = re.compile(r"[ *_]*(?:Số|SỐ)\s*:?\s*[ .…_]*(?P<sym>/\s?[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&0-9]*)*)")
-_PLACE_DATE = re.compile(r"(?P<place>[" + UPPER + r"][\w'’ .()-]{1,40}?)\s*,\s*(?=(?:ngày|ngay)\b)" + "(?P<date>" + dates.DATE + ")")
-_PLACE_WIDTH = 41                                   # the longest place _PLACE_DATE takes
-_COMMA_DATE = re.compile(r",\s*(?=(?:ngày|ngay)\b)")
-_MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI|Độc lập|ĐỘC LẬP|ĐẢNG CỘNG SẢN VIỆT NAM|^[\s*\-_=─–]+$|^\s*Số\b|^\s*SỐ\b")
 _COMMITTEE = re.compile(r"^(?:ban thường vụ\s+|ban chấp hành đảng bộ\s+)?(?P<kind>tỉnh|thành|huyện|quận|thị)\s+ủy\s*(?P<place>.*)$")
 _PEOPLE = re.compile(r"^(?P<body>ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s*(?P<unit>tỉnh|thành phố|tp\.?|huyện|quận|"
                      r"thị xã|xã|phường|thị trấn)?\s*(?P<place>.*)$")
@@ -57,13 +47,8 @@ _NEWSPAPER = re.compile(r"\bBáo\s+(?P<place>[" + UPPER + r"][\w'’\-]*(?:\s+["
 _PARENT_BODY = re.compile(r"(?i)đảng bộ|ubnd\b|ủy ban nhân dân \w")
 _BARE_BODY = re.compile(r"(?i)ủy ban nhân dân|hội đồng nhân dân")
 _PARTY_COMMITTEE = re.compile(r"(Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy")
-_LINE_RUN = re.compile(r"[^\n]+")
-_RULE = re.compile(r"[-_=─–.* ]+")
-_SPACES = re.compile(r"\s+")
 _NOT_A_PLACE = re.compile(r"[/]|\d{3}")
 _DATE = re.compile(dates.DATE)
-_CAPITALS = re.compile(r"[A-ZĐ]{2}")
-_SECOND_COLUMN = re.compile(r"\s+(?:ĐẢNG CỘNG SẢN|CỘNG HÒA XÃ HỘI)")
 _RECIPIENTS = re.compile(r"Nơi nhận\s*:?")
 _RECIPIENTS_INDENT = re.compile(r"[ *_]*")
 _TYPE_IN_BODY = re.compile(r"ban hành\s{1,3}(Kế hoạch|Chương trình|Quyết định|Hướng dẫn)"
@@ -558,27 +543,6 @@ def _lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int,
             out.append((pos + lead, pos + lead + len(line), line))
         pos += len(raw) + 1
     return out
-
-
-def _number_lines(header: str) -> Iterator[re.Match[str]]:
-    """``_NUMBER_LINE.finditer(header)``, started at the first "Số" (and the ``*_`` before it)."""
-    first = min((i for i in (header.find("Số"), header.find("SỐ")) if i >= 0), default=-1)
-    if first < 0:
-        return iter(())
-    while first and header[first - 1] in " *_":
-        first -= 1
-    return _NUMBER_LINE.finditer(header, first)
-
-
-def _place_date(text: str, end: int) -> re.Match[str] | None:
-    """``_PLACE_DATE.search(text, 0, end)``, started near the first ", ngày" (the place comes just before)."""
-    comma = _COMMA_DATE.search(text, 0, end)
-    if comma is None:
-        return None
-    pos = comma.start()
-    while pos and text[pos - 1].isspace():          # the white space between the place and the comma
-        pos -= 1
-    return _PLACE_DATE.search(text, max(0, pos - _PLACE_WIDTH), end)
 
 
 def _recipients_start(text: str, start: int) -> int | None:

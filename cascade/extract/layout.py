@@ -151,7 +151,8 @@ def cells(text: str, start: int = 0, end: int | None = None) -> list[Cell]:
 
 def is_upper(text: str) -> bool:
     """True for a header line in capitals: two capital letters at least, no lower-case letter."""
-    letters = [c for c in text if c.isalpha()]
+    # a document number inside ("SỐ 16/2001/CT-TTg") keeps its own case
+    letters = [c for w in text.split() if "/" not in w for c in w if c.isalpha()]
     lower = sum(1 for c in letters if not c.isupper())
     # one stray lower-case letter among many capitals is conversion noise ("cBAN CHẤP HÀNH ...")
     return len(letters) >= 2 and (lower == 0 or (lower == 1 and len(letters) >= 10 and text[:1].islower()))
