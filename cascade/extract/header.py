@@ -19,7 +19,7 @@ from typing import Any
 
 from cascade.extract import layout, numbers
 from cascade.models import Evidence, Metadata, Signer
-from cascade.text.normalize import LOWER, UPPER, CleanText, key
+from cascade.text.normalize import LOWER, UPPER, CleanText, ascii_fold, key
 from cascade.vn import dates, places
 
 _BLANK_NUMBER = re.compile(r"[ *_]*(?:Số|SỐ)\s*:?\s*[ .…_]*(?P<sym>/\s?[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&0-9]*)*)")
@@ -43,6 +43,20 @@ _SELF_ISSUER = re.compile(
 _SCOPE = re.compile(r"trên địa bàn\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã)\s+(?P<place>[" + UPPER + r"][\w'’\- ]{1,30}?)"
                     r"(?=\s*(?:[,.;:(]|/|$|\s(?:như|và|theo|trong|để|với)\b))", re.M)
 _NEWSPAPER = re.compile(r"\bBáo\s+(?P<place>[" + UPPER + r"][\w'’\-]*(?:\s+[" + UPPER + r"][\w'’\-]*){0,3})")
+
+# a provincial newspaper's site, named "bao" + the province without diacritics (baophutho.vn, baobinhduong.vn)
+_NEWS_SITE = re.compile(r"(?<![\w.])bao(?P<slug>[a-z]{3,20})\.(?:com\.)?vn\b")
+
+
+@cache
+def _province_slugs() -> dict[str, places.Unit]:
+    """"phutho" -> Phú Thọ: each province's name without diacritics or spaces, both eras."""
+    out: dict[str, places.Unit] = {}
+    for era in places.ERAS:
+        for p in places.provinces(era):
+            out.setdefault(ascii_fold(p.name).replace(" ", "").replace("-", ""), p)
+    return out
+
 
 _PARENT_BODY = re.compile(r"(?i)đảng bộ|ubnd\b|ủy ban nhân dân \w")
 _BARE_BODY = re.compile(r"(?i)ủy ban nhân dân|hội đồng nhân dân")
@@ -626,7 +640,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         # an attached text (Quy chế, Quy định ...) is dated by the decision it is issued with
         att = _ATTACHED.search(text, 0, min(len(text), layout.HEAD_LIMIT))
         if att is not None:
-            dm = _DATE.search(att.group(0))
+            dm = dates.DATE_RE.search(att.group(0))
             if dm is not None:
                 b.set("date", dates.from_match(dm), (att.start() + dm.start(), att.start() + dm.end()),
                       inferred=True)
@@ -746,6 +760,11 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
         keep: dict[tuple[str, str], places.Unit] = {}
         for n in _NEWSPAPER.finditer(text):
             p = places.find_province(n.group("place"))
+            if p is not None:
+                counts[("province", p.name)] += 3
+                keep[("province", p.name)] = p
+        for n in _NEWS_SITE.finditer(text, 0, min(len(text), 3000)):
+            p = _province_slugs().get(n.group("slug"))      # "baophutho.vn": the Phú Thọ newspaper
             if p is not None:
                 counts[("province", p.name)] += 3
                 keep[("province", p.name)] = p

@@ -85,8 +85,8 @@ _VV = re.compile(r"[ *_]{0,5}(?:V/v|V/V|v/v|Về việc)\b")
 SITE_KEYS = {"số hiệu": "number", "loại văn bản": "type", "ngày ban hành": "date", "cơ quan ban hành": "issuer",
              "nơi ban hành": "issuer", "người ký": "signer"}
 _SITE_KEY_NAMES = (r"(?:Số hiệu|Loại văn bản|Ngày ban hành|Cơ quan ban hành|Nơi ban hành|Người ký|Ngày hiệu lực|"
-                   r"Ngày có hiệu lực|Ngày công báo|Ngày đăng công báo|Số công báo|Lĩnh vực|Tình trạng|Ngày hết hiệu lực|Cập nhật)")
-_SITE = re.compile(r"(?i:(?P<key>" + _SITE_KEY_NAMES + r"))[ ]{0,3}:?[ ]{0,3}\|?[ ]{0,3}\n?[ ]{0,3}"
+                   r"Ngày có hiệu lực|Ngày công báo|Ngày đăng công báo|Số công báo|Lĩnh vực|Tình trạng|Ngày hết hiệu lực)")
+_SITE = re.compile(r"(?<![^\s|])(?i:(?P<key>" + _SITE_KEY_NAMES + r"))[ ]{0,3}:?[ ]{0,3}\|?[ ]{0,3}\n?[ ]{0,3}"
                    r"(?P<value>[^|\n]{1,150}?)(?=[ ]{0,3}(?:\||\n|$|" + _SITE_KEY_NAMES + r"))")
 
 
