@@ -36,7 +36,7 @@ PARTY_MOTTO = re.compile(rf"Đ[ẢA]NG{_GAP}C[ỘO]NG{_GAP}S[ẢA]N{_GAP}VI[ỆE
 _SLOGAN = re.compile(rf"(?i:độc{_GAP}lập[\s|*_-]{{1,40}}tự{_GAP}do(?:[\s|*_-]{{1,40}}hạnh{_GAP}phúc)?)")
 _RULE = re.compile(r"[\s\-_=─–—.*•~]{1,200}")
 _CELL = re.compile(r"[^\n|]+")
-_AFTER_MOTTO = 2500                  # how far after the motto the number, date, type and title are looked for
+_AFTER_MOTTO = 1500                  # how far after the motto the number, date, type and title are looked for
 _NO_MOTTO_REACH = 3500               # ... and from the start when there is no motto
 _NO_HEADER_REACH = 80                # without a header, the type line is looked for in the first 80 cells
 _ISSUER_WIDTH = 200                  # longer capital lines are titles, not issuer names
@@ -256,10 +256,14 @@ def read_layout(text: str) -> Layout:
     head = min(len(text), HEAD_LIMIT)
     lay = Layout()
     lay.site, lay.site_spans = _site_table(text, head)
-    mottos = [(m.start(), m.end(), "state") for m in STATE_MOTTO.finditer(text, 0, head)
-              if not _inside(m.start(), lay.site_spans)]
-    mottos += [(m.start(), m.end(), "party") for m in PARTY_MOTTO.finditer(text, 0, head)
-               if not _inside(m.start(), lay.site_spans)]
+    mottos = []
+    for pattern, kind in ((STATE_MOTTO, "state"), (PARTY_MOTTO, "party")):
+        pos = 0
+        while (m := pattern.search(text, pos, head)) is not None:       # the first one outside a site table
+            if not _inside(m.start(), lay.site_spans):
+                mottos.append((m.start(), m.end(), kind))
+                break
+            pos = m.end()
     mottos.sort()
     # the blocks sit around the motto: cells are cut a little after it (or early on when there is none)
     end = min(head, mottos[0][1] + _AFTER_MOTTO) if mottos else min(head, _NO_MOTTO_REACH)
