@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -22,9 +23,21 @@ from cascade.text.normalize import clean
 from cascade.vn import dates
 
 
+#: a UTF-16 surrogate on its own (a broken PDF text layer, a bad escape): no character at all
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def extract_text(text: str, source: str, manifest: Mapping[str, str] | None = None, *, fmt: str = "txt",
                  sha256: str | None = None, warnings: tuple[str, ...] = ()) -> Record:
-    """Extract the record of one document from its text as read."""
+    """Extract the record of one document from its text as read.
+
+    A lone surrogate in ``text`` is read as U+FFFD, one for one, so that every span still
+    indexes ``text`` and the record can be written as UTF-8.
+    """
+    if _LONE_SURROGATE.search(text):
+        sha256 = sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        text = _LONE_SURROGATE.sub("\ufffd", text)
+        warnings = (*warnings, "unpaired surrogates in the text read as U+FFFD")
     ct = clean(text)
     meta, header_end, title_end, meta_warnings = extract_metadata(ct, source, manifest)
     mentions, relations, ref_warnings = extract_references(ct, meta, source, title_end=title_end,
