@@ -22,7 +22,6 @@ from cascade.models import Record
 from cascade.text.normalize import clean
 from cascade.vn import dates
 
-
 #: a UTF-16 surrogate on its own (a broken PDF text layer, a bad escape): no character at all
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -60,5 +59,6 @@ def extract_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | N
     from cascade.read import read_file
 
     raw = read_file(path, manifest)
-    rec = extract_text(raw.text, raw.source, raw.manifest, fmt=raw.format, sha256=raw.sha256, warnings=raw.warnings)
+    rec = extract_text(raw.text, raw.source, raw.manifest, fmt=raw.format, sha256=raw.sha256,
+                       warnings=raw.warnings)
     return replace(rec, source=str(path))
