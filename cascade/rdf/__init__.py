@@ -48,9 +48,11 @@ from __future__ import annotations
 
 from cascade.rdf.iri import DEFAULT_BASE, ERA_VALIDITY, Minter, check_base, doc_iri, slug, unit_iri
 from cascade.rdf.mapping import RELATION_PREDICATES, _Maker, _Source
-from cascade.rdf.remote import PushReport, push, run_remote_query
+from cascade.rdf.remote import PushReport, password_for, push, redact, run_remote_query
 from cascade.rdf.shacl import Validation, Violation, read_graph, shapes, validate
 from cascade.rdf.sparql import (
+    MAX_ROWS,
+    QUERY_TIMEOUT,
     STORE_DIR,
     NamedQuery,
     QueryResult,
@@ -58,6 +60,7 @@ from cascade.rdf.sparql import (
     load_store,
     named_queries,
     run_query,
+    uses_service,
 )
 from cascade.rdf.terms import _JsonTerms, _NTTerms, _TurtleTerms
 from cascade.rdf.write import (
@@ -82,7 +85,8 @@ __all__ = [
     "DEFAULT_BASE", "ERA_VALIDITY", "FORMATS", "Format", "Minter", "NamedQuery", "PushReport", "QueryResult",
     "RELATION_PREDICATES", "STORE_DIR", "TURTLE_FILE", "Validation", "Violation", "bind_params",
     "build_extra", "check_base", "context", "doc_iri", "dumps", "export_text", "format_of", "load_source",
-    "load_store", "named_queries", "push", "read_graph", "run_query", "run_remote_query", "shapes", "slug",
+    "load_store", "named_queries", "password_for", "push", "read_graph", "redact", "uses_service", "MAX_ROWS",
+    "QUERY_TIMEOUT", "run_query", "run_remote_query", "shapes", "slug",
     "to_dataset", "to_graph", "unit_iri", "validate", "write",
     # for the tests and benchmarks that drive the writers directly
     "_JsonTerms", "_Maker", "_NTTerms", "_Source", "_TurtleTerms", "_write", "_write_jsonld", "_write_stream",

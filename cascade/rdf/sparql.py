@@ -5,10 +5,13 @@ import gc
 import hashlib
 import io
 import json
+import multiprocessing as mp
 import os
 import re
 import shutil
-from collections.abc import Sequence
+import sys
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -104,6 +107,7 @@ class QueryResult:
     rows: list[dict[str, str | None]] = field(default_factory=list)
     boolean: bool | None = None
     graph: str | None = None
+    truncated: bool = False          # more answers than the limit: only the first ones are here
 
 
 #: the on-disk Oxigraph store kept in a build folder for ``cascade sparql``
@@ -192,23 +196,115 @@ def _ox_text(t: Any) -> str | None:
     return str(t.value)
 
 
+#: rows (or triples) a query returns at most, unless told otherwise
+MAX_ROWS = 100_000
+#: seconds a query may run, unless told otherwise
+QUERY_TIMEOUT = 60.0
+
+#: what a SERVICE keyword may hide in: strings, IRIs and comments (each alternative starts differently,
+#: so the scan is linear in the query)
+_NOT_KEYWORDS = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                           r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+_SERVICE = re.compile(r"(?<![\w?$:])SERVICE\b", re.IGNORECASE)
+
+
+def uses_service(query: str) -> bool:
+    """Whether a query calls another endpoint (the SERVICE keyword outside strings, IRIs and comments).
+
+    >>> uses_service("SELECT * { SERVICE <http://x/sparql> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT ?service { ?s <http://x/SERVICE> "SERVICE" } # SERVICE')
+    False
+    """
+    return bool(_SERVICE.search(_NOT_KEYWORDS.sub(" ", query)))
+
+
 def run_query(store: ox.Store, query: str, params: dict[str, str] | None = None,
-              declared: dict[str, tuple[bool, str]] | None = None) -> QueryResult:
+              declared: dict[str, tuple[bool, str]] | None = None, *, limit: int | None = MAX_ROWS,
+              timeout: float | None = QUERY_TIMEOUT, allow_service: bool = False) -> QueryResult:
     """Run a SPARQL query on a pyoxigraph store; the default graph is the union of all graphs.
 
+    At most ``limit`` rows or triples are returned (``truncated`` says when there were
+    more); a query that runs longer than ``timeout`` seconds is stopped (it runs in a
+    child process where the system can fork, so even a query that computes for long
+    before its first answer is stopped). A query that calls another endpoint (SERVICE)
+    is refused unless ``allow_service``.
+
     Raises:
-        CascadeError: the query does not parse, or a parameter is missing.
+        CascadeError: the query does not parse, calls SERVICE, runs too long, or a parameter is missing.
     """
     text = bind_params(query, params, declared)
+    if not allow_service and uses_service(text):
+        raise CascadeError("the query calls another endpoint (SERVICE): refused unless allowed "
+                           "(cascade sparql --allow-service)")
+    if timeout is None:
+        return _execute(store, text, limit, None)
+    if sys.platform in ("win32", "darwin") or "fork" not in mp.get_all_start_methods():
+        return _execute(store, text, limit, time.monotonic() + timeout)
+    return _in_child(store, text, limit, timeout)
+
+
+def _in_child(store: ox.Store, text: str, limit: int | None, timeout: float) -> QueryResult:
+    """:func:`_execute` in a forked child that is killed when ``timeout`` passes."""
+    ctx = mp.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            outcome: tuple[bool, Any] = (True, _execute(store, text, limit, None))
+        except CascadeError as e:
+            outcome = (False, str(e))
+        except BaseException as e:  # noqa: BLE001 - every failure goes back as one line
+            outcome = (False, f"the query failed: {_first_line(e)}")
+        send.send(outcome)
+
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    child = ctx.Process(target=run, daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise CascadeError(f"the query ran longer than {timeout:g} s and was stopped")
+        ok, value = receive.recv()
+    except EOFError:
+        raise CascadeError(f"the query stopped without an answer (exit code {child.exitcode}; "
+                           "out of memory?)") from None
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if not ok:
+        raise CascadeError(value)
+    return value
+
+
+def _execute(store: ox.Store, text: str, limit: int | None, deadline: float | None) -> QueryResult:
+    """Run ``text``; keep ``limit`` answers; past ``deadline`` (a monotonic time) stop between answers."""
     try:
         res = store.query(text, use_default_graph_as_union=True, prefixes=PREFIXES)
     except SyntaxError as e:
         raise CascadeError(f"SPARQL syntax error: {_first_line(e)}") from None
     if isinstance(res, ox.QueryBoolean):
         return QueryResult(boolean=bool(res))
+    kept = list(_bounded(res, limit, deadline))
+    truncated = limit is not None and len(kept) > limit
+    if truncated:
+        kept.pop()
     if isinstance(res, ox.QuerySolutions):
         names = [v.value for v in res.variables]
-        rows = [{n: _ox_text(sol[n]) for n in names} for sol in res]
-        return QueryResult(variables=names, rows=rows)
-    data = ox.serialize(res, format=ox.RdfFormat.N_TRIPLES)
-    return QueryResult(graph=(data or b"").decode("utf-8"))
+        rows = [{n: _ox_text(sol[n]) for n in names} for sol in kept]
+        return QueryResult(variables=names, rows=rows, truncated=truncated)
+    data = ox.serialize(kept, format=ox.RdfFormat.N_TRIPLES)
+    return QueryResult(graph=(data or b"").decode("utf-8"), truncated=truncated)
+
+
+def _bounded(answers: Iterator[Any], limit: int | None, deadline: float | None) -> Iterator[Any]:
+    """The first ``limit + 1`` answers (one more tells that there were more), before the deadline."""
+    for i, a in enumerate(answers):
+        if limit is not None and i > limit:
+            return
+        if deadline is not None and i % 256 == 0 and time.monotonic() > deadline:
+            raise CascadeError("the query ran longer than the time allowed and was stopped")
+        yield a
