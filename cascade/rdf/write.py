@@ -3,8 +3,9 @@
 
 One engine writes every format: the triples of :mod:`cascade.rdf.mapping` are made as text
 terms and printed as they come (measured against rdflib's and Oxigraph's serialisers in
-issue 13: the same statements, two to ten times faster). :func:`to_graph` and
-:func:`to_dataset` parse that text with Oxigraph's parser into rdflib objects.
+issue 13: the same statements, 1.4 to 3 times faster than Oxigraph's and about 80 times
+faster than rdflib's). :func:`to_graph` and :func:`to_dataset` parse that text with
+Oxigraph's parser into rdflib objects.
 """
 from __future__ import annotations
 
