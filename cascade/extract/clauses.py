@@ -99,7 +99,7 @@ _ITEM_START = re.compile(
 # what ends a clause: a sentence end, a blank line after a line that does not continue a list
 _HARD_END = re.compile(rf"\n[ \t\u00a0]*\n|\.(?=[ \t\u00a0]*\n)|\.(?=[ \t\u00a0]+[{UPPER}\d])")
 _MAIN_CLAUSE = re.compile(
-    rf",[ \t\u00a0]*(?=[{UPPER}])(?:[^\s,;.:]+[ \t\u00a0]+){{0,10}}?(?:"
+    rf",[ \t\u00a0]*+(?=[{UPPER}])(?:[^\s,;.:]++[ \t\u00a0]++){{0,10}}?(?:"
     + "|".join(_phrase_pattern(v) for v in MAIN_VERBS) + r")(?!\w)")
 _ENACTING = re.compile(r"^[ \t\u00a0]*(?:QUYẾT[ \t]+ĐỊNH|QUYẾT[ \t]+NGHỊ)[ \t\u00a0]*:", re.MULTILINE)
 _BASIS_HEADING = re.compile(
@@ -180,7 +180,8 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
             end = min(end, max(front_end, start))
         clauses.append(Clause(relation, start, end, printed, opens))
     for m in _BASIS_HEADING.finditer(text):            # "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH": the whole section
-        nxt = _ROMAN_HEADING.search(text, text.find("\n", m.end()) + 1 if "\n" in text[m.end():] else len(text))
+        line_end = text.find("\n", m.end())
+        nxt = _ROMAN_HEADING.search(text, line_end + 1) if line_end >= 0 else None
         clauses.append(Clause("based_on", m.start(), nxt.start() if nxt else len(text), m.group(0).strip(), True))
     clauses.sort(key=lambda c: c.start)
     return clauses
@@ -194,13 +195,14 @@ class ClauseIndex:
         self.ordinary = [c for c in clauses if not _BASIS_HEADING.match(c.trigger)]
         self.headings = [c for c in clauses if _BASIS_HEADING.match(c.trigger)]
         self._starts = [c.start for c in self.ordinary]
+        self._heading_starts = [c.start for c in self.headings]
 
     def at(self, offset: int) -> Clause | None:
         """The clause governing ``offset``, or None (ordinary clauses never overlap: one look suffices)."""
         k = bisect_right(self._starts, offset - 1) - 1
         if k >= 0 and self.ordinary[k].end > offset:
             return self.ordinary[k]
-        for c in reversed(self.headings):
-            if c.start < offset < c.end:
-                return c
+        h = bisect_right(self._heading_starts, offset - 1) - 1   # headings do not overlap: the last one
+        if h >= 0 and self.headings[h].end > offset:
+            return self.headings[h]
         return None

@@ -21,7 +21,7 @@ failing that, from the citing document, with a lower confidence.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -79,18 +79,18 @@ def _case_forms(word: str) -> list[str]:
 
 # every type word as a trie (faster than a flat alternation, and it matches the same: see _trie_pattern)
 _TYPE_ALT = _trie_pattern([form for w in sorted(TYPE_WORDS, key=len, reverse=True) for form in _case_forms(w)])
-_QUALIFIER = r"(?:\s+(?i:hành động|công tác|liên tịch|liên ngành|kết luận|chỉ đạo|thẩm tra|thẩm định))?"
+_QUALIFIER = r"(?:\s++(?i:hành động|công tác|liên tịch|liên ngành|kết luận|chỉ đạo|thẩm tra|thẩm định))?"
 # the words in front of a number: "Kế hoạch số", "Chương trình hành động số:", "Quyết định của Bộ Chính trị số"
 _BEFORE = re.compile(
-    rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}(?:\s+của\s+(?P<issuer_first>[^,;.()\n]{{3,80}}?))?"
+    rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}(?:\s++của\s++(?P<issuer_first>[^,;.()\n]{{3,80}}?))?"
     rf"\s*+(?:(?:[Ss]ố|SỐ)\s*+(?::\s*+)?)?")
-_SO_ONLY = re.compile(r"[Ss]ố\s*:?\s*\Z")
-_PLURAL = re.compile(rf"\bcác\s+(?P<type>{_TYPE_ALT})\b")
+_SO_ONLY = re.compile(r"[Ss]ố\s*+(?::\s*+)?\Z")
+_PLURAL = re.compile(rf"\bcác\s++(?P<type>{_TYPE_ALT})\b")
 _PLURAL_WORD = re.compile(rf"(?:{_TYPE_ALT})")
 
 _TERM = r"(?:khóa|khoá|Khóa|KHÓA|KHOÁ)\s++(?P<term>(?-i:[IVXL]{1,5}))\b"
 _ISSUER_STOP = (rf"(?=[ \t]{{0,4}}(?:[,;.(\n\"“”]|$|\s(?:về|V/v|v/v|ban hành|quy định|hướng dẫn|thực hiện|triển khai|"
-                rf"tiếp tục|đến|trên địa bàn|tại|để|nhằm|theo|đã|được|gắn với|phê duyệt|sửa đổi|(?:và|hoặc)\s+(?:các\s+)?(?:{_TYPE_ALT}))\b))")
+                rf"tiếp tục|đến|trên địa bàn|tại|để|nhằm|theo|đã|được|gắn với|phê duyệt|sửa đổi|(?:và|hoặc)\s++(?:các\s++)?(?:{_TYPE_ALT}))\b))")
 # what follows a number: its date, its issuer ("của ..."), the date again, the term; in capitals too (titles)
 _TAIL = re.compile(
     r"\s*+(?:,\s*+)?(?:" + dates.DATE.replace("(?P<", "(?P<a") + r")?"
@@ -99,23 +99,23 @@ _TAIL = re.compile(
     r"(?:\s*+(?:,\s*+)?(?:\(\s*+)?" + _TERM + r"\s*+\)?)?", re.IGNORECASE)
 _SUMMARY = re.compile(r"\s*+(?:,\s*+)?(?:về việc|về|V/v|v/v)\s++(?P<summary>[^;\n()]{3,240}?)"
                       r"(?=[ \t]{0,8}(?:[;\n(]|\.\s|\.$|$|,[ \t]{0,8}(?:UBND|Ủy ban|Ban Thường vụ|Huyện ủy|Tỉnh ủy)))")
-_ALIAS_BEFORE = re.compile(r"\(\s*(?:sau đây\s+)?(?:được\s+)?(?:gọi tắt|viết tắt|gọi chung|gọi)\s+là\s*[\"“*]*\s*\Z", re.I)
+_ALIAS_BEFORE = re.compile(r"\(\s*+(?:sau đây\s++)?(?:được\s++)?(?:gọi tắt|viết tắt|gọi chung|gọi)\s++là[\s\"“*]*+\Z", re.I)
 
 _ORDINALS = {"nhất": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
              "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "mười ba": 13, "mười bốn": 14,
              "mười lăm": 15, "mười sáu": 16}
 _ORD_ALT = "|".join(sorted(_ORDINALS, key=len, reverse=True))
 _PLENUM = re.compile(
-    rf"(?P<type>Nghị quyết|NGHỊ QUYẾT|nghị quyết)\s+(?:của\s+)?(?:Hội nghị\s+)?(?:(?:lần\s+)?thứ\s+(?P<ord>{_ORD_ALT}|\d{{1,2}})\s+)?"
-    rf"(?:Ban Chấp hành\s+)?Trung ương(?:\s+Đảng)?\s*(?P<n>\d{{1,2}})?\s*,?\s*\(?\s*{_TERM}\s*\)?")
-_SHORT = re.compile(rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}\s+(?:[Ss]ố\s*:?\s*)?(?P<n>\d{{1,4}})(?![\d/.\w-]|\s?[-/]\s?\w)")
-_SHORT_HINT = re.compile(r"\s(?:[Ss]ố\s*:?\s*)?\d{1,4}(?![\d/.\w-]|\s?[-/]\s?\w)")
+    rf"(?P<type>Nghị quyết|NGHỊ QUYẾT|nghị quyết)\s++(?:của\s++)?(?:Hội nghị\s++)?(?:(?:lần\s++)?thứ\s++(?P<ord>{_ORD_ALT}|\d{{1,2}})\s++)?"
+    rf"(?:Ban Chấp hành\s++)?Trung ương(?:\s++Đảng)?\s*+(?P<n>\d{{1,2}})?\s*+(?:,\s*+)?(?:\(\s*+)?{_TERM}\s*+\)?")
+_SHORT = re.compile(rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}\s++(?:[Ss]ố\s*+(?::\s*+)?)?(?P<n>\d{{1,4}})(?![\d/.\w-]|\s?[-/]\s?\w)")
+_SHORT_HINT = re.compile(r"\s(?:[Ss]ố\s*+(?::\s*+)?)?\d{1,4}(?![\d/.\w-]|\s?[-/]\s?\w)")
 _HINT_HEAD = re.compile(r"\s(?=\d|[Ss]ố)")    # where a _SHORT_HINT may start
-_LAW = re.compile(r"(?P<type>Luật|Bộ luật|Hiến pháp)(?P<name>(?:\s+(?!và\b|ngày\b|năm\b|số\b|được\b|đã\b|của\b|theo\b|để\b|"
+_LAW = re.compile(r"(?P<type>Luật|Bộ luật|Hiến pháp)(?P<name>(?:\s++(?!và\b|ngày\b|năm\b|số\b|được\b|đã\b|của\b|theo\b|để\b|"
                   r"nhằm\b|tại\b|hiện\b|sửa\b|quy\b|và\b)[\wÀ-ỹĐđ-]+){1,8})")
 _PLENUM_WORDS = ("Nghị quyết", "NGHỊ QUYẾT", "nghị quyết")    # what _PLENUM starts with
 _LAW_WORDS = ("Luật", "Bộ luật", "Hiến pháp")                  # what _LAW starts with
-_SELF = re.compile(rf"(?:{_TYPE_ALT})\s+này\b")
+_SELF = re.compile(rf"(?:{_TYPE_ALT})\s++này\b")
 
 # the end of the text between two mentions (spaces collapsed, lower case) that makes the first relate to
 # the second: "Kế hoạch số 07-KH/TU ... thực hiện Kết luận số 93-KL/TW", "Nghị định số 187/2025/NĐ-CP ...
@@ -131,19 +131,19 @@ _CHAIN_RELATION = (("cont", "continues"), ("amend", "amends"), ("replace", "repl
 _GAP_NOISE = str.maketrans({c: " " for c in "*“”\"\n\t\u00a0"})
 # what a gap between two mentions of one chain may not hold: a list break or the main clause
 _GAP_BREAK = re.compile(r";|\n[ \t\u00a0]*\n|\.[ \t\u00a0]*\n|\.[ \t\u00a0]+[A-ZĐ\d]")
-_SENTENCE_END = re.compile(r"\n|;|\.(?=\s+[A-ZĐ\d])|:\s*\n")
+_SENTENCE_END = re.compile(r"\n|;|\.(?=[ \t]{1,8}[A-ZĐ\d])|:[ \t]{0,8}\n")
 _STARTS_UPPER = re.compile(f"[{UPPER}]")
-_CHAIN_SUMMARY = re.compile(r"(?:việc\s+)?(?:tiếp tục\s+)?(?:triển khai\s+)?thực hiện\s+(?:" + _TYPE_ALT + ")")
+_CHAIN_SUMMARY = re.compile(r"(?:việc\s++)?(?:tiếp tục\s++)?(?:triển khai\s++)?thực hiện\s++(?:" + _TYPE_ALT + ")")
 _SPACES = re.compile(r"\s+")
 _UBND = re.compile(r"^(?:UBND|Ubnd)\b")
 _HDND = re.compile(r"^(?:HĐND)\b")
 _TINH_UY = re.compile(r"\bTỉnh uỷ\b|\btỉnh ủy\b")
-_TERM_TAIL = re.compile(r"\s*\(\s*khóa\s+[IVXL]+\s*\)$")
+_TERM_TAIL = re.compile(r"\s*+\(\s*+khóa\s++[IVXL]++\s*+\)$")
 _DISTRICT_ISSUER = re.compile(r"huyện ủy|quận ủy|ủy ban nhân dân (?:huyện|quận|thị xã)|hội đồng nhân dân (?:huyện|quận|thị xã)"
                               r"|\bhuyện\b|\bquận\b|thị xã|thị ủy")
 _PROVINCE_ISSUER = re.compile(r"tỉnh ủy|ủy ban nhân dân tỉnh|hội đồng nhân dân tỉnh|\btỉnh\b")
 _ENDS_WITH_UNIT = re.compile(r"(?:ủy|tỉnh|huyện|quận|thị xã)$", re.I)
-_COORDINATION = re.compile(r"\s*(?:và|hoặc|,)\s*")          # "A và B": B is not a chain link of A
+_COORDINATION = re.compile(r"\s*+(?:và|hoặc|,)\s*+")          # "A và B": B is not a chain link of A
 _SECTION_START = re.compile(r"^[ \t]*(?:[IVX]{1,5}[ \t]*[.\-–]|1[ \t]*[.\-][ \t]|Điều[ \t]+1\b|Phần[ \t]+(?:[IVX]+|thứ)"
                             r"|PHẦN[ \t]+[IVX]|QUYẾT[ \t]+ĐỊNH[ \t]*:|QUYẾT[ \t]+NGHỊ[ \t]*:)", re.M)
 
@@ -259,14 +259,15 @@ def _trim_issuer(issuer: str) -> str:
 
 def _find(text: str) -> list[_Found]:
     found: list[_Found] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
     type_starts = _type_starts(text)
     for num, a, b in numbers.find_numbers(text):
         type_word, issuer_first, start = _prefix(text, a, type_starts)
         if type_word is None and num.family == "state" and text[max(0, a - 2):a].strip(" ").endswith(","):
             siblings, type_word = _number_list(text, a, num, type_starts)
             found.extend(siblings)
-            taken.extend((g.start, g.end) for g in siblings)
+            for g in siblings:
+                taken.append((g.start, g.end))
         end, date, issuer, term = _tail(text, b)
         f = _Found(start, end, type_word or num.type, num, printed=text[a:b], date=date,
                    issuer=issuer or issuer_first, term=term)
@@ -274,7 +275,7 @@ def _find(text: str) -> list[_Found]:
         found.append(f)
         taken.append((a, b))
     for v in _VOUCH.finditer(text):
-        if _inside(v.end(), taken):
+        if taken.holds(v.end()):
             continue
         type_word, issuer_first, start = _prefix(text, v.end(), type_starts)
         vouched = numbers.parse_vouched(text, v.end()) if type_word else None
@@ -295,7 +296,7 @@ def _find(text: str) -> list[_Found]:
         if not n:
             continue
         plenum = int(n) if n.isdigit() else _ORDINALS.get(n.lower())
-        if plenum is None or _inside(m.start(), taken):
+        if plenum is None or taken.holds(m.start()):
             continue
         found.append(_Found(m.start(), m.end(), "Nghị quyết", None, date=None, issuer="Ban Chấp hành Trung ương",
                             term=m.group("term").upper(), plenum=plenum))
@@ -304,13 +305,13 @@ def _find(text: str) -> list[_Found]:
         sm = _SHORT.search(text, max(0, h.start() - 40), h.end())
         if sm is None or sm.end() != h.end():
             continue
-        if _inside(sm.start("n"), taken) or _SELF.match(text, sm.start()):
+        if taken.holds(sm.start("n")) or _SELF.match(text, sm.start()):
             continue
         found.append(_Found(sm.start(), sm.end(), TYPE_WORDS[sm.group("type").lower()], None,
                             printed=sm.group(0), short=int(sm.group("n"))))
         taken.append(sm.span())
     for m in _matches_at(_LAW, text, _LAW_WORDS):
-        if _inside(m.start(), taken):
+        if taken.holds(m.start()):
             continue
         name = m.group("name").strip()
         if not name[:1].isupper():
@@ -403,8 +404,21 @@ def _short_hints(text: str, type_starts: list[int]) -> list[re.Match[str]]:
     return hints
 
 
-def _inside(i: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= i < b for a, b in spans)
+class _Spans:
+    """Spans of the text already read as mentions; tells in log time whether an offset falls in one."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def append(self, span: tuple[int, int]) -> None:
+        k = bisect_left(self._starts, span[0])
+        self._starts.insert(k, span[0])
+        self._ends.insert(k, span[1])
+
+    def holds(self, i: int) -> bool:
+        k = bisect_right(self._starts, i) - 1
+        return k >= 0 and i < self._ends[k]
 
 
 def _summary(text: str, end: int) -> str | None:
@@ -637,11 +651,15 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
             plenum=f.plenum, term=f.term, summary=f.law or f.summary, confidence=confidence, note=notes.get(i)))
 
     # short forms ("Kết luận số 93") resolve against full citations of the same type and number
+    full: dict[tuple[str, str | None], Mention] = {}
+    for j in sorted(index_of):
+        g = found[j]
+        if g.number is not None:
+            full.setdefault((g.number.number.lstrip("0"), g.type), mentions[index_of[j]])
     for i, f in enumerate(found):
         if f.short is None:
             continue
-        target = next((mentions[index_of[j]] for j, g in enumerate(found) if j in index_of and g.number
-                       and g.number.number.lstrip("0") == str(f.short) and g.type == f.type), None)
+        target = full.get((str(f.short), f.type))
         if target is None:
             continue
         index_of[i] = len(mentions)
@@ -734,7 +752,7 @@ PROGRAMME_WORDS = ("chiến lược", "đề án", "chương trình", "quy hoạ
 _PROGRAMME = re.compile(r"(?<!\w)(?:" + "|".join(PROGRAMME_WORDS) + r")(?!\w)", re.IGNORECASE)
 _APPROVES = re.compile(r"\W{0,4}(?:về\s+việc\s+|về\s+)?(?:phê\s+duyệt|ban\s+hành)\s+(?:" + "|".join(
     p.replace(" ", r"\s+") for p in PROGRAMME_WORDS) + r")(?!\w)", re.IGNORECASE)
-_APPROVED_BY = re.compile(r"(?:(?:được\s+)?phê\s+duyệt|ban\s+hành)?\s*(?:kèm\s+theo|tại|theo)\s+\Z", re.IGNORECASE)
+_APPROVED_BY = re.compile(r"(?:(?:được\s++)?phê\s++duyệt|ban\s++hành)?\s*+(?:kèm\s++theo|tại|theo)\s++\Z", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 _NAME_RUN = 5            # words a programme's name and a decision's description must share, in a row
 _TAIL_RUN = 6            # words before "tại Quyết định số ..." that must be a run of the programme's name
