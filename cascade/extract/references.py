@@ -791,7 +791,7 @@ def _programme_links(text: str, found: list[_Found], index_of: dict[int, int], i
         after = _APPROVES.match(text, f.end)
         name = _words(text[after.end():after.end() + 240], _NAME_RUN) if after else []
         before = _APPROVED_BY.search(text, max(0, f.start - 40), f.start)
-        tail = _words(text[max(0, f.start - 300):before.start()], 60)[-_TAIL_RUN:] if before else []
+        tail = _words(text[max(0, before.start() - 120):before.start()], 60)[-_TAIL_RUN:] if before else []
         for words, a, b in programmes:
             if (len(name) == _NAME_RUN and _has_run(words, name)) or (len(tail) == _TAIL_RUN and _has_run(words, tail)):
                 links.append((i, words, a, b))
