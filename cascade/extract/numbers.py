@@ -167,11 +167,13 @@ def _issuer(code: str) -> Issuer | None:
 
 
 def _join_split_codes(parts: list[str]) -> list[str]:
-    """``BKH-CN`` -> ``BKHCN`` when only the joined form is a known issuer."""
+    """``BKH-CN`` -> ``BKHCN`` when the joined form is a known issuer and the second part is not.
+
+    (The first part alone may be a known code too: ``BKH`` is an older short form.)"""
     out: list[str] = []
     i = 0
     while i < len(parts):
-        if (i + 1 < len(parts) and _issuer(parts[i]) is None and _issuer(parts[i + 1]) is None
+        if (i + 1 < len(parts) and _issuer(parts[i + 1]) is None
                 and _issuer(parts[i] + parts[i + 1]) is not None):
             out.append(parts[i] + parts[i + 1])
             i += 2
