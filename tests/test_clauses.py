@@ -24,8 +24,10 @@ HEADER = "UBND TỈNH QUẢNG NAM\nSố: 45/KH-UBND\nQuảng Nam, ngày 02 thán
 
 def test_a_trigger_governs_its_whole_list():
     rels = relations(HEADER + "Tăng cường công tác tiếp dân\n\n"
-                     "Thực hiện Chỉ thị số 35-CT/TW ngày 26/5/2019 của Bộ Chính trị; Kế hoạch số 12-KH/TU ngày "
-                     "3/6/2019 của Tỉnh ủy, Công văn số 230/UBND-NC ngày 4/1/2022 của UBND tỉnh và Quyết định "
+                     "Thực hiện Chỉ thị số 35-CT/TW ngày 26/5/2019 của Bộ Chính trị; Kế hoạch số 12-KH/TU "
+                     "ngày "
+                     "3/6/2019 của Tỉnh ủy, Công văn số 230/UBND-NC ngày 4/1/2022 của UBND tỉnh và Quyết "
+                     "định "
                      "số 7/QĐ-UBND ngày 5/1/2022 của UBND tỉnh, UBND tỉnh ban hành Kế hoạch như sau:\n\n"
                      "I. MỤC ĐÍCH\n\n1. Tuyên truyền Luật Tiếp công dân.\n")
     for n in ("35-CT/TW", "12-KH/TU", "230/UBND-NC", "7/QĐ-UBND"):
@@ -44,7 +46,8 @@ def test_a_basis_heading_governs_its_section_and_lines_wrap():
 
 def test_a_relation_inside_a_description_belongs_to_the_cited_document():
     rels = relations(HEADER + "Triển khai chương trình chuyển đổi số\n\n"
-                     "Căn cứ Nghị quyết số 52/NQ-CP ngày 2/4/2024 của Chính phủ ban hành Chương trình hành động "
+                     "Căn cứ Nghị quyết số 52/NQ-CP ngày 2/4/2024 của Chính phủ ban hành Chương trình hành "
+                     "động "
                      "thực hiện Nghị quyết số 29-NQ/TW ngày 5/12/2023 của Bộ Chính trị;\n"
                      "Căn cứ Nghị định số 15/2024/NĐ-CP ngày 1/2/2024 của Chính phủ sửa đổi, bổ sung một số "
                      "điều của Nghị định số 9/2020/NĐ-CP ngày 3/1/2020 của Chính phủ;\n\n"
@@ -66,9 +69,12 @@ def test_a_look_back_is_no_claim():
 
 def test_every_relation_to_a_document_is_kept_beside_the_strongest():
     text = ("ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM\nSố: 12/2022/QĐ-UBND\nQuảng Nam, ngày 02 tháng 3 năm 2022\n\n"
-            "QUYẾT ĐỊNH\n\nBan hành Quy chế làm việc\n\nCăn cứ Quyết định số 3/2015/QĐ-UBND ngày 1/2/2015 của "
-            "UBND tỉnh;\nTheo đề nghị của Sở Nội vụ tại Tờ trình số 40/TTr-SNV ngày 1/3/2022.\n\nQUYẾT ĐỊNH:\n\n"
-            "Điều 1. Ban hành kèm theo Quyết định này Quy chế.\n\nĐiều 2. Quyết định này thay thế Quyết định số "
+            "QUYẾT ĐỊNH\n\nBan hành Quy chế làm việc\n\nCăn cứ Quyết định số 3/2015/QĐ-UBND ngày 1/2/2015 "
+            "của "
+            "UBND tỉnh;\nTheo đề nghị của Sở Nội vụ tại Tờ trình số 40/TTr-SNV ngày 1/3/2022.\n\nQUYẾT "
+            "ĐỊNH:\n\n"
+            "Điều 1. Ban hành kèm theo Quyết định này Quy chế.\n\nĐiều 2. Quyết định này thay thế Quyết "
+            "định số "
             "3/2015/QĐ-UBND ngày 1/2/2015 của UBND tỉnh.\n")
     rels = relations(text)
     assert ("self", "based_on", "3/2015/QĐ-UBND") in rels
@@ -76,22 +82,26 @@ def test_every_relation_to_a_document_is_kept_beside_the_strongest():
     assert ("self", "cites", "40/TTr-SNV") in rels
     rec = extract_text(text, "t.txt")
     tr = next(m for m in rec.mentions if m.number == "40/TTr-SNV")
-    assert tr.issuer == "Sở Nội vụ"                               # "của X tại Tờ trình số ..." names its issuer
+    assert tr.issuer == "Sở Nội vụ"                   # "của X tại Tờ trình số ..." names its issuer
 
 
 def test_a_plan_implements_the_decision_approving_the_programme_its_title_carries_out():
     body = ("Căn cứ Quyết định số 318/QĐ-TTg ngày 8/3/2022 của Thủ tướng Chính phủ phê duyệt Chiến lược phát "
             "triển văn hóa cơ sở đến năm 2030;\n\nI. MỤC ĐÍCH\n")
-    rels = relations(HEADER + "Triển khai thực hiện Chiến lược phát triển văn hóa cơ sở đến năm 2030 trên địa "
+    rels = relations(HEADER + "Triển khai thực hiện Chiến lược phát triển văn hóa cơ sở đến năm 2030 trên "
+                              "địa "
                      "bàn tỉnh\n\n" + body)
     assert ("self", "implements", "318/QĐ-TTg") in rels
     rels = relations(HEADER + "Tăng cường văn hóa cơ sở\n\n" + body)          # the title names no programme
     assert ("self", "based_on", "318/QĐ-TTg") in rels
     # through a cited plan that carries out the same programme
-    rels = relations(HEADER + "Triển khai thực hiện Chiến lược phát triển văn hóa cơ sở đến năm 2030 trên địa "
-                     "bàn huyện\n\nThực hiện Kế hoạch số 77/KH-UBND ngày 1/4/2022 của UBND tỉnh về triển khai "
+    rels = relations(HEADER + "Triển khai thực hiện Chiến lược phát triển văn hóa cơ sở đến năm 2030 trên "
+                              "địa "
+                     "bàn huyện\n\nThực hiện Kế hoạch số 77/KH-UBND ngày 1/4/2022 của UBND tỉnh về triển "
+                     "khai "
                      "Chiến lược phát triển văn hóa cơ sở đến năm 2030, UBND huyện ban hành Kế hoạch.\n\n"
-                     "I. MỤC ĐÍCH\n\n1. Thực hiện các mục tiêu phát triển văn hóa cơ sở đến năm 2030 tại Quyết "
+                     "I. MỤC ĐÍCH\n\n1. Thực hiện các mục tiêu phát triển văn hóa cơ sở đến năm 2030 tại "
+                     "Quyết "
                      "định số 318/QĐ-TTg.\n")
     assert ("self", "implements", "77/KH-UBND") in rels
     assert ("77/KH-UBND", "implements", "318/QĐ-TTg") in rels
@@ -99,8 +109,10 @@ def test_a_plan_implements_the_decision_approving_the_programme_its_title_carrie
 
 
 def test_a_nested_citation_is_not_governed_by_the_clause():
-    rels = relations(HEADER + "Rà soát hộ nghèo\n\nCăn cứ Thông tư số 7/2021/TT-BLĐTBXH ngày 18/7/2021 của Bộ "
-                     "Lao động - Thương binh và Xã hội hướng dẫn rà soát theo quy định tại khoản 2 Điều 3 Quyết "
+    rels = relations(HEADER + "Rà soát hộ nghèo\n\nCăn cứ Thông tư số 7/2021/TT-BLĐTBXH ngày 18/7/2021 của "
+                              "Bộ "
+                     "Lao động - Thương binh và Xã hội hướng dẫn rà soát theo quy định tại khoản 2 Điều 3 "
+                     "Quyết "
                      "định số 24/2021/QĐ-TTg ngày 16/7/2021 của Thủ tướng Chính phủ;\n\nI. MỤC ĐÍCH\n")
     assert ("self", "based_on", "7/2021/TT-BLĐTBXH") in rels
     assert ("self", "cites", "24/2021/QĐ-TTg") in rels
@@ -123,7 +135,8 @@ def test_the_document_own_number_with_another_date_is_another_document():
 _PIECES = st.sampled_from([" ", "  ", "\n", "\n\n", ",", ";", ".", ":", "/", "-", "(", ")", "1", "12", "2020",
                            "số", "Số:", "ngày", "tháng", "năm", "của", "tại", "về", "và", "khóa", "XII",
                            "Nghị quyết", "Trung ương", "Kế hoạch", "KH", "UBND", "TU", "QĐ-TTg", "Căn cứ",
-                           "Thực hiện", "thực hiện", "Luật", "I.", "CĂN CỨ", "Chiến lược", "phê duyệt", "a", "A"])
+                           "Thực hiện", "thực hiện", "Luật", "I.", "CĂN CỨ", "Chiến lược", "phê duyệt",
+                           "a", "A"])
 
 
 @settings(max_examples=60, deadline=None)
@@ -131,7 +144,8 @@ _PIECES = st.sampled_from([" ", "  ", "\n", "\n\n", ",", ";", ".", ":", "/", "-"
 def test_any_text_is_read_and_spans_hold(pieces, seed):
     text = "".join(pieces)
     ct = clean(text)
-    meta = Metadata(type="Kế hoạch", date="2021-01-01", branch="state", level="province", province="Quảng Nam")
+    meta = Metadata(type="Kế hoạch", date="2021-01-01", branch="state", level="province", province="Quảng "
+                                                                                                   "Nam")
     mentions, rels, _ = extract_references(ct, meta, "t.txt")
     for m in mentions:
         assert 0 <= m.evidence.start <= m.evidence.end <= len(ct.raw)
@@ -157,7 +171,14 @@ _RUNS = [("Nghị quyết Trung ương", " ", "x"), ("ngày", " ", "x"), ("Kế 
 def test_long_runs_are_read(run, n):
     head, body, tail = run
     text = head + body * (n // max(1, len(body))) + tail
-    meta = Metadata(type="Kế hoạch", date="2021-01-01", branch="state", level="province", province="Quảng Nam")
+    meta = Metadata(type="Kế hoạch", date="2021-01-01", branch="state", level="province", province="Quảng "
+                                                                                                   "Nam")
     extract_references(clean(text), meta, "t.txt")
     dates.parse_deadline(text)
     assert re.search(r"\S", text)
+
+
+def test_every_trigger_states_a_relation_of_the_vocabulary():
+    from cascade import vocab
+    from cascade.extract.clauses import TRIGGERS
+    assert {relation for _, relation, _ in TRIGGERS} <= set(vocab.DOCUMENT_RELATIONS)

@@ -83,10 +83,10 @@ def test_a_number_glued_to_the_next_word_gives_the_word_back():
 
 def test_a_type_word_vouches_for_codes_no_table_holds():
     from cascade.extract.numbers import complete_symbol, parse_vouched
-    text = "Thực hiện Công văn số 517/LĐTBXH-KHTC ngày 1/2/2020"
+    text = "Thực hiện Công văn số 517/KHĐT-KHTC ngày 1/2/2020"
     n, end = parse_vouched(text, text.index("517"))
-    assert (n.text, n.type, text[end - 4:end]) == ("517/LĐTBXH-KHTC", "Công văn", "KHTC")
-    assert parse_number("517/LĐTBXH-KHTC") is None                 # without the type word: not a number
+    assert (n.text, n.type, text[end - 4:end]) == ("517/KHĐT-KHTC", "Công văn", "KHTC")
+    assert parse_number("517/KHĐT-KHTC") is None                 # without the type word: not a number
     n, _ = parse_vouched("Tờ trình số 88TT-SNV ngày", 12)
     assert (n.text, n.repair) == ("88/TT-SNV", "slash restored")
     n, _ = parse_vouched("Quyết định số 45/2009/QĐ ngày", 14)         # the issuer code left out

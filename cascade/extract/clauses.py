@@ -14,7 +14,8 @@ hiện ...", "kết quả thực hiện ...") it states no claim. "Thực hiện
 the title and preamble only: in the body they are instructions, not the plan's basis.
 
 >>> text = "Căn cứ Luật A;\\nThực hiện Kế hoạch số 1/KH-UBND; Công văn số 2/UBND-VX.\\nTheo đề nghị X"
->>> [(c.relation, text[c.start:c.end]) for c in find_clauses(text, [], len(text))]  # doctest: +NORMALIZE_WHITESPACE
+>>> found = find_clauses(text, [], len(text))
+>>> [(c.relation, text[c.start:c.end]) for c in found]  # doctest: +NORMALIZE_WHITESPACE
 [('based_on', 'Căn cứ Luật A;\\n'),
  ('implements', 'Thực hiện Kế hoạch số 1/KH-UBND; Công văn số 2/UBND-VX'), ('cites', 'Theo đề nghị X')]
 """
@@ -150,7 +151,8 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
     hard_ends += [m.start() for m in _MAIN_CLAUSE.finditer(text)]
     hard_ends += [m.start() for m in _ENACTING.finditer(text)]
     hard_ends.sort()
-    heads: list[tuple[int, int, str, str, bool]] = []    # (start, end of the trigger, relation, printed, opens line)
+    # (start, end of the trigger, relation, printed, opens a line)
+    heads: list[tuple[int, int, str, str, bool]] = []
     for m in _TRIGGER.finditer(text):
         phrase = _GROUP_PHRASE[m.lastgroup or ""]
         relation, where = _RELATION[phrase]
@@ -158,7 +160,8 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
             continue
         k = bisect_right(item_starts, m.start() - 1) - 1
         item_start = item_starts[k] + 1 if k >= 0 else 0
-        if relation not in LEGAL and m.group(0)[:1].isupper() and _LINE_START.search(text, max(item_start, m.start() - 8), m.start()):
+        line_opened = _LINE_START.search(text, max(item_start, m.start() - 8), m.start()) is not None
+        if relation not in LEGAL and m.group(0)[:1].isupper() and line_opened:
             item_start = m.start()                      # a capitalised trigger opening a line opens an item
         j = bisect_left(mention_starts, item_start)
         if j < len(mention_starts) and mention_starts[j] < m.start() and not (
@@ -182,7 +185,8 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
     for m in _BASIS_HEADING.finditer(text):            # "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH": the whole section
         line_end = text.find("\n", m.end())
         nxt = _ROMAN_HEADING.search(text, line_end + 1) if line_end >= 0 else None
-        clauses.append(Clause("based_on", m.start(), nxt.start() if nxt else len(text), m.group(0).strip(), True))
+        end = nxt.start() if nxt else len(text)
+        clauses.append(Clause("based_on", m.start(), end, m.group(0).strip(), True))
     clauses.sort(key=lambda c: c.start)
     return clauses
 

@@ -25,6 +25,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from cascade import vocab
 from cascade.extract import clauses, numbers
 from cascade.models import Evidence, Mention, Metadata, Relation
 from cascade.text.normalize import UPPER, CleanText, key
@@ -558,7 +559,8 @@ def _sentence_start(text: str, i: int, floor: int) -> int:
 #: several times keeps the strongest (implements > based_on > cites). The relations of law
 #: (amends, replaces, repeals, guides) stand beside it: a decision can be based on a document and
 #: replace it.
-LADDER = {"implements": 0, "continues": 0, "based_on": 1, "cites": 2}
+LADDER = {name: rel.strength for name, rel in vocab.RELATIONS.items()
+          if name in vocab.DOCUMENT_RELATIONS and (rel.cascade or name in ("based_on", "cites"))}
 
 # -- the public function -------------------------------------------------------------------------
 
