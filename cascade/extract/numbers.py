@@ -274,7 +274,8 @@ def _party(pnum: str, ptype: str, pissuer: str, glued: bool) -> DocNumber | None
     misread = any(p.upper() in _MISREAD for p in pissuer.split("-"))
     text = f"{pnum}-{type_code}/{'-'.join(parts)}"
     return DocNumber(text, pnum, "party", type_code, known[1], parts[0], None,
-                     _level(issuer, parts[0], "party"), "misread issuer code read back" if misread else None, trimmed)
+                     _level(issuer, parts[0], "party"), "misread issuer code read back" if misread else None,
+                     trimmed)
 
 
 def _state(snum: str, syear: str | None, ssym: str, glued: bool) -> DocNumber | None:
