@@ -325,10 +325,13 @@ def _name_on_date(b: _Builder) -> None:
     name, kind = places.province_name_on(province, date)
     if name == province:
         return
-    b.values["province"] = name
     issuer = b.values.get("issuer")
+    unit = places.find_province(province)
+    if isinstance(issuer, str) and unit is not None and kind != unit.type and (
+            f"{unit.type} {province}".casefold() in issuer.casefold() or f"Thành ủy {province}" in issuer):
+        return              # "thành phố Huế", "Thành ủy Huế" of 2020: the city itself, named as it was
+    b.values["province"] = name
     if isinstance(issuer, str) and kind is not None:
-        unit = places.find_province(province)
         old_kind = unit.type if unit is not None else "thành phố"
         issuer = issuer.replace(f"{old_kind} {province}", f"{kind} {name}")
         if kind == "tỉnh":
