@@ -208,3 +208,17 @@ def test_class6_a_province_is_named_as_it_was_on_the_date():
     assert (old.province, old.issuer) == ("Thừa Thiên Huế", "Tỉnh ủy Thừa Thiên Huế")
     new, _ = meta_of(header.replace("TỈNH ỦY THỪA THIÊN HUẾ", "THÀNH ỦY HUẾ").format(place="Huế", year=2025))
     assert new.province == "Huế"
+
+
+def test_class3_the_party_central_header_and_the_body_that_issued_under_it():
+    text = ("BAN CHẤP HÀNH TRUNG ƯƠNG\n*\nSố 12-QĐ/TW\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+            "Hà Nội, ngày 2 tháng 3 năm 2022\nQUY ĐỊNH\nvề công tác kiểm tra\n"
+            "Quy định số 12-QĐ/TW ngày 2/3/2022 của Ban Bí thư thay thế quy định cũ.\n")
+    meta, _ = meta_of(text)
+    assert (meta.issuer, meta.level, meta.province) == ("Ban Bí thư", "central", None)
+
+
+def test_class2_a_party_number_reported_without_its_symbol_is_completed():
+    meta, _ = meta_of("Ngày 4/5/2019, Ban Thường vụ Huyện ủy Krông Búk đã ban hành Kế hoạch số 9 về "
+                      "công tác dân vận.\n")
+    assert meta.number == "9-KH/HU" and "number" in meta.inferred

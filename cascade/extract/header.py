@@ -339,6 +339,22 @@ def _name_on_date(b: _Builder) -> None:
         b.values["issuer"] = issuer.replace(f" {province}", f" {name}") if name not in issuer else issuer
 
 
+_TW_BODY = re.compile(r"[ ]{0,3},?[ ]{0,3}(?:ngày[ ]{1,3}[\d/.-]{6,10}[ ]{0,3},?[ ]{0,3})?của[ ]{1,3}"
+                      r"(?P<body>Bộ Chính trị|Ban Bí thư)")
+
+
+def _central_party_body(b: _Builder, text: str, nm: numbers.DocNumber) -> None:
+    """The Party's central header is always "BAN CHẤP HÀNH TRUNG ƯƠNG"; the body that issued under it
+    (Bộ Chính trị, Ban Bí thư) is named where the text gives the document's own number "... của Bộ Chính trị"."""
+    pos = 0
+    while (at := text.find(nm.text, pos, min(len(text), layout.HEAD_LIMIT))) >= 0:
+        m = _TW_BODY.match(text, at + len(nm.text))
+        if m is not None:
+            b.set("issuer", m.group("body"), m.span("body"), inferred=True, overwrite=True)
+            return
+        pos = at + len(nm.text)
+
+
 def _site_fields(b: _Builder, lay: layout.Layout, nm: numbers.DocNumber | None) -> None:
     """What a hosting site's metadata table says, for the fields the document itself leaves empty."""
     site = lay.site
@@ -363,6 +379,21 @@ def _site_fields(b: _Builder, lay: layout.Layout, nm: numbers.DocNumber | None) 
             b.set("level", "central", inferred=True)
 
 
+# the fixed issuer code of a Party committee in its documents' symbols (HD 36/2018: number-TYPE/ISSUER)
+_COMMITTEE_CODE = {"tỉnh ủy": "TU", "huyện ủy": "HU", "quận ủy": "QU"}
+
+
+def _party_number(num: str, type_name: str, who: str) -> numbers.DocNumber | None:
+    """"Chỉ thị số 17" of "Ban Thường vụ Tỉnh ủy X": 17-CT/TU, as every Party committee writes its symbols."""
+    if not num.isdigit():
+        return None
+    committee = next((c for k, c in _COMMITTEE_CODE.items() if k in key(who)), None)
+    codes = sorted(numbers.code_of_type(type_name))
+    if committee is None or len(codes) != 1:
+        return None
+    return numbers.parse_number(f"{num}-{codes[0]}/{committee}")
+
+
 def _lead_sentence(b: _Builder, text: str, lay: layout.Layout) -> None:
     """Number, date, type and issuer of a page that reports the document instead of printing its header."""
     m = _LEAD_FULLTEXT.search(text, 0, min(len(text), _LEAD_REACH)) or \
@@ -378,7 +409,7 @@ def _lead_sentence(b: _Builder, text: str, lay: layout.Layout) -> None:
     if same:
         b.set("type", typ, m.span("type"), inferred=True)
         num = m.group("num").rstrip(".,;")
-        parsed = numbers.parse_number(num)
+        parsed = numbers.parse_number(num) or _party_number(num, typ, m.group("who"))
         b.set("number", parsed.text if parsed else num, m.span("num"), inferred=True)
         if parsed is not None:
             b.set("branch", parsed.family, inferred=True)
@@ -654,6 +685,8 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
             hspan = (lay.issuer[0].start, lay.issuer[-1].end) if lay.issuer else None
             for f in ("issuer", "branch", "level", "province", "district", "candidates"):
                 b.set(f, header_fields.get(f) or None, hspan if f == "issuer" else None)
+    if central is not None and central.code == "TW" and nm is not None:
+        _central_party_body(b, text, nm)
     if lay.branch_motto:
         b.set("branch", lay.branch_motto)
     if nm is not None:
