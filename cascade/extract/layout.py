@@ -239,7 +239,8 @@ def _number_at(c: Cell, text: str) -> re.Match[str] | None:
 
 
 def _place_date_in(c: Cell, text: str) -> PlaceDate | None:
-    if "," not in text[c.start:c.end]:                          # "Place, ngày ...": no comma, no place line
+    seg = text[c.start:c.end]
+    if "," not in seg or not ("gày" in seg or "GÀY" in seg or "gay" in seg):   # cheap reject
         return None
     m = _PLACE_DATE.search(text, c.start, c.end)
     if m is None:
