@@ -864,8 +864,10 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
         name = None
     b.set("branch", branch, inferred=True)
     b.set("issuer", name, span, inferred=True)
-    b.set("level", level, span, inferred=True)
     b.set("province", province, inferred=True)
+    if name is None:
+        return              # no body says who issued: the places the text names give the province only
+    b.set("level", level, span, inferred=True)
     b.set("district", district if level in ("district", "commune") else None, inferred=True)
     if alternatives and unit is not None:
         b.set("candidates", tuple(_where(u) for u in alternatives if u.level == unit.level))
