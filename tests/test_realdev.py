@@ -18,8 +18,8 @@ REALDEV = SHARED / "realdev"
 HAVE_SHARED = (REALDEV / "gold.json").exists() and (SHARED / "eval" / "score.py").exists()
 pytestmark = pytest.mark.skipif(not HAVE_SHARED, reason="../shared/realdev is not beside the repo")
 
-#: issue 10 asks for 0.93; what the header stage reaches today (0.918) is the floor kept here
-METADATA_FLOOR = 0.91
+#: issue 10 asks for 0.93; what the header stage reaches today (0.922) is the floor kept here
+METADATA_FLOOR = 0.92
 
 
 @pytest.fixture(scope="module")
