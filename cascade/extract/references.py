@@ -637,6 +637,8 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
             level, province, district, confidence, issuer = m0.level, m0.province, m0.district, m0.confidence, m0.issuer
         elif f.number is not None and f.issuer:
             seen_numbers.setdefault(key(f.number.text), len(mentions))
+        if province and level != "central":
+            province, issuer = _named_on_date(province, issuer, f.date or meta.date)
         branch = None
         if f.number is not None:
             branch = f.number.family
@@ -674,6 +676,19 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
     order = {m.id: n for n, m in enumerate(mentions)}
     relations.sort(key=lambda r: (r.source != "self", order.get(r.source, -1), order.get(r.target, 0)))
     return tuple(mentions), tuple(relations), warnings
+
+
+def _named_on_date(province: str, issuer: str | None, date: str | None) -> tuple[str, str | None]:
+    """The province of a cited local document as documents of its date named it (a 2019 plan of "huyện
+    Phú Vang" is of Thừa Thiên Huế, not of the city of Huế), unless its issuer names the city itself."""
+    name, kind = places.province_name_on(province, date)
+    if name == province or (issuer and re.search(rf"(?:thành phố|Thành ủy|thành ủy)\s+{re.escape(province)}\b",
+                                                 issuer)):
+        return province, issuer
+    if issuer and kind is not None:
+        issuer = issuer.replace(f"thành phố {province}", f"{kind} {name}").replace(f" {province}", f" {name}") \
+            if name not in issuer else issuer
+    return name, issuer
 
 
 def _is_self(f: _Found, meta: Metadata) -> bool:
