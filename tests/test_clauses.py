@@ -185,7 +185,7 @@ def test_every_trigger_states_a_relation_of_the_vocabulary():
 
 
 def test_a_cited_local_document_is_named_as_its_date_named_its_province():
-    rec = extract_text("Theo Thông báo số 71/TB-UBND ngày 3 tháng 12 năm 2019 của UBND huyện Phú Vang về lịch "
-                       "tiếp công dân, UBND huyện thông báo thay đổi địa điểm.\n", "t.txt")
+    rec = extract_text("Theo Thông báo số 71/TB-UBND ngày 3 tháng 12 năm 2019 của UBND huyện Phú Vang về "
+                       "lịch tiếp công dân, UBND huyện thông báo thay đổi địa điểm.\n", "t.txt")
     m = next(m for m in rec.mentions if m.number == "71/TB-UBND")
     assert (m.province, m.district) == ("Thừa Thiên Huế", "Phú Vang")
