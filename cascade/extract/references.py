@@ -99,8 +99,10 @@ _TAIL = re.compile(
     r"(?:\s*+(?:,\s*+)?(?:" + dates.DATE.replace("(?P<", "(?P<b") + r"))?"
     r"(?:\s*+(?:,\s*+)?(?:\(\s*+)?" + _TERM + r"\s*+\)?)?", re.IGNORECASE)
 _SUMMARY = re.compile(r"\s*+(?:,\s*+)?(?:về việc|về|V/v|v/v)\s++(?P<summary>[^;\n()]{3,240}?)"
-                      r"(?=[ \t]{0,8}(?:[;\n(]|\.\s|\.$|$|,[ \t]{0,8}(?:UBND|Ủy ban|Ban Thường vụ|Huyện ủy|Tỉnh ủy)))")
-_ALIAS_BEFORE = re.compile(r"\(\s*+(?:sau đây\s++)?(?:được\s++)?(?:gọi tắt|viết tắt|gọi chung|gọi)\s++là[\s\"“*]*+\Z", re.I)
+                      r"(?=[ \t]{0,8}(?:[;\n(]|\.\s|\.$|$"
+                      r"|,[ \t]{0,8}(?:UBND|Ủy ban|Ban Thường vụ|Huyện ủy|Tỉnh ủy)))")
+_ALIAS_BEFORE = re.compile(r"\(\s*+(?:sau đây\s++)?(?:được\s++)?(?:gọi tắt|viết tắt|gọi chung|gọi)\s++là[\s\"“*]*+\Z",
+                           re.I)
 
 _ORDINALS = {"nhất": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
              "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "mười ba": 13, "mười bốn": 14,
@@ -134,7 +136,8 @@ _GAP_NOISE = str.maketrans({c: " " for c in "*“”\"\n\t\u00a0"})
 _GAP_BREAK = re.compile(r";|\n[ \t\u00a0]*\n|\.[ \t\u00a0]*\n|\.[ \t\u00a0]+[A-ZĐ\d]")
 _SENTENCE_END = re.compile(r"\n|;|\.(?=[ \t]{1,8}[A-ZĐ\d])|:[ \t]{0,8}\n")
 _STARTS_UPPER = re.compile(f"[{UPPER}]")
-_CHAIN_SUMMARY = re.compile(r"(?:việc\s++)?(?:tiếp tục\s++)?(?:triển khai\s++)?thực hiện\s++(?:" + _TYPE_ALT + ")")
+_CHAIN_SUMMARY = re.compile(r"(?:việc\s++)?(?:tiếp tục\s++)?(?:triển khai\s++)?thực hiện\s++(?:"
+                            + _TYPE_ALT + ")")
 _SPACES = re.compile(r"\s+")
 _UBND = re.compile(r"^(?:UBND|Ubnd)\b")
 _HDND = re.compile(r"^(?:HĐND)\b")
@@ -145,7 +148,8 @@ _DISTRICT_ISSUER = re.compile(r"huyện ủy|quận ủy|ủy ban nhân dân (?:
 _PROVINCE_ISSUER = re.compile(r"tỉnh ủy|ủy ban nhân dân tỉnh|hội đồng nhân dân tỉnh|\btỉnh\b")
 _ENDS_WITH_UNIT = re.compile(r"(?:ủy|tỉnh|huyện|quận|thị xã)$", re.I)
 _COORDINATION = re.compile(r"\s*+(?:và|hoặc|,)\s*+")          # "A và B": B is not a chain link of A
-_SECTION_START = re.compile(r"^[ \t]*(?:[IVX]{1,5}[ \t]*[.\-–]|1[ \t]*[.\-][ \t]|Điều[ \t]+1\b|Phần[ \t]+(?:[IVX]+|thứ)"
+_SECTION_START = re.compile(r"^[ \t]*(?:[IVX]{1,5}[ \t]*[.\-–]|1[ \t]*[.\-][ \t]|Điều[ \t]+1\b"
+                            r"|Phần[ \t]+(?:[IVX]+|thứ)"
                             r"|PHẦN[ \t]+[IVX]|QUYẾT[ \t]+ĐỊNH[ \t]*:|QUYẾT[ \t]+NGHỊ[ \t]*:)", re.M)
 
 
@@ -286,8 +290,8 @@ def _find(text: str) -> list[_Found]:
         end, date, issuer, term = _tail(text, b)
         completed = numbers.complete_symbol(num, issuer)
         num = completed or num
-        f = _Found(start, end, type_word, num, printed=text[v.end():b], date=date, issuer=issuer or issuer_first,
-                   term=term)
+        f = _Found(start, end, type_word, num, printed=text[v.end():b], date=date,
+                   issuer=issuer or issuer_first, term=term)
         f.summary = _summary(text, end)
         found.append(f)
         taken.append((v.end(), b))
@@ -320,7 +324,8 @@ def _find(text: str) -> list[_Found]:
         found.append(_Found(m.start(), m.end(), m.group("type"), None, law=f"{m.group('type')} {name}"))
     found.sort(key=lambda f: f.start)
     for f in found:
-        if f.issuer is None and f.number is not None and text.rfind("tại", max(0, f.start - 14), f.start) >= 0:
+        at = text.rfind("tại", max(0, f.start - 14), f.start)
+        if f.issuer is None and f.number is not None and at >= 0:
             by = _OF_AT.search(text, max(0, f.start - 140), f.start)
             if by is not None:
                 f.issuer = _trim_issuer(by.group("issuer").strip())
@@ -334,7 +339,8 @@ _LIST_BEFORE = re.compile(r"(?:(?<![\w/.-])\d{1,5}[ \t]*,[ \t]*){1,8}\Z")
 _LIST_NUMBER = re.compile(r"\d{1,5}")
 
 
-def _number_list(text: str, a: int, num: numbers.DocNumber, type_starts: list[int]) -> tuple[list[_Found], str | None]:
+def _number_list(text: str, a: int, num: numbers.DocNumber,
+                 type_starts: list[int]) -> tuple[list[_Found], str | None]:
     """The numbers listed before a state number that share its symbol, and the list's type word:
     "Chỉ thị 01, 13, 33/CT-UB" cites 01/CT-UB and 13/CT-UB too (only when a type word opens the list)."""
     lst = _LIST_BEFORE.search(text, max(0, a - 60), a)
@@ -615,7 +621,8 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
         if f.number is not None and f.number.repair:
             warnings.append(f"{source}: '{f.printed}' read as {f.number.text} ({f.number.repair})")
         elif f.number is not None and f.number.trimmed:
-            warnings.append(f"{source}: '{text[f.start:f.end][:60]}' holds {f.number.text} glued to the next word")
+            warnings.append(f"{source}: '{text[f.start:f.end][:60]}' holds {f.number.text} glued to the "
+                            f"next word")
 
     notes = _fix_type_codes(found, source, warnings)
 
@@ -632,9 +639,10 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
             continue                                  # the document naming itself
         level, province, district, confidence, issuer = _jurisdiction(f, meta)
         first = seen_numbers.get(key(f.number.text)) if f.number is not None and not f.issuer else None
-        if first is not None:                         # a later short citation of a number cited in full before
+        if first is not None:                         # a later short citation of a number cited in full
             m0 = mentions[first]
-            level, province, district, confidence, issuer = m0.level, m0.province, m0.district, m0.confidence, m0.issuer
+            level, province, district = m0.level, m0.province, m0.district
+            confidence, issuer = m0.confidence, m0.issuer
         elif f.number is not None and f.issuer:
             seen_numbers.setdefault(key(f.number.text), len(mentions))
         if province and level != "central":
@@ -682,12 +690,11 @@ def _named_on_date(province: str, issuer: str | None, date: str | None) -> tuple
     """The province of a cited local document as documents of its date named it (a 2019 plan of "huyện
     Phú Vang" is of Thừa Thiên Huế, not of the city of Huế), unless its issuer names the city itself."""
     name, kind = places.province_name_on(province, date)
-    if name == province or (issuer and re.search(rf"(?:thành phố|Thành ủy|thành ủy)\s+{re.escape(province)}\b",
-                                                 issuer)):
+    city = rf"(?:thành phố|Thành ủy|thành ủy)\s+{re.escape(province)}\b"
+    if name == province or (issuer and re.search(city, issuer)):
         return province, issuer
-    if issuer and kind is not None:
-        issuer = issuer.replace(f"thành phố {province}", f"{kind} {name}").replace(f" {province}", f" {name}") \
-            if name not in issuer else issuer
+    if issuer and kind is not None and name not in issuer:
+        issuer = issuer.replace(f"thành phố {province}", f"{kind} {name}").replace(f" {province}", f" {name}")
     return name, issuer
 
 
@@ -702,8 +709,9 @@ def _is_self(f: _Found, meta: Metadata) -> bool:
     if not f.issuer:
         return True
     level, province, district, _, _ = _jurisdiction(f, meta)
-    return level == "central" or (key(province) == key(meta.province) and key(
-        district if level != "province" else None) == key(meta.district if meta.level != "province" else None))
+    own_district = meta.district if meta.level != "province" else None
+    return level == "central" or (key(province) == key(meta.province)
+                                  and key(district if level != "province" else None) == key(own_district))
 
 
 def _fix_type_codes(found: list[_Found], source: str, warnings: list[str]) -> dict[int, str]:
@@ -769,7 +777,8 @@ PROGRAMME_WORDS = ("chiến lược", "đề án", "chương trình", "quy hoạ
 _PROGRAMME = re.compile(r"(?<!\w)(?:" + "|".join(PROGRAMME_WORDS) + r")(?!\w)", re.IGNORECASE)
 _APPROVES = re.compile(r"\W{0,4}(?:về\s+việc\s+|về\s+)?(?:phê\s+duyệt|ban\s+hành)\s+(?:" + "|".join(
     p.replace(" ", r"\s+") for p in PROGRAMME_WORDS) + r")(?!\w)", re.IGNORECASE)
-_APPROVED_BY = re.compile(r"(?:(?:được\s++)?phê\s++duyệt|ban\s++hành)?\s*+(?:kèm\s++theo|tại|theo)\s++\Z", re.IGNORECASE)
+_APPROVED_BY = re.compile(r"(?:(?:được\s++)?phê\s++duyệt|ban\s++hành)?\s*+(?:kèm\s++theo|tại|theo)\s++\Z",
+                          re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 _NAME_RUN = 5            # words a programme's name and a decision's description must share, in a row
 _TAIL_RUN = 6            # words before "tại Quyết định số ..." that must be a run of the programme's name
@@ -810,7 +819,8 @@ def _programme_links(text: str, found: list[_Found], index_of: dict[int, int], i
         before = _APPROVED_BY.search(text, max(0, f.start - 40), f.start)
         tail = _words(text[max(0, before.start() - 120):before.start()], 60)[-_TAIL_RUN:] if before else []
         for words, a, b in programmes:
-            if (len(name) == _NAME_RUN and _has_run(words, name)) or (len(tail) == _TAIL_RUN and _has_run(words, tail)):
+            if ((len(name) == _NAME_RUN and _has_run(words, name))
+                    or (len(tail) == _TAIL_RUN and _has_run(words, tail))):
                 links.append((i, words, a, b))
                 break
     return links
@@ -833,7 +843,8 @@ _LIST_WORD = re.compile(r"(?:^|\s)(?:và|hoặc|cùng|VÀ)\Z")
 
 
 def _relations(text: str, found: list[_Found], mentions: list[Mention], index_of: dict[int, int],
-               index: clauses.ClauseIndex, evidence, programmes: list[tuple[int, list[str], int, int]]) -> list[Relation]:
+               index: clauses.ClauseIndex, evidence,
+               programmes: list[tuple[int, list[str], int, int]]) -> list[Relation]:
     """Every relation the text states: the document's own (one per document on the ladder, plus each
     relation of law), and the ones it states between the documents it cites."""
     ladder: dict[str, tuple[int, Relation]] = {}
@@ -868,13 +879,15 @@ def _relations(text: str, found: list[_Found], mentions: list[Mention], index_of
     for d, words, a, b in programmes:
         decision = mentions[index_of[d]]
         # a plan the document implements that carries out the same programme comes between
-        via = [i for i in sorted(index_of) if i != d and ladder.get(_local_key(mentions[index_of[i]]), (9,))[0] == 0
+        via = [i for i in sorted(index_of)
+               if i != d and ladder.get(_local_key(mentions[index_of[i]]), (9,))[0] == 0
                and _has_run(_words(text[found[i].end:found[i].end + 300], 40), words[:_NAME_RUN])]
         if via:
             pm = mentions[index_of[via[0]]]
             pair = (_local_key(pm), _local_key(decision))
             if pair[0] != pair[1]:
-                chains.setdefault(pair, Relation(pm.id, "implements", decision.id, evidence(found[via[0]].start, found[via[0]].end)))
+                ev = evidence(found[via[0]].start, found[via[0]].end)
+                chains.setdefault(pair, Relation(pm.id, "implements", decision.id, ev))
         else:
             ladder[_local_key(decision)] = (0, Relation("self", "implements", decision.id, evidence(a, b)))
     stated = {k for k, _ in legal}
