@@ -189,3 +189,10 @@ def test_a_cited_local_document_is_named_as_its_date_named_its_province():
                        "lịch tiếp công dân, UBND huyện thông báo thay đổi địa điểm.\n", "t.txt")
     m = next(m for m in rec.mentions if m.number == "71/TB-UBND")
     assert (m.province, m.district) == ("Thừa Thiên Huế", "Phú Vang")
+
+
+def test_dashed_lines_are_items_of_one_list():
+    rels = relations(HEADER + "Tuyên truyền pháp luật\n\nThực hiện các văn bản sau:\n"
+                     "- Chỉ thị số 32-CT/TW ngày 9/12/2003 của Ban Bí thư về công tác phổ biến pháp luật\n"
+                     "- Kế hoạch số 18-KH/TU ngày 2/1/2022 của Tỉnh ủy về tuyên truyền\n\nI. MỤC ĐÍCH\n")
+    assert ("self", "implements", "32-CT/TW") in rels and ("self", "implements", "18-KH/TU") in rels

@@ -133,7 +133,8 @@ _CHAIN_RELATION = (("cont", "continues"), ("amend", "amends"), ("replace", "repl
                    ("guide", "guides"))
 _GAP_NOISE = str.maketrans({c: " " for c in "*“”\"\n\t\u00a0"})
 # what a gap between two mentions of one chain may not hold: a list break or the main clause
-_GAP_BREAK = re.compile(r";|\n[ \t\u00a0]*\n|\.[ \t\u00a0]*\n|\.[ \t\u00a0]+[A-ZĐ\d]")
+_GAP_BREAK = re.compile(r";|\n[ \t\u00a0]*\n|\.[ \t\u00a0]*\n|\.[ \t\u00a0]+[A-ZĐ\d]"
+                        r"|\n[ \t\u00a0]*(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[.)])[ \t\u00a0]")   # a new list item
 _SENTENCE_END = re.compile(r"\n|;|\.(?=[ \t]{1,8}[A-ZĐ\d])|:[ \t]{0,8}\n")
 _STARTS_UPPER = re.compile(f"[{UPPER}]")
 _CHAIN_SUMMARY = re.compile(r"(?:việc\s++)?(?:tiếp tục\s++)?(?:triển khai\s++)?thực hiện\s++(?:"
