@@ -510,18 +510,22 @@ def coverage_command(
     rows = value["rows"]
 
     def render() -> None:
+        from rich.markup import escape
         from rich.table import Table
 
         unit = "provinces" if value["level"] == "province" else "districts"
+        unknown = f", {value['date_unknown']} on a date unknown" if value["date_unknown"] else ""
         title = (f"{value['doc']}: {value['with_party']}/{value['total']} {unit} with a Party plan, "
-                 f"{value['with_state']} with a state plan, {len(value['none'])} with none"
+                 f"{value['with_state']} with a state plan, {len(value['none'])} with none{unknown}"
                  + (f" (as of {value['as_of']})" if value["as_of"] else ""))
-        t = Table(title=title, header_style="bold")
+        t = Table(title=escape(title), caption=escape("Out of " + value["denominator"]["text"]),
+                  header_style="bold")
         for col in ("jurisdiction", "party", "state", "first"):
             t.add_column(col, overflow="fold")
         for r in rows:
-            t.add_row(r["jurisdiction"], ", ".join(r["party"]) or "[red]—[/red]",
-                      ", ".join(r["state"]) or "[red]—[/red]", r["first"] or "")
+            first = r["first"] or ("[yellow]date unknown[/yellow]" if r["date_unknown"] else "")
+            t.add_row(escape(r["jurisdiction"]), escape(", ".join(r["party"])) or "[red]—[/red]",
+                      escape(", ".join(r["state"])) or "[red]—[/red]", first)
         _console().print(t)
 
     _answer(value, rows, fmt, _COLUMNS["coverage"], render)
@@ -551,6 +555,7 @@ def lag_command(
     rows = [{"transition": k, **v} for k, v in value["transitions"].items()]
 
     def render() -> None:
+        from rich.markup import escape
         from rich.table import Table
 
         c = _console()
@@ -566,13 +571,17 @@ def lag_command(
             marks = list(value["curves"][0]["share_after"])
             k = Table(title=f"share that had acted (observed until {value['observed_until']})",
                       header_style="bold")
-            for col in ("level", "units", "acted", "censored", "median days", *(f"{m} d" for m in marks)):
+            for col in ("level", "units", "acted", "date unknown", "censored", "median days",
+                        *(f"{m} d" for m in marks)):
                 k.add_column(col, justify="left" if col == "level" else "right")
             for cv in value["curves"]:
-                k.add_row(cv["level"], str(cv["units"]), str(cv["acted"]), str(cv["censored"]),
-                          str(cv["median_days"] if cv["median_days"] is not None else "—"),
+                k.add_row(cv["level"], str(cv["units"]), str(cv["acted"]), str(cv["acted_date_unknown"]),
+                          str(cv["censored"]), str(cv["median_days"] if cv["median_days"] is not None else "—"),
                           *(f"{cv['share_after'][m]:.0%}" for m in marks))
             c.print(k)
+            for cv in value["curves"]:
+                c.print(escape(f"{cv['level']}: out of {cv['denominator']['text']}; shares are of the "
+                               f"{cv['timed']} units with dates"), style="dim")
 
     _answer(value, rows, fmt, _COLUMNS["lag"], render)
 

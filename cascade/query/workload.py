@@ -12,6 +12,7 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
@@ -24,6 +25,7 @@ from cascade.vn import places
 from .dates import _date_arg, _period_end
 from .lookup import _doc, _loose
 from .nodes import _jurisdiction, _span
+from .units import find_province
 
 #: the ways a task names an agency, strongest first
 TASK_ROLES = ("lead", "cooperating", "focal", "requested")
@@ -67,16 +69,26 @@ def _agency_index(G: nx.MultiDiGraph) -> _Agencies:
     return idx
 
 
+@lru_cache(maxsize=4096)
+def _place_key(value: str) -> str:
+    """The loose key of the province a node names, one per province whatever its spelling."""
+    unit = places.find_province(value)
+    return _loose(unit.name if unit is not None else value)
+
+
 def _same_place(value: Any, want: str | None) -> bool:
-    return want is None or _loose(str(value or "")) == want
+    return want is None or (bool(value) and _place_key(str(value)) == want)
 
 
 def _province_key(province: str | None) -> str | None:
-    """The loose key of a province a user names ("Dak Lak", "tỉnh Đắk Lắk"), None for none."""
+    """The loose key of a province a user names ("Dak Lak", "tỉnh Đắk Lắk"), None for none.
+
+    Raises:
+        UnknownPlace: the gazetteer knows no such province (as coverage says).
+    """
     if not province:
         return None
-    unit = places.find_province(province.strip())
-    return _loose(unit.name if unit is not None else province)
+    return _loose(find_province(province).name)
 
 
 def find_agencies(G: nx.MultiDiGraph, text: str, *, province: str | None = None,
