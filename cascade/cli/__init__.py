@@ -510,18 +510,22 @@ def coverage_command(
     rows = value["rows"]
 
     def render() -> None:
+        from rich.markup import escape
         from rich.table import Table
 
         unit = "provinces" if value["level"] == "province" else "districts"
+        unknown = f", {value['date_unknown']} on a date unknown" if value["date_unknown"] else ""
         title = (f"{value['doc']}: {value['with_party']}/{value['total']} {unit} with a Party plan, "
-                 f"{value['with_state']} with a state plan, {len(value['none'])} with none"
+                 f"{value['with_state']} with a state plan, {len(value['none'])} with none{unknown}"
                  + (f" (as of {value['as_of']})" if value["as_of"] else ""))
-        t = Table(title=title, header_style="bold")
+        t = Table(title=escape(title), caption=escape("Out of " + value["denominator"]["text"]),
+                  header_style="bold")
         for col in ("jurisdiction", "party", "state", "first"):
             t.add_column(col, overflow="fold")
         for r in rows:
-            t.add_row(r["jurisdiction"], ", ".join(r["party"]) or "[red]—[/red]",
-                      ", ".join(r["state"]) or "[red]—[/red]", r["first"] or "")
+            first = r["first"] or ("[yellow]date unknown[/yellow]" if r["date_unknown"] else "")
+            t.add_row(escape(r["jurisdiction"]), escape(", ".join(r["party"])) or "[red]—[/red]",
+                      escape(", ".join(r["state"])) or "[red]—[/red]", first)
         _console().print(t)
 
     _answer(value, rows, fmt, _COLUMNS["coverage"], render)
@@ -551,6 +555,7 @@ def lag_command(
     rows = [{"transition": k, **v} for k, v in value["transitions"].items()]
 
     def render() -> None:
+        from rich.markup import escape
         from rich.table import Table
 
         c = _console()
@@ -566,13 +571,17 @@ def lag_command(
             marks = list(value["curves"][0]["share_after"])
             k = Table(title=f"share that had acted (observed until {value['observed_until']})",
                       header_style="bold")
-            for col in ("level", "units", "acted", "censored", "median days", *(f"{m} d" for m in marks)):
+            for col in ("level", "units", "acted", "date unknown", "censored", "median days",
+                        *(f"{m} d" for m in marks)):
                 k.add_column(col, justify="left" if col == "level" else "right")
             for cv in value["curves"]:
-                k.add_row(cv["level"], str(cv["units"]), str(cv["acted"]), str(cv["censored"]),
-                          str(cv["median_days"] if cv["median_days"] is not None else "—"),
+                k.add_row(cv["level"], str(cv["units"]), str(cv["acted"]), str(cv["acted_date_unknown"]),
+                          str(cv["censored"]), str(cv["median_days"] if cv["median_days"] is not None else "—"),
                           *(f"{cv['share_after'][m]:.0%}" for m in marks))
             c.print(k)
+            for cv in value["curves"]:
+                c.print(escape(f"{cv['level']}: out of {cv['denominator']['text']}; shares are of the "
+                               f"{cv['timed']} units with dates"), style="dim")
 
     _answer(value, rows, fmt, _COLUMNS["lag"], render)
 
@@ -776,11 +785,12 @@ _AgencyOpt = Annotated[str | None, typer.Option(
     "--agency", "-a",
     help="An agency, in any spelling: \"Sở KH&CN\", \"sở khoa học và công nghệ\", \"UBND huyện\".")]
 _ProvinceOpt = Annotated[str | None, typer.Option("--province", "-p", help="Only plans of this province.")]
-_ReformOpt = Annotated[bool, typer.Option(
-    "--reform/--no-reform", help="Follow the 2025 mergers: an agency's successor (for plans dated after the "
-                                 "merger) and its predecessors count as the agency.")]
+_MergersOpt = Annotated[bool, typer.Option(
+    "--follow-mergers", help="Also the tasks a merged body's predecessors had before the 2025 merger. "
+                             "Without it, mergers are followed only for plans dated after them; every "
+                             "task found through another body is labelled.")]
 _TASK_COLUMNS = ["plan", "label", "text", "lead", "cooperating", "deadline", "due", "recurrence", "role",
-                 "matched_as", "file", "span"]
+                 "matched_as", "matched_name", "file", "span"]
 
 
 class Role(str, Enum):  # noqa: UP042 - as Fmt above
@@ -803,6 +813,7 @@ def _task_flat(r: dict[str, Any]) -> dict[str, Any]:
             "text": r["text"], "lead": r["lead"], "cooperating": r["cooperating"],
             "deadline": r["deadline"]["text"], "due": r["due"], "recurrence": r["deadline"]["recurrence"],
             "overdue_days": r.get("overdue_days"), "role": hit.get("role"), "matched_as": hit.get("as"),
+            "matched_name": hit.get("name"),
             "file": r["evidence"]["file"], "span": f"{span[0]}-{span[1]}" if span else None}
 
 
@@ -829,7 +840,7 @@ def tasks_command(
     overdue_as_of: Annotated[str | None, typer.Option(
         "--overdue-as-of",
         help="Only tasks whose day had passed on this ISO date, with the days since.")] = None,
-    reform: _ReformOpt = True,
+    follow_mergers: _MergersOpt = False,
     out: OutOpt = None,
     fmt: FmtOpt = Fmt.auto,
 ) -> None:
@@ -846,7 +857,7 @@ def tasks_command(
     from cascade import query
 
     value = query.tasks(_query_graph(out), agency=agency, province=province, due_before=due_before,
-                        overdue_as_of=overdue_as_of, doc=doc, follow_reform=reform)
+                        overdue_as_of=overdue_as_of, doc=doc, follow_mergers=follow_mergers)
     flat = [_task_flat(r) for r in value]
 
     def render() -> None:
@@ -860,7 +871,7 @@ def tasks_command(
         for r in flat:
             task = f"[bold]{escape(str(r['label']))}[/bold] {escape(str(r['text'] or ''))[:160]}"
             if r["matched_as"] and r["matched_as"] != "named":
-                task += f" [dim]({r['matched_as']})[/dim]"
+                task += f" [yellow](through its {r['matched_as']} {escape(str(r['matched_name']))})[/yellow]"
             due = r["due"] or r["recurrence"] or ""
             if r["overdue_days"] is not None:
                 due += f" [red]+{r['overdue_days']} d[/red]"
@@ -877,7 +888,7 @@ def agencies_command(
     role: Annotated[Role | None, typer.Option(help="Only agencies with tasks in this role, ranked by "
                                               "them.")] = None,
     agency: _AgencyOpt = None,
-    reform: _ReformOpt = True,
+    follow_mergers: _MergersOpt = False,
     limit: Annotated[int, typer.Option(help="Show at most this many (0 = all).")] = 0,
     out: OutOpt = None,
     fmt: FmtOpt = Fmt.auto,
@@ -893,7 +904,7 @@ def agencies_command(
     from cascade import query
 
     value = query.agencies(_query_graph(out), province=province, role=role.value if role else None,
-                           agency=agency, follow_reform=reform)
+                           agency=agency, follow_mergers=follow_mergers)
     value = value[:limit] if limit > 0 else value
     columns = ["agency", "province", "district", "lead", "cooperating", "focal", "requested", "tasks",
                "plans",
@@ -931,7 +942,7 @@ def calendar_command(
                                               "on.")] = False,
     ongoing: Annotated[Ongoing, typer.Option(help="Ongoing tasks (\"thường xuyên\"): listed as notes, or "
                                              "skipped.")] = Ongoing.note,
-    reform: _ReformOpt = True,
+    follow_mergers: _MergersOpt = False,
     out: _TaskBuild = None,
     fmt: FmtOpt = Fmt.auto,
 ) -> None:
@@ -948,7 +959,7 @@ def calendar_command(
 
     entries = write_calendar(_query_graph(out), output, agency, province=province,
                              roles=("lead", "cooperating") if cooperating else ("lead",),
-                             ongoing=ongoing.value, follow_reform=reform)
+                             ongoing=ongoing.value, follow_mergers=follow_mergers)
     events = sum(e["type"] == "event" for e in entries)
     if str(output) != "-":
         columns = ["type", "kind", "start", "end", "rrule", "summary", "deadline", "plan", "file", "uid"]
