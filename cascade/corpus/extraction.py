@@ -121,6 +121,12 @@ def extract_one(path: str, cache_dir: Path | None, code: str, layers: bool = Tru
     from cascade.extract.pipeline import extract_file
 
     try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        # every record names its file, and records are UTF-8: such a name cannot be stored
+        error = FileError(path, "the file name is not valid UTF-8 (rename the file)")
+        return None, None, error, False, None, None
+    try:
         key = cache_key(Path(path), code) if cache_dir is not None else None
         entry = cache_dir / key[:2] / f"{key}.json" if key and cache_dir is not None else None
         hit = _cached(entry, path) if entry is not None else None
