@@ -34,7 +34,7 @@ import secrets
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -45,7 +45,7 @@ import orjson
 
 from cascade import __version__
 from cascade.corpus import store
-from cascade.corpus.extraction import Batch, Extracted, FileError, run_batch
+from cascade.corpus.extraction import Batch, Extracted, FileError, decode_layer, layer_shard, run_batch
 from cascade.errors import BuildError, CascadeError
 from cascade.graph import TaskLayer, build_graph
 from cascade.identity.documents import Corpus, resolve
@@ -118,8 +118,7 @@ def _progress(total: int, enabled: bool) -> tuple[Callable[[int], None], Callabl
 class _Extraction:
     """The compact results of extracting every file, in file order, and where their lines are."""
 
-    results: list[Extracted]                # without their task layers, which are in ``layers``
-    layers: dict[str, TaskLayer]            # source -> its task layer (until the graph is made)
+    results: list[Extracted]
     shards: dict[str, str]                  # source -> the shard holding its line
     counts: dict[str, int]
     cpu: float = 0.0                        # :func:`_cpu` when extraction ended
@@ -168,7 +167,7 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
                     elif isinstance(value, Interrupted):
                         bad = batch.paths[value.item]
                         done.append((batch, [Extracted(bad, None, FileError(bad, f"skipped: {value.reason}"),
-                                                       False, None, None)]))
+                                                       False, None)]))
                         advance(1)
                         rest = batch.paths[:value.item] + batch.paths[value.item + 1:]
                         if rest:                     # the others again, into a fresh shard
@@ -184,12 +183,8 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
     order = {p: i for i, p in enumerate(files)}
     results: list[Extracted] = []
     where: dict[str, str] = {}
-    layers: dict[str, TaskLayer] = {}
     for batch, part in done:
         for x in part:
-            if x.layer is not None:
-                layers[x.path] = x.layer
-                x = x._replace(layer=None)
             results.append(x)
             if x.record is not None:
                 where[x.path] = batch.shard
@@ -198,32 +193,59 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
     read = [x.cached for x in results if x.record is not None]
     counts = {"files": len(files), "cached": sum(read), "extracted": len(read) - sum(read),
               "failed": len(results) - len(read), "workers": workers}
-    return _Extraction(results, layers, where, counts, _cpu())
+    return _Extraction(results, where, counts, _cpu())
 
 
 class _Shards:
-    """Reads record lines back from the shards (mostly in order, so one file is open at a time)."""
+    """Reads record lines and task layers back from the shards (mostly in file order, so
+    few files are open at a time)."""
 
     def __init__(self, where: dict[str, str]) -> None:
         self.where = where
-        self._name: str | None = None
-        self._fd: int | None = None
+        self._open: dict[str, int] = {}
+
+    def _read(self, name: str, offset: int, length: int) -> bytes:
+        fd = self._open.get(name)
+        if fd is None:
+            if len(self._open) >= 4:
+                self.close()
+            fd = self._open[name] = os.open(name, os.O_RDONLY)
+        return os.pread(fd, length, offset)
 
     def line(self, x: Extracted) -> bytes:
-        name = self.where[x.path]
-        if name != self._name:
-            self.close()
-            self._fd, self._name = os.open(name, os.O_RDONLY), name
-        assert self._fd is not None
-        return os.pread(self._fd, x.length, x.offset)
+        return self._read(self.where[x.path], x.offset, x.length)
 
     def record(self, x: Extracted) -> Record:
         return Record.from_dict(orjson.loads(self.line(x)))
 
+    def layer(self, x: Extracted) -> TaskLayer | None:
+        if not x.layer_length:
+            return None
+        return decode_layer(self._read(layer_shard(self.where[x.path]), x.layer_offset, x.layer_length))
+
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-        self._fd = self._name = None
+        for fd in self._open.values():
+            os.close(fd)
+        self._open.clear()
+
+
+class _Layers(Mapping[str, TaskLayer]):
+    """The task layers of the records, read from the shards one at a time as the graph asks."""
+
+    def __init__(self, shards: _Shards, extracted: dict[str, Extracted]) -> None:
+        self.shards, self.extracted = shards, extracted
+
+    def __getitem__(self, source: str) -> TaskLayer:
+        layer = self.shards.layer(self.extracted[source])
+        if layer is None:
+            raise KeyError(source)
+        return layer
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.extracted)
+
+    def __len__(self) -> int:
+        return len(self.extracted)
 
 
 def _cpu() -> float:
@@ -381,8 +403,7 @@ def _resolve_and_write(paths: Sequence[str | Path], out: Path, stage: Path, buil
             if rec is not slim[rec.source].record:
                 corpus.records[i] = replace(rec, tasks=shards.record(slim[rec.source]).tasks)
                 changed.add(rec.source)
-        G = build_graph(corpus, x.layers)
-        x.layers.clear()                        # the graph holds the tasks now
+        G = build_graph(corpus, _Layers(shards, slim))
         t2, c2 = time.perf_counter(), _cpu()
         stats: dict[str, object] = dict(x.counts)
         stats.update({"documents": len(corpus.records), "nodes": G.number_of_nodes(),

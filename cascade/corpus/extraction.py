@@ -2,9 +2,10 @@
 
 A worker (a local process or a Dask task) extracts each file of its :class:`Batch` (or
 takes its record from the cache), serialises the record once, appends that line to the
-batch's shard file and sends back only what identity resolution needs: the record
-without its tasks, the task layer of the graph, and where the line is in the shard. The
-main process never receives the serialised record and never holds every record whole.
+batch's shard file, appends the record's task layer of the graph (as JSON) to a second
+shard, and sends back only what identity resolution needs: the record without its tasks
+and where its lines are. The main process never receives the serialised record and
+never holds every record whole; it reads each task layer back as it adds it to the graph.
 
 Everything that touches a file's content, serialisation included, is inside the file's
 own error handling: one bad file is one :class:`FileError`, never a failed batch.
@@ -59,13 +60,31 @@ class Extracted(NamedTuple):
     """What extracting one file gives the main process."""
 
     path: str
-    record: Record | None            # the record without its tasks (they are in the shard and the layer)
+    record: Record | None            # the record without its tasks (they are in the shards)
     error: FileError | None
     cached: bool                     # read from the cache rather than extracted
     key: str | None                  # the cache key (file bytes + manifest + code)
-    layer: TaskLayer | None          # the record's task nodes, ready for the graph
     offset: int = 0                  # the record's line in the batch's shard
     length: int = 0
+    layer_offset: int = 0            # its task layer's line in the layer shard (:func:`layer_shard`)
+    layer_length: int = 0
+
+
+def layer_shard(shard: str) -> str:
+    """The file beside a record shard that holds the task layers of its records."""
+    return shard + ".layers"
+
+
+def encode_layer(layer: TaskLayer) -> bytes:
+    """A task layer as one line of JSON (its attribute values are plain scalars)."""
+    return orjson.dumps((layer.jurisdiction, layer.tasks, layer.agencies))
+
+
+def decode_layer(line: bytes) -> TaskLayer:
+    """:func:`encode_layer` read back (lists where the layer had tuples; only the
+    jurisdiction is compared, so it is a tuple again)."""
+    jurisdiction, tasks, agencies = orjson.loads(line)
+    return TaskLayer(tuple(jurisdiction), tasks, agencies)
 
 
 def cache_key(path: Path, code: str) -> str | None:
@@ -121,6 +140,12 @@ def extract_one(path: str, cache_dir: Path | None, code: str, layers: bool = Tru
     from cascade.extract.pipeline import extract_file
 
     try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        # every record names its file, and records are UTF-8: such a name cannot be stored
+        error = FileError(path, "the file name is not valid UTF-8 (rename the file)")
+        return None, None, error, False, None, None
+    try:
         key = cache_key(Path(path), code) if cache_dir is not None else None
         entry = cache_dir / key[:2] / f"{key}.json" if key and cache_dir is not None else None
         hit = _cached(entry, path) if entry is not None else None
@@ -160,21 +185,36 @@ def run_batch(batch: Batch, tick: Callable[[int], None] | None = None) -> list[E
         shard = open(batch.shard, "wb")  # noqa: SIM115 - closed below, after every file
     except OSError as e:
         raise BuildError(f"{batch.shard}: cannot write ({e.strerror or e})") from None
-    with shard:
-        offset = 0
+    try:
+        layers = open(layer_shard(batch.shard), "wb")  # noqa: SIM115 - closed below, after every file
+    except OSError as e:
+        shard.close()
+        raise BuildError(f"{batch.shard}: cannot write ({e.strerror or e})") from None
+    with shard, layers:
+        offset = layer_offset = 0
         for i, path in enumerate(batch.paths):
             if tick is not None:
                 tick(i)
             rec, line, error, cached, key, layer = extract_one(path, cache_dir, batch.code, not batch.whole)
             if rec is None or line is None:
-                out.append(Extracted(path, None, error, False, None, None))
+                out.append(Extracted(path, None, error, False, None))
+                continue
+            try:
+                encoded = encode_layer(layer) if layer is not None else b""
+            except (TypeError, ValueError) as e:            # still this file's content
+                bad = FileError(path, _one_line(f"could not be processed ({e})"))
+                out.append(Extracted(path, None, bad, False, None))
                 continue
             try:
                 shard.write(line)
                 shard.write(b"\n")
+                layers.write(encoded)
+                layers.write(b"\n")
             except OSError as e:
                 raise BuildError(f"{batch.shard}: cannot write ({e.strerror or e})") from None
             sent = rec if batch.whole else replace(rec, tasks=())
-            out.append(Extracted(path, sent, None, cached, key, layer, offset, len(line)))
+            out.append(Extracted(path, sent, None, cached, key, offset, len(line), layer_offset,
+                                 len(encoded)))
             offset += len(line) + 1
+            layer_offset += len(encoded) + 1
     return out
