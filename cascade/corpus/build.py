@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import pickle
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -37,6 +38,7 @@ from cascade.graph import TaskLayer, build_graph, task_layer
 from cascade.identity.documents import Corpus, resolve
 from cascade.models import Record
 from cascade.outputs.export import record_json, write_json, write_node_link, write_pickle, write_records
+from cascade.read.base import ReadOptions
 from cascade.runtime import in_child, paused_gc
 
 DEFAULT_OUT = "cascade-out"
@@ -87,12 +89,17 @@ class Build:
 
 # -- extraction, one file ------------------------------------------------------------------------
 
-def _cache_key(path: Path) -> str | None:
+def _cache_key(path: Path, options: ReadOptions | None = None) -> str | None:
+    options = options or ReadOptions()
     try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > options.max_bytes:
+            return None                                    # read_file refuses it: nothing to cache
         data = path.read_bytes()
     except OSError:
         return None
     h = hashlib.sha256(code_fingerprint().encode())
+    h.update(f"ocr={options.ocr and options.ocr_language}".encode())
     manifest = path.parent / "manifest.csv"
     if manifest.exists():
         h.update(manifest.read_bytes())
@@ -111,7 +118,8 @@ class Extracted(NamedTuple):
     layer: TaskLayer | None = None   # the record's task nodes, ready for the graph
 
 
-def _extract_one(path: Path, cache_dir: Path | None, layers: bool = False) -> Extracted:
+def _extract_one(path: Path, cache_dir: Path | None, layers: bool = False,
+                 options: ReadOptions | None = None) -> Extracted:
     """What extracting one file gives (see :class:`Extracted`); never raises.
 
     The record is serialised here, in the worker, so that the main process only writes
@@ -120,7 +128,7 @@ def _extract_one(path: Path, cache_dir: Path | None, layers: bool = False) -> Ex
     """
     from cascade.extract.pipeline import extract_file
 
-    key = _cache_key(path) if cache_dir is not None else None
+    key = _cache_key(path, options) if cache_dir is not None else None
     cached = cache_dir / key[:2] / f"{key}.json" if key and cache_dir is not None else None
     if cached is not None and cached.exists():
         try:
@@ -133,7 +141,7 @@ def _extract_one(path: Path, cache_dir: Path | None, layers: bool = False) -> Ex
         except (OSError, ValueError, KeyError, TypeError):
             pass                                           # a damaged cache entry: extract again
     try:
-        rec = extract_file(path)
+        rec = extract_file(path, options=options)
     except CascadeError as e:
         return Extracted(None, None, FileError(str(path), str(e)), False)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a corpus build
@@ -157,10 +165,10 @@ def _with_source(rec: Record, source: str) -> Record:
     return Record.from_dict(d)
 
 
-def _extract_chunk(args: tuple[list[str], str | None, bool]) -> list[Extracted]:
-    paths, cache_dir, layers = args
+def _extract_chunk(args: tuple[list[str], str | None, bool, ReadOptions | None]) -> list[Extracted]:
+    paths, cache_dir, layers, options = args
     cdir = Path(cache_dir) if cache_dir else None
-    return [_extract_one(Path(p), cdir, layers) for p in paths]
+    return [_extract_one(Path(p), cdir, layers, options) for p in paths]
 
 
 # -- many files ----------------------------------------------------------------------------------
@@ -180,7 +188,8 @@ def _progress(total: int, enabled: bool) -> tuple[Callable[[int], None], Callabl
 
 
 def extract_paths(paths: Iterable[str | Path], *, workers: int = 0, cache_dir: Path | None = None,
-                  progress: bool = False) -> tuple[list[Record], list[FileError], dict[str, int]]:
+                  progress: bool = False, options: ReadOptions | None = None,
+                  ) -> tuple[list[Record], list[FileError], dict[str, int]]:
     """Records of every supported file under ``paths``, and the files that failed.
 
     Args:
@@ -188,20 +197,27 @@ def extract_paths(paths: Iterable[str | Path], *, workers: int = 0, cache_dir: P
         workers: processes to use; 0 chooses (one per core for large corpora, else 1).
         cache_dir: where cached records live; None disables the cache.
         progress: show a progress bar on a terminal.
+        options: how files are read (OCR, size limit, links); None uses the defaults.
 
     Returns:
         (records in path order, errors, counts of cached and extracted files)
     """
-    results, counts = _extract_all(paths, workers, cache_dir, progress)
+    results, counts = _extract_all(paths, workers, cache_dir, progress, options=options)
     records = [x.record for x in results if x.record is not None]
     return records, [x.error for x in results if x.error is not None], counts
 
 
 def _extract_all(paths: Iterable[str | Path], workers: int, cache_dir: Path | None, progress: bool,
-                 layers: bool = False) -> tuple[list[Extracted], dict[str, int]]:
+                 layers: bool = False, options: ReadOptions | None = None,
+                 ) -> tuple[list[Extracted], dict[str, int]]:
     from cascade.read import iter_files
 
-    files = iter_files(paths)
+    skipped: list[Extracted] = []
+
+    def skip(path: Path, why: str) -> None:
+        skipped.append(Extracted(None, None, FileError(str(path), why), False))
+
+    files = iter_files(paths, follow_links=bool(options and options.follow_links), on_skip=skip)
     if workers <= 0:
         workers = min(os.cpu_count() or 1, 4) if len(files) >= 400 else 1
     advance, stop = _progress(len(files), progress)
@@ -209,12 +225,13 @@ def _extract_all(paths: Iterable[str | Path], workers: int, cache_dir: Path | No
     try:
         if workers == 1:
             for p in files:
-                results.append(_extract_one(p, cache_dir, layers))
+                results.append(_extract_one(p, cache_dir, layers, options))
                 advance(1)
         else:
             # small chunks keep the workers evenly busy to the end and the progress bar moving
             size = max(8, min(64, len(files) // (workers * 8) or 8))
-            chunks = [([str(p) for p in files[i:i + size]], str(cache_dir) if cache_dir else None, layers)
+            chunks = [([str(p) for p in files[i:i + size]], str(cache_dir) if cache_dir else None, layers,
+                       options)
                       for i in range(0, len(files), size)]
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 for part in pool.map(_extract_chunk, chunks):
@@ -222,6 +239,7 @@ def _extract_all(paths: Iterable[str | Path], workers: int, cache_dir: Path | No
                     advance(len(part))
     finally:
         stop()
+    results += skipped
     ok = [x.cached for x in results if x.record is not None]
     counts = {"files": len(files), "cached": sum(ok), "extracted": len(ok) - sum(ok),
               "failed": len(results) - len(ok), "workers": workers}
@@ -229,23 +247,26 @@ def _extract_all(paths: Iterable[str | Path], workers: int, cache_dir: Path | No
 
 
 def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers: int = 0, use_cache: bool = True,
-          progress: bool = False, extras: Iterable[Callable[[Build], list[Path]]] = ()) -> Build:
+          progress: bool = False, extras: Iterable[Callable[[Build], list[Path]]] = (),
+          options: ReadOptions | None = None) -> Build:
     """Build the corpus under ``paths`` into ``out`` and return it.
 
     ``extras`` are writers called with the finished build (Turtle, the HTML map...); each
-    returns the paths it wrote.
+    returns the paths it wrote. ``options`` say how files are read (OCR, size limit, links).
 
     Raises:
         BuildError: when no file could be read at all.
     """
     with paused_gc():
-        return _build(paths, Path(out) if out is not None else default_out(), workers, use_cache, progress, extras)
+        return _build(paths, Path(out) if out is not None else default_out(), workers, use_cache, progress,
+                      extras, options)
 
 
 def _build(paths: Sequence[str | Path], out: Path, workers: int, use_cache: bool, progress: bool,
-           extras: Iterable[Callable[[Build], list[Path]]]) -> Build:
+           extras: Iterable[Callable[[Build], list[Path]]], options: ReadOptions | None = None) -> Build:
     t0 = time.perf_counter()
-    results, counts = _extract_all(paths, workers, out / "cache" if use_cache else None, progress, layers=True)
+    results, counts = _extract_all(paths, workers, out / "cache" if use_cache else None, progress,
+                                   layers=True, options=options)
     records = [x.record for x in results if x.record is not None]
     errors = [x.error for x in results if x.error is not None]
     t1 = time.perf_counter()
