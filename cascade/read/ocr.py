@@ -119,6 +119,24 @@ def recognise(image: Path, language: str) -> tuple[list[list[Line]], list[float]
     return parse_tsv(out.stdout.decode("utf-8", "replace").splitlines())
 
 
+def _fix_case(word: str) -> str:
+    """A capital straight after a small letter made small: Tesseract takes ``ư`` for ``Ư``.
+
+    Vietnamese words are written all small, capitalised or all in capitals, never with a
+    capital after a small letter (``ThƯờng`` is ``Thường``).
+
+    >>> _fix_case("ThƯờng"), _fix_case("KH/TU"), _fix_case("Tỉnh"), _fix_case("UBND")
+    ('Thường', 'KH/TU', 'Tỉnh', 'UBND')
+    """
+    if word.isupper() or word.islower():
+        return word
+    out = list(word)
+    for k in range(1, len(out)):
+        if out[k].isupper() and out[k - 1].islower():
+            out[k] = out[k].lower()
+    return "".join(out)
+
+
 def parse_tsv(rows: Iterable[str]) -> tuple[list[list[Line]], list[float]]:
     """Tesseract's TSV (one row per word, with its page, block, paragraph and line) -> lines of pages."""
     pages: dict[int, dict[tuple[int, int, int], list[tuple[int, int, int, int, str]]]] = {}
@@ -135,7 +153,7 @@ def parse_tsv(rows: Iterable[str]) -> tuple[list[list[Line]], list[float]]:
             conf = float(cells[10])
         except ValueError:
             continue
-        word = cells[11].strip()
+        word = _fix_case(cells[11].strip())
         if not word:
             continue
         pages.setdefault(page, {}).setdefault((block, par, line), []).append((left, top, width, height, word))
