@@ -73,7 +73,8 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         page.write_text(print_html(txt), encoding="utf-8")
         pdf = folder / f"{txt.stem}.pdf"
         subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                        f"--print-to-pdf={pdf}", page.as_uri()], capture_output=True, timeout=120, check=False)
+                        f"--print-to-pdf={pdf}", page.as_uri()],
+                       capture_output=True, timeout=120, check=False)
         assert pdf.exists() and pdf.stat().st_size > 1000, f"Chromium did not print {page}"
         out[txt.stem] = pdf
     return out
@@ -100,7 +101,7 @@ def mentions_of(rec: Record) -> list[dict[str, object]]:
 
 
 def assert_same_record(txt: Path, other: Path, without: tuple[str, ...] = ()) -> Record:
-    """``other`` gives the record ``txt`` gives (metadata and mentions), its spans pointing into its own text."""
+    """``other`` gives the record ``txt`` gives (metadata and mentions); spans point into its own text."""
     want = extract_file(txt, manifest={})
     got = extract_file(other, manifest={})
     assert meta_of(got, without) == meta_of(want, without)
@@ -271,7 +272,8 @@ SITE_TEMPLATE = """<!DOCTYPE html>
       <tr><td>Người ký</td><td>Văn phòng</td><td>Tình trạng hiệu lực</td><td>Còn hiệu lực</td></tr>
       <tr><td>Trích yếu</td><td colspan="3">{title}</td></tr>
     </table>
-    <div class="share-tools"><a href="#">In trang</a> <a href="#">Chia sẻ Facebook</a> <a href="#">Zalo</a></div>
+    <div class="share-tools"><a href="#">In trang</a> <a href="#">Chia sẻ Facebook</a>
+      <a href="#">Zalo</a></div>
     <div id="noidung-vanban" class="content-detail">
 {paragraphs}
     </div>
@@ -326,16 +328,17 @@ def test_web_page_encodings_and_layout_tables(tmp_path):
               "<td><p>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</p><p>Độc lập - Tự do - Hạnh phúc</p>"
               "<p>Kon Tum, ngày 5 tháng 2 năm 2021</p></td></tr></table>")
     body = "<p>KẾ HOẠCH</p><p>Thực hiện Chỉ thị số 42-CT/TW<br>của Bộ Chính trị</p>"
-    page = f'<html><head><meta charset="windows-1258"></head><body><article>{header}{body}</article></body></html>'
+    page = (f'<html><head><meta charset="windows-1258"></head><body><article>{header}{body}</article>'
+            "</body></html>")
     path = tmp_path / "p.htm"
     from test_read import encode_cp1258
 
     path.write_bytes(encode_cp1258(page))
     got = read_file(path, manifest={})
-    assert unicodedata.normalize("NFC", got.text).split("\n") == ["ỦY BAN NHÂN DÂN", "TỈNH KON TUM", "Số: 12/KH-UBND",
-                                    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                                    "Kon Tum, ngày 5 tháng 2 năm 2021", "KẾ HOẠCH", "Thực hiện Chỉ thị số 42-CT/TW",
-                                    "của Bộ Chính trị"]
+    assert unicodedata.normalize("NFC", got.text).split("\n") == [
+        "ỦY BAN NHÂN DÂN", "TỈNH KON TUM", "Số: 12/KH-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc", "Kon Tum, ngày 5 tháng 2 năm 2021", "KẾ HOẠCH",
+        "Thực hiện Chỉ thị số 42-CT/TW", "của Bộ Chính trị"]
     assert got.site == {}
 
 
