@@ -39,6 +39,7 @@ from cascade.identity.documents import Corpus, resolve
 from cascade.models import Record
 from cascade.outputs.export import record_json, write_json, write_node_link, write_pickle, write_records
 from cascade.read.base import ReadOptions
+from cascade.read.files import source_name
 from cascade.runtime import in_child, paused_gc
 
 DEFAULT_OUT = "cascade-out"
@@ -134,8 +135,8 @@ def _extract_one(path: Path, cache_dir: Path | None, layers: bool = False,
         try:
             line = cached.read_bytes()
             rec = Record.from_dict(orjson.loads(line))
-            if rec.source != str(path):
-                rec = _with_source(rec, str(path))
+            if rec.source != source_name(path):
+                rec = _with_source(rec, source_name(path))
                 line = record_json(rec)
             return Extracted(rec, line, None, True, key, task_layer(rec) if layers else None)
         except (OSError, ValueError, KeyError, TypeError):
@@ -143,9 +144,10 @@ def _extract_one(path: Path, cache_dir: Path | None, layers: bool = False,
     try:
         rec = extract_file(path, options=options)
     except CascadeError as e:
-        return Extracted(None, None, FileError(str(path), str(e)), False)
+        return Extracted(None, None, FileError(source_name(path), str(e)), False)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a corpus build
-        return Extracted(None, None, FileError(str(path), f"could not be processed ({type(e).__name__}: {e})"), False)
+        why = f"could not be processed ({type(e).__name__}: {e})"
+        return Extracted(None, None, FileError(source_name(path), why), False)
     line = record_json(rec)
     if cached is not None:
         try:
@@ -215,7 +217,7 @@ def _extract_all(paths: Iterable[str | Path], workers: int, cache_dir: Path | No
     skipped: list[Extracted] = []
 
     def skip(path: Path, why: str) -> None:
-        skipped.append(Extracted(None, None, FileError(str(path), why), False))
+        skipped.append(Extracted(None, None, FileError(source_name(path), why), False))
 
     files = iter_files(paths, follow_links=bool(options and options.follow_links), on_skip=skip)
     if workers <= 0:

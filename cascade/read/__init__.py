@@ -125,7 +125,7 @@ def read_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None
     if notes:
         more = f" (and {len(notes) - 1} more manifest problems)" if len(notes) > 1 else ""
         warnings.append(notes[0] + more)
-    return RawDocument(str(path), got.text, suffix[1:], hashlib.sha256(data).hexdigest(), meta,
+    return RawDocument(_files.source_name(path), got.text, suffix[1:], hashlib.sha256(data).hexdigest(), meta,
                        tuple(warnings),
                        got.pages, got.ocr, got.ocr_confidence, got.site)
 
