@@ -216,3 +216,38 @@ def test_garbled_text_is_recognised(text, why):
 
 def test_good_text_is_not_garbled():
     assert garbled("Ở đây, ý kiến của Ủy ban nhân dân tỉnh ạ: ô tô, ơ, ư. " + PLAN * 3) is None
+
+
+def test_garbled_text_layer_is_refused_in_one_line(tmp_path, monkeypatch):
+    from pypdf import PdfWriter
+
+    from cascade.read import pdf
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    path = tmp_path / "garbled.pdf"
+    with open(path, "wb") as f:
+        writer.write(f)
+    split = "K Ế HO Ạ CH tri ể n khai th ự c hi ệ n ngh ị quy ế t c ủ a t ỉ nh"
+    monkeypatch.setattr(pdf, "page_lines", lambda page: [Line(split, 80, 500, 700, 712)] * 3)
+    message = read_error(path, ReadOptions(ocr=False))
+    assert message.startswith("garbled text layer (")
+    assert "cut out of their words" in message and message.endswith("OCR is off (--no-ocr)")
+
+
+def test_a_build_over_hostile_files_keeps_the_good_ones(tmp_path):
+    from cascade.corpus.build import build
+
+    corpus = tmp_path / "corpus"
+    write(corpus / "plan.txt", PLAN)
+    write(corpus / os.fsdecode(b"k\xe9.txt"), PLAN.replace("07-KH/TU", "08-KH/TU"))
+    os.mkfifo(corpus / "pipe.txt")
+    (corpus / "passwd.txt").symlink_to(write(tmp_path / "outside.txt", PLAN))
+    write(corpus / "manifest.csv", "file,number\nplan.txt,1,2\n")
+    b = build([corpus], tmp_path / "out", workers=1)
+    sources = sorted(r.source for r in b.corpus.records)
+    assert sources == [str(corpus / "k\\xe9.txt"), str(corpus / "plan.txt")]
+    assert sorted((Path(e.path).name, e.message.split(",")[0]) for e in b.errors) == [
+        ("passwd.txt", "a link out of the folders given: not followed (use --follow-links)"),
+        ("pipe.txt", "a FIFO")]
+    (tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8")
