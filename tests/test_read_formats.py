@@ -346,3 +346,20 @@ def test_web_page_without_text(tmp_path):
     path = tmp_path / "empty.html"
     path.write_text("<html><body><nav><a href='/'>Trang chủ</a></nav><script>x()</script></body></html>")
     assert read_error(path) == "no document text in the web page"
+
+
+def test_letter_spaced_titles_are_words_again(tmp_path):
+    """Titles set with expanded letter spacing come back as words, not as ``K Ế H O Ạ C H``."""
+    exe = chromium()
+    page = tmp_path / "spaced.html"
+    page.write_text('<!doctype html><meta charset="utf-8"><style>body { font-family: "Liberation Serif"; '
+                    "font-size: 14pt } .a { letter-spacing: 0.25em } .b { letter-spacing: 0.6em }</style>"
+                    '<p class="a">KẾ HOẠCH triển khai Kết luận số 93-KL/TW</p><p class="b">QUYẾT ĐỊNH</p>'
+                    "<p>Về việc ban hành Kế hoạch</p>", encoding="utf-8")
+    pdf = tmp_path / "spaced.pdf"
+    subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", page.as_uri()], capture_output=True, timeout=120, check=False)
+    got = read_file(pdf, manifest={}, options=ReadOptions(ocr=False))
+    assert got.text.split("\n") == ["KẾ HOẠCH triển khai Kết luận số 93-KL/TW", "QUYẾT ĐỊNH",
+                                    "Về việc ban hành Kế hoạch"]
+    assert not got.ocr
