@@ -29,7 +29,8 @@ from typing import NamedTuple
 import networkx as nx
 
 from cascade import __version__
-from cascade.identity.documents import CASCADE, Corpus
+from cascade.identity.documents import Corpus
+from cascade.vocab import CASCADE, DOCUMENT_RELATIONS, ROLES
 
 from .models import DocNode, Record, Task
 
@@ -41,7 +42,7 @@ DOCUMENT, ORGANIZATION, JURISDICTION, PERSON, TASK, AGENCY = (
     "document", "organization", "jurisdiction", "person", "task", "agency")
 DOC_FIELDS = ("type", "number", "date", "issuer", "branch", "level", "province", "district", "plenum", "term",
               "title", "source", "confidence")
-DOC_RELATIONS = ("implements", "continues", "based_on", "cites", "amends", "replaces", "repeals", "guides")
+DOC_RELATIONS = DOCUMENT_RELATIONS        # kept for the modules that import it from here
 ASSERTED_BY = "asserted_by"          # "; "-joined input files
 EVIDENCE = "evidence"                # the sentence of the first statement
 EVIDENCE_SOURCE = "evidence_source"
@@ -76,7 +77,7 @@ def build_graph(corpus: Corpus, task_layers: Mapping[str, TaskLayer] | None = No
 
     ``task_layers`` (input file -> :class:`TaskLayer`) are the task layers made already.
     """
-    G = nx.MultiDiGraph(cascade_version=__version__, built=dt.datetime.now(dt.timezone.utc).isoformat(
+    G = nx.MultiDiGraph(cascade_version=__version__, built=dt.datetime.now(dt.UTC).isoformat(
         timespec="seconds"), documents=len(corpus.records))
     by_source = {r.source: r for r in corpus.records}
     for k, n in corpus.nodes.items():
@@ -164,7 +165,7 @@ def _task_scope(rec: Record) -> tuple[str | None, str | None]:
     return rec.meta.province, rec.meta.district if rec.meta.level in ("district", "commune") else None
 
 
-_ROLE_EDGES = {role: {RELATION: role} for role in ("lead", "cooperating", "focal", "requested")}
+_ROLE_EDGES = {role: {RELATION: role} for role in ROLES}
 
 
 def task_layer(rec: Record) -> TaskLayer:
@@ -176,18 +177,15 @@ def task_layer(rec: Record) -> TaskLayer:
     def agency(name: str) -> str:
         aid = agency_id(name, prov, dist)
         if aid not in agencies:
-            agencies[aid] = _clean({KIND: AGENCY, LABEL: name, "name": name, "province": prov, "district": dist,
-                                    "group": _is_group(name)})
+            agencies[aid] = _clean({KIND: AGENCY, LABEL: name, "name": name, "province": prov,
+                                    "district": dist, "group": _is_group(name)})
         return aid
 
     seen: dict[str, int] = {}
     tasks = []
     for t in rec.tasks:
         n = seen[t.label] = seen.get(t.label, 0) + 1
-        edges = [(role, agency(name), _ROLE_EDGES[role])
-                 for role, names in (("lead", t.lead), ("cooperating", t.cooperating), ("focal", t.focal),
-                                     ("requested", t.requested))
-                 for name in names]
+        edges = [(role, agency(name), _ROLE_EDGES[role]) for role in ROLES for name in getattr(t, role)]
         for r in t.reporting:
             d = r.deadline
             attrs: dict[str, object] = {RELATION: "reports_to"}

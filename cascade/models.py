@@ -149,14 +149,13 @@ class Mention:
         return d
 
 
-#: relation types, strongest first; ``implements`` and ``continues`` form the cascade
-RELATION_TYPES = ("implements", "continues", "based_on", "amends", "replaces", "repeals", "guides", "cites")
-
-
 @_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Relation:
-    """``source`` --type--> ``target``; ends are ``"self"`` (the document) or mention ids."""
+    """``source`` --type--> ``target``; ends are ``"self"`` (the document) or mention ids.
+
+    ``type`` is one of :data:`cascade.vocab.DOCUMENT_RELATIONS`.
+    """
 
     source: str
     type: str

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import SKOS
 
 from cascade import rdf
-from cascade.rdf import namespace
 from cascade.rdf.namespace import CAS, ELI, PPLAN, PREFIXES, bind_prefixes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,16 +75,6 @@ def test_prefixes_bind_as_declared_even_org():
     for prefix, ns in PREFIXES.items():
         assert bound[prefix] == ns
     assert not any(p.startswith("org") and p != "org" for p in bound)
-
-
-def test_every_document_type_of_the_code_list_has_a_concept(ontology):
-    rows = list(csv.DictReader((ROOT / "cascade" / "resources" / "doctypes.csv").open(encoding="utf-8")))
-    labels = rdf._doctype_slugs()
-    for row in rows:
-        concept = namespace.DOCTYPE[row["slug"]]
-        assert (concept, SKOS.inScheme, CAS.DocumentTypes) in ontology, row["slug"]
-        assert labels[row["type"]] == row["slug"]
-        assert Literal(row["abbr"]) in set(ontology.objects(concept, SKOS.notation)), row
 
 
 def test_unit_validity_matches_the_gazetteer():

@@ -181,45 +181,37 @@ def build(
     turtle: Annotated[bool, typer.Option(help="Write cascade.ttl.")] = True,
     html: Annotated[bool, typer.Option(help="Write map.html, the interactive map of the whole corpus.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+    scheduler: Annotated[str | None, typer.Option(
+        envvar="CASCADE_SCHEDULER", help="Extract on this Dask scheduler (tcp://host:8786); needs "
+                                         "cascade[dask] and storage every worker sees.")] = None,
     ocr: OcrOpt = True,
     max_file_size: MaxSizeOpt = 64,
     follow_links: LinksOpt = False,
 ) -> None:
     """Build the corpus graph: extract, resolve one node per document, write the outputs.
 
-    Writes records.jsonl, graph.json (node-link), cascade.ttl, map.html and build.json into
-    the build folder, then prints a summary. Unchanged files are not re-read.
+    Writes records.jsonl, graph.json (node-link), cascade.db (SQLite), cascade.ttl, map.html
+    and build.json into the build folder, then prints a summary. Unchanged files are not re-read.
 
     Example: [bold]cascade build data/ --out cascade-out[/bold]
     """
     from cascade.corpus.build import build as run
+    from cascade.runtime import keep_until_exit
 
-    b = run(paths, out, workers=workers, use_cache=cache, progress=not quiet,
-            extras=_extras(turtle, html, base), options=_read_options(ocr, max_file_size, follow_links))
+    b = run(paths, out, workers=workers, use_cache=cache, progress=not quiet, turtle=turtle, html=html, base=base,
+            scheduler=scheduler, options=_read_options(ocr, max_file_size, follow_links))
     for e in b.errors:
         _err(str(e))
     if not quiet:
         _summary(b)
+    keep_until_exit(b)                    # the process ends without freeing the build object by object
 
 
 def _extras(turtle: bool, html: bool, base: str | None) -> list[Any]:
-    """Writers that later stages add to a build (Turtle, map)."""
-    extras: list[Any] = []
-    if turtle:
-        try:
-            from cascade.rdf import build_extra as ttl_extra
-        except ImportError:
-            ttl_extra = None
-        if ttl_extra is not None:
-            extras.append(lambda b: ttl_extra(b, base=base))
-    if html:
-        try:
-            from cascade.outputs.maps import build_extra as map_extra
-        except ImportError:
-            map_extra = None
-        if map_extra is not None:
-            extras.append(map_extra)
-    return extras
+    """The writers ``cascade build`` runs after its own files (Turtle, map): the library's."""
+    from cascade.corpus.build import extra_writers
+
+    return extra_writers(turtle, html, base)
 
 
 def _summary(b: Any) -> None:
@@ -334,20 +326,21 @@ _COLUMNS = {
 }
 
 
-def _query_graph(out: Path | None) -> Any:
-    """The graph of the last build, never re-reading text.
+def _query_graph(out: Path | None, documents_only: bool = False) -> Any:
+    """The graph of the last build (``documents_only``: its documents and their links), never
+    re-reading text.
 
     A command loads one graph, answers and exits, so the garbage collector is kept off the
-    graph: paused while unpickling (2-3x faster on a large build) and then told to leave its
-    objects alone (``gc.freeze``), which spares a walk over millions of objects after the
-    load and another at exit.
+    graph: paused while loading and then told to leave its objects alone (``gc.freeze``),
+    which spares a walk over millions of objects after the load and another at exit.
     """
     import gc
 
     from cascade.corpus.build import load
+    from cascade.runtime import paused_gc
 
-    gc.collect()                          # so that only the graph is frozen, not earlier garbage
-    G = load(out).graph                   # load() pauses the collector while unpickling
+    with paused_gc():
+        G = load(out, documents_only=documents_only).graph
     gc.freeze()
     return G
 
@@ -453,7 +446,7 @@ def tree_command(doc: DocArg, out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> Non
     """
     from cascade import query
 
-    value = query.tree(_query_graph(out), doc)
+    value = query.tree(_query_graph(out, documents_only=True), doc)
 
     def render() -> None:
         from rich.tree import Tree
@@ -485,7 +478,7 @@ def chain_command(doc: DocArg, out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> No
     """
     from cascade import query
 
-    value = query.chain(_query_graph(out), doc)
+    value = query.chain(_query_graph(out, documents_only=True), doc)
     rows = [{"path": i, "step": j, **step} for i, path in enumerate(value["paths"], 1)
             for j, step in enumerate(path)]
 
@@ -532,7 +525,8 @@ def coverage_command(
     """
     from cascade import query
 
-    value = query.coverage(_query_graph(out), doc, level=level.value, as_of=as_of, province=province)
+    value = query.coverage(_query_graph(out, documents_only=True), doc, level=level.value, as_of=as_of,
+                           province=province)
     rows = value["rows"]
 
     def render() -> None:
@@ -573,7 +567,7 @@ def lag_command(
     """
     from cascade import query
 
-    value = query.lag(_query_graph(out), doc, as_of=as_of)
+    value = query.lag(_query_graph(out, documents_only=True), doc, as_of=as_of)
     rows = [{"transition": k, **v} for k, v in value["transitions"].items()]
 
     def render() -> None:
@@ -617,7 +611,7 @@ def missing_command(
     """
     from cascade import query
 
-    rows = query.orphans(_query_graph(out))
+    rows = query.orphans(_query_graph(out, documents_only=True))
     rows = rows[:limit] if limit > 0 else rows
     columns = _COLUMNS["missing"]
 

@@ -42,7 +42,6 @@ from cascade.errors import CascadeError
 from cascade.graph import (
     AGENCY,
     ASSERTED_BY,
-    DOC_RELATIONS,
     DOCUMENT,
     EVIDENCE,
     EVIDENCE_SOURCE,
@@ -53,7 +52,7 @@ from cascade.graph import (
     SEP,
     TASK,
 )
-from cascade.identity.documents import CASCADE
+from cascade.vocab import BRANCHES, CASCADE, DOCUMENT_RELATIONS, LEVELS, RELATIONS, STYLED, TASK_RELATIONS
 
 if TYPE_CHECKING:
     from pyvis.network import Network
@@ -71,39 +70,21 @@ VIS_JS = VENDOR / "vis-network" / "vis-network.min.js"
 
 #: colour of each level (documents) or kind (tasks, agencies); also used by :mod:`cascade.outputs.plots`
 LEVEL_COLORS: dict[str, str] = {
-    "central": "#b03a2e", "province": "#1f6fb2", "district": "#239b56", "commune": "#ca6f1e",
+    **{name: lv.color for name, lv in LEVELS.items()},
     TASK: "#7f8c8d", AGENCY: "#7d3c98", "unknown": "#95a5a6",
 }
-LEVEL_NAMES: dict[str, str] = {
-    "central": "central", "province": "province", "district": "district", "commune": "commune",
-    TASK: "task", AGENCY: "agency", "unknown": "level unknown",
-}
+LEVEL_NAMES: dict[str, str] = {**{name: name for name in LEVELS}, TASK: "task", AGENCY: "agency",
+                                "unknown": "level unknown"}
 #: vis-network shape of a document by branch; tasks and agencies have their own
-BRANCH_SHAPES: dict[str, str] = {"party": "diamond", "state": "dot", "unknown": "square"}
+BRANCH_SHAPES: dict[str, str] = {**{name: b.shape for name, b in BRANCHES.items()}, "unknown": "square"}
 KIND_SHAPES: dict[str, str] = {TASK: "triangleDown", AGENCY: "star"}
 #: line style of each relation (dashes: False or a dash pattern in pixels)
-RELATION_STYLES: dict[str, dict[str, Any]] = {
-    "implements": {"color": "#2c3e50", "width": 2.0, "dashes": False},
-    "continues": {"color": "#c0392b", "width": 2.0, "dashes": False},
-    "based_on": {"color": "#b7950b", "width": 1.5, "dashes": [9, 5]},
-    "cites": {"color": "#a6acaf", "width": 1.0, "dashes": [2, 5]},
-    "amends": {"color": "#8e44ad", "width": 1.5, "dashes": [12, 4, 2, 4]},
-    "replaces": {"color": "#8e44ad", "width": 1.5, "dashes": [12, 4, 2, 4]},
-    "repeals": {"color": "#8e44ad", "width": 1.5, "dashes": [12, 4, 2, 4]},
-    "guides": {"color": "#16a085", "width": 1.5, "dashes": [12, 4, 2, 4]},
-    "has_task": {"color": "#bfc9ca", "width": 1.0, "dashes": False},
-    "lead": {"color": "#7d3c98", "width": 1.5, "dashes": False},
-    "cooperating": {"color": "#bb8fce", "width": 1.0, "dashes": [4, 4]},
-    "focal": {"color": "#7d3c98", "width": 1.0, "dashes": [2, 3]},
-    "requested": {"color": "#bb8fce", "width": 1.0, "dashes": [2, 3]},
-    "reports_to": {"color": "#e67e22", "width": 1.0, "dashes": [6, 3]},
-}
-TASK_RELATIONS = ("has_task", "lead", "cooperating", "focal", "requested", "reports_to")
+RELATION_STYLES: dict[str, dict[str, Any]] = {name: RELATIONS[name].style() for name in STYLED}
 #: nodes past which a map draws straight, undashed edges, hides them while dragging or zooming,
 #: and starts with citations hidden
 BIG = 1500
 _LAYOUT_RELATIONS = (*CASCADE, "based_on")
-_TIER = {"central": 0, "province": 1, "district": 2, "commune": 3, TASK: 4, AGENCY: 5}
+_TIER = {**{name: lv.tier for name, lv in LEVELS.items()}, TASK: 4, AGENCY: 5}
 _DX, _DY = 170.0, 105.0                   # one cell of the layout grid, in canvas pixels
 _CENTRAL, _NOWHERE = "\x00central", "\x00unknown"
 _TEXT_MAX = {"title": 300, "evidence": 400, "text": 300}
@@ -141,7 +122,7 @@ def cascade_members(G: nx.MultiDiGraph, doc: str, *, tasks: bool = False, cited:
         for n in members:
             for other, edges in G.succ[n].items():
                 if other not in members and G.nodes[other].get(KIND) == DOCUMENT and any(
-                        e.get(RELATION) in DOC_RELATIONS for e in edges.values()):
+                        e.get(RELATION) in DOCUMENT_RELATIONS for e in edges.values()):
                     context[other] = None
     ids = list(members) + list(context)
     if tasks:
@@ -424,7 +405,7 @@ def network(G: nx.MultiDiGraph, nodes: Sequence[str], where: Layout) -> Network:
                           "shape": shape, "size": round(min(44.0, 12 + 5 * math.sqrt(k)), 1),
                           "color": LEVEL_COLORS[level], "lv": level, "pv": str(d.get("province") or ""),
                           "info": info})
-    wanted = set(DOC_RELATIONS) | set(TASK_RELATIONS)
+    wanted = set(DOCUMENT_RELATIONS) | set(TASK_RELATIONS)
     for a in nodes:
         for b, edges in G.succ[a].items():
             if b not in inside:

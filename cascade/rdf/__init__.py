@@ -68,7 +68,6 @@ import os
 import re
 import shutil
 import sys
-import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -89,6 +88,9 @@ from cascade import __version__
 from cascade.errors import BuildError, CascadeError, ExportError
 from cascade.rdf.namespace import ADMINUNIT, CAS, DOCTYPE, ELI, PPLAN, PREFIXES, bind_prefixes
 from cascade.runtime import paused_gc
+from cascade.text.normalize import ascii_fold
+from cascade.vocab import (BRANCHES, DOCUMENT_RELATIONS, LEGAL_TYPES, LEVELS, PLAN_TYPES, RELATIONS, ROLES,
+                           doc_type_named)
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -152,10 +154,6 @@ _YEAR_SPLIT = re.compile(r"^(?P<key>.+)#(?P<year>\d{4})$")
 _PLENUM = re.compile(r"^NQTW(?P<plenum>\d+)@(?P<term>.+)$")
 
 
-_COMBINING = re.compile("[\u0300-\u036f]+")
-_D_BAR = str.maketrans({"đ": "d", "Đ": "d", "Ð": "d"})
-
-
 @lru_cache(maxsize=1 << 16)
 def slug(text: str) -> str:
     """An ASCII slug: no diacritics, lower case, words joined by hyphens.
@@ -163,8 +161,7 @@ def slug(text: str) -> str:
     >>> slug("Đắk Lắk"), slug("Kỳ Anh (Thị xã)"), slug("?")
     ('dak-lak', 'ky-anh-thi-xa', 'x')
     """
-    folded = _COMBINING.sub("", unicodedata.normalize("NFD", text.translate(_D_BAR))).lower()
-    return _SLUG_DROP.sub("-", folded).strip("-") or "x"
+    return _SLUG_DROP.sub("-", ascii_fold(text)).strip("-") or "x"
 
 
 def _tag(text: str, n: int = 6) -> str:
@@ -419,30 +416,24 @@ class _JsonTerms:
 
 
 _XSD_STRING = str(XSD.string)
+
+
+def _curie(curie: str) -> URIRef:
+    """The IRI of a CURIE of :data:`PREFIXES` (``eli:cites``), as :mod:`cascade.vocab` writes terms."""
+    prefix, _, local = curie.partition(":")
+    return URIRef(PREFIXES[prefix] + local)
+
+
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 _NUMBER_PART = re.compile(r"^\d+(?:\.\d+)?[a-z]?")
-#: document types that are legal acts (eli:LegalResource) when the State issues them
-_LEGAL_TYPES = frozenset({"hien-phap", "bo-luat", "luat", "phap-lenh", "nghi-dinh", "thong-tu",
-                          "thong-tu-lien-tich", "nghi-quyet", "quyet-dinh"})
-#: document types that are plans (p-plan:Plan) whether or not tasks were read from them
-_PLAN_TYPES = frozenset({"ke-hoach", "chuong-trinh", "de-an", "phuong-an"})
-_LEVELS = {"central": CAS.CentralLevel, "province": CAS.ProvinceLevel, "district": CAS.DistrictLevel,
-           "commune": CAS.CommuneLevel}
-_BRANCHES = {"party": CAS.PartyBranch, "state": CAS.StateBranch}
+_LEVELS = {name: _curie(lv.concept) for name, lv in LEVELS.items()}
+_BRANCHES = {name: _curie(b.concept) for name, b in BRANCHES.items()}
 #: relation -> (predicate, the ELI super-property also stated or None)
 RELATION_PREDICATES: dict[str, tuple[URIRef, URIRef | None]] = {
-    "implements": (CAS.implements, ELI.ensures_implementation_of),
-    "continues": (CAS.continues, ELI.ensures_implementation_of),
-    "based_on": (ELI.based_on, None),
-    "cites": (ELI.cites, None),
-    "amends": (ELI.amends, None),
-    "replaces": (DCTERMS.replaces, None),
-    "repeals": (ELI.repeals, None),
-    "guides": (CAS.guides, ELI.cites),
-}
-_ROLE_PREDICATES = {"lead": CAS.leadAgency, "cooperating": CAS.cooperatingAgency, "focal": CAS.focalAgency,
-                    "requested": CAS.requestedAgency}
+    name: (_curie(RELATIONS[name].predicate or ""), _curie(RELATIONS[name].also) if RELATIONS[name].also else None)
+    for name in DOCUMENT_RELATIONS}
+_ROLE_PREDICATES = {role: _curie(RELATIONS[role].predicate or "") for role in ROLES}
 
 
 _XSD_DATE, _XSD_GYEAR, _XSD_GYEARMONTH, _XSD_GMONTHDAY = (
@@ -489,16 +480,10 @@ def _ontology() -> Graph:
     return g
 
 
-@cache
-def _doctype_slugs() -> dict[str, str]:
-    """Vietnamese type name (NFC) -> slug of its concept, read from the ontology."""
-    g = _ontology()
-    out: dict[str, str] = {}
-    for c in g.subjects(SKOS.inScheme, CAS.DocumentTypes):
-        for label in g.objects(c, SKOS.prefLabel):
-            if isinstance(label, Literal) and label.language == "vi":
-                out[str(label)] = str(c)[len(str(DOCTYPE)):]
-    return out
+def _doctype_slug(name: str | None) -> str | None:
+    """The slug of the concept of a Vietnamese type name (``Kế hoạch`` -> ``ke-hoach``)."""
+    t = doc_type_named(name)
+    return t.slug if t is not None else None
 
 
 # -- the triples ------------------------------------------------------------------------------------------
@@ -623,11 +608,11 @@ class _Maker:
         out: list[Triple] = [(s, V.RDF_type, V.ELI_Work), (s, V.DCTERMS_identifier, lit(k)),
                              (s, V.RDFS_label, lit(get("label") or k))]
         add = out.append
-        dtype = _doctype_slugs().get(get("type") or "")
-        legal = dtype in _LEGAL_TYPES and get("branch") == "state"
+        dtype = _doctype_slug(get("type"))
+        legal = dtype in LEGAL_TYPES and get("branch") == "state"
         if legal:
             add((s, V.RDF_type, V.ELI_LegalResource))
-        plan = dtype in _PLAN_TYPES
+        plan = dtype in PLAN_TYPES
         later: list[Triple] = []
         nodes = self.G._node
         for other, edges in self.G._succ[k].items():

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import os
 import warnings as _warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,6 +93,31 @@ def legacy(text: str, warnings: list[str]) -> str:
         raise legacy_error(found.encoding)
     warnings.append(f"converted from {found.encoding}")
     return found.text
+
+
+_beat: Callable[[], None] | None = None
+
+
+@contextlib.contextmanager
+def heartbeat(fn: Callable[[], None] | None) -> Iterator[None]:
+    """Call ``fn`` at each step of a long read (an OCR page) while the block runs.
+
+    A build's worker gives each file a time budget; a scan read page by page renews it at
+    every page, so a long document is not mistaken for a hung one (each page still has its
+    budget).
+    """
+    global _beat
+    before, _beat = _beat, fn
+    try:
+        yield
+    finally:
+        _beat = before
+
+
+def beat() -> None:
+    """One step of a long read is done (see :func:`heartbeat`)."""
+    if _beat is not None:
+        _beat()
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from cascade.errors import ReadError
-from cascade.read.base import ReadOptions, Text, one_line, quiet
+from cascade.read.base import ReadOptions, Text, beat, one_line, quiet
 from cascade.read.layout import Line, compose, paragraphs, strip_page_furniture
 
 SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
@@ -105,6 +105,7 @@ def from_pages(pages: list[list[Line]], confidences: list[float], warnings: list
 
 def recognise(image: Path, language: str) -> tuple[list[list[Line]], list[float]]:
     """Lines of each page in ``image`` and the confidence of each word (0-100)."""
+    beat()
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         out = subprocess.run(["tesseract", str(image), "stdout", "-l", language, "--psm", "3", "tsv"],
