@@ -5,14 +5,12 @@ into it, so nothing here cleans it for parsing (``normalize.py`` does that, with
 map). One module per format, each behind one interface (bytes -> text, warnings and page
 offsets; see :mod:`cascade.read.base`):
 
-========================  =====================================================================
-``.txt`` ``.md``          :mod:`~cascade.read.text` (encodings, YAML front matter)
-``.docx``                 :mod:`~cascade.read.docx` (paragraphs, tables, list numbers, notes)
-``.pdf``                  :mod:`~cascade.read.pdf` (PDFium text layer; OCR for scanned pages)
-``.png`` ``.jpg`` ``.tif`` :mod:`~cascade.read.ocr` (Tesseract)
-``.doc`` ``.rtf`` ``.odt`` :mod:`~cascade.read.office` (LibreOffice -> .docx)
-``.html`` ``.htm``        :mod:`~cascade.read.html` (the document without the site around it)
-========================  =====================================================================
+* ``.txt`` ``.md``: :mod:`~cascade.read.text` (encodings, YAML front matter);
+* ``.docx``: :mod:`~cascade.read.docx` (paragraphs, tables, list numbers, notes);
+* ``.pdf``: :mod:`~cascade.read.pdf` (PDFium text layer; OCR for scanned or garbled pages);
+* ``.png`` ``.jpg`` ``.tif``: :mod:`~cascade.read.ocr` (Tesseract);
+* ``.doc`` ``.rtf`` ``.odt``: :mod:`~cascade.read.office` (LibreOffice -> .docx);
+* ``.html`` ``.htm``: :mod:`~cascade.read.html` (the document without the site around it).
 
 Which files are read is :mod:`~cascade.read.files`; known metadata (number, date,
 issuer...) comes from a ``manifest.csv`` next to the files (:mod:`~cascade.read.manifest`)

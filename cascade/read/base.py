@@ -125,7 +125,7 @@ def quiet() -> Iterator[None]:
     """Keep libraries from printing their own warnings to the terminal while a file is read."""
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore")
-        loggers = [logging.getLogger(name) for name in ("pypdf", "docx", "PIL")]
+        loggers = [logging.getLogger(name) for name in ("docx", "PIL", "pypdfium2")]
         levels = [lg.level for lg in loggers]
         for lg in loggers:
             lg.setLevel(logging.CRITICAL + 1)
