@@ -251,3 +251,27 @@ def test_a_build_over_hostile_files_keeps_the_good_ones(tmp_path):
         ("passwd.txt", "a link out of the folders given: not followed (use --follow-links)"),
         ("pipe.txt", "a FIFO")]
     (tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8")
+
+
+def test_ocr_renews_the_time_budget_at_each_page(tmp_path):
+    """A scan is read page by page, and each page tells the build's worker it is still alive."""
+    import shutil
+
+    from pypdf import PdfWriter
+
+    from cascade.read.base import heartbeat
+
+    if shutil.which("tesseract") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("tesseract not installed")
+        pytest.skip("tesseract not installed")
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(200, 200)
+    path = tmp_path / "blank-scan.pdf"
+    with open(path, "wb") as f:
+        writer.write(f)
+    beats: list[int] = []
+    with heartbeat(lambda: beats.append(1)):
+        assert read_error(path) == "no text recognised (OCR)"
+    assert len(beats) == 3
