@@ -13,6 +13,7 @@ import networkx as nx
 import pytest
 
 from cascade import query
+from cascade.query import uptake
 from cascade.errors import BuildError, CascadeError, ResolutionError
 from cascade.graph import (
     ASSERTED_BY,
@@ -315,9 +316,9 @@ def test_lag_as_of_censors_later_plans(G):
 
 
 def test_kaplan_meier_with_censoring():
-    assert query._kaplan_meier([]) == []
+    assert uptake._kaplan_meier([]) == []
     # 4 units: events at 10 and 20, one censored at 15 (leaves the risk set), one at 30
-    steps = query._kaplan_meier([(10, True), (15, False), (20, True), (30, False)])
+    steps = uptake._kaplan_meier([(10, True), (15, False), (20, True), (30, False)])
     assert steps == [(10, 0.25), (20, 0.625)]
 
 
@@ -455,7 +456,7 @@ def test_lag_equals_the_days_between_the_generator_dates(synthetic):
                 child, parent = _gold_doc(gold, a), _gold_doc(gold, b)
                 if child.get("date") and parent.get("date"):
                     days = (dt.date.fromisoformat(child["date"]) - dt.date.fromisoformat(parent["date"])).days
-                    want[(b, a)] = (query._transition(parent, child), days)
+                    want[(b, a)] = (uptake._transition(parent, child), days)
         r = query.lag(G, root)
         got = {(ours.get(p["parent"], p["parent"]), ours.get(p["child"], p["child"])):
                (p["transition"], p["days"]) for p in r["pairs"]}
@@ -466,7 +467,7 @@ def test_lag_equals_the_days_between_the_generator_dates(synthetic):
         for kind in {v[0] for v in want.values()}:
             days = [want[k][1] for k in common if want[k][0] == kind]
             if days:
-                assert statistics.median(days) == query._summary(
+                assert statistics.median(days) == uptake._summary(
                     [got[k][1] for k in common if got[k][0] == kind])["median"]
         # provinces whose plans are all dated in gold: the day they first acted is the gold one
         start = dt.date.fromisoformat(_gold_doc(gold, root)["date"])

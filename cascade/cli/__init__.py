@@ -1069,6 +1069,8 @@ def report_command(
     _err(f"wrote {output}")
 
 
+from cascade.cli import analysis as _analysis  # noqa: E402,F401  (registers lateness, panel, survival, geomap...)
+
 
 def main() -> None:
     """Entry point: runs the app and turns errors into one line and an exit code."""

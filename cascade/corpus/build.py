@@ -47,13 +47,13 @@ from cascade import __version__
 from cascade.corpus import store
 from cascade.corpus.extraction import Batch, Extracted, FileError, run_batch
 from cascade.errors import BuildError, CascadeError
-from cascade.graph import build_graph
+from cascade.graph import TaskLayer, build_graph
 from cascade.identity.documents import Corpus, resolve
 from cascade.models import Record
 from cascade.outputs.export import record_json, write_json, write_node_link
 from cascade.read.base import ReadOptions
 from cascade.read.files import source_name
-from cascade.runtime import Interrupted, WorkerPool, paused_gc
+from cascade.runtime import Interrupted, TerminatedError, WorkerPool, paused_gc, terminate_as_exception
 
 __all__ = ["DEFAULT_OUT", "Build", "FileError", "build", "code_fingerprint", "default_out", "extra_writers",
            "extract_paths", "load", "load_records"]
@@ -120,9 +120,11 @@ def _progress(total: int, enabled: bool) -> tuple[Callable[[int], None], Callabl
 class _Extraction:
     """The compact results of extracting every file, in file order, and where their lines are."""
 
-    results: list[Extracted]
+    results: list[Extracted]                # without their task layers, which are in ``layers``
+    layers: dict[str, TaskLayer]            # source -> its task layer (until the graph is made)
     shards: dict[str, str]                  # source -> the shard holding its line
     counts: dict[str, int]
+    cpu: float = 0.0                        # :func:`_cpu` when extraction ended
 
 
 def _batches(files: Sequence[str], size: int, shards: Path, cache_dir: Path | None, code: str,
@@ -192,17 +194,22 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
     order = {p: i for i, p in enumerate(files)}
     results: list[Extracted] = []
     where: dict[str, str] = {}
+    layers: dict[str, TaskLayer] = {}
     for batch, part in done:
         for x in part:
+            if x.layer is not None:
+                layers[x.path] = x.layer
+                x = x._replace(layer=None)
             results.append(x)
             if x.record is not None:
                 where[x.path] = batch.shard
+    done.clear()
     results.sort(key=lambda x: order[x.path])
     results += skipped
     read = [x.cached for x in results if x.record is not None]
     counts = {"files": len(files), "cached": sum(read), "extracted": len(read) - sum(read),
               "failed": len(results) - len(read), "workers": workers}
-    return _Extraction(results, where, counts)
+    return _Extraction(results, layers, where, counts, _cpu())
 
 
 class _Shards:
@@ -228,6 +235,16 @@ class _Shards:
         if self._fd is not None:
             os.close(self._fd)
         self._fd = self._name = None
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished worker processes."""
+    try:
+        import resource
+    except ImportError:                         # Windows
+        return time.process_time()
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + child.ru_utime + child.ru_stime
 
 
 def _file_timeout(value: float | None) -> float | None:
@@ -334,7 +351,7 @@ def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers
     target = Path(out) if out is not None else default_out()
     scheduler = scheduler or os.environ.get("CASCADE_SCHEDULER") or None
     writers = [*extra_writers(turtle, html, base), *extras]
-    with _locked(target), paused_gc():
+    with terminate_as_exception("the build was terminated"), _locked(target), paused_gc():
         return _build(paths, target, workers, use_cache, progress, writers, scheduler,
                       _file_timeout(file_timeout), options)
 
@@ -342,28 +359,30 @@ def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers
 def _build(paths: Sequence[str | Path], out: Path, workers: int, use_cache: bool, progress: bool,
            extras: Iterable[Callable[[Build], list[Path]]], scheduler: str | None,
            budget: float | None, options: ReadOptions | None = None) -> Build:
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _cpu()
     build_id = f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{secrets.token_hex(6)}"
     stage = out / f"{_STAGE}{build_id}"
     try:
         stage.mkdir()
         x = _extract(paths, stage / "shards", workers=workers, cache_dir=out / "cache" if use_cache else None,
                      progress=progress, scheduler=scheduler, budget=budget, options=options)
-        b = _resolve_and_write(paths, out, stage, build_id, x, extras, t0)
+        b = _resolve_and_write(paths, out, stage, build_id, x, extras, t0, c0)
         if use_cache:
             _prune_cache(out / "cache", {r.key for r in x.results if r.key})
         return b
     except OSError as e:
         raise BuildError(f"cannot write the build into {out}/ ({e.strerror or e})") from None
+    except TerminatedError as e:
+        raise BuildError(str(e)) from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
 
 def _resolve_and_write(paths: Sequence[str | Path], out: Path, stage: Path, build_id: str, x: _Extraction,
-                       extras: Iterable[Callable[[Build], list[Path]]], t0: float) -> Build:
+                       extras: Iterable[Callable[[Build], list[Path]]], t0: float, c0: float) -> Build:
     slim = {r.record.source: r for r in x.results if r.record is not None}   # source: the path, printable
     errors = [r.error for r in x.results if r.error is not None]
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), _cpu()
     if not slim:
         what = "; ".join(str(e) for e in errors[:3]) or "no .txt, .md, .docx or .pdf file found"
         raise BuildError(f"nothing could be read under {', '.join(map(str, paths))} ({what})")
@@ -376,13 +395,14 @@ def _resolve_and_write(paths: Sequence[str | Path], out: Path, stage: Path, buil
             if rec is not slim[rec.source].record:
                 corpus.records[i] = replace(rec, tasks=shards.record(slim[rec.source]).tasks)
                 changed.add(rec.source)
-        G = build_graph(corpus, {s: r.layer for s, r in slim.items() if r.layer is not None})
-        t2 = time.perf_counter()
+        G = build_graph(corpus, x.layers)
+        x.layers.clear()                        # the graph holds the tasks now
+        t2, c2 = time.perf_counter(), _cpu()
         stats: dict[str, object] = dict(x.counts)
         stats.update({"documents": len(corpus.records), "nodes": G.number_of_nodes(),
                       "edges": G.number_of_edges(), "document_nodes": len(corpus.nodes),
                       "conflicts": len(corpus.conflicts), "seconds_extract": round(t1 - t0, 3),
-                      "seconds_resolve": round(t2 - t1, 3)})
+                      "seconds_resolve": round(t2 - t1, 3), "cpu_extract": round(x.cpu - c0, 3)})
         b = Build(out=stage, graph=G, corpus=corpus, errors=errors, stats=stats)
         lines = (record_json(r) if r.source in changed else shards.line(slim[r.source])
                  for r in corpus.records)
@@ -393,6 +413,7 @@ def _resolve_and_write(paths: Sequence[str | Path], out: Path, stage: Path, buil
                   write_json(stage / "conflicts.json", [c.to_dict() for c in corpus.conflicts])]
     b.written.append(store.write(stage / store.DB_FILE, b, build_id))
     stats["seconds_write"] = round(time.perf_counter() - t2, 3)
+    stats["cpu_resolve"], stats["cpu_write"] = round(c2 - c1, 3), round(_cpu() - c2, 3)
     for extra in extras:
         b.written += extra(b)
     stats["seconds_total"] = round(time.perf_counter() - t0, 3)

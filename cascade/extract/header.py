@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import cache
 from importlib import resources
@@ -19,20 +19,10 @@ from typing import Any
 
 from cascade.extract import layout, numbers
 from cascade.models import Evidence, Metadata, Signer
-from cascade.text.normalize import LOWER, UPPER, CleanText, key
+from cascade.text.normalize import LOWER, UPPER, CleanText, ascii_fold, key
 from cascade.vn import dates, places
 
-_TYPE_LINE = re.compile(
-    r"^[ *#_]*(?P<type>KẾ HOẠCH|QUYẾT ĐỊNH|CHỈ THỊ|KẾT LUẬN|NGHỊ QUYẾT|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG| CÔNG TÁC)?|"
-    r"THÔNG BÁO(?: KẾT LUẬN)?|HƯỚNG DẪN|BÁO CÁO|TỜ TRÌNH|QUY ĐỊNH|QUY CHẾ|ĐỀ ÁN|CÔNG VĂN|NGHỊ ĐỊNH|THÔNG TƯ|"
-    r"THÔNG TRI|CÔNG ĐIỆN|PHƯƠNG ÁN)[ *_]*:?[ *_]*$", re.M)
-# "Số: 2629/KH-UBND" at the start of a header line, or after the issuer in a flattened two-column header
-_NUMBER_LINE = re.compile(r"(?:^|(?<=\s\s)|(?<=[A-ZĐ*]\s))[ *_]*(?:Số|SỐ)\s*:?\s*(?P<rest>[^\n]{0,60})", re.M)
 _BLANK_NUMBER = re.compile(r"[ *_]*(?:Số|SỐ)\s*:?\s*[ .…_]*(?P<sym>/\s?[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&0-9]*)*)")
-_PLACE_DATE = re.compile(r"(?P<place>[" + UPPER + r"][\w'’ .()-]{1,40}?)\s*,\s*(?=(?:ngày|ngay)\b)" + "(?P<date>" + dates.DATE + ")")
-_PLACE_WIDTH = 41                                   # the longest place _PLACE_DATE takes
-_COMMA_DATE = re.compile(r",\s*(?=(?:ngày|ngay)\b)")
-_MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI|Độc lập|ĐỘC LẬP|ĐẢNG CỘNG SẢN VIỆT NAM|^[\s*\-_=─–]+$|^\s*Số\b|^\s*SỐ\b")
 _COMMITTEE = re.compile(r"^(?:ban thường vụ\s+|ban chấp hành đảng bộ\s+)?(?P<kind>tỉnh|thành|huyện|quận|thị)\s+ủy\s*(?P<place>.*)$")
 _PEOPLE = re.compile(r"^(?P<body>ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s*(?P<unit>tỉnh|thành phố|tp\.?|huyện|quận|"
                      r"thị xã|xã|phường|thị trấn)?\s*(?P<place>.*)$")
@@ -54,16 +44,25 @@ _SCOPE = re.compile(r"trên địa bàn\s+(?P<unit>tỉnh|thành phố|huyện|q
                     r"(?=\s*(?:[,.;:(]|/|$|\s(?:như|và|theo|trong|để|với)\b))", re.M)
 _NEWSPAPER = re.compile(r"\bBáo\s+(?P<place>[" + UPPER + r"][\w'’\-]*(?:\s+[" + UPPER + r"][\w'’\-]*){0,3})")
 
+# a provincial newspaper's site, named "bao" + the province without diacritics (baophutho.vn, baobinhduong.vn)
+_NEWS_SITE = re.compile(r"(?<![\w.])bao(?P<slug>[a-z]{3,20})\.(?:com\.)?vn\b")
+
+
+@cache
+def _province_slugs() -> dict[str, places.Unit]:
+    """"phutho" -> Phú Thọ: each province's name without diacritics or spaces, both eras."""
+    out: dict[str, places.Unit] = {}
+    for era in places.ERAS:
+        for p in places.provinces(era):
+            out.setdefault(ascii_fold(p.name).replace(" ", "").replace("-", ""), p)
+    return out
+
+
 _PARENT_BODY = re.compile(r"(?i)đảng bộ|ubnd\b|ủy ban nhân dân \w")
 _BARE_BODY = re.compile(r"(?i)ủy ban nhân dân|hội đồng nhân dân")
 _PARTY_COMMITTEE = re.compile(r"(Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy")
-_LINE_RUN = re.compile(r"[^\n]+")
-_RULE = re.compile(r"[-_=─–.* ]+")
-_SPACES = re.compile(r"\s+")
 _NOT_A_PLACE = re.compile(r"[/]|\d{3}")
 _DATE = re.compile(dates.DATE)
-_CAPITALS = re.compile(r"[A-ZĐ]{2}")
-_SECOND_COLUMN = re.compile(r"\s+(?:ĐẢNG CỘNG SẢN|CỘNG HÒA XÃ HỘI)")
 _RECIPIENTS = re.compile(r"Nơi nhận\s*:?")
 _RECIPIENTS_INDENT = re.compile(r"[ *_]*")
 _TYPE_IN_BODY = re.compile(r"ban hành\s{1,3}(Kế hoạch|Chương trình|Quyết định|Hướng dẫn)"
@@ -560,27 +559,6 @@ def _lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int,
     return out
 
 
-def _number_lines(header: str) -> Iterator[re.Match[str]]:
-    """``_NUMBER_LINE.finditer(header)``, started at the first "Số" (and the ``*_`` before it)."""
-    first = min((i for i in (header.find("Số"), header.find("SỐ")) if i >= 0), default=-1)
-    if first < 0:
-        return iter(())
-    while first and header[first - 1] in " *_":
-        first -= 1
-    return _NUMBER_LINE.finditer(header, first)
-
-
-def _place_date(text: str, end: int) -> re.Match[str] | None:
-    """``_PLACE_DATE.search(text, 0, end)``, started near the first ", ngày" (the place comes just before)."""
-    comma = _COMMA_DATE.search(text, 0, end)
-    if comma is None:
-        return None
-    pos = comma.start()
-    while pos and text[pos - 1].isspace():          # the white space between the place and the comma
-        pos -= 1
-    return _PLACE_DATE.search(text, max(0, pos - _PLACE_WIDTH), end)
-
-
 def _recipients_start(text: str, start: int) -> int | None:
     """Where the list under the first "Nơi nhận:" line from ``start`` on begins, or None.
 
@@ -662,7 +640,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         # an attached text (Quy chế, Quy định ...) is dated by the decision it is issued with
         att = _ATTACHED.search(text, 0, min(len(text), layout.HEAD_LIMIT))
         if att is not None:
-            dm = _DATE.search(att.group(0))
+            dm = dates.DATE_RE.search(att.group(0))
             if dm is not None:
                 b.set("date", dates.from_match(dm), (att.start() + dm.start(), att.start() + dm.end()),
                       inferred=True)
@@ -782,6 +760,11 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
         keep: dict[tuple[str, str], places.Unit] = {}
         for n in _NEWSPAPER.finditer(text):
             p = places.find_province(n.group("place"))
+            if p is not None:
+                counts[("province", p.name)] += 3
+                keep[("province", p.name)] = p
+        for n in _NEWS_SITE.finditer(text, 0, min(len(text), 3000)):
+            p = _province_slugs().get(n.group("slug"))      # "baophutho.vn": the Phú Thọ newspaper
             if p is not None:
                 counts[("province", p.name)] += 3
                 keep[("province", p.name)] = p

@@ -36,6 +36,9 @@ PARTY_MOTTO = re.compile(rf"Đ[ẢA]NG{_GAP}C[ỘO]NG{_GAP}S[ẢA]N{_GAP}VI[ỆE
 _SLOGAN = re.compile(rf"(?i:độc{_GAP}lập[\s|*_-]{{1,40}}tự{_GAP}do(?:[\s|*_-]{{1,40}}hạnh{_GAP}phúc)?)")
 _RULE = re.compile(r"[\s\-_=─–—.*•~]{1,200}")
 _CELL = re.compile(r"[^\n|]+")
+_AFTER_MOTTO = 1500                  # how far after the motto the number, date, type and title are looked for
+_NO_MOTTO_REACH = 3500               # ... and from the start when there is no motto
+_NO_HEADER_REACH = 80                # without a header, the type line is looked for in the first 80 cells
 _ISSUER_WIDTH = 200                  # longer capital lines are titles, not issuer names
 
 # "Số: 2629/KH-UBND", "Số 07-KH/TU", "SỐ: 12/QĐ", "Luật số: 51/2024/QH15", "Nghị quyết số: 11-NQ/TW"
@@ -85,8 +88,8 @@ _VV = re.compile(r"[ *_]{0,5}(?:V/v|V/V|v/v|Về việc)\b")
 SITE_KEYS = {"số hiệu": "number", "loại văn bản": "type", "ngày ban hành": "date", "cơ quan ban hành": "issuer",
              "nơi ban hành": "issuer", "người ký": "signer"}
 _SITE_KEY_NAMES = (r"(?:Số hiệu|Loại văn bản|Ngày ban hành|Cơ quan ban hành|Nơi ban hành|Người ký|Ngày hiệu lực|"
-                   r"Ngày có hiệu lực|Ngày công báo|Ngày đăng công báo|Số công báo|Lĩnh vực|Tình trạng|Ngày hết hiệu lực|Cập nhật)")
-_SITE = re.compile(r"(?i:(?P<key>" + _SITE_KEY_NAMES + r"))[ ]{0,3}:?[ ]{0,3}\|?[ ]{0,3}\n?[ ]{0,3}"
+                   r"Ngày có hiệu lực|Ngày công báo|Ngày đăng công báo|Số công báo|Lĩnh vực|Tình trạng|Ngày hết hiệu lực)")
+_SITE = re.compile(r"(?<![^\s|])(?i:(?P<key>" + _SITE_KEY_NAMES + r"))[ ]{0,3}:?[ ]{0,3}\|?[ ]{0,3}\n?[ ]{0,3}"
                    r"(?P<value>[^|\n]{1,150}?)(?=[ ]{0,3}(?:\||\n|$|" + _SITE_KEY_NAMES + r"))")
 
 
@@ -139,22 +142,28 @@ def cells(text: str, start: int = 0, end: int | None = None) -> list[Cell]:
     """The non-blank cells of ``text[start:end]``, split at line breaks and ``|``."""
     out = []
     for m in _CELL.finditer(text, start, len(text) if end is None else end):
-        a, b = m.span()
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            out.append(Cell(a, b, text[a:b]))
+        raw = m.group()
+        stripped = raw.strip()
+        if stripped:
+            a = m.start() + len(raw) - len(raw.lstrip())
+            out.append(Cell(a, a + len(stripped), stripped))
     return out
+
+
+_LOWER_LETTER = re.compile(r"[" + LOWER + r"]")
+_UPPER_LETTER = re.compile(r"[" + UPPER + r"]")
 
 
 def is_upper(text: str) -> bool:
     """True for a header line in capitals: two capital letters at least, no lower-case letter."""
-    letters = [c for c in text if c.isalpha()]
-    lower = sum(1 for c in letters if not c.isupper())
+    if "/" in text:                     # a document number inside ("SỐ 16/2001/CT-TTg") keeps its own case
+        text = " ".join(w for w in text.split() if "/" not in w)
+    lower = len(_LOWER_LETTER.findall(text))
+    if lower > 1:
+        return False
+    upper = len(_UPPER_LETTER.findall(text))
     # one stray lower-case letter among many capitals is conversion noise ("cBAN CHẤP HÀNH ...")
-    return len(letters) >= 2 and (lower == 0 or (lower == 1 and len(letters) >= 10 and text[:1].islower()))
+    return upper >= 2 and (lower == 0 or (upper >= 9 and text[:1].islower()))
 
 
 def is_rule(text: str) -> bool:
@@ -165,6 +174,9 @@ def _site_table(text: str, end: int) -> tuple[dict[str, tuple[str, tuple[int, in
     """Fields of a hosting site's metadata table and the spans of its lines."""
     found: dict[str, tuple[str, tuple[int, int]]] = {}
     spans: list[tuple[int, int]] = []
+    low = text[:end].lower()
+    if not any(k in low for k in _SITE_HINTS):                 # the usual case: no site table at all
+        return found, spans
     for m in _SITE.finditer(text, 0, end):
         value = m.group("value").strip(" :")
         k = SITE_KEYS.get(m.group("key").lower())
@@ -176,6 +188,7 @@ def _site_table(text: str, end: int) -> tuple[dict[str, tuple[str, tuple[int, in
     return found, spans
 
 
+_SITE_HINTS = ("số hiệu", "loại văn bản", "ngày ban hành", "cơ quan ban hành", "nơi ban hành")
 _SITE_DATE = re.compile(r"\d{1,2}/\d{1,2}/(?:19|20)\d\d")
 
 
@@ -196,6 +209,9 @@ def _inside(a: int, spans: list[tuple[int, int]]) -> bool:
 
 def _number_at(c: Cell, text: str) -> re.Match[str] | None:
     """The "Số: ..." of a header cell: the number (or a blank one) must follow within a few characters."""
+    head = c.text[:30]
+    if "ố" not in head and "Ố" not in head:                    # no "Số", "SỐ", "số": not a number line
+        return None
     m = _NUMBER_CELL.match(text, c.start, min(len(text), c.end + 60))   # "Số:" may end its line
     if m is None:
         return None
@@ -211,6 +227,8 @@ def _number_at(c: Cell, text: str) -> re.Match[str] | None:
 
 
 def _place_date_in(c: Cell, text: str) -> PlaceDate | None:
+    if "," not in text[c.start:c.end]:                          # "Place, ngày ...": no comma, no place line
+        return None
     m = _PLACE_DATE.search(text, c.start, c.end)
     if m is None:
         return None
@@ -238,15 +256,21 @@ def read_layout(text: str) -> Layout:
     head = min(len(text), HEAD_LIMIT)
     lay = Layout()
     lay.site, lay.site_spans = _site_table(text, head)
-    mottos = [(m.start(), m.end(), "state") for m in STATE_MOTTO.finditer(text, 0, head)
-              if not _inside(m.start(), lay.site_spans)]
-    mottos += [(m.start(), m.end(), "party") for m in PARTY_MOTTO.finditer(text, 0, head)
-               if not _inside(m.start(), lay.site_spans)]
+    mottos = []
+    for pattern, kind in ((STATE_MOTTO, "state"), (PARTY_MOTTO, "party")):
+        pos = 0
+        while (m := pattern.search(text, pos, head)) is not None:       # the first one outside a site table
+            if not _inside(m.start(), lay.site_spans):
+                mottos.append((m.start(), m.end(), kind))
+                break
+            pos = m.end()
     mottos.sort()
-    slogans = [m.span() for m in _SLOGAN.finditer(text, 0, head)]
-    all_cells = cells(text, 0, head)
+    # the blocks sit around the motto: cells are cut a little after it (or early on when there is none)
+    end = min(head, mottos[0][1] + _AFTER_MOTTO) if mottos else min(head, _NO_MOTTO_REACH)
+    slogans = [m.span() for m in _SLOGAN.finditer(text, max(0, mottos[0][0] - 300) if mottos else 0, end)]
+    all_cells = cells(text, 0, end)
     site_cells = {i for i, c in enumerate(all_cells) if _inside(c.start, lay.site_spans)
-                  or any(c.start <= a < c.end for a, _ in lay.site_spans)}
+                  or any(c.start <= a < c.end for a, _ in lay.site_spans)} if lay.site_spans else set()
     if not all_cells:
         return lay
 
@@ -413,7 +437,7 @@ def _dedupe(issuer: list[Cell]) -> list[Cell]:
 def _type_and_title(text: str, all_cells: list[Cell], j: int, lay: Layout) -> None:
     """The type line from cell ``j`` on, and the title under it (or the V/v summary of a Công văn)."""
     start_search = j
-    limit = min(len(all_cells), j + 12) if lay.has_header else len(all_cells)
+    limit = min(len(all_cells), j + (12 if lay.has_header else _NO_HEADER_REACH))
     k = None
     for i in range(start_search, limit):
         c = all_cells[i]

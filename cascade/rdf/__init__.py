@@ -1272,7 +1272,7 @@ def _source(source: Any, corpus: Corpus | None = None) -> _Source:
 def load_source(out: str | Path | None = None, *, evidence: bool = True) -> _Source:
     """The graph of a build folder and, with ``evidence``, its records resolved again for the evidence.
 
-    Only the build folder is read (graph.pickle and records.jsonl), never the texts.
+    Only the build folder is read (cascade.db and records.jsonl), never the texts.
     """
     from cascade.corpus.build import load, load_records
     from cascade.identity.documents import resolve
@@ -1767,7 +1767,7 @@ def load_store(out: str | Path | None = None, data: Sequence[str | Path] = ()) -
     from cascade.corpus.build import default_out
 
     folder = Path(out) if out is not None else default_out()
-    if not (folder / "graph.pickle").exists():
+    if not (folder / "cascade.db").exists():
         raise BuildError(f"no build in {folder}/ (run: cascade build PATH --out {folder})")
     base = _base(None, folder)
     stamp = _store_stamp(folder, base)
@@ -1818,7 +1818,7 @@ def _store_stamp(folder: Path, base: str) -> dict[str, Any]:
 
     code = hashlib.sha1(Path(__file__).read_bytes())
     code.update((files("cascade") / "resources" / "ontology" / "cascade.ttl").read_bytes())
-    return {"graph": sig(folder / "graph.pickle"), "records": sig(folder / "records.jsonl"), "base": base,
+    return {"graph": sig(folder / "cascade.db"), "records": sig(folder / "records.jsonl"), "base": base,
             "code": code.hexdigest()[:16], "version": __version__}
 
 

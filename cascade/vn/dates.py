@@ -18,11 +18,12 @@ from functools import lru_cache
 from cascade.models import Deadline
 
 # "ngày 23/12/2020", "ngày 1-7-2016", "ngày 23.12.2020"
-DATE_NUMERIC = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d\d)"
+DATE_NUMERIC = r"(?P<d>\d{1,2})\s*+[/.-]\s*+(?P<m>\d{1,2})\s*+[/.-]\s*+(?P<y>(?:19|20)\d\d)(?!\d{3})"
 # "ngày 03 tháng 10 năm 2014", with day or month possibly blank in drafts
-DATE_WORDS = (r"(?P<wd>\d{1,2})?\s*(?:[.…_ ]*\s*)tháng\s*(?P<wm>\d{1,2})?\s*[.…_ ]*\s*"
-              r"năm\s*(?P<wy>(?:19|20)\d\d)")
-DATE = rf"(?:ngày|ngay)\s*[:]?\s*(?:{DATE_NUMERIC}|{DATE_WORDS})"
+# ("năm 20241": a footnote mark glued to the year is not part of it)
+DATE_WORDS = (r"(?P<wd>\d{1,2})?[\s.…_]*+tháng\s*+(?P<wm>\d{1,2})?[\s.…_]*+"
+              r"năm\s*+(?P<wy>(?:19|20)\d\d)(?!\d{3})")
+DATE = rf"(?:ngày|ngay)\s*+(?::\s*+)?(?:{DATE_NUMERIC}|{DATE_WORDS})"
 DATE_RE = re.compile(DATE, re.IGNORECASE)
 
 
