@@ -10,6 +10,7 @@ An encrypted PDF that opens with an empty password is read.
 """
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ SUFFIXES = (".pdf",)
 MIN_PAGE_TEXT = 10
 #: resolution pages are rendered at for OCR
 OCR_DPI = 300
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read(data: bytes, path: Path, options: ReadOptions) -> Text:
@@ -96,7 +98,7 @@ def page_lines(page: Any) -> list[Line]:
     """The lines of a page's text layer, each with the box from its first to its last letter."""
     tp = page.get_textpage()
     try:
-        text = tp.get_text_range()
+        text = _LONE_SURROGATE.sub("\ufffd", tp.get_text_range())   # a broken font's map may hold them
         n = tp.count_chars()
         exact = len(text) == n          # PDFium's text has one character per character index
         lines: list[Line] = []
