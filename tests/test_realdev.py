@@ -15,11 +15,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 REALDEV = SHARED / "realdev"
-pytestmark = pytest.mark.skipif(not (REALDEV / "gold.json").exists() or not (SHARED / "eval" / "score.py").exists(),
-                                reason="../shared/realdev is not beside the repo")
+HAVE_SHARED = (REALDEV / "gold.json").exists() and (SHARED / "eval" / "score.py").exists()
+pytestmark = pytest.mark.skipif(not HAVE_SHARED, reason="../shared/realdev is not beside the repo")
 
-#: issue 10 asks for 0.93; what the header stage reaches today (0.918) is the floor kept here
-METADATA_FLOOR = 0.91
+#: issue 10 asks for 0.93; what the header stage reaches today (0.922) is the floor kept here
+METADATA_FLOOR = 0.92
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,9 @@
 
 Researchers rebuild as they collect documents; :func:`diff` tells what the new build adds or
 loses. Documents are the graph's documents that are in the corpus (a file is one of them);
-one that stays only as cited by others is listed as removed with ``still_cited``. Links are
+one that stays only as cited by others is listed as removed with ``still_cited``; a file read as
+another node (its number was known only from a document that is gone) is "renamed", and its
+links are compared under the new id. Links are
 the relations between documents (implements, continues, based_on, ...), keyed by their two
 ends: a pair in both builds whose relation types differ is "retyped". Directives are the
 central-level documents of either build; for each, the share of provinces with a plan
@@ -57,6 +59,26 @@ def diff(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> dict[str, Any]:
     d_old, d_new = _docs(old), _docs(new)
     in_old = {n for n, d in d_old.items() if d.get("in_corpus")}
     in_new = {n for n, d in d_new.items() if d.get("in_corpus")}
+    # the same file read as another node: its number came from a document that is gone, say
+    new_by_source = {d_new[n].get("source"): n for n in in_new - in_old if d_new[n].get("source")}
+    renames = {
+        n: new_by_source[d_old[n].get("source")]
+        for n in sorted(in_old - in_new)
+        if d_old[n].get("source") in new_by_source
+    }
+    renamed = [
+        {
+            "old": a,
+            "new": b,
+            "source": d_old[a].get("source"),
+            "fields": {
+                f: [d_old[a].get(f), d_new[b].get(f)] for f in FIELDS if d_old[a].get(f) != d_new[b].get(f)
+            },
+        }
+        for a, b in renames.items()
+    ]
+    in_old = {renames.get(n, n) for n in in_old}
+    d_old = {renames.get(n, n): d for n, d in d_old.items()}
     added = [
         {"id": n, "source": d_new[n].get("source"), "was_cited": n in d_old} for n in sorted(in_new - in_old)
     ]
@@ -65,11 +87,12 @@ def diff(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> dict[str, Any]:
         for n in sorted(in_old - in_new)
     ]
     changed = []
-    for n in sorted(in_old & in_new):
+    for n in sorted((in_old & in_new) - set(renames.values())):
         delta = {f: [d_old[n].get(f), d_new[n].get(f)] for f in FIELDS if d_old[n].get(f) != d_new[n].get(f)}
         if delta:
             changed.append({"id": n, "fields": delta})
-    l_old, l_new = _links(old), _links(new)
+    l_old = {(renames.get(a, a), renames.get(b, b)): r for (a, b), r in _links(old).items()}
+    l_new = _links(new)
     links_added = [
         {"from": a, "to": b, "relations": sorted(l_new[(a, b)])} for a, b in sorted(set(l_new) - set(l_old))
     ]
@@ -93,6 +116,7 @@ def diff(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> dict[str, Any]:
         directives.append({"id": n, "old": a, "new": b})
     return {
         "documents": {
+            "renamed": renamed,
             "added": added,
             "removed": removed,
             "changed": changed,
@@ -123,10 +147,12 @@ def table(result: dict[str, Any]) -> str:
     d, lk = result["documents"], result["links"]
     lines = [
         f"documents: {d['old']} -> {d['new']} (+{len(d['added'])} -{len(d['removed'])}, "
-        f"{len(d['changed'])} changed)",
+        f"{len(d['changed'])} changed, {len(d['renamed'])} renamed)",
         f"links:     {lk['old']} -> {lk['new']} (+{len(lk['added'])} -{len(lk['removed'])}, "
         f"{len(lk['retyped'])} retyped)",
     ]
+    for x in d["renamed"]:
+        lines.append(f"  ~ {x['old']} is now {x['new']}  {x['source'] or ''}")
     for x in d["added"]:
         lines.append(f"  + {x['id']}  {x['source'] or ''}")
     for x in d["removed"]:

@@ -220,7 +220,7 @@ def geomap_command(
     as_of: AsOf = None,
     output: Annotated[Path, typer.Option("--output", help="The HTML file.")] = Path("geomap.html"),
     figure: Annotated[
-        Path | None, typer.Option("--figure", help="Also write FIGURE.png and FIGURE.svg.")
+        Path | None, typer.Option("--figure", help="Also write FIGURE.png/.svg and FIGURE-days.png/.svg.")
     ] = None,
     out: Out = None,
 ) -> None:
@@ -234,7 +234,9 @@ def geomap_command(
     geomap.write_html(v, output)
     _say(f"wrote {output}")
     if figure is not None:
-        for p in geomap.write_figure(v, figure):
+        paths = geomap.write_figure(v, figure) + geomap.write_figure(
+            v, figure.with_name(figure.name + "-days"), by="days")
+        for p in paths:
             _say(f"wrote {p}")
 
 
