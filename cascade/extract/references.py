@@ -808,7 +808,8 @@ def _programme_links(text: str, found: list[_Found], index_of: dict[int, int], i
         for m in _PROGRAMME.finditer(text, c.start, stop):
             words = _words(text[m.end():m.end() + 240], 24)
             if len(words) >= _NAME_RUN:
-                programmes.append((words, m.start(), min(len(text), m.end() + 120)))
+                end = stop - (len(text[m.start():stop]) - len(text[m.start():stop].rstrip(" \t\n,;:")))
+                programmes.append((words, m.start(), end))      # the programme as the title names it
     if not programmes:
         return []
     links = []
