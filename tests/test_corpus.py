@@ -128,7 +128,8 @@ def test_nothing_read_is_a_build_error(tmp_path):
     (empty / "broken.docx").write_bytes(b"not a zip")
     with pytest.raises(BuildError, match="broken.docx"):
         build([empty], tmp_path / "out", workers=1)
-    assert not (tmp_path / "out" / "graph.pickle").exists()
+    assert not (tmp_path / "out" / "cascade.db").exists()
+    assert not list((tmp_path / "out").glob(".build-*"))          # the staging folder is gone
 
 
 def test_load_without_a_build_is_a_build_error(tmp_path):

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cascade.errors import ReadError
-from cascade.read import RawDocument, iter_files, load_manifest, read_file, split_front_matter
+from cascade.read import RawDocument, ReadOptions, iter_files, load_manifest, read_file, split_front_matter
+from cascade.read.manifest import read_manifest
 from cascade.text import legacy_encodings
 
 SENTENCE = ("Thực hiện Kế hoạch số 07-KH/TU ngày 23/12/2020 của Ban Thường vụ Tỉnh ủy, "
@@ -155,7 +156,9 @@ def test_blank_text_is_empty(tmp_path):
 
 def test_unsupported_and_missing(tmp_path):
     assert read_error(write(tmp_path, "a.xyz", "x")) == "unsupported file type .xyz"
-    assert read_error(write(tmp_path, "a.doc", "x")) == "unsupported file type .doc (save it as .docx)"
+    # .doc is read now (through LibreOffice); a .doc that is no Word, RTF or OpenDocument file is refused
+    assert (read_error(write(tmp_path, "a.doc", "x"))
+            == "not a valid .doc (neither a Word, RTF nor OpenDocument file)")
     assert read_error(tmp_path / "missing.txt") == "no such file"
 
 
@@ -244,24 +247,42 @@ def test_manifest(tmp_path):
     assert load_manifest(tmp_path / "sub") == {}
 
 
-@pytest.mark.parametrize(("content", "problem"), [
-    ("name,number\na.txt,1\n", "no 'file' column"),
-    ("file,number\na.txt,1,2\n", "line 2 has 3 fields, the header 2"),
-    ("file,number\na.txt,1\n./a.txt,2\n", "line 3 lists a.txt a second time"),
-    ("file,number\n,1\n", "line 2 has no file name"),
-    ("file,file\na,b\n", "a column name appears twice"),
+@pytest.mark.parametrize(("content", "kept", "problem"), [
+    ("name,number\na.txt,1\n", {}, "no 'file' column"),
+    ("file,number\na.txt,1,2\nb.txt,3\n", {"b.txt": {"number": "3"}},
+     "line 2 skipped (3 fields, the header 2)"),
+    ("file,number\na.txt,1\n./a.txt,2\n", {"a.txt": {"number": "1"}},
+     "line 3 skipped (a.txt listed a second time)"),
+    ("file,number\n,1\nb.txt,2\n", {"b.txt": {"number": "2"}}, "line 2 skipped (no file name)"),
+    ("file;number\na.txt;1\nb.txt\n", {"a.txt": {"number": "1"}, "b.txt": {}}, None),
+    ("file,title\na.txt," + "x" * 200_000 + "\nb.txt,Kế hoạch\n", {"b.txt": {"title": "Kế hoạch"}}, "line 2"),
 ])
-def test_malformed_manifest(tmp_path, content, problem):
+def test_malformed_manifest_costs_only_its_bad_rows(tmp_path, content, kept, problem):
+    # a bad row used to make the whole manifest (and every document of its folder) fail (issue 16)
     write(tmp_path, "manifest.csv", content)
-    with pytest.raises(ReadError, match=problem):
-        load_manifest(tmp_path)
+    manifest, warnings = read_manifest(tmp_path)
+    assert {k: v for k, v in manifest.items() if k in kept or v} == kept
+    if problem:
+        assert any(problem in w for w in warnings), warnings
+    assert all("\n" not in w for w in warnings)
+    doc = write(tmp_path, "b.txt", SENTENCE)
+    read_file(doc)                                          # the folder's documents are still read
 
 
-def test_manifest_not_utf8(tmp_path):
-    write(tmp_path, "manifest.csv", "file,issuer\na.txt,Sở Tài chính\n".encode("cp1258", errors="replace")
-          .replace(b"?", b"\xfe"))
-    with pytest.raises(ReadError, match="not UTF-8"):
-        load_manifest(tmp_path)
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1258", "latin-1"])
+def test_manifest_in_other_encodings(tmp_path, encoding):
+    issuer = "Sở Tài chính" if encoding != "latin-1" else "Département"
+    content = f"file,issuer\na.txt,{issuer}\n"
+    data = encode_cp1258(content) if encoding == "cp1258" else content.encode(encoding)
+    write(tmp_path, "manifest.csv", data)
+    manifest, warnings = read_manifest(tmp_path)
+    assert manifest == {"a.txt": {"issuer": issuer}}
+    assert bool(warnings) == (encoding != "utf-16")
+
+
+def test_manifest_binary_is_ignored(tmp_path):
+    write(tmp_path, "manifest.csv", bytes(range(256)) * 4)
+    assert read_manifest(tmp_path) == ({}, ["manifest.csv ignored (binary data)"])
 
 
 # -- legacy encodings ------------------------------------------------------------------------------
@@ -506,8 +527,8 @@ BODY_PAGES = [
 def test_pdf(tmp_path):
     doc = read_file(make_pdf(tmp_path / "plan.pdf", BODY_PAGES), manifest={})
     assert doc.format == "pdf"
-    pages = doc.text.split("\n\n")
-    assert len(pages) == 4
+    assert len(doc.pages) == 4
+    pages = [doc.text[a:b].strip() for a, b in zip(doc.pages, [*doc.pages[1:], len(doc.text)], strict=True)]
     assert pages[0].split("\n")[:2] == ["ỦY BAN NHÂN DÂN TỈNH KON TUM", "Số: 123/KH-UBND"]
     assert pages[1].split("\n") == BODY_PAGES[1][2:]            # page number and running header gone
     assert "Thực hiện Chỉ thị số 42-CT/TW của Bộ Chính trị" in doc.text
@@ -516,7 +537,8 @@ def test_pdf(tmp_path):
 
 def test_scanned_pdf(tmp_path):
     path = make_pdf(tmp_path / "scan.pdf", [[], []], image=True)
-    assert read_error(path) == "no text layer (scanned?)"
+    with pytest.raises(ReadError, match=r"^no text layer \(scanned\?\): OCR is off \(--no-ocr\)$"):
+        read_file(path, manifest={}, options=ReadOptions(ocr=False))
 
 
 def test_encrypted_pdf(tmp_path):
@@ -547,7 +569,7 @@ def test_iter_files(tmp_path):
     found = iter_files([tmp_path, tmp_path / "b.txt", str(tmp_path / "sub" / ".." / "a.md")])
     assert found == sorted(found)
     assert [p.relative_to(tmp_path).as_posix() for p in found] == [
-        "a.md", "b.txt", "sub/c.DOCX", "sub/deep/d.pdf"]
+        "a.md", "b.txt", "notes.doc", "sub/c.DOCX", "sub/deep/d.pdf"]
     # a file named on purpose is kept even with an unsupported suffix: reading it says why
     assert iter_files([tmp_path / "notes.doc"]) == [tmp_path / "notes.doc"]
     assert iter_files([tmp_path / "sub" / "~$lock.docx"]) == []

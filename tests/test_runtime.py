@@ -55,3 +55,76 @@ def _die():
 def test_a_child_that_dies_is_reported():
     with pytest.raises(RuntimeError, match="exit code 3"):
         in_child(_die)()
+
+
+def _items(task, tick):
+    """A task is a list of items: numbers are squared, "hang" never ends, "die" ends the process."""
+    out = []
+    for i, item in enumerate(task):
+        tick(i)
+        if item == "hang":
+            import time
+            time.sleep(3600)
+        if item == "die":
+            os._exit(7)
+        if item == "fail":
+            raise ValueError("a failing task")
+        out.append(item * item)
+    return out
+
+
+def test_worker_pool_runs_every_task():
+    from cascade.runtime import WorkerPool
+
+    with WorkerPool(_items, 2) as pool:
+        for t in ([1, 2], [3], [4, 5, 6]):
+            pool.submit(t)
+        got = {tuple(task): value for task, ok, value in pool.results() if ok}
+    assert got == {(1, 2): [1, 4], (3,): [9], (4, 5, 6): [16, 25, 36]}
+
+
+def test_worker_pool_reports_an_item_over_budget_a_dead_worker_and_a_failure_and_goes_on():
+    from cascade.runtime import Interrupted, WorkerPool
+
+    with WorkerPool(_items, 2, budget=0.5) as pool:
+        for t in ([1, "hang", 2], [3, "die"], ["fail"], [4]):
+            pool.submit(t)
+        outcomes = {tuple(task): (ok, value) for task, ok, value in pool.results()}
+        pool.submit([5])                                   # the pool still works afterwards
+        assert [v for _, ok, v in pool.results()] == [[25]]
+    assert outcomes[(1, "hang", 2)] == (False, Interrupted(1, "took longer than 0.5 s"))
+    assert outcomes[(3, "die")] == (False, Interrupted(1, "its worker stopped (exit code 7)"))
+    ok, error = outcomes[("fail",)]
+    assert not ok and isinstance(error, ValueError)
+    assert outcomes[(4,)] == (True, [16])
+
+
+def test_worker_pool_leaves_no_process_behind():
+    import multiprocessing as mp
+
+    from cascade.runtime import WorkerPool
+
+    with WorkerPool(_items, 2, budget=5) as pool:
+        pool.submit(["hang"])
+        pool.submit([1])
+        for _, ok, _ in pool.results():
+            if ok:
+                break                                      # leave while a worker is still busy
+    assert not mp.active_children()
+
+
+def test_keep_until_exit_keeps_the_object_alive():
+    import weakref
+
+    from cascade.runtime import keep_until_exit
+
+    class Big:
+        pass
+
+    obj = Big()
+    ref = weakref.ref(obj)
+    keep_until_exit(obj)
+    del obj
+    gc.collect()
+    assert ref() is not None
+    gc.unfreeze()

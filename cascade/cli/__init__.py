@@ -109,12 +109,28 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
 
 # -- extraction and build --------------------------------------------------------------------------
 
+OcrOpt = Annotated[bool, typer.Option("--ocr/--no-ocr", help="Read scans (PDF pages without text, images) "
+                                      "with Tesseract when it is installed.")]
+MaxSizeOpt = Annotated[float, typer.Option("--max-file-size", help="Skip files larger than this many MB.")]
+LinksOpt = Annotated[bool, typer.Option("--follow-links",
+                                        help="Follow symbolic links out of the folders given.")]
+
+
+def _read_options(ocr: bool, max_file_size: float, follow_links: bool) -> Any:
+    from cascade.read import ReadOptions
+
+    return ReadOptions(ocr=ocr, max_bytes=int(max_file_size * 2**20), follow_links=follow_links)
+
+
 @app.command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .md, .docx, .pdf).")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .docx .pdf .doc .html...).")],
     fmt: Annotated[Fmt, typer.Option("--format", "-f", help="jsonl (one record per line), json, or table.")] = Fmt.jsonl,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes (0 = choose).")] = 0,
+    ocr: OcrOpt = True,
+    max_file_size: MaxSizeOpt = 64,
+    follow_links: LinksOpt = False,
 ) -> None:
     """Extract one record per document: metadata, mentions, relations, tasks.
 
@@ -128,7 +144,8 @@ def extract(
     from cascade.corpus.build import extract_paths
     from cascade.identity.documents import place_ambiguous
 
-    records, errors, _ = extract_paths(paths, workers=workers, progress=True)
+    records, errors, _ = extract_paths(paths, workers=workers, progress=True,
+                                       options=_read_options(ocr, max_file_size, follow_links))
     for e in errors:
         _err(str(e))
     if not records:
@@ -156,7 +173,7 @@ def extract(
 
 @app.command()
 def build(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .md, .docx, .pdf).")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .docx .pdf .doc .html...).")],
     out: OutOpt = None,
     workers: Annotated[int, typer.Option(help="Worker processes (0 = choose).")] = 0,
     cache: Annotated[bool, typer.Option(help="Reuse records of unchanged files.")] = True,
@@ -164,41 +181,37 @@ def build(
     turtle: Annotated[bool, typer.Option(help="Write cascade.ttl.")] = True,
     html: Annotated[bool, typer.Option(help="Write map.html, the interactive map of the whole corpus.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
+    scheduler: Annotated[str | None, typer.Option(
+        envvar="CASCADE_SCHEDULER", help="Extract on this Dask scheduler (tcp://host:8786); needs "
+                                         "cascade[dask] and storage every worker sees.")] = None,
+    ocr: OcrOpt = True,
+    max_file_size: MaxSizeOpt = 64,
+    follow_links: LinksOpt = False,
 ) -> None:
     """Build the corpus graph: extract, resolve one node per document, write the outputs.
 
-    Writes records.jsonl, graph.json (node-link), cascade.ttl, map.html and build.json into
-    the build folder, then prints a summary. Unchanged files are not re-read.
+    Writes records.jsonl, graph.json (node-link), cascade.db (SQLite), cascade.ttl, map.html
+    and build.json into the build folder, then prints a summary. Unchanged files are not re-read.
 
     Example: [bold]cascade build data/ --out cascade-out[/bold]
     """
     from cascade.corpus.build import build as run
+    from cascade.runtime import keep_until_exit
 
-    b = run(paths, out, workers=workers, use_cache=cache, progress=not quiet, extras=_extras(turtle, html, base))
+    b = run(paths, out, workers=workers, use_cache=cache, progress=not quiet, turtle=turtle, html=html, base=base,
+            scheduler=scheduler, options=_read_options(ocr, max_file_size, follow_links))
     for e in b.errors:
         _err(str(e))
     if not quiet:
         _summary(b)
+    keep_until_exit(b)                    # the process ends without freeing the build object by object
 
 
 def _extras(turtle: bool, html: bool, base: str | None) -> list[Any]:
-    """Writers that later stages add to a build (Turtle, map)."""
-    extras: list[Any] = []
-    if turtle:
-        try:
-            from cascade.rdf import build_extra as ttl_extra
-        except ImportError:
-            ttl_extra = None
-        if ttl_extra is not None:
-            extras.append(lambda b: ttl_extra(b, base=base))
-    if html:
-        try:
-            from cascade.outputs.maps import build_extra as map_extra
-        except ImportError:
-            map_extra = None
-        if map_extra is not None:
-            extras.append(map_extra)
-    return extras
+    """The writers ``cascade build`` runs after its own files (Turtle, map): the library's."""
+    from cascade.corpus.build import extra_writers
+
+    return extra_writers(turtle, html, base)
 
 
 def _summary(b: Any) -> None:
@@ -313,21 +326,20 @@ _COLUMNS = {
 }
 
 
-def _query_graph(out: Path | None) -> Any:
-    """The graph of the last build, never re-reading text.
+def _query_graph(out: Path | None, documents_only: bool = False) -> Any:
+    """The graph of the last build (``documents_only``: its documents and their links), never
+    re-reading text.
 
     A command loads one graph, answers and exits, so the garbage collector is kept off the
-    graph: paused while unpickling (2-3x faster on a large build) and then told to leave its
-    objects alone (``gc.freeze``), which spares a walk over millions of objects after the
-    load and another at exit.
+    graph: paused while loading, then told to leave its objects alone, and the graph is
+    never freed object by object at exit (:func:`cascade.runtime.keep_until_exit`).
     """
-    import gc
-
     from cascade.corpus.build import load
+    from cascade.runtime import keep_until_exit, paused_gc
 
-    gc.collect()                          # so that only the graph is frozen, not earlier garbage
-    G = load(out).graph                   # load() pauses the collector while unpickling
-    gc.freeze()
+    with paused_gc():
+        G = load(out, documents_only=documents_only).graph
+    keep_until_exit(G)
     return G
 
 
@@ -432,7 +444,7 @@ def tree_command(doc: DocArg, out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> Non
     """
     from cascade import query
 
-    value = query.tree(_query_graph(out), doc)
+    value = query.tree(_query_graph(out, documents_only=True), doc)
 
     def render() -> None:
         from rich.tree import Tree
@@ -464,7 +476,7 @@ def chain_command(doc: DocArg, out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> No
     """
     from cascade import query
 
-    value = query.chain(_query_graph(out), doc)
+    value = query.chain(_query_graph(out, documents_only=True), doc)
     rows = [{"path": i, "step": j, **step} for i, path in enumerate(value["paths"], 1)
             for j, step in enumerate(path)]
 
@@ -511,22 +523,27 @@ def coverage_command(
     """
     from cascade import query
 
-    value = query.coverage(_query_graph(out), doc, level=level.value, as_of=as_of, province=province)
+    value = query.coverage(_query_graph(out, documents_only=True), doc, level=level.value, as_of=as_of,
+                           province=province)
     rows = value["rows"]
 
     def render() -> None:
+        from rich.markup import escape
         from rich.table import Table
 
         unit = "provinces" if value["level"] == "province" else "districts"
+        unknown = f", {value['date_unknown']} on a date unknown" if value["date_unknown"] else ""
         title = (f"{value['doc']}: {value['with_party']}/{value['total']} {unit} with a Party plan, "
-                 f"{value['with_state']} with a state plan, {len(value['none'])} with none"
+                 f"{value['with_state']} with a state plan, {len(value['none'])} with none{unknown}"
                  + (f" (as of {value['as_of']})" if value["as_of"] else ""))
-        t = Table(title=title, header_style="bold")
+        t = Table(title=escape(title), caption=escape("Out of " + value["denominator"]["text"]),
+                  header_style="bold")
         for col in ("jurisdiction", "party", "state", "first"):
             t.add_column(col, overflow="fold")
         for r in rows:
-            t.add_row(r["jurisdiction"], ", ".join(r["party"]) or "[red]—[/red]",
-                      ", ".join(r["state"]) or "[red]—[/red]", r["first"] or "")
+            first = r["first"] or ("[yellow]date unknown[/yellow]" if r["date_unknown"] else "")
+            t.add_row(escape(r["jurisdiction"]), escape(", ".join(r["party"])) or "[red]—[/red]",
+                      escape(", ".join(r["state"])) or "[red]—[/red]", first)
         _console().print(t)
 
     _answer(value, rows, fmt, _COLUMNS["coverage"], render)
@@ -552,10 +569,11 @@ def lag_command(
     """
     from cascade import query
 
-    value = query.lag(_query_graph(out), doc, as_of=as_of)
+    value = query.lag(_query_graph(out, documents_only=True), doc, as_of=as_of)
     rows = [{"transition": k, **v} for k, v in value["transitions"].items()]
 
     def render() -> None:
+        from rich.markup import escape
         from rich.table import Table
 
         c = _console()
@@ -571,13 +589,17 @@ def lag_command(
             marks = list(value["curves"][0]["share_after"])
             k = Table(title=f"share that had acted (observed until {value['observed_until']})",
                       header_style="bold")
-            for col in ("level", "units", "acted", "censored", "median days", *(f"{m} d" for m in marks)):
+            for col in ("level", "units", "acted", "date unknown", "censored", "median days",
+                        *(f"{m} d" for m in marks)):
                 k.add_column(col, justify="left" if col == "level" else "right")
             for cv in value["curves"]:
-                k.add_row(cv["level"], str(cv["units"]), str(cv["acted"]), str(cv["censored"]),
-                          str(cv["median_days"] if cv["median_days"] is not None else "—"),
+                k.add_row(cv["level"], str(cv["units"]), str(cv["acted"]), str(cv["acted_date_unknown"]),
+                          str(cv["censored"]), str(cv["median_days"] if cv["median_days"] is not None else "—"),
                           *(f"{cv['share_after'][m]:.0%}" for m in marks))
             c.print(k)
+            for cv in value["curves"]:
+                c.print(escape(f"{cv['level']}: out of {cv['denominator']['text']}; shares are of the "
+                               f"{cv['timed']} units with dates"), style="dim")
 
     _answer(value, rows, fmt, _COLUMNS["lag"], render)
 
@@ -596,7 +618,7 @@ def missing_command(
     """
     from cascade import query
 
-    rows = query.orphans(_query_graph(out))
+    rows = query.orphans(_query_graph(out, documents_only=True))
     rows = rows[:limit] if limit > 0 else rows
     columns = _COLUMNS["missing"]
 
@@ -790,11 +812,12 @@ _AgencyOpt = Annotated[str | None, typer.Option(
     "--agency", "-a",
     help="An agency, in any spelling: \"Sở KH&CN\", \"sở khoa học và công nghệ\", \"UBND huyện\".")]
 _ProvinceOpt = Annotated[str | None, typer.Option("--province", "-p", help="Only plans of this province.")]
-_ReformOpt = Annotated[bool, typer.Option(
-    "--reform/--no-reform", help="Follow the 2025 mergers: an agency's successor (for plans dated after the "
-                                 "merger) and its predecessors count as the agency.")]
+_MergersOpt = Annotated[bool, typer.Option(
+    "--follow-mergers", help="Also the tasks a merged body's predecessors had before the 2025 merger. "
+                             "Without it, mergers are followed only for plans dated after them; every "
+                             "task found through another body is labelled.")]
 _TASK_COLUMNS = ["plan", "label", "text", "lead", "cooperating", "deadline", "due", "recurrence", "role",
-                 "matched_as", "file", "span"]
+                 "matched_as", "matched_name", "file", "span"]
 
 
 class Role(str, Enum):  # noqa: UP042 - as Fmt above
@@ -817,6 +840,7 @@ def _task_flat(r: dict[str, Any]) -> dict[str, Any]:
             "text": r["text"], "lead": r["lead"], "cooperating": r["cooperating"],
             "deadline": r["deadline"]["text"], "due": r["due"], "recurrence": r["deadline"]["recurrence"],
             "overdue_days": r.get("overdue_days"), "role": hit.get("role"), "matched_as": hit.get("as"),
+            "matched_name": hit.get("name"),
             "file": r["evidence"]["file"], "span": f"{span[0]}-{span[1]}" if span else None}
 
 
@@ -843,7 +867,7 @@ def tasks_command(
     overdue_as_of: Annotated[str | None, typer.Option(
         "--overdue-as-of",
         help="Only tasks whose day had passed on this ISO date, with the days since.")] = None,
-    reform: _ReformOpt = True,
+    follow_mergers: _MergersOpt = False,
     out: OutOpt = None,
     fmt: FmtOpt = Fmt.auto,
 ) -> None:
@@ -860,7 +884,7 @@ def tasks_command(
     from cascade import query
 
     value = query.tasks(_query_graph(out), agency=agency, province=province, due_before=due_before,
-                        overdue_as_of=overdue_as_of, doc=doc, follow_reform=reform)
+                        overdue_as_of=overdue_as_of, doc=doc, follow_mergers=follow_mergers)
     flat = [_task_flat(r) for r in value]
 
     def render() -> None:
@@ -874,7 +898,7 @@ def tasks_command(
         for r in flat:
             task = f"[bold]{escape(str(r['label']))}[/bold] {escape(str(r['text'] or ''))[:160]}"
             if r["matched_as"] and r["matched_as"] != "named":
-                task += f" [dim]({r['matched_as']})[/dim]"
+                task += f" [yellow](through its {r['matched_as']} {escape(str(r['matched_name']))})[/yellow]"
             due = r["due"] or r["recurrence"] or ""
             if r["overdue_days"] is not None:
                 due += f" [red]+{r['overdue_days']} d[/red]"
@@ -891,7 +915,7 @@ def agencies_command(
     role: Annotated[Role | None, typer.Option(help="Only agencies with tasks in this role, ranked by "
                                               "them.")] = None,
     agency: _AgencyOpt = None,
-    reform: _ReformOpt = True,
+    follow_mergers: _MergersOpt = False,
     limit: Annotated[int, typer.Option(help="Show at most this many (0 = all).")] = 0,
     out: OutOpt = None,
     fmt: FmtOpt = Fmt.auto,
@@ -907,7 +931,7 @@ def agencies_command(
     from cascade import query
 
     value = query.agencies(_query_graph(out), province=province, role=role.value if role else None,
-                           agency=agency, follow_reform=reform)
+                           agency=agency, follow_mergers=follow_mergers)
     value = value[:limit] if limit > 0 else value
     columns = ["agency", "province", "district", "lead", "cooperating", "focal", "requested", "tasks",
                "plans",
@@ -945,7 +969,7 @@ def calendar_command(
                                               "on.")] = False,
     ongoing: Annotated[Ongoing, typer.Option(help="Ongoing tasks (\"thường xuyên\"): listed as notes, or "
                                              "skipped.")] = Ongoing.note,
-    reform: _ReformOpt = True,
+    follow_mergers: _MergersOpt = False,
     out: _TaskBuild = None,
     fmt: FmtOpt = Fmt.auto,
 ) -> None:
@@ -962,7 +986,7 @@ def calendar_command(
 
     entries = write_calendar(_query_graph(out), output, agency, province=province,
                              roles=("lead", "cooperating") if cooperating else ("lead",),
-                             ongoing=ongoing.value, follow_reform=reform)
+                             ongoing=ongoing.value, follow_mergers=follow_mergers)
     events = sum(e["type"] == "event" for e in entries)
     if str(output) != "-":
         columns = ["type", "kind", "start", "end", "rrule", "summary", "deadline", "plan", "file", "uid"]
@@ -1062,6 +1086,8 @@ def report_command(
     write_report(_query_graph(out), output, doc, as_of=as_of, tasks=tasks)
     _err(f"wrote {output}")
 
+
+from cascade.cli import analysis as _analysis  # noqa: E402,F401  (registers lateness, panel, survival, geomap...)
 
 
 def main() -> None:

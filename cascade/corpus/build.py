@@ -1,45 +1,67 @@
-"""The pipeline over many files: read, extract (cached, in parallel), resolve, write.
+"""The pipeline over many files: read and extract (cached, in parallel), resolve, write.
 
-One bad file never stops a build: it is reported in one line and skipped. A rebuild
-re-reads only the files whose content (or manifest entry) changed: records are cached
-under ``<out>/cache`` keyed by the file's bytes, its manifest and the extractor's code, and
-a removed file simply has no record in the next build, so its facts are gone.
+One bad file never stops a build: it is reported in one line and skipped, and a file that
+takes longer than its time budget is skipped the same way. Workers (local processes, or a
+Dask cluster with ``scheduler``) write the records to shards on disk and send back only
+what identity resolution needs, so the main process never holds every record whole.
+
+A rebuild re-reads only the files whose content (or manifest entry) changed: records are
+cached under ``<out>/cache`` as JSON keyed by the file's bytes, its manifest and the
+extractor's code, and a removed file simply has no record in the next build.
 
 A build folder holds::
 
     records.jsonl   one record per document (shared/INTERFACES.md §1)
     graph.json      the node-link graph (shared/INTERFACES.md §2)
-    graph.pickle    the same graph, for fast loading by the query commands
+    cascade.db      SQLite: the graph, documents, mentions, relations with all their
+                    evidence, tasks, agencies, conflicts, warnings (see cascade.corpus.store)
+    cascade.ttl     the graph as Turtle;  map.html  the map of the whole corpus
     conflicts.json  disagreeing claims, with their sources
     build.json      what was built from what, with counts and bad files
+
+Only one build writes into a folder at a time (``<out>/.lock``). The files are written
+into a hidden staging folder and renamed into place at the end, ``build.json`` last; it
+and ``cascade.db`` carry the same build id, which :func:`load` checks, so a reader never
+mixes two builds. Nothing in a build folder is ever unpickled.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import pickle
+import secrets
+import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any
 
 import networkx as nx
 import orjson
 
 from cascade import __version__
+from cascade.corpus import store
+from cascade.corpus.extraction import Batch, Extracted, FileError, decode_layer, layer_shard, run_batch
 from cascade.errors import BuildError, CascadeError
-from cascade.graph import TaskLayer, build_graph, task_layer
+from cascade.graph import TaskLayer, build_graph
 from cascade.identity.documents import Corpus, resolve
 from cascade.models import Record
-from cascade.outputs.export import record_json, write_json, write_node_link, write_pickle, write_records
-from cascade.runtime import in_child, paused_gc
+from cascade.outputs.export import record_json, write_json, write_node_link
+from cascade.read.base import ReadOptions
+from cascade.read.files import source_name
+from cascade.runtime import Interrupted, TerminatedError, WorkerPool, paused_gc, terminate_as_exception
+
+__all__ = ["DEFAULT_OUT", "Build", "FileError", "build", "code_fingerprint", "default_out", "extra_writers",
+           "extract_paths", "load", "load_records"]
 
 DEFAULT_OUT = "cascade-out"
+FILE_TIMEOUT = 30.0          # seconds one file may take in a worker ($CASCADE_FILE_TIMEOUT)
+_STAGE = ".build-"           # staging folders inside the build folder
+
 
 def default_out() -> Path:
     """The build folder: ``$CASCADE_OUT`` or ``./cascade-out``."""
@@ -62,20 +84,13 @@ def code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-@dataclass(frozen=True, slots=True)
-class FileError:
-    """A file that could not be used, and why (one line)."""
-
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
-
-
 @dataclass(slots=True)
 class Build:
-    """The result of :func:`build` (or of :func:`load`)."""
+    """The result of :func:`build` (or of :func:`load`).
+
+    After :func:`build`, ``corpus`` holds the resolved records without their tasks (the
+    tasks are in the graph, in ``records.jsonl`` and in ``cascade.db``).
+    """
 
     out: Path
     graph: nx.MultiDiGraph
@@ -85,85 +100,7 @@ class Build:
     written: list[Path] = field(default_factory=list)
 
 
-# -- extraction, one file ------------------------------------------------------------------------
-
-def _cache_key(path: Path) -> str | None:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    h = hashlib.sha256(code_fingerprint().encode())
-    manifest = path.parent / "manifest.csv"
-    if manifest.exists():
-        h.update(manifest.read_bytes())
-    h.update(data)
-    return h.hexdigest()
-
-
-class Extracted(NamedTuple):
-    """What extracting one file gives."""
-
-    record: Record | None
-    line: bytes | None               # the record as one line of records.jsonl
-    error: FileError | None
-    cached: bool                     # read from the cache rather than extracted
-    key: str | None = None           # the cache key (file bytes + manifest + code)
-    layer: TaskLayer | None = None   # the record's task nodes, ready for the graph
-
-
-def _extract_one(path: Path, cache_dir: Path | None, layers: bool = False) -> Extracted:
-    """What extracting one file gives (see :class:`Extracted`); never raises.
-
-    The record is serialised here, in the worker, so that the main process only writes
-    the line to records.jsonl (and the cache holds the same bytes); with ``layers`` its
-    task layer of the graph is made here too.
-    """
-    from cascade.extract.pipeline import extract_file
-
-    key = _cache_key(path) if cache_dir is not None else None
-    cached = cache_dir / key[:2] / f"{key}.json" if key and cache_dir is not None else None
-    if cached is not None and cached.exists():
-        try:
-            line = cached.read_bytes()
-            rec = Record.from_dict(orjson.loads(line))
-            if rec.source != str(path):
-                rec = _with_source(rec, str(path))
-                line = record_json(rec)
-            return Extracted(rec, line, None, True, key, task_layer(rec) if layers else None)
-        except (OSError, ValueError, KeyError, TypeError):
-            pass                                           # a damaged cache entry: extract again
-    try:
-        rec = extract_file(path)
-    except CascadeError as e:
-        return Extracted(None, None, FileError(str(path), str(e)), False)
-    except Exception as e:  # noqa: BLE001 - one bad file must not stop a corpus build
-        return Extracted(None, None, FileError(str(path), f"could not be processed ({type(e).__name__}: {e})"), False)
-    line = record_json(rec)
-    if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(line)
-            os.replace(tmp, cached)
-        except OSError:
-            pass
-    return Extracted(rec, line, None, False, key, task_layer(rec) if layers else None)
-
-
-def _with_source(rec: Record, source: str) -> Record:
-    d = rec.to_dict()
-    d["source"] = source
-    d["document"]["evidence"] = {k: {**e, "source": source} for k, e in d["document"]["evidence"].items()}
-    return Record.from_dict(d)
-
-
-def _extract_chunk(args: tuple[list[str], str | None, bool]) -> list[Extracted]:
-    paths, cache_dir, layers = args
-    cdir = Path(cache_dir) if cache_dir else None
-    return [_extract_one(Path(p), cdir, layers) for p in paths]
-
-
-# -- many files ----------------------------------------------------------------------------------
+# -- extraction over many files --------------------------------------------------------------------
 
 def _progress(total: int, enabled: bool) -> tuple[Callable[[int], None], Callable[[], None]]:
     """A rich progress bar on stderr when it is a terminal; no-ops otherwise."""
@@ -179,8 +116,173 @@ def _progress(total: int, enabled: bool) -> tuple[Callable[[int], None], Callabl
     return (lambda n: p.advance(task, n)), p.stop
 
 
+@dataclass(slots=True)
+class _Extraction:
+    """The compact results of extracting every file, in file order, and where their lines are."""
+
+    results: list[Extracted]
+    shards: dict[str, str]                  # source -> the shard holding its line
+    counts: dict[str, int]
+    cpu: float = 0.0                        # :func:`_cpu` when extraction ended
+
+
+def _batches(files: Sequence[str], size: int, shards: Path, cache_dir: Path | None, code: str,
+             whole: bool, options: ReadOptions | None = None) -> list[Batch]:
+    cache = str(cache_dir) if cache_dir else None
+    return [Batch(i, tuple(files[s:s + size]), str(shards / f"{i:06d}.jsonl"), cache, code, whole, options)
+            for i, s in enumerate(range(0, len(files), size))]
+
+
+def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_dir: Path | None,
+             progress: bool, scheduler: str | None, budget: float | None, whole: bool = False,
+             options: ReadOptions | None = None) -> _Extraction:
+    """Extract every file under ``paths`` into shard files under ``shards``."""
+    from cascade.read import iter_files
+
+    skipped: list[Extracted] = []
+
+    def skip(path: Path, why: str) -> None:                # FIFOs, devices, links out of the corpus
+        skipped.append(Extracted(str(path), None, FileError(source_name(path), why), False, None))
+
+    files = [str(p) for p in iter_files(paths, follow_links=bool(options and options.follow_links),
+                                        on_skip=skip)]
+    code = code_fingerprint()
+    shards.mkdir(parents=True, exist_ok=True)
+    if workers <= 0:
+        workers = min(os.cpu_count() or 1, 4) if len(files) >= 400 else 1
+    advance, stop = _progress(len(files), progress)
+    done: list[tuple[Batch, list[Extracted]]] = []
+    try:
+        if scheduler:
+            from cascade.corpus import distributed
+
+            size = max(50, min(400, len(files) // 64 or 50))
+            batches = _batches(files, size, shards, cache_dir, code, whole, options)
+            for batch, part in distributed.run(scheduler, batches):
+                done.append((batch, part))
+                advance(len(part))
+        else:
+            # small batches keep the workers evenly busy to the end and the progress bar moving
+            size = max(8, min(200, len(files) // (workers * 8) or 8))
+            batches = _batches(files, size, shards, cache_dir, code, whole, options)
+            next_index = len(batches)
+            with WorkerPool(run_batch, min(workers, len(batches)) or 1, budget) as pool:
+                for b in batches:
+                    pool.submit(b)
+                for batch, ok, value in pool.results():
+                    if ok:
+                        done.append((batch, value))
+                        advance(len(value))
+                    elif isinstance(value, Interrupted):
+                        bad = batch.paths[value.item]
+                        done.append((batch, [Extracted(bad, None, FileError(source_name(bad),
+                                                                            f"skipped: {value.reason}"),
+                                                       False, None)]))
+                        advance(1)
+                        rest = batch.paths[:value.item] + batch.paths[value.item + 1:]
+                        if rest:                     # the others again, into a fresh shard
+                            pool.submit(replace(batch, index=next_index, paths=rest,
+                                                shard=str(shards / f"{next_index:06d}.jsonl")))
+                            next_index += 1
+                    elif isinstance(value, CascadeError):
+                        raise value
+                    else:
+                        raise BuildError(f"a worker failed ({type(value).__name__}: {value})")
+    finally:
+        stop()
+    order = {p: i for i, p in enumerate(files)}
+    results: list[Extracted] = []
+    where: dict[str, str] = {}
+    for batch, part in done:
+        for x in part:
+            results.append(x)
+            if x.record is not None:
+                where[x.path] = batch.shard
+    done.clear()
+    results.sort(key=lambda x: order[x.path])
+    results += skipped
+    read = [x.cached for x in results if x.record is not None]
+    counts = {"files": len(files), "cached": sum(read), "extracted": len(read) - sum(read),
+              "failed": len(results) - len(read), "workers": workers}
+    return _Extraction(results, where, counts, _cpu())
+
+
+class _Shards:
+    """Reads record lines and task layers back from the shards (mostly in file order, so
+    few files are open at a time)."""
+
+    def __init__(self, where: dict[str, str]) -> None:
+        self.where = where
+        self._open: dict[str, int] = {}
+
+    def _read(self, name: str, offset: int, length: int) -> bytes:
+        fd = self._open.get(name)
+        if fd is None:
+            if len(self._open) >= 4:
+                self.close()
+            fd = self._open[name] = os.open(name, os.O_RDONLY)
+        return os.pread(fd, length, offset)
+
+    def line(self, x: Extracted) -> bytes:
+        return self._read(self.where[x.path], x.offset, x.length)
+
+    def record(self, x: Extracted) -> Record:
+        return Record.from_dict(orjson.loads(self.line(x)))
+
+    def layer(self, x: Extracted) -> TaskLayer | None:
+        if not x.layer_length:
+            return None
+        return decode_layer(self._read(layer_shard(self.where[x.path]), x.layer_offset, x.layer_length))
+
+    def close(self) -> None:
+        for fd in self._open.values():
+            os.close(fd)
+        self._open.clear()
+
+
+class _Layers(Mapping[str, TaskLayer]):
+    """The task layers of the records, read from the shards one at a time as the graph asks."""
+
+    def __init__(self, shards: _Shards, extracted: dict[str, Extracted]) -> None:
+        self.shards, self.extracted = shards, extracted
+
+    def __getitem__(self, source: str) -> TaskLayer:
+        layer = self.shards.layer(self.extracted[source])
+        if layer is None:
+            raise KeyError(source)
+        return layer
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.extracted)
+
+    def __len__(self) -> int:
+        return len(self.extracted)
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished worker processes."""
+    try:
+        import resource
+    except ImportError:                         # Windows
+        return time.process_time()
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + child.ru_utime + child.ru_stime
+
+
+def _file_timeout(value: float | None) -> float | None:
+    if value is None:
+        env = os.environ.get("CASCADE_FILE_TIMEOUT")
+        try:
+            value = float(env) if env else FILE_TIMEOUT
+        except ValueError:
+            raise BuildError(f"CASCADE_FILE_TIMEOUT={env!r} is not a number of seconds") from None
+    return value if value > 0 else None
+
+
 def extract_paths(paths: Iterable[str | Path], *, workers: int = 0, cache_dir: Path | None = None,
-                  progress: bool = False) -> tuple[list[Record], list[FileError], dict[str, int]]:
+                  progress: bool = False, file_timeout: float | None = None,
+                  options: ReadOptions | None = None
+                  ) -> tuple[list[Record], list[FileError], dict[str, int]]:
     """Records of every supported file under ``paths``, and the files that failed.
 
     Args:
@@ -188,96 +290,180 @@ def extract_paths(paths: Iterable[str | Path], *, workers: int = 0, cache_dir: P
         workers: processes to use; 0 chooses (one per core for large corpora, else 1).
         cache_dir: where cached records live; None disables the cache.
         progress: show a progress bar on a terminal.
+        file_timeout: seconds one file may take (default ``$CASCADE_FILE_TIMEOUT`` or 30; 0: no limit).
+        options: how files are read (OCR, size limit, links); None uses the defaults.
 
     Returns:
         (records in path order, errors, counts of cached and extracted files)
     """
-    results, counts = _extract_all(paths, workers, cache_dir, progress)
-    records = [x.record for x in results if x.record is not None]
-    return records, [x.error for x in results if x.error is not None], counts
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cascade-extract-") as tmp:
+        x = _extract(paths, Path(tmp), workers=workers, cache_dir=cache_dir, progress=progress,
+                     scheduler=None, budget=_file_timeout(file_timeout), whole=True, options=options)
+    records = [r.record for r in x.results if r.record is not None]
+    return records, [r.error for r in x.results if r.error is not None], x.counts
 
 
-def _extract_all(paths: Iterable[str | Path], workers: int, cache_dir: Path | None, progress: bool,
-                 layers: bool = False) -> tuple[list[Extracted], dict[str, int]]:
-    from cascade.read import iter_files
+# -- the build -------------------------------------------------------------------------------------
 
-    files = iter_files(paths)
-    if workers <= 0:
-        workers = min(os.cpu_count() or 1, 4) if len(files) >= 400 else 1
-    advance, stop = _progress(len(files), progress)
-    results: list[Extracted] = []
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold ``<out>/.lock`` for the block; a second build into ``out`` fails at once."""
     try:
-        if workers == 1:
-            for p in files:
-                results.append(_extract_one(p, cache_dir, layers))
-                advance(1)
-        else:
-            # small chunks keep the workers evenly busy to the end and the progress bar moving
-            size = max(8, min(64, len(files) // (workers * 8) or 8))
-            chunks = [([str(p) for p in files[i:i + size]], str(cache_dir) if cache_dir else None, layers)
-                      for i in range(0, len(files), size)]
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                for part in pool.map(_extract_chunk, chunks):
-                    results.extend(part)
-                    advance(len(part))
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise BuildError(f"cannot write into {out}/ ({e.strerror or e})") from None
+    try:
+        try:
+            import fcntl
+        except ImportError:                     # Windows: no advisory lock
+            fcntl = None  # type: ignore[assignment]
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise BuildError(f"another build is writing into {out}/ "
+                                 "(wait for it, or use another --out)") from None
+        for stale in out.glob(f"{_STAGE}*"):    # left by a build that was killed
+            shutil.rmtree(stale, ignore_errors=True)
+        yield
     finally:
-        stop()
-    ok = [x.cached for x in results if x.record is not None]
-    counts = {"files": len(files), "cached": sum(ok), "extracted": len(ok) - sum(ok),
-              "failed": len(results) - len(ok), "workers": workers}
-    return results, counts
+        os.close(fd)                            # closing the file releases the lock
 
 
-def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers: int = 0, use_cache: bool = True,
-          progress: bool = False, extras: Iterable[Callable[[Build], list[Path]]] = ()) -> Build:
-    """Build the corpus under ``paths`` into ``out`` and return it.
+def extra_writers(turtle: bool, html: bool, base: str | None) -> list[Callable[[Build], list[Path]]]:
+    """The Turtle and map writers a build runs after its own files."""
+    extras: list[Callable[[Build], list[Path]]] = []
+    if turtle:
+        from cascade.rdf import build_extra as write_turtle
 
-    ``extras`` are writers called with the finished build (Turtle, the HTML map...); each
-    returns the paths it wrote.
+        extras.append(lambda b: write_turtle(b, base=base))
+    if html:
+        from cascade.outputs.maps import build_extra as write_map
+
+        extras.append(write_map)
+    return extras
+
+
+def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers: int = 0,
+          use_cache: bool = True, progress: bool = False, turtle: bool = True, html: bool = True,
+          base: str | None = None, scheduler: str | None = None, file_timeout: float | None = None,
+          extras: Iterable[Callable[[Build], list[Path]]] = (), options: ReadOptions | None = None) -> Build:
+    """Build the corpus under ``paths`` into ``out`` and return it: what ``cascade build`` does.
+
+    Args:
+        paths: files and folders to read.
+        out: the build folder (default :func:`default_out`).
+        workers: local worker processes (0 chooses).
+        use_cache: reuse the records of unchanged files.
+        progress: show a progress bar on a terminal.
+        turtle, html, base: write ``cascade.ttl`` (with this base IRI) and ``map.html``.
+        scheduler: the address of a Dask scheduler to extract on (default ``$CASCADE_SCHEDULER``;
+            none: local processes). Its workers must see the input files and ``out``.
+        file_timeout: seconds one file may take (default ``$CASCADE_FILE_TIMEOUT`` or 30; 0: no
+            limit); a file that takes longer is skipped and reported.
+        extras: more writers, called with the finished build; each returns the paths it wrote.
+        options: how files are read (OCR, size limit, links); None uses the defaults.
 
     Raises:
-        BuildError: when no file could be read at all.
+        BuildError: when no file could be read at all, or ``out`` cannot be written or is busy.
     """
-    with paused_gc():
-        return _build(paths, Path(out) if out is not None else default_out(), workers, use_cache, progress, extras)
+    target = Path(out) if out is not None else default_out()
+    scheduler = scheduler or os.environ.get("CASCADE_SCHEDULER") or None
+    writers = [*extra_writers(turtle, html, base), *extras]
+    with terminate_as_exception("the build was terminated"), _locked(target), paused_gc():
+        return _build(paths, target, workers, use_cache, progress, writers, scheduler,
+                      _file_timeout(file_timeout), options)
 
 
 def _build(paths: Sequence[str | Path], out: Path, workers: int, use_cache: bool, progress: bool,
-           extras: Iterable[Callable[[Build], list[Path]]]) -> Build:
-    t0 = time.perf_counter()
-    results, counts = _extract_all(paths, workers, out / "cache" if use_cache else None, progress, layers=True)
-    records = [x.record for x in results if x.record is not None]
-    errors = [x.error for x in results if x.error is not None]
-    t1 = time.perf_counter()
-    if not records:
+           extras: Iterable[Callable[[Build], list[Path]]], scheduler: str | None,
+           budget: float | None, options: ReadOptions | None = None) -> Build:
+    t0, c0 = time.perf_counter(), _cpu()
+    build_id = f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{secrets.token_hex(6)}"
+    stage = out / f"{_STAGE}{build_id}"
+    try:
+        stage.mkdir()
+        x = _extract(paths, stage / "shards", workers=workers, cache_dir=out / "cache" if use_cache else None,
+                     progress=progress, scheduler=scheduler, budget=budget, options=options)
+        b = _resolve_and_write(paths, out, stage, build_id, x, extras, t0, c0)
+        if use_cache:
+            _prune_cache(out / "cache", {r.key for r in x.results if r.key})
+        return b
+    except OSError as e:
+        raise BuildError(f"cannot write the build into {out}/ ({e.strerror or e})") from None
+    except TerminatedError as e:
+        raise BuildError(str(e)) from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _resolve_and_write(paths: Sequence[str | Path], out: Path, stage: Path, build_id: str, x: _Extraction,
+                       extras: Iterable[Callable[[Build], list[Path]]], t0: float, c0: float) -> Build:
+    slim = {r.record.source: r for r in x.results if r.record is not None}   # source: the path, printable
+    errors = [r.error for r in x.results if r.error is not None]
+    t1, c1 = time.perf_counter(), _cpu()
+    if not slim:
         what = "; ".join(str(e) for e in errors[:3]) or "no .txt, .md, .docx or .pdf file found"
         raise BuildError(f"nothing could be read under {', '.join(map(str, paths))} ({what})")
-    corpus = resolve(records)
-    G = build_graph(corpus, {x.record.source: x.layer for x in results if x.record is not None and x.layer})
-    t2 = time.perf_counter()
-    stats: dict[str, object] = dict(counts)
-    stats.update({"documents": len(records), "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
-                  "document_nodes": len(corpus.nodes), "conflicts": len(corpus.conflicts),
-                  "seconds_extract": round(t1 - t0, 3), "seconds_resolve": round(t2 - t1, 3)})
-    b = Build(out=out, graph=G, corpus=corpus, errors=errors, stats=stats)
-    # records resolution left as they were are written as the workers serialised them
-    lines = {id(x.record): x.line for x in results if x.record is not None}
-    pickled = in_child(write_pickle, out / "graph.pickle", G)      # on the other core, meanwhile:
-    b.written += [write_records(out / "records.jsonl", [lines.get(id(r)) or r for r in corpus.records]),
-                  write_node_link(out / "graph.json", G),
-                  write_json(out / "conflicts.json", [c.to_dict() for c in corpus.conflicts]),
-                  pickled()]
+    corpus = resolve([r.record for r in slim.values() if r.record is not None])
+    shards = _Shards(x.shards)
+    try:
+        # a record resolution changed (placed in another province) gets its tasks back from its shard
+        changed: set[str] = set()
+        for i, rec in enumerate(corpus.records):
+            if rec is not slim[rec.source].record:
+                corpus.records[i] = replace(rec, tasks=shards.record(slim[rec.source]).tasks)
+                changed.add(rec.source)
+        G = build_graph(corpus, _Layers(shards, slim))
+        t2, c2 = time.perf_counter(), _cpu()
+        stats: dict[str, object] = dict(x.counts)
+        stats.update({"documents": len(corpus.records), "nodes": G.number_of_nodes(),
+                      "edges": G.number_of_edges(), "document_nodes": len(corpus.nodes),
+                      "conflicts": len(corpus.conflicts), "seconds_extract": round(t1 - t0, 3),
+                      "seconds_resolve": round(t2 - t1, 3), "cpu_extract": round(x.cpu - c0, 3)})
+        b = Build(out=stage, graph=G, corpus=corpus, errors=errors, stats=stats)
+        lines = (record_json(r) if r.source in changed else shards.line(slim[r.source])
+                 for r in corpus.records)
+        b.written.append(_write_lines(stage / "records.jsonl", lines))
+    finally:
+        shards.close()
+    b.written += [write_node_link(stage / "graph.json", G),
+                  write_json(stage / "conflicts.json", [c.to_dict() for c in corpus.conflicts])]
+    b.written.append(store.write(stage / store.DB_FILE, b, build_id))
     stats["seconds_write"] = round(time.perf_counter() - t2, 3)
+    stats["cpu_resolve"], stats["cpu_write"] = round(c2 - c1, 3), round(_cpu() - c2, 3)
     for extra in extras:
         b.written += extra(b)
     stats["seconds_total"] = round(time.perf_counter() - t0, 3)
-    b.written.append(write_json(out / "build.json", {
-        "cascade_version": __version__, "code": code_fingerprint(), "inputs": [str(p) for p in paths],
-        "stats": stats, "errors": [{"path": e.path, "message": e.message} for e in errors],
-        "warnings": corpus.warnings, "files": [str(p) for p in b.written]}))
-    if use_cache:
-        _prune_cache(out / "cache", {x.key for x in results if x.key})
+    names = list(dict.fromkeys(p.name for p in b.written))
+    manifest = {"cascade_version": __version__, "build": build_id, "code": code_fingerprint(),
+                "inputs": [str(p) for p in paths], "stats": stats,
+                "errors": [{"path": store._text(e.path), "message": store._text(e.message)} for e in errors],
+                "warnings": corpus.warnings, "files": [str(out / n) for n in [*names, "build.json"]]}
+    write_json(stage / "build.json", manifest)
+    _publish(stage, out, [*names, "build.json"])
+    b.out = out
+    b.written = [out / n for n in [*names, "build.json"]]
     return b
+
+
+def _write_lines(path: Path, lines: Iterable[bytes]) -> Path:
+    with path.open("wb") as f:
+        for line in lines:
+            f.write(line)
+            f.write(b"\n")
+    return path
+
+
+def _publish(stage: Path, out: Path, names: list[str]) -> None:
+    """Move the staged files into ``out``, the manifest (build.json) last; drop files of older
+    versions that this build does not write (graph.pickle)."""
+    for name in dict.fromkeys(names):
+        os.replace(stage / name, out / name)
+    (out / "graph.pickle").unlink(missing_ok=True)
 
 
 def _prune_cache(cache_dir: Path, wanted: set[str]) -> None:
@@ -289,29 +475,41 @@ def _prune_cache(cache_dir: Path, wanted: set[str]) -> None:
             f.unlink(missing_ok=True)
 
 
-def load(out: str | Path | None = None) -> Build:
+# -- reading a build -------------------------------------------------------------------------------
+
+def _manifest(out: Path) -> dict[str, Any]:
+    bj = out / "build.json"
+    try:
+        data = json.loads(bj.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildError(f"no build in {out}/ (run: cascade build PATH --out {out})") from None
+    except (OSError, ValueError) as e:
+        raise BuildError(f"{bj}: unreadable ({e}); run cascade build again") from None
+    if not isinstance(data, dict):
+        raise BuildError(f"{bj}: not a build manifest; run cascade build again")
+    return data
+
+
+def load(out: str | Path | None = None, *, documents_only: bool = False) -> Build:
     """The last build in ``out`` (graph only; records stay on disk), without re-reading text.
 
+    With ``documents_only`` the graph holds the documents and the links between them only
+    (no tasks, agencies, organisations or places): what tree, chain, coverage, lag and
+    missing need, read in a fraction of the time on a large corpus.
+
     Raises:
-        BuildError: when ``out`` holds no build.
+        BuildError: when ``out`` holds no build, or files of two different builds.
     """
     out = Path(out) if out is not None else default_out()
-    pk = out / "graph.pickle"
-    if not pk.exists():
-        raise BuildError(f"no build in {out}/ (run: cascade build PATH --out {out})")
-    try:
-        with paused_gc(), pk.open("rb") as f:     # unpickling a large graph allocates millions of objects
-            G = pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as e:
-        raise BuildError(f"{pk}: unreadable build ({e}); run cascade build again") from None
-    stats: dict[str, object] = {}
-    bj = out / "build.json"
-    if bj.exists():
-        try:
-            stats = json.loads(bj.read_text(encoding="utf-8")).get("stats", {})
-        except ValueError:
-            pass
-    return Build(out=out, graph=G, stats=stats)
+    manifest = _manifest(out)
+    with store.connect(out / store.DB_FILE) as con:
+        meta = store.read_meta(con)
+        if meta.get("build") != manifest.get("build"):
+            raise BuildError(f"{out}/ holds files of two builds (a build was interrupted or is running); "
+                             "run cascade build again")
+        G = store.read_graph(con, documents_only=documents_only)
+    stats = manifest.get("stats")
+    return Build(out=out, graph=G, stats=stats if isinstance(stats, dict) else {})
 
 
 def load_records(out: str | Path | None = None) -> list[Record]:

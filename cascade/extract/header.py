@@ -8,59 +8,76 @@ Thuận") and listed in ``Metadata.inferred``.
 """
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from functools import cache
+from importlib import resources
 from typing import Any
 
-from cascade.extract import numbers
+from cascade.extract import layout, numbers
 from cascade.models import Evidence, Metadata, Signer
-from cascade.text.normalize import LOWER, UPPER, CleanText, key
+from cascade.text.normalize import LOWER, UPPER, CleanText, ascii_fold, key
 from cascade.vn import dates, places
 
-_TYPE_LINE = re.compile(
-    r"^[ *#_]*(?P<type>KẾ HOẠCH|QUYẾT ĐỊNH|CHỈ THỊ|KẾT LUẬN|NGHỊ QUYẾT|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG| CÔNG TÁC)?|"
-    r"THÔNG BÁO(?: KẾT LUẬN)?|HƯỚNG DẪN|BÁO CÁO|TỜ TRÌNH|QUY ĐỊNH|QUY CHẾ|ĐỀ ÁN|CÔNG VĂN|NGHỊ ĐỊNH|THÔNG TƯ|"
-    r"THÔNG TRI|CÔNG ĐIỆN|PHƯƠNG ÁN)[ *_]*:?[ *_]*$", re.M)
-# "Số: 2629/KH-UBND" at the start of a header line, or after the issuer in a flattened two-column header
-_NUMBER_LINE = re.compile(r"(?:^|(?<=\s\s)|(?<=[A-ZĐ*]\s))[ *_]*(?:Số|SỐ)\s*:?\s*(?P<rest>[^\n]{0,60})", re.M)
-_BLANK_NUMBER = re.compile(r"[ *_]*(?:Số|SỐ)\s*:?\s*[ .…_]*(?P<sym>/\s?[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&0-9]*)*)")
-_PLACE_DATE = re.compile(r"(?P<place>[" + UPPER + r"][\w'’ .()-]{1,40}?)\s*,\s*(?=(?:ngày|ngay)\b)" + "(?P<date>" + dates.DATE + ")")
-_PLACE_WIDTH = 41                                   # the longest place _PLACE_DATE takes
-_COMMA_DATE = re.compile(r",\s*(?=(?:ngày|ngay)\b)")
-_MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI|Độc lập|ĐỘC LẬP|ĐẢNG CỘNG SẢN VIỆT NAM|^[\s*\-_=─–]+$|^\s*Số\b|^\s*SỐ\b")
-_COMMITTEE = re.compile(r"^(?:ban thường vụ\s+|ban chấp hành đảng bộ\s+)?(?P<kind>tỉnh|thành|huyện|quận|thị)\s+ủy\s*(?P<place>.*)$")
-_PEOPLE = re.compile(r"^(?P<body>ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s*(?P<unit>tỉnh|thành phố|tp\.?|huyện|quận|"
+_BLANK_NUMBER = re.compile(r"[ *_]*(?:Số"
+                           r"|SỐ)\s*:?\s*[ .…_]*(?P<sym>/\s?[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&0-9]*)*)")
+_COMMITTEE = re.compile(r"^(?:ban thường vụ\s+|ban chấp hành đảng bộ\s+)?(?P<kind>tỉnh|thành|huyện|quận"
+                        r"|thị)\s+ủy\s*(?P<place>.*)$")
+_PEOPLE = re.compile(r"^(?P<body>ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s*(?P<unit>tỉnh|thành phố"
+                     r"|tp\.?|huyện|quận|"
                      r"thị xã|xã|phường|thị trấn)?\s*(?P<place>.*)$")
+_PARTY_BODY = re.compile(r"^(?P<lead>ban chấp hành|ban thường vụ)?\s{0,3}(?P<body>đảng bộ|đảng ủy)\s{1,3}"
+                         r"(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã|phường"
+                         r"|thị trấn)\s{1,3}(?P<place>.*)$")
 _UNIT_LEVEL = {"tỉnh": "province", "huyện": "district", "quận": "district", "thị xã": "district", "thị": "district",
-               "xã": "commune", "phường": "commune", "thị trấn": "commune"}
+               "xã": "commune", "phường": "commune", "thị trấn": "commune", "đặc khu": "commune"}
 _COMMITTEE_NAME = {"tỉnh": "Tỉnh ủy", "thành": "Thành ủy", "huyện": "Huyện ủy", "quận": "Quận ủy", "thị": "Thị ủy"}
 
 # "UBND tỉnh xây dựng kế hoạch", "Ủy ban nhân dân huyện Ia H'Drai ban hành Kế hoạch", "Ban Thường vụ Huyện ủy ..."
 _SELF_ISSUER = re.compile(
-    r"(?P<body>Ủy ban nhân dân|UBND|Ban Thường vụ(?:\s+(?:Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy)?|"
-    r"(?:Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy|Ban Chấp hành Đảng bộ)"
-    r"(?:\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã))?(?P<place>(?:\s+[" + UPPER + r"][\w'’\-]*){0,4})?"
-    r"\s+(?:ban hành|xây dựng|triển khai)\s+(?:[Kk]ế hoạch|[Cc]hương trình|[Hh]ướng dẫn)")
-_SCOPE = re.compile(r"trên địa bàn\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã)\s+(?P<place>[" + UPPER + r"][\w'’\- ]{1,30}?)"
+    r"(?P<body>Ủy ban nhân dân|ủy ban nhân dân|UBND|Ban Thường vụ(?:\s{1,3}(?:Tỉnh|Thành|Huyện|Quận"
+    r"|Thị)\s{1,3}ủy)?|"
+    r"(?:Tỉnh|Thành|Huyện|Quận|Thị)\s{1,3}ủy|Ban Chấp hành Đảng bộ)"
+    r"(?:\s{1,3}(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|Tỉnh|Huyện|Quận|Thị xã|Xã"
+    r"|Phường))?"
+    r"(?P<place>(?:\s{1,3}[" + UPPER + r"][\w'’\-]{0,20}){0,4})?(?:\s{0,3}\([^()\n]{1,40}\))?"
+    r"\s{1,3}(?:đã\s{1,3}|vừa\s{1,3})?(?:ban hành|xây dựng|triển khai|thông báo)\s{1,3}"
+    r"(?:[Kk]ế hoạch|[Cc]hương trình|[Hh]ướng dẫn|[Qq]uy chế|[Nn]ghị quyết|[Cc]hỉ thị|các|lịch|về|việc|để"
+    r"|cho|đến)")
+_SCOPE = re.compile(r"trên địa bàn\s+(?P<unit>tỉnh|thành phố|huyện|quận"
+                    r"|thị xã)\s+(?P<place>[" + UPPER + r"][\w'’\- ]{1,30}?)"
                     r"(?=\s*(?:[,.;:(]|/|$|\s(?:như|và|theo|trong|để|với)\b))", re.M)
 _NEWSPAPER = re.compile(r"\bBáo\s+(?P<place>[" + UPPER + r"][\w'’\-]*(?:\s+[" + UPPER + r"][\w'’\-]*){0,3})")
+
+# a provincial newspaper's site, named "bao" + the province without diacritics (baophutho.vn, baobinhduong.vn)
+_NEWS_SITE = re.compile(r"(?<![\w.])bao(?P<slug>[a-z]{3,20})\.(?:com\.)?vn\b")
+
+
+@cache
+def _province_slugs() -> dict[str, places.Unit]:
+    """"phutho" -> Phú Thọ: each province's name without diacritics or spaces, both eras."""
+    out: dict[str, places.Unit] = {}
+    for era in places.ERAS:
+        for p in places.provinces(era):
+            out.setdefault(ascii_fold(p.name).replace(" ", "").replace("-", ""), p)
+    return out
+
 
 _PARENT_BODY = re.compile(r"(?i)đảng bộ|ubnd\b|ủy ban nhân dân \w")
 _BARE_BODY = re.compile(r"(?i)ủy ban nhân dân|hội đồng nhân dân")
 _PARTY_COMMITTEE = re.compile(r"(Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy")
-_LINE_RUN = re.compile(r"[^\n]+")
-_RULE = re.compile(r"[-_=─–.* ]+")
-_SPACES = re.compile(r"\s+")
 _NOT_A_PLACE = re.compile(r"[/]|\d{3}")
 _DATE = re.compile(dates.DATE)
-_CAPITALS = re.compile(r"[A-ZĐ]{2}")
-_SECOND_COLUMN = re.compile(r"\s+(?:ĐẢNG CỘNG SẢN|CỘNG HÒA XÃ HỘI)")
 _RECIPIENTS = re.compile(r"Nơi nhận\s*:?")
 _RECIPIENTS_INDENT = re.compile(r"[ *_]*")
-_TYPE_IN_BODY = re.compile(r"ban hành\s+(Kế hoạch|Chương trình|Quyết định|Hướng dẫn)"
-                           r"|(Kế hoạch|Quyết định|Chương trình) này")
+_TYPE_IN_BODY = re.compile(r"ban hành\s{1,3}(Kế hoạch|Chương trình|Quyết định|Hướng dẫn)"
+                           r"|(Kế hoạch|Quyết định|Chương trình|Quy chế|Quy định|Hướng dẫn|Thông báo"
+                           r"|Đề án) này"
+                           r"|(?:UBND|Ủy ban nhân dân)(?: (?:tỉnh|huyện|quận|thị xã|xã|phường))? (thông báo) "
+                           r"(?=để|cho|đến|về|lịch)")
 _STRIPPED_LINE = re.compile(r"\S(?:[^\n]*\S)?")      # a line without the white space around it
 
 _POSITIONS = {
@@ -89,8 +106,27 @@ _TYPE_SUFFIX = re.compile(r"^(.*?)\s*\((huyện|thị xã|thành phố|quận|Hu
                           r"THÀNH PHỐ|QUẬN)\)$")
 
 
+def _commune_units(name: str, province: str | None, unit_type: str | None, context: Iterable[str],
+                   era: str) -> list[places.Unit]:
+    """Communes a name may be, best first: in the province given, else in the provinces the text names
+    (most named first), else anywhere when the name is unique in the country."""
+    if province:
+        return places.find_commune(name, province, era, unit_type)
+    found = places.find_commune(name, None, era, unit_type)
+    if not found:
+        return found
+    for prov in context:
+        p = places.find_province(prov, era) or places.find_province(prov)
+        near = [u for u in found if p is not None and u.province_code == p.code and u.era == p.era] or \
+            [u for u in found if key(u.province) == key(prov)]
+        if near:
+            return near
+    return found if len(found) == 1 and not any(True for _ in context) else (found if len(found) > 1 else [])
+
+
 def _place_units(name: str, level_hint: str | None = None, province: str | None = None,
-                 unit_type: str | None = None, context: Iterable[str] = ()) -> list[places.Unit]:
+                 unit_type: str | None = None, context: Iterable[str] = (),
+                 era: str = "pre2025") -> list[places.Unit]:
     """Gazetteer units a bare place name may be, best first; more than one means ambiguous.
 
     District names repeat across provinces (Hoàng Mai is a quận of Hà Nội and a thị xã of
@@ -99,6 +135,8 @@ def _place_units(name: str, level_hint: str | None = None, province: str | None 
     the province, because the province of that name is a tỉnh.
     """
     name = name.strip(" .,*")
+    if level_hint == "commune" or unit_type in places.COMMUNE_TYPES:
+        return _commune_units(name, province, unit_type, context, era)
     m = _TYPE_SUFFIX.match(name)              # "Kỳ Anh (Huyện)": a list's way of telling two units apart
     if m:
         name, unit_type = m.group(1), unit_type or m.group(2).lower()
@@ -172,7 +210,215 @@ class _Builder:
             self.inferred.discard(field)
 
 
-def _issuer_from_lines(lines: list[str], context: Iterable[str] = ()) -> dict[str, object] | None:
+# "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ": the position is not the body; "... KHÓA III - KỲ HỌP THỨ 14": nor the term
+_AUTHORITY_HEAD = re.compile(r"^(?:CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC"
+                             r"|TRƯỞNG BAN)[ ]{1,3}(?=[" + UPPER + r"]{2})")
+_AUTHORITY_TAIL = re.compile(r"[ ,-]{1,3}(?:KHÓA|KHOÁ|NHIỆM KỲ|KỲ HỌP|VỀ|V/V)\b[^\n]{0,80}$")
+_ATTACHED = re.compile(r"\((?:[Bb]an hành\s{1,3})?[Kk]èm theo[^()]{0,200}\)")
+_LEADING_NOISE = re.compile(r"^[a-zđ](?=[A-ZĐ" + UPPER[3:] + r"]{2})")   # "cBAN CHẤP HÀNH": a stray letter
+# "SỐ 16/2001/CT-TTg" in a title line that starts with the type ("CHỈ THỊ ... SỐ 16/2001/CT-TTg NGÀY ...")
+_TITLE_NUMBER = re.compile(r"(?:SỐ|Số|số)[ ]{0,3}:?[ ]{0,3}(?=\d)")
+_TITLE_TRIGGER = re.compile(r"(?i)thực hiện|triển khai|căn cứ|sửa đổi|bổ sung|thay thế|về việc|\bvề\b"
+                            r"|hướng dẫn")
+# a page that reports the document instead of printing its header: "Ngày 23/8/2017, Tỉnh ủy X đã ban hành
+# Chương trình số 27-CTr/TU ...", "giới thiệu toàn văn Nghị quyết số 10-NQ/TU, ngày 18/8/2021 của ..."
+_LEAD_TYPES = ("Kế hoạch|Chỉ thị|Nghị quyết|Chương trình|Quyết định|Thông báo|Hướng dẫn|Kết luận|Quy chế"
+               "|Quy định"
+               "|Đề án|Báo cáo|Công văn")
+_LEAD_ISSUED = re.compile(
+    r"(?:[Nn]gày[ ]{1,3}(?P<date>\d{1,2}[/-]\d{1,2}(?:[/-](?:19|20)\d\d)?|\d{1,2} tháng \d{1,2} năm (?:19"
+    r"|20)\d\d)"
+    r"[ ]{0,3},?[ ]{0,3})?"
+    r"(?P<who>(?:Ban Thường vụ|Thường trực|Ban Chấp hành|Ủy ban nhân dân|Uỷ ban nhân dân|UBND"
+    r"|Hội đồng nhân dân|HĐND"
+    r"|Tỉnh [Ủủ]y|Thành [Ủủ]y|Huyện [Ủủ]y|Quận [Ủủ]y|Thị [Ủủ]y)[^,.;\n]{0,60}?)"
+    r"[ ]{1,3}(?:đã[ ]{1,3}|vừa[ ]{1,3})?(?:ký ban hành|ban hành"
+    r"|xây dựng)[ ]{1,3}(?P<type>(?i:" + _LEAD_TYPES + r"))[ ]{1,3}(?:số[ ]{0,3})?"
+    r"(?P<num>\d[\w/.-]{0,30})(?:[ ]{0,3},?[ ]{0,3}ngày[ ]{1,3}(?P<date2>\d{1,2}[/-]\d{1,2}[/-](?:19"
+    r"|20)\d\d))?")
+_LEAD_FULLTEXT = re.compile(
+    r"toàn văn[ ]{1,3}(?P<type>" + _LEAD_TYPES + r")[ ]{1,3}số[ ]{0,3}(?P<num>\d[\w/.-]{0,30}?)"
+    r"[ ]{0,3},?[ ]{0,3}"
+    r"ngày[ ]{1,3}(?P<date2>\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d\d)[ ]{0,3}của[ ]{1,3}(?P<who>[^,.;\n]{3,60}?)"
+    r"(?=[ ]{1,3}(?:về|V/v)\b|[,.;\n])")
+_LEAD_REACH = 1500
+
+
+def _own_number(b: _Builder, lay: layout.Layout, text: str, source: str,
+                warnings: list[str]) -> numbers.DocNumber | None:
+    """The document's own number: the "Số:" line, or a number printed only in the type-and-title line."""
+    if lay.number_rest is not None and lay.number is not None:
+        a, e = lay.number_rest
+        found = numbers.find_numbers(text[a:e])
+        if found and found[0][1] < 4:
+            n, x, y = found[0]
+            b.set("number", n.text, (a + x, a + y))
+            return n
+        blank = _BLANK_NUMBER.match(text, lay.number.start, lay.number.end)
+        if blank:
+            sym = blank.group("sym").lstrip("/ ")
+            parsed = numbers.parse_number("1/" + sym)
+            warnings.append(f"{source}: the number is blank ('Số: /{sym}'): a draft or an unnumbered copy")
+            return parsed
+    if lay.type_cell is not None and lay.title is not None and lay.title.start < lay.type_cell.end:
+        line = text[lay.type_cell.start:lay.title.end]
+        m = _TITLE_NUMBER.search(line)
+        if m and not _TITLE_TRIGGER.search(line, 0, m.start()):
+            found = numbers.find_numbers(line[m.end():m.end() + 40])
+            if found and found[0][1] == 0:
+                n = found[0][0]
+                if n.type is None or n.type == lay.type_name:
+                    a = lay.type_cell.start + m.end()
+                    b.set("number", n.text, (a, a + found[0][2]))
+                    return n
+    return None
+
+
+def _central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.Issuer | None:
+    """The central body a header names (CHÍNH PHỦ, BỘ NỘI VỤ, BỘ CHÍNH TRỊ ...) or the number's code names."""
+    names = _central_names()
+    for line in reversed(lines):
+        found = names.get(key(line))
+        if found is not None:
+            return found
+    if lines and len(lines) > 1 and any(key(x) in names for x in lines[:1]):
+        parent = names[key(lines[0])]
+        return numbers.Issuer(parent.code, parent.family, "central", _sentence_case(lines[-1]))
+    if nm is not None and nm.level == "central" and not any(_LOCAL_LINE.search(x) for x in lines):
+        if lines:                                    # a central body the table lacks: its header names it
+            return numbers.Issuer(nm.issuer_code, nm.family, "central", _sentence_case(" ".join(lines)))
+        issuer = numbers.issuers().get(nm.issuer_code.upper()) or numbers.issuers().get(
+            nm.issuer_code.upper().rstrip("0123456789"))
+        if issuer is not None:
+            return issuer
+    return None
+
+
+_LOCAL_LINE = re.compile(r"(?i)tỉnh|thành phố|huyện|quận|thị xã|xã|phường|ủy ban nhân dân|uỷ ban nhân dân|"
+                         r"hội đồng nhân dân|ubnd|hđnd|\bsở\b|tỉnh ủy|đảng bộ")
+
+
+def _issuer_rows() -> list[dict[str, str]]:
+    with resources.files("cascade").joinpath("resources", "issuers.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@cache
+def _central_names() -> dict[str, numbers.Issuer]:
+    """Key of a central body's name (and of the other names its header prints) -> its issuer row."""
+    out: dict[str, numbers.Issuer] = {}
+    for row in _issuer_rows():
+        if row["level"] != "central":
+            continue
+        issuer = numbers.issuers()[row["code"].upper()]
+        for name in [row["name"], *filter(None, (row.get("header_names") or "").split("|"))]:
+            shown = numbers.Issuer(issuer.code, issuer.family, "central", name)
+            out.setdefault(key(name), shown)
+    return out
+
+
+def _name_on_date(b: _Builder) -> None:
+    """Write the province as documents of the document's date wrote it (Thừa Thiên Huế before 2025)."""
+    province, date = b.values.get("province"), b.values.get("date")
+    if not isinstance(province, str) or not isinstance(date, str):
+        return
+    name, kind = places.province_name_on(province, date)
+    if name == province:
+        return
+    issuer = b.values.get("issuer")
+    unit = places.find_province(province)
+    if isinstance(issuer, str) and unit is not None and kind != unit.type and (
+            f"{unit.type} {province}".casefold() in issuer.casefold() or f"Thành ủy {province}" in issuer):
+        return              # "thành phố Huế", "Thành ủy Huế" of 2020: the city itself, named as it was
+    b.values["province"] = name
+    if isinstance(issuer, str) and kind is not None:
+        old_kind = unit.type if unit is not None else "thành phố"
+        issuer = issuer.replace(f"{old_kind} {province}", f"{kind} {name}")
+        if kind == "tỉnh":
+            issuer = issuer.replace(f"Thành ủy {province}", f"Tỉnh ủy {name}")
+        b.values["issuer"] = issuer.replace(f" {province}", f" {name}") if name not in issuer else issuer
+
+
+_TW_BODY = re.compile(r"[ ]{0,3},?[ ]{0,3}(?:ngày[ ]{1,3}[\d/.-]{6,10}[ ]{0,3},?[ ]{0,3})?của[ ]{1,3}"
+                      r"(?P<body>Bộ Chính trị|Ban Bí thư)")
+
+
+def _central_party_body(b: _Builder, text: str, nm: numbers.DocNumber) -> None:
+    """The Party's central header is always "BAN CHẤP HÀNH TRUNG ƯƠNG"; the body that issued under it
+    (Bộ Chính trị, Ban Bí thư) is named where the text gives the document's own number "... của Bộ Chính trị"."""
+    pos = 0
+    while (at := text.find(nm.text, pos, min(len(text), layout.HEAD_LIMIT))) >= 0:
+        m = _TW_BODY.match(text, at + len(nm.text))
+        if m is not None:
+            b.set("issuer", m.group("body"), m.span("body"), inferred=True, overwrite=True)
+            return
+        pos = at + len(nm.text)
+
+
+def _site_fields(b: _Builder, lay: layout.Layout, nm: numbers.DocNumber | None) -> None:
+    """What a hosting site's metadata table says, for the fields the document itself leaves empty."""
+    site = lay.site
+    if "number" in site and "number" not in b.values:
+        found = numbers.find_numbers(site["number"][0])
+        parsed = found[0][0] if found and found[0][1] == 0 else None
+        if parsed is not None:
+            b.set("number", parsed.text, site["number"][1], inferred=True)
+            nm = nm or parsed
+            b.set("branch", parsed.family, inferred=True)
+    if "type" in site and "type" not in b.values:
+        b.set("type", layout.TYPE_WORDS[site["type"][0].upper()], site["type"][1], inferred=True)
+    if "date" in site and "date" not in b.values:
+        b.set("date", dates.parse_date("ngày " + site["date"][0]), site["date"][1], inferred=True)
+    if "issuer" in site and "issuer" not in b.values:
+        central = _central_names().get(key(site["issuer"][0]))
+        if central is None and nm is not None and nm.level == "central":
+            central = _central_issuer([site["issuer"][0]], nm)
+        if central is not None:
+            b.set("issuer", central.name, site["issuer"][1], inferred=True)
+            b.set("branch", central.family, inferred=True)
+            b.set("level", "central", inferred=True)
+
+
+# the fixed issuer code of a Party committee in its documents' symbols (HD 36/2018: number-TYPE/ISSUER)
+_COMMITTEE_CODE = {"tỉnh ủy": "TU", "huyện ủy": "HU", "quận ủy": "QU"}
+
+
+def _party_number(num: str, type_name: str, who: str) -> numbers.DocNumber | None:
+    """"Chỉ thị số 17" of "Ban Thường vụ Tỉnh ủy X": 17-CT/TU, as every Party committee writes its symbols."""
+    if not num.isdigit():
+        return None
+    committee = next((c for k, c in _COMMITTEE_CODE.items() if k in key(who)), None)
+    codes = sorted(numbers.code_of_type(type_name))
+    if committee is None or len(codes) != 1:
+        return None
+    return numbers.parse_number(f"{num}-{codes[0]}/{committee}")
+
+
+def _lead_sentence(b: _Builder, text: str, lay: layout.Layout) -> None:
+    """Number, date, type and issuer of a page that reports the document instead of printing its header."""
+    m = _LEAD_FULLTEXT.search(text, 0, min(len(text), _LEAD_REACH)) or \
+        _LEAD_ISSUED.search(text, 0, min(len(text), _LEAD_REACH))
+    if m is None:
+        return
+    typ = m.group("type")[:1].upper() + m.group("type")[1:].lower()
+    known = b.values.get("type") or lay.page_type
+    same = known is None or key(str(known)) == key(typ)
+    raw_date = m.group("date2") or (m.groupdict().get("date") or "")
+    full = raw_date.count("/") + raw_date.count("-") == 2 or "năm" in raw_date
+    date = dates.parse_date("ngày " + raw_date) if full else None
+    if same:
+        b.set("type", typ, m.span("type"), inferred=True)
+        num = m.group("num").rstrip(".,;")
+        parsed = numbers.parse_number(num) or _party_number(num, typ, m.group("who"))
+        b.set("number", parsed.text if parsed else num, m.span("num"), inferred=True)
+        if parsed is not None:
+            b.set("branch", parsed.family, inferred=True)
+    if date and "date" not in b.values:
+        b.set("date", date, m.span("date2") if m.group("date2") else m.span("date"), inferred=True)
+
+
+def _issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layout.Layout | None = None,
+                       nm: numbers.DocNumber | None = None) -> dict[str, object] | None:
     """Issuer, branch, level, province, district from upper-case header lines."""
     if not lines:
         return None
@@ -193,26 +439,84 @@ def _issuer_from_lines(lines: list[str], context: Iterable[str] = ()) -> dict[st
         level = {"tỉnh": "province", "huyện": "district", "quận": "district", "thị": "district"}.get(kind)
         utype = {"thành": "thành phố", "thị": "thị xã", "huyện": "huyện", "quận": "quận"}.get(kind)
         units = _place_units(place, level, None, utype, context) if place else []
+        if not place and kind == "tỉnh":
+            # "BAN THƯỜNG VỤ TỈNH ỦY" without its province: the province the text names most
+            top = next(iter(context), None)
+            units = [u for u in [places.find_province(top)] if u is not None] if top else []
         unit = units[0] if units else None
         if kind == "thành" and unit is not None:
             level = unit.level
-        return _unit_fields(name, "party", level or "province", unit, place, units[1:])
+        if text.startswith("ban thường vụ"):
+            name = "Ban Thường vụ " + name
+        return _unit_fields(name, "party", level or "province", unit, place, units[1:], context)
+    m = _PARTY_BODY.match(text)
+    if m:
+        leads = {"ban chấp hành": "Ban Chấp hành ", "ban thường vụ": "Ban Thường vụ "}
+        lead = leads.get(m.group("lead") or "", "")
+        body = "Đảng ủy" if m.group("body").startswith("đảng ủy") else "Đảng bộ"
+        unit_word = m.group("unit")
+        level = _UNIT_LEVEL.get(unit_word) or ("province" if unit_word == "thành phố" else None)
+        place = m.group("place").strip() + tail
+        era = places.era_of(lay.place_date.date if lay is not None and lay.place_date is not None else None)
+        units = _place_units(place, level, None, unit_word, context, era) if place else []
+        unit = units[0] if units else None
+        if unit is not None and unit_word == "thành phố":
+            level = unit.level
+        return _unit_fields(f"{lead}{body} {unit_word}", "party", level or "province", unit, place, units[1:],
+                            context)
     m = _PEOPLE.match(text)
     if m:
         body = "Ủy ban nhân dân" if m.group("body") in ("ủy ban nhân dân", "ubnd") else "Hội đồng nhân dân"
         unit_word = (m.group("unit") or "").replace("tp.", "thành phố").replace("tp", "thành phố")
         place = m.group("place").strip() + tail
         level = _UNIT_LEVEL.get(unit_word)
-        units = _place_units(place, level, None, unit_word or None, context) if place else []
+        era = places.era_of(lay.place_date.date if lay is not None and lay.place_date is not None else None)
+        units = _place_units(place, level, None, unit_word or None, context, era) if place else []
         unit = units[0] if units else None
+        if not place and not unit_word and lay is not None and lay.place_date is not None:
+            # "ỦY BAN NHÂN DÂN" alone: the place line names the seat, which is the unit itself
+            place = lay.place_date.place
+            units = _place_units(place, None, None, None, context, era)
+            unit = units[0] if units else None
+            if unit is None and not places.find_district(place):
+                units = _commune_units(place, None, None, context, era)   # not a province nor a district
+                unit = units[0] if units else None
+            if unit is not None:
+                unit_word, level = unit.type, unit.level
+        if unit is not None and unit.level == "district" and unit_word and unit_word != unit.type \
+                and unit_word in ("huyện", "quận", "thị xã"):
+            level = "district"
         if unit_word == "thành phố" and unit is not None:
             level = unit.level
-        return _unit_fields(f"{body} {unit_word}".strip(), "state", level or "province", unit, place, units[1:])
+        if unit is not None and len(units) > 1 and unit.level == "commune" and \
+                len({(u.province, u.district) for u in units}) > 1:
+            unit = places.Unit(unit.code, unit.name, unit.type, "commune", unit.era, None)   # where: unknown
+        return _unit_fields(f"{body} {unit_word}".strip(), "state", level or "province", unit, place, units[1:],
+                            context)
     if parent:                                  # SỞ X under UBND TỈNH Y; BAN X under TỈNH ỦY Y
-        outer = _issuer_from_lines([parent.replace("ĐẢNG BỘ", "").strip()], context) or {}
-        name = _sentence_case(" ".join(own))
-        return dict(outer, issuer=f"{name} {outer.get('province') or ''}".strip(), level=outer.get("level"))
+        outer = _issuer_from_lines([parent.replace("ĐẢNG BỘ", "").strip()], context, lay) or {}
+        return dict(outer, issuer=_body_under(" ".join(own), outer), level=outer.get("level"))
     return None
+
+
+def _body_under(name: str, outer: Mapping[str, object]) -> str:
+    """"SỞ Y TẾ" under "UBND TỈNH X" -> "Sở Y tế tỉnh X": the data table's spelling, the parent's unit."""
+    known = _body_names().get(key(name))
+    shown = known or _sentence_case(name)
+    parent = str(outer.get("issuer") or "")
+    unit = _PARENT_UNIT.search(parent)
+    where = unit.group(0) if unit else str(outer.get("province") or "")
+    return f"{shown} {where}".strip()
+
+
+_PARENT_UNIT = re.compile(r"(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn) .+$"
+                          r"|(?<=Ủy ban nhân dân )Quận .+$")
+
+
+@cache
+def _body_names() -> dict[str, str]:
+    """Key -> spelling of the bodies the issuer table names (Sở Lao động - Thương binh và Xã hội ...)."""
+    return {key(row["name"]): row["name"] for row in _issuer_rows()}
 
 
 def _province_district(unit: places.Unit | None) -> tuple[str | None, str | None]:
@@ -221,17 +525,27 @@ def _province_district(unit: places.Unit | None) -> tuple[str | None, str | None
         return None, None
     if unit.level == "province":
         return unit.name, None
+    if unit.level == "commune":
+        return unit.province, unit.district
     return unit.province, unit.name
 
 
 def _where(u: places.Unit) -> str:
+    if u.level == "commune":
+        return f"{u.province}/{u.district}" if u.district else str(u.province)
     return u.name if u.level == "province" else f"{u.province}/{u.name}"
 
 
 def _unit_fields(name: str, branch: str, level: str, unit: places.Unit | None, place: str,
-                 others: Sequence[places.Unit] = ()) -> dict[str, object]:
+                 others: Sequence[places.Unit] = (), context: Iterable[str] = ()) -> dict[str, object]:
     province, district = _province_district(unit)
-    shown = (unit.name if unit is not None else place.title()) if (unit or place) else ""
+    if unit is None and level == "commune" and place:
+        # a commune the gazetteer does not place: its province is the one the text names most
+        province = next(iter(context), None)
+    shown = (unit.base_name if unit is not None else place.title()) if (unit or place) else ""
+    for word in ("quận", "phường", "huyện", "xã"):          # "Quận 8", "Phường 3": the name says its type
+        if name.endswith(" " + word) and key(shown).startswith(word + " "):
+            name = name[: -len(word) - 1]
     issuer = f"{name} {shown}".strip()
     return {"issuer": issuer, "branch": branch, "level": level, "province": province, "district": district,
             "candidates": tuple(_where(u) for u in others)}
@@ -300,27 +614,6 @@ def _lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int,
     return out
 
 
-def _number_lines(header: str) -> Iterator[re.Match[str]]:
-    """``_NUMBER_LINE.finditer(header)``, started at the first "Số" (and the ``*_`` before it)."""
-    first = min((i for i in (header.find("Số"), header.find("SỐ")) if i >= 0), default=-1)
-    if first < 0:
-        return iter(())
-    while first and header[first - 1] in " *_":
-        first -= 1
-    return _NUMBER_LINE.finditer(header, first)
-
-
-def _place_date(text: str, end: int) -> re.Match[str] | None:
-    """``_PLACE_DATE.search(text, 0, end)``, started near the first ", ngày" (the place comes just before)."""
-    comma = _COMMA_DATE.search(text, 0, end)
-    if comma is None:
-        return None
-    pos = comma.start()
-    while pos and text[pos - 1].isspace():          # the white space between the place and the comma
-        pos -= 1
-    return _PLACE_DATE.search(text, max(0, pos - _PLACE_WIDTH), end)
-
-
 def _recipients_start(text: str, start: int) -> int | None:
     """Where the list under the first "Nơi nhận:" line from ``start`` on begins, or None.
 
@@ -345,69 +638,70 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
     text = ct.text
     b = _Builder(ct, source)
     warnings: list[str] = []
-    head_limit = min(len(text), 2500)
 
-    # 1. the type line and the title under it
-    t = _TYPE_LINE.search(text, 0, head_limit)
-    header_end = t.start() if t else min(len(text), 300)
-    title_end = 0
-    if t:
-        b.set("type", _sentence_case(t.group("type")).replace("Chương trình hành động", "Chương trình")
-              .replace("Chương trình công tác", "Chương trình").replace("Thông báo kết luận", "Thông báo"),
-              t.span("type"))
-        for p in _LINE_RUN.finditer(text, t.end(), t.end() + 1500):
-            line = p.group(0).strip(" *_")
-            if not line or _RULE.fullmatch(line):
-                continue
-            if len(line) < 600 and not line.endswith((":", "./.")) and not line.lower().startswith("căn cứ"):
-                a = p.start() + (len(p.group(0)) - len(p.group(0).lstrip(" *_")))
-                title = _SPACES.sub(" ", line).strip(" *_")
-                b.set("title", title, (a, a + len(line)))
-                title_end = p.end()
-            break
+    # 1. the header's blocks (layout.py), then the fields they hold
+    lay = layout.read_layout(text)
+    header_end, title_end = lay.header_end, lay.title_end
+    if lay.type_cell is not None and lay.type_name:
+        word = lay.type_cell.text.split("  ")[0]
+        b.set("type", lay.type_name, (lay.type_cell.start, lay.type_cell.start + len(word)))
+    if lay.title is not None:
+        b.set("title", lay.title.text, (lay.title.start, lay.title.end))
 
     # 2. the header block: number, place and date, issuer lines
-    header = text[:header_end]
-    nm = None
-    for m in _number_lines(header):
-        found = numbers.find_numbers(m.group("rest"))
-        if found and found[0][1] < 4:
-            n, a, e = found[0]
-            nm = n
-            b.set("number", n.text, (m.start("rest") + a, m.start("rest") + e))
-            break
-        blank = _BLANK_NUMBER.match(header, m.start())
-        if blank:
-            sym = blank.group("sym").lstrip("/ ")
-            parsed = numbers.parse_number("1/" + sym)
-            if parsed is not None and not b.values.get("type") and parsed.type:
-                b.set("type", parsed.type, blank.span("sym"))
-            if parsed is not None:
-                nm = parsed
-            warnings.append(f"{source}: the number is blank ('Số: /{sym}'): a draft or an unnumbered copy")
-            break
-    pd = _place_date(text, header_end if t else min(len(text), 400))
-    if pd and not _NOT_A_PLACE.search(pd.group("place")):
-        dm = _DATE.match(pd.group("date"))
-        assert dm is not None                           # the group is a dates.DATE
-        b.set("date", dates.from_match(dm), pd.span("date"))
-        b.set("place", pd.group("place").strip(" *"), pd.span("place"))
-    issuer_lines = [ln for _, _, ln in _lines(header) if ln.upper() == ln and not _MOTTO.search(ln)
-                    and _CAPITALS.search(ln)]
-    # a flattened two-column header: "TỈNH ỦY KON TUM ĐẢNG CỘNG SẢN VIỆT NAM"
-    issuer_lines = [_SECOND_COLUMN.split(ln, 1)[0] for ln in issuer_lines]
+    nm = _own_number(b, lay, text, source, warnings)
+    if lay.place_date is not None and not _NOT_A_PLACE.search(lay.place_date.place):
+        b.set("date", lay.place_date.date, lay.place_date.date_span)
+        b.set("place", lay.place_date.place, lay.place_date.place_span)
+    issuer_lines = [_LEADING_NOISE.sub("", c.text) for c in lay.issuer if c.text.strip(" *")]
     context = _Context(text)
-    header_fields = _issuer_from_lines(issuer_lines, context)
-    if header_fields:
-        hspan = (0, header_end)
-        for f in ("issuer", "branch", "level", "province", "district", "candidates"):
-            b.set(f, header_fields.get(f) or None, hspan if f == "issuer" else None)
-    if "ĐẢNG CỘNG SẢN VIỆT NAM" in header:
-        b.set("branch", "party")
-    elif "CỘNG HÒA XÃ HỘI" in header:
-        b.set("branch", "state")
+    central = _central_issuer(issuer_lines, nm)
+    header_fields = None
+    if central is not None:
+        hspan = (lay.issuer[0].start, lay.issuer[-1].end) if lay.issuer else None
+        b.set("issuer", central.name, hspan)
+        b.set("branch", central.family)
+        b.set("level", "central")
+    else:
+        header_fields = _issuer_from_lines(issuer_lines, context, lay, nm)
+        if not (header_fields and header_fields.get("issuer")) and lay.authority is not None:
+            # no issuer block: the enacting body under the title names the issuer
+            named = _AUTHORITY_TAIL.sub("", _AUTHORITY_HEAD.sub("", lay.authority.text)).strip()
+            central = _central_issuer([named], None) if _central_names().get(key(named)) else None
+            if central is not None:
+                b.set("issuer", central.name, (lay.authority.start, lay.authority.end))
+                b.set("branch", central.family)
+                b.set("level", "central")
+            else:
+                header_fields = _issuer_from_lines([named], context, lay, nm)
+        bare = header_fields and str(header_fields.get("issuer", "")).startswith("Ủy ban nhân dân")
+        if bare and nm is not None \
+                and nm.issuer_code not in ("UBND", "HĐND") and nm.level in ("province", "district"):
+            # "ỦY BAN NHÂN DÂN" printed over a number of "SGDĐT": the department issued it, under that UBND
+            dept = numbers.issuers().get(nm.issuer_code.upper())
+            if dept is not None and len(issuer_lines) == 1:
+                header_fields = dict(header_fields, issuer=_body_under(dept.name, header_fields))
+        if header_fields:
+            hspan = (lay.issuer[0].start, lay.issuer[-1].end) if lay.issuer else None
+            for f in ("issuer", "branch", "level", "province", "district", "candidates"):
+                b.set(f, header_fields.get(f) or None, hspan if f == "issuer" else None)
+    if central is not None and central.code == "TW" and nm is not None:
+        _central_party_body(b, text, nm)
+    if lay.branch_motto:
+        b.set("branch", lay.branch_motto)
     if nm is not None:
         b.set("branch", nm.family, inferred=True)
+    if not lay.has_header:
+        _lead_sentence(b, text, lay)
+    _site_fields(b, lay, nm)
+    if "date" not in b.values and "number" not in b.values:
+        # an attached text (Quy chế, Quy định ...) is dated by the decision it is issued with
+        att = _ATTACHED.search(text, 0, min(len(text), layout.HEAD_LIMIT))
+        if att is not None:
+            dm = dates.DATE_RE.search(att.group(0))
+            if dm is not None:
+                b.set("date", dates.from_match(dm), (att.start() + dm.start(), att.start() + dm.end()),
+                      inferred=True)
 
     # 3. signature and recipients
     tail_start = max(0, len(text) - 3000)
@@ -437,10 +731,13 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         _infer_issuer(b, text, title_end, signer)
     if "type" not in b.values:
         tm = _TYPE_IN_BODY.search(text)
-        if tm:
-            b.set("type", tm.group(1) or tm.group(2), tm.span(), inferred=True)
-        elif nm is not None and nm.type:
+        if nm is not None and nm.type:
             b.set("type", nm.type, inferred=True)
+        elif lay.page_type:
+            b.set("type", lay.page_type, inferred=True)
+        elif tm:
+            found = tm.group(1) or tm.group(2) or tm.group(3)
+            b.set("type", found[:1].upper() + found[1:], tm.span(), inferred=True)
 
     # 5. the manifest wins; say where it disagrees
     if manifest:
@@ -455,6 +752,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         if manifest.get("province") and not manifest.get("district") and b.values.get("level") == "province":
             b.values.pop("district", None)
 
+    _name_on_date(b)
     v = b.values
     meta = Metadata(
         type=v.get("type"), number=v.get("number"), date=v.get("date"), issuer=v.get("issuer"),
@@ -462,7 +760,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         place=v.get("place"), title=v.get("title"), signer=v.get("signer"), recipients=tuple(recipients),
         inferred=tuple(sorted(b.inferred)), evidence=tuple(sorted(b.evidence.items())),
         candidates=tuple(v.get("candidates") or ()))
-    return meta, (t.start() if t else 0), title_end, warnings
+    return meta, header_end, title_end, warnings
 
 
 def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None) -> None:
@@ -472,6 +770,8 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
     span = None
     if m:
         body, unit_word, place = m.group("body"), m.group("unit"), (m.group("place") or "").strip()
+        body = "Ủy ban nhân dân" if body == "ủy ban nhân dân" else body
+        unit_word = unit_word.lower() if unit_word else None
         span = m.span()
     branch = b.values.get("branch")
     if body:
@@ -487,10 +787,15 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
         level = level or {"tỉnh": "province", "huyện": "district", "quận": "district", "thị": "district"}.get(kind)
     # where: the scope phrase, the header place, the provincial newspaper, the places named most often
     context = _Context(text)
+    era = places.era_of(b.values.get("date") if isinstance(b.values.get("date"), str) else None)
+    if not place and level == "commune" and b.values.get("place"):
+        place = str(b.values["place"])             # a commune's seat is the commune: "Hưng Đạo, ngày ..."
     alternatives: list[places.Unit] = []
-    units = _place_units(place, level, None, unit_word, context) if place else []
+    units = _place_units(place, level, None, unit_word, context, era) if place else []
     unit = units[0] if units else None
     alternatives = units[1:]
+    if unit is not None and unit.level == "commune" and len({(u.province, u.district) for u in units}) > 1:
+        unit, alternatives = None, []              # a commune name found in several places: where is unknown
     scope_unit = None
     scope_alternatives: list[places.Unit] = []
     for s in _SCOPE.finditer(text):
@@ -516,6 +821,11 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
             if p is not None:
                 counts[("province", p.name)] += 3
                 keep[("province", p.name)] = p
+        for n in _NEWS_SITE.finditer(text, 0, min(len(text), 3000)):
+            p = _province_slugs().get(n.group("slug"))      # "baophutho.vn": the Phú Thọ newspaper
+            if p is not None:
+                counts[("province", p.name)] += 3
+                keep[("province", p.name)] = p
         for h in places.find_places(text):
             counts[(h.unit.level, h.unit.name)] += 1
             keep[(h.unit.level, h.unit.name)] = h.unit
@@ -531,9 +841,11 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
         province, district = unit.province, None
     if branch == "state":
         word = unit_word or ("tỉnh" if level == "province" else None)
-        if unit is not None and unit.level == level:
+        if unit is not None and unit.level == level and not unit_word:      # the text's own unit word wins
             word = unit.type
-        name = " ".join(x for x in ("Ủy ban nhân dân", word, district or province) if x)
+        own = (unit.base_name if unit is not None and unit.level == level else
+               (place or None) if level == "commune" else district or province)
+        name = " ".join(x for x in ("Ủy ban nhân dân", word, own) if x)
     elif branch == "party":
         if committee is None:
             if unit is not None and unit.level == "district":
@@ -544,13 +856,18 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
                 committee = "Tỉnh ủy"
         lead = "Ban Thường vụ " if (body and body.startswith("Ban Thường vụ")) or (
             signer and signer.on_behalf_of and "thường vụ" in signer.on_behalf_of.lower()) else ""
-        name = f"{lead}{committee} {district or province or ''}".strip()
+        if body and body.startswith("Ban Chấp hành Đảng bộ"):
+            name = f"Ban Chấp hành Đảng bộ {unit_word or 'tỉnh'} {district or province or ''}".strip()
+        else:
+            name = f"{lead}{committee} {district or province or ''}".strip()
     else:
         name = None
     b.set("branch", branch, inferred=True)
     b.set("issuer", name, span, inferred=True)
-    b.set("level", level, span, inferred=True)
     b.set("province", province, inferred=True)
+    if name is None:
+        return              # no body says who issued: the places the text names give the province only
+    b.set("level", level, span, inferred=True)
     b.set("district", district if level in ("district", "commune") else None, inferred=True)
     if alternatives and unit is not None:
         b.set("candidates", tuple(_where(u) for u in alternatives if u.level == unit.level))

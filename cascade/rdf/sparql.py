@@ -139,7 +139,7 @@ def load_store(out: str | Path | None = None, data: Sequence[str | Path] = ()) -
     from cascade.corpus.build import default_out
 
     folder = Path(out) if out is not None else default_out()
-    if not (folder / "graph.pickle").exists():
+    if not (folder / "cascade.db").exists():
         raise BuildError(f"no build in {folder}/ (run: cascade build PATH --out {folder})")
     base = _base(None, folder)
     stamp = _store_stamp(folder, base)
@@ -186,7 +186,7 @@ def _store_stamp(folder: Path, base: str) -> dict[str, Any]:
 
     code = hashlib.sha1(Path(__file__).read_bytes())
     code.update((files("cascade") / "resources" / "ontology" / "cascade.ttl").read_bytes())
-    return {"graph": sig(folder / "graph.pickle"), "records": sig(folder / "records.jsonl"), "base": base,
+    return {"graph": sig(folder / "cascade.db"), "records": sig(folder / "records.jsonl"), "base": base,
             "code": code.hexdigest()[:16], "version": __version__}
 
 

@@ -52,6 +52,7 @@ class Unit:
     province_code: str | None = None
     lat: float | None = field(default=None, compare=False, repr=False)
     lon: float | None = field(default=None, compare=False, repr=False)
+    district: str | None = None     # for a pre-2025 commune, its district's name
 
     @property
     def base_name(self) -> str:
@@ -373,6 +374,93 @@ def predecessors(province: str) -> list[Unit]:
     return [u for u in _gazetteer().provinces["pre2025"] if u.successor == p.name]
 
 
+# -- names by date --------------------------------------------------------------------------------
+
+#: provinces renamed within an era, by their gazetteer name: (former name, former type, last day of it).
+#: Thừa Thiên Huế became the centrally-run city of Huế on 1 January 2025 (Nghị quyết 175/2024/QH15).
+FORMER_NAMES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "Huế": (("Thừa Thiên Huế", "tỉnh", "2024-12-31"),),
+}
+
+
+def province_name_on(name: str, date: str | None) -> tuple[str, str | None]:
+    """(name, type) of a province as documents of ``date`` write it; the type is None when unchanged.
+
+    >>> province_name_on("Huế", "2022-05-04"), province_name_on("Huế", "2025-03-01")
+    (('Thừa Thiên Huế', 'tỉnh'), ('Huế', None))
+    """
+    if date:
+        for former, kind, last in FORMER_NAMES.get(name, ()):
+            if date[:10] <= last:
+                return former, kind
+    return name, None
+
+
+# -- communes ------------------------------------------------------------------------------------------
+
+#: the commune-level types and the words a text writes them with
+COMMUNE_TYPES = ("xã", "phường", "thị trấn", "đặc khu")
+
+
+@cache
+def _communes() -> dict[str, _Index]:
+    """Era -> index of the commune-level units (``resources/gazetteer_communes.csv``), read on first use."""
+    text = (files("cascade") / "resources" / "gazetteer_communes.csv").read_text(encoding="utf-8")
+    out = {era: _Index() for era in ERAS}
+    for r in csv.DictReader(io.StringIO(text)):
+        u = Unit(code=r["code"], name=r["name"], type=r["type"], level="commune", era=r["era"],
+                 province=r["province"] or None, province_code=r["province_code"] or None,
+                 district=r["district"] or None)
+        idx = out[r["era"]]
+        e, lo = _keys(u.name)                 # names only: no prefix sets, communes are never scanned for
+        idx.exact.setdefault(e, []).append(u)
+        idx.loose.setdefault(lo, []).append(u)
+    return out
+
+
+def era_of(date: str | None) -> str:
+    """The gazetteer era in force on an ISO date: "2025" from 1 July 2025, else "pre2025".
+
+    >>> era_of("2025-07-01"), era_of("2021-02-18"), era_of(None)
+    ('2025', 'pre2025', 'pre2025')
+    """
+    return "2025" if date and date >= "2025-07" else "pre2025"
+
+
+def find_commune(name: str, province: str | None = None, era: str = "pre2025",
+                 unit_type: str | None = None) -> list[Unit]:
+    """The communes (xã, phường, thị trấn; đặc khu from 2025) named ``name`` in one era, by code.
+
+    Commune names repeat across the country ("Xuân Phú" is in six provinces): give the
+    ``province`` to narrow them, and the type word when the text has one. A pre-2025 commune
+    carries its district (as of the source's early-2025 list: a commune whose district was
+    merged before then sits under the merged district).
+
+    >>> [(u.district, u.province) for u in find_commune("Dân Lực")]
+    [('Triệu Sơn', 'Thanh Hóa')]
+    >>> len(find_commune("Xuân Phú")) > 1, [u.district for u in find_commune("xã Xuân Phú", "Đồng Nai")]
+    (True, ['Xuân Lộc'])
+    """
+    _check_era(era)
+    if not name or not name.strip():
+        return []
+    m = _COMMUNE_WORD.match(name)
+    if m and name[m.end():].strip():
+        unit_type = unit_type or " ".join(m.group(1).lower().split())
+        name = name[m.end():]
+    units = _communes()[era].get(name)
+    if province is not None:
+        p = find_province(province, era) or find_province(province)
+        units = [u for u in units if p is not None and u.province_code == p.code and
+                 (era == p.era or key(u.province) == key(p.name))]
+    if unit_type:
+        units = [u for u in units if u.type == unit_type] or units
+    return sorted(units, key=lambda u: u.code)
+
+
+_COMMUNE_WORD = re.compile(r"^\s*(xã|phường|thị\s+trấn|đặc\s+khu)\s+", re.IGNORECASE)
+
+
 # -- scanning running text --------------------------------------------------------------------------
 
 _SP = r"[ \t\u00a0]"
@@ -386,7 +474,7 @@ _TRIGGER = re.compile(
     rf"|(?P<city>thành\s+phố|thành\s+{_UY}|t\.p\.|tp\.|tp(?={_SP}))"
     rf"|(?P<huyen>huyện(?:\s+{_UY})?)"
     rf"|(?P<quan>quận(?:\s+{_UY})?)"
-    rf"|(?P<thixa>thị\s+xã|thị\s+{_UY}|tx\.)"
+    rf"|(?P<thixa>thị\s+xã|thị\s+{_UY}|tx\.|tx(?={_SP}))"
     rf")(?P<gap>{_SP}*(?:\r?\n{_SP}*)?)")            # the name may start the next line, not a later one
 # one word of a name and the separator after it: spaces, or one of - ' ’ ( with spaces around
 _NAME_WORD = re.compile(rf"([^\W_]+)((?:{_SP}*[-–'’‘ʼ`(]{_SP}*)|{_SP}+)?")
