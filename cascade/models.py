@@ -256,7 +256,7 @@ class Record:
     from_site: tuple[str, ...] = ()          # metadata fields whose value came from ``site``, not the text
 
     def to_dict(self) -> dict[str, Any]:
-        d = {
+        d: dict[str, Any] = {
             "source": self.source, "sha256": self.sha256, "format": self.format,
             "document": self.meta.to_dict(),
             "mentions": [m.to_dict() for m in self.mentions],
