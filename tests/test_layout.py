@@ -56,7 +56,8 @@ def test_a_party_header_with_the_number_before_the_heading():
 
 def test_a_hosting_sites_metadata_table_stays_apart_from_the_header():
     text = ("Kế hoạch 31/KH-UBND về chuyển đổi số\nSố hiệu: | 31/KH-UBND | Loại văn bản: | Kế hoạch |\n"
-            "Cơ quan ban hành: | Tỉnh Ninh Thuận | Người ký: | Trần Văn Bình |\nNgày ban hành: | 04/02/2023 |\n"
+            "Cơ quan ban hành: | Tỉnh Ninh Thuận | Người ký: | Trần Văn Bình |\n"
+            "Ngày ban hành: | 04/02/2023 |\n"
             "ỦY BAN NHÂN DÂN |\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\nSố: 31/KH-UBND |\n"
             "Ninh Thuận, ngày 4 tháng 2 năm 2023 |\nKẾ HOẠCH\nChuyển đổi số năm 2023\n")
     got = lay(text)
@@ -72,7 +73,8 @@ def test_a_search_box_is_not_a_site_table():
 
 
 def test_no_header_at_all():
-    got = lay("Trang chủ\nTin tức\nThông báo về việc tạm dừng tiếp công dân\nDo dịch bệnh, lịch tiếp dân tạm dừng.\n")
+    got = lay("Trang chủ\nTin tức\nThông báo về việc tạm dừng tiếp công dân\n"
+              "Do dịch bệnh, lịch tiếp dân tạm dừng.\n")
     assert not got.has_header and got.issuer == [] and got.number is None
     assert got.page_type == "Thông báo"
 
@@ -121,7 +123,8 @@ def test_a_sentence_naming_a_number_is_not_a_number_line():
 # -- issue 16: linear patterns ------------------------------------------------------------------------
 
 LINE_PIECES = st.sampled_from(["Đắk Lắk, ngày", " ", "\n", "|", "Số:", "CỘNG", "HÒA", "XÃ HỘI", "-", "_", "/",
-                               "ngày", "tháng", "năm 2021", "12", "KẾ HOẠCH", "ỦY BAN NHÂN DÂN", "Hà Nội,", "*"])
+                               "ngày", "tháng", "năm 2021", "12", "KẾ HOẠCH", "ỦY BAN NHÂN DÂN", "Hà Nội,",
+                               "*"])
 
 
 @settings(max_examples=60, deadline=None)

@@ -15,11 +15,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 REALDEV = SHARED / "realdev"
-pytestmark = pytest.mark.skipif(not (REALDEV / "gold.json").exists() or not (SHARED / "eval" / "score.py").exists(),
-                                reason="../shared/realdev is not beside the repo")
+HAVE_SHARED = (REALDEV / "gold.json").exists() and (SHARED / "eval" / "score.py").exists()
+pytestmark = pytest.mark.skipif(not HAVE_SHARED, reason="../shared/realdev is not beside the repo")
 
-#: issue 10 asks for 0.93; what the header stage reaches today (0.918) is the floor kept here
-METADATA_FLOOR = 0.91
+#: issue 10 asks for 0.93; what the header stage reaches today (0.922) is the floor kept here
+METADATA_FLOOR = 0.92
 
 
 @pytest.fixture(scope="module")
@@ -39,3 +39,25 @@ def scored():
 
 def test_metadata_of_real_documents(scored):
     assert scored["metadata"]["accuracy"] >= METADATA_FLOOR, scored["metadata"]["wrong"][:20]
+
+
+#: issue 10 asks for mentions 0.95, edges 0.90, relation types 0.90; the references stage reaches
+#: 0.96 / 0.93 / 0.95 (two replaces and one amends can never count: the scorer reads them as cites)
+MENTIONS_FLOOR = 0.95
+EDGES_FLOOR = 0.90
+RELATION_TYPES_FLOOR = 0.90
+
+
+def test_mentions_of_real_documents(scored):
+    m = scored["mentions"]
+    assert m["f1"] >= MENTIONS_FLOOR, (m["missed"][:20], m["extra"][:20])
+
+
+def test_implementation_edges_of_real_documents(scored):
+    e = scored["edges"]
+    assert e["f1"] >= EDGES_FLOOR, (e["missed"][:20], e["extra"][:20])
+
+
+def test_relation_types_of_real_documents(scored):
+    r = scored["relation_types"]
+    assert r["accuracy"] >= RELATION_TYPES_FLOOR, r["wrong"][:20]

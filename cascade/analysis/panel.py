@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +33,7 @@ import networkx as nx
 from cascade.analysis import geography
 from cascade.analysis.lateness import day, lateness, latest_date, resolve
 from cascade.errors import CascadeError
+from cascade.outputs.export import atomic_open
 
 PERIODS = ("month", "quarter", "day")
 COLUMNS = (
@@ -203,27 +202,19 @@ def panel(
 def write(result: dict[str, Any], path: str | Path) -> Path:
     """Write a panel as CSV, or as Parquet when ``path`` ends in ``.parquet`` (needs pyarrow)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        if path.suffix == ".parquet":
-            try:
-                import pyarrow as pa
-                import pyarrow.parquet as pq
-            except ImportError as e:
-                raise CascadeError("Parquet output needs pyarrow: pip install 'cascade[stats]'") from e
-            cols = {c: [r[c] for r in result["rows"]] for c in result["columns"]}
-            for c in ("province_acted",):
-                cols[c] = [None if v == "" else v for v in cols[c]]
-            pq.write_table(pa.table(cols), tmp)
-        else:
-            with open(tmp, "w", newline="", encoding="utf-8") as fh:
-                w = csv.DictWriter(fh, fieldnames=result["columns"], lineterminator="\n")
-                w.writeheader()
-                w.writerows(result["rows"])
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    if path.suffix == ".parquet":
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError as e:
+            raise CascadeError("Parquet output needs pyarrow: pip install 'cascade[stats]'") from e
+        cols = {c: [r[c] for r in result["rows"]] for c in result["columns"]}
+        cols["province_acted"] = [None if v == "" else v for v in cols["province_acted"]]
+        with atomic_open(path, "wb", None) as fh:
+            pq.write_table(pa.table(cols), fh)
+    else:
+        with atomic_open(path) as fh:
+            w = csv.DictWriter(fh, fieldnames=result["columns"], lineterminator="\n")
+            w.writeheader()
+            w.writerows(result["rows"])
     return path

@@ -18,6 +18,7 @@ import networkx as nx
 
 from cascade.analysis.panel import panel
 from cascade.errors import CascadeError
+from cascade.outputs.plots import save
 
 GROUPS = ("region", "level", "branch")
 Z95 = 1.959963984540054
@@ -276,6 +277,6 @@ def plot(result: dict[str, Any], out: str | Path) -> list[Path]:
     out = Path(out)
     paths = [out.with_suffix(".png"), out.with_suffix(".svg")]
     for p in paths:
-        fig.savefig(p, dpi=200)
+        save(fig, p)
     plt.close(fig)
     return paths

@@ -14,7 +14,8 @@ hiện ...", "kết quả thực hiện ...") it states no claim. "Thực hiện
 the title and preamble only: in the body they are instructions, not the plan's basis.
 
 >>> text = "Căn cứ Luật A;\\nThực hiện Kế hoạch số 1/KH-UBND; Công văn số 2/UBND-VX.\\nTheo đề nghị X"
->>> [(c.relation, text[c.start:c.end]) for c in find_clauses(text, [], len(text))]  # doctest: +NORMALIZE_WHITESPACE
+>>> found = find_clauses(text, [], len(text))
+>>> [(c.relation, text[c.start:c.end]) for c in found]  # doctest: +NORMALIZE_WHITESPACE
 [('based_on', 'Căn cứ Luật A;\\n'),
  ('implements', 'Thực hiện Kế hoạch số 1/KH-UBND; Công văn số 2/UBND-VX'), ('cites', 'Theo đề nghị X')]
 """
@@ -99,7 +100,7 @@ _ITEM_START = re.compile(
 # what ends a clause: a sentence end, a blank line after a line that does not continue a list
 _HARD_END = re.compile(rf"\n[ \t\u00a0]*\n|\.(?=[ \t\u00a0]*\n)|\.(?=[ \t\u00a0]+[{UPPER}\d])")
 _MAIN_CLAUSE = re.compile(
-    rf",[ \t\u00a0]*(?=[{UPPER}])(?:[^\s,;.:]+[ \t\u00a0]+){{0,10}}?(?:"
+    rf",[ \t\u00a0]*+(?=[{UPPER}])(?:[^\s,;.:]++[ \t\u00a0]++){{0,10}}?(?:"
     + "|".join(_phrase_pattern(v) for v in MAIN_VERBS) + r")(?!\w)")
 _ENACTING = re.compile(r"^[ \t\u00a0]*(?:QUYẾT[ \t]+ĐỊNH|QUYẾT[ \t]+NGHỊ)[ \t\u00a0]*:", re.MULTILINE)
 _BASIS_HEADING = re.compile(
@@ -150,7 +151,8 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
     hard_ends += [m.start() for m in _MAIN_CLAUSE.finditer(text)]
     hard_ends += [m.start() for m in _ENACTING.finditer(text)]
     hard_ends.sort()
-    heads: list[tuple[int, int, str, str, bool]] = []    # (start, end of the trigger, relation, printed, opens line)
+    # (start, end of the trigger, relation, printed, opens a line)
+    heads: list[tuple[int, int, str, str, bool]] = []
     for m in _TRIGGER.finditer(text):
         phrase = _GROUP_PHRASE[m.lastgroup or ""]
         relation, where = _RELATION[phrase]
@@ -158,7 +160,8 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
             continue
         k = bisect_right(item_starts, m.start() - 1) - 1
         item_start = item_starts[k] + 1 if k >= 0 else 0
-        if relation not in LEGAL and m.group(0)[:1].isupper() and _LINE_START.search(text, max(item_start, m.start() - 8), m.start()):
+        line_opened = _LINE_START.search(text, max(item_start, m.start() - 8), m.start()) is not None
+        if relation not in LEGAL and m.group(0)[:1].isupper() and line_opened:
             item_start = m.start()                      # a capitalised trigger opening a line opens an item
         j = bisect_left(mention_starts, item_start)
         if j < len(mention_starts) and mention_starts[j] < m.start() and not (
@@ -180,8 +183,10 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
             end = min(end, max(front_end, start))
         clauses.append(Clause(relation, start, end, printed, opens))
     for m in _BASIS_HEADING.finditer(text):            # "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH": the whole section
-        nxt = _ROMAN_HEADING.search(text, text.find("\n", m.end()) + 1 if "\n" in text[m.end():] else len(text))
-        clauses.append(Clause("based_on", m.start(), nxt.start() if nxt else len(text), m.group(0).strip(), True))
+        line_end = text.find("\n", m.end())
+        nxt = _ROMAN_HEADING.search(text, line_end + 1) if line_end >= 0 else None
+        end = nxt.start() if nxt else len(text)
+        clauses.append(Clause("based_on", m.start(), end, m.group(0).strip(), True))
     clauses.sort(key=lambda c: c.start)
     return clauses
 
@@ -194,13 +199,14 @@ class ClauseIndex:
         self.ordinary = [c for c in clauses if not _BASIS_HEADING.match(c.trigger)]
         self.headings = [c for c in clauses if _BASIS_HEADING.match(c.trigger)]
         self._starts = [c.start for c in self.ordinary]
+        self._heading_starts = [c.start for c in self.headings]
 
     def at(self, offset: int) -> Clause | None:
         """The clause governing ``offset``, or None (ordinary clauses never overlap: one look suffices)."""
         k = bisect_right(self._starts, offset - 1) - 1
         if k >= 0 and self.ordinary[k].end > offset:
             return self.ordinary[k]
-        for c in reversed(self.headings):
-            if c.start < offset < c.end:
-                return c
+        h = bisect_right(self._heading_starts, offset - 1) - 1   # headings do not overlap: the last one
+        if h >= 0 and self.headings[h].end > offset:
+            return self.headings[h]
         return None

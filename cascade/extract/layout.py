@@ -43,11 +43,14 @@ _ISSUER_WIDTH = 200                  # longer capital lines are titles, not issu
 
 # "Số: 2629/KH-UBND", "Số 07-KH/TU", "SỐ: 12/QĐ", "Luật số: 51/2024/QH15", "Nghị quyết số: 11-NQ/TW"
 _NUMBER_CELL = re.compile(
-    r"[ *_]{0,5}(?:(?P<kind>[" + UPPER + r"][" + LOWER + UPPER + r"]{0,12}(?: [" + LOWER + UPPER + r"]{1,12}){0,3}) )?"
-    r"(?:Số|SỐ|số)(?![" + LOWER + r"])[ ]{0,5}:?[ ]{0,5}(?:[ ]{0,3}[\n|][ \n|]{0,5}(?=\d))?(?P<rest>[^\n|]{0,80})")
+    r"[ *_]{0,5}(?:(?P<kind>[" + UPPER + r"][" + LOWER + UPPER + r"]{0,12}"
+    r"(?: [" + LOWER + UPPER + r"]{1,12}){0,3}) )?"
+    r"(?:Số|SỐ|số)(?![" + LOWER + r"])[ ]{0,5}:?[ ]{0,5}"
+    r"(?:[ ]{0,3}[\n|][ \n|]{0,5}(?=\d))?(?P<rest>[^\n|]{0,80})")
 # a place and a date: "Kon Tum, ngày 03 tháng 10 năm 2014", "Hà Nội, ngày 02/6/2025"
 _HEADER_DATE = (r"(?:ngày|ngay|Ngày|NGÀY)[ \n]{0,3}:?[ \n]{0,3}"
-                r"(?:(?P<d>\d{1,2})[ ]{0,2}[/.-][ ]{0,2}(?P<m>\d{1,2})[ ]{0,2}[/.-][ ]{0,2}(?P<y>(?:19|20)\d\d)"
+                r"(?:(?P<d>\d{1,2})[ ]{0,2}[/.-][ ]{0,2}(?P<m>\d{1,2})[ ]{0,2}[/.-][ ]{0,2}"
+                r"(?P<y>(?:19|20)\d\d)"
                 r"|(?P<wd>\d{1,2})?[ .…_]{0,20}(?:tháng|THÁNG)[ ]{0,3}(?P<wm>\d{1,2})?[ .…_]{0,20}"
                 r"(?:năm|NĂM)[ ]{0,3}(?P<wy>(?:19|20)\d\d))")
 _PLACE_DATE = re.compile(r"(?<![\w/-])(?P<place>[" + UPPER + r"][\w'’.()]{0,20}"
@@ -57,9 +60,11 @@ _DATE_ONLY = re.compile(_HEADER_DATE)
 
 #: type names as a header prints them, upper case, and the type they give
 TYPE_WORDS = {
-    "KẾ HOẠCH HÀNH ĐỘNG": "Kế hoạch", "KẾ HOẠCH": "Kế hoạch", "QUYẾT ĐỊNH": "Quyết định", "CHỈ THỊ": "Chỉ thị",
+    "KẾ HOẠCH HÀNH ĐỘNG": "Kế hoạch", "KẾ HOẠCH": "Kế hoạch", "QUYẾT ĐỊNH": "Quyết định",
+    "CHỈ THỊ": "Chỉ thị",
     "KẾT LUẬN": "Kết luận", "NGHỊ QUYẾT": "Nghị quyết", "CHƯƠNG TRÌNH HÀNH ĐỘNG": "Chương trình",
-    "CHƯƠNG TRÌNH CÔNG TÁC": "Chương trình", "CHƯƠNG TRÌNH": "Chương trình", "THÔNG BÁO KẾT LUẬN": "Thông báo",
+    "CHƯƠNG TRÌNH CÔNG TÁC": "Chương trình", "CHƯƠNG TRÌNH": "Chương trình",
+    "THÔNG BÁO KẾT LUẬN": "Thông báo",
     "THÔNG BÁO": "Thông báo", "HƯỚNG DẪN": "Hướng dẫn", "BÁO CÁO": "Báo cáo", "TỜ TRÌNH": "Tờ trình",
     "QUY ĐỊNH": "Quy định", "QUY CHẾ": "Quy chế", "ĐỀ ÁN": "Đề án", "CÔNG VĂN": "Công văn",
     "NGHỊ ĐỊNH": "Nghị định", "THÔNG TƯ LIÊN TỊCH": "Thông tư liên tịch", "THÔNG TƯ": "Thông tư",
@@ -67,29 +72,36 @@ TYPE_WORDS = {
     "PHÁP LỆNH": "Pháp lệnh", "QUY TRÌNH": "Quy trình", "CHIẾN LƯỢC": "Chiến lược", "DỰ ÁN": "Dự án",
     "THÔNG CÁO": "Thông cáo", "BIÊN BẢN": "Biên bản", "VĂN BẢN HỢP NHẤT": "Văn bản hợp nhất",
 }
-_TYPE_CELL = re.compile(r"[ *#_]{0,5}(?P<type>" + "|".join(sorted(map(re.escape, TYPE_WORDS), key=len, reverse=True))
+_TYPE_ALTERNATIVES = "|".join(sorted(map(re.escape, TYPE_WORDS), key=len, reverse=True))
+_TYPE_CELL = re.compile(r"[ *#_]{0,5}(?P<type>" + _TYPE_ALTERNATIVES
                         + r")(?![" + UPPER + LOWER + r"])[ *_.]{0,5}(?P<colon>:)?(?P<rest>[^\n|]{0,600})")
 # what opens the preamble or the body: the title ends before it
 _PREAMBLE = re.compile(
-    r"[ *_\-•+]{0,5}(?:(?:Căn|CĂN) (?:cứ|CỨ)|(?:Thực|THỰC) (?:hiện|HIỆN)\b|Xét |(?:Theo|THEO) (?:đề|ĐỀ) (?:nghị|NGHỊ)"
+    r"[ *_\-•+]{0,5}(?:(?:Căn|CĂN) (?:cứ|CỨ)|(?:Thực|THỰC) (?:hiện|HIỆN)\b|Xét "
+    r"|(?:Theo|THEO) (?:đề|ĐỀ) (?:nghị|NGHỊ)"
     r"|(?:Trên|TRÊN) (?:cơ|CƠ) (?:sở|SỞ)|Kính gửi|Điều \d|Chương [IVXLC\d]|Phần [IVXLC\d]|PHẦN [IVXLC\d]"
     r"|[IVX]{1,4}\.\s|\d{1,2}\.\s|QUYẾT ĐỊNH\s{0,3}:|QUYẾT NGHỊ\s{0,3}:|KẾT LUẬN\s{0,3}:|Sau khi|Ngày \d)")
 # what cannot be the first line of a title either (a title may start "Thực hiện Nghị quyết ...")
-_NOT_TITLE = re.compile(r"[ *_\-•+]{0,5}(?:(?:Căn|CĂN) (?:cứ|CỨ)|Kính gửi|Điều \d|Chương [IVXLC\d]|[IVX]{1,4}\.\s"
+_NOT_TITLE = re.compile(r"[ *_\-•+]{0,5}(?:(?:Căn|CĂN) (?:cứ|CỨ)|Kính gửi|Điều \d|Chương [IVXLC\d]"
+                        r"|[IVX]{1,4}\.\s"
                         r"|QUYẾT ĐỊNH\s{0,3}:|QUYẾT NGHỊ\s{0,3}:|Sau khi|Ngày \d)")
 # an authority line under the title of a Quyết định or Nghị quyết ("ỦY BAN NHÂN DÂN TỈNH ...", "CHỦ TỊCH ...")
-_AUTHORITY = re.compile(r"(?:ỦY BAN|UỶ BAN|HỘI ĐỒNG|CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|CHÍNH PHỦ|QUỐC HỘI|BAN THƯỜNG VỤ|"
+_AUTHORITY = re.compile(r"(?:ỦY BAN|UỶ BAN|HỘI ĐỒNG|CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|CHÍNH PHỦ|QUỐC HỘI|"
+                        r"BAN THƯỜNG VỤ|"
                         r"ĐẢNG ỦY|ĐẢNG UỶ|"
                         r"BAN CHẤP HÀNH|BỘ CHÍNH TRỊ|BAN BÍ THƯ|GIÁM ĐỐC|TRƯỞNG BAN)\b")
 # "V/v ...": the summary of a Công văn, under its number
 _VV = re.compile(r"[ *_]{0,5}(?:V/v|V/V|v/v|Về việc)\b")
 
 #: a hosting site's metadata table ("Số hiệu: | 41/2006/NQ-HĐND | Loại văn bản: | Nghị quyết |")
-SITE_KEYS = {"số hiệu": "number", "loại văn bản": "type", "ngày ban hành": "date", "cơ quan ban hành": "issuer",
+SITE_KEYS = {"số hiệu": "number", "loại văn bản": "type", "ngày ban hành": "date",
+             "cơ quan ban hành": "issuer",
              "nơi ban hành": "issuer", "người ký": "signer"}
-_SITE_KEY_NAMES = (r"(?:Số hiệu|Loại văn bản|Ngày ban hành|Cơ quan ban hành|Nơi ban hành|Người ký|Ngày hiệu lực|"
-                   r"Ngày có hiệu lực|Ngày công báo|Ngày đăng công báo|Số công báo|Lĩnh vực|Tình trạng|Ngày hết hiệu lực)")
-_SITE = re.compile(r"(?<![^\s|])(?i:(?P<key>" + _SITE_KEY_NAMES + r"))[ ]{0,3}:?[ ]{0,3}\|?[ ]{0,3}\n?[ ]{0,3}"
+_SITE_KEY_NAMES = (r"(?:Số hiệu|Loại văn bản|Ngày ban hành|Cơ quan ban hành|Nơi ban hành|Người ký"
+                   r"|Ngày hiệu lực|Ngày có hiệu lực|Ngày công báo|Ngày đăng công báo|Số công báo|Lĩnh vực"
+                   r"|Tình trạng|Ngày hết hiệu lực)")
+_SITE = re.compile(r"(?<![^\s|])(?i:(?P<key>" + _SITE_KEY_NAMES + r"))"
+                   r"[ ]{0,3}:?[ ]{0,3}\|?[ ]{0,3}\n?[ ]{0,3}"
                    r"(?P<value>[^|\n]{1,150}?)(?=[ ]{0,3}(?:\||\n|$|" + _SITE_KEY_NAMES + r"))")
 
 
@@ -221,13 +233,14 @@ def _number_at(c: Cell, text: str) -> re.Match[str] | None:
     kind = m.group("kind")
     if kind and kind.upper() not in TYPE_WORDS:
         return None
-    if kind and len(rest) > 40 and not _PLACE_DATE.search(rest):     # "Nghị quyết số 41/... về việc ...": a sentence
+    if kind and len(rest) > 40 and not _PLACE_DATE.search(rest):     # "Nghị quyết số 41/... về việc ..."
         return None
     return m
 
 
 def _place_date_in(c: Cell, text: str) -> PlaceDate | None:
-    if "," not in text[c.start:c.end]:                          # "Place, ngày ...": no comma, no place line
+    seg = text[c.start:c.end]
+    if "," not in seg or not ("gày" in seg or "GÀY" in seg or "gay" in seg):   # cheap reject
         return None
     m = _PLACE_DATE.search(text, c.start, c.end)
     if m is None:
@@ -295,7 +308,8 @@ def read_layout(text: str) -> Layout:
                 # (or the type line right under it)
                 before = [x for x in all_cells[max(0, i - 3):i] if not is_rule(x.text)]
                 after = [x for x in all_cells[i + 1:i + 4] if not is_rule(x.text)][:1]
-                typed = after and (m := _TYPE_CELL.match(after[0].text)) is not None and not m.group("rest").strip()
+                m = _TYPE_CELL.match(after[0].text) if after else None
+                typed = m is not None and not m.group("rest").strip()
                 if (before and is_upper(before[-1].text) and (i - 1) not in site_cells) or typed:
                     anchor = i
                     break
@@ -356,7 +370,7 @@ def read_layout(text: str) -> Layout:
                 lay.place_date = pd
             continue
         if lay.place_date is None:
-            pd, used = _place_date_from(all_cells, j - 1, text)     # "Kiên\nGiang, ngày ...", "X, ngày\n27 ..."
+            pd, used = _place_date_from(all_cells, j - 1, text)     # "Kiên\nGiang, ngày", "X, ngày\n27"
             if pd is not None:
                 lay.place_date = pd
                 j += used - 1
@@ -379,12 +393,12 @@ def read_layout(text: str) -> Layout:
     return lay
 
 
-_PAGE_TITLE = re.compile(r"(?P<type>" + "|".join(sorted({t for t in TYPE_WORDS.values()}, key=len, reverse=True))
+_PAGE_TITLE = re.compile(r"(?P<type>" + "|".join(sorted(set(TYPE_WORDS.values()), key=len, reverse=True))
                          + r")\s")
 
 
 def _page_type(all_cells: list[Cell]) -> str | None:
-    """The type a page title names ("Thông báo về việc ...", "Kế hoạch tổ chức ...") when nothing else does."""
+    """The type a page title names ("Thông báo về việc ...") when nothing else does."""
     for c in all_cells[:40]:
         m = _PAGE_TITLE.match(c.text)
         if m and len(c.text) <= 300 and not c.text.rstrip().endswith((".", ":", ";")):

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
+from cascade import vocab
 from cascade.text.normalize import nfc
 
 _UP = "A-ZĐÐĂÂÊÔƠƯ"
@@ -98,23 +99,28 @@ def _table(name: str) -> list[dict[str, str]]:
 
 @cache
 def doc_types() -> dict[str, tuple[str, str]]:
-    """Upper-cased type code -> (canonical code, type name); a state reading first where the branches differ."""
+    """Upper-cased type code -> (canonical code, type name); the state's reading where the branches differ."""
     out: dict[str, tuple[str, str]] = {}
-    for row in sorted(_table("doctypes.csv"), key=lambda r: r["family"] == "party"):
-        out.setdefault(row["abbr"].upper(), (row["abbr"], row["type"]))
+    for (_, code), t in sorted(vocab.doc_types().items(), key=lambda kv: kv[0][0] == "party"):
+        out.setdefault(code.upper(), (t.code or code, t.name))
     return out
 
 
 @cache
 def _types_by_branch() -> dict[tuple[str, str], tuple[str, str]]:
-    """(branch, upper-cased code) -> (canonical code, type name): ``TT`` is a Thông tư of the state and a
-    Thông tri of the Party."""
+    """(branch, upper-cased code) -> (canonical code, type name), from the vocabulary: ``TT`` is a Thông tư
+    of the state and a Thông tri of the Party."""
     out: dict[tuple[str, str], tuple[str, str]] = {}
-    for row in _table("doctypes.csv"):
-        branches = ("party", "state") if row["family"] == "both" else (row["family"],)
-        for branch in branches:
-            out.setdefault((branch, row["abbr"].upper()), (row["abbr"], row["type"]))
+    for (branch, code), t in vocab.doc_types().items():
+        for b in ((branch,) if branch else ("party", "state")):
+            out.setdefault((b, code.upper()), (t.code or code, t.name))
     return out
+
+
+@cache
+def type_slugs() -> dict[str, str]:
+    """Type name -> ASCII slug (kế hoạch -> ke-hoach)."""
+    return {t.name: t.slug for t in vocab.doc_types().values()}
 
 
 def doc_type(code: str, branch: str) -> tuple[str, str] | None:
@@ -125,12 +131,6 @@ def doc_type(code: str, branch: str) -> tuple[str, str] | None:
     """
     up = code.upper()
     return _types_by_branch().get((branch, up)) or doc_types().get(up)
-
-
-@cache
-def type_slugs() -> dict[str, str]:
-    """Type name -> ASCII slug (kế hoạch -> ke-hoach)."""
-    return {row["type"]: row["slug"] for row in _table("doctypes.csv")}
 
 
 @cache
@@ -244,7 +244,7 @@ def _from_groups(groups: tuple[str | None, ...], glued: bool = False) -> DocNumb
     ``glued``: the match runs straight into a lower-case word, whose first letters the last code group
     may have taken.
     """
-    g = dict(zip(_GROUP_NAMES, groups))
+    g = dict(zip(_GROUP_NAMES, groups, strict=True))
     if g["pnum"]:
         return _party(g["pnum"], g["ptype"] or "", g["pissuer"] or "", glued)
     return _state(g["snum"] or "", g["syear"], g["ssym"] or "", glued)
@@ -271,10 +271,11 @@ def _party(pnum: str, ptype: str, pissuer: str, glued: bool) -> DocNumber | None
     issuer = _issuer(parts[0])
     if issuer is not None and issuer.family == "state" and parts[0] not in ("TW",):
         return None                       # "12-KH/UBND" is not a Party number
-    repair = "misread issuer code read back" if any(p.upper() in _MISREAD for p in pissuer.split("-")) else None
+    misread = any(p.upper() in _MISREAD for p in pissuer.split("-"))
     text = f"{pnum}-{type_code}/{'-'.join(parts)}"
-    return DocNumber(text, pnum, "party", type_code, known[1], parts[0], None, _level(issuer, parts[0], "party"),
-                     repair, trimmed)
+    return DocNumber(text, pnum, "party", type_code, known[1], parts[0], None,
+                     _level(issuer, parts[0], "party"), "misread issuer code read back" if misread else None,
+                     trimmed)
 
 
 def _state(snum: str, syear: str | None, ssym: str, glued: bool) -> DocNumber | None:
@@ -301,7 +302,8 @@ def _state(snum: str, syear: str | None, ssym: str, glued: bool) -> DocNumber | 
                              _level(issuer, parts[1], "party"), "Party order restored", trimmed)
         if issuer is not None and issuer.family == "party":
             return None
-        if _TERM_CODE.match(parts[1].upper()) and first.upper() == "NQ" and year and parts[1].startswith("QH"):
+        qh = parts[1].startswith("QH") and _TERM_CODE.match(parts[1].upper())
+        if first.upper() == "NQ" and year and qh:
             parts, repair = parts[1:], "NQ dropped from a National Assembly resolution"  # 26/2008/NQ-QH12
             first = parts[0]
     if first.upper() in doc_types() and len(parts) >= 2:
@@ -422,14 +424,15 @@ def complete_symbol(number: DocNumber, issuer_name: str | None) -> DocNumber | N
     if known is None or code is None:
         return None
     year = f"{number.year}/" if number.year else ""
-    return DocNumber(f"{number.number}/{year}{known[0]}-{code}", number.number, "state", known[0], known[1], code,
-                     number.year, "central", f"issuer code {code} completed from '{issuer_name}'")
+    return DocNumber(f"{number.number}/{year}{known[0]}-{code}", number.number, "state", known[0], known[1],
+                     code, number.year, "central", f"issuer code {code} completed from '{issuer_name}'")
 
 
 @cache
 def _central_codes() -> dict[str, str]:
     """Full name (case-folded) -> code of each central state issuer."""
-    return {i.name.casefold(): i.code for i in issuers().values() if i.level == "central" and i.family == "state"}
+    return {i.name.casefold(): i.code for i in issuers().values()
+            if i.level == "central" and i.family == "state"}
 
 
 def with_type_code(number: DocNumber, type_code: str) -> str:

@@ -21,10 +21,11 @@ failing that, from the citing document, with a lower confidence.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from cascade import vocab
 from cascade.extract import clauses, numbers
 from cascade.models import Evidence, Mention, Metadata, Relation
 from cascade.text.normalize import UPPER, CleanText, key
@@ -79,18 +80,18 @@ def _case_forms(word: str) -> list[str]:
 
 # every type word as a trie (faster than a flat alternation, and it matches the same: see _trie_pattern)
 _TYPE_ALT = _trie_pattern([form for w in sorted(TYPE_WORDS, key=len, reverse=True) for form in _case_forms(w)])
-_QUALIFIER = r"(?:\s+(?i:hành động|công tác|liên tịch|liên ngành|kết luận|chỉ đạo|thẩm tra|thẩm định))?"
+_QUALIFIER = r"(?:\s++(?i:hành động|công tác|liên tịch|liên ngành|kết luận|chỉ đạo|thẩm tra|thẩm định))?"
 # the words in front of a number: "Kế hoạch số", "Chương trình hành động số:", "Quyết định của Bộ Chính trị số"
 _BEFORE = re.compile(
-    rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}(?:\s+của\s+(?P<issuer_first>[^,;.()\n]{{3,80}}?))?"
+    rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}(?:\s++của\s++(?P<issuer_first>[^,;.()\n]{{3,80}}?))?"
     rf"\s*+(?:(?:[Ss]ố|SỐ)\s*+(?::\s*+)?)?")
-_SO_ONLY = re.compile(r"[Ss]ố\s*:?\s*\Z")
-_PLURAL = re.compile(rf"\bcác\s+(?P<type>{_TYPE_ALT})\b")
+_SO_ONLY = re.compile(r"[Ss]ố\s*+(?::\s*+)?\Z")
+_PLURAL = re.compile(rf"\bcác\s++(?P<type>{_TYPE_ALT})\b")
 _PLURAL_WORD = re.compile(rf"(?:{_TYPE_ALT})")
 
 _TERM = r"(?:khóa|khoá|Khóa|KHÓA|KHOÁ)\s++(?P<term>(?-i:[IVXL]{1,5}))\b"
 _ISSUER_STOP = (rf"(?=[ \t]{{0,4}}(?:[,;.(\n\"“”]|$|\s(?:về|V/v|v/v|ban hành|quy định|hướng dẫn|thực hiện|triển khai|"
-                rf"tiếp tục|đến|trên địa bàn|tại|để|nhằm|theo|đã|được|gắn với|phê duyệt|sửa đổi|(?:và|hoặc)\s+(?:các\s+)?(?:{_TYPE_ALT}))\b))")
+                rf"tiếp tục|đến|trên địa bàn|tại|để|nhằm|theo|đã|được|gắn với|phê duyệt|sửa đổi|(?:và|hoặc)\s++(?:các\s++)?(?:{_TYPE_ALT}))\b))")
 # what follows a number: its date, its issuer ("của ..."), the date again, the term; in capitals too (titles)
 _TAIL = re.compile(
     r"\s*+(?:,\s*+)?(?:" + dates.DATE.replace("(?P<", "(?P<a") + r")?"
@@ -98,24 +99,26 @@ _TAIL = re.compile(
     r"(?:\s*+(?:,\s*+)?(?:" + dates.DATE.replace("(?P<", "(?P<b") + r"))?"
     r"(?:\s*+(?:,\s*+)?(?:\(\s*+)?" + _TERM + r"\s*+\)?)?", re.IGNORECASE)
 _SUMMARY = re.compile(r"\s*+(?:,\s*+)?(?:về việc|về|V/v|v/v)\s++(?P<summary>[^;\n()]{3,240}?)"
-                      r"(?=[ \t]{0,8}(?:[;\n(]|\.\s|\.$|$|,[ \t]{0,8}(?:UBND|Ủy ban|Ban Thường vụ|Huyện ủy|Tỉnh ủy)))")
-_ALIAS_BEFORE = re.compile(r"\(\s*(?:sau đây\s+)?(?:được\s+)?(?:gọi tắt|viết tắt|gọi chung|gọi)\s+là\s*[\"“*]*\s*\Z", re.I)
+                      r"(?=[ \t]{0,8}(?:[;\n(]|\.\s|\.$|$"
+                      r"|,[ \t]{0,8}(?:UBND|Ủy ban|Ban Thường vụ|Huyện ủy|Tỉnh ủy)))")
+_ALIAS_BEFORE = re.compile(r"\(\s*+(?:sau đây\s++)?(?:được\s++)?(?:gọi tắt|viết tắt|gọi chung|gọi)\s++là[\s\"“*]*+\Z",
+                           re.I)
 
 _ORDINALS = {"nhất": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
              "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "mười ba": 13, "mười bốn": 14,
              "mười lăm": 15, "mười sáu": 16}
 _ORD_ALT = "|".join(sorted(_ORDINALS, key=len, reverse=True))
 _PLENUM = re.compile(
-    rf"(?P<type>Nghị quyết|NGHỊ QUYẾT|nghị quyết)\s+(?:của\s+)?(?:Hội nghị\s+)?(?:(?:lần\s+)?thứ\s+(?P<ord>{_ORD_ALT}|\d{{1,2}})\s+)?"
-    rf"(?:Ban Chấp hành\s+)?Trung ương(?:\s+Đảng)?\s*(?P<n>\d{{1,2}})?\s*,?\s*\(?\s*{_TERM}\s*\)?")
-_SHORT = re.compile(rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}\s+(?:[Ss]ố\s*:?\s*)?(?P<n>\d{{1,4}})(?![\d/.\w-]|\s?[-/]\s?\w)")
-_SHORT_HINT = re.compile(r"\s(?:[Ss]ố\s*:?\s*)?\d{1,4}(?![\d/.\w-]|\s?[-/]\s?\w)")
+    rf"(?P<type>Nghị quyết|NGHỊ QUYẾT|nghị quyết)\s++(?:của\s++)?(?:Hội nghị\s++)?(?:(?:lần\s++)?thứ\s++(?P<ord>{_ORD_ALT}|\d{{1,2}})\s++)?"
+    rf"(?:Ban Chấp hành\s++)?Trung ương(?:\s++Đảng)?\s*+(?P<n>\d{{1,2}})?\s*+(?:,\s*+)?(?:\(\s*+)?{_TERM}\s*+\)?")
+_SHORT = re.compile(rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}\s++(?:[Ss]ố\s*+(?::\s*+)?)?(?P<n>\d{{1,4}})(?![\d/.\w-]|\s?[-/]\s?\w)")
+_SHORT_HINT = re.compile(r"\s(?:[Ss]ố\s*+(?::\s*+)?)?\d{1,4}(?![\d/.\w-]|\s?[-/]\s?\w)")
 _HINT_HEAD = re.compile(r"\s(?=\d|[Ss]ố)")    # where a _SHORT_HINT may start
-_LAW = re.compile(r"(?P<type>Luật|Bộ luật|Hiến pháp)(?P<name>(?:\s+(?!và\b|ngày\b|năm\b|số\b|được\b|đã\b|của\b|theo\b|để\b|"
+_LAW = re.compile(r"(?P<type>Luật|Bộ luật|Hiến pháp)(?P<name>(?:\s++(?!và\b|ngày\b|năm\b|số\b|được\b|đã\b|của\b|theo\b|để\b|"
                   r"nhằm\b|tại\b|hiện\b|sửa\b|quy\b|và\b)[\wÀ-ỹĐđ-]+){1,8})")
 _PLENUM_WORDS = ("Nghị quyết", "NGHỊ QUYẾT", "nghị quyết")    # what _PLENUM starts with
 _LAW_WORDS = ("Luật", "Bộ luật", "Hiến pháp")                  # what _LAW starts with
-_SELF = re.compile(rf"(?:{_TYPE_ALT})\s+này\b")
+_SELF = re.compile(rf"(?:{_TYPE_ALT})\s++này\b")
 
 # the end of the text between two mentions (spaces collapsed, lower case) that makes the first relate to
 # the second: "Kế hoạch số 07-KH/TU ... thực hiện Kết luận số 93-KL/TW", "Nghị định số 187/2025/NĐ-CP ...
@@ -130,21 +133,24 @@ _CHAIN_RELATION = (("cont", "continues"), ("amend", "amends"), ("replace", "repl
                    ("guide", "guides"))
 _GAP_NOISE = str.maketrans({c: " " for c in "*“”\"\n\t\u00a0"})
 # what a gap between two mentions of one chain may not hold: a list break or the main clause
-_GAP_BREAK = re.compile(r";|\n[ \t\u00a0]*\n|\.[ \t\u00a0]*\n|\.[ \t\u00a0]+[A-ZĐ\d]")
-_SENTENCE_END = re.compile(r"\n|;|\.(?=\s+[A-ZĐ\d])|:\s*\n")
+_GAP_BREAK = re.compile(r";|\n[ \t\u00a0]*\n|\.[ \t\u00a0]*\n|\.[ \t\u00a0]+[A-ZĐ\d]"
+                        r"|\n[ \t\u00a0]*(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[.)])[ \t\u00a0]")   # a new list item
+_SENTENCE_END = re.compile(r"\n|;|\.(?=[ \t]{1,8}[A-ZĐ\d])|:[ \t]{0,8}\n")
 _STARTS_UPPER = re.compile(f"[{UPPER}]")
-_CHAIN_SUMMARY = re.compile(r"(?:việc\s+)?(?:tiếp tục\s+)?(?:triển khai\s+)?thực hiện\s+(?:" + _TYPE_ALT + ")")
+_CHAIN_SUMMARY = re.compile(r"(?:việc\s++)?(?:tiếp tục\s++)?(?:triển khai\s++)?thực hiện\s++(?:"
+                            + _TYPE_ALT + ")")
 _SPACES = re.compile(r"\s+")
 _UBND = re.compile(r"^(?:UBND|Ubnd)\b")
 _HDND = re.compile(r"^(?:HĐND)\b")
 _TINH_UY = re.compile(r"\bTỉnh uỷ\b|\btỉnh ủy\b")
-_TERM_TAIL = re.compile(r"\s*\(\s*khóa\s+[IVXL]+\s*\)$")
+_TERM_TAIL = re.compile(r"\s*+\(\s*+khóa\s++[IVXL]++\s*+\)$")
 _DISTRICT_ISSUER = re.compile(r"huyện ủy|quận ủy|ủy ban nhân dân (?:huyện|quận|thị xã)|hội đồng nhân dân (?:huyện|quận|thị xã)"
                               r"|\bhuyện\b|\bquận\b|thị xã|thị ủy")
 _PROVINCE_ISSUER = re.compile(r"tỉnh ủy|ủy ban nhân dân tỉnh|hội đồng nhân dân tỉnh|\btỉnh\b")
 _ENDS_WITH_UNIT = re.compile(r"(?:ủy|tỉnh|huyện|quận|thị xã)$", re.I)
-_COORDINATION = re.compile(r"\s*(?:và|hoặc|,)\s*")          # "A và B": B is not a chain link of A
-_SECTION_START = re.compile(r"^[ \t]*(?:[IVX]{1,5}[ \t]*[.\-–]|1[ \t]*[.\-][ \t]|Điều[ \t]+1\b|Phần[ \t]+(?:[IVX]+|thứ)"
+_COORDINATION = re.compile(r"\s*+(?:và|hoặc|,)\s*+")          # "A và B": B is not a chain link of A
+_SECTION_START = re.compile(r"^[ \t]*(?:[IVX]{1,5}[ \t]*[.\-–]|1[ \t]*[.\-][ \t]|Điều[ \t]+1\b"
+                            r"|Phần[ \t]+(?:[IVX]+|thứ)"
                             r"|PHẦN[ \t]+[IVX]|QUYẾT[ \t]+ĐỊNH[ \t]*:|QUYẾT[ \t]+NGHỊ[ \t]*:)", re.M)
 
 
@@ -259,14 +265,15 @@ def _trim_issuer(issuer: str) -> str:
 
 def _find(text: str) -> list[_Found]:
     found: list[_Found] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
     type_starts = _type_starts(text)
     for num, a, b in numbers.find_numbers(text):
         type_word, issuer_first, start = _prefix(text, a, type_starts)
         if type_word is None and num.family == "state" and text[max(0, a - 2):a].strip(" ").endswith(","):
             siblings, type_word = _number_list(text, a, num, type_starts)
             found.extend(siblings)
-            taken.extend((g.start, g.end) for g in siblings)
+            for g in siblings:
+                taken.append((g.start, g.end))
         end, date, issuer, term = _tail(text, b)
         f = _Found(start, end, type_word or num.type, num, printed=text[a:b], date=date,
                    issuer=issuer or issuer_first, term=term)
@@ -274,7 +281,7 @@ def _find(text: str) -> list[_Found]:
         found.append(f)
         taken.append((a, b))
     for v in _VOUCH.finditer(text):
-        if _inside(v.end(), taken):
+        if taken.holds(v.end()):
             continue
         type_word, issuer_first, start = _prefix(text, v.end(), type_starts)
         vouched = numbers.parse_vouched(text, v.end()) if type_word else None
@@ -284,8 +291,8 @@ def _find(text: str) -> list[_Found]:
         end, date, issuer, term = _tail(text, b)
         completed = numbers.complete_symbol(num, issuer)
         num = completed or num
-        f = _Found(start, end, type_word, num, printed=text[v.end():b], date=date, issuer=issuer or issuer_first,
-                   term=term)
+        f = _Found(start, end, type_word, num, printed=text[v.end():b], date=date,
+                   issuer=issuer or issuer_first, term=term)
         f.summary = _summary(text, end)
         found.append(f)
         taken.append((v.end(), b))
@@ -295,7 +302,7 @@ def _find(text: str) -> list[_Found]:
         if not n:
             continue
         plenum = int(n) if n.isdigit() else _ORDINALS.get(n.lower())
-        if plenum is None or _inside(m.start(), taken):
+        if plenum is None or taken.holds(m.start()):
             continue
         found.append(_Found(m.start(), m.end(), "Nghị quyết", None, date=None, issuer="Ban Chấp hành Trung ương",
                             term=m.group("term").upper(), plenum=plenum))
@@ -304,13 +311,13 @@ def _find(text: str) -> list[_Found]:
         sm = _SHORT.search(text, max(0, h.start() - 40), h.end())
         if sm is None or sm.end() != h.end():
             continue
-        if _inside(sm.start("n"), taken) or _SELF.match(text, sm.start()):
+        if taken.holds(sm.start("n")) or _SELF.match(text, sm.start()):
             continue
         found.append(_Found(sm.start(), sm.end(), TYPE_WORDS[sm.group("type").lower()], None,
                             printed=sm.group(0), short=int(sm.group("n"))))
         taken.append(sm.span())
     for m in _matches_at(_LAW, text, _LAW_WORDS):
-        if _inside(m.start(), taken):
+        if taken.holds(m.start()):
             continue
         name = m.group("name").strip()
         if not name[:1].isupper():
@@ -318,7 +325,8 @@ def _find(text: str) -> list[_Found]:
         found.append(_Found(m.start(), m.end(), m.group("type"), None, law=f"{m.group('type')} {name}"))
     found.sort(key=lambda f: f.start)
     for f in found:
-        if f.issuer is None and f.number is not None and text.rfind("tại", max(0, f.start - 14), f.start) >= 0:
+        at = text.rfind("tại", max(0, f.start - 14), f.start)
+        if f.issuer is None and f.number is not None and at >= 0:
             by = _OF_AT.search(text, max(0, f.start - 140), f.start)
             if by is not None:
                 f.issuer = _trim_issuer(by.group("issuer").strip())
@@ -332,7 +340,8 @@ _LIST_BEFORE = re.compile(r"(?:(?<![\w/.-])\d{1,5}[ \t]*,[ \t]*){1,8}\Z")
 _LIST_NUMBER = re.compile(r"\d{1,5}")
 
 
-def _number_list(text: str, a: int, num: numbers.DocNumber, type_starts: list[int]) -> tuple[list[_Found], str | None]:
+def _number_list(text: str, a: int, num: numbers.DocNumber,
+                 type_starts: list[int]) -> tuple[list[_Found], str | None]:
     """The numbers listed before a state number that share its symbol, and the list's type word:
     "Chỉ thị 01, 13, 33/CT-UB" cites 01/CT-UB and 13/CT-UB too (only when a type word opens the list)."""
     lst = _LIST_BEFORE.search(text, max(0, a - 60), a)
@@ -403,8 +412,21 @@ def _short_hints(text: str, type_starts: list[int]) -> list[re.Match[str]]:
     return hints
 
 
-def _inside(i: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= i < b for a, b in spans)
+class _Spans:
+    """Spans of the text already read as mentions; tells in log time whether an offset falls in one."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def append(self, span: tuple[int, int]) -> None:
+        k = bisect_left(self._starts, span[0])
+        self._starts.insert(k, span[0])
+        self._ends.insert(k, span[1])
+
+    def holds(self, i: int) -> bool:
+        k = bisect_right(self._starts, i) - 1
+        return k >= 0 and i < self._ends[k]
 
 
 def _summary(text: str, end: int) -> str | None:
@@ -544,7 +566,8 @@ def _sentence_start(text: str, i: int, floor: int) -> int:
 #: several times keeps the strongest (implements > based_on > cites). The relations of law
 #: (amends, replaces, repeals, guides) stand beside it: a decision can be based on a document and
 #: replace it.
-LADDER = {"implements": 0, "continues": 0, "based_on": 1, "cites": 2}
+LADDER = {name: rel.strength for name, rel in vocab.RELATIONS.items()
+          if name in vocab.DOCUMENT_RELATIONS and (rel.cascade or name in ("based_on", "cites"))}
 
 # -- the public function -------------------------------------------------------------------------
 
@@ -599,7 +622,8 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
         if f.number is not None and f.number.repair:
             warnings.append(f"{source}: '{f.printed}' read as {f.number.text} ({f.number.repair})")
         elif f.number is not None and f.number.trimmed:
-            warnings.append(f"{source}: '{text[f.start:f.end][:60]}' holds {f.number.text} glued to the next word")
+            warnings.append(f"{source}: '{text[f.start:f.end][:60]}' holds {f.number.text} glued to the "
+                            f"next word")
 
     notes = _fix_type_codes(found, source, warnings)
 
@@ -616,11 +640,14 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
             continue                                  # the document naming itself
         level, province, district, confidence, issuer = _jurisdiction(f, meta)
         first = seen_numbers.get(key(f.number.text)) if f.number is not None and not f.issuer else None
-        if first is not None:                         # a later short citation of a number cited in full before
+        if first is not None:                         # a later short citation of a number cited in full
             m0 = mentions[first]
-            level, province, district, confidence, issuer = m0.level, m0.province, m0.district, m0.confidence, m0.issuer
+            level, province, district = m0.level, m0.province, m0.district
+            confidence, issuer = m0.confidence, m0.issuer
         elif f.number is not None and f.issuer:
             seen_numbers.setdefault(key(f.number.text), len(mentions))
+        if province and level != "central":
+            province, issuer = _named_on_date(province, issuer, f.date or meta.date)
         branch = None
         if f.number is not None:
             branch = f.number.family
@@ -637,11 +664,15 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
             plenum=f.plenum, term=f.term, summary=f.law or f.summary, confidence=confidence, note=notes.get(i)))
 
     # short forms ("Kết luận số 93") resolve against full citations of the same type and number
+    full: dict[tuple[str, str | None], Mention] = {}
+    for j in sorted(index_of):
+        g = found[j]
+        if g.number is not None:
+            full.setdefault((g.number.number.lstrip("0"), g.type), mentions[index_of[j]])
     for i, f in enumerate(found):
         if f.short is None:
             continue
-        target = next((mentions[index_of[j]] for j, g in enumerate(found) if j in index_of and g.number
-                       and g.number.number.lstrip("0") == str(f.short) and g.type == f.type), None)
+        target = full.get((str(f.short), f.type))
         if target is None:
             continue
         index_of[i] = len(mentions)
@@ -656,6 +687,18 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
     return tuple(mentions), tuple(relations), warnings
 
 
+def _named_on_date(province: str, issuer: str | None, date: str | None) -> tuple[str, str | None]:
+    """The province of a cited local document as documents of its date named it (a 2019 plan of "huyện
+    Phú Vang" is of Thừa Thiên Huế, not of the city of Huế), unless its issuer names the city itself."""
+    name, kind = places.province_name_on(province, date)
+    city = rf"(?:thành phố|Thành ủy|thành ủy)\s+{re.escape(province)}\b"
+    if name == province or (issuer and re.search(city, issuer)):
+        return province, issuer
+    if issuer and kind is not None and name not in issuer:
+        issuer = issuer.replace(f"thành phố {province}", f"{kind} {name}").replace(f" {province}", f" {name}")
+    return name, issuer
+
+
 def _is_self(f: _Found, meta: Metadata) -> bool:
     """Whether a mention carrying the document's own number is the document itself.
 
@@ -667,8 +710,9 @@ def _is_self(f: _Found, meta: Metadata) -> bool:
     if not f.issuer:
         return True
     level, province, district, _, _ = _jurisdiction(f, meta)
-    return level == "central" or (key(province) == key(meta.province) and key(
-        district if level != "province" else None) == key(meta.district if meta.level != "province" else None))
+    own_district = meta.district if meta.level != "province" else None
+    return level == "central" or (key(province) == key(meta.province)
+                                  and key(district if level != "province" else None) == key(own_district))
 
 
 def _fix_type_codes(found: list[_Found], source: str, warnings: list[str]) -> dict[int, str]:
@@ -734,7 +778,8 @@ PROGRAMME_WORDS = ("chiến lược", "đề án", "chương trình", "quy hoạ
 _PROGRAMME = re.compile(r"(?<!\w)(?:" + "|".join(PROGRAMME_WORDS) + r")(?!\w)", re.IGNORECASE)
 _APPROVES = re.compile(r"\W{0,4}(?:về\s+việc\s+|về\s+)?(?:phê\s+duyệt|ban\s+hành)\s+(?:" + "|".join(
     p.replace(" ", r"\s+") for p in PROGRAMME_WORDS) + r")(?!\w)", re.IGNORECASE)
-_APPROVED_BY = re.compile(r"(?:(?:được\s+)?phê\s+duyệt|ban\s+hành)?\s*(?:kèm\s+theo|tại|theo)\s+\Z", re.IGNORECASE)
+_APPROVED_BY = re.compile(r"(?:(?:được\s++)?phê\s++duyệt|ban\s++hành)?\s*+(?:kèm\s++theo|tại|theo)\s++\Z",
+                          re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 _NAME_RUN = 5            # words a programme's name and a decision's description must share, in a row
 _TAIL_RUN = 6            # words before "tại Quyết định số ..." that must be a run of the programme's name
@@ -763,7 +808,8 @@ def _programme_links(text: str, found: list[_Found], index_of: dict[int, int], i
         for m in _PROGRAMME.finditer(text, c.start, stop):
             words = _words(text[m.end():m.end() + 240], 24)
             if len(words) >= _NAME_RUN:
-                programmes.append((words, m.start(), min(len(text), m.end() + 120)))
+                end = stop - (len(text[m.start():stop]) - len(text[m.start():stop].rstrip(" \t\n,;:")))
+                programmes.append((words, m.start(), end))      # the programme as the title names it
     if not programmes:
         return []
     links = []
@@ -773,9 +819,10 @@ def _programme_links(text: str, found: list[_Found], index_of: dict[int, int], i
         after = _APPROVES.match(text, f.end)
         name = _words(text[after.end():after.end() + 240], _NAME_RUN) if after else []
         before = _APPROVED_BY.search(text, max(0, f.start - 40), f.start)
-        tail = _words(text[max(0, f.start - 300):before.start()], 60)[-_TAIL_RUN:] if before else []
+        tail = _words(text[max(0, before.start() - 120):before.start()], 60)[-_TAIL_RUN:] if before else []
         for words, a, b in programmes:
-            if (len(name) == _NAME_RUN and _has_run(words, name)) or (len(tail) == _TAIL_RUN and _has_run(words, tail)):
+            if ((len(name) == _NAME_RUN and _has_run(words, name))
+                    or (len(tail) == _TAIL_RUN and _has_run(words, tail))):
                 links.append((i, words, a, b))
                 break
     return links
@@ -798,7 +845,8 @@ _LIST_WORD = re.compile(r"(?:^|\s)(?:và|hoặc|cùng|VÀ)\Z")
 
 
 def _relations(text: str, found: list[_Found], mentions: list[Mention], index_of: dict[int, int],
-               index: clauses.ClauseIndex, evidence, programmes: list[tuple[int, list[str], int, int]]) -> list[Relation]:
+               index: clauses.ClauseIndex, evidence,
+               programmes: list[tuple[int, list[str], int, int]]) -> list[Relation]:
     """Every relation the text states: the document's own (one per document on the ladder, plus each
     relation of law), and the ones it states between the documents it cites."""
     ladder: dict[str, tuple[int, Relation]] = {}
@@ -833,13 +881,15 @@ def _relations(text: str, found: list[_Found], mentions: list[Mention], index_of
     for d, words, a, b in programmes:
         decision = mentions[index_of[d]]
         # a plan the document implements that carries out the same programme comes between
-        via = [i for i in sorted(index_of) if i != d and ladder.get(_local_key(mentions[index_of[i]]), (9,))[0] == 0
+        via = [i for i in sorted(index_of)
+               if i != d and ladder.get(_local_key(mentions[index_of[i]]), (9,))[0] == 0
                and _has_run(_words(text[found[i].end:found[i].end + 300], 40), words[:_NAME_RUN])]
         if via:
             pm = mentions[index_of[via[0]]]
             pair = (_local_key(pm), _local_key(decision))
             if pair[0] != pair[1]:
-                chains.setdefault(pair, Relation(pm.id, "implements", decision.id, evidence(found[via[0]].start, found[via[0]].end)))
+                ev = evidence(found[via[0]].start, found[via[0]].end)
+                chains.setdefault(pair, Relation(pm.id, "implements", decision.id, ev))
         else:
             ladder[_local_key(decision)] = (0, Relation("self", "implements", decision.id, evidence(a, b)))
     stated = {k for k, _ in legal}

@@ -28,11 +28,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from cascade.identity.unnumbered import Match, match_unnumbered
 from cascade.models import Claim, DocNode, Edge, Evidence, Mention, Metadata, Record
 from cascade.text.normalize import key as norm_key
-from cascade.vn import dates
+from cascade.vn import dates, places
 
 CASCADE = ("implements", "continues")
 
@@ -52,7 +53,7 @@ def doc_key(number: str | None, level: str | None = None, province: str | None =
     if number:
         if level in (None, "central"):
             return number
-        place = province or "?"
+        place = _province_name(province) if province else "?"
         if level in ("district", "commune"):
             place += f"/{district or '?'}"
         return f"{number}@{place}"
@@ -61,6 +62,20 @@ def doc_key(number: str | None, level: str | None = None, province: str | None =
     if law:
         return law
     return None
+
+
+@lru_cache(maxsize=4096)
+def _province_name(name: str) -> str:
+    """One spelling per province for keys: the gazetteer's name for any of its names or former names.
+
+    A document of 2020 is headed "Thừa Thiên Huế" while a later one cites it as of "Huế";
+    "Dak Lak" and "Đắk Lắk" are one province. A name the gazetteer does not know is kept.
+
+    >>> _province_name("Thừa Thiên Huế"), _province_name("Dak Lak")
+    ('Huế', 'Đắk Lắk')
+    """
+    unit = places.find_province(name)
+    return unit.name if unit is not None else name
 
 
 def party_term(date: str | None, *, central: bool) -> int | None:

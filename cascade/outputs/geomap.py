@@ -15,8 +15,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,8 @@ import networkx as nx
 
 from cascade.analysis.geography import outlines
 from cascade.analysis.lateness import lateness
+from cascade.outputs.export import write_text
+from cascade.outputs.plots import save
 
 #: status -> (label, fill); fills differ in lightness too, so they stay apart in greyscale
 STATUS = {
@@ -230,22 +230,9 @@ def _element(tag: str, name: str, u: dict[str, Any], geom: str) -> str:
     )
 
 
-def _atomic(path: Path, data: str) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
-
-
 def write_html(result: dict[str, Any], path: str | Path) -> Path:
     """Write the offline HTML map of :func:`statuses`' result to ``path``."""
-    return _atomic(Path(path), render(result))
+    return write_text(path, render(result))
 
 
 def write_figure(result: dict[str, Any], out: str | Path, *, by: str = "status") -> list[Path]:
@@ -298,7 +285,7 @@ def write_figure(result: dict[str, Any], out: str | Path, *, by: str = "status")
     out = Path(out)
     paths = [out.with_suffix(".png"), out.with_suffix(".svg")]
     for p in paths:
-        fig.savefig(p, dpi=200)
+        save(fig, p)
     plt.close(fig)
     return paths
 

@@ -45,12 +45,12 @@ from .links import show
 from .lookup import AmbiguousDocument, UnknownDocument, find, find_one
 from .missing import conflicts, orphans
 from .nodes import LEVELS
-from .units import REFORM_DATE
+from .units import REFORM_DATE, Denominator, UnknownPlace, denominator
 from .uptake import coverage, lag
 from .workload import TASK_ROLES, UnknownAgency, agencies, find_agencies, task_due, tasks
 
 __all__ = [
     "AmbiguousDocument", "UnknownDocument", "find", "find_one", "show", "tree", "chain", "coverage", "lag",
     "orphans", "conflicts", "LEVELS", "REFORM_DATE", "UnknownAgency", "find_agencies", "tasks", "agencies",
-    "task_due", "TASK_ROLES", "CascadeError",
+    "task_due", "TASK_ROLES", "CascadeError", "UnknownPlace", "Denominator", "denominator",
 ]

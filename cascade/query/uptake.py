@@ -10,33 +10,61 @@ from typing import Any
 import networkx as nx
 
 from cascade.errors import CascadeError
-from cascade.vn import places
 
-from .dates import _as_of, _day, _on_or_before
+from .dates import _as_of, _day, _on_or_before, _period_end
 from .lookup import _doc, _index
 from .nodes import LEVELS, _descendants, _implemented
-from .units import _district_unit, _era_of, _province_unit, _units
+from .units import Denominator, _district_unit, _province_unit, denominator
+
+
+def _reference_day(G: nx.MultiDiGraph, root: str, members: Iterable[str], cutoff: str | None) -> str | None:
+    """The day the units are counted on: ``as_of``, else the latest date of the cascade's documents."""
+    if cutoff is not None:
+        return cutoff
+    dates = [G.nodes[n].get("date") for n in (root, *members)]
+    return max((_period_end(d) for d in dates if isinstance(d, str) and d[:4].isdigit()), default=None)
+
+
+def _denominator(G: nx.MultiDiGraph, root: str, members: list[str], level: str, cutoff: str | None,
+                 province: str | None = None, era: str | None = None) -> Denominator:
+    return denominator(level, G.nodes[root], day=_reference_day(G, root, members, cutoff),
+                       day_is_as_of=cutoff is not None, province=province, era=era)
+
+
+def _unit_of(d: dict[str, Any], level: str, era: str) -> tuple[str, str | None] | None:
+    """The unit of the denominator a plan belongs to, or None when its place is unknown."""
+    prov = d.get("province")
+    if not prov:
+        return None
+    if level == "province":
+        name = _province_unit(prov, era, d.get("date"))
+        return (name, None) if name else None
+    return _district_unit(prov, d["district"]) if d.get("district") else None
 
 
 def coverage(G: nx.MultiDiGraph, doc: str, level: str = "province", as_of: str | dt.date | None = None,
              province: str | None = None, *, era: str | None = None) -> dict[str, Any]:
     """Which provinces (or districts) have a Party plan and a state plan implementing ``doc``.
 
-    A plan counts when it implements ``doc`` transitively, sits at ``level`` and, with
-    ``as_of``, is dated on or before that day (a plan dated only "2021-06" counts from
-    30 June 2021; undated plans are then listed in ``undated``). Plans known only because
-    other documents cite them count too (``in_corpus`` tells them apart in the rows).
+    A plan counts when it implements ``doc`` transitively and sits at ``level``; with
+    ``as_of``, a plan dated after that day is left out (listed in ``after_as_of``; a plan
+    dated only "2021-06" counts from 30 June 2021). A plan with no date is counted: its
+    jurisdiction acted, date unknown (``undated`` lists such plans, and a row whose plans
+    are all undated has ``date_unknown``). Plans known only because other documents cite
+    them count too (``in_corpus`` tells them apart in the rows).
 
-    The gazetteer is the denominator: the 63 provinces before 1 July 2025 or the 34 after
-    it, chosen by ``as_of`` or else by the date of ``doc`` (``era`` forces "pre2025" or
-    "2025"); districts are always those of the pre-2025 map, of ``province`` or of every
-    province.
+    The denominator follows :mod:`cascade.query.units`: the units that existed on ``as_of``
+    (or on the date of the cascade's latest document) inside the jurisdiction the
+    document's level implies; ``era`` forces the map ("pre2025" or "2025"). ``denominator``
+    says which, in a sentence to print beside the figure.
 
     Returns:
-        ``{"doc", "level", "as_of", "era", "total", "with_party", "with_state", "with_both",
-        "with_any", "none", "missing_party", "missing_state", "rows", "unplaced", "undated"}``;
-        ``none`` lists the jurisdictions with no plan at all; each row has the jurisdiction,
-        ``party`` and ``state`` plan ids, ``has_party``/``has_state`` and the ``first`` date.
+        ``{"doc", "level", "as_of", "era", "province", "denominator", "total", "with_party",
+        "with_state", "with_both", "with_any", "date_unknown", "none", "missing_party",
+        "missing_state", "rows", "unplaced", "undated", "after_as_of"}``; ``none`` lists the
+        jurisdictions with no plan at all; each row has the jurisdiction, ``party`` and
+        ``state`` plan ids, ``has_party``/``has_state``, the ``first`` date, the ``undated``
+        plans and ``date_unknown``.
 
     Raises:
         CascadeError: an unknown level, province or era, or an unreadable ``as_of``.
@@ -48,38 +76,31 @@ def coverage(G: nx.MultiDiGraph, doc: str, level: str = "province", as_of: str |
         >>> G.add_node("p", kind="document", level="province", province="Gia Lai", branch="party")
         >>> _ = G.add_edge("p", "d", key="implements", relation="implements")
         >>> c = coverage(G, "d")
-        >>> c["total"], c["with_party"], c["with_state"], len(c["none"])
-        (63, 1, 0, 62)
+        >>> c["total"], c["with_party"], c["with_state"], len(c["none"]), c["date_unknown"]
+        (63, 1, 0, 62, 1)
     """
     if level not in ("province", "district"):
         raise CascadeError(f"level must be 'province' or 'district', not {level!r}")
-    if era is not None and era not in places.ERAS:
-        raise CascadeError(f"era must be one of {', '.join(places.ERAS)}, not {era!r}")
     root = _doc(G, doc)
     cutoff = _as_of(as_of)
-    era = era or ("pre2025" if level == "district" else _era_of(cutoff, G.nodes[root].get("date")))
-    units = _units(level, era, province)
+    members = _descendants(G, root)
+    den = _denominator(G, root, members, level, cutoff, province, era)
     rows: dict[tuple[str, str | None], dict[str, Any]] = {}
-    for p, dname in units:
+    for p, dname in den.units:
         rows[(p, dname)] = {"jurisdiction": f"{p}/{dname}" if dname else p, "province": p, "district": dname,
-                            "party": [], "state": [], "other": [], "first": None}
+                            "party": [], "state": [], "other": [], "first": None, "undated": []}
     unplaced: list[str] = []
     undated: list[str] = []
-    for n in _descendants(G, root):
+    later: list[str] = []
+    for n in members:
         d = G.nodes[n]
         if d.get("level") != level:
             continue
         date = d.get("date")
-        if not _on_or_before(date, cutoff):
-            if not date:
-                undated.append(n)
+        if date and not _on_or_before(date, cutoff):
+            later.append(n)
             continue
-        prov = d.get("province")
-        if level == "province":
-            name = _province_unit(prov, era, date) if prov else None
-            key: tuple[str, str | None] | None = (name, None) if name else None
-        else:
-            key = _district_unit(prov, d["district"]) if prov and d.get("district") else None
+        key = _unit_of(d, level, den.era)
         if key is None:
             unplaced.append(n)
             continue
@@ -88,27 +109,34 @@ def coverage(G: nx.MultiDiGraph, doc: str, level: str = "province", as_of: str |
             continue
         branch = d.get("branch")
         row[branch if branch in ("party", "state") else "other"].append(n)
-        if date and (row["first"] is None or date < row["first"]):
+        if not date:
+            row["undated"].append(n)
+            undated.append(n)
+        elif row["first"] is None or date < row["first"]:
             row["first"] = date
     out_rows = []
     for row in rows.values():
         row["has_party"] = bool(row["party"])
         row["has_state"] = bool(row["state"])
-        for k in ("party", "state", "other"):
+        for k in ("party", "state", "other", "undated"):
             row[k].sort()
+        row["date_unknown"] = bool(row["undated"]) and row["first"] is None
         out_rows.append(row)
     names = [r["jurisdiction"] for r in out_rows]
     return {
-        "doc": root, "level": level, "as_of": cutoff, "era": era, "province": province,
+        "doc": root, "level": level, "as_of": cutoff, "era": den.era, "province": province,
+        "denominator": den.to_dict(),
         "total": len(out_rows), "with_party": sum(r["has_party"] for r in out_rows),
         "with_state": sum(r["has_state"] for r in out_rows),
         "with_both": sum(r["has_party"] and r["has_state"] for r in out_rows),
         "with_any": sum(bool(r["party"] or r["state"] or r["other"]) for r in out_rows),
+        "date_unknown": sum(r["date_unknown"] for r in out_rows),
         "none": [j for j, r in zip(names, out_rows, strict=True)
                  if not (r["party"] or r["state"] or r["other"])],
         "missing_party": [j for j, r in zip(names, out_rows, strict=True) if not r["has_party"]],
         "missing_state": [j for j, r in zip(names, out_rows, strict=True) if not r["has_state"]],
         "rows": out_rows, "unplaced": sorted(unplaced), "undated": sorted(undated),
+        "after_as_of": sorted(later),
     }
 
 
@@ -163,18 +191,32 @@ def _share_after(steps: list[tuple[int, float]], n: int) -> float:
     return share
 
 
-def _curve(name: str, starts: dict[Any, dt.date | None], acted: dict[Any, dt.date | None],
-           end: dt.date | None, undated: int, checkpoints: Iterable[int]) -> dict[str, Any]:
-    """The Kaplan-Meier view of one level: units with a start date, acted (event) or censored at ``end``."""
+def _curve(name: str, den: Denominator, starts: dict[Any, dt.date | None], acted: dict[Any, dt.date],
+           undated: set[Any], end: dt.date | None, checkpoints: Iterable[int]) -> dict[str, Any]:
+    """The Kaplan-Meier view of one level over the units of ``den``.
+
+    A unit with a start date acted on its first dated plan (an event) or is censored at
+    ``end``; a unit whose only plans by then are undated acted on a day unknown: counted in
+    ``acted`` and ``acted_date_unknown``, never placed on the curve; a unit with no start
+    (its level above never acted, or acted undated) is ``not_at_risk``. ``share_after`` is
+    the curve's share among the ``timed`` units.
+    """
     times: list[tuple[int, bool]] = []
     detail: list[dict[str, Any]] = []
-    not_at_risk = 0
-    for unit, start in starts.items():
+    not_at_risk = unknown = 0
+    for p, dname in den.units:
+        unit: Any = p if dname is None else (p, dname)
+        when = acted.get(unit)
+        if when is not None and end is not None and when > end:
+            when = None                                     # acted after the end of observation
+        if when is None and unit in undated:
+            unknown += 1
+            continue
+        start = starts.get(unit)
         if start is None:
             not_at_risk += 1
             continue
-        when = acted.get(unit)
-        if when is not None and (end is None or when <= end):
+        if when is not None:
             times.append((max(0, (when - start).days), True))
         elif end is not None:
             times.append((max(0, (end - start).days), False))
@@ -185,10 +227,12 @@ def _curve(name: str, starts: dict[Any, dt.date | None], acted: dict[Any, dt.dat
                        "acted": times[-1][1]})
     steps = _kaplan_meier(times)
     median = next((t for t, s in steps if s >= 0.5), None)
-    return {"level": name, "units": len(times), "acted": sum(e for _, e in times),
-            "censored": sum(not e for _, e in times), "not_at_risk": not_at_risk, "undated": undated,
-            "median_days": median, "share_after": {str(k): _share_after(steps, k) for k in checkpoints},
-            "steps": [list(s) for s in steps], "times": detail}
+    dated = sum(e for _, e in times)
+    return {"level": name, "units": den.total, "timed": len(times), "acted": dated + unknown,
+            "acted_dated": dated, "acted_date_unknown": unknown, "censored": sum(not e for _, e in times),
+            "not_at_risk": not_at_risk, "median_days": median,
+            "share_after": {str(k): _share_after(steps, k) for k in checkpoints},
+            "denominator": den.to_dict(), "steps": [list(s) for s in steps], "times": detail}
 
 
 def lag(G: nx.MultiDiGraph, doc: str, *, as_of: str | dt.date | None = None,
@@ -205,7 +249,9 @@ def lag(G: nx.MultiDiGraph, doc: str, *, as_of: str | dt.date | None = None,
     ``doc``; districts from their province's first plan (districts of provinces that never
     acted are ``not_at_risk``). A jurisdiction that never acted is censored at ``as_of`` (or
     the latest date in the corpus), not dropped; ``share_after`` reads the curve at
-    ``days``. A unit whose plans are all undated is counted in ``undated`` and left out.
+    ``days``. A unit whose plans are undated (or dated only to a month or a year) acted on a
+    day unknown: counted in ``acted`` and ``acted_date_unknown``, not placed on the curve.
+    The units are those of :mod:`cascade.query.units` (``denominator`` in each curve).
 
     Examples:
         >>> import networkx as nx
@@ -253,57 +299,47 @@ def lag(G: nx.MultiDiGraph, doc: str, *, as_of: str | dt.date | None = None,
     root_d = G.nodes[root]
     root_level = root_d.get("level") or "central"
     curves = []
-    # first dated plan per province and per district, among the descendants
-    first_prov: dict[str, dt.date] = {}
-    first_dist: dict[tuple[str, str], dt.date] = {}
-    undated_prov: set[str] = set()
-    undated_dist: set[tuple[str, str]] = set()
-    era = _era_of(None, root_d.get("date"))
+    below = {"central": "province", "province": "district"}.get(root_level)
+    if below is None:
+        return {"doc": root, "date": root_d.get("date"), "observed_until": end.isoformat() if end else None,
+                "transitions": transitions, "curves": curves, "pairs": pairs}
+    prov_den = _denominator(G, root, members, "province", cutoff) if below == "province" else None
+    dist_den = _denominator(G, root, members, "district", cutoff)
+    # the first dated plan of each unit among the descendants, and the units with undated plans
+    first: dict[Any, dt.date] = {}
+    undated: set[Any] = set()
     for n in members:
         d = G.nodes[n]
-        prov, when = d.get("province"), _day(d.get("date"))
-        if not prov:
+        level = d.get("level")
+        if level not in ("province", "district"):
             continue
-        if d.get("level") == "province":
-            name = _province_unit(prov, era, d.get("date"))
-            if name is None:
-                continue
-            if when is None:
-                undated_prov.add(name)
-            elif name not in first_prov or when < first_prov[name]:
-                first_prov[name] = when
-        elif d.get("level") == "district" and d.get("district"):
-            key = _district_unit(prov, d["district"])
-            if key is None:
-                continue
-            if when is None:
-                undated_dist.add(key)
-            elif key not in first_dist or when < first_dist[key]:
-                first_dist[key] = when
+        when = _day(d.get("date"))
+        keys: list[Any] = []
+        if level == "province":
+            old = _unit_of(d, "province", "pre2025")
+            keys = [old[0]] if old else []
+            if prov_den is not None and prov_den.era != "pre2025":
+                new = _unit_of(d, "province", prov_den.era)
+                keys += [("era", new[0])] if new else []
+        else:
+            unit = _unit_of(d, "district", "pre2025")
+            keys = [unit] if unit else []
+        for k in keys:
+            if d.get("date") is None or (when is None and _on_or_before(d.get("date"), end_text)):
+                undated.add(k)
+            elif when is not None and (k not in first or when < first[k]):
+                first[k] = when
     start = _day(root_d.get("date"))
-    if root_level == "central":
-        provs = [u.name for u in places.provinces(era)]
-        starts = {p: start for p in provs if p not in undated_prov or p in first_prov}
-        curves.append(_curve("province", starts, dict(first_prov), end,
-                             len([p for p in undated_prov if p not in first_prov]), checkpoints))
-        if era == "pre2025":
-            dstarts: dict[Any, dt.date | None] = {}
-            for p, dname in _units("district", "pre2025", None):
-                k = (p, dname)
-                if k in undated_dist and k not in first_dist:
-                    continue
-                dstarts[k] = first_prov.get(p)
-            curves.append(_curve("district", dstarts, dict(first_dist), end,
-                                 len([k for k in undated_dist if k not in first_dist]), checkpoints))
-    elif root_level == "province" and root_d.get("province"):
-        dstarts = {}
-        for p, dname in _units("district", "pre2025", root_d["province"]):
-            k = (p, dname)
-            if k in undated_dist and k not in first_dist:
-                continue
-            dstarts[k] = start
-        curves.append(_curve("district", dstarts, dict(first_dist), end,
-                             len([k for k in undated_dist if k not in first_dist]), checkpoints))
+    if prov_den is not None:
+        tag = (lambda p: ("era", p)) if prov_den.era != "pre2025" else (lambda p: p)
+        starts = {p: start for p, _ in prov_den.units}
+        curves.append(_curve("province", prov_den, starts, {p: first[tag(p)] for p, _ in prov_den.units
+                                                            if tag(p) in first},
+                             {p for p, _ in prov_den.units if tag(p) in undated}, end, checkpoints))
+        dstarts: dict[Any, dt.date | None] = {(p, dn): first.get(p) for p, dn in dist_den.units}
+    else:
+        dstarts = {(p, dn): start for p, dn in dist_den.units}
+    curves.append(_curve("district", dist_den, dstarts, first, undated, end, checkpoints))
     return {"doc": root, "date": root_d.get("date"), "observed_until": end.isoformat() if end else None,
             "transitions": transitions, "curves": curves, "pairs": pairs}
 

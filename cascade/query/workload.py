@@ -12,6 +12,7 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
@@ -24,6 +25,7 @@ from cascade.vn import places
 from .dates import _date_arg, _period_end
 from .lookup import _doc, _loose
 from .nodes import _jurisdiction, _span
+from .units import find_province
 
 #: the ways a task names an agency, strongest first
 TASK_ROLES = ("lead", "cooperating", "focal", "requested")
@@ -67,25 +69,35 @@ def _agency_index(G: nx.MultiDiGraph) -> _Agencies:
     return idx
 
 
+@lru_cache(maxsize=4096)
+def _place_key(value: str) -> str:
+    """The loose key of the province a node names, one per province whatever its spelling."""
+    unit = places.find_province(value)
+    return _loose(unit.name if unit is not None else value)
+
+
 def _same_place(value: Any, want: str | None) -> bool:
-    return want is None or _loose(str(value or "")) == want
+    return want is None or (bool(value) and _place_key(str(value)) == want)
 
 
 def _province_key(province: str | None) -> str | None:
-    """The loose key of a province a user names ("Dak Lak", "tỉnh Đắk Lắk"), None for none."""
+    """The loose key of a province a user names ("Dak Lak", "tỉnh Đắk Lắk"), None for none.
+
+    Raises:
+        UnknownPlace: the gazetteer knows no such province (as coverage says).
+    """
     if not province:
         return None
-    unit = places.find_province(province.strip())
-    return _loose(unit.name if unit is not None else province)
+    return _loose(find_province(province).name)
 
 
 def find_agencies(G: nx.MultiDiGraph, text: str, *, province: str | None = None,
-                  follow_reform: bool = True) -> dict[str, dict[str, Any]]:
+                  follow_mergers: bool = True) -> dict[str, dict[str, Any]]:
     """The agency nodes a user's phrase names, with how each was matched.
 
     The phrase is read as an agency name in any spelling the extraction accepts ("Sở
     KH&CN", "sở khoa học và công nghệ", "UBND huyện"); a phrase that names no agency
-    exactly matches the names that contain it ("khoa học"). With ``follow_reform`` the
+    exactly matches the names that contain it ("khoa học"). With ``follow_mergers`` the
     2025 mergers are followed both ways (:func:`cascade.extract.agencies.lineage`): asking for
     "Sở Thông tin và Truyền thông" also finds "Sở Khoa học và Công nghệ", which carries on
     its work from 1 March 2025, and asking for the latter also finds the former.
@@ -104,7 +116,7 @@ def find_agencies(G: nx.MultiDiGraph, text: str, *, province: str | None = None,
         >>> G.add_node("agency:b", kind="agency", name="Sở Khoa học và Công nghệ", province="Gia Lai")
         >>> {k: v["as"] for k, v in find_agencies(G, "Sở TT&TT").items()}
         {'agency:a': 'named', 'agency:b': 'successor'}
-        >>> list(find_agencies(G, "Sở KH&CN", follow_reform=False))
+        >>> list(find_agencies(G, "Sở KH&CN", follow_mergers=False))
         ['agency:b']
     """
     from cascade.extract import agencies as A  # deferred: costly to import at start-up
@@ -115,7 +127,7 @@ def find_agencies(G: nx.MultiDiGraph, text: str, *, province: str | None = None,
     want = _province_key(province)
     canon = A.canonical(phrase)
     targets: list[tuple[str, str, dt.date | None]] = [(canon, "named", None)]
-    if follow_reform:
+    if follow_mergers:
         targets += A.lineage(canon)
     out: dict[str, dict[str, Any]] = {}
 
@@ -200,14 +212,17 @@ def _task_row(G: nx.MultiDiGraph, t: str, plan: str | None) -> dict[str, Any]:
 
 def tasks(G: nx.MultiDiGraph, agency: str | None = None, province: str | None = None,
           due_before: str | dt.date | None = None, overdue_as_of: str | dt.date | None = None,
-          doc: str | None = None, *, follow_reform: bool = True) -> list[dict[str, Any]]:
+          doc: str | None = None, *, follow_mergers: bool = False) -> list[dict[str, Any]]:
     """The tasks of the corpus's plans, filtered: who must do what by when, with the evidence.
 
     Args:
         agency: only tasks that name this agency (lead, cooperating, focal or requested), a
-            phrase :func:`find_agencies` reads ("Sở KH&CN"). With ``follow_reform`` a task
-            of a body's successor counts when its plan is dated on or after the merger (the
-            successor then carries on the work); a predecessor's tasks always count.
+            phrase :func:`find_agencies` reads ("Sở KH&CN"). Across the 2025 mergers, a task
+            of a plan dated on or after the merger counts for the body that carries the work
+            on: the successor's tasks for the old body, the predecessor's (named after the
+            merger) for the new one. With ``follow_mergers`` a predecessor's tasks of any date
+            count too (a successor's older tasks never do: it did other work then). Every
+            task matched through another body says so in ``agency["as"]``.
         province: only plans of this province.
         due_before: only one-off tasks due before this day ("2022" means before 2022-01-01).
         overdue_as_of: only one-off tasks whose day had passed on this day, with
@@ -244,7 +259,7 @@ def tasks(G: nx.MultiDiGraph, agency: str | None = None, province: str | None = 
     before = _date_arg(due_before, "due_before", end=False)
     as_of = _date_arg(overdue_as_of, "overdue_as_of", end=True)
     want = _province_key(province)
-    matched = find_agencies(G, agency, province=province, follow_reform=follow_reform) if agency else {}
+    matched = find_agencies(G, agency, province=province) if agency else {}
     if doc is not None:
         the_plan = _doc(G, doc)
         candidates = [t for t, edges in G.succ[the_plan].items() if "has_task" in edges]
@@ -261,7 +276,7 @@ def tasks(G: nx.MultiDiGraph, agency: str | None = None, province: str | None = 
             continue
         hit = None
         if matched:
-            hit = _agency_hit(G, t, matched, p.get("date"))
+            hit = _agency_hit(G, t, matched, p.get("date"), follow_mergers)
             if hit is None:
                 continue
         row = _task_row(G, t, plan)
@@ -280,15 +295,18 @@ def tasks(G: nx.MultiDiGraph, agency: str | None = None, province: str | None = 
 
 
 def _agency_hit(G: nx.MultiDiGraph, t: str, matched: dict[str, dict[str, Any]],
-                plan_date: str | None) -> dict[str, Any] | None:
+                plan_date: str | None, follow_mergers: bool = False) -> dict[str, Any] | None:
     """How task ``t`` names one of the ``matched`` agencies (the strongest role), or None."""
     best = None
     for a, edges in G.succ[t].items():
         m = matched.get(a)
         if m is None:
             continue
-        if m["as"] == "successor" and not (plan_date and _period_end(plan_date) >= m["since"]):
+        after = bool(plan_date) and _period_end(str(plan_date)) >= str(m["since"])
+        if m["as"] == "successor" and not after:
             continue                            # before the merger the successor did other work
+        if m["as"] == "predecessor" and not (after or follow_mergers):
+            continue                            # the old body's own work, unless asked for
         for k in edges:
             if k in TASK_ROLES and (best is None or TASK_ROLES.index(k) < TASK_ROLES.index(best["role"])):
                 best = {"name": m["name"], "role": k, "as": m["as"], "since": m["since"]}
@@ -296,7 +314,7 @@ def _agency_hit(G: nx.MultiDiGraph, t: str, matched: dict[str, dict[str, Any]],
 
 
 def agencies(G: nx.MultiDiGraph, province: str | None = None, role: str | None = None, *,
-             agency: str | None = None, follow_reform: bool = True) -> list[dict[str, Any]]:
+             agency: str | None = None, follow_mergers: bool = False) -> list[dict[str, Any]]:
     """The workload of each agency: how many tasks it leads or cooperates on, in how many plans.
 
     One row per agency node (one body within one jurisdiction): ``id``, ``agency`` (the
@@ -308,7 +326,7 @@ def agencies(G: nx.MultiDiGraph, province: str | None = None, role: str | None =
 
     ``role`` keeps the agencies that hold it and ranks them by it; otherwise rows come by
     lead, then cooperating count. ``agency`` keeps the agencies :func:`find_agencies`
-    finds for the phrase (with ``follow_reform``, its predecessors and successors too;
+    finds for the phrase (with ``follow_mergers``, its predecessors and successors too;
     ``matched_as`` says which).
 
     Examples:
@@ -330,7 +348,7 @@ def agencies(G: nx.MultiDiGraph, province: str | None = None, role: str | None =
         raise CascadeError(f"role must be one of {', '.join(TASK_ROLES)}, not {role!r}")
     want = _province_key(province)
     if agency:
-        found = find_agencies(G, agency, province=province, follow_reform=follow_reform)
+        found = find_agencies(G, agency, province=province, follow_mergers=follow_mergers)
         ids = list(found)
     else:
         found = {}
