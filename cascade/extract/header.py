@@ -89,7 +89,8 @@ _POSITIONS = {
     "PHÓ TRƯỞNG PHÒNG": "Phó Trưởng phòng", "TỔNG BÍ THƯ": "Tổng Bí thư", "THƯỜNG TRỰC": "Thường trực",
 }
 _POSITION_LINE = re.compile(r"^[ *_]*(?P<title>" + "|".join(sorted(map(re.escape, _POSITIONS), key=len, reverse=True))
-                            + r")[ *_]*$")
+                            + r")(?:[ ]{1,3}(?:QUỐC HỘI|CHÍNH PHỦ|BỘ[ ]{1,3}[" + UPPER + r" ,]{2,60}))?"
+                            r"[ *_]*$")     # "CHỦ TỊCH QUỐC HỘI", "BỘ TRƯỞNG BỘ TÀI CHÍNH": the body it heads
 _CAPACITY = re.compile(r"^[ *_]*(?P<cap>TM\.|T/M|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.)\s*(?P<rest>[^\n*]*?)[ *_]*$")
 _CAPACITY_REACH = 3                 # capacity lines (TM., KT....) are looked for up to 3 lines above the position
 _SIGNATURE_REACH = 600              # _last_signature reads the lines of the last 600 characters first
@@ -270,28 +271,89 @@ def _own_number(b: _Builder, lay: layout.Layout, text: str, source: str,
                 if n.type is None or n.type == lay.type_name:
                     a = lay.type_cell.start + m.end()
                     b.set("number", n.text, (a, a + found[0][2]))
+                    _title_date(b, text, a + found[0][2], lay.title.end)
                     return n
     return None
+
+
+_TITLE_DATE = re.compile(r"[ ,]{0,3}(?=ngày|NGÀY|Ngày)")
+_TITLE_SUBJECT = re.compile(r"[ ,.:]{0,3}(?P<subject>(?:VỀ|Về|về)[ ]{1,3}\S[^\n]{0,600})")
+
+
+def _title_date(b: _Builder, text: str, at: int, end: int) -> None:
+    """A title sentence that carries the number also carries the date and then the subject:
+    "CHỈ THỊ CỦA THỦ TƯỚNG CHÍNH PHỦ SỐ 16/2001/CT-TTg NGÀY 10 THÁNG 5 NĂM 2001 VỀ VIỆC ..."."""
+    lead = _TITLE_DATE.match(text, at, end)
+    dm = dates.DATE_RE.match(text, lead.end(), end) if lead else None
+    if dm is None:
+        return
+    b.set("date", dates.from_match(dm), dm.span())
+    subject = _TITLE_SUBJECT.match(text, dm.end(), end)
+    if subject is not None:
+        b.set("title", subject.group("subject").strip(), (subject.start("subject"), end), overwrite=True)
+
+
+#: "... được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XV, kỳ họp thứ 8 thông qua ngày 29 tháng 11 năm
+#: 2024": the closing sentence of a Luật or a Nghị quyết of Quốc hội (and of a Pháp lệnh of its standing committee)
+_PASSED = re.compile(r"thông[ ]{1,3}qua[ ]{1,3}" + dates.DATE, re.IGNORECASE)
+_PASSED_REACH = 6000
+# a consolidated text (VBHN) prints its own number after the certification at the end
+_CONSOLIDATED = re.compile(r"XÁC[ ]{1,3}THỰC[ ]{1,3}VĂN[ ]{1,3}BẢN[ ]{1,3}HỢP[ ]{1,3}NHẤT")
+_END_NUMBER = re.compile(r"(?:Số|SỐ)[ ]{0,3}:?[ ]{0,3}(?=\d{1,5}/VBHN-)")
+
+
+def _consolidated_number(b: _Builder, text: str) -> None:
+    """Number and date of a consolidated text: printed after "XÁC THỰC VĂN BẢN HỢP NHẤT" at its end."""
+    cm = _CONSOLIDATED.search(text, max(0, len(text) - _PASSED_REACH))
+    if cm is None:
+        return
+    nm = _END_NUMBER.search(text, cm.end())
+    found = numbers.find_numbers(text[nm.end():nm.end() + 40]) if nm else []
+    if found and found[0][1] == 0:
+        b.set("number", found[0][0].text, (nm.end(), nm.end() + found[0][2]))
+        b.set("type", "Văn bản hợp nhất", cm.span(), overwrite=True)
+        dm = dates.DATE_RE.search(text, cm.end(), min(len(text), cm.end() + 200))
+        if dm is not None:
+            b.set("date", dates.from_match(dm), dm.span(), overwrite=True)
 
 
 def _central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.Issuer | None:
     """The central body a header names (CHÍNH PHỦ, BỘ NỘI VỤ, BỘ CHÍNH TRỊ ...) or the number's code names."""
     names = _central_names()
-    for line in reversed(lines):
-        found = names.get(key(line))
+    for k in range(len(lines) - 1, -1, -1):
+        found = names.get(key(lines[k]))
         if found is not None:
+            own = _code_issuer(nm)
+            if k < len(lines) - 1 and own is not None and own.code != found.code and own.family == found.family:
+                return own          # "BAN CHẤP HÀNH TRUNG ƯƠNG / BAN TỔ CHỨC" over 42-HD/BTCTW: the unit below
             return found
+    if len(lines) == 1 and _JOINT.search(lines[0]):
+        # "BỘ TÀI CHÍNH - BỘ NỘI VỤ" over a TTLT: every issuer of a joint text, in the header's order
+        parts = [names.get(key(x)) for x in _JOINT.split(lines[0])]
+        if all(parts):
+            first = parts[0]
+            return numbers.Issuer(first.code, first.family, "central", " - ".join(x.name for x in parts))
     if lines and len(lines) > 1 and any(key(x) in names for x in lines[:1]):
         parent = names[key(lines[0])]
         return numbers.Issuer(parent.code, parent.family, "central", _sentence_case(lines[-1]))
     if nm is not None and nm.level == "central" and not any(_LOCAL_LINE.search(x) for x in lines):
         if lines:                                    # a central body the table lacks: its header names it
             return numbers.Issuer(nm.issuer_code, nm.family, "central", _sentence_case(" ".join(lines)))
-        issuer = numbers.issuers().get(nm.issuer_code.upper()) or numbers.issuers().get(
-            nm.issuer_code.upper().rstrip("0123456789"))
+        issuer = _code_issuer(nm)
         if issuer is not None:
             return issuer
     return None
+
+
+_JOINT = re.compile(r"[ ]{1,3}[-–][ ]{1,3}")
+
+
+def _code_issuer(nm: numbers.DocNumber | None) -> numbers.Issuer | None:
+    """The central body the number's issuer code names (QH15 -> Quốc hội, BTCTW -> Ban Tổ chức Trung ương)."""
+    if nm is None or nm.level != "central" or not nm.issuer_code:
+        return None
+    table = numbers.issuers()
+    return table.get(nm.issuer_code.upper()) or table.get(nm.issuer_code.upper().rstrip("0123456789"))
 
 
 _LOCAL_LINE = re.compile(r"(?i)tỉnh|thành phố|huyện|quận|thị xã|xã|phường|ủy ban nhân dân|uỷ ban nhân dân|"
@@ -687,6 +749,9 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
                 b.set(f, header_fields.get(f) or None, hspan if f == "issuer" else None)
     if central is not None and central.code == "TW" and nm is not None:
         _central_party_body(b, text, nm)
+        named = _central_names().get(key(lay.authority.text)) if lay.authority is not None else None
+        if named is not None and named.code == "TW":     # "CHỈ THỊ / CỦA BỘ CHÍNH TRỊ": the body under the header
+            b.set("issuer", named.name, (lay.authority.start, lay.authority.end), overwrite=True)
     if lay.branch_motto:
         b.set("branch", lay.branch_motto)
     if nm is not None:
@@ -702,6 +767,14 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
             if dm is not None:
                 b.set("date", dates.from_match(dm), (att.start() + dm.start(), att.start() + dm.end()),
                       inferred=True)
+
+    if "number" not in b.values:
+        _consolidated_number(b, text)
+    if "date" not in b.values:
+        # a Luật, a Pháp lệnh, a Nghị quyết of Quốc hội carries no date line: it is dated the day it was passed
+        passed = _PASSED.search(text, max(0, len(text) - _PASSED_REACH))
+        if passed is not None:
+            b.set("date", dates.from_match(passed), passed.span())
 
     # 3. signature and recipients
     tail_start = max(0, len(text) - 3000)

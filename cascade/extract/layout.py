@@ -36,6 +36,11 @@ PARTY_MOTTO = re.compile(rf"Đ[ẢA]NG{_GAP}C[ỘO]NG{_GAP}S[ẢA]N{_GAP}VI[ỆE
 _SLOGAN = re.compile(rf"(?i:độc{_GAP}lập[\s|*_-]{{1,40}}tự{_GAP}do(?:[\s|*_-]{{1,40}}hạnh{_GAP}phúc)?)")
 _RULE = re.compile(r"[\s\-_=─–—.*•~]{1,200}")
 _CELL = re.compile(r"[^\n|]+")
+#: the running header the official gazette prints on every page: "CÔNG BÁO/Số 1234 + 1235/Ngày 15-12-2023",
+#: with the page number before or after it; it is page chrome, never part of an issuer or a title
+GAZETTE_LINE = re.compile(r"[ \d]{0,80}C[ÔO]NG[ ]{1,3}B[ÁA]O[ ]{0,3}/[ ]{0,3}(?:Số|SỐ|số)[ ]{0,3}\d{1,5}"
+                          r"(?:[ ]{0,3}\+[ ]{0,3}\d{1,5}){0,3}[ ]{0,3}/[ ]{0,3}(?:Ngày|NGÀY|ngày)[ ]{0,3}"
+                          r"\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d[ \d]{0,80}")
 _AFTER_MOTTO = 1500                  # how far after the motto the number, date, type and title are looked for
 _NO_MOTTO_REACH = 3500               # ... and from the start when there is no motto
 _NO_HEADER_REACH = 80                # without a header, the type line is looked for in the first 80 cells
@@ -330,7 +335,7 @@ def read_layout(text: str) -> Layout:
     above: list[Cell] = []
     while i >= 0 and len(above) < 4:
         c = all_cells[i]
-        if i in site_cells:
+        if i in site_cells or GAZETTE_LINE.fullmatch(c.text):
             break
         if is_rule(c.text) or motto_part(c):
             i -= 1
@@ -546,6 +551,13 @@ def _title(text: str, all_cells: list[Cell], i: int, lay: Layout, first: Cell | 
         if sum(len(p.text) for p in parts) > 600:
             break
     _authority(all_cells, i, lay, parts)
+    auth = lay.authority
+    if parts and auth is not None and parts[0].start < auth.start < parts[0].end and _OF.match(parts[0].text):
+        # "CHỈ THỊ / CỦA BỘ CHÍNH TRỊ / về ...": the body that issues is not part of the title
+        c = parts[0]
+        rest = text[auth.end:c.end]
+        lead = len(rest) - len(rest.lstrip(" ,:"))
+        parts = ([Cell(auth.end + lead, c.end, rest[lead:])] if rest[lead:] else []) + parts[1:]
     if not parts:
         lay.title_end = lay.type_cell.end if lay.type_cell else lay.header_end
         return
