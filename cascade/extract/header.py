@@ -293,8 +293,8 @@ def _title_date(b: _Builder, text: str, at: int, end: int) -> None:
         b.set("title", subject.group("subject").strip(), (subject.start("subject"), end), overwrite=True)
 
 
-#: "... được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XV, kỳ họp thứ 8 thông qua ngày 29 tháng 11 năm
-#: 2024": the closing sentence of a Luật or a Nghị quyết of Quốc hội (and of a Pháp lệnh of its standing committee)
+#: "... được Quốc hội ... khóa XV, kỳ họp thứ 8 thông qua ngày 29 tháng 11 năm 2024": the closing sentence
+#: of a Luật or a Nghị quyết of Quốc hội (and of a Pháp lệnh of its standing committee)
 _PASSED = re.compile(r"thông[ ]{1,3}qua[ ]{1,3}" + dates.DATE, re.IGNORECASE)
 _PASSED_REACH = 6000
 # a consolidated text (VBHN) prints its own number after the certification at the end
@@ -324,8 +324,9 @@ def _central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.I
         found = names.get(key(lines[k]))
         if found is not None:
             own = _code_issuer(nm)
+            # "BAN CHẤP HÀNH TRUNG ƯƠNG / BAN TỔ CHỨC" over 42-HD/BTCTW: the unit below, named by its code
             if k < len(lines) - 1 and own is not None and own.code != found.code and own.family == found.family:
-                return own          # "BAN CHẤP HÀNH TRUNG ƯƠNG / BAN TỔ CHỨC" over 42-HD/BTCTW: the unit below
+                return own
             return found
     if len(lines) == 1 and _JOINT.search(lines[0]):
         # "BỘ TÀI CHÍNH - BỘ NỘI VỤ" over a TTLT: every issuer of a joint text, in the header's order
@@ -399,6 +400,25 @@ def _name_on_date(b: _Builder) -> None:
         if kind == "tỉnh":
             issuer = issuer.replace(f"Thành ủy {province}", f"Tỉnh ủy {name}")
         b.values["issuer"] = issuer.replace(f" {province}", f" {name}") if name not in issuer else issuer
+
+
+_COMMUNE_OF = re.compile(r"(?i:xã|phường|thị trấn)[ ]{1,3}(?P<name>[^,;()\n]{2,40})$")
+
+
+def _district_on_date(b: _Builder) -> None:
+    """A commune's district as it was on the document's date: the district merged since (Đông Sơn,
+    Cửa Lò, Lộc Hà ...) rather than the one the early-2025 list puts the commune in."""
+    v = b.values
+    if v.get("level") != "commune" or not all(isinstance(v.get(f), str) for f in ("date", "district", "province")):
+        return
+    m = _COMMUNE_OF.search(str(v.get("issuer") or ""))
+    name = m.group("name") if m else v.get("place")
+    if not isinstance(name, str):
+        return
+    units = [u for u in places.find_commune(name, v["province"]) if u.district == v["district"]]
+    was = {places.district_on(u, v["date"]) for u in units}
+    if len(was) == 1 and (d := was.pop()) != v["district"]:
+        v["district"] = d
 
 
 _TW_BODY = re.compile(r"[ ]{0,3},?[ ]{0,3}(?:ngày[ ]{1,3}[\d/.-]{6,10}[ ]{0,3},?[ ]{0,3})?của[ ]{1,3}"
@@ -826,6 +846,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
             b.values.pop("district", None)
 
     _name_on_date(b)
+    _district_on_date(b)
     v = b.values
     meta = Metadata(
         type=v.get("type"), number=v.get("number"), date=v.get("date"), issuer=v.get("issuer"),
