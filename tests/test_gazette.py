@@ -212,3 +212,25 @@ def test_what_a_gazette_document_does_to_the_documents_it_names():
     assert relations(JOINT)["07/2013/TTLT-BTC-BNV"] == "amends"
     assert relations(PARTY_UNIT) == {"24-QĐ/TW": "based_on"}
     assert relations(POLITBURO) == {"57-NQ/TW": "implements"}
+
+
+@pytest.mark.parametrize("line", [
+    "KẾT LUẬN 209-KL/TW CỦA BỘ CHÍNH TRỊ, BAN BÍ THƯ VỀ SẮP XẾP ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP",
+    # a copy that scrambles the tone marks keeps the letters: the sentence is read without them
+    "KẾT LŨẬN 209-KL/TW CỦẢ BỘ CHÍNH TRỊ, BÁN BÍ THƯ VỀ SẮP XẾP ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP",
+])
+def test_a_page_that_opens_with_the_title_sentence(line):
+    text = line + "\nTại phiên họp ngày 14/3/2025, Bộ Chính trị, Ban Bí thư có ý kiến như sau:\n1. Đồng ý.\n"
+    meta = extract_text(text, "t.txt").meta
+    assert (meta.type, meta.number, meta.issuer, meta.branch, meta.level) == (
+        "Kết luận", "209-KL/TW", "Bộ Chính trị, Ban Bí thư", "party", "central")
+    assert meta.date is None                       # the meeting's date is not the document's
+    assert meta.title.startswith("V") and meta.title.endswith("CÔNG LẬP")
+    for field, ev in meta.evidence:
+        assert text[ev.start:ev.end] == ev.quote, field
+
+
+def test_a_number_line_that_is_a_title_sentence():
+    meta = extract_text("CHỈ THỊ SỐ 08-CT/TW CỦA BAN BÍ THƯ VỀ CÔNG TÁC THANH NIÊN\nNội dung chỉ thị.\n", "t.txt").meta
+    assert (meta.type, meta.number, meta.issuer, meta.title) == (
+        "Chỉ thị", "08-CT/TW", "Ban Bí thư", "VỀ CÔNG TÁC THANH NIÊN")

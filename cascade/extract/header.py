@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -254,6 +255,7 @@ def _own_number(b: _Builder, lay: layout.Layout, text: str, source: str,
         if found and found[0][1] < 4:
             n, x, y = found[0]
             b.set("number", n.text, (a + x, a + y))
+            _title_sentence(b, text, lay.number.start, e, None)     # "CHỈ THỊ SỐ 05-CT/TW CỦA ... VỀ ..."
             return n
         blank = _BLANK_NUMBER.match(text, lay.number.start, lay.number.end)
         if blank:
@@ -271,26 +273,77 @@ def _own_number(b: _Builder, lay: layout.Layout, text: str, source: str,
                 if n.type is None or n.type == lay.type_name:
                     a = lay.type_cell.start + m.end()
                     b.set("number", n.text, (a, a + found[0][2]))
-                    _title_date(b, text, a + found[0][2], lay.title.end)
+                    _title_sentence(b, text, lay.type_cell.start, lay.title.end, lay.type_name)
                     return n
     return None
 
 
-_TITLE_DATE = re.compile(r"[ ,]{0,3}(?=ngày|NGÀY|Ngày)")
-_TITLE_SUBJECT = re.compile(r"[ ,.:]{0,3}(?P<subject>(?:VỀ|Về|về)[ ]{1,3}\S[^\n]{0,600})")
+def _fold(text: str) -> str:
+    """``text`` lower-cased without diacritics, one character for one (so offsets carry over): the title
+    sentence is read on this form, since copies that scramble tone marks ("KẾT LỦẬN ... CỦÀ") keep the letters."""
+    out = []
+    for c in text:
+        base = unicodedata.normalize("NFD", c)[:1].lower()
+        out.append("d" if base == "đ" else base if len(base) == 1 else c)
+    return "".join(out)
 
 
-def _title_date(b: _Builder, text: str, at: int, end: int) -> None:
-    """A title sentence that carries the number also carries the date and then the subject:
-    "CHỈ THỊ CỦA THỦ TƯỚNG CHÍNH PHỦ SỐ 16/2001/CT-TTg NGÀY 10 THÁNG 5 NĂM 2001 VỀ VIỆC ..."."""
-    lead = _TITLE_DATE.match(text, at, end)
-    dm = dates.DATE_RE.match(text, lead.end(), end) if lead else None
-    if dm is None:
-        return
-    b.set("date", dates.from_match(dm), dm.span())
-    subject = _TITLE_SUBJECT.match(text, dm.end(), end)
-    if subject is not None:
-        b.set("title", subject.group("subject").strip(), (subject.start("subject"), end), overwrite=True)
+_FOLDED_TYPES = sorted(((_fold(k), v) for k, v in layout.TYPE_WORDS.items()), key=lambda kv: -len(kv[0]))
+_FOLDED_TYPE = re.compile(r"[ *#_]{0,5}(?P<type>" + "|".join(re.escape(k) for k, _ in _FOLDED_TYPES) + r")[ ]{1,3}"
+                          r"(?:(?P<of>cua[ ]{1,3}[^\n]{2,120}?)[ ]{1,3})?(?:so[ ]{0,3}:?[ ]{0,3})?(?=\d)")
+_FOLDED_DATE = re.compile(r"[ ,]{0,3}(?=ngay)")
+_FOLDED_OF = re.compile(r"[ ,]{0,3}cua[ ]{1,3}(?P<body>[^\n]{2,150}?)(?=[ ,.:]{1,3}ve[ ]|[ ]{0,3}$)")
+_FOLDED_SUBJECT = re.compile(r"[ ,.:]{0,3}(?P<subject>ve[ ]{1,3}\S[^\n]{0,600})")
+_BODY_LIST = re.compile(r"[ ]{0,3}(?:,|[ ]va[ ])[ ]{0,3}")
+_SENTENCE_LINES = 6                 # a title sentence opens the page: it is looked for in its first lines
+
+
+def _title_sentence(b: _Builder, text: str, start: int, end: int, type_name: str | None
+                    ) -> numbers.DocNumber | None:
+    """A title that is one sentence: TYPE [CỦA BODY] [SỐ] NUMBER [NGÀY date] [CỦA BODY] [VỀ subject].
+
+    Gazette indexes and news pages print documents so ("CHỈ THỊ CỦA THỦ TƯỚNG CHÍNH PHỦ SỐ
+    16/2001/CT-TTg NGÀY 10 THÁNG 5 NĂM 2001 VỀ VIỆC ...", "KẾT LUẬN 127-KL/TW CỦA BỘ CHÍNH TRỊ, BAN
+    BÍ THƯ VỀ ..."). Fills the number, date, issuer (a central body the table knows) and title
+    that are still empty; returns the number read, or None when ``text[start:end]`` is no such title."""
+    line = text[start:end]
+    folded = _fold(line)
+    m = _FOLDED_TYPE.match(folded)
+    if m is None:
+        return None
+    typ = dict(_FOLDED_TYPES)[m.group("type")]
+    if type_name is not None and type_name != typ:
+        return None
+    found = numbers.find_numbers(line[m.end():m.end() + 60])
+    if not found or found[0][1] != 0 or (found[0][0].type is not None and found[0][0].type != typ):
+        return None
+    n, _, width = found[0]
+    at = m.end() + width
+    if "number" not in b.values:
+        b.set("type", typ, (start + m.start("type"), start + m.end("type")), inferred=True)
+        b.set("number", n.text, (start + m.end(), start + at))
+        b.set("branch", n.family, inferred=True)
+    lead = _FOLDED_DATE.match(folded, at)
+    dm = dates.DATE_RE.match(line, lead.end()) if lead else None        # the date words keep their marks
+    if dm is not None:
+        b.set("date", dates.from_match(dm), (start + dm.start(), start + dm.end()))
+        at = dm.end()
+    of = _FOLDED_OF.match(folded, at)
+    body = (of.start("body"), of.end("body")) if of else None
+    if of is not None:
+        at = of.end()
+    elif m.group("of"):
+        body = (m.start("of") + 3 + len(m.group("of")[3:]) - len(m.group("of")[3:].lstrip()), m.end("of"))
+    if body is not None:
+        names = [_folded_names().get(" ".join(x.split())) for x in _BODY_LIST.split(folded[body[0]:body[1]])]
+        if names and all(names) and n.level == "central":
+            b.set("issuer", ", ".join(x.name for x in names), (start + body[0], start + body[1]), overwrite=True)
+            b.set("level", "central")
+    subject = _FOLDED_SUBJECT.match(folded, at)
+    if subject is not None and (dm is not None or of is not None or "title" not in b.values):
+        a, e = subject.span("subject")
+        b.set("title", line[a:e].strip(), (start + a, start + a + len(line[a:e].strip())), overwrite=True)
+    return n
 
 
 #: "... được Quốc hội ... khóa XV, kỳ họp thứ 8 thông qua ngày 29 tháng 11 năm 2024": the closing sentence
@@ -378,6 +431,12 @@ def _central_names() -> dict[str, numbers.Issuer]:
             shown = numbers.Issuer(issuer.code, issuer.family, "central", name)
             out.setdefault(key(name), shown)
     return out
+
+
+@cache
+def _folded_names() -> dict[str, numbers.Issuer]:
+    """Central body names (and the other names their headers print), folded by :func:`_fold`."""
+    return {_fold(" ".join(k.split())): i for k, i in _central_names().items()}
 
 
 def _name_on_date(b: _Builder) -> None:
@@ -776,6 +835,12 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         b.set("branch", lay.branch_motto)
     if nm is not None:
         b.set("branch", nm.family, inferred=True)
+    if not lay.has_header:
+        for a, e, _ in _lines(text, 0, min(len(text), _LEAD_REACH))[:_SENTENCE_LINES]:
+            read = _title_sentence(b, text, a, e, None)
+            if read is not None:
+                nm = nm or read
+                break
     if not lay.has_header:
         _lead_sentence(b, text, lay)
     _site_fields(b, lay, nm)
