@@ -279,8 +279,10 @@ def _own_number(b: _Builder, lay: layout.Layout, text: str, source: str,
 
 
 def _fold(text: str) -> str:
-    """``text`` lower-cased without diacritics, one character for one (so offsets carry over): the title
-    sentence is read on this form, since copies that scramble tone marks ("KẾT LỦẬN ... CỦÀ") keep the letters."""
+    """``text`` lower-cased without diacritics, one character for one (so offsets carry over).
+
+    The title sentence is read on this form: copies that scramble tone marks ("KẾT LỦẬN ... CỦÀ")
+    keep the letters."""
     out = []
     for c in text:
         base = unicodedata.normalize("NFD", c)[:1].lower()
@@ -289,7 +291,8 @@ def _fold(text: str) -> str:
 
 
 _FOLDED_TYPES = sorted(((_fold(k), v) for k, v in layout.TYPE_WORDS.items()), key=lambda kv: -len(kv[0]))
-_FOLDED_TYPE = re.compile(r"[ *#_]{0,5}(?P<type>" + "|".join(re.escape(k) for k, _ in _FOLDED_TYPES) + r")[ ]{1,3}"
+_FOLDED_TYPE = re.compile(r"[ *#_]{0,5}(?P<type>" + "|".join(re.escape(k) for k, _ in _FOLDED_TYPES)
+                          + r")[ ]{1,3}"
                           r"(?:(?P<of>cua[ ]{1,3}[^\n]{2,120}?)[ ]{1,3})?(?:so[ ]{0,3}:?[ ]{0,3})?(?=\d)")
 _FOLDED_DATE = re.compile(r"[ ,]{0,3}(?=ngay)")
 _FOLDED_OF = re.compile(r"[ ,]{0,3}cua[ ]{1,3}(?P<body>[^\n]{2,150}?)(?=[ ,.:]{1,3}ve[ ]|[ ]{0,3}$)")
@@ -337,7 +340,8 @@ def _title_sentence(b: _Builder, text: str, start: int, end: int, type_name: str
     if body is not None:
         names = [_folded_names().get(" ".join(x.split())) for x in _BODY_LIST.split(folded[body[0]:body[1]])]
         if names and all(names) and n.level == "central":
-            b.set("issuer", ", ".join(x.name for x in names), (start + body[0], start + body[1]), overwrite=True)
+            b.set("issuer", ", ".join(x.name for x in names), (start + body[0], start + body[1]),
+                  overwrite=True)
             b.set("level", "central")
     subject = _FOLDED_SUBJECT.match(folded, at)
     if subject is not None and (dm is not None or of is not None or "title" not in b.values):
@@ -378,7 +382,8 @@ def _central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.I
         if found is not None:
             own = _code_issuer(nm)
             # "BAN CHẤP HÀNH TRUNG ƯƠNG / BAN TỔ CHỨC" over 42-HD/BTCTW: the unit below, named by its code
-            if k < len(lines) - 1 and own is not None and own.code != found.code and own.family == found.family:
+            if k < len(lines) - 1 and own is not None and own.code != found.code \
+                    and own.family == found.family:
                 return own
             return found
     if len(lines) == 1 and _JOINT.search(lines[0]):
@@ -468,7 +473,8 @@ def _district_on_date(b: _Builder) -> None:
     """A commune's district as it was on the document's date: the district merged since (Đông Sơn,
     Cửa Lò, Lộc Hà ...) rather than the one the early-2025 list puts the commune in."""
     v = b.values
-    if v.get("level") != "commune" or not all(isinstance(v.get(f), str) for f in ("date", "district", "province")):
+    if v.get("level") != "commune" or not all(isinstance(v.get(f), str)
+                                              for f in ("date", "district", "province")):
         return
     m = _COMMUNE_OF.search(str(v.get("issuer") or ""))
     name = m.group("name") if m else v.get("place")
@@ -829,7 +835,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
     if central is not None and central.code == "TW" and nm is not None:
         _central_party_body(b, text, nm)
         named = _central_names().get(key(lay.authority.text)) if lay.authority is not None else None
-        if named is not None and named.code == "TW":     # "CHỈ THỊ / CỦA BỘ CHÍNH TRỊ": the body under the header
+        if named is not None and named.code == "TW":     # "CHỈ THỊ / CỦA BỘ CHÍNH TRỊ": the body below
             b.set("issuer", named.name, (lay.authority.start, lay.authority.end), overwrite=True)
     if lay.branch_motto:
         b.set("branch", lay.branch_motto)
@@ -856,7 +862,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
     if "number" not in b.values:
         _consolidated_number(b, text)
     if "date" not in b.values:
-        # a Luật, a Pháp lệnh, a Nghị quyết of Quốc hội carries no date line: it is dated the day it was passed
+        # a Luật, a Pháp lệnh, a Nghị quyết of Quốc hội has no date line: it is dated the day it was passed
         passed = _PASSED.search(text, max(0, len(text) - _PASSED_REACH))
         if passed is not None:
             b.set("date", dates.from_match(passed), passed.span())
