@@ -234,3 +234,47 @@ def test_a_number_line_that_is_a_title_sentence():
     meta = extract_text("CHỈ THỊ SỐ 08-CT/TW CỦA BAN BÍ THƯ VỀ CÔNG TÁC THANH NIÊN\nNội dung chỉ thị.\n", "t.txt").meta
     assert (meta.type, meta.number, meta.issuer, meta.title) == (
         "Chỉ thị", "08-CT/TW", "Ban Bí thư", "VỀ CÔNG TÁC THANH NIÊN")
+
+
+DETAILS = page("45 + 46/Ngày 12-01-2016",
+               state("BỘ LAO ĐỘNG - THƯƠNG BINH\nVÀ XÃ HỘI", "Số: 01/2016/TT-BLĐTBXH", "Hà Nội, ngày 05 tháng 01 năm 2016"), """
+THÔNG TƯ
+Quy định chi tiết thi hành một số điều của Nghị định số 61/2015/NĐ-CP ngày 09 tháng 7 năm 2015 của Chính phủ
+
+Căn cứ Nghị định số 14/2017/NĐ-CP ngày 17 tháng 02 năm 2017 của Chính phủ quy định chi tiết một số điều của Nghị định số 120/2016/NĐ-CP;
+Bộ trưởng Bộ Lao động - Thương binh và Xã hội ban hành Thông tư.
+
+Điều 1. Thông tư này quy định chi tiết khoản 3 Điều 5 của Nghị định số 14/2017/NĐ-CP.
+""")
+
+DIRECTIVE = page("55 + 56/Ngày 20-01-2020",
+                 state("THỦ TƯỚNG CHÍNH PHỦ", "Số: 02/CT-TTg", "Hà Nội, ngày 10 tháng 01 năm 2020"), """
+CHỈ THỊ
+Về tăng cường phòng chống dịch bệnh
+Trong thời gian qua, công tác phòng chống dịch đã đạt kết quả.
+Để triển khai Nghị quyết số 01/NQ-CP ngày 01 tháng 01 năm 2020 của Chính phủ, Thủ tướng Chính phủ chỉ thị:
+1. Các bộ thực hiện.
+
+THỦ TƯỚNG
+
+CÔNG BÁO/Số 55 + 56/Ngày 20-01-2020                                         10
+
+Nguyễn Văn Phong
+""")
+
+
+def test_a_text_that_details_another_guides_it_and_a_cited_texts_detail_stays_with_it():
+    rec = extract_text(DETAILS, "t.txt")
+    assert rec.meta.issuer == "Bộ Lao động - Thương binh và Xã hội"
+    by_id = {m.id: m.number for m in rec.mentions}
+    rels = {(by_id.get(r.source, r.source), r.type, by_id[r.target]) for r in rec.relations}
+    assert ("self", "guides", "61/2015/NĐ-CP") in rels
+    assert ("self", "based_on", "14/2017/NĐ-CP") in rels
+    assert ("14/2017/NĐ-CP", "guides", "120/2016/NĐ-CP") in rels          # said of the cited decree
+    assert not any(s == "self" and t == "120/2016/NĐ-CP" and r == "guides" for s, r, t in rels)
+
+
+def test_a_directive_without_preamble_keeps_its_first_sentence_out_of_the_title():
+    meta = extract_text(DIRECTIVE, "t.txt").meta
+    assert meta.title == "Về tăng cường phòng chống dịch bệnh"
+    assert meta.signer.name == "Nguyễn Văn Phong"             # the page's running header is skipped

@@ -260,3 +260,19 @@ Phát triển du lịch biển năm 2022
 """)
     assert (meta.issuer, meta.level, meta.province, meta.district) == (
         "Ủy ban nhân dân thị xã Cửa Lò", "district", "Nghệ An", "Cửa Lò")
+
+
+def test_the_body_under_the_type_line_is_not_the_title():
+    meta, _ = meta_of("""ĐẢNG BỘ HUYỆN QUẢNG XƯƠNG
+ĐẢNG ỦY XÃ QUẢNG HẢI
+*
+Số 05-NQ/ĐU
+ĐẢNG CỘNG SẢN VIỆT NAM
+Quảng Hải, ngày 10 tháng 01 năm 2023
+
+NGHỊ QUYẾT
+CỦA ĐẢNG ỦY XÃ QUẢNG HẢI VỀ MỤC TIÊU, NHIỆM VỤ NĂM 2023
+
+Căn cứ Điều lệ Đảng;
+""")
+    assert meta.title == "VỀ MỤC TIÊU, NHIỆM VỤ NĂM 2023"

@@ -377,6 +377,12 @@ def _consolidated_number(b: _Builder, text: str) -> None:
 def _central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.Issuer | None:
     """The central body a header names (CHÍNH PHỦ, BỘ NỘI VỤ, BỘ CHÍNH TRỊ ...) or the number's code names."""
     names = _central_names()
+    # a name wrapped over lines: "BỘ LAO ĐỘNG - THƯƠNG BINH / VÀ XÃ HỘI"
+    for i in range(len(lines) - 1):
+        for j in range(len(lines), i + 1, -1):
+            wrapped = names.get(key(" ".join(lines[i:j])))
+            if wrapped is not None:
+                return wrapped
     for k in range(len(lines) - 1, -1, -1):
         found = names.get(key(lines[k]))
         if found is not None:

@@ -502,6 +502,9 @@ def _type_and_title(text: str, all_cells: list[Cell], j: int, lay: Layout) -> No
 
 
 _OF = re.compile(r"CỦA[ ]{1,3}")
+# a title never ends with a full stop; a line that opens with a capital and ends with one is a sentence
+_ABOUT = re.compile(r"[ ,]{1,3}(?=VỀ )")          # "CỦA ĐẢNG ỦY XÃ X VỀ MỤC TIÊU ...": the subject starts
+_BODY_SENTENCE = re.compile(r"[^.]\.[ *_]{0,5}$")
 # "CỦA BAN THƯỜNG VỤ TỈNH ỦY về ...": the capitals after "CỦA" name the body
 _OF_BODY = re.compile(r"CỦA[ ]{1,3}(?P<body>[" + UPPER + r"][" + UPPER + r" ]{2,150})(?![" + LOWER + r"])")
 
@@ -512,7 +515,7 @@ def _authority(all_cells: list[Cell], i: int, lay: Layout, parts: list[Cell]) ->
     if parts:
         m = _OF_BODY.match(parts[0].text)
         if m and _AUTHORITY.match(m.group("body")):
-            c, body = parts[0], m.group("body").rstrip()
+            c, body = parts[0], _ABOUT.split(m.group("body"), maxsplit=1)[0].rstrip()
             lay.authority = Cell(c.start + m.start("body"), c.start + m.start("body") + len(body), body)
             return
     while i < len(all_cells) and is_rule(all_cells[i].text):
@@ -544,6 +547,8 @@ def _title(text: str, all_cells: list[Cell], i: int, lay: Layout, first: Cell | 
             break
         if parts and upper != is_upper(c.text) and not (strip_vv or c.text[:1].islower()):
             break
+        if parts and not upper and c.text[:1].isupper() and _BODY_SENTENCE.search(c.text):
+            break               # "Trong thời gian qua, ... đã đạt kết quả.": the body's first sentence
         if not parts:
             upper = is_upper(c.text)
         parts.append(c)
