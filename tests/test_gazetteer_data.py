@@ -35,10 +35,26 @@ def pick(rows: list[dict[str, str]], era: str, level: str) -> list[dict[str, str
 
 def test_counts(rows):
     assert len(pick(rows, "pre2025", "province")) == 63
-    assert len(pick(rows, "pre2025", "district")) == 696
+    districts = pick(rows, "pre2025", "district")
+    in_force = [r for r in districts if r["valid_to"] == "2025-06-30"]
+    former = [r for r in districts if r["valid_to"] != "2025-06-30"]
+    assert len(in_force) == 696                  # the GSO list of early 2025
+    assert len(former) == 10                     # merged 2021-2025, from the older snapshot
     assert len(pick(rows, "2025", "province")) == 34
     assert not pick(rows, "2025", "district")
-    assert len(rows) == 63 + 696 + 34
+    assert len(rows) == 63 + 696 + 10 + 34
+
+
+def test_former_districts_end_before_the_2025_list_and_name_where_they_went(rows):
+    former = {(r["province"], r["name"]): r for r in pick(rows, "pre2025", "district")
+              if r["valid_to"] != "2025-06-30"}
+    assert {"Cửa Lò", "Đông Sơn", "Lộc Hà", "Nam Đông"} <= {n for _, n in former}
+    assert former["Nghệ An", "Cửa Lò"]["successor"] == "Vinh"
+    assert former["Thanh Hóa", "Đông Sơn"]["successor"] == "Thanh Hóa"
+    assert all(r["valid_to"] < "2025-01-04" and r["successor_code"] for r in former.values())
+    current = {(r["province_code"], r["code"]) for r in pick(rows, "pre2025", "district")
+               if r["valid_to"] == "2025-06-30"}
+    assert all((r["province_code"], r["successor_code"]) in current for r in former.values())
 
 
 def test_types(rows):
@@ -96,12 +112,16 @@ def test_successors(rows):
     assert {p["name"] for p in old if p["successor"] == "Quảng Ngãi"} == {"Quảng Ngãi", "Kon Tum"}
     assert {p["name"] for p in old if p["successor"] == "Hồ Chí Minh"} == {
         "Hồ Chí Minh", "Bình Dương", "Bà Rịa - Vũng Tàu"}
-    assert all(not r["successor"] for r in rows if r["era"] == "2025" or r["level"] == "district")
+    # a former district names the district it went into (test_former_districts_...); no other district has one
+    assert all(not r["successor"] for r in rows if r["era"] == "2025" or
+               (r["level"] == "district" and r["valid_to"] == "2025-06-30"))
 
 
 def test_validity_dates(rows):
     for r in rows:
-        if r["era"] == "pre2025":
+        if r["era"] == "pre2025" and r["successor"] and r["level"] == "district":     # merged 2021-2025
+            assert (r["valid_from"], r["valid_to"]) == ("", "2025-01-03")
+        elif r["era"] == "pre2025":
             assert (r["valid_from"], r["valid_to"]) == ("", "2025-06-30")
         else:
             assert (r["valid_from"], r["valid_to"]) == ("2025-07-01", "")
@@ -109,6 +129,8 @@ def test_validity_dates(rows):
 
 def test_coordinates_are_in_vietnam(rows):
     for r in rows:
+        if r["valid_to"] == "2025-01-03" and not r["lat"]:
+            continue                         # a former district: the older snapshot has no coordinates
         lat, lon = float(r["lat"]), float(r["lon"])
         assert 8 < lat < 24 and 102 < lon < 110, r
 

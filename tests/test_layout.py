@@ -124,7 +124,9 @@ def test_a_sentence_naming_a_number_is_not_a_number_line():
 
 LINE_PIECES = st.sampled_from(["Đắk Lắk, ngày", " ", "\n", "|", "Số:", "CỘNG", "HÒA", "XÃ HỘI", "-", "_", "/",
                                "ngày", "tháng", "năm 2021", "12", "KẾ HOẠCH", "ỦY BAN NHÂN DÂN", "Hà Nội,",
-                               "*"])
+                               "*", "CÔNG BÁO/Số 1 + 2/Ngày 1-1-2020", "CHỈ THỊ", "CỦA", "BỘ CHÍNH TRỊ",
+                               "VỀ", "16/2001/CT-TTg", "thông qua ngày", "XÁC THỰC VĂN BẢN HỢP NHẤT",
+                               "03/VBHN-VPQH", ",", "."])
 
 
 @settings(max_examples=60, deadline=None)
@@ -162,6 +164,8 @@ def test_the_header_stage_on_long_runs_of_white_space():
     from cascade.extract.header import extract_metadata
 
     for text in ("Đắk Lắk, ngày" + " " * 5000, "Đắk Lắk, ngày" + "\n" * 100_000,
-                 "ỦY BAN NHÂN DÂN\n" + "\n" * 50_000 + "Số: 1/KH-UBND"):
+                 "ỦY BAN NHÂN DÂN\n" + "\n" * 50_000 + "Số: 1/KH-UBND",
+                 "KẾT LUẬN 1-KL/TW CỦA" + " " * 5000 + "BỘ", "CHỈ THỊ SỐ 1/CT-TTg NGÀY" + " " * 5000,
+                 "thông qua" + " " * 5000 + "ngày", "XÁC THỰC VĂN BẢN HỢP NHẤT" + "\n" * 50_000 + "Số:"):
         meta, *_ = extract_metadata(clean(text), "t.txt")
         assert meta.date is None

@@ -222,3 +222,57 @@ def test_class2_a_party_number_reported_without_its_symbol_is_completed():
     meta, _ = meta_of("Ngày 4/5/2019, Ban Thường vụ Huyện ủy Krông Búk đã ban hành Kế hoạch số 9 về "
                       "công tác dân vận.\n")
     assert meta.number == "9-KH/HU" and "number" in meta.inferred
+
+
+# -- jurisdiction by date: districts merged between 2021 and 2025 -----------------------------------------
+
+COMMUNE_PLAN = """UỶ BAN NHÂN DÂN
+XÃ ĐÔNG NINH
+Số: 15/KH-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Đông Ninh, ngày 10 tháng 3 năm {y}
+
+KẾ HOẠCH
+Phòng chống thiên tai năm {y}
+
+Thực hiện Kế hoạch số 20/KH-UBND ngày 01/3/{y} của UBND tỉnh Thanh Hóa, UBND xã Đông Ninh xây dựng kế hoạch:
+"""
+
+
+@pytest.mark.parametrize("year, district", [(2021, "Đông Sơn"), (2025, "Thanh Hóa")])
+def test_a_commune_names_the_district_it_had_on_the_documents_date(year, district):
+    """Đông Sơn was merged into the city of Thanh Hóa before the 2025 list: a 2021 plan is of Đông Sơn."""
+    meta, _ = meta_of(COMMUNE_PLAN.format(y=year))
+    assert (meta.level, meta.province, meta.district) == ("commune", "Thanh Hóa", district)
+
+
+def test_a_district_merged_before_2025_is_still_a_district_of_its_province():
+    meta, _ = meta_of("""ỦY BAN NHÂN DÂN
+THỊ XÃ CỬA LÒ
+Số: 88/KH-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Cửa Lò, ngày 05 tháng 6 năm 2022
+
+KẾ HOẠCH
+Phát triển du lịch biển năm 2022
+""")
+    assert (meta.issuer, meta.level, meta.province, meta.district) == (
+        "Ủy ban nhân dân thị xã Cửa Lò", "district", "Nghệ An", "Cửa Lò")
+
+
+def test_the_body_under_the_type_line_is_not_the_title():
+    meta, _ = meta_of("""ĐẢNG BỘ HUYỆN QUẢNG XƯƠNG
+ĐẢNG ỦY XÃ QUẢNG HẢI
+*
+Số 05-NQ/ĐU
+ĐẢNG CỘNG SẢN VIỆT NAM
+Quảng Hải, ngày 10 tháng 01 năm 2023
+
+NGHỊ QUYẾT
+CỦA ĐẢNG ỦY XÃ QUẢNG HẢI VỀ MỤC TIÊU, NHIỆM VỤ NĂM 2023
+
+Căn cứ Điều lệ Đảng;
+""")
+    assert meta.title == "VỀ MỤC TIÊU, NHIỆM VỤ NĂM 2023"

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 from functools import lru_cache
@@ -25,8 +26,8 @@ DISTRICT_K = 5
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    with resources.files("cascade.resources").joinpath(name).open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    text = resources.files("cascade.resources").joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 @lru_cache(maxsize=2)

@@ -50,6 +50,8 @@ TRIGGERS: tuple[tuple[str, str, str], ...] = (
     ("thay thế", "replaces", ANYWHERE),
     ("bãi bỏ", "repeals", ANYWHERE),
     ("hướng dẫn thi hành", "guides", ANYWHERE),
+    ("quy định chi tiết thi hành", "guides", FRONT),
+    ("quy định chi tiết", "guides", FRONT),
     ("theo đề nghị", "cites", ANYWHERE),
     ("xét đề nghị", "cites", ANYWHERE),
     ("sau khi xem xét", "cites", ANYWHERE),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -89,7 +90,8 @@ _POSITIONS = {
     "PHÓ TRƯỞNG PHÒNG": "Phó Trưởng phòng", "TỔNG BÍ THƯ": "Tổng Bí thư", "THƯỜNG TRỰC": "Thường trực",
 }
 _POSITION_LINE = re.compile(r"^[ *_]*(?P<title>" + "|".join(sorted(map(re.escape, _POSITIONS), key=len, reverse=True))
-                            + r")[ *_]*$")
+                            + r")(?:[ ]{1,3}(?:QUỐC HỘI|CHÍNH PHỦ|BỘ[ ]{1,3}[" + UPPER + r" ,]{2,60}))?"
+                            r"[ *_]*$")     # "CHỦ TỊCH QUỐC HỘI", "BỘ TRƯỞNG BỘ TÀI CHÍNH": the body it heads
 _CAPACITY = re.compile(r"^[ *_]*(?P<cap>TM\.|T/M|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.)\s*(?P<rest>[^\n*]*?)[ *_]*$")
 _CAPACITY_REACH = 3                 # capacity lines (TM., KT....) are looked for up to 3 lines above the position
 _SIGNATURE_REACH = 600              # _last_signature reads the lines of the last 600 characters first
@@ -253,6 +255,7 @@ def _own_number(b: _Builder, lay: layout.Layout, text: str, source: str,
         if found and found[0][1] < 4:
             n, x, y = found[0]
             b.set("number", n.text, (a + x, a + y))
+            _title_sentence(b, text, lay.number.start, e, None)     # "CHỈ THỊ SỐ 05-CT/TW CỦA ... VỀ ..."
             return n
         blank = _BLANK_NUMBER.match(text, lay.number.start, lay.number.end)
         if blank:
@@ -270,28 +273,152 @@ def _own_number(b: _Builder, lay: layout.Layout, text: str, source: str,
                 if n.type is None or n.type == lay.type_name:
                     a = lay.type_cell.start + m.end()
                     b.set("number", n.text, (a, a + found[0][2]))
+                    _title_sentence(b, text, lay.type_cell.start, lay.title.end, lay.type_name)
                     return n
     return None
+
+
+def _fold(text: str) -> str:
+    """``text`` lower-cased without diacritics, one character for one (so offsets carry over).
+
+    The title sentence is read on this form: copies that scramble tone marks ("KẾT LỦẬN ... CỦÀ")
+    keep the letters."""
+    out = []
+    for c in text:
+        base = unicodedata.normalize("NFD", c)[:1].lower()
+        out.append("d" if base == "đ" else base if len(base) == 1 else c)
+    return "".join(out)
+
+
+_FOLDED_TYPES = sorted(((_fold(k), v) for k, v in layout.TYPE_WORDS.items()), key=lambda kv: -len(kv[0]))
+_FOLDED_TYPE = re.compile(r"[ *#_]{0,5}(?P<type>" + "|".join(re.escape(k) for k, _ in _FOLDED_TYPES)
+                          + r")[ ]{1,3}"
+                          r"(?:(?P<of>cua[ ]{1,3}[^\n]{2,120}?)[ ]{1,3})?(?:so[ ]{0,3}:?[ ]{0,3})?(?=\d)")
+_FOLDED_DATE = re.compile(r"[ ,]{0,3}(?=ngay)")
+_FOLDED_OF = re.compile(r"[ ,]{0,3}cua[ ]{1,3}(?P<body>[^\n]{2,150}?)(?=[ ,.:]{1,3}ve[ ]|[ ]{0,3}$)")
+_FOLDED_SUBJECT = re.compile(r"[ ,.:]{0,3}(?P<subject>ve[ ]{1,3}\S[^\n]{0,600})")
+_BODY_LIST = re.compile(r"[ ]{0,3}(?:,|[ ]va[ ])[ ]{0,3}")
+_SENTENCE_LINES = 6                 # a title sentence opens the page: it is looked for in its first lines
+
+
+def _title_sentence(b: _Builder, text: str, start: int, end: int, type_name: str | None
+                    ) -> numbers.DocNumber | None:
+    """A title that is one sentence: TYPE [CỦA BODY] [SỐ] NUMBER [NGÀY date] [CỦA BODY] [VỀ subject].
+
+    Gazette indexes and news pages print documents so ("CHỈ THỊ CỦA THỦ TƯỚNG CHÍNH PHỦ SỐ
+    16/2001/CT-TTg NGÀY 10 THÁNG 5 NĂM 2001 VỀ VIỆC ...", "KẾT LUẬN 127-KL/TW CỦA BỘ CHÍNH TRỊ, BAN
+    BÍ THƯ VỀ ..."). Fills the number, date, issuer (a central body the table knows) and title
+    that are still empty; returns the number read, or None when ``text[start:end]`` is no such title."""
+    line = text[start:end]
+    folded = _fold(line)
+    m = _FOLDED_TYPE.match(folded)
+    if m is None:
+        return None
+    typ = dict(_FOLDED_TYPES)[m.group("type")]
+    if type_name is not None and type_name != typ:
+        return None
+    found = numbers.find_numbers(line[m.end():m.end() + 60])
+    if not found or found[0][1] != 0 or (found[0][0].type is not None and found[0][0].type != typ):
+        return None
+    n, _, width = found[0]
+    at = m.end() + width
+    if "number" not in b.values:
+        b.set("type", typ, (start + m.start("type"), start + m.end("type")), inferred=True)
+        b.set("number", n.text, (start + m.end(), start + at))
+        b.set("branch", n.family, inferred=True)
+    lead = _FOLDED_DATE.match(folded, at)
+    dm = dates.DATE_RE.match(line, lead.end()) if lead else None        # the date words keep their marks
+    if dm is not None:
+        b.set("date", dates.from_match(dm), (start + dm.start(), start + dm.end()))
+        at = dm.end()
+    of = _FOLDED_OF.match(folded, at)
+    body = (of.start("body"), of.end("body")) if of else None
+    if of is not None:
+        at = of.end()
+    elif m.group("of"):
+        body = (m.start("of") + 3 + len(m.group("of")[3:]) - len(m.group("of")[3:].lstrip()), m.end("of"))
+    if body is not None:
+        names = [_folded_names().get(" ".join(x.split())) for x in _BODY_LIST.split(folded[body[0]:body[1]])]
+        if names and all(names) and n.level == "central":
+            b.set("issuer", ", ".join(x.name for x in names), (start + body[0], start + body[1]),
+                  overwrite=True)
+            b.set("level", "central")
+    subject = _FOLDED_SUBJECT.match(folded, at)
+    if subject is not None and (dm is not None or of is not None or "title" not in b.values):
+        a, e = subject.span("subject")
+        b.set("title", line[a:e].strip(), (start + a, start + a + len(line[a:e].strip())), overwrite=True)
+    return n
+
+
+#: "... được Quốc hội ... khóa XV, kỳ họp thứ 8 thông qua ngày 29 tháng 11 năm 2024": the closing sentence
+#: of a Luật or a Nghị quyết of Quốc hội (and of a Pháp lệnh of its standing committee)
+_PASSED = re.compile(r"thông[ ]{1,3}qua[ ]{1,3}" + dates.DATE, re.IGNORECASE)
+_PASSED_REACH = 6000
+# a consolidated text (VBHN) prints its own number after the certification at the end
+_CONSOLIDATED = re.compile(r"XÁC[ ]{1,3}THỰC[ ]{1,3}VĂN[ ]{1,3}BẢN[ ]{1,3}HỢP[ ]{1,3}NHẤT")
+_END_NUMBER = re.compile(r"(?:Số|SỐ)[ ]{0,3}:?[ ]{0,3}(?=\d{1,5}/VBHN-)")
+
+
+def _consolidated_number(b: _Builder, text: str) -> None:
+    """Number and date of a consolidated text: printed after "XÁC THỰC VĂN BẢN HỢP NHẤT" at its end."""
+    cm = _CONSOLIDATED.search(text, max(0, len(text) - _PASSED_REACH))
+    if cm is None:
+        return
+    nm = _END_NUMBER.search(text, cm.end())
+    found = numbers.find_numbers(text[nm.end():nm.end() + 40]) if nm else []
+    if found and found[0][1] == 0:
+        b.set("number", found[0][0].text, (nm.end(), nm.end() + found[0][2]))
+        b.set("type", "Văn bản hợp nhất", cm.span(), overwrite=True)
+        dm = dates.DATE_RE.search(text, cm.end(), min(len(text), cm.end() + 200))
+        if dm is not None:
+            b.set("date", dates.from_match(dm), dm.span(), overwrite=True)
 
 
 def _central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.Issuer | None:
     """The central body a header names (CHÍNH PHỦ, BỘ NỘI VỤ, BỘ CHÍNH TRỊ ...) or the number's code names."""
     names = _central_names()
-    for line in reversed(lines):
-        found = names.get(key(line))
+    # a name wrapped over lines: "BỘ LAO ĐỘNG - THƯƠNG BINH / VÀ XÃ HỘI"
+    for i in range(len(lines) - 1):
+        for j in range(len(lines), i + 1, -1):
+            wrapped = names.get(key(" ".join(lines[i:j])))
+            if wrapped is not None:
+                return wrapped
+    for k in range(len(lines) - 1, -1, -1):
+        found = names.get(key(lines[k]))
         if found is not None:
+            own = _code_issuer(nm)
+            # "BAN CHẤP HÀNH TRUNG ƯƠNG / BAN TỔ CHỨC" over 42-HD/BTCTW: the unit below, named by its code
+            if k < len(lines) - 1 and own is not None and own.code != found.code \
+                    and own.family == found.family:
+                return own
             return found
+    if len(lines) == 1 and _JOINT.search(lines[0]):
+        # "BỘ TÀI CHÍNH - BỘ NỘI VỤ" over a TTLT: every issuer of a joint text, in the header's order
+        parts = [names.get(key(x)) for x in _JOINT.split(lines[0])]
+        if all(parts):
+            first = parts[0]
+            return numbers.Issuer(first.code, first.family, "central", " - ".join(x.name for x in parts))
     if lines and len(lines) > 1 and any(key(x) in names for x in lines[:1]):
         parent = names[key(lines[0])]
         return numbers.Issuer(parent.code, parent.family, "central", _sentence_case(lines[-1]))
     if nm is not None and nm.level == "central" and not any(_LOCAL_LINE.search(x) for x in lines):
         if lines:                                    # a central body the table lacks: its header names it
             return numbers.Issuer(nm.issuer_code, nm.family, "central", _sentence_case(" ".join(lines)))
-        issuer = numbers.issuers().get(nm.issuer_code.upper()) or numbers.issuers().get(
-            nm.issuer_code.upper().rstrip("0123456789"))
+        issuer = _code_issuer(nm)
         if issuer is not None:
             return issuer
     return None
+
+
+_JOINT = re.compile(r"[ ]{1,3}[-–][ ]{1,3}")
+
+
+def _code_issuer(nm: numbers.DocNumber | None) -> numbers.Issuer | None:
+    """The central body the number's issuer code names (QH15 -> Quốc hội, BTCTW -> Ban Tổ chức Trung ương)."""
+    if nm is None or nm.level != "central" or not nm.issuer_code:
+        return None
+    table = numbers.issuers()
+    return table.get(nm.issuer_code.upper()) or table.get(nm.issuer_code.upper().rstrip("0123456789"))
 
 
 _LOCAL_LINE = re.compile(r"(?i)tỉnh|thành phố|huyện|quận|thị xã|xã|phường|ủy ban nhân dân|uỷ ban nhân dân|"
@@ -317,6 +444,12 @@ def _central_names() -> dict[str, numbers.Issuer]:
     return out
 
 
+@cache
+def _folded_names() -> dict[str, numbers.Issuer]:
+    """Central body names (and the other names their headers print), folded by :func:`_fold`."""
+    return {_fold(" ".join(k.split())): i for k, i in _central_names().items()}
+
+
 def _name_on_date(b: _Builder) -> None:
     """Write the province as documents of the document's date wrote it (Thừa Thiên Huế before 2025)."""
     province, date = b.values.get("province"), b.values.get("date")
@@ -337,6 +470,26 @@ def _name_on_date(b: _Builder) -> None:
         if kind == "tỉnh":
             issuer = issuer.replace(f"Thành ủy {province}", f"Tỉnh ủy {name}")
         b.values["issuer"] = issuer.replace(f" {province}", f" {name}") if name not in issuer else issuer
+
+
+_COMMUNE_OF = re.compile(r"(?i:xã|phường|thị trấn)[ ]{1,3}(?P<name>[^,;()\n]{2,40})$")
+
+
+def _district_on_date(b: _Builder) -> None:
+    """A commune's district as it was on the document's date: the district merged since (Đông Sơn,
+    Cửa Lò, Lộc Hà ...) rather than the one the early-2025 list puts the commune in."""
+    v = b.values
+    if v.get("level") != "commune" or not all(isinstance(v.get(f), str)
+                                              for f in ("date", "district", "province")):
+        return
+    m = _COMMUNE_OF.search(str(v.get("issuer") or ""))
+    name = m.group("name") if m else v.get("place")
+    if not isinstance(name, str):
+        return
+    units = [u for u in places.find_commune(name, v["province"]) if u.district == v["district"]]
+    was = {places.district_on(u, v["date"]) for u in units}
+    if len(was) == 1 and (d := was.pop()) != v["district"]:
+        v["district"] = d
 
 
 _TW_BODY = re.compile(r"[ ]{0,3},?[ ]{0,3}(?:ngày[ ]{1,3}[\d/.-]{6,10}[ ]{0,3},?[ ]{0,3})?của[ ]{1,3}"
@@ -687,10 +840,19 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
                 b.set(f, header_fields.get(f) or None, hspan if f == "issuer" else None)
     if central is not None and central.code == "TW" and nm is not None:
         _central_party_body(b, text, nm)
+        named = _central_names().get(key(lay.authority.text)) if lay.authority is not None else None
+        if named is not None and named.code == "TW":     # "CHỈ THỊ / CỦA BỘ CHÍNH TRỊ": the body below
+            b.set("issuer", named.name, (lay.authority.start, lay.authority.end), overwrite=True)
     if lay.branch_motto:
         b.set("branch", lay.branch_motto)
     if nm is not None:
         b.set("branch", nm.family, inferred=True)
+    if not lay.has_header:
+        for a, e, _ in _lines(text, 0, min(len(text), _LEAD_REACH))[:_SENTENCE_LINES]:
+            read = _title_sentence(b, text, a, e, None)
+            if read is not None:
+                nm = nm or read
+                break
     if not lay.has_header:
         _lead_sentence(b, text, lay)
     _site_fields(b, lay, nm)
@@ -702,6 +864,14 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
             if dm is not None:
                 b.set("date", dates.from_match(dm), (att.start() + dm.start(), att.start() + dm.end()),
                       inferred=True)
+
+    if "number" not in b.values:
+        _consolidated_number(b, text)
+    if "date" not in b.values:
+        # a Luật, a Pháp lệnh, a Nghị quyết of Quốc hội has no date line: it is dated the day it was passed
+        passed = _PASSED.search(text, max(0, len(text) - _PASSED_REACH))
+        if passed is not None:
+            b.set("date", dates.from_match(passed), passed.span())
 
     # 3. signature and recipients
     tail_start = max(0, len(text) - 3000)
@@ -753,6 +923,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
             b.values.pop("district", None)
 
     _name_on_date(b)
+    _district_on_date(b)
     v = b.values
     meta = Metadata(
         type=v.get("type"), number=v.get("number"), date=v.get("date"), issuer=v.get("issuer"),

@@ -36,6 +36,11 @@ PARTY_MOTTO = re.compile(rf"Đ[ẢA]NG{_GAP}C[ỘO]NG{_GAP}S[ẢA]N{_GAP}VI[ỆE
 _SLOGAN = re.compile(rf"(?i:độc{_GAP}lập[\s|*_-]{{1,40}}tự{_GAP}do(?:[\s|*_-]{{1,40}}hạnh{_GAP}phúc)?)")
 _RULE = re.compile(r"[\s\-_=─–—.*•~]{1,200}")
 _CELL = re.compile(r"[^\n|]+")
+#: the running header the official gazette prints on every page: "CÔNG BÁO/Số 1234 + 1235/Ngày 15-12-2023",
+#: with the page number before or after it; it is page chrome, never part of an issuer or a title
+GAZETTE_LINE = re.compile(r"[ \d]{0,80}C[ÔO]NG[ ]{1,3}B[ÁA]O[ ]{0,3}/[ ]{0,3}(?:Số|SỐ|số)[ ]{0,3}\d{1,5}"
+                          r"(?:[ ]{0,3}\+[ ]{0,3}\d{1,5}){0,3}[ ]{0,3}/[ ]{0,3}(?:Ngày|NGÀY|ngày)[ ]{0,3}"
+                          r"\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d\d[ \d]{0,80}")
 _AFTER_MOTTO = 1500                  # how far after the motto the number, date, type and title are looked for
 _NO_MOTTO_REACH = 3500               # ... and from the start when there is no motto
 _NO_HEADER_REACH = 80                # without a header, the type line is looked for in the first 80 cells
@@ -330,7 +335,7 @@ def read_layout(text: str) -> Layout:
     above: list[Cell] = []
     while i >= 0 and len(above) < 4:
         c = all_cells[i]
-        if i in site_cells:
+        if i in site_cells or GAZETTE_LINE.fullmatch(c.text):
             break
         if is_rule(c.text) or motto_part(c):
             i -= 1
@@ -497,6 +502,9 @@ def _type_and_title(text: str, all_cells: list[Cell], j: int, lay: Layout) -> No
 
 
 _OF = re.compile(r"CỦA[ ]{1,3}")
+# a title never ends with a full stop; a line that opens with a capital and ends with one is a sentence
+_ABOUT = re.compile(r"[ ,]{1,3}(?=VỀ )")          # "CỦA ĐẢNG ỦY XÃ X VỀ MỤC TIÊU ...": the subject starts
+_BODY_SENTENCE = re.compile(r"[^.]\.[ *_]{0,5}$")
 # "CỦA BAN THƯỜNG VỤ TỈNH ỦY về ...": the capitals after "CỦA" name the body
 _OF_BODY = re.compile(r"CỦA[ ]{1,3}(?P<body>[" + UPPER + r"][" + UPPER + r" ]{2,150})(?![" + LOWER + r"])")
 
@@ -507,7 +515,7 @@ def _authority(all_cells: list[Cell], i: int, lay: Layout, parts: list[Cell]) ->
     if parts:
         m = _OF_BODY.match(parts[0].text)
         if m and _AUTHORITY.match(m.group("body")):
-            c, body = parts[0], m.group("body").rstrip()
+            c, body = parts[0], _ABOUT.split(m.group("body"), maxsplit=1)[0].rstrip()
             lay.authority = Cell(c.start + m.start("body"), c.start + m.start("body") + len(body), body)
             return
     while i < len(all_cells) and is_rule(all_cells[i].text):
@@ -539,6 +547,8 @@ def _title(text: str, all_cells: list[Cell], i: int, lay: Layout, first: Cell | 
             break
         if parts and upper != is_upper(c.text) and not (strip_vv or c.text[:1].islower()):
             break
+        if parts and not upper and c.text[:1].isupper() and _BODY_SENTENCE.search(c.text):
+            break               # "Trong thời gian qua, ... đã đạt kết quả.": the body's first sentence
         if not parts:
             upper = is_upper(c.text)
         parts.append(c)
@@ -546,6 +556,13 @@ def _title(text: str, all_cells: list[Cell], i: int, lay: Layout, first: Cell | 
         if sum(len(p.text) for p in parts) > 600:
             break
     _authority(all_cells, i, lay, parts)
+    auth = lay.authority
+    if parts and auth is not None and parts[0].start < auth.start < parts[0].end and _OF.match(parts[0].text):
+        # "CHỈ THỊ / CỦA BỘ CHÍNH TRỊ / về ...": the body that issues is not part of the title
+        c = parts[0]
+        rest = text[auth.end:c.end]
+        lead = len(rest) - len(rest.lstrip(" ,:"))
+        parts = ([Cell(auth.end + lead, c.end, rest[lead:])] if rest[lead:] else []) + parts[1:]
     if not parts:
         lay.title_end = lay.type_cell.end if lay.type_cell else lay.header_end
         return

@@ -128,7 +128,8 @@ _CHAIN_TAIL = re.compile(
     r"(?:thực hiện|triển khai|quán triệt|cụ thể hóa|cụ thể hoá)(?: (?:các|có hiệu quả))? ?\Z"
     r"|(?P<amend>sửa đổi,? bổ sung)(?: (?:một số|các) (?:điều|nội dung|khoản))?(?: của)? ?\Z"
     r"|(?P<replace>thay thế) ?\Z|(?P<repeal>bãi bỏ) ?\Z"
-    r"|(?P<guide>hướng dẫn (?:thi hành|thực hiện))(?: (?:một số|các) (?:điều|nội dung|khoản))?(?: của)? ?\Z")
+    r"|(?P<guide>hướng dẫn (?:thi hành|thực hiện)|quy định chi tiết(?: thi hành)?)"
+    r"(?: (?:một số|các) (?:điều|nội dung|khoản))?(?: của)? ?\Z")
 _CHAIN_RELATION = (("cont", "continues"), ("amend", "amends"), ("replace", "replaces"), ("repeal", "repeals"),
                    ("guide", "guides"))
 _GAP_NOISE = str.maketrans({c: " " for c in "*“”\"\n\t\u00a0"})

@@ -11,6 +11,7 @@ point into.
 from __future__ import annotations
 
 import functools
+import io
 import os
 import shutil
 import subprocess
@@ -86,9 +87,7 @@ def _check_image(data: bytes) -> None:
                         f"(more than {MAX_PIXELS // 10**6} million)")
 
 
-def _bytes_io(data: bytes):  # type: ignore[no-untyped-def]
-    import io
-
+def _bytes_io(data: bytes) -> io.BytesIO:
     return io.BytesIO(data)
 
 
@@ -116,7 +115,8 @@ def recognise(image: Path, language: str) -> tuple[list[list[Line]], list[float]
         raise ReadError(f"Tesseract could not be run ({e.strerror or e})") from e
     if out.returncode != 0:
         err = out.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ReadError(f"Tesseract failed ({one_line(err[-1] if err else out.returncode, 80)})")
+        why = err[-1] if err else f"exit code {out.returncode}"
+        raise ReadError(f"Tesseract failed ({one_line(why, 80)})")
     return parse_tsv(out.stdout.decode("utf-8", "replace").splitlines())
 
 

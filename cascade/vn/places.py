@@ -30,6 +30,8 @@ from cascade.text.normalize import ascii_fold, key
 
 #: "pre2025": 63 provinces and 696 districts until 30 June 2025; "2025": 34 provinces from 1 July 2025
 ERAS = ("pre2025", "2025")
+#: the last day of the pre-2025 era (districts abolished, 63 provinces merged into 34 on 1 July 2025)
+PRE2025_LAST_DAY = "2025-06-30"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,14 @@ class Unit:
     lat: float | None = field(default=None, compare=False, repr=False)
     lon: float | None = field(default=None, compare=False, repr=False)
     district: str | None = None     # for a pre-2025 commune, its district's name
+    valid_to: str | None = field(default=None, compare=False, repr=False)   # last day in force (ISO)
+    former_district: str | None = field(default=None, compare=False, repr=False)  # a commune's district
+    # before a merger of 2021-2025 the early-2025 list already shows (Đông Ninh: Đông Sơn, now Thanh Hóa)
+
+    @property
+    def former(self) -> bool:
+        """True for a district merged before the 2025 snapshot (Cửa Lò, Đông Sơn), named by older texts."""
+        return self.valid_to is not None and self.valid_to < PRE2025_LAST_DAY
 
     @property
     def base_name(self) -> str:
@@ -230,7 +240,7 @@ def _gazetteer() -> _Gazetteer:
     units = [Unit(code=r["code"], name=r["name"], type=r["type"], level=r["level"], era=r["era"],
                   province=r["province"] or None, aliases=tuple(a for a in r["aliases"].split("|") if a),
                   successor=r["successor"] or None, province_code=r["province_code"] or None,
-                  lat=_float(r["lat"]), lon=_float(r["lon"]))
+                  lat=_float(r["lat"]), lon=_float(r["lon"]), valid_to=r["valid_to"] or None)
              for r in _read_rows()]
     provinces: dict[str, list[Unit]] = {era: [] for era in ERAS}
     districts: dict[str, list[Unit]] = {}
@@ -311,7 +321,7 @@ def districts(province: str) -> list[Unit]:
     (10, 'Kon Tum')
     """
     p = find_province(province, "pre2025")
-    return list(_gazetteer().districts.get(p.code, ())) if p else []
+    return [u for u in _gazetteer().districts.get(p.code, ()) if not u.former] if p else []
 
 
 def find_district(name: str, province: str | None = None) -> list[Unit]:
@@ -410,7 +420,7 @@ def _communes() -> dict[str, _Index]:
     for r in csv.DictReader(io.StringIO(text)):
         u = Unit(code=r["code"], name=r["name"], type=r["type"], level="commune", era=r["era"],
                  province=r["province"] or None, province_code=r["province_code"] or None,
-                 district=r["district"] or None)
+                 district=r["district"] or None, former_district=r.get("former_district") or None)
         idx = out[r["era"]]
         e, lo = _keys(u.name)                 # names only: no prefix sets, communes are never scanned for
         idx.exact.setdefault(e, []).append(u)
@@ -456,6 +466,22 @@ def find_commune(name: str, province: str | None = None, era: str = "pre2025",
     if unit_type:
         units = [u for u in units if u.type == unit_type] or units
     return sorted(units, key=lambda u: u.code)
+
+
+def district_on(commune: Unit, date: str | None) -> str | None:
+    """The district a pre-2025 commune belonged to on ``date``: the former one before its merger.
+
+    >>> [district_on(u, "2021-03-01") for u in find_commune("Đông Ninh", "Thanh Hóa")]
+    ['Đông Sơn']
+    >>> [district_on(u, "2025-03-01") for u in find_commune("Đông Ninh", "Thanh Hóa")]
+    ['Thanh Hóa']
+    """
+    if commune.former_district and date:
+        former = find_district(commune.former_district, commune.province)
+        last = next((u.valid_to for u in former if u.former), None)
+        if last is not None and date <= last:
+            return commune.former_district
+    return commune.district
 
 
 _COMMUNE_WORD = re.compile(r"^\s*(xã|phường|thị\s+trấn|đặc\s+khu)\s+", re.IGNORECASE)
