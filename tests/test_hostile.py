@@ -711,3 +711,54 @@ def test_a_cross_join_is_cut_at_the_limit(tmp_path):
     assert_clean(r)
     assert len(r.stdout.splitlines()) == 1000
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+IDENTITY_CTRL_C = pending("identity: cli main(): Ctrl-C in a build exits 0 with no message (typer, "
+                          "standalone_mode=False, returns after KeyboardInterrupt); "
+                          "print 'interrupted' and exit 130")
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", pytest.param("SIGINT", marks=IDENTITY_CTRL_C), "SIGKILL"])
+def test_an_interrupted_build_leaves_the_last_build_whole_and_no_workers(tmp_path, baseline, sig):
+    """A build stopped half-way (400 files: several worker processes) leaves the previous build as
+    it was, and no process of its own behind, even under kill -9."""
+    import signal
+    import time
+
+    corpus = seed_corpus(tmp_path)
+    assert_clean(build(corpus.name, "out", tmp_path))
+    many = tmp_path / "many"
+    many.mkdir()
+    for i in range(400):
+        (many / f"{i:03d}-{SEEDS[i % len(SEEDS)].name}").write_bytes(SEEDS[i % len(SEEDS)].read_bytes())
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CASCADE_OUT": "out"}
+    command = [sys.executable, "-m", "cascade", "build", "corpus", "many", "--no-cache", "--quiet"]
+    p = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         stdin=subprocess.DEVNULL, text=True, start_new_session=True,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # not ignored
+    try:
+        deadline = time.monotonic() + 60
+        while not list((tmp_path / "out").glob(".build-*/shards/*")) and time.monotonic() < deadline:
+            time.sleep(0.1)                                   # until workers write their first shards
+        assert p.poll() is None, "the build ended before it could be interrupted"
+        p.send_signal(getattr(signal, sig))
+        _, err = p.communicate(timeout=HANG_GUARD)
+        assert "Traceback" not in err, err
+        if sig != "SIGKILL":
+            assert p.returncode != 0 and len(err.strip().splitlines()) <= 1, err
+        gone = time.monotonic() + 30
+        while time.monotonic() < gone:
+            try:
+                os.killpg(p.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("worker processes outlived the build")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(p.pid, signal.SIGKILL)
+    assert seed_records(tmp_path / "out") == baseline
+    assert len(all_sources(tmp_path / "out")) == len(SEEDS)
+    r = cli("stats", "--format", "json", cwd=tmp_path)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
