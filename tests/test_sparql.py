@@ -175,7 +175,7 @@ def test_parameters_are_checked_and_quoted():
 
 def test_cli_sparql_named_inline_and_file(sample_build: Path, tmp_path: Path):
     runner = CliRunner()
-    out = ["--out", str(sample_build)]
+    out = ["--build-dir", str(sample_build)]
     r = runner.invoke(app, ["sparql", "--named", "tree", "--param", "doc=Kết luận 93", *out, "-f", "json"])
     assert r.exit_code == 0, r.output
     rows = json.loads(r.output)
@@ -193,9 +193,9 @@ def test_cli_sparql_named_inline_and_file(sample_build: Path, tmp_path: Path):
 
 def test_cli_sparql_table_and_errors(sample_build: Path):
     runner = CliRunner()
-    r = runner.invoke(app, ["sparql", "--named", "orphans", "--out", str(sample_build), "--format", "table"])
+    r = runner.invoke(app, ["sparql", "--named", "orphans", "--build-dir", str(sample_build), "--format", "table"])
     assert r.exit_code == 0 and "93-KL/TW" in r.output
-    r = runner.invoke(app, ["sparql", "--named", "nope", "--out", str(sample_build)])
+    r = runner.invoke(app, ["sparql", "--named", "nope", "--build-dir", str(sample_build)])
     assert r.exit_code != 0
-    r = runner.invoke(app, ["sparql", "SELECT * WHERE {", "--out", str(sample_build)])
+    r = runner.invoke(app, ["sparql", "SELECT * WHERE {", "--build-dir", str(sample_build)])
     assert r.exit_code != 0

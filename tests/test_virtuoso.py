@@ -169,7 +169,7 @@ def test_cli_push(virtuoso: str, sample_build: Path):
 
     r = CliRunner().invoke(app, ["push", "--endpoint", virtuoso + "/sparql-graph-crud-auth", "--graph",
                                  "https://example.org/test/cli", "--user", "dba", "--password", "dba",
-                                 "--out", str(sample_build)])
+                                 "--build-dir", str(sample_build)])
     assert r.exit_code == 0, r.output
     assert "pushed" in r.output
     r = CliRunner().invoke(app, ["sparql", "--endpoint", virtuoso + "/sparql", "--graph", "https://example.org/test/cli",

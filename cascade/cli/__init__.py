@@ -6,10 +6,15 @@ Errors are one line on stderr and a non-zero exit.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import io
 import json
+import re
+import signal
 import sys
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from enum import Enum, StrEnum
 from pathlib import Path
@@ -18,13 +23,52 @@ from typing import Annotated, Any
 import typer
 
 from cascade import __version__
+from cascade.cli.terminal import clean_text
 from cascade.errors import CascadeError
+from cascade.outputs.cells import spreadsheet_cell
+
+
+def _err(message: str) -> None:
+    """One line on stderr (control characters from file names or texts shown escaped)."""
+    typer.echo(f"cascade: {clean_text(message)}", err=True)
+
+
+_CAPTURED: list[tuple[Path, io.StringIO, contextlib.redirect_stdout[io.StringIO]]] = []
+
+
+def _capture(output: Path | None) -> None:
+    """Send what this command prints to ``output``; the file is written when the command succeeds."""
+    if output is None:
+        return
+    buf = io.StringIO()
+    redirect = contextlib.redirect_stdout(buf)
+    redirect.__enter__()
+    _CAPTURED.append((output, buf, redirect))
+
+
+def _release(write: bool) -> None:
+    """Stop capturing; write the captured answer (through a temporary file) when ``write``."""
+    while _CAPTURED:
+        output, buf, redirect = _CAPTURED.pop()
+        redirect.__exit__(None, None, None)
+        if write:
+            from cascade.outputs.export import write_text
+
+            write_text(output, buf.getvalue())
+            _err(f"wrote {output}")
+
+
+def _done(*_: Any, **__: Any) -> None:
+    _release(True)
+
 
 app = typer.Typer(
     name="cascade", no_args_is_help=True, rich_markup_mode="rich", add_completion=False,
     help="Turn Vietnamese directive and plan documents into a knowledge graph of implementation cascades.\n\n"
          "Start with [bold]cascade build data/[/bold]; then ask: [bold]cascade tree 42-CT/TW[/bold].",
-    epilog="Docs: README.md. The last build lives in ./cascade-out (or $CASCADE_OUT, or --out).")
+    result_callback=_done,
+    epilog="Docs: README.md. The last build lives in ./cascade-out (or $CASCADE_OUT, or --build-dir/-b); "
+           "-o/--output always names a file to write.")
 
 
 class Fmt(str, Enum):
@@ -35,12 +79,15 @@ class Fmt(str, Enum):
     csv = "csv"
 
 
-OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Build folder (default ./cascade-out or $CASCADE_OUT).")]
+#: the build folder, in every command (-o/--output is always a file to write)
+OutOpt = Annotated[Path | None, typer.Option(
+    "--build-dir", "-b", help="Build folder (default ./cascade-out or $CASCADE_OUT).")]
+#: where a command that prints its answer writes it instead
+OutputOpt = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="Write the answer to this file instead of the terminal.")]
 FmtOpt = Annotated[Fmt, typer.Option("--format", "-f", help="auto: a table in a terminal, JSON when piped.")]
 
 
-def _err(message: str) -> None:
-    typer.echo(f"cascade: {message}", err=True)
 
 
 def _fmt(fmt: Fmt) -> Fmt:
@@ -71,18 +118,18 @@ def emit(rows: Sequence[dict[str, Any]] | dict[str, Any], fmt: Fmt, columns: Ite
         w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
         w.writeheader()
         for r in rows:
-            w.writerow({c: _cell(r.get(c)) for c in cols})
+            w.writerow({c: spreadsheet_cell(_cell(r.get(c))) for c in cols})
         typer.echo(buf.getvalue(), nl=False)
     else:
-        from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
 
-        t = Table(title=title, show_lines=False, header_style="bold")
+        t = Table(title=escape(clean_text(title)) if title else None, show_lines=False, header_style="bold")
         for c in cols:
             t.add_column(c, overflow="fold")
         for r in rows:
-            t.add_row(*(_cell(r.get(c)) for c in cols))
-        Console().print(t)
+            t.add_row(*(escape(clean_text(_cell(r.get(c)))) for c in cols))
+        _console().print(t)
 
 
 def _cell(v: Any) -> str:
@@ -112,7 +159,9 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .md, .docx, .pdf).")],
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="jsonl (one record per line), json, or table.")] = Fmt.jsonl,
+    fmt: Annotated[Fmt, typer.Option(
+        "--format", "-f", help="jsonl (one record per line), json, csv (one row per document) or table.")] = (
+        Fmt.jsonl),
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes (0 = choose).")] = 0,
 ) -> None:
@@ -135,21 +184,20 @@ def extract(
         raise CascadeError("nothing could be read" + (f" ({len(errors)} bad files)" if errors else ""))
     records = place_ambiguous(records)
     dicts = [r.to_dict() for r in records]
-    if fmt is Fmt.table or (fmt is Fmt.auto and sys.stdout.isatty() and output is None):
-        emit([{"source": d["source"], "type": d["document"]["type"], "number": d["document"]["number"],
-               "date": d["document"]["date"], "issuer": d["document"]["issuer"],
-               "mentions": len(d["mentions"]), "tasks": len(d["tasks"])} for d in dicts], Fmt.table)
-        return
-    if fmt is Fmt.json:
-        text = json.dumps(dicts, ensure_ascii=False, indent=1) + "\n"
+    _capture(output)
+    if fmt is Fmt.auto:
+        fmt = Fmt.table if sys.stdout.isatty() else Fmt.jsonl
+    if fmt in (Fmt.table, Fmt.csv):
+        rows = [{"source": d["source"], "type": d["document"]["type"], "number": d["document"]["number"],
+                 "date": d["document"]["date"], "issuer": d["document"]["issuer"],
+                 "level": d["document"]["level"], "province": d["document"]["province"],
+                 "district": d["document"]["district"], "mentions": len(d["mentions"]),
+                 "relations": len(d["relations"]), "tasks": len(d["tasks"])} for d in dicts]
+        emit(rows, fmt)
+    elif fmt is Fmt.json:
+        sys.stdout.write(json.dumps(dicts, ensure_ascii=False, indent=1) + "\n")
     else:
-        text = b"".join(orjson.dumps(d) + b"\n" for d in dicts).decode()
-    if output is not None:
-        from cascade.outputs.export import write_text
-
-        write_text(output, text)
-    else:
-        sys.stdout.write(text)
+        sys.stdout.write(b"".join(orjson.dumps(d) + b"\n" for d in dicts).decode())
     if errors:
         _err(f"{len(records)} documents read, {len(errors)} skipped")
 
@@ -173,7 +221,7 @@ def build(
     Writes records.jsonl, graph.json (node-link), cascade.db (SQLite), cascade.ttl, map.html
     and build.json into the build folder, then prints a summary. Unchanged files are not re-read.
 
-    Example: [bold]cascade build data/ --out cascade-out[/bold]
+    Example: [bold]cascade build data/ --build-dir cascade-out[/bold]
     """
     from cascade.corpus.build import build as run
     from cascade.runtime import keep_until_exit
@@ -194,8 +242,36 @@ def _extras(turtle: bool, html: bool, base: str | None) -> list[Any]:
     return extra_writers(turtle, html, base)
 
 
+#: kinds of build warnings, by what their text says (first match wins)
+_WARNING_KINDS = (
+    ("unnumbered file matched by a guess", re.compile(r"no number in its header; guessed")),
+    ("unnumbered file left apart (several fit)", re.compile(r"fit .* equally well: left apart")),
+    ("district placed among same-named ones", re.compile(r": placed in .* rather than ")),
+    ("one number in several years, kept apart", re.compile(r"input files with this number in different years")),
+    ("duplicate input files", re.compile(r"input files are the same document")),
+    ("blank number (draft or copy)", re.compile(r"the number is blank")),
+    ("manifest", re.compile(r"manifest", re.IGNORECASE)),
+    ("number read another way", re.compile(r" read as ")),
+    ("legacy encoding converted", re.compile(r"converted from ")),
+    ("PDF text layer", re.compile(r"\bpages?\b|OCR|PDF|scanned")),
+)
+
+
+def warning_kinds(warnings: Iterable[str]) -> Counter[str]:
+    """How many build warnings of each kind ("other" for the rest).
+
+    >>> dict(warning_kinds(["a.txt: the number is blank ('Số: /KH')", "b.txt: something else"]))
+    {'blank number (draft or copy)': 1, 'other': 1}
+    """
+    counts: Counter[str] = Counter()
+    for w in warnings:
+        counts[next((k for k, rx in _WARNING_KINDS if rx.search(w)), "other")] += 1
+    return counts
+
+
 def _summary(b: Any) -> None:
     from rich.console import Console
+    from rich.markup import escape
 
     from cascade.graph import DOC_RELATIONS, KIND, RELATION
 
@@ -209,7 +285,8 @@ def _summary(b: Any) -> None:
     docs = [d for _, d in G.nodes(data=True) if d.get(KIND) == "document"]
     c = Console(stderr=False, soft_wrap=True)
     c.print(f"[bold]cascade[/bold] built {s['documents']} documents "
-            f"({s.get('cached', 0)} from cache) in {s.get('seconds_total', '?')} s -> {b.out}/")
+            f"({s.get('cached', 0)} from cache) in {s.get('seconds_total', '?')} s -> "
+            + escape(clean_text(f"{b.out}/")))
     c.print(f"  {kinds.get('document', 0)} documents in the graph: {sum(1 for d in docs if d.get('in_corpus'))} "
             f"read, {sum(1 for d in docs if not d.get('in_corpus'))} cited but not in the folder")
     doc_rels = {k: v for k, v in rels.items() if k in DOC_RELATIONS}
@@ -217,14 +294,21 @@ def _summary(b: Any) -> None:
                                                                                      key=lambda kv: -kv[1])))
     c.print(f"  tasks {kinds.get('task', 0)}, agencies {kinds.get('agency', 0)}, "
             f"conflicts {s.get('conflicts', 0)}, bad files {len(b.errors)}")
-    c.print("  wrote: " + ", ".join(p.name for p in b.written))
+    warnings = list(b.corpus.warnings) if b.corpus is not None else []
+    if warnings:
+        by_kind = warning_kinds(warnings)
+        c.print(f"  [yellow]warnings {len(warnings)}[/yellow]: "
+                + escape("; ".join(f"{k} {v}" for k, v in by_kind.most_common()))
+                + escape(f" (each one in {b.out}/build.json, under \"warnings\")"))
+    c.print("  wrote: " + escape(clean_text(", ".join(p.name for p in b.written))))
 
 
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="node-link, records, graphml, gexf, csv "
                                      "(and ttl, nt, jsonld, trig, nq once linked data is built).")] = "node-link",
-    output: Annotated[Path | None, typer.Option("--output", help="Write here (a folder for csv) instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write here (a folder for csv) instead of stdout.")] = None,
     out: OutOpt = None,
 ) -> None:
     """Export the graph of the last build in another format.
@@ -269,11 +353,12 @@ def _export_linked_data(fmt: str, out: Path | None) -> str:
 
 
 @app.command()
-def stats(out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
+def stats(out: OutOpt = None, output: OutputOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
     """Counts of the last build: documents, relations, tasks, conflicts.
 
     Example: [bold]cascade stats --format json[/bold]
     """
+    _capture(output)
     from cascade.corpus.build import load
     from cascade.graph import KIND, RELATION
 
@@ -338,9 +423,10 @@ def _answer(value: Any, rows: Sequence[dict[str, Any]], fmt: Fmt, columns: Seque
 
 
 def _console() -> Any:
+    """A rich console on stdout; one that writes to a file or a pipe does not fold tables at 80 columns."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 
 def _doc_text(r: dict[str, Any]) -> str:
@@ -357,15 +443,16 @@ def _doc_text(r: dict[str, Any]) -> str:
 
 
 @app.command("show")
-def show_command(doc: DocArg, out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
+def show_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
     """One document: its attributes, what it implements and what implements it, with evidence.
 
     Every link shows the sentence that states it, the file it was read from and the
     character span, so you can check why cascade says a plan implements a directive.
     Disagreeing claims about the document (conflicts) are listed too.
 
-    Example: [bold]cascade show 07-KH/TU@Đắk Lắk[/bold]
+    Example: [bold]cascade show "07-KH/TU@Đắk Lắk"[/bold]
     """
+    _capture(output)
     from cascade import query
 
     G = _query_graph(out)
@@ -416,7 +503,7 @@ def show_command(doc: DocArg, out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> Non
 
 
 @app.command("tree")
-def tree_command(doc: DocArg, out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
+def tree_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
     """Everything that implements a document, transitively: the cascade under it.
 
     Each document appears once, under the deepest document it implements, with its date,
@@ -424,6 +511,7 @@ def tree_command(doc: DocArg, out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> Non
 
     Example: [bold]cascade tree 42-CT/TW[/bold]  (or: cascade tree "Kết luận 93" --format csv)
     """
+    _capture(output)
     from cascade import query
 
     value = query.tree(_query_graph(out, documents_only=True), doc)
@@ -448,7 +536,7 @@ def tree_command(doc: DocArg, out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> Non
 
 
 @app.command("chain")
-def chain_command(doc: DocArg, out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
+def chain_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
     """The path(s) from a document up to the directives it ultimately carries out.
 
     Follows implements and continues links upwards until documents that implement
@@ -456,6 +544,7 @@ def chain_command(doc: DocArg, out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> No
 
     Example: [bold]cascade chain data/seeds/004_5f6ac51fd7d22cf5.txt[/bold]
     """
+    _capture(output)
     from cascade import query
 
     value = query.chain(_query_graph(out, documents_only=True), doc)
@@ -492,7 +581,7 @@ def coverage_command(
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="Count plans dated on or before this ISO date; also picks the map "
                         "(63 provinces before 2025-07-01, 34 after).")] = None,
-    out: OutOpt = None,
+    out: OutOpt = None, output: OutputOpt = None,
     fmt: FmtOpt = Fmt.auto,
 ) -> None:
     """Which provinces or districts have a Party plan and a state plan implementing a document.
@@ -503,6 +592,7 @@ def coverage_command(
     Example: [bold]cascade coverage 93-KL/TW --as-of 2021-06-30[/bold]
     (or: cascade coverage 93-KL/TW --level district --province "Gia Lai")
     """
+    _capture(output)
     from cascade import query
 
     value = query.coverage(_query_graph(out, documents_only=True), doc, level=level.value, as_of=as_of,
@@ -537,7 +627,7 @@ def lag_command(
     as_of: Annotated[str | None, typer.Option(
         "--as-of", help="End of observation: jurisdictions that had not acted by then are censored there "
                         "(default: the latest date in the corpus).")] = None,
-    out: OutOpt = None,
+    out: OutOpt = None, output: OutputOpt = None,
     fmt: FmtOpt = Fmt.auto,
 ) -> None:
     """How long each level took: days from parent to child, and the share that had acted.
@@ -549,6 +639,7 @@ def lag_command(
 
     Example: [bold]cascade lag 93-KL/TW[/bold]
     """
+    _capture(output)
     from cascade import query
 
     value = query.lag(_query_graph(out, documents_only=True), doc, as_of=as_of)
@@ -576,7 +667,8 @@ def lag_command(
                 k.add_column(col, justify="left" if col == "level" else "right")
             for cv in value["curves"]:
                 k.add_row(cv["level"], str(cv["units"]), str(cv["acted"]), str(cv["acted_date_unknown"]),
-                          str(cv["censored"]), str(cv["median_days"] if cv["median_days"] is not None else "—"),
+                          str(cv["censored"]),
+                          str(cv["median_days"] if cv["median_days"] is not None else "—"),
                           *(f"{cv['share_after'][m]:.0%}" for m in marks))
             c.print(k)
             for cv in value["curves"]:
@@ -588,8 +680,8 @@ def lag_command(
 
 @app.command("missing")
 def missing_command(
-    limit: Annotated[int, typer.Option(help="Show at most this many (0 = all).")] = 0,
-    out: OutOpt = None,
+    limit: Annotated[int, typer.Option(min=0, help="Show at most this many (0 = all).")] = 0,
+    out: OutOpt = None, output: OutputOpt = None,
     fmt: FmtOpt = Fmt.auto,
 ) -> None:
     """Documents cited but not in the corpus: what to collect next, most cited first.
@@ -598,6 +690,7 @@ def missing_command(
 
     Example: [bold]cascade missing --limit 20[/bold]
     """
+    _capture(output)
     from cascade import query
 
     rows = query.orphans(_query_graph(out, documents_only=True))
@@ -611,11 +704,12 @@ def missing_command(
 
 
 @app.command("conflicts")
-def conflicts_command(out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
+def conflicts_command(out: OutOpt = None, output: OutputOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
     """Claims the documents disagree on (one dates 52-KL/TW 2012, another 2019), with their sources.
 
     Example: [bold]cascade conflicts --format json[/bold]
     """
+    _capture(output)
     from cascade import query
     from cascade.corpus.build import default_out, load
 
@@ -694,7 +788,7 @@ def sparql_command(
     password: Annotated[str | None, typer.Option(envvar="CASCADE_SPARQL_PASSWORD",
                                                  help="With --endpoint: password.")] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the shipped queries and exit.")] = False,
-    out: OutOpt = None,
+    out: OutOpt = None, output: OutputOpt = None,
     fmt: FmtOpt = Fmt.auto,
 ) -> None:
     """Run a SPARQL query over the last build (all graphs), files, or an endpoint.
@@ -705,6 +799,7 @@ def sparql_command(
 
     Example: [bold]cascade sparql --named tree --param doc=93-KL/TW[/bold]
     """
+    _capture(output)
     from cascade import rdf
 
     queries = rdf.named_queries()
@@ -778,9 +873,6 @@ def push_command(
 
 # == task commands (issue 5: tasks, agencies, calendar) ============================================
 
-# -o names the calendar file, so the build folder is --out only
-_TaskBuild = Annotated[Path | None, typer.Option("--out", help="Build folder (default ./cascade-out or "
-                                                             "$CASCADE_OUT).")]
 _AgencyOpt = Annotated[str | None, typer.Option(
     "--agency", "-a",
     help="An agency, in any spelling: \"Sở KH&CN\", \"sở khoa học và công nghệ\", \"UBND huyện\".")]
@@ -829,6 +921,18 @@ def _rows_out(value: list[dict[str, Any]], flat: list[dict[str, Any]], fmt: Fmt,
         emit(value, f)
 
 
+def _why_no_tasks(G: Any, plan: str, filtered: bool) -> str:
+    """Why ``tasks --doc`` found nothing: the text is not in the corpus, or it has no task, or the filters."""
+    d = G.nodes[plan]
+    label = d.get("label") or plan
+    if not d.get("in_corpus"):
+        return (f"{label} has no tasks here: it is known only because other documents cite it; its text is not "
+                f"in the corpus (add its file and rebuild)")
+    if filtered:
+        return f"{label}: none of its tasks fits the filters"
+    return f"{label}: no tasks were found in its text (no section assigns work to an agency)"
+
+
 @app.command("tasks")
 def tasks_command(
     agency: _AgencyOpt = None,
@@ -841,7 +945,7 @@ def tasks_command(
         "--overdue-as-of",
         help="Only tasks whose day had passed on this ISO date, with the days since.")] = None,
     follow_mergers: _MergersOpt = False,
-    out: OutOpt = None,
+    out: OutOpt = None, output: OutputOpt = None,
     fmt: FmtOpt = Fmt.auto,
 ) -> None:
     """Tasks of the plans: who leads, who cooperates, by when, with the evidence.
@@ -852,12 +956,17 @@ def tasks_command(
     say what was done.
 
     Example: [bold]cascade tasks --agency "Sở KH&CN" --province "Đắk Lắk"[/bold]
-    (or: cascade tasks --doc 07-KH/TU@Đắk Lắk --format csv > tasks.csv)
+    (or: cascade tasks --doc "07-KH/TU@Đắk Lắk" --format csv -o tasks.csv)
     """
+    _capture(output)
     from cascade import query
 
-    value = query.tasks(_query_graph(out), agency=agency, province=province, due_before=due_before,
+    G = _query_graph(out)
+    value = query.tasks(G, agency=agency, province=province, due_before=due_before,
                         overdue_as_of=overdue_as_of, doc=doc, follow_mergers=follow_mergers)
+    if doc is not None and not value:
+        _err(_why_no_tasks(G, query.find_one(G, doc), filtered=bool(agency or province or due_before
+                                                                     or overdue_as_of)))
     flat = [_task_flat(r) for r in value]
 
     def render() -> None:
@@ -889,8 +998,8 @@ def agencies_command(
                                               "them.")] = None,
     agency: _AgencyOpt = None,
     follow_mergers: _MergersOpt = False,
-    limit: Annotated[int, typer.Option(help="Show at most this many (0 = all).")] = 0,
-    out: OutOpt = None,
+    limit: Annotated[int, typer.Option(min=0, help="Show at most this many (0 = all).")] = 0,
+    out: OutOpt = None, output: OutputOpt = None,
     fmt: FmtOpt = Fmt.auto,
 ) -> None:
     """Workload per agency: tasks it leads and cooperates on, and in how many plans.
@@ -901,6 +1010,7 @@ def agencies_command(
 
     Example: [bold]cascade agencies --province "Đắk Lắk" --role lead[/bold]
     """
+    _capture(output)
     from cascade import query
 
     value = query.agencies(_query_graph(out), province=province, role=role.value if role else None,
@@ -943,7 +1053,7 @@ def calendar_command(
     ongoing: Annotated[Ongoing, typer.Option(help="Ongoing tasks (\"thường xuyên\"): listed as notes, or "
                                              "skipped.")] = Ongoing.note,
     follow_mergers: _MergersOpt = False,
-    out: _TaskBuild = None,
+    out: OutOpt = None,
     fmt: FmtOpt = Fmt.auto,
 ) -> None:
     """Write an agency's deadlines and recurring reporting duties as an iCalendar (.ics) file.
@@ -973,9 +1083,6 @@ def calendar_command(
 
 # == visual commands (issue 6: map, report, plot) ==================================================
 
-# -o names the file written here, so the build folder is --out only
-_VizBuild = Annotated[Path | None, typer.Option("--out", help="Build folder (default ./cascade-out or "
-                                                            "$CASCADE_OUT).")]
 
 
 class PlotKind(StrEnum):
@@ -996,7 +1103,7 @@ def map_command(
                                         "map).")] = True,
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to "
                                          "write.")] = Path("map.html"),
-    out: _VizBuild = None,
+    out: OutOpt = None,
 ) -> None:
     """Write an interactive map: one self-contained HTML file that works offline.
 
@@ -1023,7 +1130,7 @@ def plot_command(
     level: Annotated[str, typer.Option(help="coverage: province or district.")] = "province",
     province: Annotated[str | None, typer.Option(help="coverage: the districts of this province.")] = None,
     dpi: Annotated[int, typer.Option(help="PNG resolution.")] = 200,
-    out: _VizBuild = None,
+    out: OutOpt = None,
 ) -> None:
     """Draw a figure for a paper: PNG or SVG, by the file's suffix.
 
@@ -1048,7 +1155,7 @@ def report_command(
                                          "write.")] = Path("report.html"),
     as_of: Annotated[str | None, typer.Option("--as-of", help="Count plans dated up to this day.")] = None,
     tasks: Annotated[bool, typer.Option("--tasks", help="Show tasks and agencies on the map.")] = False,
-    out: _VizBuild = None,
+    out: OutOpt = None,
 ) -> None:
     """Write one offline HTML report: summary, tree, coverage, lag, figures and the map.
 
@@ -1061,27 +1168,69 @@ def report_command(
 
 
 
+#: old spellings and what to write instead
+_RENAMED = {
+    "--out": "the build folder is --build-dir (-b); -o/--output names a file to write",
+    "-o": "-o/--output names a file to write, and this command writes none; the build folder is --build-dir (-b)",
+    "--reform": "mergers are followed for plans dated after them; add --follow-mergers for older tasks too",
+    "--no-reform": "mergers are followed only for plans dated after them unless --follow-mergers is given",
+}
+
+
+_OS_HINTS = {
+    errno.ENOSPC: "the disk is full", errno.EFBIG: "the file size limit was reached (ulimit -f)",
+    errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied", errno.ENOTDIR: "a folder in the path is a file",
+    errno.EISDIR: "it is a folder, not a file", errno.EDQUOT: "the disk quota is exceeded",
+}
+
+
+def os_message(e: OSError) -> str:
+    """One line for a failed read or write: the path and what went wrong, never a traceback.
+
+    >>> os_message(OSError(28, "No space left on device", "out/graph.json"))
+    'out/graph.json: the disk is full (No space left on device)'
+    """
+    where = e.filename if e.filename is not None else "writing"
+    hint = _OS_HINTS.get(e.errno or 0)
+    what = f"{hint} ({e.strerror})" if hint and e.strerror else (hint or e.strerror or str(e))
+    return clean_text(f"{where}: {what}")
+
+
 def main() -> None:
     """Entry point: runs the app and turns errors into one line and an exit code."""
+    if hasattr(signal, "SIGXFSZ"):           # past ``ulimit -f`` a write fails (EFBIG) instead of killing us
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         app(standalone_mode=False)
     except CascadeError as e:
-        _err(f"error: {e}")
+        _release(False)
+        _err(f"error: {clean_text(str(e))}")
         sys.exit(1)
     except KeyboardInterrupt:
         _err("interrupted")
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as e:
+        _release(False)
+        _err(f"error: {os_message(e)}")
+        sys.exit(1)
     except SystemExit:
         raise
     except Exception as e:  # usage errors of the click that typer runs on
+        name = getattr(e, "option_name", None)
+        if name in _RENAMED:
+            _err(f"error: {name} is no longer an option: {_RENAMED[name]}")
+            sys.exit(2)
         if hasattr(e, "show") and hasattr(e, "exit_code"):
             e.show()
             sys.exit(e.exit_code)
         if type(e).__name__ == "Abort":
             sys.exit(1)
         raise
+    finally:
+        _release(False)
 
 
 if __name__ == "__main__":

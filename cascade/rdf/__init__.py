@@ -1767,8 +1767,8 @@ def load_store(out: str | Path | None = None, data: Sequence[str | Path] = ()) -
     from cascade.corpus.build import default_out
 
     folder = Path(out) if out is not None else default_out()
-    if not (folder / "graph.pickle").exists():
-        raise BuildError(f"no build in {folder}/ (run: cascade build PATH --out {folder})")
+    if not (folder / "build.json").exists():
+        raise BuildError(f"no build in {folder}/ (run: cascade build PATH --build-dir {folder})")
     base = _base(None, folder)
     stamp = _store_stamp(folder, base)
     final = folder / STORE_DIR
@@ -1818,7 +1818,7 @@ def _store_stamp(folder: Path, base: str) -> dict[str, Any]:
 
     code = hashlib.sha1(Path(__file__).read_bytes())
     code.update((files("cascade") / "resources" / "ontology" / "cascade.ttl").read_bytes())
-    return {"graph": sig(folder / "graph.pickle"), "records": sig(folder / "records.jsonl"), "base": base,
+    return {"graph": sig(folder / "build.json"), "records": sig(folder / "records.jsonl"), "base": base,
             "code": code.hexdigest()[:16], "version": __version__}
 
 
