@@ -117,3 +117,18 @@ def test_csv_output_cells_cannot_run_as_formulas(capsys):
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["text"] for r in rows] == ["'=cmd|' /C calc'!A0", "'@SUM(A1)"]
     assert [r["n"] for r in rows] == ["3", "'-2"]
+
+
+def test_a_cache_entry_of_the_wrong_shape_is_read_again(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "gia-lai.txt").write_text(PROVINCE, encoding="utf-8")
+    args = ("build", str(tmp_path / "docs"), "-b", str(tmp_path / "b"), "--no-html", "--no-turtle", "-q")
+    assert cascade(*args).returncode == 0
+    entries = [p for p in (tmp_path / "b" / "cache").rglob("*") if p.is_file()]
+    assert entries
+    for p in entries:
+        p.write_text('[1, {"source": 2}]', encoding="utf-8")
+    r = cascade(*args)
+    assert r.returncode == 0 and "Traceback" not in r.stderr
+    stats = json.loads((tmp_path / "b" / "build.json").read_text(encoding="utf-8"))["stats"]
+    assert stats["documents"] == 1
