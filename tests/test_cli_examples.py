@@ -60,8 +60,8 @@ def scratch(tmp_path_factory):
     env = dict(os.environ, CASCADE_OUT=str(d / "build"), PYTHONIOENCODING="utf-8",
                PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     for argv in (["build", "data/", "-q"], ["export", "--format", "trig", "-o", "corpus.trig"]):
-        subprocess.run([sys.executable, "-m", "cascade", *argv], cwd=d, env=env, check=True, capture_output=True,
-                       timeout=600)
+        subprocess.run([sys.executable, "-m", "cascade", *argv], cwd=d, env=env, check=True,
+                       capture_output=True, timeout=600)
     return d, env
 
 

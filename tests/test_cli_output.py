@@ -97,8 +97,8 @@ def test_file_system_failures_are_one_line(build, tmp_path):
     line = one_line_error(cascade("tree", "93-KL/TW", "-b", str(build / "build"), "-o", str(tmp_path)))
     assert str(tmp_path) in line
     # past `ulimit -f` a write fails with EFBIG rather than killing the process
-    line = one_line_error(cascade("tree", "93-KL/TW", "-b", str(build / "build"), "-o", str(tmp_path / "t.json"),
-                                  limit=64))
+    line = one_line_error(cascade("tree", "93-KL/TW", "-b", str(build / "build"), "-o",
+                                  str(tmp_path / "t.json"), limit=64))
     assert "file size limit" in line and not (tmp_path / "t.json").exists()
 
 
@@ -108,7 +108,8 @@ def test_file_names_cannot_forge_lines_or_drive_the_terminal(tmp_path):
     (tmp_path / "docs" / "evil\ncascade: all good\x1b[2J.txt").write_bytes(b"")
     r = cascade("build", str(tmp_path / "docs"), "-b", str(tmp_path / "b"), "-q")
     assert r.returncode == 0
-    assert "\x1b" not in r.stderr and not any(line.startswith("cascade: all good") for line in r.stderr.splitlines())
+    lines = r.stderr.splitlines()
+    assert "\x1b" not in r.stderr and not any(line.startswith("cascade: all good") for line in lines)
     assert "evil\\ncascade: all good\\e[2J.txt" in r.stderr
 
 

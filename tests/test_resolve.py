@@ -193,8 +193,9 @@ def test_input_files_that_carry_numbers_are_never_merged_with_another_number():
 
 def test_a_province_under_its_former_name_is_the_same_province():
     # a plan headed with the province's name of its day, cited later under the name of the citing plan
-    own = extract_text("TỈNH ỦY THỪA THIÊN HUẾ\n*\nSố 44-KH/TU\nHuế, ngày 24 tháng 11 năm 2020\n\nKẾ HOẠCH\n\n"
-                       "Thực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư\n", "own.txt")
+    own = extract_text("TỈNH ỦY THỪA THIÊN HUẾ\n*\nSố 44-KH/TU\nHuế, ngày 24 tháng 11 năm 2020\n\n"
+                       "KẾ HOẠCH\n\nThực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư\n",
+                       "own.txt")
     citing = plan("c.txt", "Thực hiện Kế hoạch số 44-KH/TU ngày 24/11/2020 của Ban Thường vụ Thành ủy Huế, "
                            "Ban Thường vụ Huyện ủy ban hành kế hoạch trên địa bàn huyện Phú Vang:\n")
     c = resolve([own, citing])

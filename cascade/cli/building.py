@@ -33,7 +33,8 @@ def extract(
     fmt: Annotated[Fmt, typer.Option(
         "--format", "-f", help="jsonl (one record per line), json, csv (one row per document) or table.")] = (
         Fmt.jsonl),
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write here instead of stdout.")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes (0 = choose).")] = 0,
 ) -> None:
     """Extract one record per document: metadata, mentions, relations, tasks.
@@ -81,7 +82,8 @@ def build(
     cache: Annotated[bool, typer.Option(help="Reuse records of unchanged files.")] = True,
     base: Annotated[str | None, typer.Option(help="Base IRI of the Turtle export.")] = None,
     turtle: Annotated[bool, typer.Option(help="Write cascade.ttl.")] = True,
-    html: Annotated[bool, typer.Option(help="Write map.html, the interactive map of the whole corpus.")] = True,
+    html: Annotated[bool, typer.Option(
+        help="Write map.html, the interactive map of the whole corpus.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
     scheduler: Annotated[str | None, typer.Option(
         envvar="CASCADE_SCHEDULER", help="Extract on this Dask scheduler (tcp://host:8786); needs "
@@ -97,8 +99,8 @@ def build(
     from cascade.corpus.build import build as run
     from cascade.runtime import keep_until_exit
 
-    b = run(paths, out, workers=workers, use_cache=cache, progress=not quiet, turtle=turtle, html=html, base=base,
-            scheduler=scheduler)
+    b = run(paths, out, workers=workers, use_cache=cache, progress=not quiet, turtle=turtle, html=html,
+            base=base, scheduler=scheduler)
     for e in b.errors:
         _err(str(e))
     if not quiet:
@@ -118,7 +120,8 @@ _WARNING_KINDS = (
     ("unnumbered file matched by a guess", re.compile(r"no number in its header; guessed")),
     ("unnumbered file left apart (several fit)", re.compile(r"fit .* equally well: left apart")),
     ("district placed among same-named ones", re.compile(r": placed in .* rather than ")),
-    ("one number in several years, kept apart", re.compile(r"input files with this number in different years")),
+    ("one number in several years, kept apart",
+     re.compile(r"input files with this number in different years")),
     ("duplicate input files", re.compile(r"input files are the same document")),
     ("blank number (draft or copy)", re.compile(r"the number is blank")),
     ("manifest", re.compile(r"manifest", re.IGNORECASE)),
@@ -158,7 +161,8 @@ def _summary(b: Any) -> None:
     c.print(f"[bold]cascade[/bold] built {s['documents']} documents "
             f"({s.get('cached', 0)} from cache) in {s.get('seconds_total', '?')} s -> "
             + escape(clean_text(f"{b.out}/")))
-    c.print(f"  {kinds.get('document', 0)} documents in the graph: {sum(1 for d in docs if d.get('in_corpus'))} "
+    read = sum(1 for d in docs if d.get("in_corpus"))
+    c.print(f"  {kinds.get('document', 0)} documents in the graph: {read} "
             f"read, {sum(1 for d in docs if not d.get('in_corpus'))} cited but not in the folder")
     doc_rels = {k: v for k, v in rels.items() if k in DOC_RELATIONS}
     c.print("  links between documents: " + ", ".join(f"{k} {v}" for k, v in sorted(doc_rels.items(),
@@ -176,8 +180,9 @@ def _summary(b: Any) -> None:
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="node-link, records, graphml, gexf, csv "
-                                     "(and ttl, nt, jsonld, trig, nq once linked data is built).")] = "node-link",
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", help="node-link, records, graphml, gexf, csv (and ttl, nt, jsonld, trig, nq once "
+                               "linked data is built).")] = "node-link",
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write here (a folder for csv) instead of stdout.")] = None,
     out: OutOpt = None,

@@ -94,7 +94,8 @@ def emit(rows: Sequence[dict[str, Any]] | dict[str, Any], fmt: Fmt, columns: Ite
         if fmt in (Fmt.json, Fmt.jsonl):
             typer.echo(json.dumps(rows, ensure_ascii=False, indent=None if fmt is Fmt.jsonl else 1))
             return
-        rows = [{"field": k, "value": v if not isinstance(v, (list, dict)) else json.dumps(v, ensure_ascii=False)}
+        rows = [{"field": k,
+                 "value": v if not isinstance(v, (list, dict)) else json.dumps(v, ensure_ascii=False)}
                 for k, v in rows.items()]
         columns = ["field", "value"]
     cols = list(columns) if columns else (list(rows[0]) if rows else [])

@@ -75,8 +75,8 @@ def _why_no_tasks(G: Any, plan: str, filtered: bool) -> str:
     d = G.nodes[plan]
     label = d.get("label") or plan
     if not d.get("in_corpus"):
-        return (f"{label} has no tasks here: it is known only because other documents cite it; its text is not "
-                f"in the corpus (add its file and rebuild)")
+        return (f"{label} has no tasks here: it is known only because other documents cite it; "
+                f"its text is not in the corpus (add its file and rebuild)")
     if filtered:
         return f"{label}: none of its tasks fits the filters"
     return f"{label}: no tasks were found in its text (no section assigns work to an agency)"

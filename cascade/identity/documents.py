@@ -175,7 +175,8 @@ def place_ambiguous(records: list[Record]) -> list[Record]:
     """
     for _ in range(3):
         index: dict[tuple[str, str], list[str | None]] = defaultdict(list)
-        cited: dict[tuple[str, str, str], list[tuple[str, str | None]]] = defaultdict(list)  # who cites what, where
+        # who cites what, where
+        cited: dict[tuple[str, str, str], list[tuple[str, str | None]]] = defaultdict(list)
         for r in records:
             if r.meta.number and r.meta.province:
                 index[(r.meta.number.casefold(), norm_key(r.meta.province))].append(r.meta.date)

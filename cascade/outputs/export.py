@@ -96,7 +96,8 @@ def node_link(G: nx.MultiDiGraph) -> dict[str, Any]:
         return nx.node_link_data(G, edges="links")
     return {"directed": G.is_directed(), "multigraph": G.is_multigraph(), "graph": G.graph,
             "nodes": [{**d, "id": n} for n, d in G.nodes(data=True)],
-            "links": [{**d, "source": u, "target": v, "key": k} for u, v, k, d in G.edges(keys=True, data=True)]}
+            "links": [{**d, "source": u, "target": v, "key": k}
+                      for u, v, k, d in G.edges(keys=True, data=True)]}
 
 
 def node_link_json(G: nx.MultiDiGraph) -> bytes:
@@ -148,10 +149,10 @@ def write_gexf(path: str | Path, G: nx.MultiDiGraph) -> Path:
     return Path(path)
 
 
-EDGE_COLUMNS = ("source", "relation", "target", "asserted_by", "statements", "evidence_source", "evidence_span",
-                "evidence")
-NODE_COLUMNS = ("id", "kind", "label", "type", "number", "date", "issuer", "branch", "level", "province", "district",
-                "title", "source", "in_corpus", "cited")
+EDGE_COLUMNS = ("source", "relation", "target", "asserted_by", "statements", "evidence_source",
+                "evidence_span", "evidence")
+NODE_COLUMNS = ("id", "kind", "label", "type", "number", "date", "issuer", "branch", "level", "province",
+                "district", "title", "source", "in_corpus", "cited")
 
 
 def csv_text(rows: Iterable[dict[str, Any]], columns: Iterable[str]) -> str:
