@@ -42,7 +42,7 @@ def corpus_build(directives: int, seed: int, where: Path) -> Path:
     if not (corpus / "gold.json").exists():
         subprocess.run([sys.executable, str(SHARED / "synth" / "make_corpus.py"), str(corpus),
                         "--directives", str(directives), "--seed", str(seed)], check=True)
-    if not (out / "graph.pickle").exists():
+    if not (out / "build.json").exists():
         from cascade.corpus.build import build
 
         build([corpus / "docs"], out)

@@ -27,7 +27,7 @@ def _fast_pickle(cls: type) -> type:
     def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
         return cls, values(self)
 
-    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign,assignment]
     return cls
 
 
@@ -224,7 +224,7 @@ class Task:
     deadline: Deadline | None = None
     reporting: tuple[Reporting, ...] = ()
     deliverable: str | None = None
-    section: str | None = None                 # section kind: purpose | tasks | organisation | funding | other
+    section: str | None = None                 # purpose | tasks | organisation | funding | other
     evidence: Evidence | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -250,9 +250,13 @@ class Record:
     tasks: tuple[Task, ...] = ()
     warnings: tuple[str, ...] = ()
     format: str = "txt"
+    ocr: bool = False                        # the text was recognised from images (spans point into it)
+    ocr_confidence: float | None = None      # Tesseract's mean word confidence, 0-100
+    site: tuple[tuple[str, str], ...] = ()   # a hosting site's metadata block (saved web pages), as shown
+    from_site: tuple[str, ...] = ()          # metadata fields whose value came from ``site``, not the text
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "source": self.source, "sha256": self.sha256, "format": self.format,
             "document": self.meta.to_dict(),
             "mentions": [m.to_dict() for m in self.mentions],
@@ -260,6 +264,11 @@ class Record:
             "tasks": [t.to_dict() for t in self.tasks],
             "warnings": list(self.warnings),
         }
+        if self.ocr:
+            d.update(ocr=True, ocr_confidence=self.ocr_confidence)
+        if self.site:
+            d.update(site=dict(self.site), from_site=list(self.from_site))
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Record:
@@ -271,7 +280,10 @@ class Record:
             return Evidence(src, span[0], span[1], quote) if span else None
 
         def dl(x: dict[str, Any] | None) -> Deadline | None:
-            return Deadline(**{f.name: x.get(f.name) for f in fields(Deadline)}) if x else None
+            if not x:
+                return None
+            return Deadline(str(x.get("text") or ""), x.get("start"), x.get("end"), x.get("due"),
+                            x.get("recurrence"))
 
         s = doc.get("signer")
         meta = Metadata(
@@ -280,7 +292,8 @@ class Record:
             district=doc.get("district"), place=doc.get("place"), title=doc.get("title"),
             signer=Signer(s["name"], s.get("title"), s.get("capacity"), s.get("on_behalf_of")) if s else None,
             recipients=tuple(doc.get("recipients") or ()), inferred=tuple(doc.get("inferred") or ()),
-            evidence=tuple((k, Evidence.from_dict(v)) for k, v in (doc.get("evidence") or {}).items()),
+            evidence=tuple((k, found) for k, v in (doc.get("evidence") or {}).items()
+                           if (found := Evidence.from_dict(v)) is not None),
             candidates=tuple(doc.get("candidates") or ()),
         )
         mentions = tuple(
@@ -302,7 +315,9 @@ class Record:
                  deliverable=t.get("deliverable"), section=t.get("section"), evidence=ev(t.get("span")))
             for t in d.get("tasks", ()))
         return cls(source=src, sha256=d.get("sha256", ""), meta=meta, mentions=mentions, relations=relations,
-                   tasks=tasks, warnings=tuple(d.get("warnings", ())), format=d.get("format", "txt"))
+                   tasks=tasks, warnings=tuple(d.get("warnings", ())), format=d.get("format", "txt"),
+                   ocr=bool(d.get("ocr", False)), ocr_confidence=d.get("ocr_confidence"),
+                   site=tuple((d.get("site") or {}).items()), from_site=tuple(d.get("from_site") or ()))
 
 
 @dataclass(slots=True)

@@ -7,6 +7,7 @@ import gc
 import multiprocessing as mp
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from multiprocessing import connection as mp_connection
@@ -91,6 +92,7 @@ def _serve(fn: Callable[[Any, Callable[[int], None]], Any], conn: Any, slot: int
            items: Any) -> None:
     """A worker process: run ``fn`` on each task received until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)           # the main process handles Ctrl-C and ends us
+    _die_with_parent()
 
     def tick(i: int) -> None:
         items[slot] = i
@@ -108,8 +110,45 @@ def _serve(fn: Callable[[Any, Callable[[int], None]], Any], conn: Any, slot: int
         ticks[slot] = 0.0
         try:
             conn.send(outcome)
+        except OSError:                                     # the main process is gone
+            return
         except Exception as e:  # noqa: BLE001 - a result that does not pickle
-            conn.send((False, RuntimeError(f"{type(e).__name__}: {e}")))
+            try:
+                conn.send((False, RuntimeError(f"{type(e).__name__}: {e}")))
+            except OSError:
+                return
+
+
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this process when its parent dies (even by SIGKILL)."""
+    if sys.platform != "linux":
+        return
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)      # PR_SET_PDEATHSIG
+
+
+@contextlib.contextmanager
+def terminate_as_exception(message: str) -> Iterator[None]:
+    """Within the block, SIGTERM raises ``RuntimeError(message)`` in the main thread instead of
+    ending the process at once, so that ``finally`` blocks (temporary files, workers) run."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise TerminatedError(message)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class TerminatedError(RuntimeError):
+    """The process was asked to stop (SIGTERM) while it was in :func:`terminate_as_exception`."""
 
 
 class WorkerPool:

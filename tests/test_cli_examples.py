@@ -27,7 +27,7 @@ def _help_examples() -> list[tuple[str, str]]:
     for command in cli.app.registered_commands:
         doc = (command.callback.__doc__ or "") if command.callback else ""
         text = " ".join(doc.split()).partition("Example:")[2]
-        for m in re.finditer(r"\[bold\](cascade .+?)\[/bold\]|\(or: (cascade .+?)\)", text):
+        for m in re.finditer(r"\[bold\]((?:[A-Z_]+=\S+ )*cascade .+?)\[/bold\]|\(or: (cascade .+?)\)", text):
             found.append((f"help of {command.name or command.callback.__name__}", m.group(1) or m.group(2)))
     return found
 
@@ -54,7 +54,8 @@ def test_there_are_examples_in_every_help_and_in_the_readme():
 
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory):
-    """A folder with data/, its build (made by the command line) and a TriG export one example validates."""
+    """A folder with data/, its build (made by the command line) and what examples read: a TriG export
+    (validate) and two build folders to compare (diff)."""
     d = tmp_path_factory.mktemp("examples")
     (d / "data").symlink_to(ROOT / "data")
     env = dict(os.environ, CASCADE_OUT=str(d / "build"), PYTHONIOENCODING="utf-8",
@@ -62,6 +63,8 @@ def scratch(tmp_path_factory):
     for argv in (["build", "data/", "-q"], ["export", "--format", "trig", "-o", "corpus.trig"]):
         subprocess.run([sys.executable, "-m", "cascade", *argv], cwd=d, env=env, check=True,
                        capture_output=True, timeout=600)
+    for name in ("out-may", "out-june"):
+        (d / name).symlink_to(d / "build")
     return d, env
 
 
@@ -70,9 +73,9 @@ def test_the_example_runs(scratch, where, example):
     if NEEDS_SERVER.search(example):
         pytest.skip("needs a SPARQL endpoint (tests/test_virtuoso.py)")
     d, env = scratch
-    argv = shlex.split(example)                  # fails on unbalanced quotes, as a shell would
-    assert argv[0] == "cascade"
-    command = f"{shlex.quote(sys.executable)} -m " + example
+    shlex.split(example)                         # fails on unbalanced quotes, as a shell would
+    settings, rest = example.split("cascade ", 1)                  # settings: "NAME=value " before it
+    command = f"{settings}{shlex.quote(sys.executable)} -m cascade {rest}"
     r = subprocess.run(command, shell=True, cwd=d, env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, f"{where}: {example}\n{r.stderr[-2000:]}"
     assert "Traceback" not in r.stderr

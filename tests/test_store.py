@@ -241,3 +241,72 @@ def test_the_fingerprint_is_sent_to_the_workers(folder, tmp_path, monkeypatch):
     monkeypatch.setattr(corpus, "code_fingerprint", lambda: "another-version-of-the-extractor")
     b = build([folder], tmp_path / "out", workers=2, turtle=False, html=False)
     assert b.stats["extracted"] == 3 and b.stats["cached"] == 0
+
+
+SLOW_BUILD = """
+import sys, time
+from cascade.extract import pipeline
+def slow(path, *args, **kwargs):
+    time.sleep(3600)
+pipeline.extract_file = slow
+from cascade.corpus.build import build
+from cascade.errors import BuildError
+try:
+    build([sys.argv[1]], sys.argv[2], workers=2, turtle=False, html=False)
+except BuildError as e:
+    print(e)
+    sys.exit(1)
+"""
+
+
+def test_a_terminated_build_removes_its_temporary_files_and_its_workers(folder, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    p = subprocess.Popen([sys.executable, "-c", SLOW_BUILD, str(folder), str(out)], stdout=subprocess.PIPE,
+                         text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".build-*/shards/*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = _children(p.pid)
+    assert workers
+    p.send_signal(signal.SIGTERM)
+    stdout, _ = p.communicate(timeout=60)
+    assert p.returncode == 1 and stdout.strip() == "the build was terminated"
+    assert not list(out.glob(".build-*"))
+    time.sleep(0.5)
+    assert not [w for w in workers if Path(f"/proc/{w}").exists() and "Z" not in _state(w)]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(d.name))
+            except (OSError, IndexError, ValueError):
+                pass
+    return found
+
+
+def _state(pid: int) -> str:
+    try:
+        return (Path(f"/proc/{pid}") / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_named_with_escapes(folder, tmp_path):
+    try:
+        bad = Path(os.fsdecode(bytes(folder) + b"/\xff-plan.txt"))
+        bad.write_text(PLANS["gia-lai.txt"].replace("Gia Lai", "Kon Tum"), encoding="utf-8")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system does not take such names")
+    b = build([folder], tmp_path / "out", workers=1, turtle=False, html=False)
+    assert b.errors == []
+    sources = [json.loads(line)["source"] for line in (tmp_path / "out" / "records.jsonl").open(encoding="utf-8")]
+    assert any(s.endswith("\\xff-plan.txt") for s in sources)
+    assert b.stats["documents"] == 4

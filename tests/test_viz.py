@@ -1,4 +1,4 @@
-"""cascade.outputs.maps and cascade.outputs.report without a browser: what the pages hold, the layout, the CLI.
+"""outputs.maps and outputs.report without a browser: what the pages hold, the layout, the CLI.
 
 What happens in a real browser (search, tooltips, no request) is in test_browser.py.
 """
@@ -151,6 +151,16 @@ def test_the_page_loads_nothing_from_anywhere(sample_graph):
         digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
         assert f"'sha256-{digest}'" in csp
     assert "'unsafe-inline'" not in csp.split("script-src", 1)[1]
+
+
+def test_the_page_inlines_its_asset_files_as_they_are(sample_graph):
+    page = viz.map_html(sample_graph, "93-KL/TW")
+    for name in ("map.js", "map.css", "map-controls.html"):
+        text = (viz.ASSETS / name).read_text(encoding="utf-8")
+        assert len(text) > 100 and text in page, name
+    script = (viz.ASSETS / "map.js").read_text(encoding="utf-8")
+    assert f"<script>{script}</script>" in page
+    assert not hasattr(viz, "_MAP_JS") and not hasattr(viz, "_CSS")      # the code carries no copy
 
 
 def test_hostile_text_is_escaped_everywhere(hostile_graph):

@@ -19,7 +19,7 @@ import sys
 from cascade.cli.terminal import clean_text
 from cascade.errors import CascadeError
 
-from . import building, figures, linked, queries, workload  # noqa: F401  (importing registers the commands)
+from . import analysis, building, figures, linked, queries, workload  # noqa: F401  (importing registers them)
 from .building import _extras, warning_kinds  # noqa: F401  (_extras: tests/test_viz.py reaches it here)
 from .common import Fmt, _err, _release, app, emit
 

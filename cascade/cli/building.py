@@ -27,15 +27,31 @@ from .common import (
 
 # -- extraction and build --------------------------------------------------------------------------
 
+OcrOpt = Annotated[bool, typer.Option("--ocr/--no-ocr", help="Read scans (PDF pages without text, images) "
+                                      "with Tesseract when it is installed.")]
+MaxSizeOpt = Annotated[float, typer.Option("--max-file-size", help="Skip files larger than this many MB.")]
+LinksOpt = Annotated[bool, typer.Option("--follow-links",
+                                        help="Follow symbolic links out of the folders given.")]
+
+
+def _read_options(ocr: bool, max_file_size: float, follow_links: bool) -> Any:
+    from cascade.read import ReadOptions
+
+    return ReadOptions(ocr=ocr, max_bytes=int(max_file_size * 2**20), follow_links=follow_links)
+
+
 @app.command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .md, .docx, .pdf).")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .docx .pdf .doc .html...).")],
     fmt: Annotated[Fmt, typer.Option(
         "--format", "-f", help="jsonl (one record per line), json, csv (one row per document) or table.")] = (
         Fmt.jsonl),
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write here instead of stdout.")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes (0 = choose).")] = 0,
+    ocr: OcrOpt = True,
+    max_file_size: MaxSizeOpt = 64,
+    follow_links: LinksOpt = False,
 ) -> None:
     """Extract one record per document: metadata, mentions, relations, tasks.
 
@@ -49,7 +65,8 @@ def extract(
     from cascade.corpus.build import extract_paths
     from cascade.identity.documents import place_ambiguous
 
-    records, errors, _ = extract_paths(paths, workers=workers, progress=True)
+    records, errors, _ = extract_paths(paths, workers=workers, progress=True,
+                                       options=_read_options(ocr, max_file_size, follow_links))
     for e in errors:
         _err(str(e))
     if not records:
@@ -76,7 +93,7 @@ def extract(
 
 @app.command()
 def build(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .md, .docx, .pdf).")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .docx .pdf .doc .html...).")],
     out: OutOpt = None,
     workers: Annotated[int, typer.Option(help="Worker processes (0 = choose).")] = 0,
     cache: Annotated[bool, typer.Option(help="Reuse records of unchanged files.")] = True,
@@ -88,6 +105,9 @@ def build(
     scheduler: Annotated[str | None, typer.Option(
         envvar="CASCADE_SCHEDULER", help="Extract on this Dask scheduler (tcp://host:8786); needs "
                                          "cascade[dask] and storage every worker sees.")] = None,
+    ocr: OcrOpt = True,
+    max_file_size: MaxSizeOpt = 64,
+    follow_links: LinksOpt = False,
 ) -> None:
     """Build the corpus graph: extract, resolve one node per document, write the outputs.
 
@@ -100,7 +120,7 @@ def build(
     from cascade.runtime import keep_until_exit
 
     b = run(paths, out, workers=workers, use_cache=cache, progress=not quiet, turtle=turtle, html=html,
-            base=base, scheduler=scheduler)
+            base=base, scheduler=scheduler, options=_read_options(ocr, max_file_size, follow_links))
     for e in b.errors:
         _err(str(e))
     if not quiet:

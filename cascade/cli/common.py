@@ -155,17 +155,15 @@ def _query_graph(out: Path | None, documents_only: bool = False) -> Any:
     re-reading text.
 
     A command loads one graph, answers and exits, so the garbage collector is kept off the
-    graph: paused while loading and then told to leave its objects alone (``gc.freeze``),
-    which spares a walk over millions of objects after the load and another at exit.
+    graph: paused while loading, then told to leave its objects alone, and the graph is
+    never freed object by object at exit (:func:`cascade.runtime.keep_until_exit`).
     """
-    import gc
-
     from cascade.corpus.build import load
-    from cascade.runtime import paused_gc
+    from cascade.runtime import keep_until_exit, paused_gc
 
     with paused_gc():
         G = load(out, documents_only=documents_only).graph
-    gc.freeze()
+    keep_until_exit(G)
     return G
 
 

@@ -78,9 +78,13 @@ def sparql_command(
         "--data", help="Query these RDF files instead of the last build; repeatable.")] = None,
     endpoint: Annotated[str | None, typer.Option(help="Query this SPARQL endpoint instead.")] = None,
     graph: Annotated[str | None, typer.Option(help="With --endpoint: the default graph IRI.")] = None,
-    user: Annotated[str | None, typer.Option(help="With --endpoint: user name.")] = None,
-    password: Annotated[str | None, typer.Option(envvar="CASCADE_SPARQL_PASSWORD",
-                                                 help="With --endpoint: password.")] = None,
+    user: Annotated[str | None, typer.Option(
+        help="With --endpoint: user name; the password is read from $CASCADE_SPARQL_PASSWORD "
+             "or asked.")] = None,
+    allow_service: Annotated[bool, typer.Option(
+        "--allow-service", help="Let the query call other endpoints (SERVICE).")] = False,
+    limit: Annotated[int, typer.Option(min=1, help="Return at most this many rows or triples.")] = 500_000,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Stop the query after this many seconds.")] = 600.0,
     list_: Annotated[bool, typer.Option("--list", help="List the shipped queries and exit.")] = False,
     out: OutOpt = None, output: OutputOpt = None,
     fmt: FmtOpt = Fmt.auto,
@@ -122,10 +126,13 @@ def sparql_command(
         params["doc"] = q.find_one(load(out).graph, params["doc"])
     if endpoint is not None:
         result = rdf.run_remote_query(endpoint, text, params, declared, graph=graph, user=user,
-                                      password=password)
+                                      password=rdf.password_for(user), timeout=timeout)
     else:
         store = rdf.load_store(out, data or ())
-        result = rdf.run_query(store, text, params, declared)
+        result = rdf.run_query(store, text, params, declared, limit=limit, timeout=timeout,
+                               allow_service=allow_service)
+    if result.truncated:
+        _err(f"only the first {limit} answers (--limit)")
     if result.boolean is not None:
         emit({"result": result.boolean}, fmt)
     elif result.graph is not None:
@@ -141,8 +148,10 @@ def push_command(
         show_default=False)],
     graph: Annotated[str | None, typer.Option(
         help="Graph IRI to replace (default: the dataset IRI).")] = None,
-    user: Annotated[str | None, typer.Option(help="User name (HTTP digest or basic authentication).")] = None,
-    password: Annotated[str | None, typer.Option(envvar="CASCADE_SPARQL_PASSWORD", help="Password.")] = None,
+    user: Annotated[str | None, typer.Option(
+        help="User name (HTTP digest or basic authentication); the password is read from "
+             "$CASCADE_SPARQL_PASSWORD or asked.")] = None,
+    timeout: Annotated[float, typer.Option(min=1, help="Give up after this many seconds.")] = 600.0,
     dataset: Annotated[bool, typer.Option(
         "--dataset", help="Also push each input file's named graph, with the evidence.")] = False,
     out: OutOpt = None,
@@ -152,14 +161,14 @@ def push_command(
     The graph is replaced (HTTP PUT of N-Triples, in pieces for large corpora). With
     --dataset each input file's graph goes to its own graph IRI as well.
 
-    Example: [bold]cascade push --endpoint http://localhost:8890/sparql-graph-crud-auth
-    --user dba --password dba[/bold]
+    Example: [bold]CASCADE_SPARQL_PASSWORD=dba cascade push --endpoint
+    http://localhost:8890/sparql-graph-crud-auth --user dba[/bold]
     """
     from cascade import rdf
     from cascade.corpus.build import default_out
 
     report = rdf.push(endpoint, out if out is not None else default_out(), graph=graph, dataset=dataset,
-                      user=user, password=password)
+                      user=user, password=rdf.password_for(user), timeout=timeout)
     total = sum(report.graphs.values())
-    _err(f"pushed {total} triples in {len(report.graphs)} graph(s) to {endpoint} "
+    _err(f"pushed {total} triples in {len(report.graphs)} graph(s) to {rdf.redact(endpoint)} "
          f"({report.requests} requests, {report.bytes // 1024} KiB)")

@@ -34,7 +34,7 @@ import secrets
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -45,13 +45,15 @@ import orjson
 
 from cascade import __version__
 from cascade.corpus import store
-from cascade.corpus.extraction import Batch, Extracted, FileError, run_batch
+from cascade.corpus.extraction import Batch, Extracted, FileError, decode_layer, layer_shard, run_batch
 from cascade.errors import BuildError, CascadeError
-from cascade.graph import build_graph
+from cascade.graph import TaskLayer, build_graph
 from cascade.identity.documents import Corpus, resolve
 from cascade.models import Record
 from cascade.outputs.export import record_json, write_json, write_node_link
-from cascade.runtime import Interrupted, WorkerPool, paused_gc
+from cascade.read.base import ReadOptions
+from cascade.read.files import source_name
+from cascade.runtime import Interrupted, TerminatedError, WorkerPool, paused_gc, terminate_as_exception
 
 __all__ = ["DEFAULT_OUT", "Build", "FileError", "build", "code_fingerprint", "default_out", "extra_writers",
            "extract_paths", "load", "load_records"]
@@ -121,21 +123,29 @@ class _Extraction:
     results: list[Extracted]
     shards: dict[str, str]                  # source -> the shard holding its line
     counts: dict[str, int]
+    cpu: float = 0.0                        # :func:`_cpu` when extraction ended
 
 
 def _batches(files: Sequence[str], size: int, shards: Path, cache_dir: Path | None, code: str,
-             whole: bool) -> list[Batch]:
+             whole: bool, options: ReadOptions | None = None) -> list[Batch]:
     cache = str(cache_dir) if cache_dir else None
-    return [Batch(i, tuple(files[s:s + size]), str(shards / f"{i:06d}.jsonl"), cache, code, whole)
+    return [Batch(i, tuple(files[s:s + size]), str(shards / f"{i:06d}.jsonl"), cache, code, whole, options)
             for i, s in enumerate(range(0, len(files), size))]
 
 
 def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_dir: Path | None,
-             progress: bool, scheduler: str | None, budget: float | None, whole: bool = False) -> _Extraction:
+             progress: bool, scheduler: str | None, budget: float | None, whole: bool = False,
+             options: ReadOptions | None = None) -> _Extraction:
     """Extract every file under ``paths`` into shard files under ``shards``."""
     from cascade.read import iter_files
 
-    files = [str(p) for p in iter_files(paths)]
+    skipped: list[Extracted] = []
+
+    def skip(path: Path, why: str) -> None:                # FIFOs, devices, links out of the corpus
+        skipped.append(Extracted(str(path), None, FileError(source_name(path), why), False, None))
+
+    files = [str(p) for p in iter_files(paths, follow_links=bool(options and options.follow_links),
+                                        on_skip=skip)]
     code = code_fingerprint()
     shards.mkdir(parents=True, exist_ok=True)
     if workers <= 0:
@@ -147,14 +157,14 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
             from cascade.corpus import distributed
 
             size = max(50, min(400, len(files) // 64 or 50))
-            batches = _batches(files, size, shards, cache_dir, code, whole)
+            batches = _batches(files, size, shards, cache_dir, code, whole, options)
             for batch, part in distributed.run(scheduler, batches):
                 done.append((batch, part))
                 advance(len(part))
         else:
             # small batches keep the workers evenly busy to the end and the progress bar moving
             size = max(8, min(200, len(files) // (workers * 8) or 8))
-            batches = _batches(files, size, shards, cache_dir, code, whole)
+            batches = _batches(files, size, shards, cache_dir, code, whole, options)
             next_index = len(batches)
             with WorkerPool(run_batch, min(workers, len(batches)) or 1, budget) as pool:
                 for b in batches:
@@ -165,8 +175,9 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
                         advance(len(value))
                     elif isinstance(value, Interrupted):
                         bad = batch.paths[value.item]
-                        done.append((batch, [Extracted(bad, None, FileError(bad, f"skipped: {value.reason}"),
-                                                       False, None, None)]))
+                        done.append((batch, [Extracted(bad, None, FileError(source_name(bad),
+                                                                            f"skipped: {value.reason}"),
+                                                       False, None)]))
                         advance(1)
                         rest = batch.paths[:value.item] + batch.paths[value.item + 1:]
                         if rest:                     # the others again, into a fresh shard
@@ -187,36 +198,75 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
             results.append(x)
             if x.record is not None:
                 where[x.path] = batch.shard
+    done.clear()
     results.sort(key=lambda x: order[x.path])
+    results += skipped
     read = [x.cached for x in results if x.record is not None]
     counts = {"files": len(files), "cached": sum(read), "extracted": len(read) - sum(read),
               "failed": len(results) - len(read), "workers": workers}
-    return _Extraction(results, where, counts)
+    return _Extraction(results, where, counts, _cpu())
 
 
 class _Shards:
-    """Reads record lines back from the shards (mostly in order, so one file is open at a time)."""
+    """Reads record lines and task layers back from the shards (mostly in file order, so
+    few files are open at a time)."""
 
     def __init__(self, where: dict[str, str]) -> None:
         self.where = where
-        self._name: str | None = None
-        self._fd: int | None = None
+        self._open: dict[str, int] = {}
+
+    def _read(self, name: str, offset: int, length: int) -> bytes:
+        fd = self._open.get(name)
+        if fd is None:
+            if len(self._open) >= 4:
+                self.close()
+            fd = self._open[name] = os.open(name, os.O_RDONLY)
+        return os.pread(fd, length, offset)
 
     def line(self, x: Extracted) -> bytes:
-        name = self.where[x.path]
-        if name != self._name:
-            self.close()
-            self._fd, self._name = os.open(name, os.O_RDONLY), name
-        assert self._fd is not None
-        return os.pread(self._fd, x.length, x.offset)
+        return self._read(self.where[x.path], x.offset, x.length)
 
     def record(self, x: Extracted) -> Record:
         return Record.from_dict(orjson.loads(self.line(x)))
 
+    def layer(self, x: Extracted) -> TaskLayer | None:
+        if not x.layer_length:
+            return None
+        return decode_layer(self._read(layer_shard(self.where[x.path]), x.layer_offset, x.layer_length))
+
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-        self._fd = self._name = None
+        for fd in self._open.values():
+            os.close(fd)
+        self._open.clear()
+
+
+class _Layers(Mapping[str, TaskLayer]):
+    """The task layers of the records, read from the shards one at a time as the graph asks."""
+
+    def __init__(self, shards: _Shards, extracted: dict[str, Extracted]) -> None:
+        self.shards, self.extracted = shards, extracted
+
+    def __getitem__(self, source: str) -> TaskLayer:
+        layer = self.shards.layer(self.extracted[source])
+        if layer is None:
+            raise KeyError(source)
+        return layer
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.extracted)
+
+    def __len__(self) -> int:
+        return len(self.extracted)
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished worker processes."""
+    try:
+        import resource
+    except ImportError:                         # Windows
+        return time.process_time()
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + child.ru_utime + child.ru_stime
 
 
 def _file_timeout(value: float | None) -> float | None:
@@ -230,7 +280,8 @@ def _file_timeout(value: float | None) -> float | None:
 
 
 def extract_paths(paths: Iterable[str | Path], *, workers: int = 0, cache_dir: Path | None = None,
-                  progress: bool = False, file_timeout: float | None = None
+                  progress: bool = False, file_timeout: float | None = None,
+                  options: ReadOptions | None = None
                   ) -> tuple[list[Record], list[FileError], dict[str, int]]:
     """Records of every supported file under ``paths``, and the files that failed.
 
@@ -240,6 +291,7 @@ def extract_paths(paths: Iterable[str | Path], *, workers: int = 0, cache_dir: P
         cache_dir: where cached records live; None disables the cache.
         progress: show a progress bar on a terminal.
         file_timeout: seconds one file may take (default ``$CASCADE_FILE_TIMEOUT`` or 30; 0: no limit).
+        options: how files are read (OCR, size limit, links); None uses the defaults.
 
     Returns:
         (records in path order, errors, counts of cached and extracted files)
@@ -248,7 +300,7 @@ def extract_paths(paths: Iterable[str | Path], *, workers: int = 0, cache_dir: P
 
     with tempfile.TemporaryDirectory(prefix="cascade-extract-") as tmp:
         x = _extract(paths, Path(tmp), workers=workers, cache_dir=cache_dir, progress=progress,
-                     scheduler=None, budget=_file_timeout(file_timeout), whole=True)
+                     scheduler=None, budget=_file_timeout(file_timeout), whole=True, options=options)
     records = [r.record for r in x.results if r.record is not None]
     return records, [r.error for r in x.results if r.error is not None], x.counts
 
@@ -298,7 +350,7 @@ def extra_writers(turtle: bool, html: bool, base: str | None) -> list[Callable[[
 def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers: int = 0,
           use_cache: bool = True, progress: bool = False, turtle: bool = True, html: bool = True,
           base: str | None = None, scheduler: str | None = None, file_timeout: float | None = None,
-          extras: Iterable[Callable[[Build], list[Path]]] = ()) -> Build:
+          extras: Iterable[Callable[[Build], list[Path]]] = (), options: ReadOptions | None = None) -> Build:
     """Build the corpus under ``paths`` into ``out`` and return it: what ``cascade build`` does.
 
     Args:
@@ -313,6 +365,7 @@ def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers
         file_timeout: seconds one file may take (default ``$CASCADE_FILE_TIMEOUT`` or 30; 0: no
             limit); a file that takes longer is skipped and reported.
         extras: more writers, called with the finished build; each returns the paths it wrote.
+        options: how files are read (OCR, size limit, links); None uses the defaults.
 
     Raises:
         BuildError: when no file could be read at all, or ``out`` cannot be written or is busy.
@@ -320,36 +373,38 @@ def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers
     target = Path(out) if out is not None else default_out()
     scheduler = scheduler or os.environ.get("CASCADE_SCHEDULER") or None
     writers = [*extra_writers(turtle, html, base), *extras]
-    with _locked(target), paused_gc():
+    with terminate_as_exception("the build was terminated"), _locked(target), paused_gc():
         return _build(paths, target, workers, use_cache, progress, writers, scheduler,
-                      _file_timeout(file_timeout))
+                      _file_timeout(file_timeout), options)
 
 
 def _build(paths: Sequence[str | Path], out: Path, workers: int, use_cache: bool, progress: bool,
            extras: Iterable[Callable[[Build], list[Path]]], scheduler: str | None,
-           budget: float | None) -> Build:
-    t0 = time.perf_counter()
+           budget: float | None, options: ReadOptions | None = None) -> Build:
+    t0, c0 = time.perf_counter(), _cpu()
     build_id = f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{secrets.token_hex(6)}"
     stage = out / f"{_STAGE}{build_id}"
     try:
         stage.mkdir()
         x = _extract(paths, stage / "shards", workers=workers, cache_dir=out / "cache" if use_cache else None,
-                     progress=progress, scheduler=scheduler, budget=budget)
-        b = _resolve_and_write(paths, out, stage, build_id, x, extras, t0)
+                     progress=progress, scheduler=scheduler, budget=budget, options=options)
+        b = _resolve_and_write(paths, out, stage, build_id, x, extras, t0, c0)
         if use_cache:
             _prune_cache(out / "cache", {r.key for r in x.results if r.key})
         return b
     except OSError as e:
         raise BuildError(f"cannot write the build into {out}/ ({e.strerror or e})") from None
+    except TerminatedError as e:
+        raise BuildError(str(e)) from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
 
 def _resolve_and_write(paths: Sequence[str | Path], out: Path, stage: Path, build_id: str, x: _Extraction,
-                       extras: Iterable[Callable[[Build], list[Path]]], t0: float) -> Build:
-    slim = {r.path: r for r in x.results if r.record is not None}
+                       extras: Iterable[Callable[[Build], list[Path]]], t0: float, c0: float) -> Build:
+    slim = {r.record.source: r for r in x.results if r.record is not None}   # source: the path, printable
     errors = [r.error for r in x.results if r.error is not None]
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), _cpu()
     if not slim:
         what = "; ".join(str(e) for e in errors[:3]) or "no .txt, .md, .docx or .pdf file found"
         raise BuildError(f"nothing could be read under {', '.join(map(str, paths))} ({what})")
@@ -362,13 +417,13 @@ def _resolve_and_write(paths: Sequence[str | Path], out: Path, stage: Path, buil
             if rec is not slim[rec.source].record:
                 corpus.records[i] = replace(rec, tasks=shards.record(slim[rec.source]).tasks)
                 changed.add(rec.source)
-        G = build_graph(corpus, {s: r.layer for s, r in slim.items() if r.layer is not None})
-        t2 = time.perf_counter()
+        G = build_graph(corpus, _Layers(shards, slim))
+        t2, c2 = time.perf_counter(), _cpu()
         stats: dict[str, object] = dict(x.counts)
         stats.update({"documents": len(corpus.records), "nodes": G.number_of_nodes(),
                       "edges": G.number_of_edges(), "document_nodes": len(corpus.nodes),
                       "conflicts": len(corpus.conflicts), "seconds_extract": round(t1 - t0, 3),
-                      "seconds_resolve": round(t2 - t1, 3)})
+                      "seconds_resolve": round(t2 - t1, 3), "cpu_extract": round(x.cpu - c0, 3)})
         b = Build(out=stage, graph=G, corpus=corpus, errors=errors, stats=stats)
         lines = (record_json(r) if r.source in changed else shards.line(slim[r.source])
                  for r in corpus.records)
@@ -379,6 +434,7 @@ def _resolve_and_write(paths: Sequence[str | Path], out: Path, stage: Path, buil
                   write_json(stage / "conflicts.json", [c.to_dict() for c in corpus.conflicts])]
     b.written.append(store.write(stage / store.DB_FILE, b, build_id))
     stats["seconds_write"] = round(time.perf_counter() - t2, 3)
+    stats["cpu_resolve"], stats["cpu_write"] = round(c2 - c1, 3), round(_cpu() - c2, 3)
     for extra in extras:
         b.written += extra(b)
     stats["seconds_total"] = round(time.perf_counter() - t0, 3)

@@ -2,9 +2,10 @@
 
 A worker (a local process or a Dask task) extracts each file of its :class:`Batch` (or
 takes its record from the cache), serialises the record once, appends that line to the
-batch's shard file and sends back only what identity resolution needs: the record
-without its tasks, the task layer of the graph, and where the line is in the shard. The
-main process never receives the serialised record and never holds every record whole.
+batch's shard file, appends the record's task layer of the graph (as JSON) to a second
+shard, and sends back only what identity resolution needs: the record without its tasks
+and where its lines are. The main process never receives the serialised record and
+never holds every record whole; it reads each task layer back as it adds it to the graph.
 
 Everything that touches a file's content, serialisation included, is inside the file's
 own error handling: one bad file is one :class:`FileError`, never a failed batch.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,6 +27,8 @@ from cascade.errors import BuildError, CascadeError
 from cascade.graph import TaskLayer, task_layer
 from cascade.models import Record
 from cascade.outputs.export import record_json
+from cascade.read.base import ReadOptions, heartbeat
+from cascade.read.files import source_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,28 +57,52 @@ class Batch:
     cache_dir: str | None
     code: str
     whole: bool = False              # send back whole records (``cascade extract``), not slim ones + layers
+    options: ReadOptions | None = None  # how files are read (OCR, size limit)
 
 
 class Extracted(NamedTuple):
     """What extracting one file gives the main process."""
 
     path: str
-    record: Record | None            # the record without its tasks (they are in the shard and the layer)
+    record: Record | None            # the record without its tasks (they are in the shards)
     error: FileError | None
     cached: bool                     # read from the cache rather than extracted
     key: str | None                  # the cache key (file bytes + manifest + code)
-    layer: TaskLayer | None          # the record's task nodes, ready for the graph
     offset: int = 0                  # the record's line in the batch's shard
     length: int = 0
+    layer_offset: int = 0            # its task layer's line in the layer shard (:func:`layer_shard`)
+    layer_length: int = 0
 
 
-def cache_key(path: Path, code: str) -> str | None:
-    """The cache key of a file: its bytes, its folder's manifest and the extractor's code."""
+def layer_shard(shard: str) -> str:
+    """The file beside a record shard that holds the task layers of its records."""
+    return shard + ".layers"
+
+
+def encode_layer(layer: TaskLayer) -> bytes:
+    """A task layer as one line of JSON (its attribute values are plain scalars)."""
+    return orjson.dumps((layer.jurisdiction, layer.tasks, layer.agencies))
+
+
+def decode_layer(line: bytes) -> TaskLayer:
+    """:func:`encode_layer` read back (lists where the layer had tuples; only the
+    jurisdiction is compared, so it is a tuple again)."""
+    jurisdiction, tasks, agencies = orjson.loads(line)
+    return TaskLayer(tuple(jurisdiction), tasks, agencies)
+
+
+def cache_key(path: Path, code: str, options: ReadOptions | None = None) -> str | None:
+    """The cache key of a file: its bytes, its folder's manifest, the extractor's code, the OCR setting."""
+    options = options or ReadOptions()
     try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > options.max_bytes:
+            return None                                    # read_file refuses it: nothing to cache
         data = path.read_bytes()
     except OSError:
         return None
     h = hashlib.sha256(code.encode())
+    h.update(f"ocr={options.ocr and options.ocr_language}".encode())
     manifest = path.parent / "manifest.csv"
     with contextlib.suppress(OSError):
         h.update(manifest.read_bytes())
@@ -115,31 +143,34 @@ def _store(entry: Path, line: bytes) -> None:
         pass                                               # a cache that cannot be written is no cache
 
 
-def extract_one(path: str, cache_dir: Path | None, code: str, layers: bool = True
+def extract_one(path: str, cache_dir: Path | None, code: str, layers: bool = True,
+                options: ReadOptions | None = None
                 ) -> tuple[Record | None, bytes | None, FileError | None, bool, str | None, TaskLayer | None]:
     """Record, serialised line, error, cached?, cache key and task layer of one file; never raises."""
     from cascade.extract.pipeline import extract_file
 
+    source = path
     try:
-        key = cache_key(Path(path), code) if cache_dir is not None else None
+        source = source_name(path)                      # a file name that is not UTF-8 is escaped
+        key = cache_key(Path(path), code, options) if cache_dir is not None else None
         entry = cache_dir / key[:2] / f"{key}.json" if key and cache_dir is not None else None
-        hit = _cached(entry, path) if entry is not None else None
+        hit = _cached(entry, source) if entry is not None else None
         if hit is not None:
             rec, line = hit
         else:
-            rec = extract_file(path)
+            rec = extract_file(path, options=options)
             line = record_json(rec)
             if entry is not None:
                 _store(entry, line)
         layer = task_layer(rec) if layers else None
         return rec, line, None, hit is not None, key, layer
     except CascadeError as e:
-        return None, None, FileError(path, _one_line(str(e))), False, None, None
+        return None, None, FileError(source, _one_line(str(e))), False, None, None
     except RecursionError:
-        return None, None, FileError(path, "could not be processed (nested too deeply)"), False, None, None
+        return None, None, FileError(source, "could not be processed (nested too deeply)"), False, None, None
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a corpus build
-        return None, None, FileError(path, _one_line(f"could not be processed ({type(e).__name__}: {e})")), \
-            False, None, None
+        why = _one_line(f"could not be processed ({type(e).__name__}: {e})")
+        return None, None, FileError(source, why), False, None, None
 
 
 def _one_line(message: str) -> str:
@@ -160,21 +191,39 @@ def run_batch(batch: Batch, tick: Callable[[int], None] | None = None) -> list[E
         shard = open(batch.shard, "wb")  # noqa: SIM115 - closed below, after every file
     except OSError as e:
         raise BuildError(f"{batch.shard}: cannot write ({e.strerror or e})") from None
-    with shard:
-        offset = 0
+    try:
+        layers = open(layer_shard(batch.shard), "wb")  # noqa: SIM115 - closed below, after every file
+    except OSError as e:
+        shard.close()
+        raise BuildError(f"{batch.shard}: cannot write ({e.strerror or e})") from None
+    with shard, layers:
+        offset = layer_offset = 0
         for i, path in enumerate(batch.paths):
             if tick is not None:
                 tick(i)
-            rec, line, error, cached, key, layer = extract_one(path, cache_dir, batch.code, not batch.whole)
+            # a long read (OCR, page by page) renews the file's time budget at each page
+            with heartbeat((lambda i=i: tick(i)) if tick is not None else None):
+                rec, line, error, cached, key, layer = extract_one(path, cache_dir, batch.code,
+                                                                   not batch.whole, batch.options)
             if rec is None or line is None:
-                out.append(Extracted(path, None, error, False, None, None))
+                out.append(Extracted(path, None, error, False, None))
+                continue
+            try:
+                encoded = encode_layer(layer) if layer is not None else b""
+            except (TypeError, ValueError) as e:            # still this file's content
+                bad = FileError(path, _one_line(f"could not be processed ({e})"))
+                out.append(Extracted(path, None, bad, False, None))
                 continue
             try:
                 shard.write(line)
                 shard.write(b"\n")
+                layers.write(encoded)
+                layers.write(b"\n")
             except OSError as e:
                 raise BuildError(f"{batch.shard}: cannot write ({e.strerror or e})") from None
             sent = rec if batch.whole else replace(rec, tasks=())
-            out.append(Extracted(path, sent, None, cached, key, layer, offset, len(line)))
+            out.append(Extracted(path, sent, None, cached, key, offset, len(line), layer_offset,
+                                 len(encoded)))
             offset += len(line) + 1
+            layer_offset += len(encoded) + 1
     return out

@@ -34,7 +34,7 @@ SCHEMA_VERSION = 1
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE nodes (id TEXT PRIMARY KEY, kind TEXT, attrs TEXT NOT NULL);
+CREATE TABLE nodes (id TEXT NOT NULL, kind TEXT, attrs TEXT NOT NULL);
 CREATE TABLE edges (source TEXT NOT NULL, target TEXT NOT NULL, key TEXT, relation TEXT, attrs TEXT NOT NULL);
 CREATE TABLE documents (id TEXT PRIMARY KEY, label TEXT, type TEXT, number TEXT, date TEXT, issuer TEXT,
     branch TEXT, level TEXT, province TEXT, district TEXT, title TEXT, source TEXT, in_corpus INTEGER,
@@ -45,25 +45,28 @@ CREATE TABLE mentions (file TEXT, mention TEXT, document TEXT, type TEXT, number
     span_end INTEGER, quote TEXT);
 CREATE TABLE relations (source TEXT, relation TEXT, target TEXT, file TEXT, span_start INTEGER,
     span_end INTEGER, quote TEXT);
-CREATE TABLE tasks (id TEXT PRIMARY KEY, document TEXT, label TEXT, section TEXT, text TEXT,
+CREATE TABLE tasks (id TEXT NOT NULL, document TEXT, label TEXT, section TEXT, text TEXT,
     deliverable TEXT, deadline_text TEXT, start TEXT, "end" TEXT, due TEXT, recurrence TEXT, file TEXT,
     span_start INTEGER, span_end INTEGER);
 CREATE TABLE task_agencies (task TEXT, role TEXT, agency TEXT, due TEXT, recurrence TEXT, deadline_text TEXT);
-CREATE TABLE agencies (id TEXT PRIMARY KEY, name TEXT, province TEXT, district TEXT, is_group INTEGER);
+CREATE TABLE agencies (id TEXT NOT NULL, name TEXT, province TEXT, district TEXT, is_group INTEGER);
 CREATE TABLE conflicts (document TEXT, field TEXT, value TEXT, file TEXT);
 CREATE TABLE warnings (message TEXT);
 CREATE TABLE errors (path TEXT, message TEXT);
 """
 
+# few indexes: each costs time at every build; add your own for other questions
 _INDEXES = """
-CREATE INDEX nodes_kind ON nodes(kind);
-CREATE INDEX edges_relation ON edges(relation);
-CREATE INDEX edges_source ON edges(source);
-CREATE INDEX edges_target ON edges(target);
-CREATE INDEX mentions_document ON mentions(document);
 CREATE INDEX relations_target ON relations(target);
 CREATE INDEX tasks_document ON tasks(document);
-CREATE INDEX task_agencies_agency ON task_agencies(agency);
+"""
+
+# the documents and the links between them, side by side on disk: what most queries read
+_DOC_RELATIONS_SQL = ", ".join(f"'{r}'" for r in DOC_RELATIONS)
+_DOCUMENT_INDEXES = f"""
+CREATE INDEX document_nodes ON nodes(kind, id, attrs) WHERE kind = '{DOCUMENT}';
+CREATE INDEX document_edges ON edges(relation, source, target, key, attrs)
+    WHERE relation IN ({_DOC_RELATIONS_SQL});
 """
 
 _DOC_COLUMNS = ("label", "type", "number", "date", "issuer", "branch", "level", "province", "district",
@@ -98,7 +101,7 @@ def write(path: Path, b: Build, build_id: str) -> Path:
         try:
             con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
             _fill(con, b, build_id)
-            con.executescript(_INDEXES)
+            con.executescript(_INDEXES + _DOCUMENT_INDEXES)
             con.commit()
         finally:
             con.close()
@@ -191,12 +194,12 @@ def read_graph(con: sqlite3.Connection, *, documents_only: bool = False) -> nx.M
     meta = read_meta(con)
     G = nx.MultiDiGraph(**meta.get("graph", {}))
     if documents_only:
+        # the same WHERE clauses as the partial indexes, so that only those are read
         nodes: Iterable[tuple[str, str]] = con.execute(
-            "SELECT id, attrs FROM nodes WHERE kind = ? ORDER BY rowid", (DOCUMENT,))
-        marks = ", ".join("?" * len(DOC_RELATIONS))
+            f"SELECT id, attrs FROM nodes INDEXED BY document_nodes WHERE kind = '{DOCUMENT}' ORDER BY rowid")
         edges: Iterable[tuple[str, str, str, str]] = con.execute(
-            f"SELECT source, target, key, attrs FROM edges WHERE relation IN ({marks}) ORDER BY rowid",
-            DOC_RELATIONS)
+            "SELECT source, target, key, attrs FROM edges INDEXED BY document_edges "
+            f"WHERE relation IN ({_DOC_RELATIONS_SQL}) ORDER BY rowid")
     else:
         nodes = con.execute("SELECT id, attrs FROM nodes ORDER BY rowid")
         edges = con.execute("SELECT source, target, key, attrs FROM edges ORDER BY rowid")

@@ -9,7 +9,6 @@ import errno
 import io
 import json
 import os
-import pickle
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -106,15 +105,27 @@ def node_link_json(G: nx.MultiDiGraph) -> bytes:
 
 
 def write_node_link(path: str | Path, G: nx.MultiDiGraph) -> Path:
+    """:func:`node_link_json` into a file, one node or edge at a time (the same bytes, without
+    holding the whole document in memory)."""
+    if not G.is_multigraph():
+        with atomic_open(path, "wb", None) as f:
+            f.write(node_link_json(G))
+            f.write(b"\n")
+        return Path(path)
+    dumps = orjson.dumps
     with atomic_open(path, "wb", None) as f:
-        f.write(node_link_json(G))
-        f.write(b"\n")
-    return Path(path)
-
-
-def write_pickle(path: str | Path, obj: Any) -> Path:
-    with atomic_open(path, "wb", None) as f:
-        pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+        f.write(b'{"directed":' + dumps(G.is_directed()) + b',"multigraph":true,"graph":' + dumps(G.graph)
+                + b',"nodes":[')
+        sep = b""
+        for n, d in G.nodes(data=True):
+            f.write(sep + dumps({**d, "id": n}))
+            sep = b","
+        f.write(b'],"links":[')
+        sep = b""
+        for u, v, k, d in G.edges(keys=True, data=True):
+            f.write(sep + dumps({**d, "source": u, "target": v, "key": k}))
+            sep = b","
+        f.write(b"]}\n")
     return Path(path)
 
 

@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""A national-scale build: CPU per plan by phase, wall time, peak memory, output sizes, query times.
+
+    python benchmarks/bench_scale.py [--seeds 6] [--directives 30] [--workers 1 2] [--dir /tmp/cascade-scale]
+
+Builds a corpus from several seeds of ../shared/synth/make_corpus.py side by side. Each
+seed's document numbers are renumbered (seed i turns 07-KH/TU into i007-KH/TU, in every
+file of that seed) so that identities stay distinct across seeds, as a national corpus
+of many directives would. About 560 plans per directive: ``--seeds 6 --directives 30`` is
+about 100,000 plans; use ``--seeds 2 --directives 5`` while developing.
+
+For each worker count the build runs in a fresh process (``cascade.build``, no cache,
+with ``--turtle``/``--html`` to add the Turtle file and the map as ``cascade build``
+does) and reports per phase the CPU time per plan (the main process and its workers),
+the wall time, the peak resident memory (the largest of the process and its workers),
+and the size of each output. Then it times the query commands a user runs (``cascade
+tree``, ``cascade coverage``: the whole process, start to answer), and a naive pass over
+the same files (read, decode, one regular expression) on one core, the yardstick the
+build's CPU per plan is given against.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+# a document number: digits, then a dash or slash and a capital (93-KL/TW, 569/QĐ-TTg); not dates (20/11/2020)
+NUMBER = re.compile(r"(?<![\w/.-])(\d{1,3})(?=\s?[-/]\s?[A-ZĐ])")
+
+RUN = """
+import json, resource, sys, time
+t0, c0 = time.perf_counter(), time.process_time()
+from cascade.corpus.build import build
+b = build([sys.argv[1]], sys.argv[2], workers=int(sys.argv[3]), use_cache=False, turtle=sys.argv[4] == "1",
+          html=sys.argv[5] == "1")
+s = b.stats
+self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+child = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": time.perf_counter() - t0, "cpu_main": time.process_time() - c0,
+                  "cpu_workers": child.ru_utime + child.ru_stime, "stats": s,
+                  "peak_mb": max(self_peak, child.ru_maxrss) / 1024, "peak_main_mb": self_peak / 1024}))
+"""
+
+QUERY = """
+import sys, time, json
+t0 = time.perf_counter()
+from cascade.corpus.build import load
+from cascade import query
+G = load(sys.argv[1], documents_only=True).graph
+t1 = time.perf_counter()
+tree = query.tree(G, sys.argv[2])
+t2 = time.perf_counter()
+cov = query.coverage(G, sys.argv[2])
+t3 = time.perf_counter()
+print(json.dumps({"load": t1 - t0, "tree": t2 - t1, "coverage": t3 - t2, "nodes": G.number_of_nodes(),
+                  "tree_count": tree["count"]}))
+"""
+
+
+def make_corpus(folder: Path, seeds: int, directives: int) -> Path:
+    """The combined corpus under ``folder/docs`` (made once)."""
+    docs = folder / "docs"
+    if (folder / "done").exists():
+        return docs
+    shutil.rmtree(folder, ignore_errors=True)
+    for i in range(seeds):
+        raw = folder / f"raw-{i}"
+        subprocess.run([sys.executable, str(SHARED / "synth" / "make_corpus.py"), str(raw), "--directives",
+                        str(directives), "--seed", str(101 + i)], check=True, stdout=subprocess.DEVNULL)
+        for p in (raw / "docs").rglob("*.txt"):
+            target = docs / f"seed{i}" / p.relative_to(raw / "docs")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            text = p.read_text(encoding="utf-8")
+            if i:
+                text = NUMBER.sub(lambda m, i=i: f"{i}{int(m.group(1)):03d}", text)
+            target.write_text(text, encoding="utf-8")
+        shutil.rmtree(raw)
+    (folder / "done").write_text("")
+    return docs
+
+
+def naive_pass(docs: Path) -> tuple[int, float]:
+    """(files, CPU seconds) of reading every file and running one regular expression over it."""
+    files = sorted(docs.rglob("*.txt"))
+    pattern = re.compile(r"(?:Chỉ thị|Kết luận|Nghị quyết|Quyết định|Kế hoạch) số (\d+[-/][\w/Đđ-]+)"
+                         r"(?: ngày (\d{1,2})[/-](\d{1,2})[/-](\d{4}))?")
+    t = time.process_time()
+    found = 0
+    for p in files:
+        found += len(pattern.findall(p.read_bytes().decode("utf-8")))
+    return len(files), time.process_time() - t
+
+
+def _root(out: Path) -> str:
+    """The document with the most implementing plans (the query root)."""
+    con = sqlite3.connect(out / "cascade.db")
+    try:
+        return con.execute("SELECT target FROM edges WHERE relation = 'implements' GROUP BY target "
+                           "ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
+    finally:
+        con.close()
+
+
+def _command(args: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "cascade", *args], check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seeds", type=int, default=6)
+    ap.add_argument("--directives", type=int, default=30, help="directives per seed")
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--dir", type=Path, default=Path("/tmp/cascade-scale"))
+    ap.add_argument("--turtle", action="store_true", help="also write cascade.ttl")
+    ap.add_argument("--html", action="store_true", help="also write map.html")
+    a = ap.parse_args()
+    docs = make_corpus(a.dir / f"corpus-{a.seeds}x{a.directives}", a.seeds, a.directives)
+    n, naive_cpu = naive_pass(docs)
+    mb = sum(p.stat().st_size for p in docs.rglob("*.txt")) / 1e6
+    naive = naive_cpu / n * 1000
+    print(f"corpus: {docs} ({n} plans, {mb:.0f} MB)")
+    print(f"naive one-regex pass: {naive:.3f} ms CPU per plan ({n / naive_cpu:.0f} plans/s on one core)")
+    out = None
+    for w in a.workers:
+        out = a.dir / f"out-{w}"
+        shutil.rmtree(out, ignore_errors=True)
+        p = subprocess.run([sys.executable, "-c", RUN, str(docs), str(out), str(w), str(int(a.turtle)),
+                            str(int(a.html))], capture_output=True, text=True)
+        if p.returncode:
+            sys.exit(p.stderr)
+        r = json.loads(p.stdout.strip().splitlines()[-1])
+        s = r["stats"]
+        cpu = r["cpu_main"] + r["cpu_workers"]
+        docs_n = s["documents"]
+        print(f"\nworkers={w}: {docs_n} plans in {r['wall']:.1f} s wall, {cpu / docs_n * 1000:.2f} ms CPU per plan "
+              f"= {cpu / docs_n * 1000 / naive:.1f} x the naive pass; peak RSS {r['peak_mb']:.0f} MB "
+              f"(main process {r['peak_main_mb']:.0f} MB)")
+        for phase in ("extract", "resolve", "write"):
+            cpu_key = f"cpu_{phase}"
+            line = f"  {phase:8s} {s.get('seconds_' + phase, 0):7.1f} s wall"
+            if cpu_key in s:
+                line += f", {s[cpu_key] / docs_n * 1000:.2f} ms CPU per plan"
+            print(line)
+        print(f"  total    {s.get('seconds_total', 0):7.1f} s wall (process: {r['wall']:.1f} s, start to exit)")
+        sizes = {f.name: f.stat().st_size for f in sorted(out.iterdir()) if f.is_file() and f.stat().st_size}
+        print("  outputs: " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sizes.items()))
+    assert out is not None
+    root = _root(out)
+    q = subprocess.run([sys.executable, "-c", QUERY, str(out), root], capture_output=True, text=True, check=True)
+    r = json.loads(q.stdout)
+    print(f"\nqueries on {root} ({r['tree_count']} documents implement it; {r['nodes']} documents loaded):")
+    print(f"  in one process: load {r['load']:.2f} s, tree {r['tree']:.3f} s, coverage {r['coverage']:.3f} s")
+    for cmd in (["tree", root], ["coverage", root]):
+        best = min(_command([*cmd, "--build-dir", str(out), "--format", "json"]) for _ in range(2))
+        print(f"  cascade {cmd[0]:9s} start to answer: {best:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
