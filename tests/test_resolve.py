@@ -202,3 +202,16 @@ def test_a_province_under_its_former_name_is_the_same_province():
     key = c.record_nodes["own.txt"]
     assert [k for k in c.nodes if k.startswith("44-KH/TU")] == [key]
     assert c.nodes[key].cited == 1 and c.nodes[key].source == "own.txt"
+
+
+def test_an_unnumbered_file_matches_a_number_cited_under_the_province_s_other_name():
+    # a blank number ("Số:   /KH-UBND"): the header names the province as it was called on its date
+    u = extract_text("ỦY BAN NHÂN DÂN\nTỈNH THỪA THIÊN HUẾ\n-------\nSố:     /KH-UBND\n\nHuế, ngày 15 "
+                     "tháng 01 năm 2021\n\nKẾ HOẠCH\n\nThực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của "
+                     "Ban Bí thư\n", "u.txt")
+    d = _no_header("d.txt", "Thực hiện Kế hoạch số 45/KH-UBND ngày 15/01/2021 của UBND thành phố Huế thực "
+                            "hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư; Ủy ban nhân dân huyện "
+                            "ban hành Kế hoạch triển khai thực hiện trên địa bàn huyện Phú Vang như sau:\n")
+    assert {u.meta.province, d.mentions[0].province} == {"Thừa Thiên Huế", "Huế"}
+    c = resolve([u, d])
+    assert c.record_nodes["u.txt"].startswith("45/KH-UBND@Huế") and len(c.matches) == 1
