@@ -162,7 +162,7 @@ def main() -> None:
     print(f"\nqueries on {root} ({r['tree_count']} documents implement it; {r['nodes']} documents loaded):")
     print(f"  in one process: load {r['load']:.2f} s, tree {r['tree']:.3f} s, coverage {r['coverage']:.3f} s")
     for cmd in (["tree", root], ["coverage", root]):
-        best = min(_command([*cmd, "--out", str(out), "--format", "json"]) for _ in range(2))
+        best = min(_command([*cmd, "--build-dir", str(out), "--format", "json"]) for _ in range(2))
         print(f"  cascade {cmd[0]:9s} start to answer: {best:.2f} s")
 
 

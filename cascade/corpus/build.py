@@ -325,7 +325,7 @@ def _locked(out: Path) -> Iterator[None]:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 raise BuildError(f"another build is writing into {out}/ "
-                                 "(wait for it, or use another --out)") from None
+                                 "(wait for it, or use another --build-dir)") from None
         for stale in out.glob(f"{_STAGE}*"):    # left by a build that was killed
             shutil.rmtree(stale, ignore_errors=True)
         yield
@@ -482,7 +482,7 @@ def _manifest(out: Path) -> dict[str, Any]:
     try:
         data = json.loads(bj.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BuildError(f"no build in {out}/ (run: cascade build PATH --out {out})") from None
+        raise BuildError(f"no build in {out}/ (run: cascade build PATH --build-dir {out})") from None
     except (OSError, ValueError) as e:
         raise BuildError(f"{bj}: unreadable ({e}); run cascade build again") from None
     if not isinstance(data, dict):
@@ -517,6 +517,6 @@ def load_records(out: str | Path | None = None) -> list[Record]:
     out = Path(out) if out is not None else default_out()
     p = out / "records.jsonl"
     if not p.exists():
-        raise BuildError(f"no build in {out}/ (run: cascade build PATH --out {out})")
+        raise BuildError(f"no build in {out}/ (run: cascade build PATH --build-dir {out})")
     # split on newlines only: a quote may hold U+2028 or U+0085, which str.splitlines() breaks at
     return [Record.from_dict(orjson.loads(line)) for line in p.read_bytes().split(b"\n") if line.strip()]

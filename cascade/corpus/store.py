@@ -166,7 +166,7 @@ def _tasks(G: nx.MultiDiGraph) -> Iterator[tuple[Any, ...]]:
 def connect(path: Path) -> Iterator[sqlite3.Connection]:
     """The database at ``path``, opened read-only."""
     if not path.is_file():
-        raise BuildError(f"no build in {path.parent}/ (run: cascade build PATH --out {path.parent})")
+        raise BuildError(f"no build in {path.parent}/ (run: cascade build PATH --build-dir {path.parent})")
     try:
         con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as e:

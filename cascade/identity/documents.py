@@ -28,12 +28,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
+from cascade.identity.jurisdictions import province_name as _province_name
 from cascade.identity.unnumbered import Match, match_unnumbered
 from cascade.models import Claim, DocNode, Edge, Evidence, Mention, Metadata, Record
 from cascade.text.normalize import key as norm_key
-from cascade.vn import dates, places
+from cascade.vn import dates
 
 CASCADE = ("implements", "continues")
 
@@ -62,20 +62,6 @@ def doc_key(number: str | None, level: str | None = None, province: str | None =
     if law:
         return law
     return None
-
-
-@lru_cache(maxsize=4096)
-def _province_name(name: str) -> str:
-    """One spelling per province for keys: the gazetteer's name for any of its names or former names.
-
-    A document of 2020 is headed "Thừa Thiên Huế" while a later one cites it as of "Huế";
-    "Dak Lak" and "Đắk Lắk" are one province. A name the gazetteer does not know is kept.
-
-    >>> _province_name("Thừa Thiên Huế"), _province_name("Dak Lak")
-    ('Huế', 'Đắk Lắk')
-    """
-    unit = places.find_province(name)
-    return unit.name if unit is not None else name
 
 
 def party_term(date: str | None, *, central: bool) -> int | None:
@@ -175,7 +161,8 @@ def place_ambiguous(records: list[Record]) -> list[Record]:
     """
     for _ in range(3):
         index: dict[tuple[str, str], list[str | None]] = defaultdict(list)
-        cited: dict[tuple[str, str, str], list[tuple[str, str | None]]] = defaultdict(list)  # who cites what, where
+        # who cites what, where
+        cited: dict[tuple[str, str, str], list[tuple[str, str | None]]] = defaultdict(list)
         for r in records:
             if r.meta.number and r.meta.province:
                 index[(r.meta.number.casefold(), norm_key(r.meta.province))].append(r.meta.date)
