@@ -124,7 +124,9 @@ def tree_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt:
         c = _console()
         c.print(root)
         levels = ", ".join(f"{k} {v}" for k, v in value["levels"].items())
-        count = f"{value['count']} documents implement {value['root']}" + (f" ({levels})" if levels else "")
+        n = value["count"]
+        count = f"{n} {'document implements' if n == 1 else 'documents implement'} {value['root']}"
+        count += f" ({levels})" if levels else ""
         c.print(f"[dim]{count}[/dim]")
 
     _answer(value, value["nodes"], fmt, _COLUMNS["tree"], render)
