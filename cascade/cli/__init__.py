@@ -306,8 +306,8 @@ _COLUMNS = {
 }
 
 
-def _query_graph(out: Path | None, documents_only: bool = False) -> Any:
-    """The graph of the last build (``documents_only``: its documents and their links), never
+def _query_graph(out: Path | None, documents_only: bool = False, cascade_only: bool = False) -> Any:
+    """The graph of the last build (or a part: see :func:`cascade.corpus.build.load`), never
     re-reading text.
 
     A command loads one graph, answers and exits, so the garbage collector is kept off the
@@ -318,7 +318,7 @@ def _query_graph(out: Path | None, documents_only: bool = False) -> Any:
     from cascade.runtime import keep_until_exit, paused_gc
 
     with paused_gc():
-        G = load(out, documents_only=documents_only).graph
+        G = load(out, documents_only=documents_only, cascade_only=cascade_only).graph
     keep_until_exit(G)
     return G
 
@@ -424,7 +424,7 @@ def tree_command(doc: DocArg, out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> Non
     """
     from cascade import query
 
-    value = query.tree(_query_graph(out, documents_only=True), doc)
+    value = query.tree(_query_graph(out, cascade_only=True), doc)
 
     def render() -> None:
         from rich.tree import Tree
@@ -456,7 +456,7 @@ def chain_command(doc: DocArg, out: OutOpt = None, fmt: FmtOpt = Fmt.auto) -> No
     """
     from cascade import query
 
-    value = query.chain(_query_graph(out, documents_only=True), doc)
+    value = query.chain(_query_graph(out, cascade_only=True), doc)
     rows = [{"path": i, "step": j, **step} for i, path in enumerate(value["paths"], 1)
             for j, step in enumerate(path)]
 
@@ -503,7 +503,7 @@ def coverage_command(
     """
     from cascade import query
 
-    value = query.coverage(_query_graph(out, documents_only=True), doc, level=level.value, as_of=as_of,
+    value = query.coverage(_query_graph(out, cascade_only=True), doc, level=level.value, as_of=as_of,
                            province=province)
     rows = value["rows"]
 
@@ -545,7 +545,7 @@ def lag_command(
     """
     from cascade import query
 
-    value = query.lag(_query_graph(out, documents_only=True), doc, as_of=as_of)
+    value = query.lag(_query_graph(out, cascade_only=True), doc, as_of=as_of)
     rows = [{"transition": k, **v} for k, v in value["transitions"].items()]
 
     def render() -> None:
