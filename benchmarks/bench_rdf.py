@@ -1,24 +1,20 @@
 #!/usr/bin/env python3
-"""Linked-data export speed and memory: the streaming writers, Oxigraph and rdflib.
+"""Linked-data export speed and memory of cascade's writer.
 
-    python benchmarks/bench_rdf.py --directives 10                 # all three engines
-    python benchmarks/bench_rdf.py --directives 50 --engines stream oxigraph
+    python benchmarks/bench_rdf.py --directives 10
+    python benchmarks/bench_rdf.py --directives 50 --formats ttl nt jsonld
     python benchmarks/bench_rdf.py --build cascade-out             # an existing build
 
 Generates the synthetic corpus with ../shared/synth/make_corpus.py and builds it (both
-once, kept under --dir), then exports the merged graph of the build in each format with
-each engine, every run in a fresh process:
-
-* ``stream``: cascade's streaming writers (the default of ``cascade build``/``export``);
-* ``oxigraph``: the same triples as pyoxigraph terms, serialized by pyoxigraph;
-* ``rdflib``: the same triples in an rdflib ``Graph``, serialized by rdflib.
+once, kept under --dir), then exports the merged graph of the build in each format, every
+run in a fresh process. (Issue 13 compared this writer with rdflib's and Oxigraph's
+serialisers and kept it alone: the same statements, several times faster.)
 
 A run loads the build (cascade.db), warms the gazetteer and vocabulary caches on a
 tiny graph, then times the export from the graph in memory to a file on disk. It
 reports triples per second (wall time, and the CPU time of the main process) and the peak
 resident memory of the process, also above what it held once the build was loaded; "child
-MB" is the peak resident set of the second writer process the stream engine forks for large
-graphs (it shares the parent's pages, so the two do not add up). Results also go to
+MB" is the peak resident set of any child process. Results also go to
 benchmarks/results/bench_rdf.json.
 """
 from __future__ import annotations
@@ -39,7 +35,7 @@ import json, resource, sys, time
 import networkx as nx
 from cascade import rdf
 from cascade.corpus.build import load
-build, fmt, engine, path = sys.argv[1:5]
+build, fmt, path = sys.argv[1:4]
 src = rdf._Source(load(build).graph)
 tiny = nx.MultiDiGraph()
 tiny.add_node("1-KH/TU@Gia Lai", kind="document", level="province", province="Gia Lai", type="Kế hoạch")
@@ -47,7 +43,7 @@ rdf.dumps(tiny, "ttl")
 base_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 w0, c0 = time.perf_counter(), time.process_time()
 with open(path, "w", encoding="utf-8") as out:
-    n = rdf._write(src, fmt, out, rdf.DEFAULT_BASE, engine)
+    n = rdf._write(src, fmt, out, rdf.DEFAULT_BASE)
 wall, cpu = time.perf_counter() - w0, time.process_time() - c0
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -76,7 +72,6 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--build", type=Path, help="export this build folder instead of a synthetic corpus")
     ap.add_argument("--dir", type=Path, default=Path("/tmp/cascade-bench"))
-    ap.add_argument("--engines", nargs="+", default=["stream", "oxigraph", "rdflib"])
     ap.add_argument("--formats", nargs="+", default=["ttl", "nt"])
     ap.add_argument("--repeat", type=int, default=1, help="runs per case; the fastest is kept")
     a = ap.parse_args()
@@ -89,12 +84,13 @@ def main() -> None:
     results = []
     print(f"{'engine':10} {'format':6} {'triples':>10} {'wall s':>8} {'cpu s':>8} {'triples/s (wall)':>17} "
           f"{'triples/s (cpu)':>16} {'peak MB':>8} {'+MB':>6} {'child MB':>9}")
-    for engine in a.engines:
+    engine = "stream"
+    for _ in (1,):
         for fmt in a.formats:
             best = None
             for _ in range(a.repeat):
                 target = a.dir / f"export.{fmt}"
-                p = subprocess.run([sys.executable, "-c", RUN, str(build), fmt, engine, str(target)],
+                p = subprocess.run([sys.executable, "-c", RUN, str(build), fmt, str(target)],
                                    capture_output=True, text=True, check=True)
                 r = json.loads(p.stdout.strip().splitlines()[-1])
                 if best is None or r["wall_s"] < best["wall_s"]:

@@ -250,9 +250,13 @@ class Record:
     tasks: tuple[Task, ...] = ()
     warnings: tuple[str, ...] = ()
     format: str = "txt"
+    ocr: bool = False                        # the text was recognised from images (spans point into it)
+    ocr_confidence: float | None = None      # Tesseract's mean word confidence, 0-100
+    site: tuple[tuple[str, str], ...] = ()   # a hosting site's metadata block (saved web pages), as shown
+    from_site: tuple[str, ...] = ()          # metadata fields whose value came from ``site``, not the text
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "source": self.source, "sha256": self.sha256, "format": self.format,
             "document": self.meta.to_dict(),
             "mentions": [m.to_dict() for m in self.mentions],
@@ -260,6 +264,11 @@ class Record:
             "tasks": [t.to_dict() for t in self.tasks],
             "warnings": list(self.warnings),
         }
+        if self.ocr:
+            d.update(ocr=True, ocr_confidence=self.ocr_confidence)
+        if self.site:
+            d.update(site=dict(self.site), from_site=list(self.from_site))
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Record:
@@ -302,7 +311,9 @@ class Record:
                  deliverable=t.get("deliverable"), section=t.get("section"), evidence=ev(t.get("span")))
             for t in d.get("tasks", ()))
         return cls(source=src, sha256=d.get("sha256", ""), meta=meta, mentions=mentions, relations=relations,
-                   tasks=tasks, warnings=tuple(d.get("warnings", ())), format=d.get("format", "txt"))
+                   tasks=tasks, warnings=tuple(d.get("warnings", ())), format=d.get("format", "txt"),
+                   ocr=bool(d.get("ocr", False)), ocr_confidence=d.get("ocr_confidence"),
+                   site=tuple((d.get("site") or {}).items()), from_site=tuple(d.get("from_site") or ()))
 
 
 @dataclass(slots=True)

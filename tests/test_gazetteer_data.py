@@ -209,3 +209,30 @@ def test_build_rows_from_package_shapes(script):
     assert rows[3]["province"] == "Kon Tum" and rows[3]["aliases"].startswith("Ia H' Drai")
     text = script.render(rows)
     assert text.splitlines()[0] == ",".join(COLUMNS)
+
+
+def _communes():
+    path = Path(__file__).resolve().parents[1] / "cascade" / "resources" / "gazetteer_communes.csv"
+    with path.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_commune_counts_types_and_parents():
+    rows = _communes()
+    pre = [r for r in rows if r["era"] == "pre2025"]
+    new = [r for r in rows if r["era"] == "2025"]
+    assert 10_000 <= len(pre) <= 10_100 and len(new) == 3321          # GSO early 2025; 3,321 from 1 July 2025
+    assert {r["type"] for r in pre} == {"xã", "phường", "thị trấn"}
+    assert {r["type"] for r in new} == {"xã", "phường", "đặc khu"}
+    assert all(r["district"] and r["district_code"] for r in pre)
+    assert not any(r["district"] for r in new)                          # no district level after the reform
+    for era in ("pre2025", "2025"):
+        codes = [r["code"] for r in rows if r["era"] == era]
+        assert len(codes) == len(set(codes)) and all(len(c) == 5 and c.isdigit() for c in codes)
+
+
+def test_every_pre2025_commune_sits_in_a_district_of_its_province(rows):
+    districts = {(r["province"], r["name"], r["code"]) for r in rows if r["level"] == "district"}
+    for r in _communes():
+        if r["era"] == "pre2025":
+            assert (r["province"], r["district"], r["district_code"]) in districts, r

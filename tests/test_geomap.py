@@ -1,4 +1,5 @@
 """The geographic map: statuses from coverage, the era by the as-of date, an offline page."""
+
 from __future__ import annotations
 
 import re
@@ -15,12 +16,22 @@ from cascade.outputs import geomap
 def _graph() -> nx.MultiDiGraph:
     G = nx.MultiDiGraph()
     G.add_node("d", kind="document", level="central", date="2024-03-01")
-    G.add_node("task:d#1", kind="task", label="1", due="2024-06-30",
-               text="Các tỉnh ủy, thành ủy trực thuộc Trung ương xây dựng kế hoạch thực hiện trước ngày 30/6/2024.")
+    G.add_node(
+        "task:d#1",
+        kind="task",
+        label="1",
+        due="2024-06-30",
+        text="Các tỉnh ủy, thành ủy trực thuộc Trung ương xây dựng kế hoạch thực hiện trước ngày 30/6/2024.",
+    )
     G.add_edge("d", "task:d#1", "has_task", relation="has_task")
-    plans = [("Hà Giang", "2024-04-02", "party"), ("Gia Lai", "2024-08-15", "party"), ("Sơn La", "2024-05", "party"),
-             ("Bình Định", "2025-09-01", "party"), ("Cà Mau", "2024-05-20", "state"),
-             ("Quảng Ninh", "2024-05-01", "party")]
+    plans = [
+        ("Hà Giang", "2024-04-02", "party"),
+        ("Gia Lai", "2024-08-15", "party"),
+        ("Sơn La", "2024-05", "party"),
+        ("Bình Định", "2025-09-01", "party"),
+        ("Cà Mau", "2024-05-20", "state"),
+        ("Quảng Ninh", "2024-05-01", "party"),
+    ]
     for i, (prov, date, branch) in enumerate(plans):
         G.add_node(f"p{i}", kind="document", level="province", province=prov, branch=branch, date=date)
         G.add_edge(f"p{i}", "d", "implements", relation="implements")
@@ -35,8 +46,8 @@ def test_statuses_follow_coverage_and_deadline() -> None:
     assert u["Hà Giang"]["status"] == "on_time" and u["Hà Giang"]["days"] == 32
     assert u["Gia Lai"]["status"] == "late" and u["Gia Lai"]["late_by"] == 46
     assert u["Sơn La"]["status"] == "date_unknown"
-    assert u["Bình Định"]["status"] == "not_yet"                 # issued after the as-of date
-    assert u["Cà Mau"]["status"] == "acted"          # a state plan: acted, though not the Party plan ordered
+    assert u["Bình Định"]["status"] == "not_yet"  # issued after the as-of date
+    assert u["Cà Mau"]["status"] == "acted"  # a state plan: acted, though not the Party plan ordered
     cov = query.coverage(G, "d", as_of="2024-12-31")
     acted = {k for k, v in u.items() if v["status"] != "not_yet"}
     assert acted == {row["province"] for row in cov["rows"] if row["party"] or row["state"] or row["other"]}
@@ -52,16 +63,18 @@ def test_era_by_as_of() -> None:
 
 
 def test_page_is_self_contained(tmp_path: Path) -> None:
-    html = geomap.write_html(geomap.statuses(_graph(), "d", as_of="2024-12-31"), tmp_path / "m.html").read_text(
-        encoding="utf-8")
+    html = geomap.write_html(
+        geomap.statuses(_graph(), "d", as_of="2024-12-31"), tmp_path / "m.html"
+    ).read_text(encoding="utf-8")
     assert len(re.findall(r'<path class="unit"', html)) == 63
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
 
 
 def test_figure(tmp_path: Path) -> None:
-    paths = geomap.write_figure(geomap.statuses(_graph(), "d", level="district", as_of="2024-12-31"),
-                                tmp_path / "f", by="days")
+    paths = geomap.write_figure(
+        geomap.statuses(_graph(), "d", level="district", as_of="2024-12-31"), tmp_path / "f", by="days"
+    )
     assert all(p.stat().st_size > 5000 for p in paths)
 
 

@@ -79,7 +79,8 @@ def test_blank_number_and_partial_date_of_a_draft():
 
 def test_issuer_inferred_from_the_body_is_marked():
     m, _ = meta_of("KẾ HOẠCH\n\nThực hiện Kế hoạch số 15-KH/TU, UBND tỉnh ban hành Kế hoạch như sau:\n\n"
-                   "I. NỘI DUNG\n\n- Báo Bình Thuận đưa tin.\n\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Đức Hòa\n")
+                   "I. NỘI DUNG\n\n- Báo Bình Thuận đưa tin.\n\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n"
+                   "Nguyễn Đức Hòa\n")
     assert (m.issuer, m.province, m.level, m.branch) == ("Ủy ban nhân dân tỉnh Bình Thuận", "Bình Thuận",
                                                           "province", "state")
     assert {"issuer", "province"} <= set(m.inferred)
@@ -104,3 +105,120 @@ def test_manifest_wins_and_disagreements_are_reported():
 def test_sample_plans(name, want):
     m, _ = meta_of((SEEDS / name).read_text(encoding="utf-8"))
     assert (m.issuer, m.date, m.signer.name) == want
+
+
+# -- issue 10: real layouts ------------------------------------------------------------------------
+
+def test_class1_the_motto_never_enters_the_issuer_and_the_province_is_kept():
+    text = ("ỦY BAN NHÂN DÂN |\nCỘNG HÒA XÃ HỘI\nCHỦ NGHĨA VIỆT NAM |\nTỈNH ĐIỆN BIÊN |\nĐộc lập -\n"
+            "Tự do - Hạnh phúc |\n"
+            "Số: 301/KH-UBND |\nĐiện Biên, ngày 8 tháng 2 năm 2023 |\nKẾ HOẠCH\n"
+            "Cải cách hành chính năm 2023\n"
+            "Căn cứ Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ;\n")
+    meta, _ = meta_of(text)
+    assert meta.issuer == "Ủy ban nhân dân tỉnh Điện Biên"
+    assert (meta.level, meta.province) == ("province", "Điện Biên")
+    assert (meta.number, meta.date, meta.type) == ("301/KH-UBND", "2023-02-08", "Kế hoạch")
+
+
+def test_class1_own_number_is_not_a_mention():
+    from cascade.extract.pipeline import extract_text
+
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH ĐIỆN BIÊN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Số: 301/KH-UBND Điện Biên, ngày 8 "
+            "tháng 2 năm 2023\nKẾ HOẠCH\nCải cách hành chính\n"
+            "Thực hiện Kế hoạch số 12/KH-UBND ngày 2/1/2023 của "
+            "UBND tỉnh, UBND tỉnh ban hành Kế hoạch như sau:\n")
+    rec = extract_text(text, "t.txt")
+    assert rec.meta.number == "301/KH-UBND"
+    assert [m.number for m in rec.mentions] == ["12/KH-UBND"]
+
+
+def test_class1_a_site_table_fills_only_what_the_document_leaves_empty():
+    text = ("Số hiệu: | 55/KH-UBND | Loại văn bản: | Kế hoạch |\nNgày ban hành: | 01/03/2024 |\n"
+            "Bài viết liên quan\nCác cơ quan triển khai kế hoạch trong tháng.\n")
+    meta, _ = meta_of(text)
+    assert (meta.number, meta.type, meta.date) == ("55/KH-UBND", "Kế hoạch", "2024-03-01")
+    assert {"number", "type", "date"} <= set(meta.inferred)
+    own = ("Số hiệu: | 55/KH-UBND |\nỦY BAN NHÂN DÂN\nTỈNH AN GIANG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+           "Số: 56/KH-UBND\nAn Giang, ngày 2 tháng 3 năm 2024\nKẾ HOẠCH\nThi đua\n")
+    meta, _ = meta_of(own)
+    assert meta.number == "56/KH-UBND" and "number" not in meta.inferred
+
+
+def test_class1_a_page_that_reports_the_document():
+    text = ("Tin tức\n"
+            "Ngày 12/3/2019, Ban Thường vụ Tỉnh ủy Lạng Sơn đã ban hành Chỉ thị số 21-CT/TU về tăng cường "
+            "công tác dân vận.\nNội dung như sau:\n")
+    meta, _ = meta_of(text)
+    assert (meta.number, meta.date, meta.type) == ("21-CT/TU", "2019-03-12", "Chỉ thị")
+    assert meta.branch == "party"
+
+
+def test_class2_the_enacting_line_is_not_the_title_and_the_authority_line_names_the_issuer():
+    text = ("QUYẾT ĐỊNH\nVề việc công nhận danh hiệu\nỦY BAN NHÂN DÂN HUYỆN PHÚ THIỆN\n"
+            "Căn cứ Luật Thi đua, khen "
+            "thưởng;\nQUYẾT ĐỊNH:\nĐiều 1. Công nhận.\n")
+    meta, _ = meta_of(text)
+    assert meta.title == "Về việc công nhận danh hiệu"
+    assert meta.issuer == "Ủy ban nhân dân huyện Phú Thiện"
+    assert (meta.level, meta.province) == ("district", "Gia Lai")
+
+
+def test_class2_a_number_printed_only_in_the_title_line():
+    text = ("CHỈ THỊ CỦA THỦ TƯỚNG CHÍNH PHỦ SỐ 16/2001/CT-TTg NGÀY 5 THÁNG 9 NĂM 2001\n"
+            "Về công tác phòng cháy\n")
+    meta, _ = meta_of(text)
+    assert meta.number == "16/2001/CT-TTg" and meta.type == "Chỉ thị"
+    cited = "KẾ HOẠCH THỰC HIỆN CHỈ THỊ SỐ 16/2001/CT-TTg\nVề công tác phòng cháy\n"
+    assert meta_of(cited)[0].number is None              # a number after "thực hiện" is another document
+
+
+@pytest.mark.parametrize("header, issuer", [
+    ("CHÍNH PHỦ\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 12/2024/NĐ-CP\n", "Chính phủ"),
+    ("THỦ TƯỚNG CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 150/QĐ-TTg\n", "Thủ tướng Chính phủ"),
+    ("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 77/LĐTBXH-BTXH\n",
+     "Bộ Lao động - Thương binh và Xã hội"),
+    ("BỘ CHÍNH TRỊ\nĐẢNG CỘNG SẢN VIỆT NAM\nSố 45-KL/TW\n", "Bộ Chính trị"),
+])
+def test_class3_a_central_document_is_not_of_the_place_in_its_date_line(header, issuer):
+    meta, _ = meta_of(header + "Hà Nội, ngày 4 tháng 5 năm 2024\nQUYẾT ĐỊNH\nVề việc thí điểm\n")
+    assert (meta.issuer, meta.level, meta.province, meta.district) == (issuer, "central", None, None)
+
+
+def test_class3_the_symbols_issuer_code_is_evidence_when_the_header_lost_its_lines():
+    meta, _ = meta_of("Số: 4512/BLĐTBXH-BTXH\nHà Nội, ngày 4 tháng 5 năm 2024\nV/v hướng dẫn rà soát\n")
+    assert (meta.level, meta.province) == ("central", None)
+    assert meta.issuer == "Bộ Lao động - Thương binh và Xã hội"
+
+
+def test_class6_a_commune_issuer_gets_its_district_and_province_as_on_the_date():
+    text = ("ỦY BAN NHÂN DÂN\nXÃ CÁT VÂN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 15/KH-UBND\n"
+            "Cát Vân, ngày 3 tháng 3 năm 2021\nKẾ HOẠCH\nPhòng chống dịch\n")
+    meta, _ = meta_of(text)
+    assert (meta.level, meta.province, meta.district) == ("commune", "Thanh Hóa", "Như Xuân")
+    assert meta.issuer == "Ủy ban nhân dân xã Cát Vân"
+
+
+def test_class6_a_province_is_named_as_it_was_on_the_date():
+    header = ("TỈNH ỦY THỪA THIÊN HUẾ\n*\nSố 05-KH/TU\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+              "{place}, ngày 2 tháng 3 năm {year}\n"
+              "KẾ HOẠCH\nHọc tập\n")
+    old, _ = meta_of(header.format(place="Thừa Thiên Huế", year=2021))
+    assert (old.province, old.issuer) == ("Thừa Thiên Huế", "Tỉnh ủy Thừa Thiên Huế")
+    new, _ = meta_of(header.replace("TỈNH ỦY THỪA THIÊN HUẾ", "THÀNH ỦY HUẾ").format(place="Huế", year=2025))
+    assert new.province == "Huế"
+
+
+def test_class3_the_party_central_header_and_the_body_that_issued_under_it():
+    text = ("BAN CHẤP HÀNH TRUNG ƯƠNG\n*\nSố 12-QĐ/TW\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+            "Hà Nội, ngày 2 tháng 3 năm 2022\nQUY ĐỊNH\nvề công tác kiểm tra\n"
+            "Quy định số 12-QĐ/TW ngày 2/3/2022 của Ban Bí thư thay thế quy định cũ.\n")
+    meta, _ = meta_of(text)
+    assert (meta.issuer, meta.level, meta.province) == ("Ban Bí thư", "central", None)
+
+
+def test_class2_a_party_number_reported_without_its_symbol_is_completed():
+    meta, _ = meta_of("Ngày 4/5/2019, Ban Thường vụ Huyện ủy Krông Búk đã ban hành Kế hoạch số 9 về "
+                      "công tác dân vận.\n")
+    assert meta.number == "9-KH/HU" and "number" in meta.inferred

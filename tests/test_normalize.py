@@ -95,3 +95,13 @@ def test_composing_the_clusters_of_nfc_text_changes_nothing(raw):
     omap = OffsetMap()
     assert _nfc_clusters(text, omap) == text
     assert not omap.stages
+
+
+def test_class8_a_few_nul_characters_are_text():
+    from cascade.text.normalize import text_with_nuls
+
+    data = "☐ Đồng ý \x00 ☐ Không đồng ý \x00\nKẾ HOẠCH số 5".encode()
+    assert text_with_nuls(data) == data.decode()
+    assert text_with_nuls(b"\x00" * 400 + b"abc") is None           # mostly NULs: binary
+    c = clean("Có\x00không")
+    assert c.text == "Có không" and c.original(3, 8) == (3, 8)       # a space, no offset moves

@@ -54,3 +54,51 @@ def test_find_numbers_as_a_whole_text_search():
             "858CV/ĐUK, 1/2 số, 12-KH/UBND, 2667/QĐ-BKH-CN và Luật số 80/2015/QH13; 12/2021 và 30/6/2022.")
     plain = [(_from_match(m).text, m.start(), m.end()) for m in NUMBER_RE.finditer(text) if _from_match(m)]
     assert [(n.text, a, b) for n, a, b in find_numbers(text)] == plain
+
+
+# -- numbers as conversions print them (issue 10, class 4) ------------------------------------------
+
+@pytest.mark.parametrize("printed, canon, repaired", [
+    ("41c/NQCP", "41c/NQ-CP", True),                 # the hyphen lost in PDF text
+    ("812/QĐBYT", "812/QĐ-BYT", True),
+    ("23-KH/TƯ", "23-KH/TU", True),                  # Ư misread for U
+    ("2040 QĐ/TWĐTN", "2040-QĐ/TWĐTN", False),       # a space for the hyphen
+    ("15/CT-TW", "15-CT/TW", True),                  # a Party number printed in state order
+    ("7/ĐA-HU", "7-ĐA/HU", True),
+    ("33/2011/NQ-QH13", "33/2011/QH13", True),       # the National Assembly's resolutions carry no NQ
+    ("402/TTr-PGD.Q3", "402/TTr-PGD.Q3", False),     # a dotted unit code
+])
+def test_damaged_numbers_are_read_back(printed, canon, repaired):
+    n = parse_number(printed)
+    assert n is not None and n.text == canon
+    assert (n.repair is not None) == repaired
+
+
+def test_a_number_glued_to_the_next_word_gives_the_word_back():
+    text = "theo Thông báo số 64-TB/TWngày 2/3/2022 và Công văn 91/UBND-VXvề việc"
+    got = [(n.text, text[a:b]) for n, a, b in find_numbers(text)]
+    assert got == [("64-TB/TW", "64-TB/TW"), ("91/UBND-VX", "91/UBND-VX")]
+    assert [n.text for n, _, _ in find_numbers("Quyết định số 9/QĐ-TTgvề")] == ["9/QĐ-TTg"]
+
+
+def test_a_type_word_vouches_for_codes_no_table_holds():
+    from cascade.extract.numbers import complete_symbol, parse_vouched
+    text = "Thực hiện Công văn số 517/KHĐT-KHTC ngày 1/2/2020"
+    n, end = parse_vouched(text, text.index("517"))
+    assert (n.text, n.type, text[end - 4:end]) == ("517/KHĐT-KHTC", "Công văn", "KHTC")
+    assert parse_number("517/KHĐT-KHTC") is None                 # without the type word: not a number
+    n, _ = parse_vouched("Tờ trình số 88TT-SNV ngày", 12)
+    assert (n.text, n.repair) == ("88/TT-SNV", "slash restored")
+    n, _ = parse_vouched("Quyết định số 45/2009/QĐ ngày", 14)         # the issuer code left out
+    assert n.text == "45/2009/QĐ" and complete_symbol(n, "Thủ tướng Chính phủ").text == "45/2009/QĐ-TTg"
+    assert complete_symbol(n, "UBND tỉnh") is None                      # not a central body: no guess
+
+
+# -- type by family (class 7) ------------------------------------------------------------------------
+
+def test_type_codes_are_read_by_branch():
+    from cascade.extract.numbers import doc_type
+    assert parse_number("12-TT/TU").type == "Thông tri"               # a Party Thông tri
+    assert parse_number("12/2019/TT-BTC").type == "Thông tư"          # a state Thông tư
+    assert doc_type("TT", "party")[1] == "Thông tri" and doc_type("TT", "state")[1] == "Thông tư"
+    assert parse_number("80-CTHĐ/TU").type == "Chương trình"

@@ -312,3 +312,31 @@ def test_find_places_is_fast():
 
 def test_gazetteer_is_loaded_once():
     assert places._gazetteer() is places._gazetteer()
+
+
+# -- class 6: communes and names by date ------------------------------------------------------------
+
+def test_a_commune_is_found_with_its_district_before_the_reform_and_its_new_province_after():
+    before = places.find_commune("xã Cát Vân")
+    assert [(u.district, u.province, u.era) for u in before] == [("Như Xuân", "Thanh Hóa", "pre2025")]
+    after = places.find_commune("Long Phụng", era="2025")
+    assert [(u.district, u.province) for u in after] == [(None, "Quảng Ngãi")]
+
+
+def test_a_commune_name_shared_by_several_provinces_is_narrowed_by_province_and_type():
+    everywhere = places.find_commune("Xuân Phú")
+    assert len({u.province for u in everywhere}) > 2
+    assert [u.district for u in places.find_commune("Xuân Phú", "Đồng Nai")] == ["Xuân Lộc"]
+    assert {u.type for u in places.find_commune("phường Xuân Phú")} == {"phường"}
+
+
+def test_the_era_of_a_date_and_a_province_named_as_on_that_date():
+    assert places.era_of("2025-06-30") == "pre2025" and places.era_of("2025-07-01") == "2025"
+    assert places.province_name_on("Huế", "2020-01-02") == ("Thừa Thiên Huế", "tỉnh")
+    assert places.province_name_on("Huế", "2025-01-01") == ("Huế", None)
+    assert places.province_name_on("Đà Nẵng", "2020-01-02") == ("Đà Nẵng", None)
+
+
+def test_tx_written_without_a_dot_is_a_thi_xa():
+    hits = find_places("Đảng bộ TX Buôn Hồ lần thứ V")
+    assert [(h.text, h.unit.type) for h in hits] == [("TX Buôn Hồ", "thị xã")]

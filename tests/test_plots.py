@@ -7,7 +7,7 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from cascade import cli
+from cascade import cli, query
 from cascade.errors import CascadeError
 from cascade.graph import DOCUMENT
 from cascade.outputs import plots
@@ -54,7 +54,7 @@ def test_svg_is_reproducible(sample_graph):
 
 def test_titles_say_what_the_figure_counts(sample_graph):
     t = plots.timeline(sample_graph, "93-KL/TW").axes[0].get_title(loc="left")
-    assert t.startswith("93-KL/TW: 6 documents carry it out") and "undated not shown" in t
+    assert t.startswith("93-KL/TW: 6 documents carry it out") and "with date unknown (grey band)" in t
     c = plots.coverage(sample_graph, "93-KL/TW").axes[0].get_title(loc="left")
     assert "3 of 63 provinces acted" in c
     ax = plots.coverage(sample_graph, "93-KL/TW").axes[0]
@@ -108,3 +108,37 @@ def test_cli_plot_writes_png_and_svg(sample_build, tmp_path):
     r = runner.invoke(cli.app, ["plot", "coverage", "93-KL/TW", "--as-of", "2021-01-31", "-o",
                                 str(tmp_path / "early.png"), "--out", str(sample_build)])
     assert r.exit_code == 0, r.output
+
+
+def test_undated_documents_are_drawn_and_counted(sample_graph):
+    from matplotlib.collections import PathCollection
+
+    tree = query.tree(sample_graph, "93-KL/TW")
+    ax = plots.timeline(sample_graph, "93-KL/TW").axes[0]
+    drawn = sum(len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection))
+    assert drawn == len(tree["nodes"])                               # every document, dated or not
+    assert any(t.get_text() == "date unknown" for t in ax.texts)
+    c = query.coverage(sample_graph, "93-KL/TW")
+    title = plots.coverage(sample_graph, "93-KL/TW").axes[0].get_title(loc="left")
+    assert c["denominator"]["text"] in title
+    if c["date_unknown"]:
+        assert f"{c['date_unknown']} of them on a date unknown" in title
+
+
+def test_the_report_states_one_denominator_and_counts_undated_plans():
+    from cascade.outputs.report import report_html
+
+    G = small()
+    G.add_node("9-KH/TU@Kon Tum", kind=DOCUMENT, number="9-KH/TU", level="province", branch="party",
+               province="Kon Tum")                                     # undated
+    G.add_edge("9-KH/TU@Kon Tum", "1-CT/TW", key="implements", relation="implements")
+    page = report_html(G, "1-CT/TW")
+    cov = query.coverage(G, "1-CT/TW")
+    dcov = query.coverage(G, "1-CT/TW", level="district")
+    assert cov["with_any"] == 2 and cov["date_unknown"] == 1
+    assert f"{cov['with_any']} / {cov['total']}" in page and cov["denominator"]["text"] in page
+    assert f"{dcov['with_any']} / {dcov['total']}" in page and dcov["denominator"]["text"] in page
+    assert "1 on a date unknown" in page and "date unknown" in page
+    # the lag table counts the same units as the coverage of the same level
+    lag = query.lag(G, "1-CT/TW")
+    assert [c["units"] for c in lag["curves"]] == [cov["total"], dcov["total"]]

@@ -24,6 +24,7 @@ from cascade.graph import (
     LABEL,
     RELATION,
 )
+from cascade.query import uptake
 from cascade.vn import places
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -235,9 +236,14 @@ def test_province_coverage_counts_the_gazetteer(G):
 
 
 def test_coverage_as_of_counts_only_plans_issued_by_then(G):
+    # Gia Lai's plan (2021-01-19) and Đắk Lắk's state plan come later; Bình Thuận's undated plan counts
     c = query.coverage(G, D, as_of="2021-01-01")
-    assert c["with_party"] == 1 and c["with_state"] == 0 and c["as_of"] == "2021-01-01"
-    assert c["undated"] == [P_BT]
+    assert c["with_party"] == 2 and c["with_state"] == 0 and c["as_of"] == "2021-01-01"
+    assert c["undated"] == [P_BT] and c["date_unknown"] == 1
+    assert c["after_as_of"] == sorted([P_GL, S_DL])
+    rows = {r["province"]: r for r in c["rows"]}
+    assert rows["Bình Thuận"]["date_unknown"] and rows["Bình Thuận"]["undated"] == [P_BT]
+    assert not rows["Đắk Lắk"]["date_unknown"]
     assert query.coverage(G, D, as_of=dt.date(2021, 2, 1))["with_state"] == 1
     assert query.coverage(G, D, as_of="2021")["as_of"] == "2021-12-31"
 
@@ -295,29 +301,32 @@ def test_lag_summarises_days_by_transition(G):
 def test_lag_counts_jurisdictions_that_never_acted_as_censored(G):
     r = query.lag(G, D, as_of="2021-12-31")
     prov, dist = r["curves"]
-    assert prov["level"] == "province" and prov["units"] == 62 and prov["undated"] == 1
-    assert (prov["acted"], prov["censored"]) == (2, 60)
+    # Bình Thuận acted on a day unknown: counted, never placed on the curve
+    assert prov["level"] == "province" and prov["units"] == 63 and prov["timed"] == 62
+    assert (prov["acted"], prov["acted_dated"], prov["acted_date_unknown"], prov["censored"]) == (3, 2, 1, 60)
     assert prov["share_after"]["30"] == 0.0 and prov["share_after"]["60"] == round(2 / 62, 4)
     assert prov["median_days"] is None                          # most provinces never acted
     times = {x["unit"]: x for x in prov["times"]}
     assert times["Đắk Lắk"] == {"unit": "Đắk Lắk", "days": 33, "acted": True}
     assert times["Hà Nội"]["acted"] is False and times["Hà Nội"]["days"] == 406
     # districts start from their province's first plan; those of provinces that never acted are not at risk
-    assert dist["units"] == len(places.districts("Gia Lai")) + len(places.districts("Đắk Lắk"))
+    assert dist["units"] == sum(len(places.districts(p.name)) for p in places.provinces())
+    assert dist["timed"] == len(places.districts("Gia Lai")) + len(places.districts("Đắk Lắk"))
     assert dist["acted"] == 1 and dist["not_at_risk"] > 0
     assert {x["unit"]: x["days"] for x in dist["times"]}["Gia Lai/Phú Thiện"] == 41
 
 
 def test_lag_as_of_censors_later_plans(G):
     r = query.lag(G, D, as_of="2021-01-01")
-    assert r["observed_until"] == "2021-01-01" and r["curves"][0]["acted"] == 1
+    assert r["observed_until"] == "2021-01-01" and r["curves"][0]["acted_dated"] == 1
+    assert r["curves"][0]["acted"] == 2                         # and Bình Thuận, undated
     assert "party->state (province)" not in r["transitions"]
 
 
 def test_kaplan_meier_with_censoring():
-    assert query._kaplan_meier([]) == []
+    assert uptake._kaplan_meier([]) == []
     # 4 units: events at 10 and 20, one censored at 15 (leaves the risk set), one at 30
-    steps = query._kaplan_meier([(10, True), (15, False), (20, True), (30, False)])
+    steps = uptake._kaplan_meier([(10, True), (15, False), (20, True), (30, False)])
     assert steps == [(10, 0.25), (20, 0.625)]
 
 
@@ -455,7 +464,7 @@ def test_lag_equals_the_days_between_the_generator_dates(synthetic):
                 child, parent = _gold_doc(gold, a), _gold_doc(gold, b)
                 if child.get("date") and parent.get("date"):
                     days = (dt.date.fromisoformat(child["date"]) - dt.date.fromisoformat(parent["date"])).days
-                    want[(b, a)] = (query._transition(parent, child), days)
+                    want[(b, a)] = (uptake._transition(parent, child), days)
         r = query.lag(G, root)
         got = {(ours.get(p["parent"], p["parent"]), ours.get(p["child"], p["child"])):
                (p["transition"], p["days"]) for p in r["pairs"]}
@@ -466,7 +475,7 @@ def test_lag_equals_the_days_between_the_generator_dates(synthetic):
         for kind in {v[0] for v in want.values()}:
             days = [want[k][1] for k in common if want[k][0] == kind]
             if days:
-                assert statistics.median(days) == query._summary(
+                assert statistics.median(days) == uptake._summary(
                     [got[k][1] for k in common if got[k][0] == kind])["median"]
         # provinces whose plans are all dated in gold: the day they first acted is the gold one
         start = dt.date.fromisoformat(_gold_doc(gold, root)["date"])
@@ -490,3 +499,58 @@ def test_lag_equals_the_days_between_the_generator_dates(synthetic):
         for n in (30, 60, 90):
             assert r["curves"][0]["share_after"][str(n)] == round(sum(d <= n for d in acted) / len(times), 4)
 
+
+
+# -- one denominator, undated plans counted ------------------------------------------------------------
+
+def _counts(c: dict) -> tuple:
+    return (c["total"], c["with_party"], c["with_state"], c["with_both"], c["with_any"], c["date_unknown"])
+
+
+def test_as_of_after_every_document_changes_no_count(G):
+    for level in ("province", "district"):
+        assert _counts(query.coverage(G, D, level=level, as_of="2024-01-01")) == _counts(
+            query.coverage(G, D, level=level))
+    late, plain = query.lag(G, D, as_of="2024-01-01"), query.lag(G, D)
+    for a, b in zip(late["curves"], plain["curves"], strict=True):
+        assert [a[k] for k in ("units", "acted", "acted_date_unknown")] == [
+            b[k] for k in ("units", "acted", "acted_date_unknown")]
+    assert late["transitions"] == plain["transitions"]
+
+
+def test_an_undated_plan_is_counted_and_flagged_at_every_date(G):
+    for as_of in (None, "2020-12-01", "2030-01-01"):
+        c = query.coverage(G, D, as_of=as_of)
+        [bt] = [r for r in c["rows"] if P_BT in r["party"]]      # Bình Thuận, or its successor from 2025
+        assert bt["undated"] == [P_BT] and bt["date_unknown"], as_of
+
+
+def test_a_provincial_plan_counts_the_districts_of_its_own_province(G):
+    c = query.coverage(G, P_GL, level="district")
+    assert c["total"] == len(places.districts("Gia Lai")) and c["with_any"] == 1
+    assert c["denominator"]["within"] == "Gia Lai" and "of Gia Lai" in c["denominator"]["text"]
+    r = query.lag(G, P_GL)
+    assert [cv["units"] for cv in r["curves"]] == [c["total"]]
+    assert r["curves"][0]["denominator"]["text"] == c["denominator"]["text"]
+    # its own province, once; another province is outside its jurisdiction
+    assert query.coverage(G, P_GL)["total"] == 1
+    with pytest.raises(CascadeError, match="Gia Lai"):
+        query.coverage(G, P_GL, level="district", province="Đắk Lắk")
+
+
+def test_the_denominator_is_stated_with_its_day(G):
+    c = query.coverage(G, D, as_of="2021-06-30")
+    want = "63 provinces of Việt Nam (the map before 1 July 2025), as of 2021-06-30"
+    assert c["denominator"]["text"] == want
+    plain = query.coverage(G, D)["denominator"]
+    assert plain["day"] == "2021-03-20" and not plain["day_is_as_of"] and "latest document" in plain["text"]
+    after = query.coverage(G, D, as_of="2025-08-01")["denominator"]
+    assert after["total"] == 34 and "from 1 July 2025" in after["text"]
+
+
+def test_an_unknown_province_is_the_same_error_everywhere(G):
+    for call in (lambda: query.coverage(G, D, province="Atlantis"),
+                 lambda: query.tasks(G, province="Atlantis"),
+                 lambda: query.agencies(G, province="Atlantis")):
+        with pytest.raises(query.UnknownPlace, match="unknown province 'Atlantis'"):
+            call()

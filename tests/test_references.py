@@ -192,12 +192,3 @@ def test_trie_pattern_matches_as_the_alternation():
     flat = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
     for text in ["thông tư liên tịch số 1, thông tư 2, thông tri, thông báo", "khkế hoạch kết luận thông tư liên"]:
         assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]
-
-
-@pytest.mark.parametrize("phrase", ["Tiếp tục triển khai thực hiện", "tiếp tục thực hiện", "Căn cứ", "CĂN CỨ", "Thực hiện",
-                                    "triển khai", "Quán triệt", "cụ thể hóa", "THỰC HIỆN", "TRIỂN KHAI",
-                                    "Sửa đổi, bổ sung", "sửa đổi bổ sung", "Thay thế", "bãi bỏ", "Hướng dẫn thi hành",
-                                    "hướng dẫn thực hiện"])
-def test_every_trigger_holds_a_trigger_part(phrase):
-    m = R._TRIGGER.fullmatch(phrase)
-    assert m is not None and any(part in m.group(0) for part in R._TRIGGER_PARTS)

@@ -89,3 +89,115 @@ def test_party_terms_follow_the_congresses():
     assert party_term("2015-09-30", central=True) == 2011
     assert party_term("2015-03-01", central=False) == 2010 and party_term("2015-11-20", central=False) == 2015
     assert party_term("2024", central=False) == 2020 and party_term(None, central=False) is None
+
+
+# -- input files whose header lost its number ------------------------------------------------------
+
+def _no_header(source: str, body: str):
+    return extract_text("KẾ HOẠCH\n\n" + body, source)
+
+
+PROVINCE_PLAN = ("Thực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư; Ủy ban nhân dân tỉnh "
+                 "ban hành Kế hoạch triển khai thực hiện trên địa bàn tỉnh Gia Lai như sau:\n")
+
+
+def _district_citing(source: str, number: str, date: str, directive: str = "93-KL/TW ngày 20/11/2020",
+                     district: str = "Phú Thiện"):
+    return _no_header(source, f"Thực hiện Kế hoạch số {number} ngày {date} của UBND tỉnh Gia Lai thực "
+                              f"hiện Kết luận số {directive} của Ban Bí thư; Ủy ban nhân dân huyện ban hành "
+                              f"Kế hoạch triển khai thực hiện trên địa bàn huyện {district} như sau:\n")
+
+
+def test_an_unnumbered_file_becomes_the_number_others_cite_it_by():
+    u = _no_header("u.txt", PROVINCE_PLAN)
+    assert u.meta.number is None and u.meta.province == "Gia Lai"
+    d = _district_citing("d.txt", "45/KH-UBND", "15/01/2021")
+    c = resolve([u, d])
+    assert c.record_nodes["u.txt"] == "45/KH-UBND@Gia Lai"
+    assert not [k for k in c.nodes if k == "file:u.txt"]
+    n = c.nodes["45/KH-UBND@Gia Lai"]
+    assert n.source == "u.txt" and n.cited == 1 and n.date == "2021-01-15" and n.confidence >= 0.9
+    [m] = c.matches
+    assert m.sure and m.source == "u.txt" and any("93-KL/TW" in why for why in m.reasons)
+    edges = {(e.source, e.type, e.target) for e in c.edges}
+    assert ("45/KH-UBND@Gia Lai", "implements", "93-KL/TW") in edges
+    assert ("file:d.txt", "implements", "45/KH-UBND@Gia Lai") in edges
+
+
+def test_two_unnumbered_files_go_to_the_numbers_of_their_own_directives():
+    u1 = _no_header("u1.txt", PROVINCE_PLAN)
+    u2 = _no_header("u2.txt", PROVINCE_PLAN.replace("Kết luận số 93-KL/TW ngày 20/11/2020",
+                                                    "Chỉ thị số 35-CT/TW ngày 30/5/2019"))
+    d1 = _district_citing("d1.txt", "45/KH-UBND", "15/01/2021")
+    d2 = _district_citing("d2.txt", "12/KH-UBND", "02/8/2019", directive="35-CT/TW ngày 30/5/2019")
+    c = resolve([u1, u2, d1, d2])
+    got = (c.record_nodes["u1.txt"], c.record_nodes["u2.txt"])
+    assert got == ("45/KH-UBND@Gia Lai", "12/KH-UBND@Gia Lai")
+    assert all(m.sure for m in c.matches)
+
+
+def test_a_weakly_preferred_match_is_a_guess_with_a_warning():
+    u = _no_header("u.txt", PROVINCE_PLAN.replace("Ban Bí thư;", "Ban Bí thư và Chỉ thị số 35-CT/TW ngày "
+                                                                 "30/5/2019 của Bộ Chính trị;"))
+    # both numbers are plans of the province for 93-KL/TW; only the first is cited beside 35-CT/TW too
+    d1 = _no_header("d1.txt", "Căn cứ Kế hoạch số 45/KH-UBND ngày 15/01/2021 của UBND tỉnh Gia Lai, Kết "
+                              "luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư và Chỉ thị số 35-CT/TW ngày "
+                              "30/5/2019 của Bộ Chính trị; Ủy ban nhân dân huyện ban hành Kế hoạch thực hiện "
+                              "trên địa bàn huyện Phú Thiện như sau:\n")
+    d2 = _no_header("d2.txt", "Căn cứ Kế hoạch số 50/KH-UBND ngày 20/02/2021 của UBND tỉnh Gia Lai và Kết "
+                              "luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư; Ủy ban nhân dân huyện ban "
+                              "hành Kế hoạch thực hiện trên địa bàn huyện Ia Pa như sau:\n")
+    c = resolve([u, d1, d2])
+    assert c.record_nodes["u.txt"] == "45/KH-UBND@Gia Lai"
+    [m] = c.matches
+    assert not m.sure and 0.5 <= m.confidence < 0.9
+    assert c.nodes["45/KH-UBND@Gia Lai"].confidence == m.confidence
+    assert any("u.txt" in w and "guessed" in w for w in c.warnings)
+    assert "50/KH-UBND@Gia Lai" in c.nodes and c.nodes["50/KH-UBND@Gia Lai"].source is None
+
+
+def test_a_tie_is_left_apart_with_a_warning():
+    u1 = _no_header("u1.txt", PROVINCE_PLAN)
+    u2 = _no_header("u2.txt", PROVINCE_PLAN)
+    d = _district_citing("d.txt", "45/KH-UBND", "15/01/2021")
+    c = resolve([u1, u2, d])
+    assert not c.matches
+    assert {c.record_nodes["u1.txt"], c.record_nodes["u2.txt"]} == {"file:u1.txt", "file:u2.txt"}
+    assert c.nodes["45/KH-UBND@Gia Lai"].source is None
+    assert any("45/KH-UBND@Gia Lai" in w and "left apart" in w for w in c.warnings)
+
+
+def test_no_match_across_what_the_two_sides_say():
+    d = _district_citing("d.txt", "45/KH-UBND", "15/01/2021")
+    # another province; another branch; a header date that contradicts the citation; a file citing the number
+    elsewhere = _no_header("x1.txt", PROVINCE_PLAN.replace("Gia Lai", "Kon Tum"))
+    party = _no_header("x2.txt", PROVINCE_PLAN.replace("Ủy ban nhân dân tỉnh", "Ban Thường vụ Tỉnh ủy"))
+    dated = extract_text("Gia Lai, ngày 03 tháng 3 năm 2021\n\nKẾ HOẠCH\n\n" + PROVINCE_PLAN, "x3.txt")
+    citing = _no_header("x4.txt", PROVINCE_PLAN.replace("Ban Bí thư;", "Ban Bí thư và Kế hoạch số 45/KH-UBND "
+                                                                       "ngày 15/01/2021 của UBND tỉnh;"))
+    assert dated.meta.date == "2021-03-03" and party.meta.branch == "party"
+    for other in (elsewhere, party, dated, citing):
+        c = resolve([other, d])
+        assert not c.matches, other.source
+        assert c.record_nodes[other.source] == f"file:{other.source}"
+
+
+def test_input_files_that_carry_numbers_are_never_merged_with_another_number():
+    numbered = extract_text("ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\n-------\nSố: 46/KH-UBND\n\nGia Lai, ngày 15 "
+                            "tháng 01 năm 2021\n\nKẾ HOẠCH\n\n" + PROVINCE_PLAN, "n.txt")
+    d = _district_citing("d.txt", "45/KH-UBND", "15/01/2021")
+    c = resolve([numbered, d])
+    assert c.record_nodes["n.txt"] == "46/KH-UBND@Gia Lai" and not c.matches
+    assert c.nodes["45/KH-UBND@Gia Lai"].source is None
+
+
+def test_a_province_under_its_former_name_is_the_same_province():
+    # a plan headed with the province's name of its day, cited later under the name of the citing plan
+    own = extract_text("TỈNH ỦY THỪA THIÊN HUẾ\n*\nSố 44-KH/TU\nHuế, ngày 24 tháng 11 năm 2020\n\nKẾ HOẠCH\n\n"
+                       "Thực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư\n", "own.txt")
+    citing = plan("c.txt", "Thực hiện Kế hoạch số 44-KH/TU ngày 24/11/2020 của Ban Thường vụ Thành ủy Huế, "
+                           "Ban Thường vụ Huyện ủy ban hành kế hoạch trên địa bàn huyện Phú Vang:\n")
+    c = resolve([own, citing])
+    key = c.record_nodes["own.txt"]
+    assert [k for k in c.nodes if k.startswith("44-KH/TU")] == [key]
+    assert c.nodes[key].cited == 1 and c.nodes[key].source == "own.txt"

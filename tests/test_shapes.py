@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 from cascade import rdf
 from cascade.cli import app
 from cascade.corpus.build import load
+from cascade.errors import ExportError
 
 BROKEN = """\
 @prefix cas: <https://example.org/cascade/ontology#> .
@@ -103,5 +104,5 @@ def test_cli_validate_exits_1_with_a_one_line_message(seeds: Path, tmp_path: Pat
 def test_unreadable_file_is_a_clear_error(tmp_path: Path):
     path = tmp_path / "bad.ttl"
     path.write_text("<a> <b> .", encoding="utf-8")
-    with pytest.raises(rdf.ExportError, match="cannot read as Turtle"):
+    with pytest.raises(ExportError, match="cannot read as Turtle"):
         rdf.validate(path)

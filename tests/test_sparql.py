@@ -199,3 +199,155 @@ def test_cli_sparql_table_and_errors(sample_build: Path):
     assert r.exit_code != 0
     r = runner.invoke(app, ["sparql", "SELECT * WHERE {", "--out", str(sample_build)])
     assert r.exit_code != 0
+
+
+# -- limits on local queries (issue 16) --------------------------------------------------------------------
+
+def test_service_is_refused_unless_allowed(sample_build: Path):
+    store = rdf.load_store(sample_build)
+    query_ = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    with pytest.raises(CascadeError, match="SERVICE"):
+        rdf.run_query(store, query_)
+    with pytest.raises(CascadeError, match="SERVICE"):
+        rdf.run_query(store, "select * { service silent <http://127.0.0.1:9/x> { ?s ?p ?o } }")
+    # the word in a string, an IRI, a variable or a comment is no call
+    rows = rdf.run_query(store, 'SELECT ?service WHERE { BIND("SERVICE" AS ?service) } # SERVICE <x>').rows
+    assert rows == [{"service": "SERVICE"}]
+    r = CliRunner().invoke(app, ["sparql", query_, "--out", str(sample_build)])
+    assert r.exit_code != 0 and "--allow-service" in r.output + str(r.exception)
+
+
+def test_answers_beyond_the_limit_are_cut_and_said_so(sample_build: Path):
+    store = rdf.load_store(sample_build)
+    everything = rdf.run_query(store, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", limit=None)
+    assert not everything.truncated and len(everything.rows) > 100
+    cut = rdf.run_query(store, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", limit=7)
+    assert cut.truncated and len(cut.rows) == 7
+    exact = rdf.run_query(store, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", limit=len(everything.rows))
+    assert not exact.truncated and len(exact.rows) == len(everything.rows)
+    triples = rdf.run_query(store, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", limit=3)
+    assert triples.truncated and triples.graph is not None and triples.graph.count("\n") == 3
+    r = CliRunner().invoke(app, ["sparql", "SELECT ?s WHERE { ?s ?p ?o }", "--limit", "2", "--format", "json",
+                                 "--out", str(sample_build)])
+    assert r.exit_code == 0 and "only the first 2 answers" in r.output
+
+
+def test_a_query_past_its_time_is_stopped(sample_build: Path):
+    store = rdf.load_store(sample_build)
+    cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    with pytest.raises(CascadeError, match="longer than 0.5 s"):
+        rdf.run_query(store, cross, timeout=0.5)
+    # the store is still usable afterwards
+    assert rdf.run_query(store, "ASK { ?s ?p ?o }").boolean is True
+
+
+# -- remote endpoints: deadlines, bounded answers, one-line errors, passwords (issue 16) --------------------
+
+class _Server:
+    """A local HTTP server whose handler is set per test: (status, headers, body) or a delay."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                server.seen.append(dict(self.headers))
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                if server.delay:
+                    import time
+
+                    time.sleep(server.delay)
+                status, body = server.answer
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/sparql-results+json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:
+                    pass
+
+            do_PUT = do_POST
+
+        self.answer: tuple[int, bytes] = (200, b"{}")
+        self.delay = 0.0
+        self.seen: list[dict[str, str]] = []
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/sparql"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+@pytest.fixture()
+def server():
+    s = _Server()
+    yield s
+    s.httpd.shutdown()
+    s.httpd.server_close()
+
+
+def test_remote_boolean_answers_are_read_as_written(server: _Server):
+    for body, want in ((b'{"boolean": false}', False), (b'{"boolean": "false"}', False),
+                       (b'{"boolean": "true"}', True), (b'{"boolean": true}', True)):
+        server.answer = (200, body)
+        assert rdf.run_remote_query(server.url, "ASK { ?s ?p ?o }").boolean is want
+
+
+def test_malformed_remote_answers_are_one_line_errors(server: _Server):
+    from cascade.errors import ExportError
+
+    for body in (b"<html>oops</html>", b"[1, 2]", b'{"boolean": "maybe"}', b'{"head": {"vars": "x"}}',
+                 b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": 3}]}}', b"[" * 100_000):
+        server.answer = (200, body)
+        with pytest.raises(ExportError) as e:
+            rdf.run_remote_query(server.url, "SELECT * { ?s ?p ?o }")
+        assert "\n" not in str(e.value) and "not SPARQL JSON results" in str(e.value)
+
+
+def test_remote_answers_are_bounded_and_errors_short(server: _Server):
+    from cascade.errors import ExportError
+
+    server.answer = (200, b'{"head": {"vars": ["x"]}, "results": {"bindings": [' + b" " * 5000 + b"]}}")
+    with pytest.raises(ExportError, match="larger than"):
+        rdf.run_remote_query(server.url, "SELECT * { ?s ?p ?o }", max_bytes=1 << 10)
+    server.answer = (500, b"first line of the error page\n" + b"x" * 100_000)
+    with pytest.raises(ExportError) as e:
+        rdf.run_remote_query(server.url, "SELECT * { ?s ?p ?o }")
+    assert "HTTP 500" in str(e.value) and "first line of the error page" in str(e.value)
+    assert len(str(e.value)) < 500
+
+
+def test_a_silent_endpoint_is_given_up_on(server: _Server):
+    from cascade.errors import ExportError
+
+    server.delay = 5
+    with pytest.raises(ExportError, match="no (complete )?answer within"):
+        rdf.run_remote_query(server.url, "ASK { ?s ?p ?o }", timeout=0.5, connect_timeout=0.5)
+
+
+def test_passwords_are_never_shown(server: _Server, monkeypatch: pytest.MonkeyPatch):
+    from cascade.errors import ExportError
+
+    server.answer = (403, b"no")
+    url = server.url.replace("http://", "http://dba:s3cret@")
+    with pytest.raises(ExportError) as e:
+        rdf.run_remote_query(url, "ASK { ?s ?p ?o }")
+    assert "s3cret" not in str(e.value) and "HTTP 403" in str(e.value)
+    assert all("s3cret" not in v for h in server.seen for v in h.values())      # not sent in clear either
+    monkeypatch.setenv("CASCADE_SPARQL_PASSWORD", "from-env")
+    assert rdf.password_for("dba") == "from-env" and rdf.password_for(None) is None
+    monkeypatch.delenv("CASCADE_SPARQL_PASSWORD")
+    with pytest.raises(ExportError, match="CASCADE_SPARQL_PASSWORD"):
+        rdf.password_for("dba", ask=False)
+    with pytest.raises(ExportError, match="http:// or https://"):
+        rdf.run_remote_query("file:///etc/passwd", "ASK { ?s ?p ?o }")
+    r = CliRunner().invoke(app, ["sparql", "--endpoint", server.url, "--user", "dba", "--password", "x",
+                                 "ASK { ?s ?p ?o }"])
+    assert r.exit_code != 0                       # no --password option: a password is never an argument

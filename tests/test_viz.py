@@ -157,6 +157,16 @@ def test_the_page_loads_nothing_from_anywhere(sample_graph):
     assert "'unsafe-inline'" not in csp.split("script-src", 1)[1]
 
 
+def test_the_page_inlines_its_asset_files_as_they_are(sample_graph):
+    page = viz.map_html(sample_graph, "93-KL/TW")
+    for name in ("map.js", "map.css", "map-controls.html"):
+        text = (viz.ASSETS / name).read_text(encoding="utf-8")
+        assert len(text) > 100 and text in page, name
+    script = (viz.ASSETS / "map.js").read_text(encoding="utf-8")
+    assert f"<script>{script}</script>" in page
+    assert not hasattr(viz, "_MAP_JS") and not hasattr(viz, "_CSS")      # the code carries no copy
+
+
 def test_hostile_text_is_escaped_everywhere(hostile_graph):
     report = report_html(hostile_graph, "93-KL/TW")
     for page in (viz.map_html(hostile_graph, "93-KL/TW"), viz.map_html(hostile_graph), report):

@@ -8,6 +8,7 @@
   among the other's :data:`DISTRICT_K` nearest districts by the gazetteer's coordinates
   (great-circle distance), across province lines.
 """
+
 from __future__ import annotations
 
 import csv

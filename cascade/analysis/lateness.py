@@ -11,6 +11,7 @@ order is the task's one-off due day (:func:`cascade.query.task_due`).
 directive itself for the level directly below it, or the province's own plans for districts
 under a central directive.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,7 +56,8 @@ def orders(G: nx.MultiDiGraph, doc: str) -> list[dict[str, Any]]:
     """The orders plan ``doc`` gives to the jurisdictions below its issuer, in task order.
 
     Each: ``kind`` ("plan" | "report"), ``level`` (the addressees' level: as the words say,
-    else one below ``doc``'s), ``branch``, ``due`` (one-off ISO day or None), ``recurrence``
+    else one below ``doc``'s), ``branch``, ``addressees`` (their words in the task), ``due``
+    (one-off ISO day or None), ``recurrence``
     and ``deadline_text`` (for reports, from the reporting duty), ``task`` id, and
     ``evidence`` (file, span of the task, the task's text).
     """
@@ -66,7 +68,8 @@ def orders(G: nx.MultiDiGraph, doc: str) -> list[dict[str, Any]]:
         if k != "has_task":
             continue
         a = G.nodes[t]
-        o = read_order(str(a.get("text") or ""))
+        task_text = str(a.get("text") or "")
+        o = read_order(task_text)
         if o is None:
             continue
         due, rec, text = query.task_due(a), a.get("recurrence"), a.get("deadline_text")
@@ -77,11 +80,24 @@ def orders(G: nx.MultiDiGraph, doc: str) -> list[dict[str, Any]]:
                     due = e.get("due") if not rec else None
                     break
         span = a.get("evidence_span")
-        out.append({"task": t, "label": a.get("label"), "kind": o.kind, "level": o.level or below,
-                    "branch": o.branch, "due": due, "recurrence": rec, "deadline_text": text,
-                    "evidence": {"file": a.get("evidence_source"),
-                                 "span": [int(x) for x in span.split("-")] if span else None,
-                                 "text": a.get("text")}})
+        out.append(
+            {
+                "task": t,
+                "label": a.get("label"),
+                "kind": o.kind,
+                "level": o.level or below,
+                "branch": o.branch,
+                "addressees": task_text[o.start : o.end],
+                "due": due,
+                "recurrence": rec,
+                "deadline_text": text,
+                "evidence": {
+                    "file": a.get("evidence_source"),
+                    "span": [int(x) for x in span.split("-")] if span else None,
+                    "text": a.get("text"),
+                },
+            }
+        )
     out.sort(key=lambda r: str(r["label"]))
     return out
 
@@ -90,10 +106,41 @@ def _deadline(orders_: list[dict[str, Any]], level: str, parent: str) -> dict[st
     """The earliest one-off plan deadline among ``orders_`` addressed to ``level``."""
     best = None
     for o in orders_:
-        if o["kind"] == "plan" and o["level"] == level and o["due"]:
-            if best is None or o["due"] < best["due"]:
-                best = o | {"parent": parent}
+        if o["kind"] != "plan" or o["level"] != level or not o["due"]:
+            continue
+        if best is None or o["due"] < best["due"]:
+            best = o | {"parent": parent}
     return best
+
+
+def _bounds(date: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a partial ISO date ("2021-08", "2021") can stand for."""
+    try:
+        if len(date) == 7:
+            first = dt.date.fromisoformat(date + "-01")
+            y, m = divmod(first.month, 12)
+            return first, dt.date(first.year + y, m + 1, 1) - dt.timedelta(days=1)
+        if len(date) == 4:
+            return dt.date(int(date), 1, 1), dt.date(int(date), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def _partial_verdict(G: nx.MultiDiGraph, plans: list[str], due: str) -> dict[str, Any] | None:
+    """What partial dates settle anyway: a plan of "tháng 8 năm 2021" against 30 June 2021 is
+    late by 32 to 62 days; None when no plan has a partial date or they straddle the deadline."""
+    spans = [b for b in (_bounds(str(G.nodes[p].get("date") or "")) for p in plans) if b]
+    if not spans:
+        return None
+    lo = min(a for a, _ in spans)
+    hi = min(b for _, b in spans)             # the first plan was issued by the earliest "last day"
+    d = dt.date.fromisoformat(due)
+    if lo > d:
+        return {"status": "late", "days_min": (lo - d).days, "days_max": (hi - d).days}
+    if hi <= d:
+        return {"status": "on_time", "days_min": (lo - d).days, "days_max": (hi - d).days}
+    return None
 
 
 def _acted(G: nx.MultiDiGraph, row: dict[str, Any], branch: str | None) -> tuple[list[str], str | None]:
@@ -103,8 +150,9 @@ def _acted(G: nx.MultiDiGraph, row: dict[str, Any], branch: str | None) -> tuple
     return plans, min(dates) if dates else None
 
 
-def lateness(G: nx.MultiDiGraph, doc: str, *, level: str | None = None,
-             as_of: str | dt.date | None = None) -> dict[str, Any]:
+def lateness(
+    G: nx.MultiDiGraph, doc: str, *, level: str | None = None, as_of: str | dt.date | None = None
+) -> dict[str, Any]:
     """Who acted on ``doc`` on time, late, not yet, or on an unknown date.
 
     ``level`` defaults to the level below ``doc``. For each jurisdiction the deadline is the
@@ -113,7 +161,9 @@ def lateness(G: nx.MultiDiGraph, doc: str, *, level: str | None = None,
     the deadline), ``late`` (``days`` after it), ``not_yet`` (no plan by ``as_of``, or by the
     latest date in the corpus: censored; ``days`` then counts how far past the deadline the
     observation ends, negative while it is still ahead), ``date_unknown`` (a plan, none dated
-    to the day), ``no_deadline`` (the parent set none; ``acted`` still tells).
+    to the day; ``verdict`` then says whether the partial dates still settle it, e.g. late by 32 to 62
+    days for a plan of "tháng 8 năm 2021"), ``no_deadline`` (the parent set none; ``acted`` still
+    tells).
 
     Returns ``{"doc", "level", "as_of", "orders", "counts", "rows"}``.
 
@@ -123,12 +173,20 @@ def lateness(G: nx.MultiDiGraph, doc: str, *, level: str | None = None,
     root = resolve(G, doc)
     root_level = G.nodes[root].get("level") or "central"
     level = level or BELOW.get(root_level)
-    if level not in ("province", "district") or level == root_level or (root_level, level) == ("district",
-                                                                                                  "province"):
+    if (
+        level not in ("province", "district")
+        or level == root_level
+        or (root_level, level) == ("district", "province")
+    ):
         raise CascadeError(f"level {level!r} is not below {root} ({root_level})")
     cutoff = str(as_of) if as_of else None
-    cov = query.coverage(G, root, level=level, as_of=cutoff,
-                         province=G.nodes[root].get("province") if root_level == "province" else None)
+    cov = query.coverage(
+        G,
+        root,
+        level=level,
+        as_of=cutoff,
+        province=G.nodes[root].get("province") if root_level == "province" else None,
+    )
     end = cov["as_of"] or latest_date(G)
     own = orders(G, root)
     parents: dict[str, dict[str, Any] | None] = {}
@@ -145,10 +203,17 @@ def lateness(G: nx.MultiDiGraph, doc: str, *, level: str | None = None,
     for r in cov["rows"]:
         dl = parents.get(r["province"]) if parents else _deadline(own, level, root)
         plans, first = _acted(G, r, dl["branch"] if dl else None)
-        row = {"jurisdiction": r["jurisdiction"], "province": r["province"], "district": r["district"],
-               "deadline": dl["due"] if dl else None, "acted": first, "plans": plans,
-               "all_plans": r["party"] + r["state"] + r["other"], "days": None,
-               "deadline_evidence": ({"parent": dl["parent"], **dl["evidence"]} if dl else None)}
+        row = {
+            "jurisdiction": r["jurisdiction"],
+            "province": r["province"],
+            "district": r["district"],
+            "deadline": dl["due"] if dl else None,
+            "acted": first,
+            "plans": plans,
+            "all_plans": r["party"] + r["state"] + r["other"],
+            "days": None,
+            "deadline_evidence": ({"parent": dl["parent"], **dl["evidence"]} if dl else None),
+        }
         if dl is None:
             row["status"] = "no_deadline"
         elif first is not None:
@@ -156,6 +221,7 @@ def lateness(G: nx.MultiDiGraph, doc: str, *, level: str | None = None,
             row["status"], row["days"] = ("late", delta) if delta > 0 else ("on_time", delta)
         elif plans:
             row["status"] = "date_unknown"
+            row["verdict"] = _partial_verdict(G, plans, dl["due"])
         else:
             row["status"] = "not_yet"
             e = day(end)
@@ -163,5 +229,12 @@ def lateness(G: nx.MultiDiGraph, doc: str, *, level: str | None = None,
             row["censored_at"] = end
         rows.append(row)
     counts = {s: sum(r["status"] == s for r in rows) for s in STATUSES}
-    return {"doc": root, "level": level, "as_of": end, "era": cov["era"], "orders": own, "counts": counts,
-            "rows": rows}
+    return {
+        "doc": root,
+        "level": level,
+        "as_of": end,
+        "era": cov["era"],
+        "orders": own,
+        "counts": counts,
+        "rows": rows,
+    }

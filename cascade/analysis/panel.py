@@ -8,7 +8,8 @@ discrete-time logit or a Cox model with time-varying covariates. Periods are cal
 months, quarters or days; ``t`` counts them from 1.
 
 Columns: ``unit``, ``province``, ``district``, ``level``, ``period``, ``period_start``,
-``period_end``, ``t``, ``event``, ``acted`` (the day of the first plan, on the event row), ``branch`` (of the plan(s) dated on the event day:
+``period_end``, ``t``, ``event``, ``acted`` (the day of the first plan, on the event row),
+``branch`` (of the plan(s) dated on the event day:
 party, state, both, other; empty before the event), ``region``, ``neighbours`` (how many
 units border it, see :mod:`cascade.analysis.geography`), ``exposed`` and ``exposed_share``
 (how many, and what share, of them had acted before the period started), ``province_acted``
@@ -19,12 +20,11 @@ the parent set, if any, :mod:`cascade.analysis.lateness`), ``past_deadline``,
 Jurisdictions whose plans are all undated cannot be placed in time; they are left out of
 the rows and listed in ``undated``.
 """
+
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +33,31 @@ import networkx as nx
 from cascade.analysis import geography
 from cascade.analysis.lateness import day, lateness, latest_date, resolve
 from cascade.errors import CascadeError
+from cascade.outputs.export import atomic_open
 
 PERIODS = ("month", "quarter", "day")
-COLUMNS = ("unit", "province", "district", "level", "period", "period_start", "period_end", "t", "event",
-           "acted", "branch", "region", "neighbours", "exposed", "exposed_share", "province_acted", "deadline",
-           "past_deadline", "unit_pre2025", "unit_2025")
+COLUMNS = (
+    "unit",
+    "province",
+    "district",
+    "level",
+    "period",
+    "period_start",
+    "period_end",
+    "t",
+    "event",
+    "acted",
+    "branch",
+    "region",
+    "neighbours",
+    "exposed",
+    "exposed_share",
+    "province_acted",
+    "deadline",
+    "past_deadline",
+    "unit_pre2025",
+    "unit_2025",
+)
 
 
 def period_bounds(d: dt.date, period: str) -> tuple[dt.date, dt.date, str]:
@@ -77,8 +97,14 @@ def _branch(G: nx.MultiDiGraph, plans: list[str], first: str) -> str:
     return "both" if {"party", "state"} <= kinds else (kinds.pop() if len(kinds) == 1 else "other")
 
 
-def panel(G: nx.MultiDiGraph, doc: str, *, period: str = "month", level: str = "province",
-          as_of: str | dt.date | None = None) -> dict[str, Any]:
+def panel(
+    G: nx.MultiDiGraph,
+    doc: str,
+    *,
+    period: str = "month",
+    level: str = "province",
+    as_of: str | dt.date | None = None,
+) -> dict[str, Any]:
     """The panel of ``doc`` (see the module doc). Returns ``{"doc", "level", "period", "start", "end",
     "units", "events", "undated", "columns", "rows"}``.
 
@@ -96,8 +122,11 @@ def panel(G: nx.MultiDiGraph, doc: str, *, period: str = "month", level: str = "
     era = late["era"]
     prov_first: dict[str, dt.date] = {}
     if level == "district":
-        provs = lateness(G, root, level="province", as_of=as_of) if G.nodes[root].get("level") == "central" \
+        provs = (
+            lateness(G, root, level="province", as_of=as_of)
+            if G.nodes[root].get("level") == "central"
             else None
+        )
         for r in provs["rows"] if provs else []:
             if r["acted"]:
                 prov_first[r["province"]] = dt.date.fromisoformat(r["acted"])
@@ -126,48 +155,66 @@ def panel(G: nx.MultiDiGraph, doc: str, *, period: str = "month", level: str = "
         for t, (a, b, label) in enumerate(periods, start=1):
             event = when is not None and when <= b
             exposed = sum(1 for n in near if n in acted and acted[n] < a)
-            rows.append({
-                "unit": r["jurisdiction"], "province": r["province"], "district": r["district"] or "",
-                "level": level, "period": label, "period_start": a.isoformat(), "period_end": b.isoformat(),
-                "t": t, "event": int(event), "acted": when.isoformat() if event and when else "",
-                "branch": _branch(G, r["all_plans"], when.isoformat()) if event and when else "",
-                "region": regions.get(r["province"], ""), "neighbours": len(near), "exposed": exposed,
-                "exposed_share": round(exposed / len(near), 4) if near else 0.0,
-                "province_acted": (int(r["province"] in prov_first and prov_first[r["province"]] < a)
-                                   if level == "district" else ""),
-                "deadline": r["deadline"] or "", "past_deadline": int(deadline is not None and a > deadline),
-                "unit_pre2025": ident["pre2025"] or "", "unit_2025": ident["2025"] or ""})
+            rows.append(
+                {
+                    "unit": r["jurisdiction"],
+                    "province": r["province"],
+                    "district": r["district"] or "",
+                    "level": level,
+                    "period": label,
+                    "period_start": a.isoformat(),
+                    "period_end": b.isoformat(),
+                    "t": t,
+                    "event": int(event),
+                    "acted": when.isoformat() if event and when else "",
+                    "branch": _branch(G, r["all_plans"], when.isoformat()) if event and when else "",
+                    "region": regions.get(r["province"], ""),
+                    "neighbours": len(near),
+                    "exposed": exposed,
+                    "exposed_share": round(exposed / len(near), 4) if near else 0.0,
+                    "province_acted": (
+                        int(r["province"] in prov_first and prov_first[r["province"]] < a)
+                        if level == "district"
+                        else ""
+                    ),
+                    "deadline": r["deadline"] or "",
+                    "past_deadline": int(deadline is not None and a > deadline),
+                    "unit_pre2025": ident["pre2025"] or "",
+                    "unit_2025": ident["2025"] or "",
+                }
+            )
             if event:
                 break
-    return {"doc": root, "level": level, "period": period, "start": start.isoformat(), "end": end.isoformat(),
-            "units": len(late["rows"]) - len(undated), "events": sum(r["event"] for r in rows),
-            "undated": sorted(undated), "columns": list(COLUMNS), "rows": rows}
+    return {
+        "doc": root,
+        "level": level,
+        "period": period,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "units": len(late["rows"]) - len(undated),
+        "events": sum(r["event"] for r in rows),
+        "undated": sorted(undated),
+        "columns": list(COLUMNS),
+        "rows": rows,
+    }
 
 
 def write(result: dict[str, Any], path: str | Path) -> Path:
     """Write a panel as CSV, or as Parquet when ``path`` ends in ``.parquet`` (needs pyarrow)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        if path.suffix == ".parquet":
-            try:
-                import pyarrow as pa
-                import pyarrow.parquet as pq
-            except ImportError as e:
-                raise CascadeError("Parquet output needs pyarrow: pip install 'cascade[stats]'") from e
-            cols = {c: [r[c] for r in result["rows"]] for c in result["columns"]}
-            for c in ("province_acted",):
-                cols[c] = [None if v == "" else v for v in cols[c]]
-            pq.write_table(pa.table(cols), tmp)
-        else:
-            with open(tmp, "w", newline="", encoding="utf-8") as fh:
-                w = csv.DictWriter(fh, fieldnames=result["columns"], lineterminator="\n")
-                w.writeheader()
-                w.writerows(result["rows"])
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    if path.suffix == ".parquet":
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError as e:
+            raise CascadeError("Parquet output needs pyarrow: pip install 'cascade[stats]'") from e
+        cols = {c: [r[c] for r in result["rows"]] for c in result["columns"]}
+        cols["province_acted"] = [None if v == "" else v for v in cols["province_acted"]]
+        with atomic_open(path, "wb", None) as fh:
+            pq.write_table(pa.table(cols), fh)
+    else:
+        with atomic_open(path) as fh:
+            w = csv.DictWriter(fh, fieldnames=result["columns"], lineterminator="\n")
+            w.writeheader()
+            w.writerows(result["rows"])
     return path

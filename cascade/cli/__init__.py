@@ -109,12 +109,28 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
 
 # -- extraction and build --------------------------------------------------------------------------
 
+OcrOpt = Annotated[bool, typer.Option("--ocr/--no-ocr", help="Read scans (PDF pages without text, images) "
+                                      "with Tesseract when it is installed.")]
+MaxSizeOpt = Annotated[float, typer.Option("--max-file-size", help="Skip files larger than this many MB.")]
+LinksOpt = Annotated[bool, typer.Option("--follow-links",
+                                        help="Follow symbolic links out of the folders given.")]
+
+
+def _read_options(ocr: bool, max_file_size: float, follow_links: bool) -> Any:
+    from cascade.read import ReadOptions
+
+    return ReadOptions(ocr=ocr, max_bytes=int(max_file_size * 2**20), follow_links=follow_links)
+
+
 @app.command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .md, .docx, .pdf).")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .docx .pdf .doc .html...).")],
     fmt: Annotated[Fmt, typer.Option("--format", "-f", help="jsonl (one record per line), json, or table.")] = Fmt.jsonl,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes (0 = choose).")] = 0,
+    ocr: OcrOpt = True,
+    max_file_size: MaxSizeOpt = 64,
+    follow_links: LinksOpt = False,
 ) -> None:
     """Extract one record per document: metadata, mentions, relations, tasks.
 
@@ -128,7 +144,8 @@ def extract(
     from cascade.corpus.build import extract_paths
     from cascade.identity.documents import place_ambiguous
 
-    records, errors, _ = extract_paths(paths, workers=workers, progress=True)
+    records, errors, _ = extract_paths(paths, workers=workers, progress=True,
+                                       options=_read_options(ocr, max_file_size, follow_links))
     for e in errors:
         _err(str(e))
     if not records:
@@ -156,7 +173,7 @@ def extract(
 
 @app.command()
 def build(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt, .md, .docx, .pdf).")],
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .docx .pdf .doc .html...).")],
     out: OutOpt = None,
     workers: Annotated[int, typer.Option(help="Worker processes (0 = choose).")] = 0,
     cache: Annotated[bool, typer.Option(help="Reuse records of unchanged files.")] = True,
@@ -167,6 +184,9 @@ def build(
     scheduler: Annotated[str | None, typer.Option(
         envvar="CASCADE_SCHEDULER", help="Extract on this Dask scheduler (tcp://host:8786); needs "
                                          "cascade[dask] and storage every worker sees.")] = None,
+    ocr: OcrOpt = True,
+    max_file_size: MaxSizeOpt = 64,
+    follow_links: LinksOpt = False,
 ) -> None:
     """Build the corpus graph: extract, resolve one node per document, write the outputs.
 
@@ -179,7 +199,7 @@ def build(
     from cascade.runtime import keep_until_exit
 
     b = run(paths, out, workers=workers, use_cache=cache, progress=not quiet, turtle=turtle, html=html, base=base,
-            scheduler=scheduler)
+            scheduler=scheduler, options=_read_options(ocr, max_file_size, follow_links))
     for e in b.errors:
         _err(str(e))
     if not quiet:
@@ -508,18 +528,22 @@ def coverage_command(
     rows = value["rows"]
 
     def render() -> None:
+        from rich.markup import escape
         from rich.table import Table
 
         unit = "provinces" if value["level"] == "province" else "districts"
+        unknown = f", {value['date_unknown']} on a date unknown" if value["date_unknown"] else ""
         title = (f"{value['doc']}: {value['with_party']}/{value['total']} {unit} with a Party plan, "
-                 f"{value['with_state']} with a state plan, {len(value['none'])} with none"
+                 f"{value['with_state']} with a state plan, {len(value['none'])} with none{unknown}"
                  + (f" (as of {value['as_of']})" if value["as_of"] else ""))
-        t = Table(title=title, header_style="bold")
+        t = Table(title=escape(title), caption=escape("Out of " + value["denominator"]["text"]),
+                  header_style="bold")
         for col in ("jurisdiction", "party", "state", "first"):
             t.add_column(col, overflow="fold")
         for r in rows:
-            t.add_row(r["jurisdiction"], ", ".join(r["party"]) or "[red]—[/red]",
-                      ", ".join(r["state"]) or "[red]—[/red]", r["first"] or "")
+            first = r["first"] or ("[yellow]date unknown[/yellow]" if r["date_unknown"] else "")
+            t.add_row(escape(r["jurisdiction"]), escape(", ".join(r["party"])) or "[red]—[/red]",
+                      escape(", ".join(r["state"])) or "[red]—[/red]", first)
         _console().print(t)
 
     _answer(value, rows, fmt, _COLUMNS["coverage"], render)
@@ -549,6 +573,7 @@ def lag_command(
     rows = [{"transition": k, **v} for k, v in value["transitions"].items()]
 
     def render() -> None:
+        from rich.markup import escape
         from rich.table import Table
 
         c = _console()
@@ -564,13 +589,17 @@ def lag_command(
             marks = list(value["curves"][0]["share_after"])
             k = Table(title=f"share that had acted (observed until {value['observed_until']})",
                       header_style="bold")
-            for col in ("level", "units", "acted", "censored", "median days", *(f"{m} d" for m in marks)):
+            for col in ("level", "units", "acted", "date unknown", "censored", "median days",
+                        *(f"{m} d" for m in marks)):
                 k.add_column(col, justify="left" if col == "level" else "right")
             for cv in value["curves"]:
-                k.add_row(cv["level"], str(cv["units"]), str(cv["acted"]), str(cv["censored"]),
-                          str(cv["median_days"] if cv["median_days"] is not None else "—"),
+                k.add_row(cv["level"], str(cv["units"]), str(cv["acted"]), str(cv["acted_date_unknown"]),
+                          str(cv["censored"]), str(cv["median_days"] if cv["median_days"] is not None else "—"),
                           *(f"{cv['share_after'][m]:.0%}" for m in marks))
             c.print(k)
+            for cv in value["curves"]:
+                c.print(escape(f"{cv['level']}: out of {cv['denominator']['text']}; shares are of the "
+                               f"{cv['timed']} units with dates"), style="dim")
 
     _answer(value, rows, fmt, _COLUMNS["lag"], render)
 
@@ -679,9 +708,13 @@ def sparql_command(
         "--data", help="Query these RDF files instead of the last build; repeatable.")] = None,
     endpoint: Annotated[str | None, typer.Option(help="Query this SPARQL endpoint instead.")] = None,
     graph: Annotated[str | None, typer.Option(help="With --endpoint: the default graph IRI.")] = None,
-    user: Annotated[str | None, typer.Option(help="With --endpoint: user name.")] = None,
-    password: Annotated[str | None, typer.Option(envvar="CASCADE_SPARQL_PASSWORD",
-                                                 help="With --endpoint: password.")] = None,
+    user: Annotated[str | None, typer.Option(
+        help="With --endpoint: user name; the password is read from $CASCADE_SPARQL_PASSWORD "
+             "or asked.")] = None,
+    allow_service: Annotated[bool, typer.Option(
+        "--allow-service", help="Let the query call other endpoints (SERVICE).")] = False,
+    limit: Annotated[int, typer.Option(min=1, help="Return at most this many rows or triples.")] = 100_000,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Stop the query after this many seconds.")] = 60.0,
     list_: Annotated[bool, typer.Option("--list", help="List the shipped queries and exit.")] = False,
     out: OutOpt = None,
     fmt: FmtOpt = Fmt.auto,
@@ -722,10 +755,13 @@ def sparql_command(
         params["doc"] = q.find_one(load(out).graph, params["doc"])
     if endpoint is not None:
         result = rdf.run_remote_query(endpoint, text, params, declared, graph=graph, user=user,
-                                      password=password)
+                                      password=rdf.password_for(user), timeout=timeout)
     else:
         store = rdf.load_store(out, data or ())
-        result = rdf.run_query(store, text, params, declared)
+        result = rdf.run_query(store, text, params, declared, limit=limit, timeout=timeout,
+                               allow_service=allow_service)
+    if result.truncated:
+        _err(f"only the first {limit} answers (--limit)")
     if result.boolean is not None:
         emit({"result": result.boolean}, fmt)
     elif result.graph is not None:
@@ -741,8 +777,10 @@ def push_command(
         show_default=False)],
     graph: Annotated[str | None, typer.Option(
         help="Graph IRI to replace (default: the dataset IRI).")] = None,
-    user: Annotated[str | None, typer.Option(help="User name (HTTP digest or basic authentication).")] = None,
-    password: Annotated[str | None, typer.Option(envvar="CASCADE_SPARQL_PASSWORD", help="Password.")] = None,
+    user: Annotated[str | None, typer.Option(
+        help="User name (HTTP digest or basic authentication); the password is read from "
+             "$CASCADE_SPARQL_PASSWORD or asked.")] = None,
+    timeout: Annotated[float, typer.Option(min=1, help="Give up after this many seconds.")] = 600.0,
     dataset: Annotated[bool, typer.Option(
         "--dataset", help="Also push each input file's named graph, with the evidence.")] = False,
     out: OutOpt = None,
@@ -752,16 +790,16 @@ def push_command(
     The graph is replaced (HTTP PUT of N-Triples, in pieces for large corpora). With
     --dataset each input file's graph goes to its own graph IRI as well.
 
-    Example: [bold]cascade push --endpoint http://localhost:8890/sparql-graph-crud-auth
-    --user dba --password dba[/bold]
+    Example: [bold]CASCADE_SPARQL_PASSWORD=dba cascade push --endpoint
+    http://localhost:8890/sparql-graph-crud-auth --user dba[/bold]
     """
     from cascade import rdf
     from cascade.corpus.build import default_out
 
     report = rdf.push(endpoint, out if out is not None else default_out(), graph=graph, dataset=dataset,
-                      user=user, password=password)
+                      user=user, password=rdf.password_for(user), timeout=timeout)
     total = sum(report.graphs.values())
-    _err(f"pushed {total} triples in {len(report.graphs)} graph(s) to {endpoint} "
+    _err(f"pushed {total} triples in {len(report.graphs)} graph(s) to {rdf.redact(endpoint)} "
          f"({report.requests} requests, {report.bytes // 1024} KiB)")
 
 
@@ -774,11 +812,12 @@ _AgencyOpt = Annotated[str | None, typer.Option(
     "--agency", "-a",
     help="An agency, in any spelling: \"Sở KH&CN\", \"sở khoa học và công nghệ\", \"UBND huyện\".")]
 _ProvinceOpt = Annotated[str | None, typer.Option("--province", "-p", help="Only plans of this province.")]
-_ReformOpt = Annotated[bool, typer.Option(
-    "--reform/--no-reform", help="Follow the 2025 mergers: an agency's successor (for plans dated after the "
-                                 "merger) and its predecessors count as the agency.")]
+_MergersOpt = Annotated[bool, typer.Option(
+    "--follow-mergers", help="Also the tasks a merged body's predecessors had before the 2025 merger. "
+                             "Without it, mergers are followed only for plans dated after them; every "
+                             "task found through another body is labelled.")]
 _TASK_COLUMNS = ["plan", "label", "text", "lead", "cooperating", "deadline", "due", "recurrence", "role",
-                 "matched_as", "file", "span"]
+                 "matched_as", "matched_name", "file", "span"]
 
 
 class Role(str, Enum):  # noqa: UP042 - as Fmt above
@@ -801,6 +840,7 @@ def _task_flat(r: dict[str, Any]) -> dict[str, Any]:
             "text": r["text"], "lead": r["lead"], "cooperating": r["cooperating"],
             "deadline": r["deadline"]["text"], "due": r["due"], "recurrence": r["deadline"]["recurrence"],
             "overdue_days": r.get("overdue_days"), "role": hit.get("role"), "matched_as": hit.get("as"),
+            "matched_name": hit.get("name"),
             "file": r["evidence"]["file"], "span": f"{span[0]}-{span[1]}" if span else None}
 
 
@@ -827,7 +867,7 @@ def tasks_command(
     overdue_as_of: Annotated[str | None, typer.Option(
         "--overdue-as-of",
         help="Only tasks whose day had passed on this ISO date, with the days since.")] = None,
-    reform: _ReformOpt = True,
+    follow_mergers: _MergersOpt = False,
     out: OutOpt = None,
     fmt: FmtOpt = Fmt.auto,
 ) -> None:
@@ -844,7 +884,7 @@ def tasks_command(
     from cascade import query
 
     value = query.tasks(_query_graph(out), agency=agency, province=province, due_before=due_before,
-                        overdue_as_of=overdue_as_of, doc=doc, follow_reform=reform)
+                        overdue_as_of=overdue_as_of, doc=doc, follow_mergers=follow_mergers)
     flat = [_task_flat(r) for r in value]
 
     def render() -> None:
@@ -858,7 +898,7 @@ def tasks_command(
         for r in flat:
             task = f"[bold]{escape(str(r['label']))}[/bold] {escape(str(r['text'] or ''))[:160]}"
             if r["matched_as"] and r["matched_as"] != "named":
-                task += f" [dim]({r['matched_as']})[/dim]"
+                task += f" [yellow](through its {r['matched_as']} {escape(str(r['matched_name']))})[/yellow]"
             due = r["due"] or r["recurrence"] or ""
             if r["overdue_days"] is not None:
                 due += f" [red]+{r['overdue_days']} d[/red]"
@@ -875,7 +915,7 @@ def agencies_command(
     role: Annotated[Role | None, typer.Option(help="Only agencies with tasks in this role, ranked by "
                                               "them.")] = None,
     agency: _AgencyOpt = None,
-    reform: _ReformOpt = True,
+    follow_mergers: _MergersOpt = False,
     limit: Annotated[int, typer.Option(help="Show at most this many (0 = all).")] = 0,
     out: OutOpt = None,
     fmt: FmtOpt = Fmt.auto,
@@ -891,7 +931,7 @@ def agencies_command(
     from cascade import query
 
     value = query.agencies(_query_graph(out), province=province, role=role.value if role else None,
-                           agency=agency, follow_reform=reform)
+                           agency=agency, follow_mergers=follow_mergers)
     value = value[:limit] if limit > 0 else value
     columns = ["agency", "province", "district", "lead", "cooperating", "focal", "requested", "tasks",
                "plans",
@@ -929,7 +969,7 @@ def calendar_command(
                                               "on.")] = False,
     ongoing: Annotated[Ongoing, typer.Option(help="Ongoing tasks (\"thường xuyên\"): listed as notes, or "
                                              "skipped.")] = Ongoing.note,
-    reform: _ReformOpt = True,
+    follow_mergers: _MergersOpt = False,
     out: _TaskBuild = None,
     fmt: FmtOpt = Fmt.auto,
 ) -> None:
@@ -946,7 +986,7 @@ def calendar_command(
 
     entries = write_calendar(_query_graph(out), output, agency, province=province,
                              roles=("lead", "cooperating") if cooperating else ("lead",),
-                             ongoing=ongoing.value, follow_reform=reform)
+                             ongoing=ongoing.value, follow_mergers=follow_mergers)
     events = sum(e["type"] == "event" for e in entries)
     if str(output) != "-":
         columns = ["type", "kind", "start", "end", "rrule", "summary", "deadline", "plan", "file", "uid"]
@@ -1046,6 +1086,8 @@ def report_command(
     write_report(_query_graph(out), output, doc, as_of=as_of, tasks=tasks)
     _err(f"wrote {output}")
 
+
+from cascade.cli import analysis as _analysis  # noqa: E402,F401  (registers lateness, panel, survival, geomap...)
 
 
 def main() -> None:

@@ -51,6 +51,8 @@ from cascade.graph import TaskLayer, build_graph
 from cascade.identity.documents import Corpus, resolve
 from cascade.models import Record
 from cascade.outputs.export import record_json, write_json, write_node_link
+from cascade.read.base import ReadOptions
+from cascade.read.files import source_name
 from cascade.runtime import Interrupted, TerminatedError, WorkerPool, paused_gc, terminate_as_exception
 
 __all__ = ["DEFAULT_OUT", "Build", "FileError", "build", "code_fingerprint", "default_out", "extra_writers",
@@ -125,18 +127,25 @@ class _Extraction:
 
 
 def _batches(files: Sequence[str], size: int, shards: Path, cache_dir: Path | None, code: str,
-             whole: bool) -> list[Batch]:
+             whole: bool, options: ReadOptions | None = None) -> list[Batch]:
     cache = str(cache_dir) if cache_dir else None
-    return [Batch(i, tuple(files[s:s + size]), str(shards / f"{i:06d}.jsonl"), cache, code, whole)
+    return [Batch(i, tuple(files[s:s + size]), str(shards / f"{i:06d}.jsonl"), cache, code, whole, options)
             for i, s in enumerate(range(0, len(files), size))]
 
 
 def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_dir: Path | None,
-             progress: bool, scheduler: str | None, budget: float | None, whole: bool = False) -> _Extraction:
+             progress: bool, scheduler: str | None, budget: float | None, whole: bool = False,
+             options: ReadOptions | None = None) -> _Extraction:
     """Extract every file under ``paths`` into shard files under ``shards``."""
     from cascade.read import iter_files
 
-    files = [str(p) for p in iter_files(paths)]
+    skipped: list[Extracted] = []
+
+    def skip(path: Path, why: str) -> None:                # FIFOs, devices, links out of the corpus
+        skipped.append(Extracted(str(path), None, FileError(source_name(path), why), False, None))
+
+    files = [str(p) for p in iter_files(paths, follow_links=bool(options and options.follow_links),
+                                        on_skip=skip)]
     code = code_fingerprint()
     shards.mkdir(parents=True, exist_ok=True)
     if workers <= 0:
@@ -148,14 +157,14 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
             from cascade.corpus import distributed
 
             size = max(50, min(400, len(files) // 64 or 50))
-            batches = _batches(files, size, shards, cache_dir, code, whole)
+            batches = _batches(files, size, shards, cache_dir, code, whole, options)
             for batch, part in distributed.run(scheduler, batches):
                 done.append((batch, part))
                 advance(len(part))
         else:
             # small batches keep the workers evenly busy to the end and the progress bar moving
             size = max(8, min(200, len(files) // (workers * 8) or 8))
-            batches = _batches(files, size, shards, cache_dir, code, whole)
+            batches = _batches(files, size, shards, cache_dir, code, whole, options)
             next_index = len(batches)
             with WorkerPool(run_batch, min(workers, len(batches)) or 1, budget) as pool:
                 for b in batches:
@@ -166,7 +175,8 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
                         advance(len(value))
                     elif isinstance(value, Interrupted):
                         bad = batch.paths[value.item]
-                        done.append((batch, [Extracted(bad, None, FileError(bad, f"skipped: {value.reason}"),
+                        done.append((batch, [Extracted(bad, None, FileError(source_name(bad),
+                                                                            f"skipped: {value.reason}"),
                                                        False, None)]))
                         advance(1)
                         rest = batch.paths[:value.item] + batch.paths[value.item + 1:]
@@ -190,6 +200,7 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
                 where[x.path] = batch.shard
     done.clear()
     results.sort(key=lambda x: order[x.path])
+    results += skipped
     read = [x.cached for x in results if x.record is not None]
     counts = {"files": len(files), "cached": sum(read), "extracted": len(read) - sum(read),
               "failed": len(results) - len(read), "workers": workers}
@@ -269,7 +280,8 @@ def _file_timeout(value: float | None) -> float | None:
 
 
 def extract_paths(paths: Iterable[str | Path], *, workers: int = 0, cache_dir: Path | None = None,
-                  progress: bool = False, file_timeout: float | None = None
+                  progress: bool = False, file_timeout: float | None = None,
+                  options: ReadOptions | None = None
                   ) -> tuple[list[Record], list[FileError], dict[str, int]]:
     """Records of every supported file under ``paths``, and the files that failed.
 
@@ -279,6 +291,7 @@ def extract_paths(paths: Iterable[str | Path], *, workers: int = 0, cache_dir: P
         cache_dir: where cached records live; None disables the cache.
         progress: show a progress bar on a terminal.
         file_timeout: seconds one file may take (default ``$CASCADE_FILE_TIMEOUT`` or 30; 0: no limit).
+        options: how files are read (OCR, size limit, links); None uses the defaults.
 
     Returns:
         (records in path order, errors, counts of cached and extracted files)
@@ -287,7 +300,7 @@ def extract_paths(paths: Iterable[str | Path], *, workers: int = 0, cache_dir: P
 
     with tempfile.TemporaryDirectory(prefix="cascade-extract-") as tmp:
         x = _extract(paths, Path(tmp), workers=workers, cache_dir=cache_dir, progress=progress,
-                     scheduler=None, budget=_file_timeout(file_timeout), whole=True)
+                     scheduler=None, budget=_file_timeout(file_timeout), whole=True, options=options)
     records = [r.record for r in x.results if r.record is not None]
     return records, [r.error for r in x.results if r.error is not None], x.counts
 
@@ -337,7 +350,7 @@ def extra_writers(turtle: bool, html: bool, base: str | None) -> list[Callable[[
 def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers: int = 0,
           use_cache: bool = True, progress: bool = False, turtle: bool = True, html: bool = True,
           base: str | None = None, scheduler: str | None = None, file_timeout: float | None = None,
-          extras: Iterable[Callable[[Build], list[Path]]] = ()) -> Build:
+          extras: Iterable[Callable[[Build], list[Path]]] = (), options: ReadOptions | None = None) -> Build:
     """Build the corpus under ``paths`` into ``out`` and return it: what ``cascade build`` does.
 
     Args:
@@ -352,6 +365,7 @@ def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers
         file_timeout: seconds one file may take (default ``$CASCADE_FILE_TIMEOUT`` or 30; 0: no
             limit); a file that takes longer is skipped and reported.
         extras: more writers, called with the finished build; each returns the paths it wrote.
+        options: how files are read (OCR, size limit, links); None uses the defaults.
 
     Raises:
         BuildError: when no file could be read at all, or ``out`` cannot be written or is busy.
@@ -361,19 +375,19 @@ def build(paths: Sequence[str | Path], out: str | Path | None = None, *, workers
     writers = [*extra_writers(turtle, html, base), *extras]
     with terminate_as_exception("the build was terminated"), _locked(target), paused_gc():
         return _build(paths, target, workers, use_cache, progress, writers, scheduler,
-                      _file_timeout(file_timeout))
+                      _file_timeout(file_timeout), options)
 
 
 def _build(paths: Sequence[str | Path], out: Path, workers: int, use_cache: bool, progress: bool,
            extras: Iterable[Callable[[Build], list[Path]]], scheduler: str | None,
-           budget: float | None) -> Build:
+           budget: float | None, options: ReadOptions | None = None) -> Build:
     t0, c0 = time.perf_counter(), _cpu()
     build_id = f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{secrets.token_hex(6)}"
     stage = out / f"{_STAGE}{build_id}"
     try:
         stage.mkdir()
         x = _extract(paths, stage / "shards", workers=workers, cache_dir=out / "cache" if use_cache else None,
-                     progress=progress, scheduler=scheduler, budget=budget)
+                     progress=progress, scheduler=scheduler, budget=budget, options=options)
         b = _resolve_and_write(paths, out, stage, build_id, x, extras, t0, c0)
         if use_cache:
             _prune_cache(out / "cache", {r.key for r in x.results if r.key})
@@ -388,7 +402,7 @@ def _build(paths: Sequence[str | Path], out: Path, workers: int, use_cache: bool
 
 def _resolve_and_write(paths: Sequence[str | Path], out: Path, stage: Path, build_id: str, x: _Extraction,
                        extras: Iterable[Callable[[Build], list[Path]]], t0: float, c0: float) -> Build:
-    slim = {r.path: r for r in x.results if r.record is not None}
+    slim = {r.record.source: r for r in x.results if r.record is not None}   # source: the path, printable
     errors = [r.error for r in x.results if r.error is not None]
     t1, c1 = time.perf_counter(), _cpu()
     if not slim:

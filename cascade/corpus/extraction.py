@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +27,8 @@ from cascade.errors import BuildError, CascadeError
 from cascade.graph import TaskLayer, task_layer
 from cascade.models import Record
 from cascade.outputs.export import record_json
+from cascade.read.base import ReadOptions, heartbeat
+from cascade.read.files import source_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,7 @@ class Batch:
     cache_dir: str | None
     code: str
     whole: bool = False              # send back whole records (``cascade extract``), not slim ones + layers
+    options: ReadOptions | None = None  # how files are read (OCR, size limit)
 
 
 class Extracted(NamedTuple):
@@ -87,13 +91,18 @@ def decode_layer(line: bytes) -> TaskLayer:
     return TaskLayer(tuple(jurisdiction), tasks, agencies)
 
 
-def cache_key(path: Path, code: str) -> str | None:
-    """The cache key of a file: its bytes, its folder's manifest and the extractor's code."""
+def cache_key(path: Path, code: str, options: ReadOptions | None = None) -> str | None:
+    """The cache key of a file: its bytes, its folder's manifest, the extractor's code, the OCR setting."""
+    options = options or ReadOptions()
     try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > options.max_bytes:
+            return None                                    # read_file refuses it: nothing to cache
         data = path.read_bytes()
     except OSError:
         return None
     h = hashlib.sha256(code.encode())
+    h.update(f"ocr={options.ocr and options.ocr_language}".encode())
     manifest = path.parent / "manifest.csv"
     with contextlib.suppress(OSError):
         h.update(manifest.read_bytes())
@@ -134,37 +143,34 @@ def _store(entry: Path, line: bytes) -> None:
         pass                                               # a cache that cannot be written is no cache
 
 
-def extract_one(path: str, cache_dir: Path | None, code: str, layers: bool = True
+def extract_one(path: str, cache_dir: Path | None, code: str, layers: bool = True,
+                options: ReadOptions | None = None
                 ) -> tuple[Record | None, bytes | None, FileError | None, bool, str | None, TaskLayer | None]:
     """Record, serialised line, error, cached?, cache key and task layer of one file; never raises."""
     from cascade.extract.pipeline import extract_file
 
+    source = path
     try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        # every record names its file, and records are UTF-8: such a name cannot be stored
-        error = FileError(path, "the file name is not valid UTF-8 (rename the file)")
-        return None, None, error, False, None, None
-    try:
-        key = cache_key(Path(path), code) if cache_dir is not None else None
+        source = source_name(path)                      # a file name that is not UTF-8 is escaped
+        key = cache_key(Path(path), code, options) if cache_dir is not None else None
         entry = cache_dir / key[:2] / f"{key}.json" if key and cache_dir is not None else None
-        hit = _cached(entry, path) if entry is not None else None
+        hit = _cached(entry, source) if entry is not None else None
         if hit is not None:
             rec, line = hit
         else:
-            rec = extract_file(path)
+            rec = extract_file(path, options=options)
             line = record_json(rec)
             if entry is not None:
                 _store(entry, line)
         layer = task_layer(rec) if layers else None
         return rec, line, None, hit is not None, key, layer
     except CascadeError as e:
-        return None, None, FileError(path, _one_line(str(e))), False, None, None
+        return None, None, FileError(source, _one_line(str(e))), False, None, None
     except RecursionError:
-        return None, None, FileError(path, "could not be processed (nested too deeply)"), False, None, None
+        return None, None, FileError(source, "could not be processed (nested too deeply)"), False, None, None
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a corpus build
-        return None, None, FileError(path, _one_line(f"could not be processed ({type(e).__name__}: {e})")), \
-            False, None, None
+        why = _one_line(f"could not be processed ({type(e).__name__}: {e})")
+        return None, None, FileError(source, why), False, None, None
 
 
 def _one_line(message: str) -> str:
@@ -195,7 +201,10 @@ def run_batch(batch: Batch, tick: Callable[[int], None] | None = None) -> list[E
         for i, path in enumerate(batch.paths):
             if tick is not None:
                 tick(i)
-            rec, line, error, cached, key, layer = extract_one(path, cache_dir, batch.code, not batch.whole)
+            # a long read (OCR, page by page) renews the file's time budget at each page
+            with heartbeat((lambda i=i: tick(i)) if tick is not None else None):
+                rec, line, error, cached, key, layer = extract_one(path, cache_dir, batch.code,
+                                                                   not batch.whole, batch.options)
             if rec is None or line is None:
                 out.append(Extracted(path, None, error, False, None))
                 continue

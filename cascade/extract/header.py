@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import cache
 from importlib import resources
@@ -19,55 +19,63 @@ from typing import Any
 
 from cascade.extract import layout, numbers
 from cascade.models import Evidence, Metadata, Signer
-from cascade.text.normalize import LOWER, UPPER, CleanText, key
+from cascade.text.normalize import LOWER, UPPER, CleanText, ascii_fold, key
 from cascade.vn import dates, places
 
-_TYPE_LINE = re.compile(
-    r"^[ *#_]*(?P<type>KẾ HOẠCH|QUYẾT ĐỊNH|CHỈ THỊ|KẾT LUẬN|NGHỊ QUYẾT|CHƯƠNG TRÌNH(?: HÀNH ĐỘNG| CÔNG TÁC)?|"
-    r"THÔNG BÁO(?: KẾT LUẬN)?|HƯỚNG DẪN|BÁO CÁO|TỜ TRÌNH|QUY ĐỊNH|QUY CHẾ|ĐỀ ÁN|CÔNG VĂN|NGHỊ ĐỊNH|THÔNG TƯ|"
-    r"THÔNG TRI|CÔNG ĐIỆN|PHƯƠNG ÁN)[ *_]*:?[ *_]*$", re.M)
-# "Số: 2629/KH-UBND" at the start of a header line, or after the issuer in a flattened two-column header
-_NUMBER_LINE = re.compile(r"(?:^|(?<=\s\s)|(?<=[A-ZĐ*]\s))[ *_]*(?:Số|SỐ)\s*:?\s*(?P<rest>[^\n]{0,60})", re.M)
-_BLANK_NUMBER = re.compile(r"[ *_]*(?:Số|SỐ)\s*:?\s*[ .…_]*(?P<sym>/\s?[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&0-9]*)*)")
-_PLACE_DATE = re.compile(r"(?P<place>[" + UPPER + r"][\w'’ .()-]{1,40}?)\s*,\s*(?=(?:ngày|ngay)\b)" + "(?P<date>" + dates.DATE + ")")
-_PLACE_WIDTH = 41                                   # the longest place _PLACE_DATE takes
-_COMMA_DATE = re.compile(r",\s*(?=(?:ngày|ngay)\b)")
-_MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI|Độc lập|ĐỘC LẬP|ĐẢNG CỘNG SẢN VIỆT NAM|^[\s*\-_=─–]+$|^\s*Số\b|^\s*SỐ\b")
-_COMMITTEE = re.compile(r"^(?:ban thường vụ\s+|ban chấp hành đảng bộ\s+)?(?P<kind>tỉnh|thành|huyện|quận|thị)\s+ủy\s*(?P<place>.*)$")
-_PEOPLE = re.compile(r"^(?P<body>ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s*(?P<unit>tỉnh|thành phố|tp\.?|huyện|quận|"
+_BLANK_NUMBER = re.compile(r"[ *_]*(?:Số"
+                           r"|SỐ)\s*:?\s*[ .…_]*(?P<sym>/\s?[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&0-9]*)*)")
+_COMMITTEE = re.compile(r"^(?:ban thường vụ\s+|ban chấp hành đảng bộ\s+)?(?P<kind>tỉnh|thành|huyện|quận"
+                        r"|thị)\s+ủy\s*(?P<place>.*)$")
+_PEOPLE = re.compile(r"^(?P<body>ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd)\s*(?P<unit>tỉnh|thành phố"
+                     r"|tp\.?|huyện|quận|"
                      r"thị xã|xã|phường|thị trấn)?\s*(?P<place>.*)$")
 _PARTY_BODY = re.compile(r"^(?P<lead>ban chấp hành|ban thường vụ)?\s{0,3}(?P<body>đảng bộ|đảng ủy)\s{1,3}"
-                         r"(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\s{1,3}(?P<place>.*)$")
+                         r"(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã|phường"
+                         r"|thị trấn)\s{1,3}(?P<place>.*)$")
 _UNIT_LEVEL = {"tỉnh": "province", "huyện": "district", "quận": "district", "thị xã": "district", "thị": "district",
                "xã": "commune", "phường": "commune", "thị trấn": "commune", "đặc khu": "commune"}
 _COMMITTEE_NAME = {"tỉnh": "Tỉnh ủy", "thành": "Thành ủy", "huyện": "Huyện ủy", "quận": "Quận ủy", "thị": "Thị ủy"}
 
 # "UBND tỉnh xây dựng kế hoạch", "Ủy ban nhân dân huyện Ia H'Drai ban hành Kế hoạch", "Ban Thường vụ Huyện ủy ..."
 _SELF_ISSUER = re.compile(
-    r"(?P<body>Ủy ban nhân dân|ủy ban nhân dân|UBND|Ban Thường vụ(?:\s{1,3}(?:Tỉnh|Thành|Huyện|Quận|Thị)\s{1,3}ủy)?|"
+    r"(?P<body>Ủy ban nhân dân|ủy ban nhân dân|UBND|Ban Thường vụ(?:\s{1,3}(?:Tỉnh|Thành|Huyện|Quận"
+    r"|Thị)\s{1,3}ủy)?|"
     r"(?:Tỉnh|Thành|Huyện|Quận|Thị)\s{1,3}ủy|Ban Chấp hành Đảng bộ)"
-    r"(?:\s{1,3}(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|Tỉnh|Huyện|Quận|Thị xã|Xã|Phường))?"
+    r"(?:\s{1,3}(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|Tỉnh|Huyện|Quận|Thị xã|Xã"
+    r"|Phường))?"
     r"(?P<place>(?:\s{1,3}[" + UPPER + r"][\w'’\-]{0,20}){0,4})?(?:\s{0,3}\([^()\n]{1,40}\))?"
     r"\s{1,3}(?:đã\s{1,3}|vừa\s{1,3})?(?:ban hành|xây dựng|triển khai|thông báo)\s{1,3}"
-    r"(?:[Kk]ế hoạch|[Cc]hương trình|[Hh]ướng dẫn|[Qq]uy chế|[Nn]ghị quyết|[Cc]hỉ thị|các|lịch|về|việc|để|cho|đến)")
-_SCOPE = re.compile(r"trên địa bàn\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã)\s+(?P<place>[" + UPPER + r"][\w'’\- ]{1,30}?)"
+    r"(?:[Kk]ế hoạch|[Cc]hương trình|[Hh]ướng dẫn|[Qq]uy chế|[Nn]ghị quyết|[Cc]hỉ thị|các|lịch|về|việc|để"
+    r"|cho|đến)")
+_SCOPE = re.compile(r"trên địa bàn\s+(?P<unit>tỉnh|thành phố|huyện|quận"
+                    r"|thị xã)\s+(?P<place>[" + UPPER + r"][\w'’\- ]{1,30}?)"
                     r"(?=\s*(?:[,.;:(]|/|$|\s(?:như|và|theo|trong|để|với)\b))", re.M)
 _NEWSPAPER = re.compile(r"\bBáo\s+(?P<place>[" + UPPER + r"][\w'’\-]*(?:\s+[" + UPPER + r"][\w'’\-]*){0,3})")
+
+# a provincial newspaper's site, named "bao" + the province without diacritics (baophutho.vn, baobinhduong.vn)
+_NEWS_SITE = re.compile(r"(?<![\w.])bao(?P<slug>[a-z]{3,20})\.(?:com\.)?vn\b")
+
+
+@cache
+def _province_slugs() -> dict[str, places.Unit]:
+    """"phutho" -> Phú Thọ: each province's name without diacritics or spaces, both eras."""
+    out: dict[str, places.Unit] = {}
+    for era in places.ERAS:
+        for p in places.provinces(era):
+            out.setdefault(ascii_fold(p.name).replace(" ", "").replace("-", ""), p)
+    return out
+
 
 _PARENT_BODY = re.compile(r"(?i)đảng bộ|ubnd\b|ủy ban nhân dân \w")
 _BARE_BODY = re.compile(r"(?i)ủy ban nhân dân|hội đồng nhân dân")
 _PARTY_COMMITTEE = re.compile(r"(Tỉnh|Thành|Huyện|Quận|Thị)\s+ủy")
-_LINE_RUN = re.compile(r"[^\n]+")
-_RULE = re.compile(r"[-_=─–.* ]+")
-_SPACES = re.compile(r"\s+")
 _NOT_A_PLACE = re.compile(r"[/]|\d{3}")
 _DATE = re.compile(dates.DATE)
-_CAPITALS = re.compile(r"[A-ZĐ]{2}")
-_SECOND_COLUMN = re.compile(r"\s+(?:ĐẢNG CỘNG SẢN|CỘNG HÒA XÃ HỘI)")
 _RECIPIENTS = re.compile(r"Nơi nhận\s*:?")
 _RECIPIENTS_INDENT = re.compile(r"[ *_]*")
 _TYPE_IN_BODY = re.compile(r"ban hành\s{1,3}(Kế hoạch|Chương trình|Quyết định|Hướng dẫn)"
-                           r"|(Kế hoạch|Quyết định|Chương trình|Quy chế|Quy định|Hướng dẫn|Thông báo|Đề án) này"
+                           r"|(Kế hoạch|Quyết định|Chương trình|Quy chế|Quy định|Hướng dẫn|Thông báo"
+                           r"|Đề án) này"
                            r"|(?:UBND|Ủy ban nhân dân)(?: (?:tỉnh|huyện|quận|thị xã|xã|phường))? (thông báo) "
                            r"(?=để|cho|đến|về|lịch)")
 _STRIPPED_LINE = re.compile(r"\S(?:[^\n]*\S)?")      # a line without the white space around it
@@ -117,7 +125,8 @@ def _commune_units(name: str, province: str | None, unit_type: str | None, conte
 
 
 def _place_units(name: str, level_hint: str | None = None, province: str | None = None,
-                 unit_type: str | None = None, context: Iterable[str] = (), era: str = "pre2025") -> list[places.Unit]:
+                 unit_type: str | None = None, context: Iterable[str] = (),
+                 era: str = "pre2025") -> list[places.Unit]:
     """Gazetteer units a bare place name may be, best first; more than one means ambiguous.
 
     District names repeat across provinces (Hoàng Mai is a quận of Hà Nội and a thị xã of
@@ -201,27 +210,35 @@ class _Builder:
             self.inferred.discard(field)
 
 
-# "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ": the position is not the body; "... KHÓA III - KỲ HỌP THỨ 14": the term is not either
-_AUTHORITY_HEAD = re.compile(r"^(?:CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC|TRƯỞNG BAN)[ ]{1,3}(?=[" + UPPER + r"]{2})")
+# "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ": the position is not the body; "... KHÓA III - KỲ HỌP THỨ 14": nor the term
+_AUTHORITY_HEAD = re.compile(r"^(?:CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|GIÁM ĐỐC"
+                             r"|TRƯỞNG BAN)[ ]{1,3}(?=[" + UPPER + r"]{2})")
 _AUTHORITY_TAIL = re.compile(r"[ ,-]{1,3}(?:KHÓA|KHOÁ|NHIỆM KỲ|KỲ HỌP|VỀ|V/V)\b[^\n]{0,80}$")
 _ATTACHED = re.compile(r"\((?:[Bb]an hành\s{1,3})?[Kk]èm theo[^()]{0,200}\)")
 _LEADING_NOISE = re.compile(r"^[a-zđ](?=[A-ZĐ" + UPPER[3:] + r"]{2})")   # "cBAN CHẤP HÀNH": a stray letter
 # "SỐ 16/2001/CT-TTg" in a title line that starts with the type ("CHỈ THỊ ... SỐ 16/2001/CT-TTg NGÀY ...")
 _TITLE_NUMBER = re.compile(r"(?:SỐ|Số|số)[ ]{0,3}:?[ ]{0,3}(?=\d)")
-_TITLE_TRIGGER = re.compile(r"(?i)thực hiện|triển khai|căn cứ|sửa đổi|bổ sung|thay thế|về việc|\bvề\b|hướng dẫn")
+_TITLE_TRIGGER = re.compile(r"(?i)thực hiện|triển khai|căn cứ|sửa đổi|bổ sung|thay thế|về việc|\bvề\b"
+                            r"|hướng dẫn")
 # a page that reports the document instead of printing its header: "Ngày 23/8/2017, Tỉnh ủy X đã ban hành
 # Chương trình số 27-CTr/TU ...", "giới thiệu toàn văn Nghị quyết số 10-NQ/TU, ngày 18/8/2021 của ..."
-_LEAD_TYPES = ("Kế hoạch|Chỉ thị|Nghị quyết|Chương trình|Quyết định|Thông báo|Hướng dẫn|Kết luận|Quy chế|Quy định"
+_LEAD_TYPES = ("Kế hoạch|Chỉ thị|Nghị quyết|Chương trình|Quyết định|Thông báo|Hướng dẫn|Kết luận|Quy chế"
+               "|Quy định"
                "|Đề án|Báo cáo|Công văn")
 _LEAD_ISSUED = re.compile(
-    r"(?:[Nn]gày[ ]{1,3}(?P<date>\d{1,2}[/-]\d{1,2}(?:[/-](?:19|20)\d\d)?|\d{1,2} tháng \d{1,2} năm (?:19|20)\d\d)"
+    r"(?:[Nn]gày[ ]{1,3}(?P<date>\d{1,2}[/-]\d{1,2}(?:[/-](?:19|20)\d\d)?|\d{1,2} tháng \d{1,2} năm (?:19"
+    r"|20)\d\d)"
     r"[ ]{0,3},?[ ]{0,3})?"
-    r"(?P<who>(?:Ban Thường vụ|Thường trực|Ban Chấp hành|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Hội đồng nhân dân|HĐND"
+    r"(?P<who>(?:Ban Thường vụ|Thường trực|Ban Chấp hành|Ủy ban nhân dân|Uỷ ban nhân dân|UBND"
+    r"|Hội đồng nhân dân|HĐND"
     r"|Tỉnh [Ủủ]y|Thành [Ủủ]y|Huyện [Ủủ]y|Quận [Ủủ]y|Thị [Ủủ]y)[^,.;\n]{0,60}?)"
-    r"[ ]{1,3}(?:đã[ ]{1,3}|vừa[ ]{1,3})?(?:ký ban hành|ban hành|xây dựng)[ ]{1,3}(?P<type>(?i:" + _LEAD_TYPES + r"))[ ]{1,3}(?:số[ ]{0,3})?"
-    r"(?P<num>\d[\w/.-]{0,30})(?:[ ]{0,3},?[ ]{0,3}ngày[ ]{1,3}(?P<date2>\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d\d))?")
+    r"[ ]{1,3}(?:đã[ ]{1,3}|vừa[ ]{1,3})?(?:ký ban hành|ban hành"
+    r"|xây dựng)[ ]{1,3}(?P<type>(?i:" + _LEAD_TYPES + r"))[ ]{1,3}(?:số[ ]{0,3})?"
+    r"(?P<num>\d[\w/.-]{0,30})(?:[ ]{0,3},?[ ]{0,3}ngày[ ]{1,3}(?P<date2>\d{1,2}[/-]\d{1,2}[/-](?:19"
+    r"|20)\d\d))?")
 _LEAD_FULLTEXT = re.compile(
-    r"toàn văn[ ]{1,3}(?P<type>" + _LEAD_TYPES + r")[ ]{1,3}số[ ]{0,3}(?P<num>\d[\w/.-]{0,30}?)[ ]{0,3},?[ ]{0,3}"
+    r"toàn văn[ ]{1,3}(?P<type>" + _LEAD_TYPES + r")[ ]{1,3}số[ ]{0,3}(?P<num>\d[\w/.-]{0,30}?)"
+    r"[ ]{0,3},?[ ]{0,3}"
     r"ngày[ ]{1,3}(?P<date2>\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d\d)[ ]{0,3}của[ ]{1,3}(?P<who>[^,.;\n]{3,60}?)"
     r"(?=[ ]{1,3}(?:về|V/v)\b|[,.;\n])")
 _LEAD_REACH = 1500
@@ -258,7 +275,7 @@ def _own_number(b: _Builder, lay: layout.Layout, text: str, source: str,
 
 
 def _central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.Issuer | None:
-    """The central body a header names (CHÍNH PHỦ, BỘ NỘI VỤ, BỘ CHÍNH TRỊ ...), or that the number's code names."""
+    """The central body a header names (CHÍNH PHỦ, BỘ NỘI VỤ, BỘ CHÍNH TRỊ ...) or the number's code names."""
     names = _central_names()
     for line in reversed(lines):
         found = names.get(key(line))
@@ -268,7 +285,7 @@ def _central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.I
         parent = names[key(lines[0])]
         return numbers.Issuer(parent.code, parent.family, "central", _sentence_case(lines[-1]))
     if nm is not None and nm.level == "central" and not any(_LOCAL_LINE.search(x) for x in lines):
-        if lines:                                    # a central body the table does not list: its header names it
+        if lines:                                    # a central body the table lacks: its header names it
             return numbers.Issuer(nm.issuer_code, nm.family, "central", _sentence_case(" ".join(lines)))
         issuer = numbers.issuers().get(nm.issuer_code.upper()) or numbers.issuers().get(
             nm.issuer_code.upper().rstrip("0123456789"))
@@ -308,15 +325,34 @@ def _name_on_date(b: _Builder) -> None:
     name, kind = places.province_name_on(province, date)
     if name == province:
         return
-    b.values["province"] = name
     issuer = b.values.get("issuer")
+    unit = places.find_province(province)
+    if isinstance(issuer, str) and unit is not None and kind != unit.type and (
+            f"{unit.type} {province}".casefold() in issuer.casefold() or f"Thành ủy {province}" in issuer):
+        return              # "thành phố Huế", "Thành ủy Huế" of 2020: the city itself, named as it was
+    b.values["province"] = name
     if isinstance(issuer, str) and kind is not None:
-        unit = places.find_province(province)
         old_kind = unit.type if unit is not None else "thành phố"
         issuer = issuer.replace(f"{old_kind} {province}", f"{kind} {name}")
         if kind == "tỉnh":
             issuer = issuer.replace(f"Thành ủy {province}", f"Tỉnh ủy {name}")
         b.values["issuer"] = issuer.replace(f" {province}", f" {name}") if name not in issuer else issuer
+
+
+_TW_BODY = re.compile(r"[ ]{0,3},?[ ]{0,3}(?:ngày[ ]{1,3}[\d/.-]{6,10}[ ]{0,3},?[ ]{0,3})?của[ ]{1,3}"
+                      r"(?P<body>Bộ Chính trị|Ban Bí thư)")
+
+
+def _central_party_body(b: _Builder, text: str, nm: numbers.DocNumber) -> None:
+    """The Party's central header is always "BAN CHẤP HÀNH TRUNG ƯƠNG"; the body that issued under it
+    (Bộ Chính trị, Ban Bí thư) is named where the text gives the document's own number "... của Bộ Chính trị"."""
+    pos = 0
+    while (at := text.find(nm.text, pos, min(len(text), layout.HEAD_LIMIT))) >= 0:
+        m = _TW_BODY.match(text, at + len(nm.text))
+        if m is not None:
+            b.set("issuer", m.group("body"), m.span("body"), inferred=True, overwrite=True)
+            return
+        pos = at + len(nm.text)
 
 
 def _site_fields(b: _Builder, lay: layout.Layout, nm: numbers.DocNumber | None) -> None:
@@ -343,6 +379,21 @@ def _site_fields(b: _Builder, lay: layout.Layout, nm: numbers.DocNumber | None) 
             b.set("level", "central", inferred=True)
 
 
+# the fixed issuer code of a Party committee in its documents' symbols (HD 36/2018: number-TYPE/ISSUER)
+_COMMITTEE_CODE = {"tỉnh ủy": "TU", "huyện ủy": "HU", "quận ủy": "QU"}
+
+
+def _party_number(num: str, type_name: str, who: str) -> numbers.DocNumber | None:
+    """"Chỉ thị số 17" of "Ban Thường vụ Tỉnh ủy X": 17-CT/TU, as every Party committee writes its symbols."""
+    if not num.isdigit():
+        return None
+    committee = next((c for k, c in _COMMITTEE_CODE.items() if k in key(who)), None)
+    codes = sorted(numbers.code_of_type(type_name))
+    if committee is None or len(codes) != 1:
+        return None
+    return numbers.parse_number(f"{num}-{codes[0]}/{committee}")
+
+
 def _lead_sentence(b: _Builder, text: str, lay: layout.Layout) -> None:
     """Number, date, type and issuer of a page that reports the document instead of printing its header."""
     m = _LEAD_FULLTEXT.search(text, 0, min(len(text), _LEAD_REACH)) or \
@@ -358,7 +409,7 @@ def _lead_sentence(b: _Builder, text: str, lay: layout.Layout) -> None:
     if same:
         b.set("type", typ, m.span("type"), inferred=True)
         num = m.group("num").rstrip(".,;")
-        parsed = numbers.parse_number(num)
+        parsed = numbers.parse_number(num) or _party_number(num, typ, m.group("who"))
         b.set("number", parsed.text if parsed else num, m.span("num"), inferred=True)
         if parsed is not None:
             b.set("branch", parsed.family, inferred=True)
@@ -400,7 +451,8 @@ def _issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layou
         return _unit_fields(name, "party", level or "province", unit, place, units[1:], context)
     m = _PARTY_BODY.match(text)
     if m:
-        lead = {"ban chấp hành": "Ban Chấp hành ", "ban thường vụ": "Ban Thường vụ "}.get(m.group("lead") or "", "")
+        leads = {"ban chấp hành": "Ban Chấp hành ", "ban thường vụ": "Ban Thường vụ "}
+        lead = leads.get(m.group("lead") or "", "")
         body = "Đảng ủy" if m.group("body").startswith("đảng ủy") else "Đảng bộ"
         unit_word = m.group("unit")
         level = _UNIT_LEVEL.get(unit_word) or ("province" if unit_word == "thành phố" else None)
@@ -438,8 +490,9 @@ def _issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layou
             level = unit.level
         if unit is not None and len(units) > 1 and unit.level == "commune" and \
                 len({(u.province, u.district) for u in units}) > 1:
-            unit = places.Unit(unit.code, unit.name, unit.type, "commune", unit.era, None)   # where is unknown
-        return _unit_fields(f"{body} {unit_word}".strip(), "state", level or "province", unit, place, units[1:], context)
+            unit = places.Unit(unit.code, unit.name, unit.type, "commune", unit.era, None)   # where: unknown
+        return _unit_fields(f"{body} {unit_word}".strip(), "state", level or "province", unit, place, units[1:],
+                            context)
     if parent:                                  # SỞ X under UBND TỈNH Y; BAN X under TỈNH ỦY Y
         outer = _issuer_from_lines([parent.replace("ĐẢNG BỘ", "").strip()], context, lay) or {}
         return dict(outer, issuer=_body_under(" ".join(own), outer), level=outer.get("level"))
@@ -456,7 +509,8 @@ def _body_under(name: str, outer: Mapping[str, object]) -> str:
     return f"{shown} {where}".strip()
 
 
-_PARENT_UNIT = re.compile(r"(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn) .+$|(?<=Ủy ban nhân dân )Quận .+$")
+_PARENT_UNIT = re.compile(r"(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn) .+$"
+                          r"|(?<=Ủy ban nhân dân )Quận .+$")
 
 
 @cache
@@ -560,27 +614,6 @@ def _lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int,
     return out
 
 
-def _number_lines(header: str) -> Iterator[re.Match[str]]:
-    """``_NUMBER_LINE.finditer(header)``, started at the first "Số" (and the ``*_`` before it)."""
-    first = min((i for i in (header.find("Số"), header.find("SỐ")) if i >= 0), default=-1)
-    if first < 0:
-        return iter(())
-    while first and header[first - 1] in " *_":
-        first -= 1
-    return _NUMBER_LINE.finditer(header, first)
-
-
-def _place_date(text: str, end: int) -> re.Match[str] | None:
-    """``_PLACE_DATE.search(text, 0, end)``, started near the first ", ngày" (the place comes just before)."""
-    comma = _COMMA_DATE.search(text, 0, end)
-    if comma is None:
-        return None
-    pos = comma.start()
-    while pos and text[pos - 1].isspace():          # the white space between the place and the comma
-        pos -= 1
-    return _PLACE_DATE.search(text, max(0, pos - _PLACE_WIDTH), end)
-
-
 def _recipients_start(text: str, start: int) -> int | None:
     """Where the list under the first "Nơi nhận:" line from ``start`` on begins, or None.
 
@@ -605,13 +638,13 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
     text = ct.text
     b = _Builder(ct, source)
     warnings: list[str] = []
-    head_limit = min(len(text), 2500)
 
     # 1. the header's blocks (layout.py), then the fields they hold
     lay = layout.read_layout(text)
     header_end, title_end = lay.header_end, lay.title_end
     if lay.type_cell is not None and lay.type_name:
-        b.set("type", lay.type_name, (lay.type_cell.start, lay.type_cell.start + len(lay.type_cell.text.split("  ")[0])))
+        word = lay.type_cell.text.split("  ")[0]
+        b.set("type", lay.type_name, (lay.type_cell.start, lay.type_cell.start + len(word)))
     if lay.title is not None:
         b.set("title", lay.title.text, (lay.title.start, lay.title.end))
 
@@ -641,7 +674,8 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
                 b.set("level", "central")
             else:
                 header_fields = _issuer_from_lines([named], context, lay, nm)
-        if header_fields and nm is not None and str(header_fields.get("issuer", "")).startswith("Ủy ban nhân dân") \
+        bare = header_fields and str(header_fields.get("issuer", "")).startswith("Ủy ban nhân dân")
+        if bare and nm is not None \
                 and nm.issuer_code not in ("UBND", "HĐND") and nm.level in ("province", "district"):
             # "ỦY BAN NHÂN DÂN" printed over a number of "SGDĐT": the department issued it, under that UBND
             dept = numbers.issuers().get(nm.issuer_code.upper())
@@ -651,6 +685,8 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
             hspan = (lay.issuer[0].start, lay.issuer[-1].end) if lay.issuer else None
             for f in ("issuer", "branch", "level", "province", "district", "candidates"):
                 b.set(f, header_fields.get(f) or None, hspan if f == "issuer" else None)
+    if central is not None and central.code == "TW" and nm is not None:
+        _central_party_body(b, text, nm)
     if lay.branch_motto:
         b.set("branch", lay.branch_motto)
     if nm is not None:
@@ -662,7 +698,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         # an attached text (Quy chế, Quy định ...) is dated by the decision it is issued with
         att = _ATTACHED.search(text, 0, min(len(text), layout.HEAD_LIMIT))
         if att is not None:
-            dm = _DATE.search(att.group(0))
+            dm = dates.DATE_RE.search(att.group(0))
             if dm is not None:
                 b.set("date", dates.from_match(dm), (att.start() + dm.start(), att.start() + dm.end()),
                       inferred=True)
@@ -785,6 +821,11 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
             if p is not None:
                 counts[("province", p.name)] += 3
                 keep[("province", p.name)] = p
+        for n in _NEWS_SITE.finditer(text, 0, min(len(text), 3000)):
+            p = _province_slugs().get(n.group("slug"))      # "baophutho.vn": the Phú Thọ newspaper
+            if p is not None:
+                counts[("province", p.name)] += 3
+                keep[("province", p.name)] = p
         for h in places.find_places(text):
             counts[(h.unit.level, h.unit.name)] += 1
             keep[(h.unit.level, h.unit.name)] = h.unit
@@ -823,8 +864,10 @@ def _infer_issuer(b: _Builder, text: str, title_end: int, signer: Signer | None)
         name = None
     b.set("branch", branch, inferred=True)
     b.set("issuer", name, span, inferred=True)
-    b.set("level", level, span, inferred=True)
     b.set("province", province, inferred=True)
+    if name is None:
+        return              # no body says who issued: the places the text names give the province only
+    b.set("level", level, span, inferred=True)
     b.set("district", district if level in ("district", "commune") else None, inferred=True)
     if alternatives and unit is not None:
         b.set("candidates", tuple(_where(u) for u in alternatives if u.level == unit.level))

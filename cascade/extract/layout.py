@@ -36,15 +36,21 @@ PARTY_MOTTO = re.compile(rf"Đ[ẢA]NG{_GAP}C[ỘO]NG{_GAP}S[ẢA]N{_GAP}VI[ỆE
 _SLOGAN = re.compile(rf"(?i:độc{_GAP}lập[\s|*_-]{{1,40}}tự{_GAP}do(?:[\s|*_-]{{1,40}}hạnh{_GAP}phúc)?)")
 _RULE = re.compile(r"[\s\-_=─–—.*•~]{1,200}")
 _CELL = re.compile(r"[^\n|]+")
+_AFTER_MOTTO = 1500                  # how far after the motto the number, date, type and title are looked for
+_NO_MOTTO_REACH = 3500               # ... and from the start when there is no motto
+_NO_HEADER_REACH = 80                # without a header, the type line is looked for in the first 80 cells
 _ISSUER_WIDTH = 200                  # longer capital lines are titles, not issuer names
 
 # "Số: 2629/KH-UBND", "Số 07-KH/TU", "SỐ: 12/QĐ", "Luật số: 51/2024/QH15", "Nghị quyết số: 11-NQ/TW"
 _NUMBER_CELL = re.compile(
-    r"[ *_]{0,5}(?:(?P<kind>[" + UPPER + r"][" + LOWER + UPPER + r"]{0,12}(?: [" + LOWER + UPPER + r"]{1,12}){0,3}) )?"
-    r"(?:Số|SỐ|số)(?![" + LOWER + r"])[ ]{0,5}:?[ ]{0,5}(?:[ ]{0,3}[\n|][ \n|]{0,5}(?=\d))?(?P<rest>[^\n|]{0,80})")
+    r"[ *_]{0,5}(?:(?P<kind>[" + UPPER + r"][" + LOWER + UPPER + r"]{0,12}"
+    r"(?: [" + LOWER + UPPER + r"]{1,12}){0,3}) )?"
+    r"(?:Số|SỐ|số)(?![" + LOWER + r"])[ ]{0,5}:?[ ]{0,5}"
+    r"(?:[ ]{0,3}[\n|][ \n|]{0,5}(?=\d))?(?P<rest>[^\n|]{0,80})")
 # a place and a date: "Kon Tum, ngày 03 tháng 10 năm 2014", "Hà Nội, ngày 02/6/2025"
 _HEADER_DATE = (r"(?:ngày|ngay|Ngày|NGÀY)[ \n]{0,3}:?[ \n]{0,3}"
-                r"(?:(?P<d>\d{1,2})[ ]{0,2}[/.-][ ]{0,2}(?P<m>\d{1,2})[ ]{0,2}[/.-][ ]{0,2}(?P<y>(?:19|20)\d\d)"
+                r"(?:(?P<d>\d{1,2})[ ]{0,2}[/.-][ ]{0,2}(?P<m>\d{1,2})[ ]{0,2}[/.-][ ]{0,2}"
+                r"(?P<y>(?:19|20)\d\d)"
                 r"|(?P<wd>\d{1,2})?[ .…_]{0,20}(?:tháng|THÁNG)[ ]{0,3}(?P<wm>\d{1,2})?[ .…_]{0,20}"
                 r"(?:năm|NĂM)[ ]{0,3}(?P<wy>(?:19|20)\d\d))")
 _PLACE_DATE = re.compile(r"(?<![\w/-])(?P<place>[" + UPPER + r"][\w'’.()]{0,20}"
@@ -54,9 +60,11 @@ _DATE_ONLY = re.compile(_HEADER_DATE)
 
 #: type names as a header prints them, upper case, and the type they give
 TYPE_WORDS = {
-    "KẾ HOẠCH HÀNH ĐỘNG": "Kế hoạch", "KẾ HOẠCH": "Kế hoạch", "QUYẾT ĐỊNH": "Quyết định", "CHỈ THỊ": "Chỉ thị",
+    "KẾ HOẠCH HÀNH ĐỘNG": "Kế hoạch", "KẾ HOẠCH": "Kế hoạch", "QUYẾT ĐỊNH": "Quyết định",
+    "CHỈ THỊ": "Chỉ thị",
     "KẾT LUẬN": "Kết luận", "NGHỊ QUYẾT": "Nghị quyết", "CHƯƠNG TRÌNH HÀNH ĐỘNG": "Chương trình",
-    "CHƯƠNG TRÌNH CÔNG TÁC": "Chương trình", "CHƯƠNG TRÌNH": "Chương trình", "THÔNG BÁO KẾT LUẬN": "Thông báo",
+    "CHƯƠNG TRÌNH CÔNG TÁC": "Chương trình", "CHƯƠNG TRÌNH": "Chương trình",
+    "THÔNG BÁO KẾT LUẬN": "Thông báo",
     "THÔNG BÁO": "Thông báo", "HƯỚNG DẪN": "Hướng dẫn", "BÁO CÁO": "Báo cáo", "TỜ TRÌNH": "Tờ trình",
     "QUY ĐỊNH": "Quy định", "QUY CHẾ": "Quy chế", "ĐỀ ÁN": "Đề án", "CÔNG VĂN": "Công văn",
     "NGHỊ ĐỊNH": "Nghị định", "THÔNG TƯ LIÊN TỊCH": "Thông tư liên tịch", "THÔNG TƯ": "Thông tư",
@@ -64,29 +72,36 @@ TYPE_WORDS = {
     "PHÁP LỆNH": "Pháp lệnh", "QUY TRÌNH": "Quy trình", "CHIẾN LƯỢC": "Chiến lược", "DỰ ÁN": "Dự án",
     "THÔNG CÁO": "Thông cáo", "BIÊN BẢN": "Biên bản", "VĂN BẢN HỢP NHẤT": "Văn bản hợp nhất",
 }
-_TYPE_CELL = re.compile(r"[ *#_]{0,5}(?P<type>" + "|".join(sorted(map(re.escape, TYPE_WORDS), key=len, reverse=True))
+_TYPE_ALTERNATIVES = "|".join(sorted(map(re.escape, TYPE_WORDS), key=len, reverse=True))
+_TYPE_CELL = re.compile(r"[ *#_]{0,5}(?P<type>" + _TYPE_ALTERNATIVES
                         + r")(?![" + UPPER + LOWER + r"])[ *_.]{0,5}(?P<colon>:)?(?P<rest>[^\n|]{0,600})")
 # what opens the preamble or the body: the title ends before it
 _PREAMBLE = re.compile(
-    r"[ *_\-•+]{0,5}(?:(?:Căn|CĂN) (?:cứ|CỨ)|(?:Thực|THỰC) (?:hiện|HIỆN)\b|Xét |(?:Theo|THEO) (?:đề|ĐỀ) (?:nghị|NGHỊ)"
+    r"[ *_\-•+]{0,5}(?:(?:Căn|CĂN) (?:cứ|CỨ)|(?:Thực|THỰC) (?:hiện|HIỆN)\b|Xét "
+    r"|(?:Theo|THEO) (?:đề|ĐỀ) (?:nghị|NGHỊ)"
     r"|(?:Trên|TRÊN) (?:cơ|CƠ) (?:sở|SỞ)|Kính gửi|Điều \d|Chương [IVXLC\d]|Phần [IVXLC\d]|PHẦN [IVXLC\d]"
     r"|[IVX]{1,4}\.\s|\d{1,2}\.\s|QUYẾT ĐỊNH\s{0,3}:|QUYẾT NGHỊ\s{0,3}:|KẾT LUẬN\s{0,3}:|Sau khi|Ngày \d)")
 # what cannot be the first line of a title either (a title may start "Thực hiện Nghị quyết ...")
-_NOT_TITLE = re.compile(r"[ *_\-•+]{0,5}(?:(?:Căn|CĂN) (?:cứ|CỨ)|Kính gửi|Điều \d|Chương [IVXLC\d]|[IVX]{1,4}\.\s"
+_NOT_TITLE = re.compile(r"[ *_\-•+]{0,5}(?:(?:Căn|CĂN) (?:cứ|CỨ)|Kính gửi|Điều \d|Chương [IVXLC\d]"
+                        r"|[IVX]{1,4}\.\s"
                         r"|QUYẾT ĐỊNH\s{0,3}:|QUYẾT NGHỊ\s{0,3}:|Sau khi|Ngày \d)")
 # an authority line under the title of a Quyết định or Nghị quyết ("ỦY BAN NHÂN DÂN TỈNH ...", "CHỦ TỊCH ...")
-_AUTHORITY = re.compile(r"(?:ỦY BAN|UỶ BAN|HỘI ĐỒNG|CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|CHÍNH PHỦ|QUỐC HỘI|BAN THƯỜNG VỤ|"
+_AUTHORITY = re.compile(r"(?:ỦY BAN|UỶ BAN|HỘI ĐỒNG|CHỦ TỊCH|THỦ TƯỚNG|BỘ TRƯỞNG|CHÍNH PHỦ|QUỐC HỘI|"
+                        r"BAN THƯỜNG VỤ|"
                         r"ĐẢNG ỦY|ĐẢNG UỶ|"
                         r"BAN CHẤP HÀNH|BỘ CHÍNH TRỊ|BAN BÍ THƯ|GIÁM ĐỐC|TRƯỞNG BAN)\b")
 # "V/v ...": the summary of a Công văn, under its number
 _VV = re.compile(r"[ *_]{0,5}(?:V/v|V/V|v/v|Về việc)\b")
 
 #: a hosting site's metadata table ("Số hiệu: | 41/2006/NQ-HĐND | Loại văn bản: | Nghị quyết |")
-SITE_KEYS = {"số hiệu": "number", "loại văn bản": "type", "ngày ban hành": "date", "cơ quan ban hành": "issuer",
+SITE_KEYS = {"số hiệu": "number", "loại văn bản": "type", "ngày ban hành": "date",
+             "cơ quan ban hành": "issuer",
              "nơi ban hành": "issuer", "người ký": "signer"}
-_SITE_KEY_NAMES = (r"(?:Số hiệu|Loại văn bản|Ngày ban hành|Cơ quan ban hành|Nơi ban hành|Người ký|Ngày hiệu lực|"
-                   r"Ngày có hiệu lực|Ngày công báo|Ngày đăng công báo|Số công báo|Lĩnh vực|Tình trạng|Ngày hết hiệu lực|Cập nhật)")
-_SITE = re.compile(r"(?i:(?P<key>" + _SITE_KEY_NAMES + r"))[ ]{0,3}:?[ ]{0,3}\|?[ ]{0,3}\n?[ ]{0,3}"
+_SITE_KEY_NAMES = (r"(?:Số hiệu|Loại văn bản|Ngày ban hành|Cơ quan ban hành|Nơi ban hành|Người ký"
+                   r"|Ngày hiệu lực|Ngày có hiệu lực|Ngày công báo|Ngày đăng công báo|Số công báo|Lĩnh vực"
+                   r"|Tình trạng|Ngày hết hiệu lực)")
+_SITE = re.compile(r"(?<![^\s|])(?i:(?P<key>" + _SITE_KEY_NAMES + r"))"
+                   r"[ ]{0,3}:?[ ]{0,3}\|?[ ]{0,3}\n?[ ]{0,3}"
                    r"(?P<value>[^|\n]{1,150}?)(?=[ ]{0,3}(?:\||\n|$|" + _SITE_KEY_NAMES + r"))")
 
 
@@ -139,22 +154,28 @@ def cells(text: str, start: int = 0, end: int | None = None) -> list[Cell]:
     """The non-blank cells of ``text[start:end]``, split at line breaks and ``|``."""
     out = []
     for m in _CELL.finditer(text, start, len(text) if end is None else end):
-        a, b = m.span()
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b:
-            out.append(Cell(a, b, text[a:b]))
+        raw = m.group()
+        stripped = raw.strip()
+        if stripped:
+            a = m.start() + len(raw) - len(raw.lstrip())
+            out.append(Cell(a, a + len(stripped), stripped))
     return out
+
+
+_LOWER_LETTER = re.compile(r"[" + LOWER + r"]")
+_UPPER_LETTER = re.compile(r"[" + UPPER + r"]")
 
 
 def is_upper(text: str) -> bool:
     """True for a header line in capitals: two capital letters at least, no lower-case letter."""
-    letters = [c for c in text if c.isalpha()]
-    lower = sum(1 for c in letters if not c.isupper())
+    if "/" in text:                     # a document number inside ("SỐ 16/2001/CT-TTg") keeps its own case
+        text = " ".join(w for w in text.split() if "/" not in w)
+    lower = len(_LOWER_LETTER.findall(text))
+    if lower > 1:
+        return False
+    upper = len(_UPPER_LETTER.findall(text))
     # one stray lower-case letter among many capitals is conversion noise ("cBAN CHẤP HÀNH ...")
-    return len(letters) >= 2 and (lower == 0 or (lower == 1 and len(letters) >= 10 and text[:1].islower()))
+    return upper >= 2 and (lower == 0 or (upper >= 9 and text[:1].islower()))
 
 
 def is_rule(text: str) -> bool:
@@ -165,6 +186,9 @@ def _site_table(text: str, end: int) -> tuple[dict[str, tuple[str, tuple[int, in
     """Fields of a hosting site's metadata table and the spans of its lines."""
     found: dict[str, tuple[str, tuple[int, int]]] = {}
     spans: list[tuple[int, int]] = []
+    low = text[:end].lower()
+    if not any(k in low for k in _SITE_HINTS):                 # the usual case: no site table at all
+        return found, spans
     for m in _SITE.finditer(text, 0, end):
         value = m.group("value").strip(" :")
         k = SITE_KEYS.get(m.group("key").lower())
@@ -176,6 +200,7 @@ def _site_table(text: str, end: int) -> tuple[dict[str, tuple[str, tuple[int, in
     return found, spans
 
 
+_SITE_HINTS = ("số hiệu", "loại văn bản", "ngày ban hành", "cơ quan ban hành", "nơi ban hành")
 _SITE_DATE = re.compile(r"\d{1,2}/\d{1,2}/(?:19|20)\d\d")
 
 
@@ -196,6 +221,9 @@ def _inside(a: int, spans: list[tuple[int, int]]) -> bool:
 
 def _number_at(c: Cell, text: str) -> re.Match[str] | None:
     """The "Số: ..." of a header cell: the number (or a blank one) must follow within a few characters."""
+    head = c.text[:30]
+    if "ố" not in head and "Ố" not in head:                    # no "Số", "SỐ", "số": not a number line
+        return None
     m = _NUMBER_CELL.match(text, c.start, min(len(text), c.end + 60))   # "Số:" may end its line
     if m is None:
         return None
@@ -205,12 +233,15 @@ def _number_at(c: Cell, text: str) -> re.Match[str] | None:
     kind = m.group("kind")
     if kind and kind.upper() not in TYPE_WORDS:
         return None
-    if kind and len(rest) > 40 and not _PLACE_DATE.search(rest):     # "Nghị quyết số 41/... về việc ...": a sentence
+    if kind and len(rest) > 40 and not _PLACE_DATE.search(rest):     # "Nghị quyết số 41/... về việc ..."
         return None
     return m
 
 
 def _place_date_in(c: Cell, text: str) -> PlaceDate | None:
+    seg = text[c.start:c.end]
+    if "," not in seg or not ("gày" in seg or "GÀY" in seg or "gay" in seg):   # cheap reject
+        return None
     m = _PLACE_DATE.search(text, c.start, c.end)
     if m is None:
         return None
@@ -238,15 +269,21 @@ def read_layout(text: str) -> Layout:
     head = min(len(text), HEAD_LIMIT)
     lay = Layout()
     lay.site, lay.site_spans = _site_table(text, head)
-    mottos = [(m.start(), m.end(), "state") for m in STATE_MOTTO.finditer(text, 0, head)
-              if not _inside(m.start(), lay.site_spans)]
-    mottos += [(m.start(), m.end(), "party") for m in PARTY_MOTTO.finditer(text, 0, head)
-               if not _inside(m.start(), lay.site_spans)]
+    mottos = []
+    for pattern, kind in ((STATE_MOTTO, "state"), (PARTY_MOTTO, "party")):
+        pos = 0
+        while (m := pattern.search(text, pos, head)) is not None:       # the first one outside a site table
+            if not _inside(m.start(), lay.site_spans):
+                mottos.append((m.start(), m.end(), kind))
+                break
+            pos = m.end()
     mottos.sort()
-    slogans = [m.span() for m in _SLOGAN.finditer(text, 0, head)]
-    all_cells = cells(text, 0, head)
+    # the blocks sit around the motto: cells are cut a little after it (or early on when there is none)
+    end = min(head, mottos[0][1] + _AFTER_MOTTO) if mottos else min(head, _NO_MOTTO_REACH)
+    slogans = [m.span() for m in _SLOGAN.finditer(text, max(0, mottos[0][0] - 300) if mottos else 0, end)]
+    all_cells = cells(text, 0, end)
     site_cells = {i for i, c in enumerate(all_cells) if _inside(c.start, lay.site_spans)
-                  or any(c.start <= a < c.end for a, _ in lay.site_spans)}
+                  or any(c.start <= a < c.end for a, _ in lay.site_spans)} if lay.site_spans else set()
     if not all_cells:
         return lay
 
@@ -271,7 +308,8 @@ def read_layout(text: str) -> Layout:
                 # (or the type line right under it)
                 before = [x for x in all_cells[max(0, i - 3):i] if not is_rule(x.text)]
                 after = [x for x in all_cells[i + 1:i + 4] if not is_rule(x.text)][:1]
-                typed = after and (m := _TYPE_CELL.match(after[0].text)) is not None and not m.group("rest").strip()
+                m = _TYPE_CELL.match(after[0].text) if after else None
+                typed = m is not None and not m.group("rest").strip()
                 if (before and is_upper(before[-1].text) and (i - 1) not in site_cells) or typed:
                     anchor = i
                     break
@@ -332,7 +370,7 @@ def read_layout(text: str) -> Layout:
                 lay.place_date = pd
             continue
         if lay.place_date is None:
-            pd, used = _place_date_from(all_cells, j - 1, text)     # "Kiên\nGiang, ngày ...", "X, ngày\n27 ..."
+            pd, used = _place_date_from(all_cells, j - 1, text)     # "Kiên\nGiang, ngày", "X, ngày\n27"
             if pd is not None:
                 lay.place_date = pd
                 j += used - 1
@@ -355,12 +393,12 @@ def read_layout(text: str) -> Layout:
     return lay
 
 
-_PAGE_TITLE = re.compile(r"(?P<type>" + "|".join(sorted({t for t in TYPE_WORDS.values()}, key=len, reverse=True))
+_PAGE_TITLE = re.compile(r"(?P<type>" + "|".join(sorted(set(TYPE_WORDS.values()), key=len, reverse=True))
                          + r")\s")
 
 
 def _page_type(all_cells: list[Cell]) -> str | None:
-    """The type a page title names ("Thông báo về việc ...", "Kế hoạch tổ chức ...") when nothing else does."""
+    """The type a page title names ("Thông báo về việc ...") when nothing else does."""
     for c in all_cells[:40]:
         m = _PAGE_TITLE.match(c.text)
         if m and len(c.text) <= 300 and not c.text.rstrip().endswith((".", ":", ";")):
@@ -413,7 +451,7 @@ def _dedupe(issuer: list[Cell]) -> list[Cell]:
 def _type_and_title(text: str, all_cells: list[Cell], j: int, lay: Layout) -> None:
     """The type line from cell ``j`` on, and the title under it (or the V/v summary of a Công văn)."""
     start_search = j
-    limit = min(len(all_cells), j + 12) if lay.has_header else len(all_cells)
+    limit = min(len(all_cells), j + (12 if lay.has_header else _NO_HEADER_REACH))
     k = None
     for i in range(start_search, limit):
         c = all_cells[i]

@@ -18,6 +18,7 @@ from cascade.extract.header import extract_metadata
 from cascade.extract.references import extract_references
 from cascade.extract.tasks import extract_tasks
 from cascade.models import Record
+from cascade.read.base import ReadOptions
 from cascade.text.normalize import clean
 from cascade.vn import dates
 
@@ -42,10 +43,25 @@ def _year_hint(mentions) -> int | None:
     return max((y for y in years if y), default=None)
 
 
-def extract_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None = None) -> Record:
-    """Read one file and extract its record (raises :class:`cascade.errors.ReadError`)."""
-    from cascade.read import read_file
+def extract_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None = None,
+                 options: ReadOptions | None = None) -> Record:
+    """Read one file and extract its record (raises :class:`cascade.errors.ReadError`).
 
-    raw = read_file(path, manifest)
+    A saved web page's site metadata (number, date, issuer, type, title shown beside the
+    text) fills only the fields the document and the manifest leave empty; ``from_site``
+    names them.
+    """
+    from cascade.read import read_file
+    from cascade.read.files import source_name
+
+    raw = read_file(path, manifest, options)
     rec = extract_text(raw.text, raw.source, raw.manifest, fmt=raw.format, sha256=raw.sha256, warnings=raw.warnings)
-    return replace(rec, source=str(path))
+    filled = {f: v for f, v in raw.site.items()
+              if f in _SITE_FIELDS and getattr(rec.meta, f) is None and f not in raw.manifest}
+    return replace(rec, source=source_name(path), meta=replace(rec.meta, **filled) if filled else rec.meta,
+                   ocr=raw.ocr, ocr_confidence=raw.ocr_confidence, site=tuple(raw.site.items()),
+                   from_site=tuple(filled))
+
+
+#: metadata fields a hosting site's metadata block may fill
+_SITE_FIELDS = ("type", "number", "date", "issuer", "title")

@@ -28,10 +28,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
+from cascade.identity.unnumbered import Match, match_unnumbered
 from cascade.models import Claim, DocNode, Edge, Evidence, Mention, Metadata, Record
 from cascade.text.normalize import key as norm_key
-from cascade.vn import dates
+from cascade.vn import dates, places
 
 CASCADE = ("implements", "continues")
 
@@ -51,7 +53,7 @@ def doc_key(number: str | None, level: str | None = None, province: str | None =
     if number:
         if level in (None, "central"):
             return number
-        place = province or "?"
+        place = _province_name(province) if province else "?"
         if level in ("district", "commune"):
             place += f"/{district or '?'}"
         return f"{number}@{place}"
@@ -60,6 +62,20 @@ def doc_key(number: str | None, level: str | None = None, province: str | None =
     if law:
         return law
     return None
+
+
+@lru_cache(maxsize=4096)
+def _province_name(name: str) -> str:
+    """One spelling per province for keys: the gazetteer's name for any of its names or former names.
+
+    A document of 2020 is headed "Thừa Thiên Huế" while a later one cites it as of "Huế";
+    "Dak Lak" and "Đắk Lắk" are one province. A name the gazetteer does not know is kept.
+
+    >>> _province_name("Thừa Thiên Huế"), _province_name("Dak Lak")
+    ('Huế', 'Đắk Lắk')
+    """
+    unit = places.find_province(name)
+    return unit.name if unit is not None else name
 
 
 def party_term(date: str | None, *, central: bool) -> int | None:
@@ -117,6 +133,7 @@ class Corpus:
     mention_nodes: dict[tuple[str, str], str] = field(default_factory=dict)   # (source, mention id) -> key
     record_nodes: dict[str, str] = field(default_factory=dict)                # source -> key
     warnings: list[str] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)   # unnumbered input files matched to a cited number
 
 
 # -- 1. place documents whose district name is ambiguous -----------------------------------------
@@ -347,6 +364,14 @@ def resolve(records: Iterable[Record]) -> Corpus:
                 best = max(agreeing, key=len)
             setattr(n, f, best)
 
+    # input files that lost their number: one node with the number others cite them by
+    matches, match_warnings = match_unnumbered(records, nodes, record_nodes, mention_nodes)
+    warnings += match_warnings
+    for mt in matches:
+        _merge_file_into(nodes, record_nodes, mention_nodes, conflicts, mt)
+        if not mt.sure:
+            warnings.append(mt.describe())
+
     # edges
     agg: dict[tuple[str, str, str], tuple[list[str], list[Evidence]]] = {}
     for r in records:
@@ -364,7 +389,34 @@ def resolve(records: Iterable[Record]) -> Corpus:
     edges = [Edge(a, t, b, tuple(who), tuple(evs)) for (a, t, b), (who, evs) in agg.items()]
     edges.sort(key=lambda e: (e.source, e.type, e.target))
     return Corpus(records=records, nodes=nodes, edges=edges, conflicts=conflicts, mention_nodes=mention_nodes,
-                  record_nodes=record_nodes, warnings=warnings)
+                  record_nodes=record_nodes, warnings=warnings, matches=matches)
+
+
+def _merge_file_into(nodes: dict[str, DocNode], record_nodes: dict[str, str],
+                     mention_nodes: dict[tuple[str, str], str], conflicts: list[Conflict], mt: Match) -> None:
+    """Make the node of an unnumbered input file and the number it was matched to one node."""
+    old = record_nodes[mt.source]
+    f = nodes.pop(old)
+    n = nodes[mt.key]
+    n.source = f.source
+    n.sources = f.sources + [s for s in n.sources if s not in f.sources]
+    n.own |= f.own
+    for name, cs in f.claims.items():
+        n.claims.setdefault(name, []).extend(cs)
+    for name in ("type", "issuer", "branch", "level", "province", "district", "title", "date"):
+        value = getattr(f, name)
+        if value:
+            setattr(n, name, value)
+    n.cited += f.cited
+    n.cited_by |= f.cited_by
+    n.confidence = mt.confidence
+    record_nodes[mt.source] = mt.key
+    for k, v in mention_nodes.items():
+        if v == old:
+            mention_nodes[k] = mt.key
+    for c in conflicts:
+        if c.node == old:
+            c.node = mt.key
 
 
 def cascade_edges(corpus: Corpus) -> list[Edge]:

@@ -237,7 +237,7 @@ def _entries(row: dict[str, Any], deadline: dict[str, Any], *, kind: str, agency
 
 def calendar_entries(G: nx.MultiDiGraph, agency: str, *, province: str | None = None,
                      roles: Iterable[str] = ("lead",), ongoing: str = "note", span_days: int = 92,
-                     follow_reform: bool = True) -> list[dict[str, Any]]:
+                     follow_mergers: bool = False) -> list[dict[str, Any]]:
     """The entries of :func:`agency_calendar`, as plain rows (one per event or note).
 
     Each row: ``uid``, ``type`` ("event" | "note"), ``kind`` ("task" | "report"), ``summary``,
@@ -247,7 +247,7 @@ def calendar_entries(G: nx.MultiDiGraph, agency: str, *, province: str | None = 
     if ongoing not in ("note", "skip"):
         raise ValueError(f"ongoing must be 'note' or 'skip', not {ongoing!r}")
     roles = tuple(roles)
-    rows = task_rows(G, agency=agency, province=province, follow_reform=follow_reform)
+    rows = task_rows(G, agency=agency, province=province, follow_mergers=follow_mergers)
     out: list[dict[str, Any]] = []
     for row in rows:
         hit = row.get("agency") or {}
@@ -287,7 +287,7 @@ def agency_calendar(G: nx.MultiDiGraph, agency: str, **options: Any) -> Calendar
 
     ``agency`` is a phrase as :func:`cascade.query.find_agencies` reads it ("Sở KH&CN");
     the options are those of :func:`calendar_entries` (``province``, ``roles``, ``ongoing``,
-    ``span_days``, ``follow_reform``).
+    ``span_days``, ``follow_mergers``).
     """
     return _calendar(G, agency, calendar_entries(G, agency, **options), options.get("province"))
 

@@ -9,13 +9,12 @@ over the pre-2025 outlines (the resources hold no district outlines).
 inline, nothing is fetched (no tile server, no fonts, no network request). A switch recolours
 the map by days to act. :func:`write_figure` draws the same map with matplotlib (PNG and SVG).
 """
+
 from __future__ import annotations
 
 import html
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,8 @@ import networkx as nx
 
 from cascade.analysis.geography import outlines
 from cascade.analysis.lateness import lateness
+from cascade.outputs.export import write_text
+from cascade.outputs.plots import save
 
 #: status -> (label, fill); fills differ in lightness too, so they stay apart in greyscale
 STATUS = {
@@ -33,14 +34,21 @@ STATUS = {
     "not_yet": ("not yet", "#f4f4f4"),
 }
 #: days-to-act bins (upper bounds) and their fills, light (fast) to dark (slow)
-DAY_BINS = ((30, "#fde0c5"), (60, "#facba6"), (90, "#f59e72"), (180, "#e05c5c"), (365, "#a8325e"),
-            (math.inf, "#5c1a4a"))
+DAY_BINS = (
+    (30, "#fde0c5"),
+    (60, "#facba6"),
+    (90, "#f59e72"),
+    (180, "#e05c5c"),
+    (365, "#a8325e"),
+    (math.inf, "#5c1a4a"),
+)
 NOT_ACTED_FILL = "#f4f4f4"
 WIDTH, HEIGHT = 520, 900
 
 
-def statuses(G: nx.MultiDiGraph, doc: str, *, level: str = "province",
-             as_of: str | None = None) -> dict[str, Any]:
+def statuses(
+    G: nx.MultiDiGraph, doc: str, *, level: str = "province", as_of: str | None = None
+) -> dict[str, Any]:
     """Per jurisdiction of ``level``: status, days to act from ``doc``'s date, the plans; plus the
     era and counts. Built on :func:`cascade.analysis.lateness.lateness`, so on
     :func:`cascade.query.coverage`: ``not_yet`` exactly when coverage lists no plan; otherwise
@@ -53,26 +61,40 @@ def statuses(G: nx.MultiDiGraph, doc: str, *, level: str = "province",
     units = {}
     for r in late["rows"]:
         s = r["status"]
-        if s in ("no_deadline", "not_yet"):          # not_yet with plans: only the other branch acted
+        if s in ("no_deadline", "not_yet"):  # not_yet with plans: only the other branch acted
             if not r["all_plans"]:
                 s = "not_yet"
             elif r["acted"] or any(len(G.nodes[p].get("date") or "") == 10 for p in r["all_plans"]):
                 s = "acted"
             else:
                 s = "date_unknown"
-        first = min((G.nodes[p]["date"] for p in r["all_plans"] if len(G.nodes[p].get("date") or "") == 10),
-                    default=None)
+        first = min(
+            (G.nodes[p]["date"] for p in r["all_plans"] if len(G.nodes[p].get("date") or "") == 10),
+            default=None,
+        )
         days = None
         if first and start and len(start) == 10:
             days = (dt.date.fromisoformat(first) - dt.date.fromisoformat(start)).days
-        units[r["jurisdiction"]] = {"province": r["province"], "district": r["district"], "status": s,
-                                    "days": days, "deadline": r["deadline"], "late_by": r["days"] if s == "late"
-                                    else None, "plans": r["all_plans"]}
+        units[r["jurisdiction"]] = {
+            "province": r["province"],
+            "district": r["district"],
+            "status": s,
+            "days": days,
+            "deadline": r["deadline"],
+            "late_by": r["days"] if s == "late" else None,
+            "plans": r["all_plans"],
+        }
     counts: dict[str, int] = {}
     for u in units.values():
         counts[u["status"]] = counts.get(u["status"], 0) + 1
-    return {"doc": late["doc"], "level": level, "as_of": late["as_of"], "era": late["era"] if level == "province"
-            else "pre2025", "counts": counts, "units": units}
+    return {
+        "doc": late["doc"],
+        "level": level,
+        "as_of": late["as_of"],
+        "era": late["era"] if level == "province" else "pre2025",
+        "counts": counts,
+        "units": units,
+    }
 
 
 def _day_fill(days: int | None) -> str:
@@ -96,8 +118,9 @@ def _project(era: str) -> tuple[list[tuple[str, list[list[tuple[float, float]]]]
     def xy(lon: float, lat: float) -> tuple[float, float]:
         return round(10 + (lon - lon0) * k * scale, 1), round(10 + (lat1 - lat) * scale, 1)
 
-    return [(f["properties"]["name"], [[xy(*p) for p in ring] for ring in _rings(f["geometry"])])
-            for f in feats], xy
+    return [
+        (f["properties"]["name"], [[xy(*p) for p in ring] for ring in _rings(f["geometry"])]) for f in feats
+    ], xy
 
 
 def _rings(geom: dict[str, Any]) -> list[list[list[float]]]:
@@ -120,8 +143,10 @@ def _legend() -> str:
         days.append(f'<li><i style="background:{fill}"></i>{label}</li>')
         prev = int(bound) if bound != math.inf else prev
     days.append(f'<li><i style="background:{NOT_ACTED_FILL}"></i>not yet</li>')
-    return (f'<ul class="legend" data-mode="status">{status}</ul>'
-            f'<ul class="legend" data-mode="days" hidden>{"".join(days)}</ul>')
+    return (
+        f'<ul class="legend" data-mode="status">{status}</ul>'
+        f'<ul class="legend" data-mode="days" hidden>{"".join(days)}</ul>'
+    )
 
 
 _CSS = """body{font:14px system-ui,sans-serif;margin:16px;color:#222}
@@ -133,7 +158,8 @@ border:1px solid #888;vertical-align:middle}#tip{min-height:3em;white-space:pre-
 
 _JS = """(function(){
 var paths=document.querySelectorAll('.unit'),tip=document.getElementById('tip');
-function mode(m){paths.forEach(function(p){p.style.fill=p.getAttribute(m==='days'?'data-day-fill':'data-fill');});
+function mode(m){paths.forEach(function(p){
+p.style.fill=p.getAttribute(m==='days'?'data-day-fill':'data-fill');});
 document.querySelectorAll('.legend').forEach(function(l){l.hidden=l.getAttribute('data-mode')!==m;});}
 document.querySelectorAll('input[name=mode]').forEach(function(r){r.addEventListener('change',function(){
 mode(r.value);});});
@@ -154,8 +180,10 @@ def render(result: dict[str, Any]) -> str:
     else:
         from cascade.vn import places
 
-        body += [f'<path class="outline" d="{_path(rings)}"><title>{html.escape(n)}</title></path>'
-                 for n, rings in shapes]
+        body += [
+            f'<path class="outline" d="{_path(rings)}"><title>{html.escape(n)}</title></path>'
+            for n, rings in shapes
+        ]
         for jur, u in units.items():
             found = [d for d in places.districts(u["province"]) if d.name == u["district"]]
             if not found or found[0].lat is None:
@@ -166,21 +194,23 @@ def render(result: dict[str, Any]) -> str:
     title = f"{result['doc']}: {result['level']}s by {result['as_of'] or 'the latest date'}"
     n_units = len(shapes) if result["level"] == "province" else len(units)
     return (
-        "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'; "
         "script-src 'unsafe-inline'; img-src data:\">"
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-        f"<h1 style=\"font-size:18px\">{html.escape(title)}</h1>"
+        f'<h1 style="font-size:18px">{html.escape(title)}</h1>'
         f"<p>{n_units} units ({'1 July 2025 map' if era == '2025' else 'pre-2025 map'}). "
         f"{html.escape(counts)}</p><main>"
-        f"<svg id=\"map\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" "
-        f"viewBox=\"0 0 {WIDTH} {HEIGHT}\" data-era=\"{era}\" role=\"img\">{''.join(body)}</svg>"
+        f'<svg id="map" xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" data-era="{era}" role="img">{"".join(body)}</svg>'
         "<div><fieldset><legend>Colour by</legend>"
-        "<label><input type=\"radio\" name=\"mode\" value=\"status\" checked> status</label> "
-        "<label><input type=\"radio\" name=\"mode\" value=\"days\"> days to act</label></fieldset>"
-        f"{_legend()}<p id=\"tip\">Point at a unit.</p>"
-        "<p style=\"font-size:11px;color:#666\">Outlines: Natural Earth (public domain), simplified.</p>"
-        f"</div></main><script>{_JS}</script></body></html>\n")
+        '<label><input type="radio" name="mode" value="status" checked> status</label> '
+        '<label><input type="radio" name="mode" value="days"> days to act</label></fieldset>'
+        f'{_legend()}<p id="tip">Point at a unit.</p>'
+        '<p style="font-size:11px;color:#666">Outlines: Natural Earth (public domain), simplified.</p>'
+        f"</div></main><script>{_JS}</script></body></html>\n"
+    )
 
 
 def _element(tag: str, name: str, u: dict[str, Any], geom: str) -> str:
@@ -193,27 +223,16 @@ def _element(tag: str, name: str, u: dict[str, Any], geom: str) -> str:
     if u.get("plans"):
         tip += "\n" + ", ".join(u["plans"][:4])
     fill, day_fill = STATUS[u["status"]][1], _day_fill(u.get("days"))
-    return (f'<{tag} class="unit" {geom} data-unit="{html.escape(name)}" data-status="{u["status"]}" '
-            f'data-fill="{fill}" data-day-fill="{day_fill}" data-tip="{html.escape(tip)}" '
-            f'style="fill:{fill}"><title>{html.escape(tip)}</title></{tag}>')
-
-
-def _atomic(path: Path, data: str) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return (
+        f'<{tag} class="unit" {geom} data-unit="{html.escape(name)}" data-status="{u["status"]}" '
+        f'data-fill="{fill}" data-day-fill="{day_fill}" data-tip="{html.escape(tip)}" '
+        f'style="fill:{fill}"><title>{html.escape(tip)}</title></{tag}>'
+    )
 
 
 def write_html(result: dict[str, Any], path: str | Path) -> Path:
     """Write the offline HTML map of :func:`statuses`' result to ``path``."""
-    return _atomic(Path(path), render(result))
+    return write_text(path, render(result))
 
 
 def write_figure(result: dict[str, Any], out: str | Path, *, by: str = "status") -> list[Path]:
@@ -229,7 +248,9 @@ def write_figure(result: dict[str, Any], out: str | Path, *, by: str = "status")
     units = result["units"]
     for name, rings in shapes:
         u = units.get(name) if result["level"] == "province" else None
-        fill = "#fafafa" if u is None else (STATUS[u["status"]][1] if by == "status" else _day_fill(u["days"]))
+        fill = (
+            "#fafafa" if u is None else (STATUS[u["status"]][1] if by == "status" else _day_fill(u["days"]))
+        )
         for ring in rings:
             ax.add_patch(Polygon(ring, closed=True, facecolor=fill, edgecolor="#555", linewidth=0.3))
     if result["level"] == "district":
@@ -246,19 +267,25 @@ def write_figure(result: dict[str, Any], out: str | Path, *, by: str = "status")
     ax.set_aspect("equal")
     ax.axis("off")
     if by == "status":
-        handles = [Patch(facecolor=STATUS["acted"][1], edgecolor="#555", label="acted (on time, or no deadline)")]
-        handles += [Patch(facecolor=STATUS[k][1], edgecolor="#555", label=STATUS[k][0])
-                    for k in ("late", "date_unknown", "not_yet")]
+        handles = [
+            Patch(facecolor=STATUS["acted"][1], edgecolor="#555", label="acted (on time, or no deadline)")
+        ]
+        handles += [
+            Patch(facecolor=STATUS[k][1], edgecolor="#555", label=STATUS[k][0])
+            for k in ("late", "date_unknown", "not_yet")
+        ]
     else:
-        handles = [Patch(facecolor=f, edgecolor="#555", label=f"≤ {b:g} days" if b != math.inf else "longer")
-                   for b, f in DAY_BINS] + [Patch(facecolor=NOT_ACTED_FILL, edgecolor="#555", label="not yet")]
+        handles = [
+            Patch(facecolor=f, edgecolor="#555", label=f"≤ {b:g} days" if b != math.inf else "longer")
+            for b, f in DAY_BINS
+        ] + [Patch(facecolor=NOT_ACTED_FILL, edgecolor="#555", label="not yet")]
     ax.legend(handles=handles, loc="lower left", fontsize=6, frameon=False)
     ax.set_title(f"{result['doc']} ({result['as_of'] or ''})", fontsize=8)
     fig.tight_layout()
     out = Path(out)
     paths = [out.with_suffix(".png"), out.with_suffix(".svg")]
     for p in paths:
-        fig.savefig(p, dpi=200)
+        save(fig, p)
     plt.close(fig)
     return paths
 

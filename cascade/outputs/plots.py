@@ -82,7 +82,8 @@ def timeline(G: nx.MultiDiGraph, doc: str) -> Figure:
     """When each level acted: documents by date (x) and level (y), a line from each parent to its child.
 
     Party documents are diamonds, state ones circles; a hollow marker has only a month or a
-    year. Undated documents cannot be placed; the title says how many were left out.
+    year. Documents with no date are drawn in a grey "date unknown" band right of the
+    dated ones, and the title counts them.
     """
     t = query.tree(G, doc)
     rows = t["nodes"]
@@ -101,7 +102,19 @@ def timeline(G: nx.MultiDiGraph, doc: str) -> Figure:
         offset = {"party": 0.17, "state": -0.17}.get(branch, 0.0) + ((i % 5) - 2) * 0.045
         pos[r["id"]] = (when, -LEVELS.index(level) + offset)
         exact[r["id"]] = full
-    undated = len(rows) - len(pos)
+    dated_days = [w for w, _ in pos.values()]
+    undated_ids = sorted(r["id"] for r in rows if r["id"] not in pos)
+    unknown_x: dt.date | None = None
+    if undated_ids:
+        # documents with no date sit in a band right of the dated ones: counted, never dropped
+        lo, hi = (min(dated_days), max(dated_days)) if dated_days else (dt.date(2000, 1, 1),) * 2
+        unknown_x = hi + dt.timedelta(days=max(30, (hi - lo).days // 8))
+        by_id = {r["id"]: r for r in rows}
+        for i, n in enumerate(undated_ids):
+            level = by_id[n].get("level") if by_id[n].get("level") in LEVELS else "province"
+            pos[n] = (unknown_x, -LEVELS.index(level) + ((i % 7) - 3) * 0.05)
+            exact[n] = False
+    undated = len(undated_ids)
     levels_used = sorted({LEVELS.index(r.get("level")) for r in rows if r.get("level") in LEVELS} | {1})
     with _style():
         fig = _figure(8.0, 1.1 + 0.9 * len(levels_used))
@@ -137,11 +150,17 @@ def timeline(G: nx.MultiDiGraph, doc: str) -> Figure:
                            Line2D([], [], ls="", marker="o", mfc="white", color="#555",
                                   label="month or year only")],
                   loc="upper left", fontsize=7, frameon=False, ncols=3, bbox_to_anchor=(0, 1.0))
-        note = f"; {undated} undated not shown" if undated else ""
+        if unknown_x is not None:
+            ax.axvspan(unknown_x - dt.timedelta(days=12), unknown_x + dt.timedelta(days=12), color="#f4f6f6",
+                       zorder=0)
+            ax.annotate("date unknown", (unknown_x, 1), xycoords=("data", "axes fraction"), xytext=(0, -9),
+                        textcoords="offset points", ha="center", fontsize=7, color="#7f8c8d")
+        note = f"; {undated} with date unknown (grey band)" if undated else ""
         ax.set_title(f"{_name(G, root)}: {t['count']} documents carry it out{note}", loc="left", fontsize=10)
-        if not pos:
+        if not dated_days:
             ax.text(0.5, 0.5, "no dated document", transform=ax.transAxes, ha="center", color="#7f8c8d")
-        if pos:
+            ax.set_xticks([])
+        else:
             fig.autofmt_xdate()
     return fig
 
@@ -189,8 +208,8 @@ def coverage(G: nx.MultiDiGraph, doc: str, *, level: str = "province", as_of: st
                     ax.scatter([when], [y], marker=marker, s=28, zorder=3, edgecolors=color,
                                facecolors=color if full else "white")
             if party[0] is None and state[0] is None:
-                ax.text(0.01, y, "plan, undated", transform=ax.get_yaxis_transform(), va="center", fontsize=7,
-                        color="#2c3e50")
+                ax.text(0.01, y, "acted, date unknown", transform=ax.get_yaxis_transform(), va="center",
+                        fontsize=7, color="#2c3e50")
         if root_date is not None:
             ax.axvline(root_date, color="#b03a2e", lw=0.8, ls="--")
             ax.annotate(_name(G, c["doc"]), (root_date, 1), xycoords=("data", "axes fraction"),
@@ -212,8 +231,10 @@ def coverage(G: nx.MultiDiGraph, doc: str, *, level: str = "province", as_of: st
         what = "provinces" if level == "province" else "districts"
         more = f"; {hidden} more without a plan not drawn" if hidden else ""
         when = f" by {c['as_of']}" if c.get("as_of") else ""
-        ax.set_title(f"{_name(G, c['doc'])}: {c['with_any']} of {c['total']} {what} acted{when} "
-                     f"(Party {c['with_party']}, state {c['with_state']}){more}", loc="left", fontsize=10)
+        unknown = f", {c['date_unknown']} of them on a date unknown" if c["date_unknown"] else ""
+        ax.set_title(f"{_name(G, c['doc'])}: {c['with_any']} of {c['total']} {what} acted{when}{unknown} "
+                     f"(Party {c['with_party']}, state {c['with_state']}){more}\n"
+                     f"out of {c['denominator']['text']}", loc="left", fontsize=9)
     return fig
 
 
@@ -270,8 +291,10 @@ def lag(G: nx.MultiDiGraph, doc: str, *, as_of: str | None = None) -> Figure:
                 xs = [0] + [s[0] for s in c["steps"]]
                 ys = [0.0] + [s[1] for s in c["steps"]]
                 color = LEVEL_COLORS.get(c["level"], LEVEL_COLORS["unknown"])
+                unknown = f", {c['acted_date_unknown']} date unknown" if c["acted_date_unknown"] else ""
                 ax2.step(xs, ys, where="post", color=color,
-                         label=f"{c['level']}: {c['acted']} of {c['units']} acted")
+                         label=f"{c['level']}: {c['acted']} of {c['units']} acted{unknown}; "
+                               f"curve over the {c['timed']} with dates")
             ax2.set_ylim(0, 1.02)
             ax2.set_xlabel("days after the level above acted")
             ax2.set_ylabel("share that had acted")

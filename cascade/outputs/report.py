@@ -90,6 +90,10 @@ def _days(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def _unknown(n: int) -> str:
+    return f"; {n} on a date unknown" if n else ""
+
+
 def _labels(G: nx.MultiDiGraph, ids: list[str]) -> str:
     return ", ".join(str(G.nodes[n].get("number") or G.nodes[n].get("label") or n) for n in ids)
 
@@ -125,14 +129,18 @@ def report_html(G: nx.MultiDiGraph, doc: str, *, as_of: str | None = None, tasks
 
     cp = lg["transitions"].get("central->province", {})
     pd = lg["transitions"].get("province->district", {})
+    undated_docs = sum(1 for r in t["nodes"][1:] if not r.get("date"))
     cards = [
         _card(t["count"], "documents carry it out",
               ", ".join(f"{v} {k}" for k, v in t["levels"].items()) + (f"; {cited_only} cited only"
-                                                                         if cited_only else "")),
+                                                                         if cited_only else "")
+              + (f"; {undated_docs} with date unknown" if undated_docs else "")),
         _card(f"{cov['with_any']} / {cov['total']}", "provinces acted",
-              f"Party {cov['with_party']}, state {cov['with_state']}, both {cov['with_both']}"),
+              f"Party {cov['with_party']}, state {cov['with_state']}, both {cov['with_both']}"
+              + _unknown(cov["date_unknown"]) + f". Out of {cov['denominator']['text']}."),
         _card(f"{dcov['with_any']} / {dcov['total']}", "districts acted",
-              f"Party {dcov['with_party']}, state {dcov['with_state']}"),
+              f"Party {dcov['with_party']}, state {dcov['with_state']}" + _unknown(dcov["date_unknown"])
+              + f". Out of {dcov['denominator']['text']}."),
         _card(_days(cp.get("median")), "median days, central to province", f"n = {cp.get('n', 0)}"),
         _card(_days(pd.get("median")), "median days, province to district", f"n = {pd.get('n', 0)}"),
     ]
@@ -152,22 +160,34 @@ def report_html(G: nx.MultiDiGraph, doc: str, *, as_of: str | None = None, tasks
     acted = sorted((r for r in cov["rows"] if r["party"] or r["state"] or r["other"]),
                    key=lambda r: (r["first"] or "9999", r["jurisdiction"]))
     cov_rows = [(r["jurisdiction"], _labels(G, r["party"]) or "–", _labels(G, r["state"] + r["other"]) or "–",
-                 r["first"] or "") for r in acted]
-    extra = ""
-    if cov["unplaced"] or cov["undated"]:
-        extra = (f'<p class="hint">{len(cov["unplaced"])} plan(s) with no known province, '
-                 f'{len(cov["undated"])} undated plan(s) left out by the date.</p>')
+                 r["first"] or ("date unknown" if r["date_unknown"] else "")) for r in acted]
+    notes = []
+    if cov["undated"]:
+        notes.append(f"{len(cov['undated'])} plan(s) carry no date: their province acted, date unknown "
+                     f"(counted above, marked “date unknown” below)")
+    if cov["unplaced"]:
+        notes.append(f"{len(cov['unplaced'])} plan(s) with no known province")
+    if cov["after_as_of"]:
+        notes.append(f"{len(cov['after_as_of'])} plan(s) dated after {cov['as_of']}, not counted")
+    extra = f'<p class="hint">{_e("; ".join(notes))}.</p>' if notes else ""
     parts.append(f"<section><h2>Coverage by province</h2><p>{cov['with_any']} of {cov['total']} provinces "
                  f"have a plan{_e(when)}: {cov['with_party']} a Party plan, {cov['with_state']} a state "
-                 f"plan. "
+                 f"plan{_e(_unknown(cov['date_unknown']))}. Denominator: {_e(cov['denominator']['text'])}. "
                  f"No plan: {_e(', '.join(cov['none']) or 'none')}.</p>{extra}"
                  + _table(("province", "Party plan", "state plan", "first"), cov_rows) + "</section>")
 
     lag_rows = [(k, v["n"], v["median"], v["q1"], v["q3"], v["min"], v["max"], v["undated"])
                 for k, v in lg["transitions"].items()]
+    curve_rows = [(c["level"], c["units"], c["acted"], c["acted_date_unknown"], c["censored"],
+                   _days(c["median_days"]), c["denominator"]["text"]) for c in lg["curves"]]
     parts.append("<section><h2>Lag by level</h2><p class=\"hint\">Days from the implemented document to the "
-                 "implementing one, for pairs both dated to the day.</p>"
+                 "implementing one, for pairs both dated to the day; “undated” counts the pairs with a "
+                 "side whose day is unknown.</p>"
                  + _table(("transition", "n", "median", "q1", "q3", "min", "max", "undated"), lag_rows)
+                 + "<p class=\"hint\">Share of jurisdictions that acted: those that acted on an unknown day "
+                 "are counted, not placed on the curve; those that never acted are censored.</p>"
+                 + _table(("level", "units", "acted", "of them date unknown", "not yet", "median days",
+                           "denominator"), curve_rows)
                  + "</section>")
 
     figs = [(plots.timeline(G, root), "Timeline: documents by date and level"),

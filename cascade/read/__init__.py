@@ -5,14 +5,12 @@ into it, so nothing here cleans it for parsing (``normalize.py`` does that, with
 map). One module per format, each behind one interface (bytes -> text, warnings and page
 offsets; see :mod:`cascade.read.base`):
 
-========================  =====================================================================
-``.txt`` ``.md``          :mod:`~cascade.read.text` (encodings, YAML front matter)
-``.docx``                 :mod:`~cascade.read.docx` (paragraphs, tables, list numbers, notes)
-``.pdf``                  :mod:`~cascade.read.pdf` (PDFium text layer; OCR for scanned pages)
-``.png`` ``.jpg`` ``.tif`` :mod:`~cascade.read.ocr` (Tesseract)
-``.doc`` ``.rtf`` ``.odt`` :mod:`~cascade.read.office` (LibreOffice -> .docx)
-``.html`` ``.htm``        :mod:`~cascade.read.html` (the document without the site around it)
-========================  =====================================================================
+* ``.txt`` ``.md``: :mod:`~cascade.read.text` (encodings, YAML front matter);
+* ``.docx``: :mod:`~cascade.read.docx` (paragraphs, tables, list numbers, notes);
+* ``.pdf``: :mod:`~cascade.read.pdf` (PDFium text layer; OCR for scanned or garbled pages);
+* ``.png`` ``.jpg`` ``.tif``: :mod:`~cascade.read.ocr` (Tesseract);
+* ``.doc`` ``.rtf`` ``.odt``: :mod:`~cascade.read.office` (LibreOffice -> .docx);
+* ``.html`` ``.htm``: :mod:`~cascade.read.html` (the document without the site around it).
 
 Which files are read is :mod:`~cascade.read.files`; known metadata (number, date,
 issuer...) comes from a ``manifest.csv`` next to the files (:mod:`~cascade.read.manifest`)
@@ -125,7 +123,7 @@ def read_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None
     if notes:
         more = f" (and {len(notes) - 1} more manifest problems)" if len(notes) > 1 else ""
         warnings.append(notes[0] + more)
-    return RawDocument(str(path), got.text, suffix[1:], hashlib.sha256(data).hexdigest(), meta,
+    return RawDocument(_files.source_name(path), got.text, suffix[1:], hashlib.sha256(data).hexdigest(), meta,
                        tuple(warnings),
                        got.pages, got.ocr, got.ocr_confidence, got.site)
 

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import os
 import warnings as _warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,12 +95,37 @@ def legacy(text: str, warnings: list[str]) -> str:
     return found.text
 
 
+_beat: Callable[[], None] | None = None
+
+
+@contextlib.contextmanager
+def heartbeat(fn: Callable[[], None] | None) -> Iterator[None]:
+    """Call ``fn`` at each step of a long read (an OCR page) while the block runs.
+
+    A build's worker gives each file a time budget; a scan read page by page renews it at
+    every page, so a long document is not mistaken for a hung one (each page still has its
+    budget).
+    """
+    global _beat
+    before, _beat = _beat, fn
+    try:
+        yield
+    finally:
+        _beat = before
+
+
+def beat() -> None:
+    """One step of a long read is done (see :func:`heartbeat`)."""
+    if _beat is not None:
+        _beat()
+
+
 @contextlib.contextmanager
 def quiet() -> Iterator[None]:
     """Keep libraries from printing their own warnings to the terminal while a file is read."""
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore")
-        loggers = [logging.getLogger(name) for name in ("pypdf", "docx", "PIL")]
+        loggers = [logging.getLogger(name) for name in ("docx", "PIL", "pypdfium2")]
         levels = [lg.level for lg in loggers]
         for lg in loggers:
             lg.setLevel(logging.CRITICAL + 1)

@@ -20,6 +20,23 @@ FOLDER_NOTES = ("readme", "license", "licence", "changelog", "contributing", "no
 Skip = Callable[[Path, str], None]
 
 
+def source_name(path: str | Path) -> str:
+    """``path`` as a string that can be written as UTF-8 (records, JSON, terminals).
+
+    A file name that is not UTF-8 reaches Python with its bad bytes as lone surrogates,
+    which no JSON or UTF-8 writer accepts; they are shown as ``\\xNN`` escapes instead.
+
+    >>> source_name(os.fsdecode(b"k\\xe9.txt"))
+    'k\\\\xe9.txt'
+    """
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
+
+
 def _skipped(name: str) -> bool:
     """Hidden files, Office lock files (``~$plan.docx``) and manifests are never documents."""
     return name.startswith((".", "~$")) or Path(name).stem.lower() == "manifest"

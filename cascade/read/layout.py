@@ -166,12 +166,20 @@ def paragraphs(pages: list[list[Line]]) -> tuple[str, tuple[int, ...]]:
 
 
 def _block(lines: list[Line]) -> tuple[float, float]:
-    """The left and right edges of a page's text block: where most lines start, the rightmost end."""
+    """The left and right edges of a page's text block: where most lines start, the rightmost end.
+
+    The right edge counts only when two lines or more reach it (a block of wrapped text);
+    otherwise it is put out of reach, so that no line of the page is taken as wrapped.
+    """
     if not lines:
         return 0.0, 0.0
     lefts = Counter(round(ln.left) for ln in lines)
     left = min(x for x, c in lefts.items() if c >= max(lefts.values()) / 2)
-    return float(left), max(ln.right for ln in lines)
+    right = max(ln.right for ln in lines)
+    tol = max(0.08 * (right - left), 1.0)
+    if sum(1 for ln in lines if ln.right >= right - tol) < 2:
+        return float(left), float("inf")
+    return float(left), right
 
 
 def _usual_pitch(pages: list[list[Line]]) -> float | None:
@@ -191,7 +199,7 @@ def _continues(prev: Line | None, line: Line, prev_block: tuple[float, float], b
     left, right = block
     prev_left, prev_right = prev_block
     width = max(prev_right - prev_left, 1.0)
-    if prev.right < prev_right - max(0.08 * width, em):
+    if prev_right == float("inf") or prev.right < prev_right - max(0.08 * width, em):
         return False                                      # the line before ends short: a paragraph ends
     if line.left > left + 0.6 * em:
         return False                                      # indented: a new paragraph

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from cascade.errors import ReadError
-from cascade.read.base import ReadOptions, Text, one_line, quiet
+from cascade.read.base import ReadOptions, Text, beat, one_line, quiet
 from cascade.read.layout import Line, compose, paragraphs, strip_page_furniture
 
 SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
@@ -105,6 +105,7 @@ def from_pages(pages: list[list[Line]], confidences: list[float], warnings: list
 
 def recognise(image: Path, language: str) -> tuple[list[list[Line]], list[float]]:
     """Lines of each page in ``image`` and the confidence of each word (0-100)."""
+    beat()
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         out = subprocess.run(["tesseract", str(image), "stdout", "-l", language, "--psm", "3", "tsv"],
@@ -117,6 +118,24 @@ def recognise(image: Path, language: str) -> tuple[list[list[Line]], list[float]
         err = out.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ReadError(f"Tesseract failed ({one_line(err[-1] if err else out.returncode, 80)})")
     return parse_tsv(out.stdout.decode("utf-8", "replace").splitlines())
+
+
+def _fix_case(word: str) -> str:
+    """A capital straight after a small letter made small: Tesseract takes ``ư`` for ``Ư``.
+
+    Vietnamese words are written all small, capitalised or all in capitals, never with a
+    capital after a small letter (``ThƯờng`` is ``Thường``).
+
+    >>> _fix_case("ThƯờng"), _fix_case("KH/TU"), _fix_case("Tỉnh"), _fix_case("UBND")
+    ('Thường', 'KH/TU', 'Tỉnh', 'UBND')
+    """
+    if word.isupper() or word.islower():
+        return word
+    out = list(word)
+    for k in range(1, len(out)):
+        if out[k].isupper() and out[k - 1].islower():
+            out[k] = out[k].lower()
+    return "".join(out)
 
 
 def parse_tsv(rows: Iterable[str]) -> tuple[list[list[Line]], list[float]]:
@@ -135,7 +154,7 @@ def parse_tsv(rows: Iterable[str]) -> tuple[list[list[Line]], list[float]]:
             conf = float(cells[10])
         except ValueError:
             continue
-        word = cells[11].strip()
+        word = _fix_case(cells[11].strip())
         if not word:
             continue
         pages.setdefault(page, {}).setdefault((block, par, line), []).append((left, top, width, height, word))

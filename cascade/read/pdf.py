@@ -10,6 +10,7 @@ An encrypted PDF that opens with an empty password is read.
 """
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ SUFFIXES = (".pdf",)
 MIN_PAGE_TEXT = 10
 #: resolution pages are rendered at for OCR
 OCR_DPI = 300
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read(data: bytes, path: Path, options: ReadOptions) -> Text:
@@ -96,7 +98,7 @@ def page_lines(page: Any) -> list[Line]:
     """The lines of a page's text layer, each with the box from its first to its last letter."""
     tp = page.get_textpage()
     try:
-        text = tp.get_text_range()
+        text = _LONE_SURROGATE.sub("\ufffd", tp.get_text_range())   # a broken font's map may hold them
         n = tp.count_chars()
         exact = len(text) == n          # PDFium's text has one character per character index
         lines: list[Line] = []
@@ -110,6 +112,8 @@ def page_lines(page: Any) -> list[Line]:
                 if exact:
                     left, bottom, _, top = tp.get_charbox(first, loose=True)
                     right = tp.get_charbox(last, loose=True)[2]
+                    if _spaced_out(stripped):
+                        stripped = _rebuild_words(tp, text, first, last) or stripped
                 else:
                     left = bottom = right = top = 0.0
                 lines.append(Line(compose(stripped), left, right, bottom, top))
@@ -117,6 +121,48 @@ def page_lines(page: Any) -> list[Line]:
         return lines
     finally:
         tp.close()
+
+
+def _spaced_out(line: str) -> bool:
+    """A line whose letters stand apart (``K Ế H O Ạ C H``): most of its pieces are one letter long.
+
+    Titles are often set with expanded letter spacing, and the text layer then has a space
+    between every two letters.
+    """
+    pieces = line.split()
+    single = sum(1 for p in pieces if len(p) == 1)
+    return len(pieces) >= 4 and single >= 0.6 * len(pieces)
+
+
+def _rebuild_words(tp: Any, text: str, first: int, last: int) -> str | None:
+    """The words of a letter-spaced line, told apart by the gaps between the glyphs.
+
+    The gaps between letters of one word are alike; a word break adds the width of a space.
+    Gaps wider than halfway between the narrowest and the widest are word breaks; when all
+    gaps are alike, the line is one word. None when the glyph boxes cannot be had.
+    """
+    glyphs: list[tuple[str, float, float]] = []
+    for i in range(first, last + 1):
+        c = text[i]
+        if c.isspace():
+            continue
+        try:
+            left, _, right, _ = tp.get_charbox(i)
+        except Exception:  # noqa: BLE001 - PDFium has no box for some characters
+            return None
+        if glyphs and right - left <= 0.01:            # a combining mark: it belongs to the letter before
+            glyphs[-1] = (glyphs[-1][0] + c, glyphs[-1][1], glyphs[-1][2])
+            continue
+        glyphs.append((c, left, right))
+    if len(glyphs) < 2:
+        return None
+    gaps = [b[1] - a[2] for a, b in zip(glyphs, glyphs[1:], strict=False)]
+    narrow, wide = min(gaps), max(gaps)
+    split = (narrow + wide) / 2 if wide > 1.6 * max(narrow, 0.5) else float("inf")
+    out = [glyphs[0][0]]
+    for (c, _, _), gap in zip(glyphs[1:], gaps, strict=True):
+        out.append((" " if gap > split else "") + c)
+    return "".join(out)
 
 
 def _line_ends(text: str) -> list[int]:

@@ -31,7 +31,7 @@ _ONE_TO_ONE = str.maketrans({
     "\u00d0": "Đ", "\u00f0": "đ",                       # Icelandic Eth -> Vietnamese D with stroke
     "\u0189": "Đ",                                      # African D, seen in OCR output
     "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ", "\u3000": " ",
-    "\t": " ",
+    "\t": " ", "\x00": " ",                          # NUL: a check box in PDF text, not binary data
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
     "\u2212": "-", "\ufe63": "-", "\uff0d": "-",
     "\u2044": "/", "\u2215": "/", "\uff0f": "/",
@@ -117,6 +117,28 @@ def nfc(text: str) -> str:
     if _ODD.search(text):
         text = text.translate(_ONE_TO_ONE)
     return _INVISIBLE.sub("", text)
+
+
+#: at most one NUL per this many bytes (and a few in any case) for bytes to count as text
+NUL_SHARE = 200
+
+
+def text_with_nuls(data: bytes) -> str | None:
+    """UTF-8 bytes that hold a few NUL characters (check boxes in PDF text), decoded; None when the
+    NULs are too many to be anything but binary data or the rest is not UTF-8.
+
+    >>> text_with_nuls("Có \\x00 không \\x00 đồng ý".encode())
+    'Có \\x00 không \\x00 đồng ý'
+    >>> text_with_nuls(bytes(range(256)) * 4) is None
+    True
+    """
+    nuls = data.count(b"\0")
+    if nuls > max(8, len(data) // NUL_SHARE):
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 _KEY_PUNCT = re.compile(r"[\s\"'“”‘’`´.,;:()\[\]*_]+")

@@ -18,11 +18,12 @@ from functools import lru_cache
 from cascade.models import Deadline
 
 # "ngày 23/12/2020", "ngày 1-7-2016", "ngày 23.12.2020"
-DATE_NUMERIC = r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d\d)"
+DATE_NUMERIC = r"(?P<d>\d{1,2})\s*+[/.-]\s*+(?P<m>\d{1,2})\s*+[/.-]\s*+(?P<y>(?:19|20)\d\d)(?!\d{3})"
 # "ngày 03 tháng 10 năm 2014", with day or month possibly blank in drafts
-DATE_WORDS = (r"(?P<wd>\d{1,2})?\s*(?:[.…_ ]*\s*)tháng\s*(?P<wm>\d{1,2})?\s*[.…_ ]*\s*"
-              r"năm\s*(?P<wy>(?:19|20)\d\d)")
-DATE = rf"(?:ngày|ngay)\s*[:]?\s*(?:{DATE_NUMERIC}|{DATE_WORDS})"
+# ("năm 20241": a footnote mark glued to the year is not part of it)
+DATE_WORDS = (r"(?P<wd>\d{1,2})?[\s.…_]*+tháng\s*+(?P<wm>\d{1,2})?[\s.…_]*+"
+              r"năm\s*+(?P<wy>(?:19|20)\d\d)(?!\d{3})")
+DATE = rf"(?:ngày|ngay)\s*+(?::\s*+)?(?:{DATE_NUMERIC}|{DATE_WORDS})"
 DATE_RE = re.compile(DATE, re.IGNORECASE)
 
 
@@ -77,7 +78,7 @@ def year_of(date: str | None) -> int | None:
 
 _Y = r"(?:19|20)\d\d"
 _ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_SEP_MY = r"\s*(?:/|-|\.|\s+năm\s+|\s+)\s*"           # between month and year: "6/2021", "6 năm 2021"
+_SEP_MY = r"(?:\s*+[/.-]\s*+|\s++(?:năm\s++)?)"        # between month and year: "6/2021", "6 năm 2021"
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
 
 
@@ -104,8 +105,8 @@ _MONTH = _pattern(
 _DUE = _pattern(
     rf"(?P<pre>(?:hoàn\s+thành\s+|xong\s+|gửi\s+)?(?:trước|chậm\s+nhất(?:\s+(?:là|vào))?|hạn\s+chót|"
     rf"không\s+quá|trong\s+ngày|vào)\s+)?"
-    rf"(?:(?:ngày|ngay)\s*)?(?P<d>\d{{1,2}})\s*(?:/|-|\.|\s+tháng\s+)\s*(?P<m>\d{{1,2}})"
-    rf"(?:\s*(?:/|-|\.|\s+năm\s+)\s*(?P<y>{_Y}))?(?![\d/])")
+    rf"(?:(?:ngày|ngay)\s*+)?(?P<d>\d{{1,2}})(?:\s*+[/.-]\s*+|\s++tháng\s++)(?P<m>\d{{1,2}})"
+    rf"(?:(?:\s*+[/.-]\s*+|\s++năm\s++)(?P<y>{_Y}))?(?![\d/])")
 _FROM_YEAR = _pattern(rf"(?:bắt\s+đầu\s+)?từ\s+(?:năm\s+)?(?P<a>{_Y})(?:\s+trở\s+đi)?")
 _UNTIL_YEAR = _pattern(rf"(?:đến|tới|trước)(?:\s+hết)?\s+(?:năm\s+)?(?P<b>{_Y})")
 _YEAR = _pattern(rf"(?:(?:trong|cả|hết|cuối|đầu)\s+)?năm\s+(?P<a>{_Y})(?![\d/-])")

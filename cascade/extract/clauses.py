@@ -1,0 +1,212 @@
+"""Title and preamble clauses: which trigger governs each mention of another document.
+
+A trigger word ("Thực hiện", "Triển khai", "Căn cứ", "Trên cơ sở", "Theo đề nghị", "Xét",
+"sửa đổi, bổ sung", "thay thế"...) that opens a clause states how the document relates to
+every document listed after it: the list runs over ``;``, ``,``, ``và``, wrapped lines and
+dashed or numbered lines, until the next trigger, the end of the sentence, a blank line or
+the main clause ("..., UBND tỉnh ban hành Kế hoạch ..."). Under a heading such as
+"I. CĂN CỨ XÂY DỰNG KẾ HOẠCH" the whole section is one "Căn cứ" clause.
+
+A trigger counts only where a clause starts. Written after a mention in the same list item
+("Nghị quyết số 71/NQ-CP ... thực hiện Nghị quyết số 57-NQ/TW") it describes the cited
+document, not the citing one. After a retrospective opening ("Trong những năm qua, ... thực
+hiện ...", "kết quả thực hiện ...") it states no claim. "Thực hiện" and the like count in
+the title and preamble only: in the body they are instructions, not the plan's basis.
+
+>>> text = "Căn cứ Luật A;\\nThực hiện Kế hoạch số 1/KH-UBND; Công văn số 2/UBND-VX.\\nTheo đề nghị X"
+>>> found = find_clauses(text, [], len(text))
+>>> [(c.relation, text[c.start:c.end]) for c in found]  # doctest: +NORMALIZE_WHITESPACE
+[('based_on', 'Căn cứ Luật A;\\n'),
+ ('implements', 'Thực hiện Kế hoạch số 1/KH-UBND; Công văn số 2/UBND-VX'), ('cites', 'Theo đề nghị X')]
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cascade.text.normalize import UPPER
+
+FRONT = "front"        # counts in the title and preamble only
+ANYWHERE = "anywhere"  # counts in the body too
+
+#: trigger phrase -> (relation it states, where it counts). The longest phrase at a place wins.
+#: "cites" triggers state no cascade relation; they end the clause before them.
+TRIGGERS: tuple[tuple[str, str, str], ...] = (
+    ("tiếp tục triển khai thực hiện", "continues", FRONT),
+    ("tiếp tục thực hiện", "continues", FRONT),
+    ("triển khai thực hiện", "implements", FRONT),
+    ("tổ chức triển khai thực hiện", "implements", FRONT),
+    ("thực hiện", "implements", FRONT),
+    ("triển khai", "implements", FRONT),
+    ("quán triệt", "implements", FRONT),
+    ("cụ thể hóa", "implements", FRONT),
+    ("cụ thể hoá", "implements", FRONT),
+    ("căn cứ", "based_on", ANYWHERE),
+    ("trên cơ sở", "based_on", ANYWHERE),
+    ("sửa đổi, bổ sung", "amends", ANYWHERE),
+    ("sửa đổi bổ sung", "amends", ANYWHERE),
+    ("thay thế", "replaces", ANYWHERE),
+    ("bãi bỏ", "repeals", ANYWHERE),
+    ("hướng dẫn thi hành", "guides", ANYWHERE),
+    ("theo đề nghị", "cites", ANYWHERE),
+    ("xét đề nghị", "cites", ANYWHERE),
+    ("sau khi xem xét", "cites", ANYWHERE),
+    ("xét", "cites", ANYWHERE),
+    ("theo", "cites", ANYWHERE),
+    ("phúc đáp", "cites", ANYWHERE),
+    ("trả lời", "cites", ANYWHERE),
+)
+#: relations a trigger states about one document wherever it stands, not only at a clause start
+#: ("Quyết định này ... và thay thế Quyết định số ...", "Nghị định sửa đổi ... Nghị định số ...")
+LEGAL = frozenset({"amends", "replaces", "repeals"})
+#: words before a trigger that make it a look back, not a claim ("kết quả thực hiện", "Trong những năm
+#: qua, ... thực hiện", "Sau 5 năm thực hiện")
+RETROSPECTIVE = ("kết quả", "tình hình", "sơ kết", "tổng kết", "đánh giá", "trong những năm qua",
+                 "trong thời gian qua", "thời gian qua", "những năm qua", "sau", "qua")
+#: verbs of the main clause that closes a preamble sentence ("..., UBND tỉnh ban hành Kế hoạch ...")
+MAIN_VERBS = ("ban hành", "xây dựng", "thống nhất", "có ý kiến", "yêu cầu", "chỉ đạo", "thông báo")
+
+_LOOK_BACK = 160        # how far before a trigger a retrospective opening is looked for
+_RELATION = {phrase: (relation, where) for phrase, relation, where in TRIGGERS}
+_RELATION_WHERE = {relation: where for _, relation, where in TRIGGERS}
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """A phrase with any run of spaces or line breaks between its words, its comma optional."""
+    words = phrase.replace(",", " ,").split()
+    out = ""
+    for w in words:
+        if w == ",":
+            out += r"\s*,?"
+        else:
+            out += (r"\s+" if out else "") + re.escape(w)
+    return out
+
+
+_TRIGGER = re.compile(
+    r"(?<!\w)(?:" + "|".join(f"(?P<t{i}>{_phrase_pattern(p)})"
+                             for i, (p, _, _) in sorted(enumerate(TRIGGERS), key=lambda x: -len(x[1][0])))
+    + r")(?!\w)", re.IGNORECASE)
+_GROUP_PHRASE = {f"t{i}": p for i, (p, _, _) in enumerate(TRIGGERS)}
+_RETRO = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in RETROSPECTIVE) + r")(?!\w)", re.IGNORECASE)
+
+# where a list item starts: after ";", a sentence end, a blank line, ":" at a line end, or a new line
+# opened by a list marker (-, +, •, a), 1., 1.1., I.)
+_ITEM_START = re.compile(
+    rf";|\n[ \t\u00a0]*\n|\.(?=[ \t\u00a0]*\n)|\.(?=[ \t\u00a0]+[{UPPER}\d])|:[ \t\u00a0]*\n"
+    rf"|\n(?=[ \t\u00a0]*(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[ \t]*[.)/]|[IVX]+[ \t]*[.\-])[ \t\u00a0])")
+# what ends a clause: a sentence end, a blank line after a line that does not continue a list
+_HARD_END = re.compile(rf"\n[ \t\u00a0]*\n|\.(?=[ \t\u00a0]*\n)|\.(?=[ \t\u00a0]+[{UPPER}\d])")
+_MAIN_CLAUSE = re.compile(
+    rf",[ \t\u00a0]*+(?=[{UPPER}])(?:[^\s,;.:]++[ \t\u00a0]++){{0,10}}?(?:"
+    + "|".join(_phrase_pattern(v) for v in MAIN_VERBS) + r")(?!\w)")
+_ENACTING = re.compile(r"^[ \t\u00a0]*(?:QUYẾT[ \t]+ĐỊNH|QUYẾT[ \t]+NGHỊ)[ \t\u00a0]*:", re.MULTILINE)
+_BASIS_HEADING = re.compile(
+    r"^[ \t\u00a0]*(?:[IVX]+|\d+)[ \t]*[.\-/)][ \t\u00a0]*(?:CĂN[ \t]+CỨ|Căn[ \t]+cứ)(?!\w)", re.MULTILINE)
+_ROMAN_HEADING = re.compile(r"^[ \t\u00a0]*[IVX]+[ \t]*[.\-][ \t\u00a0]*\S", re.MULTILINE)
+# "... thay thế Quyết định số 12 và bãi bỏ Quyết định số 5": a second verb of the same subject
+_COORDINATED = re.compile(r"(?:\s(?:và|đồng thời)|,)\s+\Z")
+# a type word right before a verb of law makes it part of a document's name ("Luật sửa đổi, bổ sung ...")
+_NAMED = re.compile(r"(?:luật|nghị định|quyết định|thông tư|nghị quyết|pháp lệnh)[ \t]+\Z", re.IGNORECASE)
+_LINE_START = re.compile(r"\n[ \t\u00a0]*(?:[-+•*–][ \t\u00a0]*)?\Z")
+_ABBREVIATION = re.compile(r"(?:^|(?<=\s))[A-ZĐ][A-Za-zđ]{0,2}\Z")     # "TP.", "Tp.", "Q." end no sentence
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A trigger and the stretch of text it governs: ``[start, end)`` from the trigger word on."""
+
+    relation: str           # implements | continues | based_on | amends | replaces | repeals | guides | cites
+    start: int
+    end: int
+    trigger: str            # the trigger as printed
+    opens_line: bool = False  # the trigger is the first word of its line (a preamble line, not page chrome)
+
+
+def _sentence_dots(text: str, pattern: re.Pattern[str]) -> list[int]:
+    """Offsets of the matches of ``pattern``, skipping dots that end an abbreviation ("TP. Hồ Chí Minh")."""
+    out = []
+    for m in pattern.finditer(text):
+        if text[m.start()] == "." and _ABBREVIATION.search(text, max(0, m.start() - 4), m.start()):
+            continue
+        out.append(m.start())
+    return out
+
+
+def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
+                 block_starts: Sequence[int] = ()) -> list[Clause]:
+    """Every clause of ``text`` a trigger opens, in order.
+
+    Args:
+        text: the cleaned text.
+        mention_starts: sorted offsets where mentions of other documents start (a trigger after a
+            mention in the same list item describes that document instead of opening a clause).
+        front_end: where the body starts; triggers that count in the front only are ignored after it.
+        block_starts: where the header's blocks (title, preamble) start: list items start there too.
+    """
+    item_starts = sorted(set(_sentence_dots(text, _ITEM_START)) | {b - 1 for b in block_starts if b > 0})
+    hard_ends = _sentence_dots(text, _HARD_END)
+    hard_ends += [m.start() for m in _MAIN_CLAUSE.finditer(text)]
+    hard_ends += [m.start() for m in _ENACTING.finditer(text)]
+    hard_ends.sort()
+    # (start, end of the trigger, relation, printed, opens a line)
+    heads: list[tuple[int, int, str, str, bool]] = []
+    for m in _TRIGGER.finditer(text):
+        phrase = _GROUP_PHRASE[m.lastgroup or ""]
+        relation, where = _RELATION[phrase]
+        if where == FRONT and m.start() >= front_end:
+            continue
+        k = bisect_right(item_starts, m.start() - 1) - 1
+        item_start = item_starts[k] + 1 if k >= 0 else 0
+        line_opened = _LINE_START.search(text, max(item_start, m.start() - 8), m.start()) is not None
+        if relation not in LEGAL and m.group(0)[:1].isupper() and line_opened:
+            item_start = m.start()                      # a capitalised trigger opening a line opens an item
+        j = bisect_left(mention_starts, item_start)
+        if j < len(mention_starts) and mention_starts[j] < m.start() and not (
+                relation in LEGAL and _COORDINATED.search(text, max(0, m.start() - 16), m.start())):
+            continue                                    # it describes the document mentioned before it
+        if relation in LEGAL and _NAMED.search(text, max(0, m.start() - 16), m.start()):
+            continue                                    # "Luật sửa đổi, bổ sung ...": the name of a cited law
+        if relation not in LEGAL and _RETRO.search(text, max(item_start, m.start() - _LOOK_BACK), m.start()):
+            continue                                    # a look back, not a claim
+        opens = m.start() == 0 or bool(_LINE_START.search(text, max(0, m.start() - 8), m.start()))
+        heads.append((m.start(), m.end(), relation, m.group(0), opens))
+    clauses: list[Clause] = []
+    for n, (start, trigger_end, relation, printed, opens) in enumerate(heads):
+        h = bisect_left(hard_ends, trigger_end)
+        end = hard_ends[h] if h < len(hard_ends) else len(text)
+        if n + 1 < len(heads):
+            end = min(end, heads[n + 1][0])
+        if _RELATION_WHERE[relation] == FRONT:
+            end = min(end, max(front_end, start))
+        clauses.append(Clause(relation, start, end, printed, opens))
+    for m in _BASIS_HEADING.finditer(text):            # "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH": the whole section
+        line_end = text.find("\n", m.end())
+        nxt = _ROMAN_HEADING.search(text, line_end + 1) if line_end >= 0 else None
+        end = nxt.start() if nxt else len(text)
+        clauses.append(Clause("based_on", m.start(), end, m.group(0).strip(), True))
+    clauses.sort(key=lambda c: c.start)
+    return clauses
+
+
+
+class ClauseIndex:
+    """Answers which clause governs an offset: the latest-opening clause whose stretch holds it."""
+
+    def __init__(self, clauses: Sequence[Clause]) -> None:
+        self.ordinary = [c for c in clauses if not _BASIS_HEADING.match(c.trigger)]
+        self.headings = [c for c in clauses if _BASIS_HEADING.match(c.trigger)]
+        self._starts = [c.start for c in self.ordinary]
+        self._heading_starts = [c.start for c in self.headings]
+
+    def at(self, offset: int) -> Clause | None:
+        """The clause governing ``offset``, or None (ordinary clauses never overlap: one look suffices)."""
+        k = bisect_right(self._starts, offset - 1) - 1
+        if k >= 0 and self.ordinary[k].end > offset:
+            return self.ordinary[k]
+        h = bisect_right(self._heading_starts, offset - 1) - 1   # headings do not overlap: the last one
+        if h >= 0 and self.headings[h].end > offset:
+            return self.headings[h]
+        return None

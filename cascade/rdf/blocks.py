@@ -1,0 +1,137 @@
+"""The corpus as blocks of triples ``(named graph or None, triples)``, in a fixed order.
+
+Two shapes of output:
+
+* the merged graph: every fact once;
+* the dataset: one named graph per input file, holding what that file states, and the
+  evidence of each statement between documents (a ``cas:Evidence``: file, span, quoted
+  sentence); the graph is ``prov:wasDerivedFrom`` the document the file is. Shared facts
+  (cited documents, bodies, agencies, places, code lists) sit in the default graph.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from cascade.rdf.iri import _tag
+from cascade.rdf.mapping import Block, Triple, _Maker, _Source, _sources
+
+if TYPE_CHECKING:
+    from cascade.identity.documents import Corpus
+    from cascade.models import Evidence
+
+
+def corpus_blocks(src: _Source, terms: Any, base: str | None, *, named: bool) -> Iterator[Block]:
+    """The corpus as blocks of triples: the merged graph (``named=False``) or the dataset.
+
+    In the dataset a document read from a file, its tasks and the relations the file states
+    (with their evidence) go to the file's named graph; everything else to the default graph.
+    """
+    mk = _Maker(src, terms, base)
+    yield None, mk.dataset()
+    _index_plans(mk)
+    yield from _node_blocks(mk, mk.G.nodes(data=True), named=named)
+    if named:
+        yield from _named_blocks(mk, mk.plan_of)
+    yield None, mk.unit_blocks()
+    yield None, mk.vocabulary_blocks()
+
+
+def _index_plans(mk: _Maker) -> None:
+    """Record the document of every task (``mk.plan_of``)."""
+    G, plans = mk.G, mk.plan_of
+    for n, d in G.nodes(data=True):
+        if d.get("kind") == "document":
+            for t, edges in G._succ[n].items():
+                if "has_task" in edges:
+                    plans.setdefault(t, n)
+
+
+def _node_blocks(mk: _Maker, items: Iterable[tuple[str, dict[str, Any]]], *, named: bool) -> Iterator[Block]:
+    """The default-graph blocks of some nodes (in the merged graph: everything about them)."""
+    plans = mk.plan_of
+    for n, d in items:
+        kind = d.get("kind")
+        if kind == "document":
+            if named and d.get("in_corpus"):
+                continue
+            yield None, mk.document(n, d, relations=not named)
+        elif kind in ("organization", "agency"):
+            yield None, mk.body(n, d)
+        elif kind == "person":
+            yield None, mk.person(n, d)
+        elif kind == "task" and not named:
+            yield None, mk.task(n, d, plans.get(n))
+
+
+def _named_blocks(mk: _Maker, plans: dict[str, str]) -> Iterator[Block]:
+    """One named graph per input file: its document, its tasks, the relations it states and their evidence."""
+    G, V = mk.G, mk.V
+    by_source: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = defaultdict(list)
+    own: dict[str, str] = {}                      # source -> the document it is
+    for n, d in G.nodes(data=True):
+        if d.get("kind") != "document":
+            continue
+        for src in _sources(d):
+            own.setdefault(src, n)
+        for rel, other, e in mk.relations(n):
+            for src in str(e.get("asserted_by") or "").split("; "):
+                if src:
+                    by_source[src].append((n, rel, other, e))
+    tasks_of: dict[str, list[str]] = defaultdict(list)
+    for t, doc in plans.items():
+        d = G.nodes[t]
+        src = d.get("evidence_source") or G.nodes[doc].get("source") or ""
+        tasks_of[src].append(t)
+    evidence = _evidence_index(mk.corpus)
+    run = mk.run_term()
+    sources = list(dict.fromkeys([*own, *by_source, *tasks_of]))
+    for src in sources:
+        g = mk.mint.graph(src)
+        gt = mk.t.iri(g)
+        meta: list[Triple] = [(gt, V.RDF_type, V.CAS_SourceGraph), (gt, V.RDF_type, V.PROV_Entity),
+                              (gt, V.CAS_sourceFile, mk.lit(src))]
+        this = own.get(src)
+        if this is not None:
+            meta.append((gt, V.PROV_wasDerivedFrom, mk.node(this)))
+        if run is not None:
+            meta.append((gt, V.PROV_wasGeneratedBy, run))
+        yield None, meta
+        triples: list[Triple] = []
+        if this is not None and G.nodes[this].get("source", src) == src:
+            triples += mk.document(this, G.nodes[this])
+        for t in tasks_of.get(src, ()):
+            triples += mk.task(t, G.nodes[t], plans[t])
+        for a, rel, b, e in by_source.get(src, ()):
+            stated = mk.relation_triples(a, rel, b)
+            triples += stated
+            s, p, o = stated[0]
+            for ev in _evidence_for(evidence, a, rel, b, src, e):
+                x = mk.t.iri(f"{g}#ev-{_tag(f'{a}|{rel}|{b}|{ev[0]}', 8)}")
+                triples += [(x, V.RDF_type, V.CAS_Evidence), (x, V.RDF_type, V.RDF_Statement),
+                            (x, V.RDF_subject, s), (x, V.RDF_predicate, p), (x, V.RDF_object, o),
+                            (x, V.CAS_sourceFile, mk.lit(src)), (x, V.CAS_span, mk.lit(ev[0]))]
+                if ev[1]:
+                    triples.append((x, V.CAS_quote, mk.lit(ev[1], lang="vi")))
+                if this is not None:
+                    triples.append((x, V.PROV_wasDerivedFrom, mk.node(this)))
+        yield g, triples
+
+
+def _evidence_index(corpus: Corpus | None) -> dict[tuple[str, str, str], tuple[Evidence, ...]]:
+    if corpus is None:
+        return {}
+    return {(e.source, e.type, e.target): e.evidence for e in corpus.edges}
+
+
+def _evidence_for(index: dict[tuple[str, str, str], tuple[Evidence, ...]], a: str, rel: str, b: str, src: str,
+                  e: dict[str, Any]) -> list[tuple[str, str]]:
+    """(span, quote) of each statement of edge ``a -rel-> b`` in file ``src``."""
+    found: dict[str, str] = {}
+    for ev in index.get((a, rel, b), ()):
+        if ev.source == src:
+            found.setdefault(f"{ev.start}-{ev.end}", ev.quote)
+    if not found and e.get("evidence_source") == src and e.get("evidence_span"):
+        found[str(e["evidence_span"])] = str(e.get("evidence") or "")
+    return list(found.items())
