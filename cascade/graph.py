@@ -14,7 +14,8 @@ Edges (``relation``), each keyed by its relation so a pair can carry several:
 
 * document -> document: implements, continues, based_on, cites, amends, replaces,
   repeals, guides; from the implementing document to the implemented one, with
-  ``asserted_by`` (the input files that state it) and the evidence of the first statement;
+  ``asserted_by`` (the input files that state it) and the evidence of the first statement
+  (every statement's evidence is in :data:`STATEMENTS_FILE`, see :func:`write_statements`);
 * issued_by (document -> organization), signed_by (document -> person),
   in_jurisdiction (document -> jurisdiction), part_of (district -> province),
   has_task (document -> task), lead / cooperating / requested / reports_to (task -> agency).
@@ -22,9 +23,11 @@ Edges (``relation``), each keyed by its relation so a pair can carry several:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import NamedTuple
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -32,7 +35,7 @@ from cascade import __version__
 from cascade.identity.documents import Corpus
 from cascade.vocab import CASCADE, DOCUMENT_RELATIONS, ROLES
 
-from .models import DocNode, Record, Task
+from .models import DocNode, Evidence, Record, Task
 
 # -- attribute names, in one place ---------------------------------------------------------------
 KIND = "kind"
@@ -122,8 +125,8 @@ def _jurisdiction(G: nx.MultiDiGraph, doc: str, province: str | None, district: 
     if pid not in G:
         G.add_node(pid, **{KIND: JURISDICTION, LABEL: province, "level": "province", "province": province})
     target = pid
-    if district:
-        did = place_id(province, district)
+    did = place_id(province, district) if district else None
+    if did is not None:
         if did not in G:
             G.add_node(did, **{KIND: JURISDICTION, LABEL: district, "level": "district", "province": province,
                                "district": district})
@@ -165,7 +168,7 @@ def _task_scope(rec: Record) -> tuple[str | None, str | None]:
     return rec.meta.province, rec.meta.district if rec.meta.level in ("district", "commune") else None
 
 
-_ROLE_EDGES = {role: {RELATION: role} for role in ROLES}
+_ROLE_EDGES: dict[str, dict[str, object]] = {role: {RELATION: role} for role in ROLES}
 
 
 def task_layer(rec: Record) -> TaskLayer:
@@ -241,3 +244,71 @@ def cascade_view(G: nx.MultiDiGraph) -> nx.DiGraph:
     H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if d.get(KIND) == DOCUMENT)
     H.add_edges_from((a, b, d) for a, b, d in G.edges(data=True) if d.get(RELATION) in CASCADE)
     return H
+
+
+# -- typed views of the joined attributes --------------------------------------------------------------------
+
+def split(value: object) -> list[str]:
+    """A ``"; "``-joined attribute (``asserted_by``, ``sources``) as a list.
+
+    >>> split("a.txt; b.txt"), split(None)
+    (['a.txt', 'b.txt'], [])
+    """
+    return [x for x in str(value).split(SEP) if x] if value else []
+
+
+def span(value: object) -> tuple[int, int] | None:
+    """An ``evidence_span`` attribute (``"start-end"``) as a pair of offsets; None when absent or malformed.
+
+    >>> span("120-164"), span("x")
+    ((120, 164), None)
+    """
+    start, sep, end = str(value or "").partition("-")
+    return (int(start), int(end)) if sep and start.isdigit() and end.isdigit() else None
+
+
+def sources(d: Mapping[str, Any]) -> list[str]:
+    """The input files a document node was read from, its own ``source`` first."""
+    out = split(d.get("sources"))
+    if d.get("source") and d["source"] not in out:
+        out.insert(0, d["source"])
+    return out
+
+
+# -- every statement of every relation -------------------------------------------------------------------
+
+#: the file of a build folder that keeps every statement of every relation between documents
+STATEMENTS_FILE = "statements.jsonl"
+#: (document, relation, document) -> the evidence of each statement of it
+Statements = dict[tuple[str, str, str], tuple[Evidence, ...]]
+
+
+def statements(corpus: Corpus) -> Statements:
+    """Every statement of every resolved relation, from the corpus."""
+    return {(e.source, e.type, e.target): e.evidence for e in corpus.edges}
+
+
+def statement_lines(corpus: Corpus) -> Iterable[str]:
+    """:data:`STATEMENTS_FILE` line by line: one JSON object per relation, its evidence as a list."""
+    for e in corpus.edges:
+        yield json.dumps({"from": e.source, "relation": e.type, "to": e.target,
+                          "asserted_by": list(e.asserted_by),
+                          "evidence": [ev.to_dict() for ev in e.evidence]}, ensure_ascii=False) + "\n"
+
+
+def read_statements(folder: str | Path) -> Statements | None:
+    """The statements a build folder keeps; None when it keeps none (a line that does not read is skipped)."""
+    out: Statements = {}
+    try:
+        with (Path(folder) / STATEMENTS_FILE).open(encoding="utf-8") as f:
+            for line in f:
+                try:
+                    d = json.loads(line)
+                    evidence = tuple(Evidence(x["source"], int(x["span"][0]), int(x["span"][1]),
+                                              x.get("quote", "")) for x in d["evidence"])
+                    out[(d["from"], d["relation"], d["to"])] = evidence
+                except (ValueError, KeyError, TypeError, IndexError):
+                    continue
+    except (OSError, UnicodeDecodeError):
+        return None
+    return out

@@ -27,7 +27,7 @@ def _fast_pickle(cls: type) -> type:
     def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
         return cls, values(self)
 
-    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign,assignment]
     return cls
 
 
@@ -224,7 +224,7 @@ class Task:
     deadline: Deadline | None = None
     reporting: tuple[Reporting, ...] = ()
     deliverable: str | None = None
-    section: str | None = None                 # section kind: purpose | tasks | organisation | funding | other
+    section: str | None = None                 # purpose | tasks | organisation | funding | other
     evidence: Evidence | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -256,7 +256,7 @@ class Record:
     from_site: tuple[str, ...] = ()          # metadata fields whose value came from ``site``, not the text
 
     def to_dict(self) -> dict[str, Any]:
-        d = {
+        d: dict[str, Any] = {
             "source": self.source, "sha256": self.sha256, "format": self.format,
             "document": self.meta.to_dict(),
             "mentions": [m.to_dict() for m in self.mentions],
@@ -280,7 +280,10 @@ class Record:
             return Evidence(src, span[0], span[1], quote) if span else None
 
         def dl(x: dict[str, Any] | None) -> Deadline | None:
-            return Deadline(**{f.name: x.get(f.name) for f in fields(Deadline)}) if x else None
+            if not x:
+                return None
+            return Deadline(str(x.get("text") or ""), x.get("start"), x.get("end"), x.get("due"),
+                            x.get("recurrence"))
 
         s = doc.get("signer")
         meta = Metadata(
@@ -289,7 +292,8 @@ class Record:
             district=doc.get("district"), place=doc.get("place"), title=doc.get("title"),
             signer=Signer(s["name"], s.get("title"), s.get("capacity"), s.get("on_behalf_of")) if s else None,
             recipients=tuple(doc.get("recipients") or ()), inferred=tuple(doc.get("inferred") or ()),
-            evidence=tuple((k, Evidence.from_dict(v)) for k, v in (doc.get("evidence") or {}).items()),
+            evidence=tuple((k, found) for k, v in (doc.get("evidence") or {}).items()
+                           if (found := Evidence.from_dict(v)) is not None),
             candidates=tuple(doc.get("candidates") or ()),
         )
         mentions = tuple(

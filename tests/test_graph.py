@@ -2,6 +2,7 @@
 import json
 
 import networkx as nx
+import pytest
 
 from cascade.extract.pipeline import extract_text
 from cascade.graph import ASSERTED_BY, EVIDENCE, KIND, RELATION, build_graph, cascade_view
@@ -10,8 +11,9 @@ from cascade.outputs import export
 
 TEXT = ("UBND TỈNH ĐẮK LẮK\nSố: 12/KH-UBND\nĐắk Lắk, ngày 30 tháng 6 năm 2021\n\nKẾ HOẠCH\n\n"
         "Triển khai Kế hoạch số 07-KH/TU ngày 23/12/2020 của Ban Thường vụ Tỉnh ủy\n\n"
-        "Thực hiện Kế hoạch số 07-KH/TU ngày 23/12/2020 của Ban Thường vụ Tỉnh ủy thực hiện Kết luận số 93-KL/TW "
-        "của Ban Bí thư, UBND tỉnh ban hành kế hoạch:\n\nI. NHIỆM VỤ\n\n1. Tuyên truyền\n\n"
+        "Thực hiện Kế hoạch số 07-KH/TU ngày 23/12/2020 của Ban Thường vụ Tỉnh ủy thực hiện "
+        "Kết luận số 93-KL/TW của Ban Bí thư, UBND tỉnh ban hành kế hoạch:\n\n"
+        "I. NHIỆM VỤ\n\n1. Tuyên truyền\n\n"
         "Giao Sở Thông tin và Truyền thông chủ trì, phối hợp với Sở Nội vụ thực hiện.\n\n"
         "Thời gian thực hiện: Thường xuyên.\n\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn An\n")
 
@@ -63,10 +65,8 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
     class Boom:
         def to_dict(self):
             raise RuntimeError("boom")
-    try:
+    with pytest.raises(RuntimeError):
         export.write_records(target, [Boom()])
-    except RuntimeError:
-        pass
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["records.jsonl"]
 
@@ -95,3 +95,34 @@ def test_a_task_layer_made_apart_gives_the_same_graph_and_is_remade_when_the_pla
     add_tasks(H, "12/KH-UBND@Đắk Lắk", rec, elsewhere)
     agencies = [n for n, k in H.nodes(data=KIND) if k == "agency"]
     assert agencies and all(H.nodes[a]["province"] == "Đắk Lắk" for a in agencies)
+
+
+def test_every_statement_of_a_relation_is_kept_and_read_back_without_resolving_again(tmp_path, monkeypatch):
+    from cascade import rdf
+    from cascade.corpus.build import build
+    from cascade.graph import read_statements, span, split, statements
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "plan.txt").write_text(TEXT, encoding="utf-8")
+    copy = "\n" + TEXT.replace("ban hành kế hoạch", "ban hành Kế hoạch")
+    (docs / "copy.txt").write_text(copy, encoding="utf-8")
+    b = build([docs], tmp_path / "out", workers=1, extras=[rdf.build_extra])
+    kept = read_statements(tmp_path / "out")
+    assert kept == statements(b.corpus)
+    twice = [(k, ev) for k, ev in kept.items() if len({e.source for e in ev}) == 2]
+    assert twice, "the two copies state the same relations"
+    (a, rel, target), evidence = twice[0]
+    edge = b.graph.edges[a, target, rel]
+    assert len(split(edge[ASSERTED_BY])) == 2 and span(edge["evidence_span"]) is not None
+
+    def no_second_resolution(*args, **kwargs):
+        raise AssertionError("resolution ran again")
+
+    monkeypatch.setattr("cascade.identity.documents.resolve", no_second_resolution)
+    src = rdf.load_source(tmp_path / "out")
+    assert src.statements == kept
+    trig = rdf.dumps(tmp_path / "out", "trig")
+    for ev in evidence:                                   # each file's graph holds its own statement
+        assert f'cas:span "{ev.start}-{ev.end}"' in trig
+    assert read_statements(tmp_path / "nowhere") is None

@@ -58,12 +58,11 @@ def quads(text: str, fmt: str) -> set[tuple]:
 
 
 @pytest.fixture(scope="module")
-def seeds(sample_build: Path) -> Path:
-    """The sample build with its cascade.ttl."""
-    from cascade.corpus.build import load
-
-    rdf.build_extra(load(sample_build))
-    return sample_build
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build of data/ as cascade build makes it: with cascade.ttl and every statement's evidence."""
+    out = tmp_path_factory.mktemp("seeds-build")
+    build([ROOT / "data"], out, workers=1, extras=[rdf.build_extra])
+    return out
 
 
 @pytest.fixture(scope="module")

@@ -363,3 +363,29 @@ def test_letter_spaced_titles_are_words_again(tmp_path):
     assert got.text.split("\n") == ["KẾ HOẠCH triển khai Kết luận số 93-KL/TW", "QUYẾT ĐỊNH",
                                     "Về việc ban hành Kế hoạch"]
     assert not got.ocr
+
+
+SITE = {"site_number": "1/KH", "site_date": "01/07/2021", "site_issuer": "UBND", "title": "Kế hoạch"}
+
+
+def test_no_ocr_option_reaches_the_reader(printed, tmp_path):
+    import sys
+
+    scan = rasterise(printed[SEEDS[0].stem], tmp_path / "scan.pdf", dpi=50)
+    page = tmp_path / "page.html"
+    page.write_text(site_page(SEEDS[1], SITE), encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "cascade", "extract", str(scan), str(page), "--no-ocr",
+                        "--format", "jsonl"], capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert r.returncode == 0, r.stderr
+    assert f"cascade: {scan}: no text layer (scanned?): OCR is off (--no-ocr)" in r.stderr.splitlines()
+    assert len(r.stdout.splitlines()) == 1
+
+
+def test_web_page_saved_as_doc(tmp_path):
+    """Portals often serve a web page under a .doc name: it is read as the page it is."""
+    path = tmp_path / "vanban.doc"
+    path.write_text(site_page(SEEDS[2], SITE), encoding="utf-8")
+    got = read_file(path, manifest={})
+    assert got.text.split("\n") == plan_paragraphs(SEEDS[2])
+    assert got.warnings[0] == "a web page saved as .doc: read as HTML"

@@ -1,4 +1,4 @@
-"""cascade.outputs.maps and cascade.outputs.report without a browser: what the pages hold, the layout, the CLI.
+"""outputs.maps and outputs.report without a browser: what the pages hold, the layout, the CLI.
 
 What happens in a real browser (search, tooltips, no request) is in test_browser.py.
 """

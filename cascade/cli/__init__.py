@@ -713,8 +713,8 @@ def sparql_command(
              "or asked.")] = None,
     allow_service: Annotated[bool, typer.Option(
         "--allow-service", help="Let the query call other endpoints (SERVICE).")] = False,
-    limit: Annotated[int, typer.Option(min=1, help="Return at most this many rows or triples.")] = 100_000,
-    timeout: Annotated[float, typer.Option(min=0.1, help="Stop the query after this many seconds.")] = 60.0,
+    limit: Annotated[int, typer.Option(min=1, help="Return at most this many rows or triples.")] = 500_000,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Stop the query after this many seconds.")] = 600.0,
     list_: Annotated[bool, typer.Option("--list", help="List the shipped queries and exit.")] = False,
     out: OutOpt = None,
     fmt: FmtOpt = Fmt.auto,

@@ -50,8 +50,8 @@ from cascade.graph import (
     KIND,
     LABEL,
     RELATION,
-    SEP,
     TASK,
+    split,
 )
 from cascade.vocab import BRANCHES, CASCADE, DOCUMENT_RELATIONS, LEVELS, RELATIONS, STYLED, TASK_RELATIONS
 
@@ -423,10 +423,10 @@ def network(G: nx.MultiDiGraph, nodes: Sequence[str], where: Layout) -> Network:
                 if e.get(EVIDENCE_SPAN):
                     item["sp"] = e[EVIDENCE_SPAN]
                 if e.get(ASSERTED_BY):
-                    item["n"] = len(str(e[ASSERTED_BY]).split(SEP))
-                for k in ("due", "deadline_text"):
-                    if e.get(k):
-                        item[k] = e[k]
+                    item["n"] = len(split(e[ASSERTED_BY]))
+                for name in ("due", "deadline_text"):
+                    if e.get(name):
+                        item[name] = e[name]
                 net.edges.append(item)
     big = len(net.nodes) > BIG
     net.options = {
@@ -559,8 +559,7 @@ ASSETS = files("cascade") / "resources" / "assets"
 def _asset(name: str) -> str:
     """A file of ``resources/assets`` (the map's controls, style and script), as written there."""
     try:
-        with (ASSETS / name).open(encoding="utf-8", newline="") as f:
-            text = f.read()
+        text = (ASSETS / name).read_bytes().decode("utf-8")
     except OSError as e:
         raise CascadeError(f"the map asset {name} is missing: reinstall cascade") from e
     if name.endswith(".js") and re.search(r"</script|<!--", text, flags=re.IGNORECASE):

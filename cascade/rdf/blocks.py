@@ -14,12 +14,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from cascade.graph import Statements, sources, span, split
 from cascade.rdf.iri import _tag
-from cascade.rdf.mapping import Block, Triple, _Maker, _Source, _sources
+from cascade.rdf.mapping import Block, Triple, _Maker, _Source
 
 if TYPE_CHECKING:
-    from cascade.identity.documents import Corpus
-    from cascade.models import Evidence
+    pass
 
 
 def corpus_blocks(src: _Source, terms: Any, base: str | None, *, named: bool) -> Iterator[Block]:
@@ -73,21 +73,20 @@ def _named_blocks(mk: _Maker, plans: dict[str, str]) -> Iterator[Block]:
     for n, d in G.nodes(data=True):
         if d.get("kind") != "document":
             continue
-        for src in _sources(d):
+        for src in sources(d):
             own.setdefault(src, n)
         for rel, other, e in mk.relations(n):
-            for src in str(e.get("asserted_by") or "").split("; "):
-                if src:
-                    by_source[src].append((n, rel, other, e))
+            for src in split(e.get("asserted_by")):
+                by_source[src].append((n, rel, other, e))
     tasks_of: dict[str, list[str]] = defaultdict(list)
     for t, doc in plans.items():
         d = G.nodes[t]
         src = d.get("evidence_source") or G.nodes[doc].get("source") or ""
         tasks_of[src].append(t)
-    evidence = _evidence_index(mk.corpus)
+    evidence = mk.statements or {}
     run = mk.run_term()
-    sources = list(dict.fromkeys([*own, *by_source, *tasks_of]))
-    for src in sources:
+    files = list(dict.fromkeys([*own, *by_source, *tasks_of]))
+    for src in files:
         g = mk.mint.graph(src)
         gt = mk.t.iri(g)
         meta: list[Triple] = [(gt, V.RDF_type, V.CAS_SourceGraph), (gt, V.RDF_type, V.PROV_Entity),
@@ -119,19 +118,15 @@ def _named_blocks(mk: _Maker, plans: dict[str, str]) -> Iterator[Block]:
         yield g, triples
 
 
-def _evidence_index(corpus: Corpus | None) -> dict[tuple[str, str, str], tuple[Evidence, ...]]:
-    if corpus is None:
-        return {}
-    return {(e.source, e.type, e.target): e.evidence for e in corpus.edges}
-
-
-def _evidence_for(index: dict[tuple[str, str, str], tuple[Evidence, ...]], a: str, rel: str, b: str, src: str,
+def _evidence_for(index: Statements, a: str, rel: str, b: str, src: str,
                   e: dict[str, Any]) -> list[tuple[str, str]]:
-    """(span, quote) of each statement of edge ``a -rel-> b`` in file ``src``."""
+    """(span, quote) of each statement of edge ``a -rel-> b`` in file ``src``: every statement the
+    build kept, else the first statement the graph carries."""
     found: dict[str, str] = {}
     for ev in index.get((a, rel, b), ()):
         if ev.source == src:
             found.setdefault(f"{ev.start}-{ev.end}", ev.quote)
-    if not found and e.get("evidence_source") == src and e.get("evidence_span"):
-        found[str(e["evidence_span"])] = str(e.get("evidence") or "")
+    first = span(e.get("evidence_span"))
+    if not found and e.get("evidence_source") == src and first is not None:
+        found[f"{first[0]}-{first[1]}"] = str(e.get("evidence") or "")
     return list(found.items())

@@ -30,6 +30,7 @@ from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SDO, SKOS, VOID
 
 from cascade import __version__
+from cascade.graph import Statements, sources
 from cascade.rdf.iri import _ERA_NAMES, ERA_VALIDITY, Minter, _path, _segment, _tag, _unit_for, slug, unit_iri
 from cascade.rdf.namespace import ADMINUNIT, CAS, DOCTYPE, ELI, PPLAN
 from cascade.rdf.terms import (
@@ -56,7 +57,7 @@ from cascade.vocab import (
 )
 
 if TYPE_CHECKING:
-    from cascade.identity.documents import Corpus
+    pass
 
 _ERA_SCHEME = {"pre2025": CAS.AdminUnitsPre2025, "2025": CAS.AdminUnits2025}
 
@@ -102,10 +103,10 @@ Block = tuple[str | None, list[Triple]]          # (named graph IRI or None for 
 
 @dataclass(slots=True)
 class _Source:
-    """What :func:`_blocks` reads: the graph, and the resolved corpus when evidence is wanted."""
+    """What the maker reads: the graph, and every statement of each relation when evidence is wanted."""
 
     G: nx.MultiDiGraph
-    corpus: Corpus | None = None
+    statements: Statements | None = None
 
 
 class _Maker:
@@ -113,7 +114,7 @@ class _Maker:
 
     def __init__(self, src: _Source, terms: Any, base: str | None):
         self.G = src.G
-        self.corpus = src.corpus
+        self.statements = src.statements
         self.t = terms
         self.mint = Minter(base)
         iri = terms.iri
@@ -276,7 +277,7 @@ class _Maker:
         if isinstance(conf, (int, float)) and conf < 1:
             add((s, V.CAS_confidence, lit(f"{conf:.3f}".rstrip("0").rstrip(".") or "0", _XSD_DECIMAL)))
         add((s, V.CAS_inCorpus, self.const("true" if get("in_corpus") else "false", _XSD_BOOLEAN)))
-        for src in _sources(d):
+        for src in sources(d):
             add((s, V.CAS_sourceFile, self.const(src)))
         out += later
         return out
@@ -517,14 +518,6 @@ class _Maker:
 
 def _unit_order(key: str) -> tuple[int, str]:
     return (0 if key.startswith(str(ADMINUNIT)) else 1, key)
-
-
-def _sources(d: dict[str, Any]) -> list[str]:
-    """The input files a document node was read from."""
-    out = [s for s in str(d.get("sources") or "").split("; ") if s]
-    if d.get("source") and d["source"] not in out:
-        out.insert(0, d["source"])
-    return out
 
 
 #: every vocabulary term the maker writes, by namespace: ``V.ELI_Work`` etc. in :class:`_Maker`

@@ -21,6 +21,7 @@ import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from cascade.errors import ExportError
@@ -295,7 +296,7 @@ def push(endpoint: str, source: Any = None, *, graph: str | None = None, dataset
     password = password if password is not None else url_password
     deadline = _Deadline(timeout, connect_timeout, url)
     src = _source(source)
-    b = _base(base, source if isinstance(source, (str, os.PathLike)) else None)
+    b = _base(base, source if isinstance(source, (str, Path)) else None)
     target = graph or b
     auth = _Auth(user, password or "", deadline) if user is not None else None
     opener = urllib.request.build_opener()

@@ -197,9 +197,9 @@ def _ox_text(t: Any) -> str | None:
 
 
 #: rows (or triples) a query returns at most, unless told otherwise
-MAX_ROWS = 100_000
+MAX_ROWS = 500_000
 #: seconds a query may run, unless told otherwise
-QUERY_TIMEOUT = 60.0
+QUERY_TIMEOUT = 600.0
 
 #: what a SERVICE keyword may hide in: strings, IRIs and comments (each alternative starts differently,
 #: so the scan is linear in the query)

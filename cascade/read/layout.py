@@ -226,7 +226,7 @@ def garbled(text: str) -> str | None:
     their own, and letters with tone marks standing alone between the pieces of a word
     (``K Ế HO Ạ CH``).
     """
-    visible = sum(1 for c in text if not c.isspace())
+    visible = len(text) - sum(map(text.count, " \n\t\r\xa0"))
     if not visible:
         return None
     bad = len(_UNUSABLE.findall(text))

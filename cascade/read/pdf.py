@@ -26,6 +26,7 @@ MIN_PAGE_TEXT = 10
 #: resolution pages are rendered at for OCR
 OCR_DPI = 300
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def read(data: bytes, path: Path, options: ReadOptions) -> Text:
@@ -167,18 +168,9 @@ def _rebuild_words(tp: Any, text: str, first: int, last: int) -> str | None:
 
 def _line_ends(text: str) -> list[int]:
     """Where each line of PDFium's text ends (line breaks are ``\\r\\n``, sometimes ``\\n`` or ``\\r``)."""
-    ends = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\r" or c == "\n":
-            j = i + 2 if c == "\r" and i + 1 < n and text[i + 1] == "\n" else i + 1
-            ends.append(j)
-            i = j
-        else:
-            i += 1
-    if not ends or ends[-1] != n:
-        ends.append(n)
+    ends = [m.end() for m in _BREAK.finditer(text)]
+    if not ends or ends[-1] != len(text):
+        ends.append(len(text))
     return ends
 
 
