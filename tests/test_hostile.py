@@ -38,10 +38,6 @@ def pending(owner_and_diagnosis: str) -> pytest.MarkDecorator:
     return pytest.mark.xfail(strict=True, reason=owner_and_diagnosis)
 
 
-IDENTITY_CSV = pending("identity: cli emit() and outputs/export.py write_csv write cells starting with "
-                       "= + - @ as they are; prefix them with an apostrophe")
-IDENTITY_XML = pending("identity: outputs/export.py write_graphml/write_gexf pass control characters "
-                       "(graphml: traceback; gexf: invalid XML); drop the characters XML 1.0 forbids")
 IDENTITY_TERMINAL = pending("identity: cli (show/tasks tables) prints document text raw, escape sequences "
                             "included; escape C0/C1 controls before printing")
 IDENTITY_PHRASE = pending("identity: query/lookup.py _phrase: re.fullmatch(r'\\s*([^\\d]+?)\\s*...') is "
@@ -399,7 +395,6 @@ def text_build(tmp_path_factory: pytest.TempPathFactory, baseline) -> Path:
     return root
 
 
-@IDENTITY_CSV
 def test_csv_exports_are_not_spreadsheet_formulas(text_build):
     r = cli("export", "--format", "csv", "--output", "csvout", cwd=text_build)
     assert_clean(r)
@@ -424,7 +419,6 @@ def _number(cell: str) -> bool:
     return True
 
 
-@IDENTITY_XML
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_xml_exports_of_control_characters_are_valid(text_build, fmt):
     from xml.etree import ElementTree
