@@ -479,9 +479,7 @@ def test_leftovers_of_a_killed_build_are_removed(tmp_path, baseline):
 
 @pytest.mark.parametrize("shapes", [
     (b"[]", b"null", b"\xff\xfe", b'{"document": []}', b"{}"),
-    pytest.param((b'{"source": 1}',), marks=pending(
-        "scale: corpus/extraction.py _cached takes any dict Record.from_dict accepts ({'source': 1} gives an "
-        "empty record); reject an entry whose sha256 is not the file's (or lacks document/source)"))])
+    (b'{"source": 1}',)])
 def test_damaged_cache_entries_are_extracted_again(tmp_path, baseline, shapes):
     corpus = seed_corpus(tmp_path)
     assert_clean(build(corpus.name, "out", tmp_path, "--cache"))
