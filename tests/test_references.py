@@ -183,7 +183,7 @@ def test_short_hints_as_a_whole_text_scan(text):
 def test_plenum_and_law_matches_as_finditer(text):
     assert [m.span() for m in R._matches_at(R._PLENUM, text, R._PLENUM_WORDS)] == \
         [m.span() for m in R._PLENUM.finditer(text)]
-    assert [m.span() for m in R._matches_at(R._LAW, text, R._LAW_WORDS)] == [m.span() for m in R._LAW.finditer(text)]
+    assert [m.span() for m in R._matches_at(R._LAW, text, R.LAW_WORDS)] == [m.span() for m in R._LAW.finditer(text)]
 
 
 def test_trie_pattern_matches_as_the_alternation():

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -20,8 +19,9 @@ from typing import Any
 
 from cascade.extract import layout, numbers
 from cascade.models import Evidence, Metadata, Signer
-from cascade.text.normalize import LOWER, UPPER, CleanText, ascii_fold, key
+from cascade.text.normalize import LOWER, UPPER, CleanText, ascii_fold, fold_letters, key
 from cascade.vn import dates, places
+from cascade.vn.cues import POSITIONS
 
 _BLANK_NUMBER = re.compile(r"[ *_]*(?:Số"
                            r"|SỐ)\s*:?\s*[ .…_]*(?P<sym>/\s?[A-ZĐ][A-Za-zĐđ&]*(?:-[A-ZĐ][A-Za-zĐđ&0-9]*)*)")
@@ -81,14 +81,7 @@ _TYPE_IN_BODY = re.compile(r"ban hành\s{1,3}(Kế hoạch|Chương trình|Quy�
                            r"(?=để|cho|đến|về|lịch)")
 _STRIPPED_LINE = re.compile(r"\S(?:[^\n]*\S)?")      # a line without the white space around it
 
-_POSITIONS = {
-    "CHỦ TỊCH": "Chủ tịch", "PHÓ CHỦ TỊCH": "Phó Chủ tịch", "BÍ THƯ": "Bí thư", "PHÓ BÍ THƯ": "Phó Bí thư",
-    "GIÁM ĐỐC": "Giám đốc", "PHÓ GIÁM ĐỐC": "Phó Giám đốc", "TRƯỞNG BAN": "Trưởng ban",
-    "PHÓ TRƯỞNG BAN": "Phó Trưởng ban", "CHÁNH VĂN PHÒNG": "Chánh Văn phòng",
-    "PHÓ CHÁNH VĂN PHÒNG": "Phó Chánh Văn phòng", "THỦ TƯỚNG": "Thủ tướng", "PHÓ THỦ TƯỚNG": "Phó Thủ tướng",
-    "BỘ TRƯỞNG": "Bộ trưởng", "THỨ TRƯỞNG": "Thứ trưởng", "TRƯỞNG PHÒNG": "Trưởng phòng",
-    "PHÓ TRƯỞNG PHÒNG": "Phó Trưởng phòng", "TỔNG BÍ THƯ": "Tổng Bí thư", "THƯỜNG TRỰC": "Thường trực",
-}
+_POSITIONS = POSITIONS
 _POSITION_LINE = re.compile(r"^[ *_]*(?P<title>" + "|".join(sorted(map(re.escape, _POSITIONS), key=len, reverse=True))
                             + r")(?:[ ]{1,3}(?:QUỐC HỘI|CHÍNH PHỦ|BỘ[ ]{1,3}[" + UPPER + r" ,]{2,60}))?"
                             r"[ *_]*$")     # "CHỦ TỊCH QUỐC HỘI", "BỘ TRƯỞNG BỘ TÀI CHÍNH": the body it heads
@@ -278,19 +271,7 @@ def _own_number(b: _Builder, lay: layout.Layout, text: str, source: str,
     return None
 
 
-def _fold(text: str) -> str:
-    """``text`` lower-cased without diacritics, one character for one (so offsets carry over).
-
-    The title sentence is read on this form: copies that scramble tone marks ("KẾT LỦẬN ... CỦÀ")
-    keep the letters."""
-    out = []
-    for c in text:
-        base = unicodedata.normalize("NFD", c)[:1].lower()
-        out.append("d" if base == "đ" else base if len(base) == 1 else c)
-    return "".join(out)
-
-
-_FOLDED_TYPES = sorted(((_fold(k), v) for k, v in layout.TYPE_WORDS.items()), key=lambda kv: -len(kv[0]))
+_FOLDED_TYPES = sorted(((fold_letters(k), v) for k, v in layout.TYPE_WORDS.items()), key=lambda kv: -len(kv[0]))
 _FOLDED_TYPE = re.compile(r"[ *#_]{0,5}(?P<type>" + "|".join(re.escape(k) for k, _ in _FOLDED_TYPES)
                           + r")[ ]{1,3}"
                           r"(?:(?P<of>cua[ ]{1,3}[^\n]{2,120}?)[ ]{1,3})?(?:so[ ]{0,3}:?[ ]{0,3})?(?=\d)")
@@ -310,7 +291,7 @@ def _title_sentence(b: _Builder, text: str, start: int, end: int, type_name: str
     BÍ THƯ VỀ ..."). Fills the number, date, issuer (a central body the table knows) and title
     that are still empty; returns the number read, or None when ``text[start:end]`` is no such title."""
     line = text[start:end]
-    folded = _fold(line)
+    folded = fold_letters(line)
     m = _FOLDED_TYPE.match(folded)
     if m is None:
         return None
@@ -447,7 +428,7 @@ def _central_names() -> dict[str, numbers.Issuer]:
 @cache
 def _folded_names() -> dict[str, numbers.Issuer]:
     """Central body names (and the other names their headers print), folded by :func:`_fold`."""
-    return {_fold(" ".join(k.split())): i for k, i in _central_names().items()}
+    return {fold_letters(" ".join(k.split())): i for k, i in _central_names().items()}
 
 
 def _name_on_date(b: _Builder) -> None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from cascade.text.normalize import LOWER, UPPER
 from cascade.vn import dates
+from cascade.vn.cues import HEADER_TYPE_WORDS
 
 #: how far into a text the header is looked for (hosting sites put menus before it)
 HEAD_LIMIT = 6000
@@ -63,20 +64,7 @@ _PLACE_DATE = re.compile(r"(?<![\w/-])(?P<place>[" + UPPER + r"][\w'’.()]{0,20
                          r"[ ]{0,3},[ ]{0,3}(?P<date>" + _HEADER_DATE + ")")
 _DATE_ONLY = re.compile(_HEADER_DATE)
 
-#: type names as a header prints them, upper case, and the type they give
-TYPE_WORDS = {
-    "KẾ HOẠCH HÀNH ĐỘNG": "Kế hoạch", "KẾ HOẠCH": "Kế hoạch", "QUYẾT ĐỊNH": "Quyết định",
-    "CHỈ THỊ": "Chỉ thị",
-    "KẾT LUẬN": "Kết luận", "NGHỊ QUYẾT": "Nghị quyết", "CHƯƠNG TRÌNH HÀNH ĐỘNG": "Chương trình",
-    "CHƯƠNG TRÌNH CÔNG TÁC": "Chương trình", "CHƯƠNG TRÌNH": "Chương trình",
-    "THÔNG BÁO KẾT LUẬN": "Thông báo",
-    "THÔNG BÁO": "Thông báo", "HƯỚNG DẪN": "Hướng dẫn", "BÁO CÁO": "Báo cáo", "TỜ TRÌNH": "Tờ trình",
-    "QUY ĐỊNH": "Quy định", "QUY CHẾ": "Quy chế", "ĐỀ ÁN": "Đề án", "CÔNG VĂN": "Công văn",
-    "NGHỊ ĐỊNH": "Nghị định", "THÔNG TƯ LIÊN TỊCH": "Thông tư liên tịch", "THÔNG TƯ": "Thông tư",
-    "THÔNG TRI": "Thông tri", "CÔNG ĐIỆN": "Công điện", "PHƯƠNG ÁN": "Phương án", "LUẬT": "Luật",
-    "PHÁP LỆNH": "Pháp lệnh", "QUY TRÌNH": "Quy trình", "CHIẾN LƯỢC": "Chiến lược", "DỰ ÁN": "Dự án",
-    "THÔNG CÁO": "Thông cáo", "BIÊN BẢN": "Biên bản", "VĂN BẢN HỢP NHẤT": "Văn bản hợp nhất",
-}
+TYPE_WORDS = HEADER_TYPE_WORDS
 _TYPE_ALTERNATIVES = "|".join(sorted(map(re.escape, TYPE_WORDS), key=len, reverse=True))
 _TYPE_CELL = re.compile(r"[ *#_]{0,5}(?P<type>" + _TYPE_ALTERNATIVES
                         + r")(?![" + UPPER + LOWER + r"])[ *_.]{0,5}(?P<colon>:)?(?P<rest>[^\n|]{0,600})")

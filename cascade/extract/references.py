@@ -30,19 +30,20 @@ from cascade.extract import clauses, numbers
 from cascade.models import Evidence, Mention, Metadata, Relation
 from cascade.text.normalize import UPPER, CleanText, key
 from cascade.vn import dates, places
+from cascade.vn.cues import (
+    BASED_ON,
+    CHAIN_RELATIONS,
+    CITES,
+    CONTINUES,
+    IMPLEMENTS,
+    LAW_WORDS,
+    MENTION_TYPE_WORDS,
+    ORDINALS,
+)
 
 # -- vocabulary ---------------------------------------------------------------------------------
 
-TYPE_WORDS = {
-    "nghị quyết": "Nghị quyết", "quyết định": "Quyết định", "chỉ thị": "Chỉ thị", "kết luận": "Kết luận",
-    "kế hoạch": "Kế hoạch", "chương trình": "Chương trình", "thông báo": "Thông báo",
-    "hướng dẫn": "Hướng dẫn", "công văn": "Công văn", "văn bản": "Công văn", "nghị định": "Nghị định",
-    "thông tư liên tịch": "Thông tư liên tịch", "thông tư": "Thông tư", "thông tri": "Thông tri",
-    "quy định": "Quy định", "quy chế": "Quy chế", "đề án": "Đề án", "tờ trình": "Tờ trình",
-    "báo cáo": "Báo cáo", "công điện": "Công điện", "luật": "Luật", "pháp lệnh": "Pháp lệnh",
-    "phương án": "Phương án", "nq": "Nghị quyết", "qđ": "Quyết định", "ct": "Chỉ thị", "kl": "Kết luận",
-    "kh": "Kế hoạch", "nđ": "Nghị định",
-}
+TYPE_WORDS = MENTION_TYPE_WORDS
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -104,9 +105,7 @@ _SUMMARY = re.compile(r"\s*+(?:,\s*+)?(?:về việc|về|V/v|v/v)\s++(?P<summar
 _ALIAS_BEFORE = re.compile(r"\(\s*+(?:sau đây\s++)?(?:được\s++)?(?:gọi tắt|viết tắt|gọi chung|gọi)\s++là[\s\"“*]*+\Z",
                            re.I)
 
-_ORDINALS = {"nhất": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
-             "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "mười ba": 13, "mười bốn": 14,
-             "mười lăm": 15, "mười sáu": 16}
+_ORDINALS = ORDINALS
 _ORD_ALT = "|".join(sorted(_ORDINALS, key=len, reverse=True))
 _PLENUM = re.compile(
     rf"(?P<type>Nghị quyết|NGHỊ QUYẾT|nghị quyết)\s++(?:của\s++)?(?:Hội nghị\s++)?(?:(?:lần\s++)?thứ\s++(?P<ord>{_ORD_ALT}|\d{{1,2}})\s++)?"
@@ -114,10 +113,9 @@ _PLENUM = re.compile(
 _SHORT = re.compile(rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}\s++(?:[Ss]ố\s*+(?::\s*+)?)?(?P<n>\d{{1,4}})(?![\d/.\w-]|\s?[-/]\s?\w)")
 _SHORT_HINT = re.compile(r"\s(?:[Ss]ố\s*+(?::\s*+)?)?\d{1,4}(?![\d/.\w-]|\s?[-/]\s?\w)")
 _HINT_HEAD = re.compile(r"\s(?=\d|[Ss]ố)")    # where a _SHORT_HINT may start
-_LAW = re.compile(r"(?P<type>Luật|Bộ luật|Hiến pháp)(?P<name>(?:\s++(?!và\b|ngày\b|năm\b|số\b|được\b|đã\b|của\b|theo\b|để\b|"
+_LAW = re.compile(r"(?P<type>" + "|".join(LAW_WORDS) + r")(?P<name>(?:\s++(?!và\b|ngày\b|năm\b|số\b|được\b|đã\b|của\b|theo\b|để\b|"
                   r"nhằm\b|tại\b|hiện\b|sửa\b|quy\b|và\b)[\wÀ-ỹĐđ-]+){1,8})")
 _PLENUM_WORDS = ("Nghị quyết", "NGHỊ QUYẾT", "nghị quyết")    # what _PLENUM starts with
-_LAW_WORDS = ("Luật", "Bộ luật", "Hiến pháp")                  # what _LAW starts with
 _SELF = re.compile(rf"(?:{_TYPE_ALT})\s++này\b")
 
 # the end of the text between two mentions (spaces collapsed, lower case) that makes the first relate to
@@ -130,8 +128,6 @@ _CHAIN_TAIL = re.compile(
     r"|(?P<replace>thay thế) ?\Z|(?P<repeal>bãi bỏ) ?\Z"
     r"|(?P<guide>hướng dẫn (?:thi hành|thực hiện)|quy định chi tiết(?: thi hành)?)"
     r"(?: (?:một số|các) (?:điều|nội dung|khoản))?(?: của)? ?\Z")
-_CHAIN_RELATION = (("cont", "continues"), ("amend", "amends"), ("replace", "replaces"), ("repeal", "repeals"),
-                   ("guide", "guides"))
 _GAP_NOISE = str.maketrans({c: " " for c in "*“”\"\n\t\u00a0"})
 # what a gap between two mentions of one chain may not hold: a list break or the main clause
 _GAP_BREAK = re.compile(r";|\n[ \t\u00a0]*\n|\.[ \t\u00a0]*\n|\.[ \t\u00a0]+[A-ZĐ\d]"
@@ -317,7 +313,7 @@ def _find(text: str) -> list[_Found]:
         found.append(_Found(sm.start(), sm.end(), TYPE_WORDS[sm.group("type").lower()], None,
                             printed=sm.group(0), short=int(sm.group("n"))))
         taken.append(sm.span())
-    for m in _matches_at(_LAW, text, _LAW_WORDS):
+    for m in _matches_at(_LAW, text, LAW_WORDS):
         if taken.holds(m.start()):
             continue
         name = m.group("name").strip()
@@ -568,7 +564,7 @@ def _sentence_start(text: str, i: int, floor: int) -> int:
 #: (amends, replaces, repeals, guides) stand beside it: a decision can be based on a document and
 #: replace it.
 LADDER = {name: rel.strength for name, rel in vocab.RELATIONS.items()
-          if name in vocab.DOCUMENT_RELATIONS and (rel.cascade or name in ("based_on", "cites"))}
+          if name in vocab.DOCUMENT_RELATIONS and (rel.cascade or name in (BASED_ON, CITES))}
 
 # -- the public function -------------------------------------------------------------------------
 
@@ -764,7 +760,7 @@ def _chain(text: str, found: list[_Found], prev: int | None, prev_prev: int | No
     m = _CHAIN_TAIL.search(gap)
     if m is None:
         return None
-    return next((rel for group, rel in _CHAIN_RELATION if m.group(group)), "implements")
+    return next((rel for group, rel in CHAIN_RELATIONS if m.group(group)), IMPLEMENTS)
 
 
 # -- programmes approved by a decision ----------------------------------------------------------
@@ -802,7 +798,7 @@ def _programme_links(text: str, found: list[_Found], index_of: dict[int, int], i
     starts = sorted(found[i].start for i in index_of)
     programmes: list[tuple[list[str], int, int]] = []
     for c in index.ordinary:
-        if c.relation not in ("implements", "continues") or c.start >= title_end:
+        if c.relation not in (IMPLEMENTS, CONTINUES) or c.start >= title_end:
             continue
         k = bisect_left(starts, c.start)
         stop = min(c.end, starts[k]) if k < len(starts) else c.end
@@ -872,11 +868,11 @@ def _relations(text: str, found: list[_Found], mentions: list[Mention], index_of
                 chains[pair] = Relation(pm.id, chained, m.id, evidence(found[prev].start, f.end))  # type: ignore[index]
         prev_prev, prev = prev, i
         nested = chained is None and clause is not None and _nested(text, found, prev_prev, i, clause)
-        rtype = clause.relation if clause is not None and chained is None and not nested else "cites"
+        rtype = clause.relation if clause is not None and chained is None and not nested else CITES
         k = _local_key(m)
         if rtype not in LADDER:
             legal.setdefault((k, rtype), Relation("self", rtype, m.id, m.evidence))
-            rtype = "cites"
+            rtype = CITES
         if k not in ladder or LADDER[rtype] < ladder[k][0]:
             ladder[k] = (LADDER[rtype], Relation("self", rtype, m.id, m.evidence))
     for d, words, a, b in programmes:
@@ -890,9 +886,9 @@ def _relations(text: str, found: list[_Found], mentions: list[Mention], index_of
             pair = (_local_key(pm), _local_key(decision))
             if pair[0] != pair[1]:
                 ev = evidence(found[via[0]].start, found[via[0]].end)
-                chains.setdefault(pair, Relation(pm.id, "implements", decision.id, ev))
+                chains.setdefault(pair, Relation(pm.id, IMPLEMENTS, decision.id, ev))
         else:
-            ladder[_local_key(decision)] = (0, Relation("self", "implements", decision.id, evidence(a, b)))
+            ladder[_local_key(decision)] = (0, Relation("self", IMPLEMENTS, decision.id, evidence(a, b)))
     stated = {k for k, _ in legal}
-    own = [r for k, (_, r) in ladder.items() if not (r.type == "cites" and k in stated)]
+    own = [r for k, (_, r) in ladder.items() if not (r.type == CITES and k in stated)]
     return own + list(legal.values()) + list(chains.values())
