@@ -9,15 +9,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from cascade.extract.agencies import (
-    agency_key,
-    canonical,
-    find_agencies,
-    is_group,
-    level_of,
-    mergers,
-    successor,
-)
+from cascade.extract.agencies import canonical, find_agencies, is_group
+from cascade.identity.agencies import agency_key, level_of, mergers, successor
 
 
 @pytest.mark.parametrize(
@@ -207,7 +200,7 @@ def test_canonical_never_crashes(text: str) -> None:
 
 
 def test_lineage_follows_mergers_both_ways() -> None:
-    from cascade.extract.agencies import lineage
+    from cascade.identity.agencies import lineage
 
     march = dt.date(2025, 3, 1)
     assert lineage("Sở TT&TT") == [("Sở Khoa học và Công nghệ", "successor", march)]
