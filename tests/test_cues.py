@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from cascade import vocab
-from cascade.extract import clauses, layout, references
+from cascade.extract import clauses, layout, mentions
 from cascade.vn import cues
 
 
@@ -26,7 +26,7 @@ def test_type_words_name_vocabulary_types():
 def test_stages_read_the_one_table():
     assert clauses.TRIGGERS is cues.TRIGGERS
     assert layout.TYPE_WORDS is cues.HEADER_TYPE_WORDS
-    assert references.TYPE_WORDS is cues.MENTION_TYPE_WORDS
+    assert mentions.TYPE_WORDS is cues.MENTION_TYPE_WORDS
     assert all(k == k.upper() for k in cues.HEADER_TYPE_WORDS)
     assert all(k == k.lower() for k in cues.MENTION_TYPE_WORDS)
 

@@ -146,7 +146,7 @@ from bisect import bisect_left  # noqa: E402
 
 import pytest  # noqa: E402
 
-from cascade.extract import references as R  # noqa: E402
+from cascade.extract import mentions as R  # noqa: E402
 
 _TRICKY = [
     "Thực hiện Kế hoạch số 07-KH/TU và Kết luận số 93, Nghị quyết số 12 của Trung ương.",

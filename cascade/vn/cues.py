@@ -1,7 +1,7 @@
 """The words of Vietnamese administrative documents that the extraction stages look for, as data.
 
 Each table below is plain data: phrases as documents print them and what they mean. The stages
-build their regexes from these tables (``extract/clauses.py``, ``extract/references.py``,
+build their regexes from these tables (``extract/clauses.py``, ``extract/mentions.py``,
 ``extract/layout.py``, ``extract/signature.py``); a new cue word is added here, once, and every
 stage sees it. The relation names come from :mod:`cascade.vocab` and the type names are names of
 its document types (``tests/test_cues.py`` checks both).
@@ -68,7 +68,7 @@ RETROSPECTIVE = ("kết quả", "tình hình", "sơ kết", "tổng kết", "đ�
 MAIN_VERBS = ("ban hành", "xây dựng", "thống nhất", "có ý kiến", "yêu cầu", "chỉ đạo", "thông báo")
 
 #: the relation the end of the text between two mentions states (named groups of the chain-tail regex
-#: in ``extract/references.py``: "... sửa đổi, bổ sung một số điều của Nghị định số ..."); none of them:
+#: in ``extract/relations.py``: "... sửa đổi, bổ sung một số điều của Nghị định số ..."); none of them:
 #: implements
 CHAIN_RELATIONS: tuple[tuple[str, str], ...] = (
     ("cont", CONTINUES), ("amend", AMENDS), ("replace", REPLACES), ("repeal", REPEALS), ("guide", GUIDES))
