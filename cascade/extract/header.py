@@ -39,7 +39,7 @@ from cascade.extract.title import (
 )
 from cascade.models import Metadata, Signer
 from cascade.text.normalize import UPPER, CleanText, ascii_fold, key
-from cascade.vn import dates, places
+from cascade.vn import dates, place_mentions, places
 
 # "UBND tỉnh xây dựng kế hoạch", "Ủy ban nhân dân huyện Ia H'Drai ban hành Kế hoạch", "Ban Thường vụ Huyện ủy ..."
 _SELF_ISSUER = re.compile(
@@ -98,7 +98,7 @@ class _Context:
 def _context_provinces(text: str) -> tuple[str, ...]:
     """Provinces the text names, most often first (to place an ambiguous district)."""
     counts: Counter[str] = Counter()
-    for h in places.find_places(text):
+    for h in place_mentions.find_places(text):
         if h.unit.level == "province":
             counts[h.unit.name] += 1
         elif h.unit.province and len(places.find_district(h.unit.name)) == 1:   # a district name found once
@@ -422,7 +422,7 @@ def _infer_issuer(b: FieldBuilder, text: str, title_end: int, signer: Signer | N
             if p is not None:
                 counts[("province", p.name)] += 3
                 keep[("province", p.name)] = p
-        for h in places.find_places(text):
+        for h in place_mentions.find_places(text):
             counts[(h.unit.level, h.unit.name)] += 1
             keep[(h.unit.level, h.unit.name)] = h.unit
         wanted = [k for k, _ in counts.most_common() if level is None or k[0] == level]

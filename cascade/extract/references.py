@@ -21,7 +21,7 @@ from cascade.extract.mentions import SPACES, FoundMention, find_mentions
 from cascade.extract.relations import derive_relations, programme_links
 from cascade.models import Evidence, Mention, Metadata, Relation
 from cascade.text.normalize import CleanText, key
-from cascade.vn import places
+from cascade.vn import place_mentions, places
 
 # -- vocabulary ---------------------------------------------------------------------------------
 
@@ -49,7 +49,7 @@ _CENTRAL_ISSUERS = ("bộ chính trị", "ban bí thư", "ban chấp hành trung
 @lru_cache(maxsize=8192)
 def _places_in(phrase: str) -> list[places.PlaceHit]:
     """Places named in a short phrase (an issuer, a summary); phrases repeat, so cached."""
-    return places.find_places(phrase)
+    return place_mentions.find_places(phrase)
 
 
 # "Ban Bí thư Trung ương Đảng", "Bộ Chính trị (khóa X)": one name for each central body
