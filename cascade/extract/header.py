@@ -257,7 +257,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
                 and nm.issuer_code not in ("UBND", "HĐND") and nm.level in ("province", "district"):
             # "ỦY BAN NHÂN DÂN" printed over a number of "SGDĐT": the department issued it, under that UBND
             dept = numbers.issuers().get(nm.issuer_code.upper())
-            if dept is not None and len(issuer_lines) == 1:
+            if dept is not None and len(issuer_lines) == 1 and header_fields:
                 header_fields = dict(header_fields, issuer=body_under(dept.name, header_fields))
         if header_fields:
             hspan = (lay.issuer[0].start, lay.issuer[-1].end) if lay.issuer else None
@@ -265,9 +265,9 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
                 b.set(f, header_fields.get(f) or None, hspan if f == "issuer" else None)
     if central is not None and central.code == "TW" and nm is not None:
         _central_party_body(b, text, nm)
-        named = central_names().get(key(lay.authority.text)) if lay.authority is not None else None
-        if named is not None and named.code == "TW":     # "CHỈ THỊ / CỦA BỘ CHÍNH TRỊ": the body below
-            b.set("issuer", named.name, (lay.authority.start, lay.authority.end), overwrite=True)
+        below = central_names().get(key(lay.authority.text)) if lay.authority is not None else None
+        if below is not None and below.code == "TW" and lay.authority is not None:  # "CHỈ THỊ / CỦA BỘ CHÍNH TRỊ"
+            b.set("issuer", below.name, (lay.authority.start, lay.authority.end), overwrite=True)
     if lay.branch_motto:
         b.set("branch", lay.branch_motto)
     if nm is not None:

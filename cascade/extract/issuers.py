@@ -119,8 +119,9 @@ def central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.Is
             return found
     if len(lines) == 1 and _JOINT.search(lines[0]):
         # "BỘ TÀI CHÍNH - BỘ NỘI VỤ" over a TTLT: every issuer of a joint text, in the header's order
-        parts = [names.get(key(x)) for x in _JOINT.split(lines[0])]
-        if all(parts):
+        looked = [names.get(key(x)) for x in _JOINT.split(lines[0])]
+        parts = [x for x in looked if x is not None]
+        if len(parts) == len(looked):
             first = parts[0]
             return numbers.Issuer(first.code, first.family, "central", " - ".join(x.name for x in parts))
     if lines and len(lines) > 1 and any(key(x) in names for x in lines[:1]):

@@ -316,9 +316,9 @@ def read_layout(text: str) -> Layout:
     issuer: list[Cell] = []
     first = all_cells[anchor]
     if mottos and first.start < mottos[0][0]:           # flattened: "UBND TỈNH X CỘNG HÒA XÃ HỘI ..."
-        before = text[first.start:mottos[0][0]].strip(" |*_")
-        if before and is_upper(before):
-            issuer.append(Cell(first.start, first.start + len(before), before))
+        flat = text[first.start:mottos[0][0]].strip(" |*_")
+        if flat and is_upper(flat):
+            issuer.append(Cell(first.start, first.start + len(flat), flat))
     i = anchor - 1
     above: list[Cell] = []
     while i >= 0 and len(above) < 4:
@@ -403,7 +403,7 @@ def _outside_mottos(c: Cell, mottos: list[tuple[int, int, str]], slogans: list[t
                     text: str) -> Cell | None:
     """The part of a cell after the motto ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM TỈNH X" -> "TỈNH X")."""
     pieces = [(c.start, c.end)]
-    for a, b, *_ in [*mottos, *slogans]:
+    for a, b in [*((m[0], m[1]) for m in mottos), *slogans]:
         pieces = [p for s, e in pieces for p in ((s, min(e, a)), (max(s, b), e)) if p[1] > p[0]]
     for s, e in pieces:
         rest = text[s:e].strip(" *_-")

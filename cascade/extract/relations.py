@@ -46,8 +46,8 @@ _COORDINATION = re.compile(r"\s*+(?:và|hoặc|,)\s*+")          # "A và B": B 
 #: several times keeps the strongest (implements > based_on > cites). The relations of law
 #: (amends, replaces, repeals, guides) stand beside it: a decision can be based on a document and
 #: replace it.
-LADDER = {name: rel.strength for name, rel in vocab.RELATIONS.items()
-          if name in vocab.DOCUMENT_RELATIONS and (rel.cascade or name in (BASED_ON, CITES))}
+LADDER: dict[str, int] = {name: rel.strength for name, rel in vocab.RELATIONS.items()
+                          if rel.strength is not None and name in vocab.DOCUMENT_RELATIONS and (rel.cascade or name in (BASED_ON, CITES))}
 
 
 def _local_key(m: Mention) -> str:

@@ -123,8 +123,9 @@ def title_sentence(b: FieldBuilder, text: str, start: int, end: int, type_name: 
     elif m.group("of"):
         body = (m.start("of") + 3 + len(m.group("of")[3:]) - len(m.group("of")[3:].lstrip()), m.end("of"))
     if body is not None:
-        names = [folded_names().get(" ".join(x.split())) for x in _BODY_LIST.split(folded[body[0]:body[1]])]
-        if names and all(names) and n.level == "central":
+        looked = [folded_names().get(" ".join(x.split())) for x in _BODY_LIST.split(folded[body[0]:body[1]])]
+        names = [x for x in looked if x is not None]
+        if names and len(names) == len(looked) and n.level == "central":
             b.set("issuer", ", ".join(x.name for x in names), (start + body[0], start + body[1]),
                   overwrite=True)
             b.set("level", "central")
@@ -148,7 +149,7 @@ def consolidated_number(b: FieldBuilder, text: str) -> None:
         return
     nm = _END_NUMBER.search(text, cm.end())
     found = numbers.find_numbers(text[nm.end():nm.end() + 40]) if nm else []
-    if found and found[0][1] == 0:
+    if nm is not None and found and found[0][1] == 0:
         b.set("number", found[0][0].text, (nm.end(), nm.end() + found[0][2]))
         b.set("type", "Văn bản hợp nhất", cm.span(), overwrite=True)
         dm = dates.DATE_RE.search(text, cm.end(), min(len(text), cm.end() + 200))
