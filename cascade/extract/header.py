@@ -41,7 +41,8 @@ from cascade.models import Metadata, Signer
 from cascade.text.normalize import UPPER, CleanText, ascii_fold, key
 from cascade.vn import dates, place_mentions, places
 
-# "UBND tỉnh xây dựng kế hoạch", "Ủy ban nhân dân huyện Ia H'Drai ban hành Kế hoạch", "Ban Thường vụ Huyện ủy ..."
+# "UBND tỉnh xây dựng kế hoạch", "Ủy ban nhân dân huyện Ia H'Drai ban hành Kế hoạch",
+# "Ban Thường vụ Huyện ủy ..."
 _SELF_ISSUER = re.compile(
     r"(?P<body>Ủy ban nhân dân|ủy ban nhân dân|UBND|Ban Thường vụ(?:\s{1,3}(?:Tỉnh|Thành|Huyện|Quận"
     r"|Thị)\s{1,3}ủy)?|"
@@ -170,7 +171,8 @@ _TW_BODY = re.compile(r"[ ]{0,3},?[ ]{0,3}(?:ngày[ ]{1,3}[\d/.-]{6,10}[ ]{0,3},
 
 def _central_party_body(b: FieldBuilder, text: str, nm: numbers.DocNumber) -> None:
     """The Party's central header is always "BAN CHẤP HÀNH TRUNG ƯƠNG"; the body that issued under it
-    (Bộ Chính trị, Ban Bí thư) is named where the text gives the document's own number "... của Bộ Chính trị"."""
+    (Bộ Chính trị, Ban Bí thư) is named where the text gives the document's own number
+    "... của Bộ Chính trị"."""
     pos = 0
     while (at := text.find(nm.text, pos, min(len(text), layout.HEAD_LIMIT))) >= 0:
         m = _TW_BODY.match(text, at + len(nm.text))
@@ -266,7 +268,8 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
     if central is not None and central.code == "TW" and nm is not None:
         _central_party_body(b, text, nm)
         below = central_names().get(key(lay.authority.text)) if lay.authority is not None else None
-        if below is not None and below.code == "TW" and lay.authority is not None:  # "CHỈ THỊ / CỦA BỘ CHÍNH TRỊ"
+        # "CHỈ THỊ / CỦA BỘ CHÍNH TRỊ": the body below the type line
+        if below is not None and below.code == "TW" and lay.authority is not None:
             b.set("issuer", below.name, (lay.authority.start, lay.authority.end), overwrite=True)
     if lay.branch_motto:
         b.set("branch", lay.branch_motto)
@@ -312,13 +315,15 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
             elif recipients:
                 break
     if signer is not None:
-        if signer.on_behalf_of and "thường vụ" in signer.on_behalf_of.lower() or signer.title in ("Bí thư", "Phó Bí thư"):
+        if signer.on_behalf_of and "thường vụ" in signer.on_behalf_of.lower() \
+                or signer.title in ("Bí thư", "Phó Bí thư"):
             b.set("branch", "party", inferred=True)
         elif signer.title in ("Chủ tịch", "Phó Chủ tịch"):
             b.set("branch", "state", inferred=True)
 
-    if (header_fields and header_fields.get("branch") == "party" and signer is not None and signer.on_behalf_of
-            and "thường vụ" in signer.on_behalf_of.lower() and not str(b.values.get("issuer", "")).startswith("Ban")):
+    if (header_fields and header_fields.get("branch") == "party" and signer is not None
+            and signer.on_behalf_of and "thường vụ" in signer.on_behalf_of.lower()
+            and not str(b.values.get("issuer", "")).startswith("Ban")):
         b.set("issuer", f"Ban Thường vụ {b.values['issuer']}", overwrite=True)
 
     # 4. what the body says about the issuer when the header does not
@@ -337,11 +342,13 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
     # 5. the manifest wins; say where it disagrees
     if manifest:
         for f, given in manifest.items():
-            if f not in ("type", "number", "date", "issuer", "province", "district", "title", "level", "branch"):
+            if f not in ("type", "number", "date", "issuer", "province", "district", "title", "level",
+                         "branch"):
                 continue
             old = b.values.get(f)
             if old is not None and key(str(old)) != key(str(given)):
-                warnings.append(f"{source}: manifest says {f} = {given!r}, the text says {old!r}; using the manifest")
+                warnings.append(f"{source}: manifest says {f} = {given!r}, the text says {old!r}; "
+                                "using the manifest")
             b.set(f, given, overwrite=True)
             b.evidence.pop(f, None)
         if manifest.get("province") and not manifest.get("district") and b.values.get("level") == "province":
@@ -380,7 +387,8 @@ def _infer_issuer(b: FieldBuilder, text: str, title_end: int, signer: Signer | N
     if party:
         kind = party.group(1).lower()
         committee = COMMITTEE_NAME[kind]
-        level = level or {"tỉnh": "province", "huyện": "district", "quận": "district", "thị": "district"}.get(kind)
+        level = level or {"tỉnh": "province", "huyện": "district", "quận": "district",
+                          "thị": "district"}.get(kind)
     # where: the scope phrase, the header place, the provincial newspaper, the places named most often
     context = _Context(text)
     era = places.era_of(b.values.get("date") if isinstance(b.values.get("date"), str) else None)
@@ -445,7 +453,8 @@ def _infer_issuer(b: FieldBuilder, text: str, title_end: int, signer: Signer | N
     elif branch == "party":
         if committee is None:
             if unit is not None and unit.level == "district":
-                committee = {"huyện": "Huyện ủy", "quận": "Quận ủy", "thị xã": "Thị ủy"}.get(unit.type, "Thành ủy")
+                committee = {"huyện": "Huyện ủy", "quận": "Quận ủy",
+                             "thị xã": "Thị ủy"}.get(unit.type, "Thành ủy")
             elif unit is not None:
                 committee = "Thành ủy" if unit.type == "thành phố" else "Tỉnh ủy"
             else:

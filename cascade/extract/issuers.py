@@ -25,9 +25,11 @@ _PEOPLE = re.compile(r"^(?P<body>ủy ban nhân dân|ubnd|hội đồng nhân d�
 _PARTY_BODY = re.compile(r"^(?P<lead>ban chấp hành|ban thường vụ)?\s{0,3}(?P<body>đảng bộ|đảng ủy)\s{1,3}"
                          r"(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã|phường"
                          r"|thị trấn)\s{1,3}(?P<place>.*)$")
-UNIT_LEVEL = {"tỉnh": "province", "huyện": "district", "quận": "district", "thị xã": "district", "thị": "district",
-              "xã": "commune", "phường": "commune", "thị trấn": "commune", "đặc khu": "commune"}
-COMMITTEE_NAME = {"tỉnh": "Tỉnh ủy", "thành": "Thành ủy", "huyện": "Huyện ủy", "quận": "Quận ủy", "thị": "Thị ủy"}
+UNIT_LEVEL = {"tỉnh": "province", "huyện": "district", "quận": "district", "thị xã": "district",
+              "thị": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune",
+              "đặc khu": "commune"}
+COMMITTEE_NAME = {"tỉnh": "Tỉnh ủy", "thành": "Thành ủy", "huyện": "Huyện ủy", "quận": "Quận ủy",
+                  "thị": "Thị ủy"}
 _PARENT_BODY = re.compile(r"(?i)đảng bộ|ubnd\b|ủy ban nhân dân \w")
 _BARE_BODY = re.compile(r"(?i)ủy ban nhân dân|hội đồng nhân dân")
 
@@ -76,8 +78,8 @@ def place_units(name: str, level_hint: str | None = None, province: str | None =
     m = _TYPE_SUFFIX.match(name)              # "Kỳ Anh (Huyện)": a list's way of telling two units apart
     if m:
         name, unit_type = m.group(1), unit_type or m.group(2).lower()
-        name = f"{name} ({m.group(2).capitalize()})" if places.find_district(f"{name} ({m.group(2).capitalize()})") \
-            else name
+        typed = f"{name} ({m.group(2).capitalize()})"
+        name = typed if places.find_district(typed) else name
     if not name:
         return []
     p = places.find_province(name) if level_hint != "district" else None
@@ -250,8 +252,8 @@ def issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layout
         if unit is not None and len(units) > 1 and unit.level == "commune" and \
                 len({(u.province, u.district) for u in units}) > 1:
             unit = places.Unit(unit.code, unit.name, unit.type, "commune", unit.era, None)   # where: unknown
-        return _unit_fields(f"{body} {unit_word}".strip(), "state", level or "province", unit, place, units[1:],
-                            context)
+        return _unit_fields(f"{body} {unit_word}".strip(), "state", level or "province", unit, place,
+                            units[1:], context)
     if parent:                                  # SỞ X under UBND TỈNH Y; BAN X under TỈNH ỦY Y
         outer = issuer_from_lines([parent.replace("ĐẢNG BỘ", "").strip()], context, lay) or {}
         return dict(outer, issuer=body_under(" ".join(own), outer), level=outer.get("level"))

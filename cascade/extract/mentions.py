@@ -62,9 +62,11 @@ def _case_forms(word: str) -> list[str]:
 
 
 # every type word as a trie (faster than a flat alternation, and it matches the same: see _trie_pattern)
-_TYPE_ALT = _trie_pattern([form for w in sorted(TYPE_WORDS, key=len, reverse=True) for form in _case_forms(w)])
+_TYPE_ALT = _trie_pattern([form for w in sorted(TYPE_WORDS, key=len, reverse=True)
+                           for form in _case_forms(w)])
 _QUALIFIER = r"(?:\s++(?i:hành động|công tác|liên tịch|liên ngành|kết luận|chỉ đạo|thẩm tra|thẩm định))?"
-# the words in front of a number: "Kế hoạch số", "Chương trình hành động số:", "Quyết định của Bộ Chính trị số"
+# the words in front of a number: "Kế hoạch số", "Chương trình hành động số:",
+# "Quyết định của Bộ Chính trị số"
 _BEFORE = re.compile(
     rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}(?:\s++của\s++(?P<issuer_first>[^,;.()\n]{{3,80}}?))?"
     rf"\s*+(?:(?:[Ss]ố|SỐ)\s*+(?::\s*+)?)?")
@@ -72,8 +74,9 @@ _SO_ONLY = re.compile(r"[Ss]ố\s*+(?::\s*+)?\Z")
 _PLURAL = re.compile(rf"\bcác\s++(?P<type>{_TYPE_ALT})\b")
 _PLURAL_WORD = re.compile(rf"(?:{_TYPE_ALT})")
 _TERM = r"(?:khóa|khoá|Khóa|KHÓA|KHOÁ)\s++(?P<term>(?-i:[IVXL]{1,5}))\b"
-_ISSUER_STOP = (rf"(?=[ \t]{{0,4}}(?:[,;.(\n\"“”]|$|\s(?:về|V/v|v/v|ban hành|quy định|hướng dẫn|thực hiện|triển khai|"
-                rf"tiếp tục|đến|trên địa bàn|tại|để|nhằm|theo|đã|được|gắn với|phê duyệt|sửa đổi|(?:và|hoặc)\s++(?:các\s++)?(?:{_TYPE_ALT}))\b))")
+_ISSUER_STOP = (rf"(?=[ \t]{{0,4}}(?:[,;.(\n\"“”]|$|\s(?:về|V/v|v/v|ban hành|quy định|hướng dẫn|thực hiện|"
+                rf"triển khai|tiếp tục|đến|trên địa bàn|tại|để|nhằm|theo|đã|được|gắn với|phê duyệt|sửa đổi|"
+                rf"(?:và|hoặc)\s++(?:các\s++)?(?:{_TYPE_ALT}))\b))")
 # what follows a number: its date, its issuer ("của ..."), the date again, the term; in capitals too (titles)
 _TAIL = re.compile(
     r"\s*+(?:,\s*+)?(?:" + dates.DATE.replace("(?P<", "(?P<a") + r")?"
@@ -83,17 +86,21 @@ _TAIL = re.compile(
 _SUMMARY = re.compile(r"\s*+(?:,\s*+)?(?:về việc|về|V/v|v/v)\s++(?P<summary>[^;\n()]{3,240}?)"
                       r"(?=[ \t]{0,8}(?:[;\n(]|\.\s|\.$|$"
                       r"|,[ \t]{0,8}(?:UBND|Ủy ban|Ban Thường vụ|Huyện ủy|Tỉnh ủy)))")
-_ALIAS_BEFORE = re.compile(r"\(\s*+(?:sau đây\s++)?(?:được\s++)?(?:gọi tắt|viết tắt|gọi chung|gọi)\s++là[\s\"“*]*+\Z",
-                           re.I)
+_ALIAS_BEFORE = re.compile(r"\(\s*+(?:sau đây\s++)?(?:được\s++)?(?:gọi tắt|viết tắt|gọi chung|gọi)"
+                           r"\s++là[\s\"“*]*+\Z", re.I)
 _ORDINALS = ORDINALS
 _ORD_ALT = "|".join(sorted(_ORDINALS, key=len, reverse=True))
 _PLENUM = re.compile(
-    rf"(?P<type>Nghị quyết|NGHỊ QUYẾT|nghị quyết)\s++(?:của\s++)?(?:Hội nghị\s++)?(?:(?:lần\s++)?thứ\s++(?P<ord>{_ORD_ALT}|\d{{1,2}})\s++)?"
-    rf"(?:Ban Chấp hành\s++)?Trung ương(?:\s++Đảng)?\s*+(?P<n>\d{{1,2}})?\s*+(?:,\s*+)?(?:\(\s*+)?{_TERM}\s*+\)?")
-_SHORT = re.compile(rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}\s++(?:[Ss]ố\s*+(?::\s*+)?)?(?P<n>\d{{1,4}})(?![\d/.\w-]|\s?[-/]\s?\w)")
+    rf"(?P<type>Nghị quyết|NGHỊ QUYẾT|nghị quyết)\s++(?:của\s++)?(?:Hội nghị\s++)?"
+    rf"(?:(?:lần\s++)?thứ\s++(?P<ord>{_ORD_ALT}|\d{{1,2}})\s++)?"
+    rf"(?:Ban Chấp hành\s++)?Trung ương(?:\s++Đảng)?\s*+(?P<n>\d{{1,2}})?\s*+(?:,\s*+)?"
+    rf"(?:\(\s*+)?{_TERM}\s*+\)?")
+_SHORT = re.compile(rf"(?P<type>{_TYPE_ALT}){_QUALIFIER}\s++(?:[Ss]ố\s*+(?::\s*+)?)?(?P<n>\d{{1,4}})"
+                    r"(?![\d/.\w-]|\s?[-/]\s?\w)")
 _SHORT_HINT = re.compile(r"\s(?:[Ss]ố\s*+(?::\s*+)?)?\d{1,4}(?![\d/.\w-]|\s?[-/]\s?\w)")
 _HINT_HEAD = re.compile(r"\s(?=\d|[Ss]ố)")    # where a _SHORT_HINT may start
-_LAW = re.compile(r"(?P<type>" + "|".join(LAW_WORDS) + r")(?P<name>(?:\s++(?!và\b|ngày\b|năm\b|số\b|được\b|đã\b|của\b|theo\b|để\b|"
+_LAW = re.compile(r"(?P<type>" + "|".join(LAW_WORDS) + r")"
+                  r"(?P<name>(?:\s++(?!và\b|ngày\b|năm\b|số\b|được\b|đã\b|của\b|theo\b|để\b|"
                   r"nhằm\b|tại\b|hiện\b|sửa\b|quy\b|và\b)[\wÀ-ỹĐđ-]+){1,8})")
 _PLENUM_WORDS = ("Nghị quyết", "NGHỊ QUYẾT", "nghị quyết")    # what _PLENUM starts with
 _SELF = re.compile(rf"(?:{_TYPE_ALT})\s++này\b")
@@ -129,7 +136,8 @@ def _type_starts(text: str) -> list[int]:
     low = text.lower()
     if len(low) != len(text):                  # a character whose lower case is longer: stay exact
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return [a for a in (m.start() for m in _TYPE_WORD_LOWER.finditer(low)) if not (a and low[a - 1].isalnum())]
+    return [a for a in (m.start() for m in _TYPE_WORD_LOWER.finditer(low))
+            if not (a and low[a - 1].isalnum())]
 
 
 # "số" right before a digit: where a number a type word vouches for may start
@@ -158,7 +166,7 @@ def _prefix(text: str, a: int, type_starts: list[int]) -> tuple[str | None, str 
         window = text[max(0, so - 200):so]
         cut = max(window.rfind("\n"), window.rfind(". "))
         p = None
-        for p in _PLURAL.finditer(window, cut + 1):
+        for _p in _PLURAL.finditer(window, cut + 1):
             pass
         if p is not None:
             return TYPE_WORDS[p.group("type").lower()], None, so
@@ -186,7 +194,7 @@ assert len(_TAIL_GROUPS) == _TAIL.groups                # every group is named: 
 @lru_cache(maxsize=8192)
 def _tail_fields(groups: tuple[str | None, ...]) -> tuple[str | None, str | None, str | None]:
     """(date, issuer, term) read from the groups of a ``_TAIL`` match (tails repeat: cached)."""
-    g = dict(zip(_TAIL_GROUPS, groups))
+    g = dict(zip(_TAIL_GROUPS, groups, strict=True))
     date = None
     for p in ("a", "b"):
         date = date or dates.iso(g.get(p + "y"), g.get(p + "m"), g.get(p + "d")) if g.get(p + "y") else date
@@ -195,15 +203,17 @@ def _tail_fields(groups: tuple[str | None, ...]) -> tuple[str | None, str | None
     issuer = g.get("issuer")
     if issuer:
         issuer = _trim_issuer(issuer.strip(" *\"“”"))
-        if not _STARTS_UPPER.match(issuer) and not issuer.lower().startswith(("ubnd", "ủy ban", "ban ", "bộ ")):
+        if not _STARTS_UPPER.match(issuer) \
+                and not issuer.lower().startswith(("ubnd", "ủy ban", "ban ", "bộ ")):
             issuer = None
     return date, issuer, g.get("term")
 
 
 # function words and verbs that end a clause, never a body's name ("của Ban Thường vụ Tỉnh ủy phải ...")
-_NOT_IN_NAMES = {"phải", "cần", "sẽ", "đã", "được", "có", "là", "đang", "cũng", "chỉ", "cho", "trong", "nhằm", "thì",
-                 "mà", "khi", "nay", "này", "đó", "tới", "ra", "vào", "lại", "luôn", "và", "hoặc", "với", "bằng",
-                 "chủ", "yêu", "giao", "đề", "nghị", "tổ", "chức", "xây", "dựng", "kịp", "thời", "nghiêm", "túc"}
+_NOT_IN_NAMES = {"phải", "cần", "sẽ", "đã", "được", "có", "là", "đang", "cũng", "chỉ", "cho", "trong",
+                 "nhằm", "thì", "mà", "khi", "nay", "này", "đó", "tới", "ra", "vào", "lại", "luôn", "và",
+                 "hoặc", "với", "bằng", "chủ", "yêu", "giao", "đề", "nghị", "tổ", "chức", "xây", "dựng",
+                 "kịp", "thời", "nghiêm", "túc"}
 
 
 def _trim_issuer(issuer: str) -> str:
@@ -255,8 +265,9 @@ def find_mentions(text: str) -> list[FoundMention]:
         plenum = int(n) if n.isdigit() else _ORDINALS.get(n.lower())
         if plenum is None or taken.holds(m.start()):
             continue
-        found.append(FoundMention(m.start(), m.end(), "Nghị quyết", None, date=None, issuer="Ban Chấp hành Trung ương",
-                            term=m.group("term").upper(), plenum=plenum))
+        found.append(FoundMention(m.start(), m.end(), "Nghị quyết", None, date=None,
+                                  issuer="Ban Chấp hành Trung ương",
+                                  term=m.group("term").upper(), plenum=plenum))
         taken.append(m.span())
     for h in _short_hints(text, type_starts):
         sm = _SHORT.search(text, max(0, h.start() - 40), h.end())

@@ -56,9 +56,10 @@ def extract_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | N
     from cascade.read.files import source_name
 
     raw = read_file(path, manifest, options)
-    rec = extract_text(raw.text, raw.source, raw.manifest, fmt=raw.format, sha256=raw.sha256, warnings=raw.warnings)
-    filled: dict[str, Any] = {f: v for f, v in raw.site.items()
-                               if f in _SITE_FIELDS and getattr(rec.meta, f) is None and f not in raw.manifest}
+    rec = extract_text(raw.text, raw.source, raw.manifest, fmt=raw.format, sha256=raw.sha256,
+                       warnings=raw.warnings)
+    filled: dict[str, Any] = {f: v for f, v in raw.site.items() if f in _SITE_FIELDS
+                              and getattr(rec.meta, f) is None and f not in raw.manifest}
     return replace(rec, source=source_name(path), meta=replace(rec.meta, **filled) if filled else rec.meta,
                    ocr=raw.ocr, ocr_confidence=raw.ocr_confidence, site=tuple(raw.site.items()),
                    from_site=tuple(filled))

@@ -31,7 +31,8 @@ _UBND = re.compile(r"^(?:UBND|Ubnd)\b")
 _HDND = re.compile(r"^(?:HĐND)\b")
 _TINH_UY = re.compile(r"\bTỉnh uỷ\b|\btỉnh ủy\b")
 _TERM_TAIL = re.compile(r"\s*+\(\s*+khóa\s++[IVXL]++\s*+\)$")
-_DISTRICT_ISSUER = re.compile(r"huyện ủy|quận ủy|ủy ban nhân dân (?:huyện|quận|thị xã)|hội đồng nhân dân (?:huyện|quận|thị xã)"
+_DISTRICT_ISSUER = re.compile(r"huyện ủy|quận ủy|ủy ban nhân dân (?:huyện|quận|thị xã)"
+                              r"|hội đồng nhân dân (?:huyện|quận|thị xã)"
                               r"|\bhuyện\b|\bquận\b|thị xã|thị ủy")
 _PROVINCE_ISSUER = re.compile(r"tỉnh ủy|ủy ban nhân dân tỉnh|hội đồng nhân dân tỉnh|\btỉnh\b")
 _ENDS_WITH_UNIT = re.compile(r"(?:ủy|tỉnh|huyện|quận|thị xã)$", re.I)
@@ -53,7 +54,8 @@ def _places_in(phrase: str) -> list[places.PlaceHit]:
 
 
 # "Ban Bí thư Trung ương Đảng", "Bộ Chính trị (khóa X)": one name for each central body
-_CENTRAL_NAMES = (("ban bí thư", "Ban Bí thư"), ("bộ chính trị", "Bộ Chính trị"), ("thủ tướng", "Thủ tướng Chính phủ"))
+_CENTRAL_NAMES = (("ban bí thư", "Ban Bí thư"), ("bộ chính trị", "Bộ Chính trị"),
+                  ("thủ tướng", "Thủ tướng Chính phủ"))
 
 
 @lru_cache(maxsize=16384)
@@ -69,15 +71,20 @@ def _canonical_issuer(issuer: str | None) -> str | None:
     return next((name for prefix, name in _CENTRAL_NAMES if low.startswith(prefix)), s)
 
 
-def _jurisdiction(f: FoundMention, meta: Metadata) -> tuple[str | None, str | None, str | None, float, str | None]:
+#: (level, province, district, confidence, issuer) of a cited document
+_Where = tuple[str | None, str | None, str | None, float, str | None]
+
+
+def _jurisdiction(f: FoundMention, meta: Metadata) -> _Where:
     """(level, province, district, confidence, issuer) of a mentioned local document."""
-    return _jurisdiction_of(f.number, f.issuer, f.plenum, f.law, f.summary, meta.level, meta.province, meta.district)
+    return _jurisdiction_of(f.number, f.issuer, f.plenum, f.law, f.summary, meta.level, meta.province,
+                            meta.district)
 
 
 @lru_cache(maxsize=16384)
 def _jurisdiction_of(num: numbers.DocNumber | None, f_issuer: str | None, plenum: int | None, law: str | None,
                      summary: str | None, meta_level: str | None, meta_province: str | None,
-                     meta_district: str | None) -> tuple[str | None, str | None, str | None, float, str | None]:
+                     meta_district: str | None) -> _Where:
     """:func:`_jurisdiction` from the fields it reads (the same citation recurs: cached)."""
     issuer = _canonical_issuer(f_issuer)
     low = key(issuer) if issuer else ""
@@ -131,7 +138,8 @@ def _jurisdiction_of(num: numbers.DocNumber | None, f_issuer: str | None, plenum
     return level, province, district, confidence, issuer
 
 
-def _full_issuer(issuer: str | None, level: str | None, province: str | None, district: str | None) -> str | None:
+def _full_issuer(issuer: str | None, level: str | None, province: str | None,
+                 district: str | None) -> str | None:
     """Add the jurisdiction a short issuer name leaves implicit ("UBND tỉnh" -> "... tỉnh Đắk Lắk")."""
     if not issuer:
         return None
@@ -167,7 +175,8 @@ def _sentence_start(text: str, i: int, floor: int) -> int:
 
 
 def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end: int = 0,
-                       self_number: str | None = None, header_end: int = 0) -> tuple[tuple[Mention, ...], tuple[Relation, ...], list[str]]:
+                       self_number: str | None = None, header_end: int = 0
+                       ) -> tuple[tuple[Mention, ...], tuple[Relation, ...], list[str]]:
     """Mentions and relations of one document.
 
     Args:
@@ -243,7 +252,8 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
             evidence=evidence(f.start, f.end), date=f.date, issuer=issuer, branch=branch, level=level,
             province=province if level != "central" else None,
             district=district if level in ("district", "commune") else None,
-            plenum=f.plenum, term=f.term, summary=f.law or f.summary, confidence=confidence, note=notes.get(i)))
+            plenum=f.plenum, term=f.term, summary=f.law or f.summary, confidence=confidence,
+            note=notes.get(i)))
 
     # short forms ("Kết luận số 93") resolve against full citations of the same type and number
     full: dict[tuple[str, str | None], Mention] = {}
@@ -323,8 +333,8 @@ def _fix_type_codes(found: list[FoundMention], source: str, warnings: list[str])
             parsed = numbers.parse_number(fixed)
             if parsed is not None:
                 notes[i] = f"typo: printed {n.text}, the type word and other citations say {parsed.text}"
-                warnings.append(f"{source}: '{f.type} số {n.text}' read as {parsed.text} (type word and other "
-                                f"citations disagree with the printed code)")
+                warnings.append(f"{source}: '{f.type} số {n.text}' read as {parsed.text} (type word and "
+                                f"other citations disagree with the printed code)")
                 f.number = parsed
                 continue
         notes[i] = f"the type word says {f.type}, the code {n.type_code} says {n.type}: the type word wins"

@@ -38,16 +38,17 @@ _CHAIN_TAIL = re.compile(
     r"|(?P<guide>hướng dẫn (?:thi hành|thực hiện)|quy định chi tiết(?: thi hành)?)"
     r"(?: (?:một số|các) (?:điều|nội dung|khoản))?(?: của)? ?\Z")
 _GAP_NOISE = str.maketrans({c: " " for c in "*“”\"\n\t\u00a0"})
-# what a gap between two mentions of one chain may not hold: a list break or the main clause
+# what a gap between two mentions of one chain may not hold: a list break (a new list item) or the main clause
 _GAP_BREAK = re.compile(r";|\n[ \t\u00a0]*\n|\.[ \t\u00a0]*\n|\.[ \t\u00a0]+[A-ZĐ\d]"
-                        r"|\n[ \t\u00a0]*(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[.)])[ \t\u00a0]")   # a new list item
+                        r"|\n[ \t\u00a0]*(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[.)])[ \t\u00a0]")
 _COORDINATION = re.compile(r"\s*+(?:và|hoặc|,)\s*+")          # "A và B": B is not a chain link of A
 #: the ladder of the relations a document states about another, strongest first: a document cited
 #: several times keeps the strongest (implements > based_on > cites). The relations of law
 #: (amends, replaces, repeals, guides) stand beside it: a decision can be based on a document and
 #: replace it.
 LADDER: dict[str, int] = {name: rel.strength for name, rel in vocab.RELATIONS.items()
-                          if rel.strength is not None and name in vocab.DOCUMENT_RELATIONS and (rel.cascade or name in (BASED_ON, CITES))}
+                          if rel.strength is not None and name in vocab.DOCUMENT_RELATIONS
+                          and (rel.cascade or name in (BASED_ON, CITES))}
 
 
 def _local_key(m: Mention) -> str:
@@ -63,7 +64,8 @@ def mention_key(m: Mention) -> str:
     return _local_key(m)
 
 
-def _chain(text: str, found: list[FoundMention], prev: int | None, prev_prev: int | None, i: int) -> str | None:
+def _chain(text: str, found: list[FoundMention], prev: int | None, prev_prev: int | None,
+           i: int) -> str | None:
     """The relation the mention ``prev`` states about mention ``i`` when the text between them ends with
     a description verb ("Kế hoạch số 07-KH/TU ... thực hiện Kết luận số 93-KL/TW"), else None."""
     if prev is None or found[prev].is_alias:
@@ -100,8 +102,8 @@ def _has_run(words: list[str], run: list[str]) -> bool:
     return n > 0 and any(words[i:i + n] == run for i in range(len(words) - n + 1))
 
 
-def programme_links(text: str, found: list[FoundMention], index_of: dict[int, int], index: clauses.ClauseIndex,
-                     title_end: int) -> list[tuple[int, list[str], int, int]]:
+def programme_links(text: str, found: list[FoundMention], index_of: dict[int, int],
+                    index: clauses.ClauseIndex, title_end: int) -> list[tuple[int, list[str], int, int]]:
     """(decision index in ``found``, programme words, span) for each decision approving a programme that
     the document's own title carries out."""
     starts = sorted(found[i].start for i in index_of)

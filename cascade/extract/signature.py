@@ -15,13 +15,15 @@ from cascade.vn.cues import POSITIONS
 
 _RECIPIENTS = re.compile(r"Nơi nhận\s*:?")
 _RECIPIENTS_INDENT = re.compile(r"[ *_]*")
-_POSITION_LINE = re.compile(r"^[ *_]*(?P<title>" + "|".join(sorted(map(re.escape, POSITIONS), key=len, reverse=True))
+_POSITION_LINE = re.compile(r"^[ *_]*(?P<title>"
+                            + "|".join(sorted(map(re.escape, POSITIONS), key=len, reverse=True))
                             + r")(?:[ ]{1,3}(?:QUỐC HỘI|CHÍNH PHỦ|BỘ[ ]{1,3}[" + UPPER + r" ,]{2,60}))?"
                             r"[ *_]*$")     # "CHỦ TỊCH QUỐC HỘI", "BỘ TRƯỞNG BỘ TÀI CHÍNH": the body it heads
 _CAPACITY = re.compile(r"^[ *_]*(?P<cap>TM\.|T/M|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.)\s*(?P<rest>[^\n*]*?)[ *_]*$")
-_CAPACITY_REACH = 3                 # capacity lines (TM., KT....) are looked for up to 3 lines above the position
+_CAPACITY_REACH = 3                 # capacity lines (TM., KT....) are looked for up to 3 lines above it
 _SIGNATURE_REACH = 600              # last_signature reads the lines of the last 600 characters first
-_NAME = re.compile(r"^[ *_]*(?P<name>(?:[" + UPPER + r"][" + LOWER + r"]+|[" + UPPER + r"]+)(?:\s+(?:[" + UPPER + r"][" + LOWER + r"]+|[" + UPPER + r"]+)){1,4})"
+_NAME_WORD = r"(?:[" + UPPER + r"][" + LOWER + r"]+|[" + UPPER + r"]+)"     # "Nguyễn" or "NGUYỄN"
+_NAME = re.compile(r"^[ *_]*(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){1,4})"
                    r"[ *_.…]*$")
 
 

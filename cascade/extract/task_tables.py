@@ -1,4 +1,4 @@
-"""Tasks given as table rows: "| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành |".
+"""Tasks given as table rows ("| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |").
 
 Each row is a task labelled by its STT under the enclosing item, or under "PL" ("PLII.3") in an
 appendix after the signature; the column headers say which cell holds the lead, the cooperating
@@ -67,7 +67,8 @@ def _tables(text: str) -> list[list[tuple[int, int]]]:
     return blocks
 
 
-def read_table_tasks(ctx: TaskContext, items: list[Item], body_end: int) -> tuple[list[Task], list[tuple[int, int]]]:
+def read_table_tasks(ctx: TaskContext, items: list[Item],
+                     body_end: int) -> tuple[list[Task], list[tuple[int, int]]]:
     """Tasks from tables of tasks, in the body or in an appendix; also the spans the tables cover."""
     text = ctx.text
     out: list[Task] = []

@@ -76,7 +76,8 @@ def own_number(b: FieldBuilder, lay: layout.Layout, text: str, source: str,
     return None
 
 
-_FOLDED_TYPES = sorted(((fold_letters(k), v) for k, v in layout.TYPE_WORDS.items()), key=lambda kv: -len(kv[0]))
+_FOLDED_TYPES = sorted(((fold_letters(k), v) for k, v in layout.TYPE_WORDS.items()),
+                       key=lambda kv: -len(kv[0]))
 _FOLDED_TYPE = re.compile(r"[ *#_]{0,5}(?P<type>" + "|".join(re.escape(k) for k, _ in _FOLDED_TYPES)
                           + r")[ ]{1,3}"
                           r"(?:(?P<of>cua[ ]{1,3}[^\n]{2,120}?)[ ]{1,3})?(?:so[ ]{0,3}:?[ ]{0,3})?(?=\d)")
