@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from cascade import vocab
-from cascade.extract import clauses, layout, mentions
+from cascade.extract import clauses, issuers, layout, mentions, relations
 from cascade.vn import cues
 
 
@@ -27,6 +27,9 @@ def test_stages_read_the_one_table():
     assert clauses.TRIGGERS is cues.TRIGGERS
     assert layout.TYPE_WORDS is cues.HEADER_TYPE_WORDS
     assert mentions.TYPE_WORDS is cues.MENTION_TYPE_WORDS
+    assert layout.SITE_KEYS is cues.SITE_FIELDS and issuers.UNIT_LEVEL is cues.UNIT_LEVELS
+    assert relations.PROGRAMME_WORDS is cues.PROGRAMME_WORDS
+    assert set(cues.SITE_FIELDS) <= {k.lower() for k in cues.SITE_KEY_NAMES}
     assert all(k == k.upper() for k in cues.HEADER_TYPE_WORDS)
     assert all(k == k.lower() for k in cues.MENTION_TYPE_WORDS)
 
@@ -35,3 +38,9 @@ def test_a_new_trigger_phrase_is_read_by_the_clause_stage():
     text = "Quán triệt Kết luận số 5-KL/TW; Chỉ thị số 6-CT/TW."
     found = clauses.find_clauses(text, [], len(text))
     assert [c.relation for c in found] == [cues.TRIGGER_RELATIONS["quán triệt"]]
+
+
+def test_a_hosting_site_table_is_read_with_the_keys_of_the_table():
+    text = "Số hiệu: | 41/2006/NQ-HĐND | Loại văn bản: | Nghị quyết | Tình trạng: | Còn hiệu lực\n\nNội dung"
+    site = layout.read_layout(text).site
+    assert site["number"][0] == "41/2006/NQ-HĐND" and site["type"][0] == "Nghị quyết"

@@ -16,6 +16,7 @@ from importlib import resources
 from cascade.extract import layout, numbers
 from cascade.text.normalize import fold_letters, key
 from cascade.vn import places
+from cascade.vn.cues import PARTY_COMMITTEES, UNIT_LEVELS
 
 _COMMITTEE = re.compile(r"^(?:ban thường vụ\s+|ban chấp hành đảng bộ\s+)?(?P<kind>tỉnh|thành|huyện|quận"
                         r"|thị)\s+ủy\s*(?P<place>.*)$")
@@ -25,11 +26,8 @@ _PEOPLE = re.compile(r"^(?P<body>ủy ban nhân dân|ubnd|hội đồng nhân d�
 _PARTY_BODY = re.compile(r"^(?P<lead>ban chấp hành|ban thường vụ)?\s{0,3}(?P<body>đảng bộ|đảng ủy)\s{1,3}"
                          r"(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã|phường"
                          r"|thị trấn)\s{1,3}(?P<place>.*)$")
-UNIT_LEVEL = {"tỉnh": "province", "huyện": "district", "quận": "district", "thị xã": "district",
-              "thị": "district", "xã": "commune", "phường": "commune", "thị trấn": "commune",
-              "đặc khu": "commune"}
-COMMITTEE_NAME = {"tỉnh": "Tỉnh ủy", "thành": "Thành ủy", "huyện": "Huyện ủy", "quận": "Quận ủy",
-                  "thị": "Thị ủy"}
+UNIT_LEVEL = UNIT_LEVELS
+COMMITTEE_NAME = PARTY_COMMITTEES
 _PARENT_BODY = re.compile(r"(?i)đảng bộ|ubnd\b|ủy ban nhân dân \w")
 _BARE_BODY = re.compile(r"(?i)ủy ban nhân dân|hội đồng nhân dân")
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from cascade.text.normalize import LOWER, UPPER
 from cascade.vn import dates
-from cascade.vn.cues import HEADER_TYPE_WORDS
+from cascade.vn.cues import HEADER_TYPE_WORDS, SITE_FIELDS, SITE_KEY_NAMES
 
 #: how far into a text the header is looked for (hosting sites put menus before it)
 HEAD_LIMIT = 6000
@@ -87,12 +87,8 @@ _AUTHORITY = re.compile(r"(?:ỦY BAN|UỶ BAN|HỘI ĐỒNG|CHỦ TỊCH|THỦ 
 _VV = re.compile(r"[ *_]{0,5}(?:V/v|V/V|v/v|Về việc)\b")
 
 #: a hosting site's metadata table ("Số hiệu: | 41/2006/NQ-HĐND | Loại văn bản: | Nghị quyết |")
-SITE_KEYS = {"số hiệu": "number", "loại văn bản": "type", "ngày ban hành": "date",
-             "cơ quan ban hành": "issuer",
-             "nơi ban hành": "issuer", "người ký": "signer"}
-_SITE_KEY_NAMES = (r"(?:Số hiệu|Loại văn bản|Ngày ban hành|Cơ quan ban hành|Nơi ban hành|Người ký"
-                   r"|Ngày hiệu lực|Ngày có hiệu lực|Ngày công báo|Ngày đăng công báo|Số công báo|Lĩnh vực"
-                   r"|Tình trạng|Ngày hết hiệu lực)")
+SITE_KEYS = SITE_FIELDS
+_SITE_KEY_NAMES = "(?:" + "|".join(SITE_KEY_NAMES) + ")"
 _SITE = re.compile(r"(?<![^\s|])(?i:(?P<key>" + _SITE_KEY_NAMES + r"))"
                    r"[ ]{0,3}:?[ ]{0,3}\|?[ ]{0,3}\n?[ ]{0,3}"
                    r"(?P<value>[^|\n]{1,150}?)(?=[ ]{0,3}(?:\||\n|$|" + _SITE_KEY_NAMES + r"))")
@@ -193,7 +189,7 @@ def _site_table(text: str, end: int) -> tuple[dict[str, tuple[str, tuple[int, in
     return found, spans
 
 
-_SITE_HINTS = ("số hiệu", "loại văn bản", "ngày ban hành", "cơ quan ban hành", "nơi ban hành")
+_SITE_HINTS = tuple(k for k, f in SITE_FIELDS.items() if f != "signer")
 _SITE_DATE = re.compile(r"\d{1,2}/\d{1,2}/(?:19|20)\d\d")
 
 

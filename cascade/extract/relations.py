@@ -25,6 +25,7 @@ from cascade.vn.cues import (
     CITES,
     CONTINUES,
     IMPLEMENTS,
+    PROGRAMME_WORDS,
 )
 
 # the end of the text between two mentions (spaces collapsed, lower case) that makes the first relate to
@@ -82,7 +83,6 @@ def _chain(text: str, found: list[FoundMention], prev: int | None, prev_prev: in
     return next((rel for group, rel in CHAIN_RELATIONS if m.group(group)), IMPLEMENTS)
 
 
-PROGRAMME_WORDS = ("chiến lược", "đề án", "chương trình", "quy hoạch", "dự án")
 _PROGRAMME = re.compile(r"(?<!\w)(?:" + "|".join(PROGRAMME_WORDS) + r")(?!\w)", re.IGNORECASE)
 _APPROVES = re.compile(r"\W{0,4}(?:về\s+việc\s+|về\s+)?(?:phê\s+duyệt|ban\s+hành)\s+(?:" + "|".join(
     p.replace(" ", r"\s+") for p in PROGRAMME_WORDS) + r")(?!\w)", re.IGNORECASE)

@@ -11,15 +11,16 @@ import re
 from cascade.extract.issuers import sentence_case
 from cascade.models import Signer
 from cascade.text.normalize import LOWER, UPPER
-from cascade.vn.cues import POSITIONS
+from cascade.vn.cues import CAPACITIES, POSITIONS, RECIPIENTS_MARKER
 
-_RECIPIENTS = re.compile(r"Nơi nhận\s*:?")
+_RECIPIENTS = re.compile(re.escape(RECIPIENTS_MARKER) + r"\s*:?")
 _RECIPIENTS_INDENT = re.compile(r"[ *_]*")
 _POSITION_LINE = re.compile(r"^[ *_]*(?P<title>"
                             + "|".join(sorted(map(re.escape, POSITIONS), key=len, reverse=True))
                             + r")(?:[ ]{1,3}(?:QUỐC HỘI|CHÍNH PHỦ|BỘ[ ]{1,3}[" + UPPER + r" ,]{2,60}))?"
                             r"[ *_]*$")     # "CHỦ TỊCH QUỐC HỘI", "BỘ TRƯỞNG BỘ TÀI CHÍNH": the body it heads
-_CAPACITY = re.compile(r"^[ *_]*(?P<cap>TM\.|T/M|KT\.|K/T|TL\.|T/L|TUQ\.|Q\.)\s*(?P<rest>[^\n*]*?)[ *_]*$")
+_CAPACITY = re.compile(r"^[ *_]*(?P<cap>" + "|".join(map(re.escape, CAPACITIES))
+                       + r")\s*(?P<rest>[^\n*]*?)[ *_]*$")
 _CAPACITY_REACH = 3                 # capacity lines (TM., KT....) are looked for up to 3 lines above it
 _SIGNATURE_REACH = 600              # last_signature reads the lines of the last 600 characters first
 _NAME_WORD = r"(?:[" + UPPER + r"][" + LOWER + r"]+|[" + UPPER + r"]+)"     # "Nguyễn" or "NGUYỄN"

@@ -123,3 +123,36 @@ POSITIONS: dict[str, str] = {
     "BỘ TRƯỞNG": "Bộ trưởng", "THỨ TRƯỞNG": "Thứ trưởng", "TRƯỞNG PHÒNG": "Trưởng phòng",
     "PHÓ TRƯỞNG PHÒNG": "Phó Trưởng phòng", "TỔNG BÍ THƯ": "Tổng Bí thư", "THƯỜNG TRỰC": "Thường trực",
 }
+
+#: the capacity a signer signs in, printed before the position: TM. (on behalf of a collective body),
+#: KT. (standing in for its head), TL. and TUQ. (by order, by delegation), Q. (acting)
+CAPACITIES = ("TM.", "T/M", "KT.", "K/T", "TL.", "T/L", "TUQ.", "Q.")
+
+#: the heading of the recipients list after the signature ("Nơi nhận:")
+RECIPIENTS_MARKER = "Nơi nhận"
+
+# -- units and committees ------------------------------------------------------------------------------
+
+#: the type words of administrative units in an issuer's name, and the level they give
+UNIT_LEVELS: dict[str, str] = {
+    "tỉnh": "province", "huyện": "district", "quận": "district", "thị xã": "district", "thị": "district",
+    "xã": "commune", "phường": "commune", "thị trấn": "commune", "đặc khu": "commune"}
+
+#: the Party committee named after its unit ("Tỉnh ủy", "Thành ủy"), by the unit's first type word
+PARTY_COMMITTEES: dict[str, str] = {
+    "tỉnh": "Tỉnh ủy", "thành": "Thành ủy", "huyện": "Huyện ủy", "quận": "Quận ủy", "thị": "Thị ủy"}
+
+# -- hosting sites and programmes ----------------------------------------------------------------------
+
+#: the keys of a hosting site's metadata table ("Số hiệu: | 41/2006/NQ-HĐND"), lower case, and the record
+#: field each fills
+SITE_FIELDS: dict[str, str] = {
+    "số hiệu": "number", "loại văn bản": "type", "ngày ban hành": "date", "cơ quan ban hành": "issuer",
+    "nơi ban hành": "issuer", "người ký": "signer"}
+#: every key such a table prints, as printed (the ones that fill no field end a value too)
+SITE_KEY_NAMES = ("Số hiệu", "Loại văn bản", "Ngày ban hành", "Cơ quan ban hành", "Nơi ban hành", "Người ký",
+                  "Ngày hiệu lực", "Ngày có hiệu lực", "Ngày công báo", "Ngày đăng công báo", "Số công báo",
+                  "Lĩnh vực", "Tình trạng", "Ngày hết hiệu lực")
+
+#: the kinds of programme a decision approves and a plan carries out by name ("Chiến lược phát triển ...")
+PROGRAMME_WORDS = ("chiến lược", "đề án", "chương trình", "quy hoạch", "dự án")
