@@ -25,15 +25,23 @@ from dataclasses import dataclass, field
 
 from cascade.text.normalize import LOWER, UPPER
 from cascade.vn import dates
-from cascade.vn.cues import HEADER_TYPE_WORDS, SITE_FIELDS, SITE_KEY_NAMES
+from cascade.vn.cues import (
+    HEADER_TYPE_WORDS,
+    PARTY_MOTTO_WORDS,
+    SITE_FIELDS,
+    SITE_KEY_NAMES,
+    STATE_MOTTO_WORDS,
+    word_forms,
+)
 
 #: how far into a text the header is looked for (hosting sites put menus before it)
 HEAD_LIMIT = 6000
 
 _GAP = r"[\s|*_]{1,40}"                       # what may separate the words of a wrapped motto
-STATE_MOTTO = re.compile(rf"C[ỘO]NG{_GAP}H[ÒOÓ]A{_GAP}X[ÃA]{_GAP}H[ỘO]I(?:{_GAP}CH[ỦU]{_GAP}NGH[ĨI]A"
-                         rf"(?:{_GAP}VI[ỆE]T{_GAP}NAM)?)?")
-PARTY_MOTTO = re.compile(rf"Đ[ẢA]NG{_GAP}C[ỘO]NG{_GAP}S[ẢA]N{_GAP}VI[ỆE]T{_GAP}NAM")
+_SM = [word_forms(w) for w in STATE_MOTTO_WORDS]       # "CỘNG HÒA XÃ HỘI" [+ "CHỦ NGHĨA" [+ "VIỆT NAM"]]
+STATE_MOTTO = re.compile(_GAP.join(_SM[:4])
+                         + f"(?:{_GAP}{_GAP.join(_SM[4:6])}(?:{_GAP}{_GAP.join(_SM[6:])})?)?")
+PARTY_MOTTO = re.compile(_GAP.join(word_forms(w) for w in PARTY_MOTTO_WORDS))
 _SLOGAN = re.compile(rf"(?i:độc{_GAP}lập[\s|*_-]{{1,40}}tự{_GAP}do(?:[\s|*_-]{{1,40}}hạnh{_GAP}phúc)?)")
 _RULE = re.compile(r"[\s\-_=─–—.*•~]{1,200}")
 _CELL = re.compile(r"[^\n|]+")

@@ -73,6 +73,31 @@ MAIN_VERBS = ("ban hành", "xây dựng", "thống nhất", "có ý kiến", "y�
 CHAIN_RELATIONS: tuple[tuple[str, str], ...] = (
     ("cont", CONTINUES), ("amend", AMENDS), ("replace", REPLACES), ("repeal", REPEALS), ("guide", GUIDES))
 
+# -- the header ----------------------------------------------------------------------------------------------
+
+#: the national motto over a state document, word by word, each word with the forms copies print
+#: (without tone marks, "HÓA" for "HÒA"); the last four words may be cut off by a wrapped cell
+STATE_MOTTO_WORDS: tuple[tuple[str, ...], ...] = (
+    ("CỘNG", "CONG"), ("HÒA", "HOA", "HÓA"), ("XÃ", "XA"), ("HỘI", "HOI"),
+    ("CHỦ", "CHU"), ("NGHĨA", "NGHIA"), ("VIỆT", "VIET"), ("NAM",))
+#: the heading over a Party document, word by word, as :data:`STATE_MOTTO_WORDS`
+PARTY_MOTTO_WORDS: tuple[tuple[str, ...], ...] = (
+    ("ĐẢNG", "ĐANG"), ("CỘNG", "CONG"), ("SẢN", "SAN"), ("VIỆT", "VIET"), ("NAM",))
+
+
+def word_forms(forms: tuple[str, ...]) -> str:
+    """A regex for the printed forms of one word, letter by letter ("CỘNG", "CONG" -> "C[ỘO]NG").
+
+    >>> word_forms(("HÒA", "HOA", "HÓA")), word_forms(("NAM",))
+    ('H[ÒOÓ]A', 'NAM')
+    """
+    out = []
+    for letters in zip(*forms, strict=True):
+        kinds = list(dict.fromkeys(letters))
+        out.append(kinds[0] if len(kinds) == 1 else "[" + "".join(kinds) + "]")
+    return "".join(out)
+
+
 # -- document types -----------------------------------------------------------------------------------------
 
 #: type names as a header prints them, upper case, and the type they give
