@@ -167,7 +167,7 @@ _DAY_OF_PERIOD = _pattern(
 
 def _last_day_before(year: int, month: int) -> str:
     """The day before the first of ``month``: "before June 2021" is due 2021-05-31."""
-    return (dt.date(year, month, 1) - dt.timedelta(days=1)).isoformat()
+    return period_end(f"{year - (month == 1)}-{(month - 2) % 12 + 1:02d}")
 
 
 class _Pieces:
