@@ -8,7 +8,7 @@ scratch (no cache) with each worker count and reports documents per second and p
 memory (the largest resident set of this process and its children). Each run is a fresh
 process, so runs do not share caches. No Turtle or map is written: this measures
 extraction, resolution and the graph. With ``--cli`` it also times the whole command a
-user runs, ``cascade build DOCS --out DIR --no-cache`` (Turtle and the HTML map included),
+user runs, ``cascade build DOCS --build-dir DIR --no-cache`` (Turtle and the HTML map included),
 from process start to exit.
 """
 from __future__ import annotations
@@ -75,7 +75,7 @@ def main() -> None:
             out = a.dir / "out-cli"
             shutil.rmtree(out, ignore_errors=True)
             t = time.perf_counter()
-            subprocess.run([str(cascade), "build", str(corpus / "docs"), "--out", str(out), "--no-cache", "--quiet"],
+            subprocess.run([str(cascade), "build", str(corpus / "docs"), "--build-dir", str(out), "--no-cache", "--quiet"],
                            check=True)
             times.append(time.perf_counter() - t)
         print(f"cascade build (records, graph, Turtle, map; default workers): {n} plans in {min(times):.2f} s = "

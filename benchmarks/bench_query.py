@@ -59,7 +59,7 @@ def build(corpus: Path, out: Path, workers: int, rebuild: bool) -> dict[str, Any
     if done.exists() and not rebuild:
         stats = json.loads(done.read_text(encoding="utf-8"))["stats"]
         return {"reused": True, "seconds": stats.get("seconds_total"), "stats": stats, "max_rss_mb": None}
-    cmd = [sys.executable, "-m", "cascade", "build", str(corpus / "docs"), "--out", str(out), "--workers",
+    cmd = [sys.executable, "-m", "cascade", "build", str(corpus / "docs"), "--build-dir", str(out), "--workers",
            str(workers), "--no-turtle", "--no-html", "--quiet"]
     if rebuild:
         cmd.append("--no-cache")
@@ -181,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     report["max_rss_mb"] = _max_rss_mb(resource.RUSAGE_SELF)
     report["cli_seconds"] = {
         f"cascade {cmd} {arg}": round(statistics.median(
-            _cli_seconds([cmd, arg, "--out", str(out), "--format", "json"]) for _ in range(3)), 2)
+            _cli_seconds([cmd, arg, "--build-dir", str(out), "--format", "json"]) for _ in range(3)), 2)
         for cmd, arg in (("tree", roots[0]), ("coverage", roots[0]), ("chain", f"{files[0]}.txt"))}
     text = json.dumps(report, ensure_ascii=False, indent=1)
     (a.folder / "bench_query.json").write_text(text, encoding="utf-8")

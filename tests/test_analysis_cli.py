@@ -30,25 +30,25 @@ def run(*args: str) -> object:
 
 
 def test_lateness_csv(out: Path) -> None:
-    r = run("lateness", "15-KH/TU@Bắc Kạn", "--out", str(out), "-f", "csv")
+    r = run("lateness", "15-KH/TU@Bắc Kạn", "--build-dir", str(out), "-f", "csv")
     rows = {row["jurisdiction"]: row for row in csv.DictReader(io.StringIO(r.stdout))}
     assert (rows["Bắc Kạn/Na Rì"]["status"], rows["Bắc Kạn/Na Rì"]["days"]) == ("late", "10")
 
 
 def test_panel_file_and_stdout(out: Path, tmp_path: Path) -> None:
     run("panel", "15-KH/TU@Bắc Kạn", "--level", "district", "--output", str(tmp_path / "p.csv"),
-        "--out", str(out))
+        "--build-dir", str(out))
     rows = list(csv.DictReader((tmp_path / "p.csv").open(encoding="utf-8")))
     assert sum(int(r["event"]) for r in rows) == 4                  # four dated district plans
-    r = run("panel", "15-KH/TU@Bắc Kạn", "--level", "district", "--out", str(out), "-f", "json")
+    r = run("panel", "15-KH/TU@Bắc Kạn", "--level", "district", "--build-dir", str(out), "-f", "json")
     assert json.loads(r.stdout)["events"] == 4
 
 
 def test_geomap_reuse_diff(out: Path, tmp_path: Path) -> None:
     run("geomap", "15-KH/TU@Bắc Kạn", "--level", "district", "--output", str(tmp_path / "m.html"),
-        "--out", str(out))
+        "--build-dir", str(out))
     assert (tmp_path / "m.html").read_text(encoding="utf-8").count('<circle class="unit"') == 8
-    v = json.loads(run("reuse", "88-CT/TW", "--out", str(out), "-f", "json").stdout)
+    v = json.loads(run("reuse", "88-CT/TW", "--build-dir", str(out), "-f", "json").stdout)
     assert {r["level"] for r in v["rows"]} == {"province", "district"}
     assert all(0 < r["text_share"] < 1 for r in v["rows"])
     d = json.loads(run("diff", str(out), str(out), "-f", "json").stdout)
@@ -58,7 +58,7 @@ def test_geomap_reuse_diff(out: Path, tmp_path: Path) -> None:
 def test_survival(out: Path, tmp_path: Path) -> None:
     pytest.importorskip("lifelines")
     r = run("survival", "15-KH/TU@Bắc Kạn", "--level", "district", "--by", "branch", "--no-cox",
-            "--figure", str(tmp_path / "km"), "--out", str(out), "-f", "json")
+            "--figure", str(tmp_path / "km"), "--build-dir", str(out), "-f", "json")
     # eight districts; Chợ Đồn's Party plan has no day, so it cannot be placed on the Party curve
     assert json.loads(r.stdout)["groups"] == {"party": 7, "state": 8}
     assert (tmp_path / "km.png").exists() and (tmp_path / "km.svg").exists()

@@ -72,7 +72,7 @@ def test_the_api_gives_what_the_cli_prints(tmp_path):
                             ("coverage", cascade.query.coverage(G, "93-KL/TW")),
                             ("lag", cascade.query.lag(G, "93-KL/TW"))):
         r = CliRunner().invoke(cli.app, [command, "42-CT/TW" if command == "tree" else "93-KL/TW",
-                                         "--out", str(tmp_path), "--format", "json"])
+                                         "--build-dir", str(tmp_path), "--format", "json"])
         assert r.exit_code == 0, r.output
         assert json.loads(r.stdout) == json.loads(json.dumps(answer, ensure_ascii=False))
     assert cascade.query.conflicts(b)[0]["node"] == "52-KL/TW"

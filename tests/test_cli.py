@@ -35,7 +35,7 @@ def out(tmp_path_factory) -> Path:
 
 
 def run(*args: str, out: Path | None = None) -> object:
-    argv = [*args] + (["--out", str(out)] if out is not None else [])
+    argv = [*args] + (["--build-dir", str(out)] if out is not None else [])
     return runner.invoke(cli.app, argv, catch_exceptions=True)
 
 
@@ -74,7 +74,7 @@ def test_ambiguous_and_unknown_documents_exit_non_zero_with_one_line(out, monkey
     r = run("chain", "99-KL/TW", out=out)
     assert r.exit_code == 1 and isinstance(r.exception, query.UnknownDocument)
     for phrase, words in (("52", ["52-KL/TW", "52-CT/TU@Bình Thuận"]), ("99-KL/TW", ["93-KL/TW"])):
-        monkeypatch.setattr(sys, "argv", ["cascade", "tree", phrase, "--out", str(out)])
+        monkeypatch.setattr(sys, "argv", ["cascade", "tree", phrase, "--build-dir", str(out)])
         with pytest.raises(SystemExit) as e:
             cli.main()
         err = capsys.readouterr().err

@@ -23,7 +23,7 @@ TASK_COMMANDS = ["tasks", "agencies", "calendar"]
 
 
 def run(*args: str, out: Path) -> object:
-    return runner.invoke(cli.app, [*args, "--out", str(out)], catch_exceptions=True)
+    return runner.invoke(cli.app, [*args, "--build-dir", str(out)], catch_exceptions=True)
 
 
 def as_json(*args: str, out: Path) -> object:
@@ -174,7 +174,7 @@ def test_queries_on_the_sample_build(sample_graph) -> None:
 def test_help_shows_an_example(command) -> None:
     r = runner.invoke(cli.app, [command, "--help"])
     assert r.exit_code == 0 and "Example" in r.stdout and "cascade " + command in r.stdout
-    assert "--format" in r.stdout and "--out" in r.stdout
+    assert "--format" in r.stdout and "--build-dir" in r.stdout
 
 
 def test_tasks_command(sample_build: Path) -> None:
@@ -233,7 +233,7 @@ def test_calendar_command(sample_build: Path, tmp_path: Path) -> None:
 
 def test_an_unknown_agency_is_one_line_and_exit_1(sample_build: Path, monkeypatch, capsys) -> None:
     for args in (["tasks", "--agency", "Sở Ngoại vụ"], ["calendar", "--agency", "Sở Ngoại vụ"]):
-        monkeypatch.setattr(sys, "argv", ["cascade", *args, "--out", str(sample_build)])
+        monkeypatch.setattr(sys, "argv", ["cascade", *args, "--build-dir", str(sample_build)])
         with pytest.raises(SystemExit) as e:
             cli.main()
         err = capsys.readouterr().err

@@ -22,7 +22,7 @@ def cascade(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("build")
-    r = cascade("build", "data/", "--out", str(out))
+    r = cascade("build", "data/", "--build-dir", str(out))
     assert r.returncode == 0, r.stderr
     return out, r
 
@@ -44,7 +44,7 @@ def test_the_conflicting_date_of_52_kl_tw_is_reported(built):
 
 def test_rebuild_reads_nothing_again(built):
     out, _ = built
-    r = cascade("build", "data/", "--out", str(out))
+    r = cascade("build", "data/", "--build-dir", str(out))
     assert r.returncode == 0
     stats = json.loads((out / "build.json").read_text(encoding="utf-8"))["stats"]
     assert stats["cached"] == 5 and stats["extracted"] == 0
@@ -54,11 +54,11 @@ def test_a_bad_file_is_reported_in_one_line_and_skipped(tmp_path):
     (tmp_path / "good.txt").write_text("KẾ HOẠCH\n\nThực hiện Kết luận số 93-KL/TW của Ban Bí thư.\n", encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 not really")
-    r = cascade("build", str(tmp_path), "--out", str(tmp_path / "out"))
+    r = cascade("build", str(tmp_path), "--build-dir", str(tmp_path / "out"))
     assert r.returncode == 0, r.stderr
     bad = [line for line in r.stderr.splitlines() if "empty.txt" in line or "scan.pdf" in line]
     assert len(bad) == 2 and all(": " in line for line in bad)
-    r = cascade("build", str(tmp_path / "empty.txt"), "--out", str(tmp_path / "out2"))
+    r = cascade("build", str(tmp_path / "empty.txt"), "--build-dir", str(tmp_path / "out2"))
     assert r.returncode != 0 and "nothing could be read" in r.stderr
     assert len(r.stderr.strip().splitlines()) <= 2
 
@@ -76,7 +76,7 @@ def test_the_shared_scorer_on_the_sample_plans(built, tmp_path):
     r = cascade("extract", *sorted(str(p) for p in (ROOT / "data" / "seeds").glob("*.txt")), "--format", "jsonl")
     assert r.returncode == 0, r.stderr
     records = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
-    g = cascade("export", "--format", "node-link", "--out", str(out))
+    g = cascade("export", "--format", "node-link", "--build-dir", str(out))
     graph = json.loads(g.stdout)
     gold = json.loads((SHARED / "gold" / "seeds.json").read_text(encoding="utf-8"))
     result = _score().score(gold, records, graph)
@@ -95,7 +95,7 @@ def test_the_shared_scorer_on_a_synthetic_corpus(tmp_path):
                           "--directives", "1", "--seed", "11"], capture_output=True, text=True, timeout=300)
     assert gen.returncode == 0, gen.stderr
     out = tmp_path / "out"
-    r = cascade("build", str(tmp_path / "synth" / "docs"), "--out", str(out), "--no-html", "--no-turtle", "-q")
+    r = cascade("build", str(tmp_path / "synth" / "docs"), "--build-dir", str(out), "--no-html", "--no-turtle", "-q")
     assert r.returncode == 0, r.stderr
     records = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
     graph = json.loads((out / "graph.json").read_text(encoding="utf-8"))

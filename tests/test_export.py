@@ -54,3 +54,44 @@ def test_write_node_link_keeps_the_old_file_when_the_graph_cannot_be_written(tmp
         pass
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.json"]
+
+
+# -- hostile texts in files other programs read (issue 16) ---------------------------------------------
+
+FORMULA = "=cmd|' /C calc'!A0"
+
+
+def _hostile_graph() -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph()
+    G.add_node("a\x07", kind="document", label=FORMULA, title="tab\there\x0bvt\x00nul\x1b[31m", cited=1)
+    G.add_node("b", kind="document", label="+SUM(A1)", title="@import", in_corpus=True)
+    G.add_edge("a\x07", "b", key="implements", relation="implements", evidence="-2+3\x08")
+    return G
+
+
+def test_csv_cells_never_start_a_formula(tmp_path):
+    import csv
+
+    nodes, edges = export.write_csv(tmp_path, _hostile_graph())
+    cells = [c for p in (nodes, edges) for row in csv.reader(p.open(encoding="utf-8")) for c in row]
+    assert "'" + FORMULA in cells and "'+SUM(A1)" in cells and "'@import" in cells and "'-2+3\x08" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_graphml_and_gexf_hold_only_characters_xml_allows(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    G = _hostile_graph()
+    for write in (export.write_graphml, export.write_gexf):
+        p = write(tmp_path / f"g.{write.__name__}", G)
+        root = ET.parse(p).getroot()                                   # well-formed XML
+        text = p.read_text(encoding="utf-8")
+        assert not any(ch in text for ch in "\x00\x07\x08\x0b\x1b") and "\ufffd" in text
+        assert root is not None
+    assert "a\x07" in G                                                 # the graph itself is left alone
+
+
+def test_a_calendar_carries_no_raw_control_character():
+    from cascade.outputs.calendar import _ics_text
+
+    assert _ics_text("Rà soát\x07\x1b[2J\r\nxong") == "Rà soát\ufffd\ufffd[2J\nxong"

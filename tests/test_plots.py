@@ -101,12 +101,12 @@ def test_unknown_kind_and_suffix_are_errors(tmp_path):
 def test_cli_plot_writes_png_and_svg(sample_build, tmp_path):
     for kind, name in (("coverage", "c.svg"), ("lag", "l.png"), ("timeline", "t.png")):
         target = tmp_path / name
-        argv = ["plot", kind, "Kết luận 93", "-o", str(target), "--out", str(sample_build)]
+        argv = ["plot", kind, "Kết luận 93", "-o", str(target), "--build-dir", str(sample_build)]
         r = runner.invoke(cli.app, argv)
         assert r.exit_code == 0, r.output
         assert target.stat().st_size > 1000
     r = runner.invoke(cli.app, ["plot", "coverage", "93-KL/TW", "--as-of", "2021-01-31", "-o",
-                                str(tmp_path / "early.png"), "--out", str(sample_build)])
+                                str(tmp_path / "early.png"), "--build-dir", str(sample_build)])
     assert r.exit_code == 0, r.output
 
 

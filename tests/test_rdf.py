@@ -357,7 +357,7 @@ def test_cli_export_writes_linked_data(seeds: Path, tmp_path: Path):
 
     from cascade.cli import app
 
-    r = CliRunner().invoke(app, ["export", "--format", "jsonld", "--out", str(seeds),
+    r = CliRunner().invoke(app, ["export", "--format", "jsonld", "--build-dir", str(seeds),
                                  "--output", str(tmp_path / "c.jsonld")])
     assert r.exit_code == 0, r.output
     doc = json.loads((tmp_path / "c.jsonld").read_text(encoding="utf-8"))

@@ -193,11 +193,25 @@ def test_input_files_that_carry_numbers_are_never_merged_with_another_number():
 
 def test_a_province_under_its_former_name_is_the_same_province():
     # a plan headed with the province's name of its day, cited later under the name of the citing plan
-    own = extract_text("TỈNH ỦY THỪA THIÊN HUẾ\n*\nSố 44-KH/TU\nHuế, ngày 24 tháng 11 năm 2020\n\nKẾ HOẠCH\n\n"
-                       "Thực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư\n", "own.txt")
+    own = extract_text("TỈNH ỦY THỪA THIÊN HUẾ\n*\nSố 44-KH/TU\nHuế, ngày 24 tháng 11 năm 2020\n\n"
+                       "KẾ HOẠCH\n\nThực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư\n",
+                       "own.txt")
     citing = plan("c.txt", "Thực hiện Kế hoạch số 44-KH/TU ngày 24/11/2020 của Ban Thường vụ Thành ủy Huế, "
                            "Ban Thường vụ Huyện ủy ban hành kế hoạch trên địa bàn huyện Phú Vang:\n")
     c = resolve([own, citing])
     key = c.record_nodes["own.txt"]
     assert [k for k in c.nodes if k.startswith("44-KH/TU")] == [key]
     assert c.nodes[key].cited == 1 and c.nodes[key].source == "own.txt"
+
+
+def test_an_unnumbered_file_matches_a_number_cited_under_the_province_s_other_name():
+    # a blank number ("Số:   /KH-UBND"): the header names the province as it was called on its date
+    u = extract_text("ỦY BAN NHÂN DÂN\nTỈNH THỪA THIÊN HUẾ\n-------\nSố:     /KH-UBND\n\nHuế, ngày 15 "
+                     "tháng 01 năm 2021\n\nKẾ HOẠCH\n\nThực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của "
+                     "Ban Bí thư\n", "u.txt")
+    d = _no_header("d.txt", "Thực hiện Kế hoạch số 45/KH-UBND ngày 15/01/2021 của UBND thành phố Huế thực "
+                            "hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư; Ủy ban nhân dân huyện "
+                            "ban hành Kế hoạch triển khai thực hiện trên địa bàn huyện Phú Vang như sau:\n")
+    assert {u.meta.province, d.mentions[0].province} == {"Thừa Thiên Huế", "Huế"}
+    c = resolve([u, d])
+    assert c.record_nodes["u.txt"].startswith("45/KH-UBND@Huế") and len(c.matches) == 1

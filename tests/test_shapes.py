@@ -78,7 +78,7 @@ def test_broken_data_gets_one_line_per_violation(tmp_path: Path):
 
 def test_cli_validate_passes_the_build_and_fails_a_broken_file(seeds: Path, tmp_path: Path):
     runner = CliRunner()
-    ok = runner.invoke(app, ["validate", "--out", str(seeds)])
+    ok = runner.invoke(app, ["validate", "--build-dir", str(seeds)])
     assert ok.exit_code == 0, ok.output
     assert "conforms" in ok.output
     path = tmp_path / "broken.ttl"

@@ -175,7 +175,7 @@ def test_parameters_are_checked_and_quoted():
 
 def test_cli_sparql_named_inline_and_file(sample_build: Path, tmp_path: Path):
     runner = CliRunner()
-    out = ["--out", str(sample_build)]
+    out = ["--build-dir", str(sample_build)]
     r = runner.invoke(app, ["sparql", "--named", "tree", "--param", "doc=Kết luận 93", *out, "-f", "json"])
     assert r.exit_code == 0, r.output
     rows = json.loads(r.output)
@@ -193,11 +193,11 @@ def test_cli_sparql_named_inline_and_file(sample_build: Path, tmp_path: Path):
 
 def test_cli_sparql_table_and_errors(sample_build: Path):
     runner = CliRunner()
-    r = runner.invoke(app, ["sparql", "--named", "orphans", "--out", str(sample_build), "--format", "table"])
+    r = runner.invoke(app, ["sparql", "--named", "orphans", "--build-dir", str(sample_build), "--format", "table"])
     assert r.exit_code == 0 and "93-KL/TW" in r.output
-    r = runner.invoke(app, ["sparql", "--named", "nope", "--out", str(sample_build)])
+    r = runner.invoke(app, ["sparql", "--named", "nope", "--build-dir", str(sample_build)])
     assert r.exit_code != 0
-    r = runner.invoke(app, ["sparql", "SELECT * WHERE {", "--out", str(sample_build)])
+    r = runner.invoke(app, ["sparql", "SELECT * WHERE {", "--build-dir", str(sample_build)])
     assert r.exit_code != 0
 
 
@@ -213,7 +213,7 @@ def test_service_is_refused_unless_allowed(sample_build: Path):
     # the word in a string, an IRI, a variable or a comment is no call
     rows = rdf.run_query(store, 'SELECT ?service WHERE { BIND("SERVICE" AS ?service) } # SERVICE <x>').rows
     assert rows == [{"service": "SERVICE"}]
-    r = CliRunner().invoke(app, ["sparql", query_, "--out", str(sample_build)])
+    r = CliRunner().invoke(app, ["sparql", query_, "--build-dir", str(sample_build)])
     assert r.exit_code != 0 and "--allow-service" in r.output + str(r.exception)
 
 
@@ -228,7 +228,7 @@ def test_answers_beyond_the_limit_are_cut_and_said_so(sample_build: Path):
     triples = rdf.run_query(store, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", limit=3)
     assert triples.truncated and triples.graph is not None and triples.graph.count("\n") == 3
     r = CliRunner().invoke(app, ["sparql", "SELECT ?s WHERE { ?s ?p ?o }", "--limit", "2", "--format", "json",
-                                 "--out", str(sample_build)])
+                                 "--build-dir", str(sample_build)])
     assert r.exit_code == 0 and "only the first 2 answers" in r.output
 
 

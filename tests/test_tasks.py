@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -390,20 +389,6 @@ def test_seed001_and_seed003_organisation() -> None:
     assert (
         three["III.9"].lead == () and three["III.9"].requested[0] == "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"
     )
-
-
-def test_speed() -> None:
-    path = next(SEEDS.glob("000_*.txt"))
-    ct = clean(path.read_text(encoding="utf-8"))
-    extract_tasks(ct, "x")
-    best = min(_timed(lambda: extract_tasks(ct, "x")) for _ in range(5))
-    assert best / len(ct.text) * 5000 < 0.01  # generous: well under 1 ms per 5 KB on a quiet box
-
-
-def _timed(f) -> float:
-    t0 = time.perf_counter()
-    f()
-    return time.perf_counter() - t0
 
 
 # -- Party-style sub-items ---------------------------------------------------------------------------

@@ -17,14 +17,12 @@ from typing import Annotated, Any
 
 import typer
 
-from cascade.cli import app
+from cascade.cli.common import OutOpt, app
 
 Doc = Annotated[
     str, typer.Argument(help="A document: its id, number, a phrase or a file name.", show_default=False)
 ]
-Out = Annotated[
-    Path | None, typer.Option("--out", "-o", help="Build folder (default ./cascade-out or $CASCADE_OUT).")
-]
+Out = OutOpt                                  # the build folder: -b/--build-dir, as in every command
 AsOf = Annotated[
     str | None,
     typer.Option(
@@ -119,7 +117,7 @@ def lateness_command(
     """Who acted on time, late (by how many days), not yet, or on an unknown date, against the
     deadline the parent plan set ("hoàn thành trước ngày 30/6/2021").
 
-    Example: [bold]cascade lateness 07-KH/TU@Đắk Lắk[/bold]
+    Example: [bold]cascade lateness "07-KH/TU@Đắk Lắk"[/bold]
     """
     from cascade.analysis.lateness import lateness
 
@@ -142,7 +140,8 @@ def panel_command(
     as_of: AsOf = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", help="Write the rows to a .csv or .parquet file (Parquet needs pyarrow)."),
+        typer.Option("--output", "-o",
+                     help="Write the rows to a .csv or .parquet file (Parquet needs pyarrow)."),
     ] = None,
     out: Out = None,
     fmt: Fmt = Form.csv,
@@ -218,7 +217,7 @@ def geomap_command(
     doc: Doc,
     level: Annotated[Level, typer.Option(help="Provinces, or districts as dots.")] = (Level.province),
     as_of: AsOf = None,
-    output: Annotated[Path, typer.Option("--output", help="The HTML file.")] = Path("geomap.html"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file.")] = Path("geomap.html"),
     figure: Annotated[
         Path | None, typer.Option("--figure", help="Also write FIGURE.png/.svg and FIGURE-days.png/.svg.")
     ] = None,

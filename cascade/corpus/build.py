@@ -325,7 +325,7 @@ def _locked(out: Path) -> Iterator[None]:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 raise BuildError(f"another build is writing into {out}/ "
-                                 "(wait for it, or use another --out)") from None
+                                 "(wait for it, or use another --build-dir)") from None
         for stale in out.glob(f"{_STAGE}*"):    # left by a build that was killed
             shutil.rmtree(stale, ignore_errors=True)
         yield
@@ -482,7 +482,7 @@ def _manifest(out: Path) -> dict[str, Any]:
     try:
         data = json.loads(bj.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BuildError(f"no build in {out}/ (run: cascade build PATH --out {out})") from None
+        raise BuildError(f"no build in {out}/ (run: cascade build PATH --build-dir {out})") from None
     except (OSError, ValueError) as e:
         raise BuildError(f"{bj}: unreadable ({e}); run cascade build again") from None
     if not isinstance(data, dict):
@@ -490,12 +490,14 @@ def _manifest(out: Path) -> dict[str, Any]:
     return data
 
 
-def load(out: str | Path | None = None, *, documents_only: bool = False) -> Build:
+def load(out: str | Path | None = None, *, documents_only: bool = False, cascade_only: bool = False) -> Build:
     """The last build in ``out`` (graph only; records stay on disk), without re-reading text.
 
     With ``documents_only`` the graph holds the documents and the links between them only
-    (no tasks, agencies, organisations or places): what tree, chain, coverage, lag and
-    missing need, read in a fraction of the time on a large corpus.
+    (no tasks, agencies, organisations or places): what ``missing`` needs, read in a
+    fraction of the time on a large corpus. With ``cascade_only`` it holds the documents
+    and their implements/continues links with their relation only: what tree, chain,
+    coverage and lag read, the quickest to load.
 
     Raises:
         BuildError: when ``out`` holds no build, or files of two different builds.
@@ -507,7 +509,7 @@ def load(out: str | Path | None = None, *, documents_only: bool = False) -> Buil
         if meta.get("build") != manifest.get("build"):
             raise BuildError(f"{out}/ holds files of two builds (a build was interrupted or is running); "
                              "run cascade build again")
-        G = store.read_graph(con, documents_only=documents_only)
+        G = store.read_graph(con, documents_only=documents_only, cascade_only=cascade_only)
     stats = manifest.get("stats")
     return Build(out=out, graph=G, stats=stats if isinstance(stats, dict) else {})
 
@@ -517,6 +519,6 @@ def load_records(out: str | Path | None = None) -> list[Record]:
     out = Path(out) if out is not None else default_out()
     p = out / "records.jsonl"
     if not p.exists():
-        raise BuildError(f"no build in {out}/ (run: cascade build PATH --out {out})")
+        raise BuildError(f"no build in {out}/ (run: cascade build PATH --build-dir {out})")
     # split on newlines only: a quote may hold U+2028 or U+0085, which str.splitlines() breaks at
     return [Record.from_dict(orjson.loads(line)) for line in p.read_bytes().split(b"\n") if line.strip()]

@@ -28,12 +28,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
+from cascade.identity.jurisdictions import province_name as _province_name
 from cascade.identity.unnumbered import Match, match_unnumbered
 from cascade.models import Claim, DocNode, Edge, Evidence, Mention, Metadata, Record
 from cascade.text.normalize import key as norm_key
-from cascade.vn import dates, places
+from cascade.vn import dates
 
 CASCADE = ("implements", "continues")
 
@@ -62,20 +62,6 @@ def doc_key(number: str | None, level: str | None = None, province: str | None =
     if law:
         return law
     return None
-
-
-@lru_cache(maxsize=4096)
-def _province_name(name: str) -> str:
-    """One spelling per province for keys: the gazetteer's name for any of its names or former names.
-
-    A document of 2020 is headed "Thừa Thiên Huế" while a later one cites it as of "Huế";
-    "Dak Lak" and "Đắk Lắk" are one province. A name the gazetteer does not know is kept.
-
-    >>> _province_name("Thừa Thiên Huế"), _province_name("Dak Lak")
-    ('Huế', 'Đắk Lắk')
-    """
-    unit = places.find_province(name)
-    return unit.name if unit is not None else name
 
 
 def party_term(date: str | None, *, central: bool) -> int | None:
@@ -175,7 +161,8 @@ def place_ambiguous(records: list[Record]) -> list[Record]:
     """
     for _ in range(3):
         index: dict[tuple[str, str], list[str | None]] = defaultdict(list)
-        cited: dict[tuple[str, str, str], list[tuple[str, str | None]]] = defaultdict(list)  # who cites what, where
+        # who cites what, where
+        cited: dict[tuple[str, str, str], list[tuple[str, str | None]]] = defaultdict(list)
         for r in records:
             if r.meta.number and r.meta.province:
                 index[(r.meta.number.casefold(), norm_key(r.meta.province))].append(r.meta.date)
@@ -367,8 +354,12 @@ def resolve(records: Iterable[Record]) -> Corpus:
     # input files that lost their number: one node with the number others cite them by
     matches, match_warnings = match_unnumbered(records, nodes, record_nodes, mention_nodes)
     warnings += match_warnings
+    mentions_of: dict[str, list[tuple[str, str]]] = defaultdict(list)   # node -> its mentions
+    if matches:
+        for k, v in mention_nodes.items():
+            mentions_of[v].append(k)
     for mt in matches:
-        _merge_file_into(nodes, record_nodes, mention_nodes, conflicts, mt)
+        _merge_file_into(nodes, record_nodes, mention_nodes, mentions_of, conflicts, mt)
         if not mt.sure:
             warnings.append(mt.describe())
 
@@ -393,8 +384,12 @@ def resolve(records: Iterable[Record]) -> Corpus:
 
 
 def _merge_file_into(nodes: dict[str, DocNode], record_nodes: dict[str, str],
-                     mention_nodes: dict[tuple[str, str], str], conflicts: list[Conflict], mt: Match) -> None:
-    """Make the node of an unnumbered input file and the number it was matched to one node."""
+                     mention_nodes: dict[tuple[str, str], str], mentions_of: dict[str, list[tuple[str, str]]],
+                     conflicts: list[Conflict], mt: Match) -> None:
+    """Make the node of an unnumbered input file and the number it was matched to one node.
+
+    ``mentions_of`` indexes ``mention_nodes`` by node and is kept up to date, so a merge
+    costs the mentions it moves, not a scan of every mention in the corpus."""
     old = record_nodes[mt.source]
     f = nodes.pop(old)
     n = nodes[mt.key]
@@ -411,9 +406,10 @@ def _merge_file_into(nodes: dict[str, DocNode], record_nodes: dict[str, str],
     n.cited_by |= f.cited_by
     n.confidence = mt.confidence
     record_nodes[mt.source] = mt.key
-    for k, v in mention_nodes.items():
-        if v == old:
-            mention_nodes[k] = mt.key
+    moved = mentions_of.pop(old, [])
+    for k in moved:
+        mention_nodes[k] = mt.key
+    mentions_of[mt.key].extend(moved)
     for c in conflicts:
         if c.node == old:
             c.node = mt.key

@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from cascade.identity.jurisdictions import province_name
 from cascade.models import DocNode, Record
 from cascade.text.normalize import key as norm_key
 
@@ -94,7 +95,7 @@ def _block(n: DocNode) -> tuple[str, ...] | None:
         return (norm_key(n.type), "central", norm_key(n.issuer)) if n.issuer else None
     if not n.province or (n.level in ("district", "commune") and not n.district):
         return None
-    return (norm_key(n.type), n.branch or "", n.level, norm_key(n.province),
+    return (norm_key(n.type), n.branch or "", n.level, norm_key(province_name(n.province)),
             norm_key(n.district) if n.level in ("district", "commune") else "")
 
 

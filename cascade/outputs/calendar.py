@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -153,6 +154,15 @@ def _stamp(G: nx.MultiDiGraph) -> dt.datetime:
     if stamp is None:
         stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+
+
+_ICS_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+def _ics_text(text: str) -> str:
+    """Text an iCalendar TEXT value may hold: control characters other than the newline
+    (RFC 5545 §3.1 forbids them; icalendar escapes the newline) become U+FFFD."""
+    return _ICS_FORBIDDEN.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _summary(row: dict[str, Any], prefix: str = "") -> str:
@@ -298,16 +308,16 @@ def _calendar(G: nx.MultiDiGraph, agency: str, entries: list[dict[str, Any]],
     cal.add("prodid", f"-//cascade {__version__}//agency deadlines//VI")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"cascade: {agency}" + (f" ({province})" if province else ""))
+    cal.add("x-wr-calname", _ics_text(f"cascade: {agency}" + (f" ({province})" if province else "")))
     stamp = _stamp(G)
     for e in entries:
         f = e["_fields"]
         comp: Event | Journal = Event() if e["type"] == "event" else Journal()
         comp.add("uid", e["uid"])
         comp.add("dtstamp", stamp)
-        comp.add("summary", f["summary"])
+        comp.add("summary", _ics_text(f["summary"]))
         description = f["description"] + (f"\n({f['note']})" if f.get("note") else "")
-        comp.add("description", description)
+        comp.add("description", _ics_text(description))
         comp.add("categories", ["cascade", e["kind"]])
         if e["type"] == "event":
             comp.add("dtstart", f["start"])

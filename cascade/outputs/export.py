@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import json
 import os
@@ -18,12 +19,15 @@ import orjson
 
 from cascade.errors import ExportError
 from cascade.models import Record
+from cascade.outputs.cells import spreadsheet_cell, xml_text
 
 
 @contextlib.contextmanager
 def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Any:
     """Open a temporary file next to ``path``; on success it replaces ``path`` in one rename."""
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -32,9 +36,11 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
         with os.fdopen(fd, mode, **kwargs) as f:
             yield f
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(e, OSError) and e.filename in (None, tmp) and e.errno:
+            raise OSError(e.errno, e.strerror, str(path)) from None     # name the user's file, not ours
         raise
 
 
@@ -89,7 +95,8 @@ def node_link(G: nx.MultiDiGraph) -> dict[str, Any]:
         return nx.node_link_data(G, edges="links")
     return {"directed": G.is_directed(), "multigraph": G.is_multigraph(), "graph": G.graph,
             "nodes": [{**d, "id": n} for n, d in G.nodes(data=True)],
-            "links": [{**d, "source": u, "target": v, "key": k} for u, v, k, d in G.edges(keys=True, data=True)]}
+            "links": [{**d, "source": u, "target": v, "key": k}
+                      for u, v, k, d in G.edges(keys=True, data=True)]}
 
 
 def node_link_json(G: nx.MultiDiGraph) -> bytes:
@@ -122,33 +129,51 @@ def write_node_link(path: str | Path, G: nx.MultiDiGraph) -> Path:
     return Path(path)
 
 
+def _xml_safe(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``G`` whose ids and string attributes hold only characters XML allows."""
+    def clean(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: xml_text(v) if isinstance(v, str) else v for k, v in d.items()}
+
+    H = nx.MultiDiGraph()
+    name = {n: xml_text(n) if isinstance(n, str) else n for n in G}
+    H.add_nodes_from((name[n], clean(d)) for n, d in G.nodes(data=True))
+    H.add_edges_from((name[a], name[b], xml_text(k) if isinstance(k, str) else k, clean(d))
+                     for a, b, k, d in G.edges(keys=True, data=True))
+    return H
+
+
 def write_graphml(path: str | Path, G: nx.MultiDiGraph) -> Path:
+    """GraphML; characters XML forbids in texts (control characters) become U+FFFD."""
+    H = _xml_safe(G)
+    H.graph = {k: xml_text(v) if isinstance(v, str) else v for k, v in G.graph.items()
+               if isinstance(v, (str, int, float, bool))}
     with atomic_open(path, "wb", None) as f:
-        nx.write_graphml(G, f)
+        nx.write_graphml(H, f)
     return Path(path)
 
 
 def write_gexf(path: str | Path, G: nx.MultiDiGraph) -> Path:
-    H = G.copy()
-    H.graph = {}
+    """GEXF; characters XML forbids in texts (control characters) become U+FFFD."""
+    H = _xml_safe(G)
     with atomic_open(path, "wb", None) as f:
         nx.write_gexf(H, f)
     return Path(path)
 
 
-EDGE_COLUMNS = ("source", "relation", "target", "asserted_by", "statements", "evidence_source", "evidence_span",
-                "evidence")
-NODE_COLUMNS = ("id", "kind", "label", "type", "number", "date", "issuer", "branch", "level", "province", "district",
-                "title", "source", "in_corpus", "cited")
+EDGE_COLUMNS = ("source", "relation", "target", "asserted_by", "statements", "evidence_source",
+                "evidence_span", "evidence")
+NODE_COLUMNS = ("id", "kind", "label", "type", "number", "date", "issuer", "branch", "level", "province",
+                "district", "title", "source", "in_corpus", "cited")
 
 
 def csv_text(rows: Iterable[dict[str, Any]], columns: Iterable[str]) -> str:
+    """CSV with a header, every cell made safe for spreadsheets (:func:`spreadsheet_cell`)."""
     cols = list(columns)
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
     for r in rows:
-        w.writerow({c: r.get(c) for c in cols})
+        w.writerow({c: spreadsheet_cell(r.get(c)) for c in cols})
     return buf.getvalue()
 
 

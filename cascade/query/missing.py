@@ -116,7 +116,8 @@ def conflicts(source: Any) -> list[dict[str, Any]]:
 
 def _read_conflicts(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
-        raise BuildError(f"no conflicts.json in {path.parent}/ (run: cascade build PATH --out {path.parent})")
+        raise BuildError(f"no conflicts.json in {path.parent}/ "
+                         f"(run: cascade build PATH --build-dir {path.parent})")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except ValueError as e:

@@ -140,7 +140,7 @@ def load_store(out: str | Path | None = None, data: Sequence[str | Path] = ()) -
 
     folder = Path(out) if out is not None else default_out()
     if not (folder / "cascade.db").exists():
-        raise BuildError(f"no build in {folder}/ (run: cascade build PATH --out {folder})")
+        raise BuildError(f"no build in {folder}/ (run: cascade build PATH --build-dir {folder})")
     base = _base(None, folder)
     stamp = _store_stamp(folder, base)
     final = folder / STORE_DIR
