@@ -252,7 +252,7 @@ def test_scan_pieces_is_scan(text: str) -> None:
 
 
 def test_cut_after_a_line_nothing_goes_over() -> None:
-    from cascade.extract.agencies import cut_after
+    from cascade.extract.agency_groups import cut_after
 
     def cut(text: str, line: int = 0) -> bool:
         nl = text.index("\n", line)

@@ -42,8 +42,8 @@ from cascade.extract.agency_data import (
 )
 from cascade.extract.agency_groups import (
     DISTRIBUTIVE_RE,
-    GROUP_BODY,
     GROUP_TRIGGER,
+    cut_after,
     drop_title,
     group_name,
     is_group,
@@ -534,67 +534,6 @@ def scan_pieces(text: str, start: int = 0, end: int | None = None) -> list[Found
     if piece < end:
         _shifted(out, _scan_piece(text[piece:end]), piece)
     return out
-
-
-_ABBREVIATIONS = ("UBND", "HĐND", "UBMTTQVN", "LĐLĐ", "BHXH")
-# every word the group patterns are made of (and some letters of their escapes: no harm)
-_GROUP_WORDS = frozenset(w.casefold()
-                         for w in re.findall(r"[^\W\d_]+", GROUP_BODY.pattern + DISTRIBUTIVE_RE.pattern))
-# how a line ends, for cutting the text there (see line_end)
-SENTENCE, FREE, OPEN, NO_TRIGGER, ASK = range(5)
-
-
-@lru_cache(maxsize=4096)
-def line_end(line: str) -> int:
-    """How what :func:`scan` reads may go on from ``line`` into the next line.
-
-    Names never span lines; what may is a group ("các sở,\\nban, ngành", "Các Sở:\\nTài
-    chính...") and "UBND" before a capital. SENTENCE: the line ends a sentence, which no
-    group goes over; FREE: its last word is none a group is made of, so no group is under
-    way at its end; OPEN: it is blank or ends with an abbreviation; NO_TRIGGER: no group
-    starts in it ("các", "những", "mọi"); ASK: one may, and may reach its end.
-    """
-    t = line.rstrip()
-    if not t:
-        return OPEN
-    if t[-1] in ".;!?)":
-        return SENTENCE
-    k = len(t)
-    while k and (t[k - 1].isspace() or t[k - 1] in "-&"):
-        k -= 1
-    if t.endswith(_ABBREVIATIONS, 0, k):
-        return OPEN
-    if t[-1].isalnum():
-        k = len(t)
-        while k and t[k - 1].isalnum():
-            k -= 1
-        if t[k:].casefold() not in _GROUP_WORDS:
-            return FREE
-    return ASK if GROUP_TRIGGER.search(line + "\n") else NO_TRIGGER
-
-
-def cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
-    """Whether :func:`scan` may read ``text[piece:nl]`` and what follows the line break at ``nl``
-    separately: nothing it reads goes over the break. ``line`` is where the last line starts.
-
-    >>> t = "Thực hiện các nhiệm vụ của Kế hoạch\\nGiao Sở Nội vụ chủ trì"
-    >>> cut_after(t, 0, 0, t.index("\\n"), len(t)), cut_after("các sở,\\nban", 0, 0, 7, 11)
-    (True, False)
-    """
-    kind = line_end(text[line:nl])
-    if kind <= FREE:
-        return True
-    if kind == OPEN or (kind == NO_TRIGGER and piece == line):
-        return kind != OPEN
-    for m in GROUP_TRIGGER.finditer(text, piece, nl + 1):   # does a group that starts here go on?
-        p = m.start()
-        d = DISTRIBUTIVE_RE.match(text, p, end)
-        if d and d.end() > nl:
-            return False
-        g = match_group(text, p, end)
-        if g and g[1] > nl:
-            return False
-    return True
 
 
 def _shifted(out: list[Found], found: tuple[Found, ...], by: int) -> None:

@@ -14,16 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from cascade.extract.agencies import (
-    FREE,
-    NO_TRIGGER,
-    OPEN,
-    SENTENCE,
-    Found,
-    cut_after,
-    line_end,
-    scan_pieces,
-)
+from cascade.extract.agencies import Found, scan_pieces
+from cascade.extract.agency_groups import FREE, NO_TRIGGER, OPEN, SENTENCE, cut_after, line_end
 from cascade.extract.structure import Item, field_of
 from cascade.models import Evidence
 from cascade.text.normalize import CleanText
