@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from cascade.extract.header import extract_metadata
 from cascade.extract.references import extract_references
@@ -69,8 +70,8 @@ def extract_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | N
     raw = read_file(path, manifest, options)
     rec = extract_text(raw.text, raw.source, raw.manifest, fmt=raw.format, sha256=raw.sha256,
                        warnings=raw.warnings)
-    filled = {f: v for f, v in raw.site.items()
-              if f in _SITE_FIELDS and getattr(rec.meta, f) is None and f not in raw.manifest}
+    filled: dict[str, Any] = {f: v for f, v in raw.site.items() if f in _SITE_FIELDS
+                              and getattr(rec.meta, f) is None and f not in raw.manifest}
     return replace(rec, source=source_name(path), meta=replace(rec.meta, **filled) if filled else rec.meta,
                    ocr=raw.ocr, ocr_confidence=raw.ocr_confidence, site=tuple(raw.site.items()),
                    from_site=tuple(filled))
