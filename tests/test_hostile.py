@@ -711,13 +711,7 @@ IDENTITY_CTRL_C = pending("identity: cli main(): Ctrl-C in a build exits 0 with 
 
 
 #: a race, so not strict: it fails about one run in eight
-SCALE_TERM_RACE = pytest.mark.xfail(strict=False, reason=(
-    "scale: runtime.terminate_as_exception's handler raises inside logging's at-fork hook when SIGTERM lands "
-    "as a worker is forked: 'Exception ignored ... Traceback' on stderr and the TerminatedError is lost; "
-    "block SIGTERM around the fork (signal.pthread_sigmask) or raise only at a safe point"))
-
-
-@pytest.mark.parametrize("sig", [pytest.param("SIGTERM", marks=SCALE_TERM_RACE),
+@pytest.mark.parametrize("sig", ["SIGTERM",
                                  pytest.param("SIGINT", marks=IDENTITY_CTRL_C), "SIGKILL"])
 def test_an_interrupted_build_leaves_the_last_build_whole_and_no_workers(tmp_path, baseline, sig):
     """A build stopped half-way (400 files: several worker processes) leaves the previous build as
