@@ -212,6 +212,9 @@ def _results(body: bytes, url: str) -> QueryResult:
     False
     >>> _results(b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"value": "1"}}]}}', "e").rows
     [{'x': '1'}]
+    >>> _results(b'{"head": {}}', "e")
+    Traceback (most recent call last):
+    cascade.errors.ExportError: e: the answer is not SPARQL JSON results (no 'boolean' and no 'results')
     """
     def bad(why: str) -> ExportError:
         return ExportError(f"{url}: the answer is not SPARQL JSON results ({why})")
@@ -229,7 +232,9 @@ def _results(body: bytes, url: str) -> QueryResult:
         if not isinstance(value, bool):
             raise bad(f"boolean is {value!r}")
         return QueryResult(boolean=value)
-    head, results = doc.get("head", {}), doc.get("results", {})
+    if "results" not in doc:                       # neither an ASK nor a SELECT answer
+        raise bad("no 'boolean' and no 'results'")
+    head, results = doc.get("head", {}), doc["results"]
     names = head.get("vars", []) if isinstance(head, dict) else None
     bindings = results.get("bindings", []) if isinstance(results, dict) else None
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
