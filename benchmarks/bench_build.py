@@ -36,7 +36,8 @@ peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps({"seconds": dt, "documents": b.stats["documents"], "extract_s": b.stats["seconds_extract"],
                   "resolve_s": b.stats["seconds_resolve"],
-                  "write_s": b.stats.get("seconds_write", 0.0), "peak_mb": max(peak_self, peak_children) / 1024}))
+                  "write_s": b.stats.get("seconds_write", 0.0),
+                  "peak_mb": max(peak_self, peak_children) / 1024}))
 """
 
 
@@ -67,7 +68,8 @@ def main() -> None:
                 best = r
         print(f"workers={w}: {best['documents']} plans in {best['seconds']:.2f} s = "
               f"{best['documents'] / best['seconds']:.0f} plans/s (extract {best['extract_s']:.2f} s, "
-              f"resolve+graph {best['resolve_s']:.2f} s, write {best['write_s']:.2f} s), peak RSS {best['peak_mb']:.0f} MB")
+              f"resolve+graph {best['resolve_s']:.2f} s, write {best['write_s']:.2f} s), "
+              f"peak RSS {best['peak_mb']:.0f} MB")
     if a.cli:
         cascade = Path(sys.executable).with_name("cascade")
         times = []
@@ -75,10 +77,11 @@ def main() -> None:
             out = a.dir / "out-cli"
             shutil.rmtree(out, ignore_errors=True)
             t = time.perf_counter()
-            subprocess.run([str(cascade), "build", str(corpus / "docs"), "--build-dir", str(out), "--no-cache", "--quiet"],
-                           check=True)
+            subprocess.run([str(cascade), "build", str(corpus / "docs"), "--build-dir", str(out),
+                            "--no-cache", "--quiet"], check=True)
             times.append(time.perf_counter() - t)
-        print(f"cascade build (records, graph, Turtle, map; default workers): {n} plans in {min(times):.2f} s = "
+        print("cascade build (records, graph, Turtle, map; default workers): "
+              f"{n} plans in {min(times):.2f} s = "
               f"{n / min(times):.0f} plans/s")
 
 

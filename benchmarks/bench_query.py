@@ -59,8 +59,8 @@ def build(corpus: Path, out: Path, workers: int, rebuild: bool) -> dict[str, Any
     if done.exists() and not rebuild:
         stats = json.loads(done.read_text(encoding="utf-8"))["stats"]
         return {"reused": True, "seconds": stats.get("seconds_total"), "stats": stats, "max_rss_mb": None}
-    cmd = [sys.executable, "-m", "cascade", "build", str(corpus / "docs"), "--build-dir", str(out), "--workers",
-           str(workers), "--no-turtle", "--no-html", "--quiet"]
+    cmd = [sys.executable, "-m", "cascade", "build", str(corpus / "docs"), "--build-dir", str(out),
+           "--workers", str(workers), "--no-turtle", "--no-html", "--quiet"]
     if rebuild:
         cmd.append("--no-cache")
     t = time.perf_counter()

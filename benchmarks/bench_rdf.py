@@ -61,8 +61,8 @@ def _corpus(directives: int, seed: int, folder: Path) -> Path:
                         "--directives", str(directives), "--seed", str(seed)], check=True)
     out = folder / f"build-{directives}-{seed}"
     if not (out / "build.json").exists():
-        subprocess.run([sys.executable, "-m", "cascade", "build", str(corpus / "docs"), "--build-dir", str(out),
-                        "--no-html", "--no-turtle", "-q"], check=True)
+        subprocess.run([sys.executable, "-m", "cascade", "build", str(corpus / "docs"),
+                        "--build-dir", str(out), "--no-html", "--no-turtle", "-q"], check=True)
     return out
 
 
