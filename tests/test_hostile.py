@@ -700,14 +700,9 @@ def test_a_cross_join_is_cut_at_the_limit(tmp_path):
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
 
 
-IDENTITY_CTRL_C = pending("identity: cli main(): Ctrl-C in a build exits 0 with no message (typer, "
-                          "standalone_mode=False, returns after KeyboardInterrupt); "
-                          "print 'interrupted' and exit 130")
-
-
 #: a race, so not strict: it fails about one run in eight
 @pytest.mark.parametrize("sig", ["SIGTERM",
-                                 pytest.param("SIGINT", marks=IDENTITY_CTRL_C), "SIGKILL"])
+                                 "SIGINT", "SIGKILL"])
 def test_an_interrupted_build_leaves_the_last_build_whole_and_no_workers(tmp_path, baseline, sig):
     """A build stopped half-way (400 files: several worker processes) leaves the previous build as
     it was, and no process of its own behind, even under kill -9."""

@@ -61,7 +61,13 @@ def main() -> None:
     if hasattr(signal, "SIGXFSZ"):           # past ``ulimit -f`` a write fails (EFBIG) instead of killing us
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
-        app(standalone_mode=False)
+        # outside standalone mode typer returns the exit code of typer.Exit and of Ctrl-C (130)
+        # instead of exiting with it
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            if code == 130:
+                _err("interrupted")
+            sys.exit(code)
     except CascadeError as e:
         _release(False)
         _err(f"error: {clean_text(str(e))}")
