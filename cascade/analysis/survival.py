@@ -159,7 +159,8 @@ def _branch_units(
     """Each unit twice: days to its first Party plan, and days to its first state plan (each censored
     at the end of observation when it has none): the two branches as two curves."""
     from cascade import query
-    from cascade.analysis.lateness import day, latest_date
+    from cascade.analysis.lateness import latest_date
+    from cascade.vn.dates import day
 
     root = G.nodes[doc]
     cov = query.coverage(G, doc, level=level, as_of=str(as_of) if as_of else None,

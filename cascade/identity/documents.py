@@ -34,8 +34,7 @@ from cascade.identity.unnumbered import Match, match_unnumbered
 from cascade.models import Claim, DocNode, Edge, Evidence, Mention, Metadata, Record
 from cascade.text.normalize import key as norm_key
 from cascade.vn import dates
-
-CASCADE = ("implements", "continues")
+from cascade.vocab import CASCADE, CITED_BY_NAME, doc_type_named
 
 
 def doc_key(number: str | None, level: str | None = None, province: str | None = None,
@@ -213,7 +212,8 @@ def place_ambiguous(records: list[Record]) -> list[Record]:
 # -- 2. keys, nodes, edges -----------------------------------------------------------------------
 
 def _mention_key(m: Mention) -> str | None:
-    law = m.summary if (m.type in ("Luật", "Bộ luật", "Hiến pháp") and not m.number) else None
+    named = doc_type_named(m.type)
+    law = m.summary if (named is not None and named.slug in CITED_BY_NAME and not m.number) else None
     return doc_key(m.number, m.level, m.province, m.district, plenum=m.plenum, term=m.term, law=law)
 
 

@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from cascade.identity.jurisdictions import province_name
 from cascade.models import DocNode, Record
 from cascade.text.normalize import key as norm_key
+from cascade.vocab import CASCADE
 
 #: confidence of a sure match, and the range of a guess's confidence
 SURE = 0.95
 GUESS_FLOOR, GUESS_CEILING = 0.5, 0.8
-_CASCADE = ("implements", "continues")
 _WORD = re.compile(r"\w+")
 # words every plan title has; they say nothing about which plan it is
 _TITLE_STOP = frozenset(norm_key(
@@ -207,7 +207,7 @@ def match_unnumbered(records: Sequence[Record], nodes: Mapping[str, DocNode], re
             if r.meta.date and (c.ceiling is None or _earlier(r.meta.date, c.ceiling)):
                 c.ceiling = r.meta.date
         for rel in r.relations:
-            if rel.type not in _CASCADE:
+            if rel.type not in CASCADE:
                 continue
             a = self_key if rel.source == "self" else ends.get(rel.source)
             b = self_key if rel.target == "self" else ends.get(rel.target)

@@ -35,8 +35,9 @@ from matplotlib.lines import Line2D
 from cascade import query
 from cascade.errors import CascadeError
 from cascade.outputs.maps import LEVEL_COLORS, short_label
-from cascade.query import LEVELS
 from cascade.text.normalize import ascii_fold
+from cascade.vn.dates import day
+from cascade.vocab import LEVELS
 
 __all__ = ["timeline", "coverage", "lag", "PLOTS", "plot", "save", "svg", "png"]
 
@@ -64,7 +65,8 @@ def _when(value: object) -> tuple[dt.date | None, bool]:
         return None, False
     try:
         if len(value) >= 10:
-            return dt.date.fromisoformat(value[:10]), True
+            full = day(value[:10])
+            return (full, True) if full else (None, False)
         if len(value) >= 7:
             return dt.date(int(value[:4]), int(value[5:7]), 15), False
         return dt.date(int(value[:4]), 7, 1), False
@@ -100,7 +102,7 @@ def timeline(G: nx.MultiDiGraph, doc: str) -> Figure:
         i = seen.get((level, branch), 0)
         seen[(level, branch)] = i + 1
         offset = {"party": 0.17, "state": -0.17}.get(branch, 0.0) + ((i % 5) - 2) * 0.045
-        pos[r["id"]] = (when, -LEVELS.index(level) + offset)
+        pos[r["id"]] = (when, -LEVELS[level].tier + offset)
         exact[r["id"]] = full
     dated_days = [w for w, _ in pos.values()]
     undated_ids = sorted(r["id"] for r in rows if r["id"] not in pos)
@@ -112,10 +114,10 @@ def timeline(G: nx.MultiDiGraph, doc: str) -> Figure:
         by_id = {r["id"]: r for r in rows}
         for i, n in enumerate(undated_ids):
             level = by_id[n].get("level") if by_id[n].get("level") in LEVELS else "province"
-            pos[n] = (unknown_x, -LEVELS.index(level) + ((i % 7) - 3) * 0.05)
+            pos[n] = (unknown_x, -LEVELS[level].tier + ((i % 7) - 3) * 0.05)
             exact[n] = False
     undated = len(undated_ids)
-    levels_used = sorted({LEVELS.index(r.get("level")) for r in rows if r.get("level") in LEVELS} | {1})
+    levels_used = sorted({LEVELS[r["level"]].tier for r in rows if r.get("level") in LEVELS} | {1})
     with _style():
         fig = _figure(8.0, 1.1 + 0.9 * len(levels_used))
         ax = fig.add_subplot()
@@ -141,7 +143,7 @@ def timeline(G: nx.MultiDiGraph, doc: str) -> Figure:
         elif root in pos:
             ax.annotate(_name(G, root), pos[root], xytext=(5, 5), textcoords="offset points", fontsize=8,
                         weight="bold")
-        ax.set_yticks([-i for i in levels_used], [LEVELS[i] for i in levels_used])
+        ax.set_yticks([-i for i in levels_used], [list(LEVELS)[i] for i in levels_used])
         ax.set_ylim(-max(levels_used) - 0.5, -min(levels_used) + 0.5)
         ax.grid(axis="x", color="#eaeded", lw=0.6)
         ax.set_xlabel("date")

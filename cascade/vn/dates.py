@@ -340,3 +340,34 @@ def _parse_deadline(text: str, year: int | None) -> Deadline | None:
     if due and len(due) == 5 and p.recurrence in (None, "ongoing", "periodic") and year:
         due = iso(year, due[:2], due[3:]) or due
     return Deadline(text=_phrase(p, text), start=p.start, end=p.end, due=due, recurrence=p.recurrence)
+
+
+def day(value: str | None) -> dt.date | None:
+    """A full ISO date as a date; None for a partial, missing or impossible one.
+
+    >>> day("2021-06-30"), day("2021-06"), day("2021-02-30"), day(None)
+    (datetime.date(2021, 6, 30), None, None, None)
+    """
+    if not value or len(value) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def period_end(value: str) -> str:
+    """The last day a partial ISO date can mean (a full date is its own end).
+
+    ValueError for a month that does not exist.
+
+    >>> period_end("2021"), period_end("2024-02"), period_end("2021-12"), period_end("2021-06-30")
+    ('2021-12-31', '2024-02-29', '2021-12-31', '2021-06-30')
+    """
+    if len(value) == 4:
+        return f"{value}-12-31"
+    if len(value) == 7:
+        first = dt.date(int(value[:4]), int(value[5:7]), 1)
+        following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return (following - dt.timedelta(days=1)).isoformat()
+    return value

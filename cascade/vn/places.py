@@ -691,3 +691,7 @@ def _disambiguate(units: list[Unit], i: int, found: list[tuple[int, int, list[Un
         if inside and (best is None or abs(start - here) < best[0]):
             best = (abs(start - here), inside)
     return best[1] if best else units
+
+
+#: the first day of the "2025" era: the reorganisation into 34 provinces without districts took effect
+REFORM_DATE = "2025-07-01"
