@@ -17,8 +17,8 @@ def _as_of(value: str | dt.date | None) -> str | None:
     text = str(value).strip()
     if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
         raise CascadeError(f"as_of must be an ISO date such as 2021-06-30, not {value!r}")
-    end = period_end(text)
     try:
+        end = period_end(text)
         dt.date.fromisoformat(end)
     except ValueError:
         raise CascadeError(f"as_of must be an ISO date such as 2021-06-30, not {value!r}") from None
