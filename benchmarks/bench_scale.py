@@ -55,7 +55,7 @@ import sys, time, json
 t0 = time.perf_counter()
 from cascade.corpus.build import load
 from cascade import query
-G = load(sys.argv[1], documents_only=True).graph
+G = load(sys.argv[1], cascade_only=True).graph
 t1 = time.perf_counter()
 tree = query.tree(G, sys.argv[2])
 t2 = time.perf_counter()
@@ -143,8 +143,9 @@ def main() -> None:
         s = r["stats"]
         cpu = r["cpu_main"] + r["cpu_workers"]
         docs_n = s["documents"]
-        print(f"\nworkers={w}: {docs_n} plans in {r['wall']:.1f} s wall, {cpu / docs_n * 1000:.2f} ms CPU per plan "
-              f"= {cpu / docs_n * 1000 / naive:.1f} x the naive pass; peak RSS {r['peak_mb']:.0f} MB "
+        per_plan = cpu / docs_n * 1000
+        print(f"\nworkers={w}: {docs_n} plans in {r['wall']:.1f} s wall, {per_plan:.2f} ms CPU per plan "
+              f"= {per_plan / naive:.1f} x the naive pass; peak RSS {r['peak_mb']:.0f} MB "
               f"(main process {r['peak_main_mb']:.0f} MB)")
         for phase in ("extract", "resolve", "write"):
             cpu_key = f"cpu_{phase}"
@@ -152,12 +153,14 @@ def main() -> None:
             if cpu_key in s:
                 line += f", {s[cpu_key] / docs_n * 1000:.2f} ms CPU per plan"
             print(line)
-        print(f"  total    {s.get('seconds_total', 0):7.1f} s wall (process: {r['wall']:.1f} s, start to exit)")
+        total = s.get("seconds_total", 0)
+        print(f"  total    {total:7.1f} s wall (process: {r['wall']:.1f} s, start to exit)")
         sizes = {f.name: f.stat().st_size for f in sorted(out.iterdir()) if f.is_file() and f.stat().st_size}
         print("  outputs: " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sizes.items()))
     assert out is not None
     root = _root(out)
-    q = subprocess.run([sys.executable, "-c", QUERY, str(out), root], capture_output=True, text=True, check=True)
+    q = subprocess.run([sys.executable, "-c", QUERY, str(out), root], capture_output=True, text=True,
+                       check=True)
     r = json.loads(q.stdout)
     print(f"\nqueries on {root} ({r['tree_count']} documents implement it; {r['nodes']} documents loaded):")
     print(f"  in one process: load {r['load']:.2f} s, tree {r['tree']:.3f} s, coverage {r['coverage']:.3f} s")

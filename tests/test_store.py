@@ -307,6 +307,7 @@ def test_a_file_name_that_is_not_utf8_is_read_and_named_with_escapes(folder, tmp
         pytest.skip("this file system does not take such names")
     b = build([folder], tmp_path / "out", workers=1, turtle=False, html=False)
     assert b.errors == []
-    sources = [json.loads(line)["source"] for line in (tmp_path / "out" / "records.jsonl").open(encoding="utf-8")]
+    lines = (tmp_path / "out" / "records.jsonl").open(encoding="utf-8")
+    sources = [json.loads(line)["source"] for line in lines]
     assert any(s.endswith("\\xff-plan.txt") for s in sources)
     assert b.stats["documents"] == 4

@@ -150,9 +150,10 @@ DocArg = Annotated[str, typer.Argument(
     help="A document: its id (93-KL/TW, 07-KH/TU@Đắk Lắk), its number, a phrase (\"Kết luận 93\") "
          "or a file name.", show_default=False)]
 
-def _query_graph(out: Path | None, documents_only: bool = False) -> Any:
-    """The graph of the last build (``documents_only``: its documents and their links), never
-    re-reading text.
+def _query_graph(out: Path | None, documents_only: bool = False, cascade_only: bool = False) -> Any:
+    """The graph of the last build, never re-reading text; ``documents_only``: its documents
+    and their links; ``cascade_only``: its documents and implementation links (see
+    :func:`cascade.corpus.build.load`).
 
     A command loads one graph, answers and exits, so the garbage collector is kept off the
     graph: paused while loading, then told to leave its objects alone, and the graph is
@@ -162,7 +163,7 @@ def _query_graph(out: Path | None, documents_only: bool = False) -> Any:
     from cascade.runtime import keep_until_exit, paused_gc
 
     with paused_gc():
-        G = load(out, documents_only=documents_only).graph
+        G = load(out, documents_only=documents_only, cascade_only=cascade_only).graph
     keep_until_exit(G)
     return G
 

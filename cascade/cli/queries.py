@@ -109,7 +109,7 @@ def tree_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt:
     _capture(output)
     from cascade import query
 
-    value = query.tree(_query_graph(out, documents_only=True), doc)
+    value = query.tree(_query_graph(out, cascade_only=True), doc)
 
     def render() -> None:
         from rich.tree import Tree
@@ -144,7 +144,7 @@ def chain_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt
     _capture(output)
     from cascade import query
 
-    value = query.chain(_query_graph(out, documents_only=True), doc)
+    value = query.chain(_query_graph(out, cascade_only=True), doc)
     rows = [{"path": i, "step": j, **step} for i, path in enumerate(value["paths"], 1)
             for j, step in enumerate(path)]
 
@@ -192,7 +192,7 @@ def coverage_command(
     _capture(output)
     from cascade import query
 
-    value = query.coverage(_query_graph(out, documents_only=True), doc, level=level.value, as_of=as_of,
+    value = query.coverage(_query_graph(out, cascade_only=True), doc, level=level.value, as_of=as_of,
                            province=province)
     rows = value["rows"]
 
@@ -239,7 +239,7 @@ def lag_command(
     _capture(output)
     from cascade import query
 
-    value = query.lag(_query_graph(out, documents_only=True), doc, as_of=as_of)
+    value = query.lag(_query_graph(out, cascade_only=True), doc, as_of=as_of)
     rows = [{"transition": k, **v} for k, v in value["transitions"].items()]
 
     def render() -> None:

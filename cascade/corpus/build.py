@@ -490,12 +490,14 @@ def _manifest(out: Path) -> dict[str, Any]:
     return data
 
 
-def load(out: str | Path | None = None, *, documents_only: bool = False) -> Build:
+def load(out: str | Path | None = None, *, documents_only: bool = False, cascade_only: bool = False) -> Build:
     """The last build in ``out`` (graph only; records stay on disk), without re-reading text.
 
     With ``documents_only`` the graph holds the documents and the links between them only
-    (no tasks, agencies, organisations or places): what tree, chain, coverage, lag and
-    missing need, read in a fraction of the time on a large corpus.
+    (no tasks, agencies, organisations or places): what ``missing`` needs, read in a
+    fraction of the time on a large corpus. With ``cascade_only`` it holds the documents
+    and their implements/continues links with their relation only: what tree, chain,
+    coverage and lag read, the quickest to load.
 
     Raises:
         BuildError: when ``out`` holds no build, or files of two different builds.
@@ -507,7 +509,7 @@ def load(out: str | Path | None = None, *, documents_only: bool = False) -> Buil
         if meta.get("build") != manifest.get("build"):
             raise BuildError(f"{out}/ holds files of two builds (a build was interrupted or is running); "
                              "run cascade build again")
-        G = store.read_graph(con, documents_only=documents_only)
+        G = store.read_graph(con, documents_only=documents_only, cascade_only=cascade_only)
     stats = manifest.get("stats")
     return Build(out=out, graph=G, stats=stats if isinstance(stats, dict) else {})
 

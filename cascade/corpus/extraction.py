@@ -13,6 +13,7 @@ own error handling: one bad file is one :class:`FileError`, never a failed batch
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import stat
@@ -202,7 +203,7 @@ def run_batch(batch: Batch, tick: Callable[[int], None] | None = None) -> list[E
             if tick is not None:
                 tick(i)
             # a long read (OCR, page by page) renews the file's time budget at each page
-            with heartbeat((lambda i=i: tick(i)) if tick is not None else None):
+            with heartbeat(functools.partial(tick, i) if tick is not None else None):
                 rec, line, error, cached, key, layer = extract_one(path, cache_dir, batch.code,
                                                                    not batch.whole, batch.options)
             if rec is None or line is None:

@@ -25,6 +25,7 @@ import orjson
 
 from cascade.errors import BuildError
 from cascade.graph import AGENCY, DOC_RELATIONS, DOCUMENT, KIND, RELATION, TASK
+from cascade.identity.documents import CASCADE
 
 if TYPE_CHECKING:
     from cascade.corpus.build import Build
@@ -34,8 +35,9 @@ SCHEMA_VERSION = 1
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE nodes (id TEXT NOT NULL, kind TEXT, attrs TEXT NOT NULL);
-CREATE TABLE edges (source TEXT NOT NULL, target TEXT NOT NULL, key TEXT, relation TEXT, attrs TEXT NOT NULL);
+CREATE TABLE nodes (seq INTEGER NOT NULL, id TEXT NOT NULL, kind TEXT, attrs TEXT NOT NULL);
+CREATE TABLE edges (seq INTEGER NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, key TEXT, relation TEXT,
+    attrs TEXT NOT NULL);
 CREATE TABLE documents (id TEXT PRIMARY KEY, label TEXT, type TEXT, number TEXT, date TEXT, issuer TEXT,
     branch TEXT, level TEXT, province TEXT, district TEXT, title TEXT, source TEXT, in_corpus INTEGER,
     cited INTEGER, confidence REAL);
@@ -63,10 +65,12 @@ CREATE INDEX tasks_document ON tasks(document);
 
 # the documents and the links between them, side by side on disk: what most queries read
 _DOC_RELATIONS_SQL = ", ".join(f"'{r}'" for r in DOC_RELATIONS)
+_CASCADE_SQL = ", ".join(f"'{r}'" for r in CASCADE)
 _DOCUMENT_INDEXES = f"""
-CREATE INDEX document_nodes ON nodes(kind, id, attrs) WHERE kind = '{DOCUMENT}';
-CREATE INDEX document_edges ON edges(relation, source, target, key, attrs)
+CREATE INDEX document_nodes ON nodes(kind, seq, id, attrs) WHERE kind = '{DOCUMENT}';
+CREATE INDEX document_edges ON edges(seq, source, target, key, relation, attrs)
     WHERE relation IN ({_DOC_RELATIONS_SQL});
+CREATE INDEX cascade_edges ON edges(seq, source, target, key, relation) WHERE relation IN ({_CASCADE_SQL});
 """
 
 _DOC_COLUMNS = ("label", "type", "number", "date", "issuer", "branch", "level", "province", "district",
@@ -117,11 +121,12 @@ def _fill(con: sqlite3.Connection, b: Build, build_id: str) -> None:
     dumps = orjson.dumps
     meta = {"schema": SCHEMA_VERSION, "build": build_id, "graph": G.graph, "stats": b.stats}
     con.executemany("INSERT INTO meta VALUES (?, ?)", ((k, dumps(v).decode()) for k, v in meta.items()))
-    con.executemany("INSERT INTO nodes VALUES (?, ?, ?)",
-                    ((n, d.get(KIND), dumps(d).decode()) for n, d in G.nodes(data=True)))
-    con.executemany("INSERT INTO edges VALUES (?, ?, ?, ?, ?)",
-                    ((u, v, k, d.get(RELATION), dumps(d).decode())
-                     for u, v, k, d in G.edges(keys=True, data=True)))
+    # seq: the graph's own order, which the indexes below keep so that no read has to sort
+    con.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?)",
+                    ((i, n, d.get(KIND), dumps(d).decode()) for i, (n, d) in enumerate(G.nodes(data=True))))
+    con.executemany("INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?)",
+                    ((i, u, v, k, d.get(RELATION), dumps(d).decode())
+                     for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True))))
     con.executemany(f"INSERT INTO documents VALUES (?{', ?' * len(_DOC_COLUMNS)})",
                     ((n, *(d.get(c) for c in _DOC_COLUMNS)) for n, d in G.nodes(data=True)
                      if d.get(KIND) == DOCUMENT))
@@ -184,23 +189,35 @@ def read_meta(con: sqlite3.Connection) -> dict[str, Any]:
     return {k: orjson.loads(v) for k, v in con.execute("SELECT key, value FROM meta")}
 
 
-def read_graph(con: sqlite3.Connection, *, documents_only: bool = False) -> nx.MultiDiGraph:
+def read_graph(con: sqlite3.Connection, *, documents_only: bool = False,
+               cascade_only: bool = False) -> nx.MultiDiGraph:
     """The graph of the build, or with ``documents_only`` its documents and the links between them.
 
+    With ``cascade_only``: the documents and their implements/continues links, each edge
+    with its relation only (what tree, chain, coverage and lag read; the quickest to load).
     Nodes and edges come back in the order they were written, so the graph iterates as the
     one the build made did.
     """
     loads = orjson.loads
     meta = read_meta(con)
     G = nx.MultiDiGraph(**meta.get("graph", {}))
+    if cascade_only:
+        G.add_nodes_from((n, loads(a)) for n, a in con.execute(
+            f"SELECT id, attrs FROM nodes INDEXED BY document_nodes WHERE kind = '{DOCUMENT}' "
+            "ORDER BY seq"))
+        G.add_edges_from((u, v, k, {RELATION: r}) for u, v, k, r in con.execute(
+            "SELECT source, target, key, relation FROM edges INDEXED BY cascade_edges "
+            f"WHERE relation IN ({_CASCADE_SQL}) ORDER BY seq"))
+        return G
     if documents_only:
         # the same WHERE clauses as the partial indexes, so that only those are read
         nodes: Iterable[tuple[str, str]] = con.execute(
-            f"SELECT id, attrs FROM nodes INDEXED BY document_nodes WHERE kind = '{DOCUMENT}' ORDER BY rowid")
+            f"SELECT id, attrs FROM nodes INDEXED BY document_nodes WHERE kind = '{DOCUMENT}' ORDER BY seq")
         edges: Iterable[tuple[str, str, str, str]] = con.execute(
             "SELECT source, target, key, attrs FROM edges INDEXED BY document_edges "
-            f"WHERE relation IN ({_DOC_RELATIONS_SQL}) ORDER BY rowid")
+            f"WHERE relation IN ({_DOC_RELATIONS_SQL}) ORDER BY seq")
     else:
+        # rows were inserted in graph order: rowid order is seq order, without a sort
         nodes = con.execute("SELECT id, attrs FROM nodes ORDER BY rowid")
         edges = con.execute("SELECT source, target, key, attrs FROM edges ORDER BY rowid")
     G.add_nodes_from((n, loads(a)) for n, a in nodes)

@@ -354,8 +354,12 @@ def resolve(records: Iterable[Record]) -> Corpus:
     # input files that lost their number: one node with the number others cite them by
     matches, match_warnings = match_unnumbered(records, nodes, record_nodes, mention_nodes)
     warnings += match_warnings
+    mentions_of: dict[str, list[tuple[str, str]]] = defaultdict(list)   # node -> its mentions
+    if matches:
+        for k, v in mention_nodes.items():
+            mentions_of[v].append(k)
     for mt in matches:
-        _merge_file_into(nodes, record_nodes, mention_nodes, conflicts, mt)
+        _merge_file_into(nodes, record_nodes, mention_nodes, mentions_of, conflicts, mt)
         if not mt.sure:
             warnings.append(mt.describe())
 
@@ -380,8 +384,12 @@ def resolve(records: Iterable[Record]) -> Corpus:
 
 
 def _merge_file_into(nodes: dict[str, DocNode], record_nodes: dict[str, str],
-                     mention_nodes: dict[tuple[str, str], str], conflicts: list[Conflict], mt: Match) -> None:
-    """Make the node of an unnumbered input file and the number it was matched to one node."""
+                     mention_nodes: dict[tuple[str, str], str], mentions_of: dict[str, list[tuple[str, str]]],
+                     conflicts: list[Conflict], mt: Match) -> None:
+    """Make the node of an unnumbered input file and the number it was matched to one node.
+
+    ``mentions_of`` indexes ``mention_nodes`` by node and is kept up to date, so a merge
+    costs the mentions it moves, not a scan of every mention in the corpus."""
     old = record_nodes[mt.source]
     f = nodes.pop(old)
     n = nodes[mt.key]
@@ -398,9 +406,10 @@ def _merge_file_into(nodes: dict[str, DocNode], record_nodes: dict[str, str],
     n.cited_by |= f.cited_by
     n.confidence = mt.confidence
     record_nodes[mt.source] = mt.key
-    for k, v in mention_nodes.items():
-        if v == old:
-            mention_nodes[k] = mt.key
+    moved = mentions_of.pop(old, [])
+    for k in moved:
+        mention_nodes[k] = mt.key
+    mentions_of[mt.key].extend(moved)
     for c in conflicts:
         if c.node == old:
             c.node = mt.key

@@ -501,6 +501,8 @@ class _Maker:
             else:
                 out.append((s, V.SKOS_broader, self.unit_vn()))
             start, end = ERA_VALIDITY[u.era]
+            if u.valid_to and (end is None or u.valid_to < end):
+                end = u.valid_to                      # a unit merged away before the era ended
             if start:
                 out.append((s, V.SDO_validFrom, self.const(start, _XSD_DATE)))
             if end:
