@@ -160,10 +160,8 @@ def table(result: dict[str, Any]) -> str:
         lines.append(f"  - {x['id']}  {x['source'] or ''}{'  (still cited)' if x['still_cited'] else ''}")
     for x in d["changed"]:
         lines.append(f"  ~ {x['id']}  " + "; ".join(f"{k}: {a} -> {b}" for k, (a, b) in x["fields"].items()))
-    for x in lk["added"]:
-        lines.append(f"  + {x['from']} --{'/'.join(x['relations'])}--> {x['to']}")
-    for x in lk["removed"]:
-        lines.append(f"  - {x['from']} --{'/'.join(x['relations'])}--> {x['to']}")
+    for sign, part in (("+", "added"), ("-", "removed")):
+        lines.extend(f"  {sign} {x['from']} --{'/'.join(x['relations'])}--> {x['to']}" for x in lk[part])
     for x in lk["retyped"]:
         lines.append(f"  ~ {x['from']} --{'/'.join(x['old'])} => {'/'.join(x['new'])}--> {x['to']}")
     if result["directives"]:

@@ -18,7 +18,7 @@ import networkx as nx
 
 from cascade.analysis.panel import panel
 from cascade.errors import CascadeError
-from cascade.outputs.plots import save
+from cascade.outputs.plots import save_png_and_svg
 
 GROUPS = ("region", "level", "branch")
 Z95 = 1.959963984540054
@@ -275,9 +275,6 @@ def plot(result: dict[str, Any], out: str | Path) -> list[Path]:
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7, frameon=False)
     fig.tight_layout()
-    out = Path(out)
-    paths = [out.with_suffix(".png"), out.with_suffix(".svg")]
-    for p in paths:
-        save(fig, p)
+    paths = save_png_and_svg(fig, out)
     plt.close(fig)
     return paths

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cascade.cli.common import OutOpt, app
+from cascade.cli.common import OutOpt, _cell, app
 
 Doc = Annotated[
     str, typer.Argument(help="A document: its id, number, a phrase or a file name.", show_default=False)
@@ -94,16 +94,6 @@ def _print(value: Any, rows: list[dict[str, Any]], columns: list[str], fmt: Form
         for r in rows:
             t.add_row(*(_cell(r.get(c)) for c in columns))
         Console(highlight=False).print(t)
-
-
-def _cell(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, (list, tuple)):
-        return "; ".join(map(str, v))
-    if isinstance(v, dict):
-        return json.dumps(v, ensure_ascii=False)
-    return str(v)
 
 
 @app.command("lateness")

@@ -124,6 +124,7 @@ def emit(rows: Sequence[dict[str, Any]] | dict[str, Any], fmt: Fmt, columns: Ite
 
 
 def _cell(v: Any) -> str:
+    """One value as table or CSV text: lists joined with "; ", objects as JSON."""
     if v is None:
         return ""
     if isinstance(v, (list, tuple)):

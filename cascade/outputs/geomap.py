@@ -23,7 +23,7 @@ import networkx as nx
 from cascade.analysis.geography import outlines
 from cascade.analysis.lateness import lateness
 from cascade.outputs.export import write_text
-from cascade.outputs.plots import save
+from cascade.outputs.plots import save_png_and_svg
 
 #: status -> (label, fill); fills differ in lightness too, so they stay apart in greyscale
 STATUS = {
@@ -282,10 +282,7 @@ def write_figure(result: dict[str, Any], out: str | Path, *, by: str = "status")
     ax.legend(handles=handles, loc="lower left", fontsize=6, frameon=False)
     ax.set_title(f"{result['doc']} ({result['as_of'] or ''})", fontsize=8)
     fig.tight_layout()
-    out = Path(out)
-    paths = [out.with_suffix(".png"), out.with_suffix(".svg")]
-    for p in paths:
-        save(fig, p)
+    paths = save_png_and_svg(fig, out)
     plt.close(fig)
     return paths
 

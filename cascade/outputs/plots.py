@@ -39,7 +39,7 @@ from cascade.text.normalize import ascii_fold
 from cascade.vn.dates import day
 from cascade.vocab import LEVELS
 
-__all__ = ["timeline", "coverage", "lag", "PLOTS", "plot", "save", "svg", "png"]
+__all__ = ["timeline", "coverage", "lag", "PLOTS", "plot", "save", "save_png_and_svg", "svg", "png"]
 
 MARKERS = {"party": "D", "state": "o"}
 _RC = {"text.parse_math": False, "svg.hashsalt": "cascade", "svg.fonttype": "path", "font.size": 9,
@@ -365,6 +365,12 @@ def svg(fig: Figure) -> bytes:
 def png(fig: Figure, dpi: int = 160) -> bytes:
     """The figure as PNG."""
     return _bytes(fig, "png", dpi)
+
+
+def save_png_and_svg(fig: Figure, out: str | Path) -> list[Path]:
+    """Write ``fig`` twice, as ``out`` with the suffix .png and with .svg; the two paths."""
+    out = Path(out)
+    return [save(fig, out.with_suffix(suffix)) for suffix in (".png", ".svg")]
 
 
 def save(fig: Figure, path: str | Path, dpi: int = 200) -> Path:
