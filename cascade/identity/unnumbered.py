@@ -231,10 +231,10 @@ def match_unnumbered(records: Sequence[Record], nodes: Mapping[str, DocNode], re
     matches: list[Match] = []
     warnings: list[str] = []
     for block in sorted(by_block):
-        sources, keys = by_block[block]
+        block_files, block_cited = by_block[block]
         pairs: dict[tuple[str, str], tuple[float, list[str]]] = {}
-        for s in sources:
-            for k in keys:
+        for s in block_files:
+            for k in block_cited:
                 got = _score(files[s], cited[k])
                 if got is not None and got[0] > 0:
                     pairs[(s, k)] = got
@@ -266,7 +266,7 @@ def match_unnumbered(records: Sequence[Record], nodes: Mapping[str, DocNode], re
             pairs = {p: v for p, v in pairs.items() if p[0] not in taken_s and p[1] not in taken_k}
         for k in sorted({k for _, k in pairs}):
             tied = sorted(s for s, kk in pairs if kk == k)
-            others = sorted({kk for s, kk in pairs if s in tied})
+            fitting = sorted({kk for s, kk in pairs if s in tied})
             warnings.append(f"{k}: cited by number; the input file(s) without a number {', '.join(tied)} fit "
-                            f"{', '.join(others)} equally well: left apart")
+                            f"{', '.join(fitting)} equally well: left apart")
     return matches, warnings

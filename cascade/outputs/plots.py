@@ -42,8 +42,10 @@ from cascade.vocab import LEVELS
 __all__ = ["timeline", "coverage", "lag", "PLOTS", "plot", "save", "save_png_and_svg", "svg", "png"]
 
 MARKERS = {"party": "D", "state": "o"}
-_RC = {"text.parse_math": False, "svg.hashsalt": "cascade", "svg.fonttype": "path", "font.size": 9,
-       "font.family": "DejaVu Sans", "axes.spines.top": False, "axes.spines.right": False}
+#: matplotlib settings of every figure (typed loosely: the stubs key rcParams by literal names)
+_RC: dict[Any, Any] = {"text.parse_math": False, "svg.hashsalt": "cascade", "svg.fonttype": "path",
+                       "font.size": 9, "font.family": "DejaVu Sans", "axes.spines.top": False,
+                       "axes.spines.right": False}
 _PARTY, _STATE, _NONE = "#b03a2e", "#1f6fb2", "#bfc9ca"
 
 
@@ -129,7 +131,7 @@ def timeline(G: nx.MultiDiGraph, doc: str) -> Figure:
                 groups.setdefault((level, marker, exact[r["id"]], r["id"] == root), []).append(pos[r["id"]])
         for (level, marker, full, is_root), points in groups.items():
             color = LEVEL_COLORS.get(level, LEVEL_COLORS["unknown"])
-            ax.scatter([p[0] for p in points], [p[1] for p in points], marker=marker, s=70 if is_root else 26,
+            ax.scatter([p[0] for p in points], [p[1] for p in points], marker=marker, s=70 if is_root else 26,  # type: ignore[arg-type]  # matplotlib converts dates
                        zorder=3, linewidths=1.0, edgecolors=color, facecolors=color if full else "white")
         segments = [(pos[r["parent"]], pos[r["id"]]) for r in rows
                     if r.get("parent") in pos and r["id"] in pos]
@@ -153,7 +155,7 @@ def timeline(G: nx.MultiDiGraph, doc: str) -> Figure:
                                   label="month or year only")],
                   loc="upper left", fontsize=7, frameon=False, ncols=3, bbox_to_anchor=(0, 1.0))
         if unknown_x is not None:
-            ax.axvspan(unknown_x - dt.timedelta(days=12), unknown_x + dt.timedelta(days=12), color="#f4f6f6",
+            ax.axvspan(unknown_x - dt.timedelta(days=12), unknown_x + dt.timedelta(days=12), color="#f4f6f6",  # type: ignore[arg-type]  # matplotlib converts dates
                        zorder=0)
             ax.annotate("date unknown", (unknown_x, 1), xycoords=("data", "axes fraction"), xytext=(0, -9),
                         textcoords="offset points", ha="center", fontsize=7, color="#7f8c8d")
@@ -207,13 +209,13 @@ def coverage(G: nx.MultiDiGraph, doc: str, *, level: str = "province", as_of: st
             ax.axhline(y, color="#f2f3f4", lw=0.6, zorder=0)
             for (when, full), color, marker in ((party, _PARTY, "D"), (state, _STATE, "o")):
                 if when is not None:
-                    ax.scatter([when], [y], marker=marker, s=28, zorder=3, edgecolors=color,
+                    ax.scatter([when], [y], marker=marker, s=28, zorder=3, edgecolors=color,  # type: ignore[arg-type]  # matplotlib converts dates
                                facecolors=color if full else "white")
             if party[0] is None and state[0] is None:
                 ax.text(0.01, y, "acted, date unknown", transform=ax.get_yaxis_transform(), va="center",
                         fontsize=7, color="#2c3e50")
         if root_date is not None:
-            ax.axvline(root_date, color="#b03a2e", lw=0.8, ls="--")
+            ax.axvline(root_date, color="#b03a2e", lw=0.8, ls="--")  # type: ignore[arg-type]  # matplotlib converts dates
             ax.annotate(_name(G, c["doc"]), (root_date, 1), xycoords=("data", "axes fraction"),
                         xytext=(3, -10), textcoords="offset points", fontsize=7, color="#b03a2e")
         ax.set_yticks([-i for i in range(len(rows))], [r[0] for r in rows], fontsize=7)
@@ -232,9 +234,9 @@ def coverage(G: nx.MultiDiGraph, doc: str, *, level: str = "province", as_of: st
                   loc="lower right", fontsize=7, frameon=True, framealpha=0.9, edgecolor="#eaeded")
         what = "provinces" if level == "province" else "districts"
         more = f"; {hidden} more without a plan not drawn" if hidden else ""
-        when = f" by {c['as_of']}" if c.get("as_of") else ""
+        by_day = f" by {c['as_of']}" if c.get("as_of") else ""
         unknown = f", {c['date_unknown']} of them on a date unknown" if c["date_unknown"] else ""
-        ax.set_title(f"{_name(G, c['doc'])}: {c['with_any']} of {c['total']} {what} acted{when}{unknown} "
+        ax.set_title(f"{_name(G, c['doc'])}: {c['with_any']} of {c['total']} {what} acted{by_day}{unknown} "
                      f"(Party {c['with_party']}, state {c['with_state']}){more}\n"
                      f"out of {c['denominator']['text']}", loc="left", fontsize=9)
     return fig

@@ -300,7 +300,7 @@ def lag(G: nx.MultiDiGraph, doc: str, *, as_of: str | dt.date | None = None,
     end = day(end_text)
     root_d = G.nodes[root]
     root_level = root_d.get("level") or "central"
-    curves = []
+    curves: list[dict[str, Any]] = []
     below = {"central": "province", "province": "district"}.get(root_level)
     if below is None:
         return {"doc": root, "date": root_d.get("date"), "observed_until": end.isoformat() if end else None,
