@@ -26,7 +26,7 @@ inherited the guess follows it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from cascade.identity.jurisdictions import province_name as _province_name
@@ -419,7 +419,3 @@ def _merge_file_into(nodes: dict[str, DocNode], record_nodes: dict[str, str],
 def cascade_edges(corpus: Corpus) -> list[Edge]:
     """The implements/continues edges only."""
     return [e for e in corpus.edges if e.type in CASCADE]
-
-
-def records_by_source(records: Sequence[Record]) -> dict[str, Record]:
-    return {r.source: r for r in records}

@@ -13,7 +13,6 @@ the map by days to act. :func:`write_figure` draws the same map with matplotlib 
 from __future__ import annotations
 
 import html
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -285,8 +284,3 @@ def write_figure(result: dict[str, Any], out: str | Path, *, by: str = "status")
     paths = save_png_and_svg(fig, out)
     plt.close(fig)
     return paths
-
-
-def to_json(result: dict[str, Any]) -> str:
-    """The statuses as JSON (what the map shows)."""
-    return json.dumps(result, ensure_ascii=False, indent=2)
