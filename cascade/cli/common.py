@@ -7,7 +7,7 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -67,6 +67,13 @@ class Fmt(str, Enum):  # noqa: UP042 - a str Enum, as typer shows its values
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+
+
+class Level(StrEnum):
+    """The jurisdictions a figure counts: provinces or districts."""
+
+    province = "province"
+    district = "district"
 
 
 #: the build folder, in every command (-o/--output is always a file to write)
