@@ -138,7 +138,7 @@ def _jurisdiction(G: nx.MultiDiGraph, doc: str, province: str | None, district: 
 @lru_cache(maxsize=65536)
 def agency_id(name: str, province: str | None, district: str | None) -> str:
     """The node id of an agency within a jurisdiction (see :func:`cascade.extract.agencies.agency_key`)."""
-    from cascade.extract import agencies
+    from cascade.identity import agencies
 
     return "agency:" + agencies.agency_key(name, province, district)
 

@@ -88,10 +88,21 @@ class Interrupted(NamedTuple):
     reason: str
 
 
+def _block_term() -> bool:
+    """Hold SIGTERM in this thread (where the platform can); True when it was held."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        return False
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    return True
+
+
 def _serve(fn: Callable[[Any, Callable[[int], None]], Any], conn: Any, slot: int, ticks: Any,
            items: Any) -> None:
     """A worker process: run ``fn`` on each task received until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)           # the main process handles Ctrl-C and ends us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)          # not the parent's handler; forked with it held
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     _die_with_parent()
 
     def tick(i: int) -> None:
@@ -181,9 +192,16 @@ class WorkerPool:
                 stream.flush()
         proc = self._ctx.Process(target=_serve, args=(self._fn, child, slot, self._ticks, self._items),
                                  daemon=True)
-        proc.start()
-        child.close()
-        self._slots[slot] = (proc, parent)
+        # a SIGTERM arriving during the fork would run the handler inside the fork hooks, where
+        # its exception is lost: hold it until the worker is started and recorded
+        blocked = _block_term()
+        try:
+            proc.start()
+            child.close()
+            self._slots[slot] = (proc, parent)
+        finally:
+            if blocked:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
         return proc, parent
 
     def _stop(self, slot: int) -> None:

@@ -9,15 +9,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from cascade.extract.agencies import (
-    agency_key,
-    canonical,
-    find_agencies,
-    is_group,
-    level_of,
-    mergers,
-    successor,
-)
+from cascade.extract.agencies import canonical, find_agencies, is_group
+from cascade.identity.agencies import agency_key, level_of, mergers, successor
 
 
 @pytest.mark.parametrize(
@@ -207,7 +200,7 @@ def test_canonical_never_crashes(text: str) -> None:
 
 
 def test_lineage_follows_mergers_both_ways() -> None:
-    from cascade.extract.agencies import lineage
+    from cascade.identity.agencies import lineage
 
     march = dt.date(2025, 3, 1)
     assert lineage("Sở TT&TT") == [("Sở Khoa học và Công nghệ", "successor", march)]
@@ -259,7 +252,7 @@ def test_scan_pieces_is_scan(text: str) -> None:
 
 
 def test_cut_after_a_line_nothing_goes_over() -> None:
-    from cascade.extract.agencies import cut_after
+    from cascade.extract.agency_groups import cut_after
 
     def cut(text: str, line: int = 0) -> bool:
         nl = text.index("\n", line)

@@ -10,7 +10,7 @@ from analysis_corpus import DISTRICTS, write
 
 import cascade
 from cascade.analysis.lateness import lateness, orders
-from cascade.extract.tasks import read_order
+from cascade.extract.orders import read_order
 
 
 @pytest.fixture(scope="module")

@@ -92,7 +92,8 @@ def test_a_plan_implements_the_decision_approving_the_programme_its_title_carrie
                               "địa "
                      "bàn tỉnh\n\n" + body)
     assert ("self", "implements", "318/QĐ-TTg") in rels
-    text = HEADER + "Triển khai thực hiện Chiến lược phát triển văn hóa cơ sở đến năm 2030 trên địa bàn tỉnh\n\n"
+    text = HEADER + ("Triển khai thực hiện Chiến lược phát triển văn hóa cơ sở đến năm 2030 "
+                     "trên địa bàn tỉnh\n\n")
     ev = next(r.evidence for r in extract_text(text + body, "t.txt").relations if r.type == "implements")
     assert text[ev.start:ev.end] == "Chiến lược phát triển văn hóa cơ sở đến năm 2030 trên địa bàn tỉnh"
     rels = relations(HEADER + "Tăng cường văn hóa cơ sở\n\n" + body)          # the title names no programme

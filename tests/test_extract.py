@@ -4,10 +4,12 @@ from hypothesis import strategies as st
 
 from cascade.extract.pipeline import extract_text
 
-FRAGMENTS = ["KẾ HOẠCH\n", "Số: 12/KH-UBND\n", "Thực hiện ", "Kế hoạch số 07-", "\n\nKH/TU", " ngày 23/12/2020",
+FRAGMENTS = ["KẾ HOẠCH\n", "Số: 12/KH-UBND\n", "Thực hiện ", "Kế hoạch số 07-", "\n\nKH/TU",
+             " ngày 23/12/2020",
              " của Ban Thường vụ Tỉnh uỷ", " Kết luận số 93-KL/TW", "Nghị quyết Trung ương 7 (khóa X)", "; ",
              "\nI. NHIỆM VỤ\n", "1. Giao Sở Nội vụ chủ trì, phối hợp với Sở Tài chính.\n", "a) ", "đ) ", "- ",
-             "Thời gian thực hiện: Quý III/2021.\n", "Căn cứ ", "Luật Ngân sách nhà nước", "(sau đây gọi tắt là ",
+             "Thời gian thực hiện: Quý III/2021.\n", "Căn cứ ", "Luật Ngân sách nhà nước",
+             "(sau đây gọi tắt là ",
              ")", "Kết luận số 93", "UBND tỉnh Đắk Lắk", "huyện Ia H' Drai", "\u00a0", "\u200b", "Đ\u0301",
              "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\n\nNguyễn Văn A\n", "Nơi nhận:\n- Lưu: VT.\n", "2021-2025", "…/…"]
 

@@ -149,7 +149,7 @@ def test_a_place_followed_by_many_spaces_or_newlines_is_handled():
 @given(st.lists(LINE_PIECES, max_size=400))
 def test_the_header_stage_and_the_place_scan_take_any_mix_of_pieces(pieces):
     from cascade.extract.header import extract_metadata
-    from cascade.vn.places import find_places
+    from cascade.vn.place_mentions import find_places
 
     text = "".join(pieces)
     ct = clean(text)

@@ -45,7 +45,8 @@ def test_reference_broken_by_a_page_break_is_joined():
 
 
 def test_sentence_broken_mid_way_is_joined_but_list_items_are_not():
-    raw = "phối hợp chặt chẽ với tổ chức đảng và cấp ủy cùng cấp tổ chức triển khai các nội dung của Chỉ\n\nthị số 42-CT/TW\n\na) Nội dung\n\nb) Trách nhiệm"
+    raw = ("phối hợp chặt chẽ với tổ chức đảng và cấp ủy cùng cấp tổ chức triển khai các nội dung của Chỉ\n\n"
+           "thị số 42-CT/TW\n\na) Nội dung\n\nb) Trách nhiệm")
     c = clean(raw)
     assert "nội dung của Chỉ thị số 42-CT/TW" in c.text
     assert "\n\na) Nội dung\n\nb) Trách nhiệm" in c.text

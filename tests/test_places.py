@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from cascade.vn import places
+from cascade.vn.place_mentions import find_places
 from cascade.vn.places import (
     PlaceHit,
     Unit,
     districts,
     find_district,
-    find_places,
     find_province,
     predecessors,
     provinces,
@@ -296,7 +296,7 @@ def test_find_places_on_seed_documents():
 
 
 def test_gazetteer_is_loaded_once():
-    assert places._gazetteer() is places._gazetteer()
+    assert places.gazetteer() is places.gazetteer()
 
 
 # -- class 6: communes and names by date ------------------------------------------------------------

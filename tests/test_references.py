@@ -28,7 +28,9 @@ KẾ HOẠCH
 
 Triển khai thực hiện Kế hoạch số 07-KH/TU ngày 23/12/2020 của Ban Thường vụ Tỉnh uỷ
 
-Thực hiện Kế hoạch số 07-KH/TU ngày 23/12/2020 của Ban Thường vụ Tỉnh uỷ thực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư Trung ương Đảng về tiếp tục thực hiện Chỉ thị số 42-CT/TW ngày 16/4/2010 của Bộ Chính trị (khóa X), UBND tỉnh xây dựng kế hoạch như sau:
+Thực hiện Kế hoạch số 07-KH/TU ngày 23/12/2020 của Ban Thường vụ Tỉnh uỷ thực hiện Kết luận số \
+93-KL/TW ngày 20/11/2020 của Ban Bí thư Trung ương Đảng về tiếp tục thực hiện Chỉ thị số 42-CT/TW \
+ngày 16/4/2010 của Bộ Chính trị (khóa X), UBND tỉnh xây dựng kế hoạch như sau:
 
 Căn cứ Quyết định số 28/2016/QĐ-UBND ngày 01/7/2016 của UBND tỉnh;
 
@@ -86,8 +88,9 @@ def test_type_word_wins_over_a_contradicting_code_without_other_evidence():
 
 
 def test_district_plan_attributes_local_numbers_to_its_jurisdiction():
-    text = ("Phú Thiện, ngày 30 tháng 6 năm 2021\n\nKẾ HOẠCH\n\nThực hiện Kế hoạch số 25-KH/TU, ngày 19/4/2021 của "
-            "Ban Thường vụ Tỉnh ủy và Kế hoạch số 12-KH/HU của Ban Thường vụ Huyện ủy, Ban Thường vụ Huyện ủy "
+    text = ("Phú Thiện, ngày 30 tháng 6 năm 2021\n\nKẾ HOẠCH\n\nThực hiện Kế hoạch số 25-KH/TU, "
+            "ngày 19/4/2021 của Ban Thường vụ Tỉnh ủy và Kế hoạch số 12-KH/HU của Ban Thường vụ Huyện ủy, "
+            "Ban Thường vụ Huyện ủy "
             "xây dựng kế hoạch triển khai trên địa bàn huyện Phú Thiện như sau:\n")
     _, meta, mentions, rels, _ = refs(text)
     assert (meta.province, meta.district, meta.level) == ("Gia Lai", "Phú Thiện", "district")
@@ -99,7 +102,8 @@ def test_district_plan_attributes_local_numbers_to_its_jurisdiction():
 
 def test_short_forms_and_aliases_resolve_to_the_full_citation():
     text = ("KẾ HOẠCH\n\nThực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư (sau đây gọi tắt là "
-            "Kết luận số 93), UBND tỉnh Gia Lai ban hành kế hoạch:\n\nI. NỘI DUNG\n\n1. Quán triệt Kết luận số 93.\n")
+            "Kết luận số 93), UBND tỉnh Gia Lai ban hành kế hoạch:\n\nI. NỘI DUNG\n\n"
+            "1. Quán triệt Kết luận số 93.\n")
     _, _, mentions, rels, _ = refs(text)
     assert {m.number for m in mentions} == {"93-KL/TW"}
     assert any(m.alias for m in mentions)
@@ -122,16 +126,18 @@ def test_a_period_is_not_a_document():
 
 
 def test_coordinated_subject_makes_no_chain_claim():
-    text = ("KẾ HOẠCH\n\nNội dung\n\nI. NỘI DUNG\n\n1. Trên đây là Kế hoạch triển khai Kết luận số 93-KL/TW, ngày "
-            "20/11/2020 của Ban Bí thư và Kế hoạch số 25-KH/TU, ngày 19/4/2021 của Tỉnh ủy Gia Lai về tiếp tục "
+    text = ("KẾ HOẠCH\n\nNội dung\n\nI. NỘI DUNG\n\n1. Trên đây là Kế hoạch triển khai "
+            "Kết luận số 93-KL/TW, ngày 20/11/2020 của Ban Bí thư và Kế hoạch số 25-KH/TU, ngày 19/4/2021 "
+            "của Tỉnh ủy Gia Lai về tiếp tục "
             "thực hiện Chỉ thị số 42-CT/TW.\n")
     _, _, _, rels, _ = refs(text)
     assert ("25-KH/TU", "continues", "42-CT/TW") not in rels
 
 
 def test_amends_replaces_and_repeals_where_the_text_says_so():
-    text = ("QUYẾT ĐỊNH\n\nSửa đổi, bổ sung một số điều của Quyết định số 28/2016/QĐ-UBND ngày 01/7/2016 của UBND tỉnh "
-            "Đắk Lắk\n\nĐiều 1. Nội dung\n\nĐiều 2. Quyết định này thay thế Quyết định số 12/2015/QĐ-UBND ngày 02/3/2015 "
+    text = ("QUYẾT ĐỊNH\n\nSửa đổi, bổ sung một số điều của Quyết định số 28/2016/QĐ-UBND ngày 01/7/2016 "
+            "của UBND tỉnh Đắk Lắk\n\nĐiều 1. Nội dung\n\nĐiều 2. Quyết định này thay thế "
+            "Quyết định số 12/2015/QĐ-UBND ngày 02/3/2015 "
             "của UBND tỉnh Đắk Lắk và bãi bỏ Quyết định số 05/2014/QĐ-UBND của UBND tỉnh Đắk Lắk.\n")
     _, _, _, rels, _ = refs(text)
     assert ("self", "amends", "28/2016/QĐ-UBND") in rels
@@ -146,7 +152,7 @@ from bisect import bisect_left  # noqa: E402
 
 import pytest  # noqa: E402
 
-from cascade.extract import references as R  # noqa: E402
+from cascade.extract import mentions as R  # noqa: E402
 
 _TRICKY = [
     "Thực hiện Kế hoạch số 07-KH/TU và Kết luận số 93, Nghị quyết số 12 của Trung ương.",
@@ -183,12 +189,14 @@ def test_short_hints_as_a_whole_text_scan(text):
 def test_plenum_and_law_matches_as_finditer(text):
     assert [m.span() for m in R._matches_at(R._PLENUM, text, R._PLENUM_WORDS)] == \
         [m.span() for m in R._PLENUM.finditer(text)]
-    assert [m.span() for m in R._matches_at(R._LAW, text, R._LAW_WORDS)] == [m.span() for m in R._LAW.finditer(text)]
+    assert [m.span() for m in R._matches_at(R._LAW, text, R.LAW_WORDS)] == \
+        [m.span() for m in R._LAW.finditer(text)]
 
 
 def test_trie_pattern_matches_as_the_alternation():
     words = ["thông tư liên tịch", "thông tư", "thông tri", "thông báo", "kh", "kế hoạch", "kết luận"]
     trie = re.compile(R._trie_pattern(words))
     flat = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-    for text in ["thông tư liên tịch số 1, thông tư 2, thông tri, thông báo", "khkế hoạch kết luận thông tư liên"]:
+    for text in ["thông tư liên tịch số 1, thông tư 2, thông tri, thông báo",
+                 "khkế hoạch kết luận thông tư liên"]:
         assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]

@@ -460,7 +460,8 @@ _PIECES = [
 def _whole(ct, items, year):
     """The context read at once, the way it was read before pieces (the reference)."""
     from cascade.extract.agencies import scan
-    from cascade.extract.tasks import _CUES, _SKIP_SECTIONS, _WHO_CUES, _document_lines, _find_cue
+    from cascade.extract.assignments import _CUES, _WHO_CUES, _document_lines, _find_cue
+    from cascade.extract.assignments import SKIP_SECTIONS as _SKIP_SECTIONS
 
     text = ct.text
     first = min((it.start for it in items if it.section not in _SKIP_SECTIONS), default=len(text))
@@ -478,8 +479,8 @@ def _whole(ct, items, year):
 @example("II. NHIỆM VỤ\n1. Việc\nGiao Sở Y tế chủ trì, phối hợp với\nSở Tài chính\nlàm đầu mối.")
 @example("II. NHIỆM VỤ\n1. Việc\nCác Sở:\nTài chính, Nội vụ thực hiện.\nThời gian thực hiện:\nQuý III/2021.")
 def test_reading_piece_by_piece_is_reading_the_whole(raw: str) -> None:
+    from cascade.extract.assignments import read_context as _context
     from cascade.extract.structure import parse_structure
-    from cascade.extract.tasks import _context
 
     ct = clean(raw)
     items = parse_structure(ct.text)

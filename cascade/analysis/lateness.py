@@ -21,7 +21,7 @@ import networkx as nx
 
 from cascade import query
 from cascade.errors import CascadeError
-from cascade.extract.tasks import read_order
+from cascade.extract.orders import read_order
 from cascade.vn.dates import day, period_end
 
 #: the level directly below each level

@@ -115,7 +115,12 @@ def _cached(entry: Path, source: str) -> tuple[Record, bytes] | None:
     """The record in a cache entry, moved to ``source``; None when it is missing or damaged."""
     try:
         line = entry.read_bytes()
-        rec = Record.from_dict(orjson.loads(line))
+        data = orjson.loads(line)
+        # an entry of another shape is damaged, not a record with every field missing
+        if not (isinstance(data, dict) and isinstance(data.get("source"), str)
+                and isinstance(data.get("document"), dict)):
+            return None
+        rec = Record.from_dict(data)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):

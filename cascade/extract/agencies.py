@@ -22,291 +22,39 @@ initials, under the same head noun ("Sở", "Phòng", "Hội"...).
 """
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import re
-from dataclasses import dataclass
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 
-from cascade.text.normalize import canon_tone, key, nfc
+from cascade.extract.agency_data import (
+    CONNECTORS,
+    EXPAND,
+    EXPAND_TOKENS,
+    HEADS,
+    PARTY_WORDS,
+    UNIT_WORDS,
+    AgencyInfo,
+    initials_of,
+    is_acronym,
+    known_index,
+    split_head,
+)
+from cascade.extract.agency_groups import (
+    DISTRIBUTIVE_RE,
+    GROUP_TRIGGER,
+    cut_after,
+    drop_title,
+    group_name,
+    is_group,
+    match_group,
+)
+from cascade.text.normalize import canon_tone, nfc
 
 # -- reference data --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class AgencyInfo:
-    """A known agency name: its level and what a jurisdiction written after it means."""
-
-    name: str
-    level: str          # central | province | district | commune | any
-    suffix: str         # drop | keep | party | none (see agencies.csv)
-
-
-@dataclass(frozen=True, slots=True)
-class Merger:
-    """``old`` became (part of) ``new`` on ``date``."""
-
-    old: str
-    new: str
-    date: dt.date
-    basis: str
-    note: str
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("cascade.resources").joinpath(name).read_text(encoding="utf-8")
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    return list(csv.DictReader(lines))
-
-
-# Words between parts of a name that do not distinguish names ("Kinh tế và Hạ tầng" is
-# "Kinh tế - Hạ tầng" is "Kinh tế Hạ tầng").
-_CONNECTORS = frozenset({"và", "&", "-", ",", "/"})
-# Initials standing for whole words, expanded before lookup; upper case only ("VP", not "vp").
-_EXPAND = {
-    "UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "UBMTTQVN": "Ủy ban Mặt trận Tổ quốc Việt Nam",
-    "UBMTTQ": "Ủy ban Mặt trận Tổ quốc", "UBMT": "Ủy ban Mặt trận", "MTTQVN": "Mặt trận Tổ quốc Việt Nam",
-    "MTTQ": "Mặt trận Tổ quốc", "VN": "Việt Nam", "VP": "Văn phòng", "BQL": "Ban Quản lý",
-    "BCĐ": "Ban Chỉ đạo", "BTV": "Ban Thường vụ", "UBKT": "Ủy ban Kiểm tra", "TW": "Trung ương",
-    "TƯ": "Trung ương", "BCH": "Ban Chấp hành", "ĐBQH": "đại biểu Quốc hội", "LĐLĐ": "Liên đoàn Lao động",
-    "BHXH": "Bảo hiểm xã hội", "TP": "thành phố", "TX": "thị xã",
-}
-_EXPAND_TOKENS = {k: tuple(v.split()) for k, v in _EXPAND.items()}
-# Head nouns, longest first; initials are compared only under the same head.
-_HEADS = sorted((tuple(h.split()) for h in (
-    "ủy ban", "hội đồng", "ban", "sở", "phòng", "trung tâm", "liên hiệp", "liên đoàn", "liên minh", "hội",
-    "đài", "báo", "văn phòng", "thanh tra", "công an", "bộ chỉ huy", "ban chỉ huy", "bộ", "cục",
-    "chi cục", "viện", "trường", "kho bạc", "ngân hàng", "bảo hiểm", "đảng ủy", "đoàn", "tòa án",
-    "bệnh viện", "quỹ")), key=len, reverse=True)
-
-_UNIT_WORDS = {("tỉnh",): "tỉnh", ("huyện",): "huyện", ("thị", "xã"): "thị xã", ("thành", "phố"): "thành phố",
-               ("quận",): "quận", ("xã",): "xã", ("phường",): "phường", ("thị", "trấn"): "thị trấn",
-               ("đặc", "khu"): "đặc khu"}
-_PARTY_WORDS = {("tỉnh", "ủy"): "Tỉnh ủy", ("huyện", "ủy"): "Huyện ủy", ("thành", "ủy"): "Thành ủy",
-                ("thị", "ủy"): "Thị ủy", ("quận", "ủy"): "Quận ủy", ("đảng", "ủy"): "Đảng ủy",
-                ("trung", "ương"): "Trung ương"}
-
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+|&|[-,;:.()/]")
-
-
-def _is_acronym(tok: str) -> bool:
-    return len(tok) >= 2 and tok.isupper() and tok.isalpha()
-
-
-def _fold(s: str) -> str:
-    return s.replace("Đ", "D").replace("đ", "d")
-
-
-def _words(name: str) -> list[str]:
-    """Casefolded word tokens of a name, initials for whole words expanded, connectors dropped."""
-    out: list[str] = []
-    for m in _TOKEN.finditer(canon_tone(nfc(name))):
-        t = m.group(0)
-        if t in _EXPAND_TOKENS:
-            out.extend(w.casefold() for w in _EXPAND_TOKENS[t])
-        elif t.casefold() not in _CONNECTORS and t not in ".;:()":
-            out.append(t.casefold())
-    return out
-
-
-def _split_head(words: list[str]) -> tuple[tuple[str, ...], list[str]] | None:
-    for head in _HEADS:
-        if tuple(words[:len(head)]) == head:
-            return head, words[len(head):]
-    return None
-
-
-def _initials(tokens: list[str]) -> str:
-    """"Lao động TBXH" -> "LDTBXH": an initial per word, acronym tokens kept whole."""
-    return "".join(_fold(t).upper() if _is_acronym(t) else _fold(t[0]).upper() for t in tokens)
-
-
-@dataclass(slots=True)
-class _Index:
-    by_words: dict[str, AgencyInfo]
-    prefixes: frozenset[str]
-    by_initials: dict[tuple[tuple[str, ...], str], AgencyInfo]
-    infos: dict[str, AgencyInfo]          # key(canonical name) -> info
-    fast: re.Pattern[str]                 # every known name spelled out in full, as one trie regex
-
-
-_SEP = r"(?: *[-&,] *| +và +| +)"
-
-
-def _trie_regex(keys: list[str]) -> str:
-    """One regex for many word sequences, factored as a trie so a match costs one pass.
-
-    Words are joined by any connector ("và", "-", "&", ","); the longest name wins.
-    """
-    trie: dict = {}
-    for k in keys:
-        node = trie
-        for w in k.split():
-            node = node.setdefault(w, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alts = []
-        for w in sorted((w for w in node if w), key=len, reverse=True):
-            child = node[w]
-            rest = [c for c in child if c]
-            body = re.escape(w) + r"(?![^\W_])"
-            if rest:
-                tail = _SEP + emit(child)
-                body += f"(?:{tail})" + ("?" if "" in child else "")
-            alts.append(body)
-        return "(?:" + "|".join(alts) + ")"
-
-    return emit(trie)
-
-
-@cache
-def _index() -> _Index:
-    infos: dict[str, AgencyInfo] = {}
-    by_words: dict[str, AgencyInfo] = {}
-    for row in _rows("agencies.csv"):
-        info = AgencyInfo(row["name"].strip(), row["level"].strip(), row["suffix"].strip())
-        infos[key(info.name)] = info
-        by_words[" ".join(_words(info.name))] = info
-    for row in _rows("agency_aliases.csv"):
-        target = infos.get(key(row["name"]))
-        if target:
-            by_words.setdefault(" ".join(_words(row["alias"])), target)
-    # initials are ambiguous now and then ("Sở NV": Nội vụ or Ngoại vụ): the row listed first wins,
-    # and agencies.csv lists the common bodies first
-    initials: dict[tuple[tuple[str, ...], str], AgencyInfo] = {}
-    for words, info in by_words.items():
-        split = _split_head(words.split())
-        if split and split[1]:
-            initials.setdefault((split[0], _initials(split[1])), info)
-    prefixes = {" ".join(w.split()[:i]) for w in by_words for i in range(1, len(w.split()) + 1)}
-    fast = re.compile(_trie_regex([k for k in by_words if k]), re.IGNORECASE)
-    return _Index(by_words, frozenset(prefixes), initials, infos, fast)
-
-
-@cache
-def mergers() -> tuple[Merger, ...]:
-    """The agency mergers of ``resources/agency_mergers.csv``, oldest first."""
-    out = [Merger(canonical(r["old"]), canonical(r["new"]), dt.date.fromisoformat(r["date"].strip()),
-                  r.get("basis", "").strip(), (r.get("note") or "").strip())
-           for r in _rows("agency_mergers.csv")]
-    return tuple(sorted(out, key=lambda m: m.date))
-
-
 # -- groups ---------------------------------------------------------------------------------------
-
-# A collective ("các sở, ban, ngành", "UBND các huyện, thị xã, thành phố") is a group, never a list
-# of made-up agencies. Nouns that can follow "các":
-_GNOUN = (r"(?:ban\s+ngành|phòng\s+ban|sở|ban|ngành|đoàn\s+thể(?:\s+chính\s+trị\s*-\s*xã\s+hội)?|"
-          r"cơ\s+quan(?:\s+chuyên\s+môn|\s+báo\s+chí|\s+nhà\s+nước|\s+chức\s+năng|\s+thông\s+tấn)?|"
-          r"đơn\s+vị(?:\s+sự\s+nghiệp|\s+trực\s+thuộc)?|địa\s+phương|huyện|thị\s+xã|thành\s+phố|quận|"
-          r"xã|phường|thị\s+trấn|đặc\s+khu|"
-          r"tổ\s+chức(?:\s+chính\s+trị\s*-\s*xã\s+hội(?:\s*-\s*nghề\s+nghiệp)?"
-          r"|\s+xã\s+hội(?:\s*-\s*nghề\s+nghiệp)?"
-          r"|\s+cơ\s+sở\s+đảng|\s+đảng|\s+hội|\s+thành\s+viên)?|"
-          r"hội(?:\s+thành\s+viên|\s+đoàn\s+thể|\s+quần\s+chúng|\s+chuyên\s+ngành)?|phòng|"
-          r"cấp\s+ủy(?:\s+đảng)?|chi\s+bộ|đảng\s+bộ|trường(?:\s+học)?|cơ\s+sở(?:\s+giáo\s+dục)?|"
-          r"doanh\s+nghiệp|cá\s+nhân|lực\s+lượng(?:\s+vũ\s+trang)?|chính\s+quyền|mặt\s+trận|"
-          r"ngành\s+chức\s+năng|"
-          r"bộ|thành\s+viên|ủy\s+ban|hợp\s+tác\s+xã|cấp(?=\s*$|[\s,.;)]))")
-_GQUAL = (r"(?:(?:có\s+)?liên\s+quan|cấp\s+(?:tỉnh|huyện|xã|cơ\s+sở)|trong\s+(?:tỉnh|huyện)|"
-          r"trên\s+địa\s+bàn(?:\s+(?:tỉnh|huyện|thành\s+phố|thị\s+xã))?|(?:của|thuộc)\s+(?:tỉnh|huyện)|"
-          r"thuộc\s+(?:UBND|Ủy\s+ban\s+nhân\s+dân)\s+(?:tỉnh|huyện)|trực\s+thuộc|tỉnh|huyện|"
-          r"thành\s+viên|chức\s+năng|"
-          r"được\s+giao(?:\s+(?:nhiệm\s+vụ|chủ\s+trì))?(?:\s+tại\s+kế\s+hoạch(?:\s+này)?)?|"
-          r"đoàn\s+thể)")
-_GROUP_BODY = re.compile(
-    rf"(?:các|những|mọi)\s+{_GNOUN}(?:\s*(?:,|và|/)\s*(?!các\b|những\b|ủy\s+ban\b|ubnd\b){_GNOUN}(?![\w]))*"
-    rf"(?:\s+{_GQUAL})*(?![\w])", re.IGNORECASE)
-_GROUP_TRIGGER = re.compile(r"(?:các|Các|những|Những|mọi|Mọi)\s")
-# words that may come before "các" and belong to the group ("Chủ tịch UBND các huyện")
-_GPARENTS = ("ủy ban nhân dân ", "ubnd ", "hội đồng nhân dân ", "hđnd ", "cấp ủy ", "ban thường vụ ",
-             "tất cả ")
-_GTITLES = ("thủ trưởng ", "lãnh đạo ", "chủ tịch ", "giám đốc ", "người đứng đầu ", "trưởng ")
-# "Các Sở: Tài chính, Nội vụ" / "các sở Y tế, Giáo dục và Đào tạo": one head for several names
-_DISTRIBUTIVE_RE = re.compile(r"(?:các|Các)\s+(?P<head>[Ss]ở|[Pp]hòng|[Bb]an|[Bb]ộ)\s*(?::\s*|\s)(?=[A-ZĐ])")
-_TITLE_RE = re.compile(r"^\s*(?:đồng\s+chí\s+)?(?:(?:thủ\s+trưởng|lãnh\s+đạo|chủ\s+tịch|giám\s+đốc|"
-                       r"người\s+đứng\s+đầu|trưởng)\s+)", re.IGNORECASE)
-
-
-# last words of the parents and titles above (a cheap test before comparing them)
-_GROUP_LEAD_WORDS = frozenset({w.split()[-1] for w in _GPARENTS + _GTITLES})
-
-
-def _group_start(text: str, p: int) -> int:
-    """Where a group whose "các" is at ``p`` starts, a title and a parent body included."""
-    before = text[max(0, p - 40):p].casefold()
-    words = before.split()
-    if not words or words[-1] not in _GROUP_LEAD_WORDS:
-        return p
-    start = p
-    for parent in _GPARENTS:
-        if before.endswith(parent):
-            start -= len(parent)
-            before = before[:-len(parent)]
-            break
-    for title in _GTITLES:
-        if before.endswith(title) and (len(before) == len(title) or not before[-len(title) - 1].isalnum()):
-            start -= len(title)
-            break
-    return start
-
-
-# first words of the nouns a group can be made of (a cheap test before the full pattern)
-_GROUP_FIRST = frozenset({
-    "sở", "ban", "ngành", "đoàn", "cơ", "đơn", "địa", "huyện", "thị", "thành", "quận", "xã", "phường",
-    "đặc", "tổ", "hội", "phòng", "cấp", "chi", "đảng", "trường", "doanh", "cá", "lực", "chính", "mặt", "bộ",
-    "ủy", "hợp"})
-
-
-def _match_group(text: str, p: int, end: int) -> tuple[int, int] | None:
-    sp = text.find(" ", p, p + 8)
-    if sp < 0:
-        return None
-    nxt = text[sp + 1:sp + 10].split(maxsplit=1)
-    if not nxt or nxt[0].rstrip(",;:.").casefold() not in _GROUP_FIRST:
-        return None
-    m = _GROUP_BODY.match(text, p, end)
-    return (_group_start(text, p), m.end()) if m else None
-
-
-def is_group(name: str) -> bool:
-    """Whether ``name`` is a collective ("các sở, ban, ngành") rather than one agency.
-
-    >>> is_group("UBND các huyện, thị xã, thành phố"), is_group("Ủy ban nhân dân huyện")
-    (True, False)
-    """
-    k = key(name)
-    if k.startswith(("các ", "những ", "mọi ", "tất cả ", "thủ trưởng ", "cấp ủy", "lãnh đạo các ")):
-        return True
-    if re.search(r" (?:các )?cấp(?: (?:tỉnh|huyện|xã|cơ sở))?$", k):
-        return True                                     # "Ủy ban nhân dân cấp xã", "chính quyền các cấp"
-    t = nfc(name).strip()
-    for m in _GROUP_TRIGGER.finditer(t):
-        g = _match_group(t, m.start(), len(t))
-        return bool(g and g[0] == 0 and g[1] >= len(t.rstrip(" .;,")))
-    return False
-
-
-def _drop_title(text: str) -> str:
-    """"Chủ tịch UBND các huyện" -> "UBND các huyện"; "Thủ trưởng các sở" stays (it names a group)."""
-    m = _TITLE_RE.match(text)
-    if m and not m.group(0).strip().casefold().startswith("thủ trưởng"):
-        return text[m.end():]
-    return text
-
-
-@lru_cache(maxsize=4096)
-def _group_name(text: str) -> str:
-    """The group as written, with initials expanded, one space between words, a capital first."""
-    t = _drop_title(text)
-    t = re.sub(r"\bUBND\b", "Ủy ban nhân dân", t)
-    t = re.sub(r"\bHĐND\b", "Hội đồng nhân dân", t)
-    t = re.sub(r"^(?:tất\s+cả|mọi)\s+(?=các\b)", "", re.sub(r"\s+", " ", t).strip(" ,;"), flags=re.IGNORECASE)
-    return t[:1].upper() + t[1:]
 
 
 # -- scanning -------------------------------------------------------------------------------------
@@ -406,8 +154,8 @@ def _suffix(toks: _Toks, j: int) -> tuple[str | None, str | None, int]:
     if not w0:
         return None, None, j
     w1 = toks.word(j + 1).casefold()
-    if (w0, w1) in _PARTY_WORDS:
-        return None, _PARTY_WORDS[(w0, w1)], _skip_place(toks, j + 2)
+    if (w0, w1) in PARTY_WORDS:
+        return None, PARTY_WORDS[(w0, w1)], _skip_place(toks, j + 2)
     k = j
     if w0 == "cấp":
         k += 1
@@ -416,10 +164,10 @@ def _suffix(toks: _Toks, j: int) -> tuple[str | None, str | None, int]:
     if tok in ("TP", "TX"):
         k += 1 + (toks.word(k + 1) == ".")
         return ("thành phố" if tok == "TP" else "thị xã"), None, _skip_place(toks, k)
-    if (w0, w1) in _UNIT_WORDS:
-        return _UNIT_WORDS[(w0, w1)], None, _skip_place(toks, k + 2)
-    if (w0,) in _UNIT_WORDS:
-        return _UNIT_WORDS[(w0,)], None, _skip_place(toks, k + 1)
+    if (w0, w1) in UNIT_WORDS:
+        return UNIT_WORDS[(w0, w1)], None, _skip_place(toks, k + 2)
+    if (w0,) in UNIT_WORDS:
+        return UNIT_WORDS[(w0,)], None, _skip_place(toks, k + 1)
     return None, None, j
 
 
@@ -429,7 +177,7 @@ def _skip_place(toks: _Toks, j: int) -> int:
         t = toks.word(j)
         if not t or not ((_is_cap(t) and t[0].isalpha()) or t.isdigit()):
             return j
-        if (t.casefold(), toks.word(j + 1).casefold()) in _PARTY_WORDS or t in _EXPAND_TOKENS:
+        if (t.casefold(), toks.word(j + 1).casefold()) in PARTY_WORDS or t in EXPAND_TOKENS:
             return j
         j += 1
 
@@ -455,7 +203,7 @@ def _match_known(toks: _Toks, i: int, head: tuple[str, ...] = ()) -> tuple[Agenc
     the words after the head are compared by their initials, and reading stops at the first
     lower-case word after the initials.
     """
-    idx = _index()
+    idx = known_index()
     words: list[str] = list(head)
     raw: list[str] = list(head)
     split_at = len(head) if head else 0             # where the head noun ends, once known
@@ -467,7 +215,7 @@ def _match_known(toks: _Toks, i: int, head: tuple[str, ...] = ()) -> tuple[Agenc
         if not tok:
             break
         low = tok.casefold()
-        if low in _CONNECTORS:
+        if low in CONNECTORS:
             j += 1
             continue
         if tok in ".;:()\"“”*![]?":
@@ -475,8 +223,8 @@ def _match_known(toks: _Toks, i: int, head: tuple[str, ...] = ()) -> tuple[Agenc
         is_acr = len(tok) >= 2 and tok.isupper()
         if acronym_seen and not is_acr and not tok[0].isupper():
             break
-        if tok in _EXPAND_TOKENS:
-            exp = _EXPAND_TOKENS[tok]
+        if tok in EXPAND_TOKENS:
+            exp = EXPAND_TOKENS[tok]
             words.extend(w.casefold() for w in exp)
             raw.extend(exp)
         else:
@@ -484,14 +232,14 @@ def _match_known(toks: _Toks, i: int, head: tuple[str, ...] = ()) -> tuple[Agenc
             raw.append(tok)
             if is_acr and not acronym_seen:
                 acronym_seen = True
-                split = _split_head(words)
+                split = split_head(words)
                 if split is None or not split[1]:
                     break
                 split_at = len(split[0])
         k = " ".join(words)
         info = idx.by_words.get(k)
         if info is None and acronym_seen:
-            info = idx.by_initials.get((tuple(words[:split_at]), _initials(raw[split_at:])))
+            info = idx.by_initials.get((tuple(words[:split_at]), initials_of(raw[split_at:])))
         if info is not None:
             best = (info, j + 1)
         if not acronym_seen and k not in idx.prefixes:
@@ -526,9 +274,9 @@ def _match_unknown(toks: _Toks, i: int, n_head: int) -> int | None:
         if _is_cap(tok):
             lower_run = 0
         else:
-            if low in _STOP or (low,) in _UNIT_WORDS or lower_run >= 3:
+            if low in _STOP or (low,) in UNIT_WORDS or lower_run >= 3:
                 break
-            if (low, toks.word(j + 1).casefold()) in _UNIT_WORDS:
+            if (low, toks.word(j + 1).casefold()) in UNIT_WORDS:
                 break
             lower_run += 1
         last = j
@@ -538,7 +286,7 @@ def _match_unknown(toks: _Toks, i: int, n_head: int) -> int | None:
 
 def _head_len(toks: _Toks, i: int) -> int:
     words = (toks.word(i).casefold(), toks.word(i + 1).casefold(), toks.word(i + 2).casefold())
-    for head in _HEADS:
+    for head in HEADS:
         if words[:len(head)] == head:
             return len(head)
     return 1
@@ -551,7 +299,7 @@ def _name_at(toks: _Toks, i: int, head: tuple[str, ...] = ()) -> tuple[str, int]
         return None
     if not head and not _is_cap(first):
         nxt = toks.word(i + 1)
-        if not (_is_cap(nxt) or _is_acronym(nxt)):
+        if not (_is_cap(nxt) or is_acronym(nxt)):
             return None
     hit = _match_known(toks, i, head)
     if hit:
@@ -565,7 +313,7 @@ def _name_at(toks: _Toks, i: int, head: tuple[str, ...] = ()) -> tuple[str, int]
     if stop is None:
         return None
     unit, party, j2 = _suffix(toks, stop)
-    words = [_EXPAND.get(toks.word(k), toks.word(k)) for k in range(i, stop)]
+    words = [EXPAND.get(toks.word(k), toks.word(k)) for k in range(i, stop)]
     name = re.sub(r"\s+,", ",", " ".join(words))
     name = name[:1].upper() + name[1:]
     if party:
@@ -621,13 +369,13 @@ def _known_spelled(matched: str) -> AgencyInfo | None:
     t = matched.casefold()
     for c in "&-,":
         t = t.replace(c, " ")
-    return _index().by_words.get(" ".join(w for w in t.split() if w != "và"))
+    return known_index().by_words.get(" ".join(w for w in t.split() if w != "và"))
 
 
 @lru_cache(maxsize=64)
 def _known_abbreviated(abbreviation: str) -> AgencyInfo | None:
     """The known agency an abbreviation alone stands for ("UBND": Ủy ban nhân dân)."""
-    return _index().by_words.get(" ".join(_EXPAND[abbreviation].casefold().split()))
+    return known_index().by_words.get(" ".join(EXPAND[abbreviation].casefold().split()))
 
 
 @lru_cache(maxsize=8192)
@@ -638,7 +386,7 @@ def _suffixed(info: AgencyInfo, party: str | None, unit: str | None, level: bool
     """
     if party:
         words = party.casefold().split()
-        party, unit = _PARTY_WORDS.get((words[0], words[-1]), party), None
+        party, unit = PARTY_WORDS.get((words[0], words[-1]), party), None
     elif unit:
         u = unit.rstrip(".")
         unit = {"TP": "thành phố", "TX": "thị xã"}.get(u, " ".join(u.split()))
@@ -663,7 +411,7 @@ def _fast_name(text: str, s: int, end: int) -> Found | None:
         info = _known_abbreviated(a.group(0))
         e = a.end()
     else:
-        m = _index().fast.match(text, s, end)
+        m = known_index().fast.match(text, s, end)
         if not m:
             return None
         e = m.end()
@@ -722,20 +470,20 @@ def scan(text: str, start: int = 0, end: int | None = None) -> list[Found]:
         pos = e
     groups: list[Found] = []
     gpos = start
-    for m in _GROUP_TRIGGER.finditer(text, start, end):
+    for m in GROUP_TRIGGER.finditer(text, start, end):
         p = m.start()
         if p < gpos or (p > 0 and text[p - 1].isalnum()):
             continue
-        d = _DISTRIBUTIVE_RE.match(text, p, end)
+        d = DISTRIBUTIVE_RE.match(text, p, end)
         if d:
             items = _distributive(text, d, end)
             if items:
                 groups.extend(items)
                 gpos = items[-1].end
                 continue
-        g = _match_group(text, p, end)
+        g = match_group(text, p, end)
         if g:
-            groups.append(Found(_group_name(text[g[0]:g[1]]), g[0], g[1], True))
+            groups.append(Found(group_name(text[g[0]:g[1]]), g[0], g[1], True))
             gpos = g[1]
     if not groups:
         return agencies
@@ -788,67 +536,6 @@ def scan_pieces(text: str, start: int = 0, end: int | None = None) -> list[Found
     return out
 
 
-_ABBREVIATIONS = ("UBND", "HĐND", "UBMTTQVN", "LĐLĐ", "BHXH")
-# every word the group patterns are made of (and some letters of their escapes: no harm)
-_GROUP_WORDS = frozenset(w.casefold()
-                         for w in re.findall(r"[^\W\d_]+", _GROUP_BODY.pattern + _DISTRIBUTIVE_RE.pattern))
-# how a line ends, for cutting the text there (see line_end)
-SENTENCE, FREE, OPEN, NO_TRIGGER, ASK = range(5)
-
-
-@lru_cache(maxsize=4096)
-def line_end(line: str) -> int:
-    """How what :func:`scan` reads may go on from ``line`` into the next line.
-
-    Names never span lines; what may is a group ("các sở,\\nban, ngành", "Các Sở:\\nTài
-    chính...") and "UBND" before a capital. SENTENCE: the line ends a sentence, which no
-    group goes over; FREE: its last word is none a group is made of, so no group is under
-    way at its end; OPEN: it is blank or ends with an abbreviation; NO_TRIGGER: no group
-    starts in it ("các", "những", "mọi"); ASK: one may, and may reach its end.
-    """
-    t = line.rstrip()
-    if not t:
-        return OPEN
-    if t[-1] in ".;!?)":
-        return SENTENCE
-    k = len(t)
-    while k and (t[k - 1].isspace() or t[k - 1] in "-&"):
-        k -= 1
-    if t.endswith(_ABBREVIATIONS, 0, k):
-        return OPEN
-    if t[-1].isalnum():
-        k = len(t)
-        while k and t[k - 1].isalnum():
-            k -= 1
-        if t[k:].casefold() not in _GROUP_WORDS:
-            return FREE
-    return ASK if _GROUP_TRIGGER.search(line + "\n") else NO_TRIGGER
-
-
-def cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
-    """Whether :func:`scan` may read ``text[piece:nl]`` and what follows the line break at ``nl``
-    separately: nothing it reads goes over the break. ``line`` is where the last line starts.
-
-    >>> t = "Thực hiện các nhiệm vụ của Kế hoạch\\nGiao Sở Nội vụ chủ trì"
-    >>> cut_after(t, 0, 0, t.index("\\n"), len(t)), cut_after("các sở,\\nban", 0, 0, 7, 11)
-    (True, False)
-    """
-    kind = line_end(text[line:nl])
-    if kind <= FREE:
-        return True
-    if kind == OPEN or (kind == NO_TRIGGER and piece == line):
-        return kind != OPEN
-    for m in _GROUP_TRIGGER.finditer(text, piece, nl + 1):   # does a group that starts here go on?
-        p = m.start()
-        d = _DISTRIBUTIVE_RE.match(text, p, end)
-        if d and d.end() > nl:
-            return False
-        g = _match_group(text, p, end)
-        if g and g[1] > nl:
-            return False
-    return True
-
-
 def _shifted(out: list[Found], found: tuple[Found, ...], by: int) -> None:
     if by:
         out.extend([Found(f[0], f[1] + by, f[2] + by, f[3]) for f in found])
@@ -884,15 +571,15 @@ def canonical(name: str) -> str:
     t = re.sub(r"\s+", " ", canon_tone(nfc(name)).replace("*", "")).strip(" .,;:")
     if not t:
         return t
-    t = _drop_title(t)
+    t = drop_title(t)
     if is_group(t):
-        return _group_name(t)
+        return group_name(t)
     t = t[:1].upper() + t[1:]
     toks = _Toks(t, 0, len(t))
     got = _name_at(toks, 0)
     if got and got[1] >= len(toks):
         return got[0]
-    out = " ".join(_EXPAND.get(w, w) for w in t.split())
+    out = " ".join(EXPAND.get(w, w) for w in t.split())
     return out[:1].upper() + out[1:]
 
 
@@ -903,119 +590,3 @@ def info(name: str) -> AgencyInfo | None:
     return hit[0] if hit else None
 
 
-@lru_cache(maxsize=4096)
-def level_of(name: str) -> str | None:
-    """The administrative level an agency name implies: central, province, district or commune."""
-    c = canonical(name)
-    words = c.split()
-    for w, lvl in (("xã", "commune"), ("phường", "commune"), ("huyện", "district"), ("quận", "district"),
-                   ("tỉnh", "province")):
-        if w in words[-2:]:
-            return lvl
-    for party, lvl in (("Huyện ủy", "district"), ("Quận ủy", "district"), ("Thị ủy", "district"),
-                       ("Tỉnh ủy", "province"), ("Trung ương", "central")):
-        if c.endswith(party):
-            return lvl
-    i = info(c)
-    if i and i.level != "any":
-        return i.level
-    return None
-
-
-def agency_key(name: str, province: str | None = None, district: str | None = None) -> str:
-    """An identity key: the same name in another province or district is another agency.
-
-    >>> agency_key("Sở Nội vụ", "Đắk Lắk") == agency_key("Sở NV", "Đắk Lắk")
-    True
-    >>> agency_key("Sở Nội vụ", "Đắk Lắk") == agency_key("Sở Nội vụ", "Bình Thuận")
-    False
-    """
-    c = canonical(name)
-    lvl = level_of(c)
-    if lvl == "central":
-        scope = "VN"
-    elif lvl == "province" or not district:
-        scope = key(province) if province else "?"
-    else:
-        scope = f"{key(province) if province else '?'}/{key(district)}"
-    return f"{key(c)}@{scope}"
-
-
-def successor(name: str, on: dt.date) -> str | None:
-    """The body that carries on ``name``'s work on date ``on``, if it was merged by then.
-
-    Follows chains of mergers; None when the agency still existed on that date (or is unknown).
-
-    >>> successor("Sở Kế hoạch và Đầu tư", dt.date(2025, 6, 1))
-    'Sở Tài chính'
-    >>> successor("Sở KH&ĐT", dt.date(2024, 6, 1)) is None
-    True
-    """
-    current = canonical(name)
-    suffix = ""
-    base = _index().infos.get(key(current))
-    if base is None:                                    # "Ban Tuyên giáo Tỉnh ủy": merge on the known part
-        for m in mergers():
-            if key(current).startswith(key(m.old) + " "):
-                suffix = current[len(m.old):]
-                current = m.old
-                break
-    result = None
-    seen = set()
-    while current not in seen:
-        seen.add(current)
-        nxt = next((m for m in mergers() if key(m.old) == key(current) and m.date <= on), None)
-        if nxt is None:
-            break
-        current = result = nxt.new
-    return result + suffix if result else None
-
-
-def _split_known(name: str, names: set[str]) -> tuple[str, str]:
-    """``(known part, suffix)``: "Ban Tuyên giáo Tỉnh ủy" -> ("Ban Tuyên giáo", " Tỉnh ủy") when
-    "Ban Tuyên giáo" is one of ``names`` (canonical), else ``(name, "")``."""
-    k = key(name)
-    if k in {key(n) for n in names}:
-        return name, ""
-    for n in sorted(names, key=len, reverse=True):
-        if k.startswith(key(n) + " "):
-            return name[:len(n)], name[len(n):]
-    return name, ""
-
-
-def lineage(name: str) -> list[tuple[str, str, dt.date]]:
-    """The bodies that carry on ``name``'s work after a merger, and those whose work it carries on.
-
-    ``(name, "successor" | "predecessor", date of the merger)``, nearest first, following chains
-    of mergers; empty for a body no merger touched. A successor takes over on the merger's
-    date; a predecessor's work, before or after it, is now the body's.
-
-    >>> lineage("Sở TT&TT")
-    [('Sở Khoa học và Công nghệ', 'successor', datetime.date(2025, 3, 1))]
-    >>> lineage("Sở Khoa học và Công nghệ")
-    [('Sở Thông tin và Truyền thông', 'predecessor', datetime.date(2025, 3, 1))]
-    >>> [n for n, _, _ in lineage("Ban Tuyên giáo Tỉnh ủy")]
-    ['Ban Tuyên giáo và Dân vận Tỉnh ủy']
-    """
-    all_mergers = mergers()
-    out: list[tuple[str, str, dt.date]] = []
-    known = {m.old for m in all_mergers} | {m.new for m in all_mergers}
-    current, suffix = _split_known(canonical(name), known)
-    seen = {key(current)}
-    todo = [current]                                    # successors: follow old -> new
-    while todo:
-        k = key(todo.pop())
-        for m in all_mergers:
-            if key(m.old) == k and key(m.new) not in seen:
-                seen.add(key(m.new))
-                out.append((m.new + suffix, "successor", m.date))
-                todo.append(m.new)
-    todo = [current]                                    # predecessors: follow new -> old
-    while todo:
-        k = key(todo.pop())
-        for m in all_mergers:
-            if key(m.new) == k and key(m.old) not in seen:
-                seen.add(key(m.old))
-                out.append((m.old + suffix, "predecessor", m.date))
-                todo.append(m.old)
-    return out

@@ -27,48 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cascade.text.normalize import UPPER
-
-FRONT = "front"        # counts in the title and preamble only
-ANYWHERE = "anywhere"  # counts in the body too
-
-#: trigger phrase -> (relation it states, where it counts). The longest phrase at a place wins.
-#: "cites" triggers state no cascade relation; they end the clause before them.
-TRIGGERS: tuple[tuple[str, str, str], ...] = (
-    ("tiếp tục triển khai thực hiện", "continues", FRONT),
-    ("tiếp tục thực hiện", "continues", FRONT),
-    ("triển khai thực hiện", "implements", FRONT),
-    ("tổ chức triển khai thực hiện", "implements", FRONT),
-    ("thực hiện", "implements", FRONT),
-    ("triển khai", "implements", FRONT),
-    ("quán triệt", "implements", FRONT),
-    ("cụ thể hóa", "implements", FRONT),
-    ("cụ thể hoá", "implements", FRONT),
-    ("căn cứ", "based_on", ANYWHERE),
-    ("trên cơ sở", "based_on", ANYWHERE),
-    ("sửa đổi, bổ sung", "amends", ANYWHERE),
-    ("sửa đổi bổ sung", "amends", ANYWHERE),
-    ("thay thế", "replaces", ANYWHERE),
-    ("bãi bỏ", "repeals", ANYWHERE),
-    ("hướng dẫn thi hành", "guides", ANYWHERE),
-    ("quy định chi tiết thi hành", "guides", FRONT),
-    ("quy định chi tiết", "guides", FRONT),
-    ("theo đề nghị", "cites", ANYWHERE),
-    ("xét đề nghị", "cites", ANYWHERE),
-    ("sau khi xem xét", "cites", ANYWHERE),
-    ("xét", "cites", ANYWHERE),
-    ("theo", "cites", ANYWHERE),
-    ("phúc đáp", "cites", ANYWHERE),
-    ("trả lời", "cites", ANYWHERE),
-)
-#: relations a trigger states about one document wherever it stands, not only at a clause start
-#: ("Quyết định này ... và thay thế Quyết định số ...", "Nghị định sửa đổi ... Nghị định số ...")
-LEGAL = frozenset({"amends", "replaces", "repeals"})
-#: words before a trigger that make it a look back, not a claim ("kết quả thực hiện", "Trong những năm
-#: qua, ... thực hiện", "Sau 5 năm thực hiện")
-RETROSPECTIVE = ("kết quả", "tình hình", "sơ kết", "tổng kết", "đánh giá", "trong những năm qua",
-                 "trong thời gian qua", "thời gian qua", "những năm qua", "sau", "qua")
-#: verbs of the main clause that closes a preamble sentence ("..., UBND tỉnh ban hành Kế hoạch ...")
-MAIN_VERBS = ("ban hành", "xây dựng", "thống nhất", "có ý kiến", "yêu cầu", "chỉ đạo", "thông báo")
+from cascade.vn.cues import BASED_ON, FRONT, LEGAL, MAIN_VERBS, RETROSPECTIVE, TRIGGERS
 
 _LOOK_BACK = 160        # how far before a trigger a retrospective opening is looked for
 _RELATION = {phrase: (relation, where) for phrase, relation, where in TRIGGERS}
@@ -188,7 +147,7 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
         line_end = text.find("\n", m.end())
         nxt = _ROMAN_HEADING.search(text, line_end + 1) if line_end >= 0 else None
         end = nxt.start() if nxt else len(text)
-        clauses.append(Clause("based_on", m.start(), end, m.group(0).strip(), True))
+        clauses.append(Clause(BASED_ON, m.start(), end, m.group(0).strip(), True))
     clauses.sort(key=lambda c: c.start)
     return clauses
 

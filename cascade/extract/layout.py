@@ -25,14 +25,23 @@ from dataclasses import dataclass, field
 
 from cascade.text.normalize import LOWER, UPPER
 from cascade.vn import dates
+from cascade.vn.cues import (
+    HEADER_TYPE_WORDS,
+    PARTY_MOTTO_WORDS,
+    SITE_FIELDS,
+    SITE_KEY_NAMES,
+    STATE_MOTTO_WORDS,
+    word_forms,
+)
 
 #: how far into a text the header is looked for (hosting sites put menus before it)
 HEAD_LIMIT = 6000
 
 _GAP = r"[\s|*_]{1,40}"                       # what may separate the words of a wrapped motto
-STATE_MOTTO = re.compile(rf"C[ỘO]NG{_GAP}H[ÒOÓ]A{_GAP}X[ÃA]{_GAP}H[ỘO]I(?:{_GAP}CH[ỦU]{_GAP}NGH[ĨI]A"
-                         rf"(?:{_GAP}VI[ỆE]T{_GAP}NAM)?)?")
-PARTY_MOTTO = re.compile(rf"Đ[ẢA]NG{_GAP}C[ỘO]NG{_GAP}S[ẢA]N{_GAP}VI[ỆE]T{_GAP}NAM")
+_SM = [word_forms(w) for w in STATE_MOTTO_WORDS]       # "CỘNG HÒA XÃ HỘI" [+ "CHỦ NGHĨA" [+ "VIỆT NAM"]]
+STATE_MOTTO = re.compile(_GAP.join(_SM[:4])
+                         + f"(?:{_GAP}{_GAP.join(_SM[4:6])}(?:{_GAP}{_GAP.join(_SM[6:])})?)?")
+PARTY_MOTTO = re.compile(_GAP.join(word_forms(w) for w in PARTY_MOTTO_WORDS))
 _SLOGAN = re.compile(rf"(?i:độc{_GAP}lập[\s|*_-]{{1,40}}tự{_GAP}do(?:[\s|*_-]{{1,40}}hạnh{_GAP}phúc)?)")
 _RULE = re.compile(r"[\s\-_=─–—.*•~]{1,200}")
 _CELL = re.compile(r"[^\n|]+")
@@ -63,20 +72,7 @@ _PLACE_DATE = re.compile(r"(?<![\w/-])(?P<place>[" + UPPER + r"][\w'’.()]{0,20
                          r"[ ]{0,3},[ ]{0,3}(?P<date>" + _HEADER_DATE + ")")
 _DATE_ONLY = re.compile(_HEADER_DATE)
 
-#: type names as a header prints them, upper case, and the type they give
-TYPE_WORDS = {
-    "KẾ HOẠCH HÀNH ĐỘNG": "Kế hoạch", "KẾ HOẠCH": "Kế hoạch", "QUYẾT ĐỊNH": "Quyết định",
-    "CHỈ THỊ": "Chỉ thị",
-    "KẾT LUẬN": "Kết luận", "NGHỊ QUYẾT": "Nghị quyết", "CHƯƠNG TRÌNH HÀNH ĐỘNG": "Chương trình",
-    "CHƯƠNG TRÌNH CÔNG TÁC": "Chương trình", "CHƯƠNG TRÌNH": "Chương trình",
-    "THÔNG BÁO KẾT LUẬN": "Thông báo",
-    "THÔNG BÁO": "Thông báo", "HƯỚNG DẪN": "Hướng dẫn", "BÁO CÁO": "Báo cáo", "TỜ TRÌNH": "Tờ trình",
-    "QUY ĐỊNH": "Quy định", "QUY CHẾ": "Quy chế", "ĐỀ ÁN": "Đề án", "CÔNG VĂN": "Công văn",
-    "NGHỊ ĐỊNH": "Nghị định", "THÔNG TƯ LIÊN TỊCH": "Thông tư liên tịch", "THÔNG TƯ": "Thông tư",
-    "THÔNG TRI": "Thông tri", "CÔNG ĐIỆN": "Công điện", "PHƯƠNG ÁN": "Phương án", "LUẬT": "Luật",
-    "PHÁP LỆNH": "Pháp lệnh", "QUY TRÌNH": "Quy trình", "CHIẾN LƯỢC": "Chiến lược", "DỰ ÁN": "Dự án",
-    "THÔNG CÁO": "Thông cáo", "BIÊN BẢN": "Biên bản", "VĂN BẢN HỢP NHẤT": "Văn bản hợp nhất",
-}
+TYPE_WORDS = HEADER_TYPE_WORDS
 _TYPE_ALTERNATIVES = "|".join(sorted(map(re.escape, TYPE_WORDS), key=len, reverse=True))
 _TYPE_CELL = re.compile(r"[ *#_]{0,5}(?P<type>" + _TYPE_ALTERNATIVES
                         + r")(?![" + UPPER + LOWER + r"])[ *_.]{0,5}(?P<colon>:)?(?P<rest>[^\n|]{0,600})")
@@ -99,12 +95,8 @@ _AUTHORITY = re.compile(r"(?:ỦY BAN|UỶ BAN|HỘI ĐỒNG|CHỦ TỊCH|THỦ 
 _VV = re.compile(r"[ *_]{0,5}(?:V/v|V/V|v/v|Về việc)\b")
 
 #: a hosting site's metadata table ("Số hiệu: | 41/2006/NQ-HĐND | Loại văn bản: | Nghị quyết |")
-SITE_KEYS = {"số hiệu": "number", "loại văn bản": "type", "ngày ban hành": "date",
-             "cơ quan ban hành": "issuer",
-             "nơi ban hành": "issuer", "người ký": "signer"}
-_SITE_KEY_NAMES = (r"(?:Số hiệu|Loại văn bản|Ngày ban hành|Cơ quan ban hành|Nơi ban hành|Người ký"
-                   r"|Ngày hiệu lực|Ngày có hiệu lực|Ngày công báo|Ngày đăng công báo|Số công báo|Lĩnh vực"
-                   r"|Tình trạng|Ngày hết hiệu lực)")
+SITE_KEYS = SITE_FIELDS
+_SITE_KEY_NAMES = "(?:" + "|".join(SITE_KEY_NAMES) + ")"
 _SITE = re.compile(r"(?<![^\s|])(?i:(?P<key>" + _SITE_KEY_NAMES + r"))"
                    r"[ ]{0,3}:?[ ]{0,3}\|?[ ]{0,3}\n?[ ]{0,3}"
                    r"(?P<value>[^|\n]{1,150}?)(?=[ ]{0,3}(?:\||\n|$|" + _SITE_KEY_NAMES + r"))")
@@ -205,7 +197,7 @@ def _site_table(text: str, end: int) -> tuple[dict[str, tuple[str, tuple[int, in
     return found, spans
 
 
-_SITE_HINTS = ("số hiệu", "loại văn bản", "ngày ban hành", "cơ quan ban hành", "nơi ban hành")
+_SITE_HINTS = tuple(k for k, f in SITE_FIELDS.items() if f != "signer")
 _SITE_DATE = re.compile(r"\d{1,2}/\d{1,2}/(?:19|20)\d\d")
 
 
@@ -328,9 +320,9 @@ def read_layout(text: str) -> Layout:
     issuer: list[Cell] = []
     first = all_cells[anchor]
     if mottos and first.start < mottos[0][0]:           # flattened: "UBND TỈNH X CỘNG HÒA XÃ HỘI ..."
-        before = text[first.start:mottos[0][0]].strip(" |*_")
-        if before and is_upper(before):
-            issuer.append(Cell(first.start, first.start + len(before), before))
+        flat = text[first.start:mottos[0][0]].strip(" |*_")
+        if flat and is_upper(flat):
+            issuer.append(Cell(first.start, first.start + len(flat), flat))
     i = anchor - 1
     above: list[Cell] = []
     while i >= 0 and len(above) < 4:
@@ -415,7 +407,7 @@ def _outside_mottos(c: Cell, mottos: list[tuple[int, int, str]], slogans: list[t
                     text: str) -> Cell | None:
     """The part of a cell after the motto ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM TỈNH X" -> "TỈNH X")."""
     pieces = [(c.start, c.end)]
-    for a, b, *_ in [*mottos, *slogans]:
+    for a, b in [*((m[0], m[1]) for m in mottos), *slogans]:
         pieces = [p for s, e in pieces for p in ((s, min(e, a)), (max(s, b), e)) if p[1] > p[0]]
     for s, e in pieces:
         rest = text[s:e].strip(" *_-")

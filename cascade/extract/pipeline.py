@@ -10,9 +10,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from cascade.extract.header import extract_metadata
 from cascade.extract.references import extract_references
@@ -22,10 +24,21 @@ from cascade.read.base import ReadOptions
 from cascade.text.normalize import clean
 from cascade.vn import dates
 
+#: a UTF-16 surrogate on its own (a broken PDF text layer, a bad escape): no character at all
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def extract_text(text: str, source: str, manifest: Mapping[str, str] | None = None, *, fmt: str = "txt",
                  sha256: str | None = None, warnings: tuple[str, ...] = ()) -> Record:
-    """Extract the record of one document from its text as read."""
+    """Extract the record of one document from its text as read.
+
+    A lone surrogate in ``text`` is read as U+FFFD, one for one, so that every span still
+    indexes ``text`` and the record can be written as UTF-8.
+    """
+    if _LONE_SURROGATE.search(text):
+        sha256 = sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        text = _LONE_SURROGATE.sub("\ufffd", text)
+        warnings = (*warnings, "unpaired surrogates in the text read as U+FFFD")
     ct = clean(text)
     meta, header_end, title_end, meta_warnings = extract_metadata(ct, source, manifest)
     mentions, relations, ref_warnings = extract_references(ct, meta, source, title_end=title_end,
@@ -55,9 +68,10 @@ def extract_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | N
     from cascade.read.files import source_name
 
     raw = read_file(path, manifest, options)
-    rec = extract_text(raw.text, raw.source, raw.manifest, fmt=raw.format, sha256=raw.sha256, warnings=raw.warnings)
-    filled = {f: v for f, v in raw.site.items()
-              if f in _SITE_FIELDS and getattr(rec.meta, f) is None and f not in raw.manifest}
+    rec = extract_text(raw.text, raw.source, raw.manifest, fmt=raw.format, sha256=raw.sha256,
+                       warnings=raw.warnings)
+    filled: dict[str, Any] = {f: v for f, v in raw.site.items() if f in _SITE_FIELDS
+                              and getattr(rec.meta, f) is None and f not in raw.manifest}
     return replace(rec, source=source_name(path), meta=replace(rec.meta, **filled) if filled else rec.meta,
                    ocr=raw.ocr, ocr_confidence=raw.ocr_confidence, site=tuple(raw.site.items()),
                    from_site=tuple(filled))

@@ -49,7 +49,7 @@ from icalendar import Calendar, Event, Journal, vRecur
 from cascade import __version__
 from cascade.outputs.export import atomic_open
 from cascade.query import tasks as task_rows
-from cascade.vn.dates import period_end
+from cascade.vn.dates import period_end, period_start
 
 #: what a recurrence repeats by: (frequency, interval in that frequency, months between due days)
 _RULES = {"annual": ("YEARLY", 1, 12), "semiannual": ("MONTHLY", 6, 6), "quarterly": ("MONTHLY", 3, 3),
@@ -65,23 +65,16 @@ def _first_day(value: str | None) -> dt.date | None:
     if not value or not value[:4].isdigit():
         return None
     try:
-        if len(value) == 4:
-            return dt.date(int(value), 1, 1)
-        if len(value) == 7:
-            return dt.date(int(value[:4]), int(value[5:7]), 1)
-        return dt.date.fromisoformat(value[:10])
+        return dt.date.fromisoformat(period_start(value[:10]))
     except ValueError:
         return None
 
 
 def _last_day(value: str | None) -> dt.date | None:
     """The last day a (partial) ISO date means: "2021-09" -> 30 September 2021."""
-    if not value or not value[:4].isdigit():
+    if value is None or _first_day(value) is None:          # the month must exist
         return None
-    try:
-        return dt.date.fromisoformat(period_end(value[:10]))
-    except ValueError:
-        return None
+    return dt.date.fromisoformat(period_end(value[:10]))
 
 
 def _month_end(year: int, month: int) -> dt.date:

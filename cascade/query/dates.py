@@ -5,7 +5,7 @@ import datetime as dt
 import re
 
 from cascade.errors import CascadeError
-from cascade.vn.dates import period_end
+from cascade.vn.dates import period_end, period_start
 
 
 def _as_of(value: str | dt.date | None) -> str | None:
@@ -18,6 +18,7 @@ def _as_of(value: str | dt.date | None) -> str | None:
     if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
         raise CascadeError(f"as_of must be an ISO date such as 2021-06-30, not {value!r}")
     try:
+        dt.date.fromisoformat(period_start(text))            # the month must exist ("2021-13" does not)
         end = period_end(text)
         dt.date.fromisoformat(end)
     except ValueError:
@@ -32,11 +33,6 @@ def _on_or_before(date: str | None, as_of: str | None) -> bool:
     return bool(date) and period_end(date) <= as_of  # type: ignore[arg-type]
 
 
-def _period_start(value: str) -> str:
-    """The first day a partial ISO date can mean: "2021" -> "2021-01-01"."""
-    return value + "-01-01" if len(value) == 4 else value + "-01" if len(value) == 7 else value
-
-
 def _date_arg(value: str | dt.date | None, what: str, end: bool) -> str | None:
     """A user's date as an ISO day: the period's last day (``end``) or first day."""
     if value is None or value == "":
@@ -45,7 +41,7 @@ def _date_arg(value: str | dt.date | None, what: str, end: bool) -> str | None:
         return value.isoformat()
     text = str(value).strip()
     try:
-        day = period_end(text) if end else _period_start(text)
+        day = period_end(text) if end else period_start(text)
         if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
             raise ValueError
         dt.date.fromisoformat(day)

@@ -119,7 +119,7 @@ def find_agencies(G: nx.MultiDiGraph, text: str, *, province: str | None = None,
         >>> list(find_agencies(G, "Sở KH&CN", follow_mergers=False))
         ['agency:b']
     """
-    from cascade.extract import agencies as A  # deferred: costly to import at start-up
+    from cascade.identity import agencies as A  # deferred: costly to import at start-up
     phrase = (text or "").strip()
     if not phrase:
         raise UnknownAgency("an empty phrase names no agency")
@@ -342,7 +342,7 @@ def agencies(G: nx.MultiDiGraph, province: str | None = None, role: str | None =
         >>> r["agency"], r["lead"], r["plans"], r["successor"], r["successor_since"]
         ('Sở Thông tin và Truyền thông', 2, 1, 'Sở Khoa học và Công nghệ', '2025-03-01')
     """
-    from cascade.extract import agencies as A  # deferred: costly to import at start-up
+    from cascade.identity import agencies as A  # deferred: costly to import at start-up
 
     if role is not None and role not in ROLES:
         raise CascadeError(f"role must be one of {', '.join(ROLES)}, not {role!r}")

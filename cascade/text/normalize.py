@@ -168,6 +168,23 @@ def ascii_fold(text: str | None) -> str:
     return "".join(c for c in t if not unicodedata.combining(c))
 
 
+def fold_letters(text: str) -> str:
+    """``text`` lower-cased without diacritics, one character for one (so offsets carry over).
+
+    Unlike :func:`ascii_fold` it keeps spaces and punctuation and never changes the length: a
+    title sentence is read on this form, and copies that scramble tone marks ("KẾT LỦẬN ... CỦÀ")
+    keep the letters.
+
+    >>> fold_letters("KẾT LỦẬN Đảng")
+    'ket luan dang'
+    """
+    out = []
+    for c in text:
+        base = unicodedata.normalize("NFD", c)[:1].lower()
+        out.append("d" if base == "đ" else base if len(base) == 1 else c)
+    return "".join(out)
+
+
 # -- offset maps --------------------------------------------------------------------------------
 
 @dataclass(slots=True)

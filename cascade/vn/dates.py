@@ -82,6 +82,43 @@ _SEP_MY = r"(?:\s*+[/.-]\s*+|\s++(?:năm\s++)?)"        # between month and year
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
 
 
+def day(value: str | None) -> dt.date | None:
+    """A full ISO date as a date; None for partial ("2021", "2021-06"), missing or impossible ones.
+
+    >>> day("2021-06-30"), day("2021-06"), day("2021-02-30")
+    (datetime.date(2021, 6, 30), None, None)
+    """
+    if not value or len(value) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def period_end(value: str) -> str:
+    """The last day a partial ISO date can mean: "2021" -> "2021-12-31", "2024-02" -> "2024-02-29".
+
+    >>> period_end("2021"), period_end("2024-02"), period_end("2021-06-30")
+    ('2021-12-31', '2024-02-29', '2021-06-30')
+    """
+    if len(value) == 4:
+        return f"{value}-12-31"
+    if len(value) == 7:
+        y, m = int(value[:4]), int(value[5:7])
+        return (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)).isoformat()
+    return value
+
+
+def period_start(value: str) -> str:
+    """The first day a partial ISO date can mean: "2021" -> "2021-01-01", "2021-06" -> "2021-06-01".
+
+    >>> period_start("2021"), period_start("2021-06"), period_start("2021-06-30")
+    ('2021-01-01', '2021-06-01', '2021-06-30')
+    """
+    return value + "-01-01" if len(value) == 4 else value + "-01" if len(value) == 7 else value
+
+
 def _pattern(body: str) -> re.Pattern[str]:
     return re.compile(body, re.IGNORECASE)
 
@@ -130,7 +167,7 @@ _DAY_OF_PERIOD = _pattern(
 
 def _last_day_before(year: int, month: int) -> str:
     """The day before the first of ``month``: "before June 2021" is due 2021-05-31."""
-    return (dt.date(year, month, 1) - dt.timedelta(days=1)).isoformat()
+    return period_end(f"{year - (month == 1)}-{(month - 2) % 12 + 1:02d}")
 
 
 class _Pieces:
@@ -340,34 +377,3 @@ def _parse_deadline(text: str, year: int | None) -> Deadline | None:
     if due and len(due) == 5 and p.recurrence in (None, "ongoing", "periodic") and year:
         due = iso(year, due[:2], due[3:]) or due
     return Deadline(text=_phrase(p, text), start=p.start, end=p.end, due=due, recurrence=p.recurrence)
-
-
-def day(value: str | None) -> dt.date | None:
-    """A full ISO date as a date; None for a partial, missing or impossible one.
-
-    >>> day("2021-06-30"), day("2021-06"), day("2021-02-30"), day(None)
-    (datetime.date(2021, 6, 30), None, None, None)
-    """
-    if not value or len(value) != 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def period_end(value: str) -> str:
-    """The last day a partial ISO date can mean (a full date is its own end).
-
-    ValueError for a month that does not exist.
-
-    >>> period_end("2021"), period_end("2024-02"), period_end("2021-12"), period_end("2021-06-30")
-    ('2021-12-31', '2024-02-29', '2021-12-31', '2021-06-30')
-    """
-    if len(value) == 4:
-        return f"{value}-12-31"
-    if len(value) == 7:
-        first = dt.date(int(value[:4]), int(value[5:7]), 1)
-        following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        return (following - dt.timedelta(days=1)).isoformat()
-    return value

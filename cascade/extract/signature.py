@@ -1,0 +1,103 @@
+"""The signature block and the recipients list at the end of a document.
+
+The last position line ("CHỦ TỊCH", "KT. BỘ TRƯỞNG / THỨ TRƯỞNG") above a name is the signature:
+the capacity lines above it (TM., KT., TL.) say on whose behalf the signer signs. "Nơi nhận:"
+opens the recipients list, which is not part of the body.
+"""
+from __future__ import annotations
+
+import re
+
+from cascade.extract.issuers import sentence_case
+from cascade.models import Signer
+from cascade.text.normalize import LOWER, UPPER
+from cascade.vn.cues import CAPACITIES, POSITIONS, RECIPIENTS_MARKER
+
+_RECIPIENTS = re.compile(re.escape(RECIPIENTS_MARKER) + r"\s*:?")
+_RECIPIENTS_INDENT = re.compile(r"[ *_]*")
+_POSITION_LINE = re.compile(r"^[ *_]*(?P<title>"
+                            + "|".join(sorted(map(re.escape, POSITIONS), key=len, reverse=True))
+                            + r")(?:[ ]{1,3}(?:QUỐC HỘI|CHÍNH PHỦ|BỘ[ ]{1,3}[" + UPPER + r" ,]{2,60}))?"
+                            r"[ *_]*$")     # "CHỦ TỊCH QUỐC HỘI", "BỘ TRƯỞNG BỘ TÀI CHÍNH": the body it heads
+_CAPACITY = re.compile(r"^[ *_]*(?P<cap>" + "|".join(map(re.escape, CAPACITIES))
+                       + r")\s*(?P<rest>[^\n*]*?)[ *_]*$")
+_CAPACITY_REACH = 3                 # capacity lines (TM., KT....) are looked for up to 3 lines above it
+_SIGNATURE_REACH = 600              # last_signature reads the lines of the last 600 characters first
+_NAME_WORD = r"(?:[" + UPPER + r"][" + LOWER + r"]+|[" + UPPER + r"]+)"     # "Nguyễn" or "NGUYỄN"
+_NAME = re.compile(r"^[ *_]*(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){1,4})"
+                   r"[ *_.…]*$")
+
+
+def _signature(lines: list[tuple[int, int, str]]) -> tuple[Signer | None, tuple[int, int] | None]:
+    """The last signature block: capacity prefixes, position, name."""
+    found = _last_position(lines)
+    return _signer_at(lines, *found) if found else (None, None)
+
+
+def _last_position(lines: list[tuple[int, int, str]]) -> tuple[int, re.Match[str]] | None:
+    """The index of the last position line (CHỦ TỊCH, BÍ THƯ...) and its match, or None."""
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i][2]
+        m = _POSITION_LINE.match(line.upper() if line.isupper() else line)
+        if m:
+            return i, m
+    return None
+
+
+def _signer_at(lines: list[tuple[int, int, str]], i: int, m: re.Match[str]
+               ) -> tuple[Signer, tuple[int, int] | None]:
+    """The signer of the block whose position line is ``lines[i]``, matched as ``m``."""
+    title = POSITIONS[m.group("title")]
+    capacity = on_behalf = None
+    for j in range(i - 1, max(-1, i - 1 - _CAPACITY_REACH), -1):
+        c = _CAPACITY.match(lines[j][2])
+        if c:
+            capacity = capacity or c.group("cap")          # the prefix closest to the title
+            if c.group("cap") in ("TM.", "T/M"):
+                on_behalf = sentence_case(c.group("rest")) if c.group("rest") else None
+                if on_behalf:
+                    on_behalf = on_behalf.replace("thường vụ", "Thường vụ").replace("ủy ban", "Ủy ban")
+    for k in range(i + 1, min(len(lines), i + 6)):
+        n = _NAME.match(lines[k][2])
+        if n and not _POSITION_LINE.match(lines[k][2]) and len(n.group("name").split()) >= 2:
+            name = n.group("name")
+            if name.isupper():
+                name = " ".join(w.capitalize() for w in name.split())
+            return Signer(name, title, capacity, on_behalf), (lines[k][0], lines[k][0] + len(name))
+    return Signer("", title, capacity, on_behalf), None
+
+
+def last_signature(text: str, start: int) -> tuple[Signer | None, tuple[int, int] | None]:
+    """``_signature(text_lines(text, start))``, reading only the last lines when the block is among them."""
+    cut = text.rfind("\n", start, max(start, len(text) - _SIGNATURE_REACH))
+    if cut >= 0:
+        lines = text_lines(text, cut + 1)
+        found = _last_position(lines)
+        if found and found[0] >= _CAPACITY_REACH:          # the lines above it that count are read too
+            return _signer_at(lines, *found)
+    return _signature(text_lines(text, start))
+
+
+def text_lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, stripped line) of the non-blank lines of ``text[start:end]``."""
+    out = []
+    pos = start
+    for raw in text[start:end].split("\n"):
+        line = raw.strip()
+        if line:
+            lead = len(raw) - len(raw.lstrip())
+            out.append((pos + lead, pos + lead + len(line), line))
+        pos += len(raw) + 1
+    return out
+
+
+def recipients_start(text: str, start: int) -> int | None:
+    """Where the list under the first "Nơi nhận:" line from ``start`` on begins, or None.
+
+    The line may begin with spaces, ``*`` and ``_`` (Markdown); ``start`` counts as a line start.
+    """
+    for m in _RECIPIENTS.finditer(text, start):
+        line_start = max(start, text.rfind("\n", start, m.start()) + 1)
+        if _RECIPIENTS_INDENT.fullmatch(text, line_start, m.start()):
+            return m.end()
+    return None
