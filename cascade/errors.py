@@ -17,12 +17,6 @@ class ReadError(CascadeError, ValueError):
     default = "the file could not be read"
 
 
-class ParseError(CascadeError, ValueError):
-    """Text that should follow a convention does not."""
-
-    default = "the text could not be parsed"
-
-
 class ResolutionError(CascadeError, LookupError):
     """A user's phrase names no document, or several."""
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 from operator import attrgetter
 from typing import Any
 
+from cascade.vocab import ROLES
+
 
 def _fast_pickle(cls: type) -> type:
     """Pickle a frozen dataclass as ``cls(*fields)``.
@@ -228,9 +230,7 @@ class Task:
     evidence: Evidence | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "text": self.text, "lead": list(self.lead),
-                "cooperating": list(self.cooperating), "focal": list(self.focal),
-                "requested": list(self.requested),
+        return {"label": self.label, "text": self.text, **{role: list(getattr(self, role)) for role in ROLES},
                 "deadline": self.deadline.to_dict() if self.deadline else None,
                 "reporting": [r.to_dict() for r in self.reporting], "deliverable": self.deliverable,
                 "section": self.section,
@@ -307,9 +307,8 @@ class Record:
         relations = tuple(Relation(r["from"], r["type"], r["to"], ev(r.get("span"), r.get("quote", "")))
                           for r in d.get("relations", ()))
         tasks = tuple(
-            Task(label=t["label"], text=t.get("text", ""), lead=tuple(t.get("lead", ())),
-                 cooperating=tuple(t.get("cooperating", ())), focal=tuple(t.get("focal", ())),
-                 requested=tuple(t.get("requested", ())), deadline=dl(t.get("deadline")),
+            Task(label=t["label"], text=t.get("text", ""), **{role: tuple(t.get(role, ())) for role in ROLES},
+                 deadline=dl(t.get("deadline")),
                  reporting=tuple(Reporting(r["to"], tuple(r.get("from") or ()), dl(r.get("deadline")),
                                            ev(r.get("span"))) for r in t.get("reporting", ())),
                  deliverable=t.get("deliverable"), section=t.get("section"), evidence=ev(t.get("span")))

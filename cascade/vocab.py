@@ -25,7 +25,7 @@ from typing import Any
 __all__ = [
     "Relation", "RELATIONS", "DOCUMENT_RELATIONS", "CASCADE", "ROLES", "TASK_RELATIONS", "by_strength",
     "Level", "LEVELS", "Branch", "BRANCHES", "DocType", "doc_types", "doc_type", "doc_type_named",
-    "LEGAL_TYPES", "PLAN_TYPES",
+    "LEGAL_TYPES", "PLAN_TYPES", "CITED_BY_NAME",
 ]
 
 
@@ -152,6 +152,8 @@ class DocType:
 #: types that are cited by name and never carry a number code (so they are not in doctypes.csv)
 _UNCODED = (DocType(None, "Hiến pháp", "state", "hien-phap"), DocType(None, "Bộ luật", "state", "bo-luat"))
 
+#: slugs of the types cited by their name when no number is printed ("Luật Ngân sách nhà nước")
+CITED_BY_NAME = frozenset({"hien-phap", "bo-luat", "luat"})
 #: slugs of the types that are legal acts (``eli:LegalResource``) when the State issues them
 LEGAL_TYPES = frozenset({"hien-phap", "bo-luat", "luat", "phap-lenh", "nghi-dinh", "thong-tu",
                          "thong-tu-lien-tich", "nghi-quyet", "quyet-dinh"})

@@ -11,7 +11,7 @@ from analysis_corpus import MAKE_CORPUS, synthetic
 
 import cascade
 from cascade.analysis.diff import diff, diff_builds, table
-from cascade.graph import DOC_RELATIONS
+from cascade.vocab import DOCUMENT_RELATIONS
 
 pytestmark = pytest.mark.skipif(not MAKE_CORPUS.exists(), reason="../shared is not beside the repo")
 
@@ -30,7 +30,7 @@ def _triples(G) -> set[tuple[str, str, str]]:
     return {
         (a, b, d["relation"])
         for a, b, d in G.edges(data=True)
-        if d.get("relation") in DOC_RELATIONS
+        if d.get("relation") in DOCUMENT_RELATIONS
         and G.nodes[a].get("kind") == "document"
         and G.nodes[b].get("kind") == "document"
     }
@@ -59,7 +59,7 @@ def test_removed_files_are_exactly_the_removed_documents_and_links(builds) -> No
     expected = {
         m((a, b, d["relation"]))
         for a, b, d in A.edges(data=True)
-        if d.get("relation") in DOC_RELATIONS and set(str(d.get("asserted_by", "")).split("; ")) <= gone
+        if d.get("relation") in DOCUMENT_RELATIONS and set(str(d.get("asserted_by", "")).split("; ")) <= gone
     }
     lost = {(x["from"], x["to"], rel) for x in r["links"]["removed"] for rel in x["relations"]}
     lost |= {

@@ -232,5 +232,6 @@ def test_export_node_link_and_records_print_the_build(out):
     r = run("export", "--format", "records", out=out)
     assert r.exit_code == 0, r.output
     printed = [json.loads(line) for line in r.stdout.splitlines() if line]
-    written = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").split("\n") if line]
+    lines = (out / "records.jsonl").read_text(encoding="utf-8").split("\n")
+    written = [json.loads(line) for line in lines if line]
     assert printed == written and len(printed) == 5

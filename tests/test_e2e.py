@@ -10,7 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-needs_shared = pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared is not beside the repo")
+needs_shared = pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(),
+                                  reason="../shared is not beside the repo")
 
 
 def cascade(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -51,7 +52,8 @@ def test_rebuild_reads_nothing_again(built):
 
 
 def test_a_bad_file_is_reported_in_one_line_and_skipped(tmp_path):
-    (tmp_path / "good.txt").write_text("KẾ HOẠCH\n\nThực hiện Kết luận số 93-KL/TW của Ban Bí thư.\n", encoding="utf-8")
+    (tmp_path / "good.txt").write_text("KẾ HOẠCH\n\nThực hiện Kết luận số 93-KL/TW của Ban Bí thư.\n",
+                                       encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4 not really")
     r = cascade("build", str(tmp_path), "--build-dir", str(tmp_path / "out"))
@@ -73,7 +75,8 @@ def _score():
 @needs_shared
 def test_the_shared_scorer_on_the_sample_plans(built, tmp_path):
     out, _ = built
-    r = cascade("extract", *sorted(str(p) for p in (ROOT / "data" / "seeds").glob("*.txt")), "--format", "jsonl")
+    seeds = sorted(str(p) for p in (ROOT / "data" / "seeds").glob("*.txt"))
+    r = cascade("extract", *seeds, "--format", "jsonl")
     assert r.returncode == 0, r.stderr
     records = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
     g = cascade("export", "--format", "node-link", "--build-dir", str(out))
@@ -84,7 +87,8 @@ def test_the_shared_scorer_on_the_sample_plans(built, tmp_path):
     assert result["mentions"]["f1"] >= 0.97, (result["mentions"]["missed"], result["mentions"]["extra"])
     assert result["edges"]["f1"] >= 0.95, (result["edges"]["missed"], result["edges"]["extra"])
     assert result["graph"]["passed"] == result["graph"]["total"], result["graph"]["failed"]
-    assert result["lead_agencies"]["f1"] >= 0.90, (result["lead_agencies"]["missed"], result["lead_agencies"]["extra"])
+    lead = result["lead_agencies"]
+    assert lead["f1"] >= 0.90, (lead["missed"], lead["extra"])
     assert result["tasks"]["accuracy"] >= 0.90, result["tasks"]["wrong"]
 
 
@@ -95,7 +99,8 @@ def test_the_shared_scorer_on_a_synthetic_corpus(tmp_path):
                           "--directives", "1", "--seed", "11"], capture_output=True, text=True, timeout=300)
     assert gen.returncode == 0, gen.stderr
     out = tmp_path / "out"
-    r = cascade("build", str(tmp_path / "synth" / "docs"), "--build-dir", str(out), "--no-html", "--no-turtle", "-q")
+    r = cascade("build", str(tmp_path / "synth" / "docs"), "--build-dir", str(out),
+                "--no-html", "--no-turtle", "-q")
     assert r.returncode == 0, r.stderr
     records = [json.loads(line) for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
     graph = json.loads((out / "graph.json").read_text(encoding="utf-8"))

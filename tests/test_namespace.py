@@ -85,7 +85,8 @@ def test_unit_validity_matches_the_gazetteer():
     for era, (start, end) in rdf.ERA_VALIDITY.items():
         # units in force at the era's end have its bounds; units merged away before it end earlier
         assert (start or "", end or "") in seen[era]
-        assert all(f == (start or "") and (not end or t < end) for f, t in seen[era] - {(start or "", end or "")})
+        others = seen[era] - {(start or "", end or "")}
+        assert all(f == (start or "") and (not end or t < end) for f, t in others)
 
 
 def test_the_jsonld_context_declares_the_same_prefixes():

@@ -278,6 +278,7 @@ def test_after_the_2025_reform_there_are_34_provinces(G):
 
 def test_coverage_rejects_bad_arguments(G):
     for kwargs in ({"level": "commune"}, {"as_of": "30/06/2021"}, {"as_of": "2021-02-30"},
+                   {"as_of": "2021-13"},
                    {"province": "Atlantis"}, {"era": "1990"}):
         with pytest.raises(CascadeError):
             query.coverage(G, D, **kwargs)

@@ -18,10 +18,12 @@ def test_local_numbers_belong_to_their_province():
 
 
 def test_a_cited_document_and_the_input_file_that_is_it_are_one_node():
-    provincial = extract_text("TỈNH ỦY GIA LAI\n*\nSố 25-KH/TU\nGia Lai, ngày 19 tháng 4 năm 2021\n\nKẾ HOẠCH\n\n"
+    provincial = extract_text("TỈNH ỦY GIA LAI\n*\nSố 25-KH/TU\nGia Lai, ngày 19 tháng 4 năm 2021"
+                              "\n\nKẾ HOẠCH\n\n"
                               "Thực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư\n", "p.txt")
     district = plan("d.txt", "Thực hiện Kế hoạch số 25-KH/TU, ngày 19/4/2021 của Ban Thường vụ Tỉnh ủy, "
-                             "Ban Thường vụ Huyện ủy xây dựng kế hoạch triển khai trên địa bàn huyện Phú Thiện:\n")
+                             "Ban Thường vụ Huyện ủy xây dựng kế hoạch triển khai "
+                             "trên địa bàn huyện Phú Thiện:\n")
     c = resolve([provincial, district])
     assert c.record_nodes["p.txt"] == "25-KH/TU@Gia Lai"
     assert c.nodes["25-KH/TU@Gia Lai"].source == "p.txt" and c.nodes["25-KH/TU@Gia Lai"].cited == 1
@@ -42,16 +44,20 @@ def test_conflicting_dates_are_kept_with_their_sources():
 
 def test_same_number_reused_in_another_year_is_kept_apart():
     def tu(src: str, day: str) -> object:
-        return extract_text(f"TỈNH ỦY KON TUM\n*\nSố 07-KH/TU\nKon Tum, ngày {day}\n\nKẾ HOẠCH\n\nNội dung\n", src)
+        return extract_text(f"TỈNH ỦY KON TUM\n*\nSố 07-KH/TU\nKon Tum, ngày {day}"
+                             "\n\nKẾ HOẠCH\n\nNội dung\n", src)
     c = resolve([tu("x.txt", "03 tháng 3 năm 2016"), tu("y.txt", "05 tháng 5 năm 2021")])
-    assert {c.record_nodes["x.txt"], c.record_nodes["y.txt"]} == {"07-KH/TU@Kon Tum#2016", "07-KH/TU@Kon Tum#2021"}
+    assert {c.record_nodes["x.txt"], c.record_nodes["y.txt"]} == {"07-KH/TU@Kon Tum#2016",
+                                                                  "07-KH/TU@Kon Tum#2021"}
     assert any("different years" in w for w in c.warnings)
 
 
 def test_ambiguous_district_is_placed_where_its_sources_are():
-    parent = extract_text("TỈNH ỦY ĐỒNG THÁP\n*\nSố 39-KH/TU\nĐồng Tháp, ngày 18 tháng 11 năm 2021\n\nKẾ HOẠCH\n\n"
+    parent = extract_text("TỈNH ỦY ĐỒNG THÁP\n*\nSố 39-KH/TU\nĐồng Tháp, ngày 18 tháng 11 năm 2021"
+                          "\n\nKẾ HOẠCH\n\n"
                           "Thực hiện Kết luận số 12-KL/TW ngày 05/9/2021 của Ban Bí thư\n", "p.txt")
-    child = extract_text("HUYỆN ỦY TAM NÔNG\n*\nSố 09-KH/HU\n\nKẾ HOẠCH\n\nThực hiện Kế hoạch số 39-KH/TU ngày "
+    child = extract_text("HUYỆN ỦY TAM NÔNG\n*\nSố 09-KH/HU"
+                         "\n\nKẾ HOẠCH\n\nThực hiện Kế hoạch số 39-KH/TU ngày "
                          "18/11/2021 của Ban Thường vụ Tỉnh ủy, Ban Thường vụ ban hành kế hoạch:\n", "c.txt")
     assert child.meta.candidates                                  # Tam Nông is in Phú Thọ and Đồng Tháp
     c = resolve([parent, child])
@@ -67,12 +73,14 @@ def test_doc_key_forms():
 
 
 def test_a_party_number_cited_from_another_term_is_another_document():
-    provincial = extract_text("TỈNH ỦY GIA LAI\n*\nSố 07-KH/TU\nGia Lai, ngày 23 tháng 12 năm 2020\n\nKẾ HOẠCH\n\n"
+    provincial = extract_text("TỈNH ỦY GIA LAI\n*\nSố 07-KH/TU\nGia Lai, ngày 23 tháng 12 năm 2020"
+                              "\n\nKẾ HOẠCH\n\n"
                               "Thực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư\n", "p.txt")
 
     def citing(src: str, date: str) -> object:
         return plan(src, f"Thực hiện Kế hoạch số 07-KH/TU ngày {date} của Ban Thường vụ Tỉnh ủy, "
-                         "Ban Thường vụ Huyện ủy xây dựng kế hoạch triển khai trên địa bàn huyện Phú Thiện:\n")
+                         "Ban Thường vụ Huyện ủy xây dựng kế hoạch triển khai "
+                         "trên địa bàn huyện Phú Thiện:\n")
     c = resolve([provincial, citing("old.txt", "10/3/2016"), citing("same.txt", "05/01/2021"),
                  citing("season.txt", "15/8/2020")])
     target = {r: c.mention_nodes[(r, "m1")] for r in ("old.txt", "same.txt", "season.txt")}

@@ -193,7 +193,8 @@ def test_cli_sparql_named_inline_and_file(sample_build: Path, tmp_path: Path):
 
 def test_cli_sparql_table_and_errors(sample_build: Path):
     runner = CliRunner()
-    r = runner.invoke(app, ["sparql", "--named", "orphans", "--build-dir", str(sample_build), "--format", "table"])
+    r = runner.invoke(app, ["sparql", "--named", "orphans", "--build-dir", str(sample_build),
+                            "--format", "table"])
     assert r.exit_code == 0 and "93-KL/TW" in r.output
     r = runner.invoke(app, ["sparql", "--named", "nope", "--build-dir", str(sample_build)])
     assert r.exit_code != 0

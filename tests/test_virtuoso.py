@@ -168,7 +168,8 @@ def test_cli_push(virtuoso: str, sample_build: Path):
     from cascade.cli import app
 
     r = CliRunner().invoke(app, ["push", "--endpoint", virtuoso + "/sparql-graph-crud-auth", "--graph",
-                                 "https://example.org/test/cli", "--user", "dba", "--build-dir", str(sample_build)],
+                                 "https://example.org/test/cli", "--user", "dba",
+                                 "--build-dir", str(sample_build)],
                         env={"CASCADE_SPARQL_PASSWORD": "dba"})
     assert r.exit_code == 0, r.output
     assert "pushed" in r.output

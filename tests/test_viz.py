@@ -231,7 +231,8 @@ def test_cli_map_report_and_their_errors(sample_build, tmp_path):
 
     expected = len(viz.cascade_members(load(sample_build).graph, "93-KL/TW").nodes)
     assert len(page_data((tmp_path / "m.html").read_text(encoding="utf-8"))[0]["nodes"]) == expected
-    r = runner.invoke(cli.app, ["map", "--all", "--tasks", "-o", str(tmp_path / "all.html"), "--build-dir", out])
+    r = runner.invoke(cli.app, ["map", "--all", "--tasks", "-o", str(tmp_path / "all.html"),
+                                "--build-dir", out])
     assert r.exit_code == 0, r.output
     r = runner.invoke(cli.app, ["report", "Kết luận 93", "-o", str(tmp_path / "r.html"), "--build-dir", out])
     assert r.exit_code == 0 and (tmp_path / "r.html").exists()

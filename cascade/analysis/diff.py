@@ -20,7 +20,8 @@ from typing import Any
 import networkx as nx
 
 from cascade import query
-from cascade.graph import DOC_RELATIONS, DOCUMENT, KIND
+from cascade.graph import DOCUMENT, KIND
+from cascade.vocab import DOCUMENT_RELATIONS
 
 #: document attributes compared between builds
 FIELDS = ("type", "number", "date", "issuer", "branch", "level", "province", "district")
@@ -34,7 +35,7 @@ def _links(G: nx.MultiDiGraph) -> dict[tuple[str, str], frozenset[str]]:
     out: dict[tuple[str, str], set[str]] = {}
     for a, b, d in G.edges(data=True):
         rel = d.get("relation")
-        if rel in DOC_RELATIONS and G.nodes[a].get(KIND) == DOCUMENT and G.nodes[b].get(KIND) == DOCUMENT:
+        if rel in DOCUMENT_RELATIONS and G.nodes[a].get(KIND) == G.nodes[b].get(KIND) == DOCUMENT:
             out.setdefault((a, b), set()).add(rel)
     return {k: frozenset(v) for k, v in out.items()}
 
@@ -159,10 +160,8 @@ def table(result: dict[str, Any]) -> str:
         lines.append(f"  - {x['id']}  {x['source'] or ''}{'  (still cited)' if x['still_cited'] else ''}")
     for x in d["changed"]:
         lines.append(f"  ~ {x['id']}  " + "; ".join(f"{k}: {a} -> {b}" for k, (a, b) in x["fields"].items()))
-    for x in lk["added"]:
-        lines.append(f"  + {x['from']} --{'/'.join(x['relations'])}--> {x['to']}")
-    for x in lk["removed"]:
-        lines.append(f"  - {x['from']} --{'/'.join(x['relations'])}--> {x['to']}")
+    for sign, part in (("+", "added"), ("-", "removed")):
+        lines.extend(f"  {sign} {x['from']} --{'/'.join(x['relations'])}--> {x['to']}" for x in lk[part])
     for x in lk["retyped"]:
         lines.append(f"  ~ {x['from']} --{'/'.join(x['old'])} => {'/'.join(x['new'])}--> {x['to']}")
     if result["directives"]:

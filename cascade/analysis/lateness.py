@@ -22,6 +22,7 @@ import networkx as nx
 from cascade import query
 from cascade.errors import CascadeError
 from cascade.extract.orders import read_order
+from cascade.vn.dates import day, period_end
 
 #: the level directly below each level
 BELOW = {"central": "province", "province": "district"}
@@ -40,16 +41,6 @@ def latest_date(G: nx.MultiDiGraph) -> str | None:
     """The latest full date of any document in the corpus (the default end of observation)."""
     dates = [d for _, d in G.nodes(data="date") if isinstance(d, str) and len(d) == 10]
     return max(dates) if dates else None
-
-
-def day(value: str | None) -> dt.date | None:
-    """An ISO day, or None for a missing or partial date."""
-    if not value or len(value) != 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def orders(G: nx.MultiDiGraph, doc: str) -> list[dict[str, Any]]:
@@ -115,16 +106,13 @@ def _deadline(orders_: list[dict[str, Any]], level: str, parent: str) -> dict[st
 
 def _bounds(date: str) -> tuple[dt.date, dt.date] | None:
     """The first and last day a partial ISO date ("2021-08", "2021") can stand for."""
+    if len(date) not in (4, 7):
+        return None
     try:
-        if len(date) == 7:
-            first = dt.date.fromisoformat(date + "-01")
-            y, m = divmod(first.month, 12)
-            return first, dt.date(first.year + y, m + 1, 1) - dt.timedelta(days=1)
-        if len(date) == 4:
-            return dt.date(int(date), 1, 1), dt.date(int(date), 12, 31)
+        first = dt.date.fromisoformat(date + ("-01-01" if len(date) == 4 else "-01"))
+        return first, dt.date.fromisoformat(period_end(date))
     except ValueError:
         return None
-    return None
 
 
 def _partial_verdict(G: nx.MultiDiGraph, plans: list[str], due: str) -> dict[str, Any] | None:

@@ -31,9 +31,10 @@ from typing import Any
 import networkx as nx
 
 from cascade.analysis import geography
-from cascade.analysis.lateness import day, lateness, latest_date, resolve
+from cascade.analysis.lateness import lateness, latest_date, resolve
 from cascade.errors import CascadeError
 from cascade.outputs.export import atomic_open
+from cascade.vn.dates import day
 
 PERIODS = ("month", "quarter", "day")
 COLUMNS = (

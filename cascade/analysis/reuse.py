@@ -19,9 +19,7 @@ import networkx as nx
 from cascade import query
 from cascade.analysis.lateness import resolve
 from cascade.text.normalize import key
-
-#: relations that make a document the parent of a plan
-PARENT_RELATIONS = ("implements", "continues")
+from cascade.vocab import CASCADE
 
 
 def shingles(text: str, n: int = 5) -> set[tuple[str, ...]]:
@@ -71,7 +69,7 @@ def reuse(G: nx.MultiDiGraph, doc: str, *, n: int = 5, task_share: float = 0.5) 
         if not cd.get("source"):
             continue
         for _, p, k in G.out_edges(c, keys=True):
-            if k not in PARENT_RELATIONS or not G.nodes[p].get("source"):
+            if k not in CASCADE or not G.nodes[p].get("source"):
                 continue
             ctext, ptext = _text(cd["source"]), _text(G.nodes[p]["source"])
             if ctext is None or ptext is None:

@@ -18,7 +18,7 @@ import networkx as nx
 
 from cascade.analysis.panel import panel
 from cascade.errors import CascadeError
-from cascade.outputs.plots import save
+from cascade.outputs.plots import save_png_and_svg
 
 GROUPS = ("region", "level", "branch")
 Z95 = 1.959963984540054
@@ -159,7 +159,8 @@ def _branch_units(
     """Each unit twice: days to its first Party plan, and days to its first state plan (each censored
     at the end of observation when it has none): the two branches as two curves."""
     from cascade import query
-    from cascade.analysis.lateness import day, latest_date
+    from cascade.analysis.lateness import latest_date
+    from cascade.vn.dates import day
 
     root = G.nodes[doc]
     cov = query.coverage(G, doc, level=level, as_of=str(as_of) if as_of else None,
@@ -274,9 +275,6 @@ def plot(result: dict[str, Any], out: str | Path) -> list[Path]:
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=7, frameon=False)
     fig.tight_layout()
-    out = Path(out)
-    paths = [out.with_suffix(".png"), out.with_suffix(".svg")]
-    for p in paths:
-        save(fig, p)
+    paths = save_png_and_svg(fig, out)
     plt.close(fig)
     return paths

@@ -10,18 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from cascade.cli.common import OutOpt, app
+from cascade.cli.common import DocArg, Fmt, FmtOpt, Level, OutOpt, _cell, _fmt, app
 
-Doc = Annotated[
-    str, typer.Argument(help="A document: its id, number, a phrase or a file name.", show_default=False)
-]
 Out = OutOpt                                  # the build folder: -b/--build-dir, as in every command
 AsOf = Annotated[
     str | None,
@@ -30,19 +26,6 @@ AsOf = Annotated[
         help="End of observation (ISO date); also picks the map (63 provinces before 2025-07-01, 34 after).",
     ),
 ]
-
-
-class Form(StrEnum):
-    auto = "auto"
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-
-
-class Level(StrEnum):
-    province = "province"
-    district = "district"
 
 
 class Period(StrEnum):
@@ -57,7 +40,6 @@ class By(StrEnum):
     branch = "branch"
 
 
-Fmt = Annotated[Form, typer.Option("--format", "-f", help="auto: a table in a terminal, JSON when piped.")]
 
 
 def _graph(out: Path | None) -> Any:
@@ -70,15 +52,15 @@ def _say(message: str) -> None:
     typer.echo(f"cascade: {message}", err=True)
 
 
-def _print(value: Any, rows: list[dict[str, Any]], columns: list[str], fmt: Form, title: str = "") -> None:
+def _print(value: Any, rows: list[dict[str, Any]], columns: list[str], fmt: Fmt, title: str = "") -> None:
     """JSON prints the whole answer; jsonl and csv the rows; a table the rows' columns."""
-    f = fmt if fmt is not Form.auto else (Form.table if sys.stdout.isatty() else Form.json)
-    if f is Form.json:
+    f = _fmt(fmt)
+    if f is Fmt.json:
         typer.echo(json.dumps(value, ensure_ascii=False, indent=1, default=str))
-    elif f is Form.jsonl:
+    elif f is Fmt.jsonl:
         for r in rows:
             typer.echo(json.dumps(r, ensure_ascii=False, default=str))
-    elif f is Form.csv:
+    elif f is Fmt.csv:
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
         w.writeheader()
@@ -96,23 +78,13 @@ def _print(value: Any, rows: list[dict[str, Any]], columns: list[str], fmt: Form
         Console(highlight=False).print(t)
 
 
-def _cell(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, (list, tuple)):
-        return "; ".join(map(str, v))
-    if isinstance(v, dict):
-        return json.dumps(v, ensure_ascii=False)
-    return str(v)
-
-
 @app.command("lateness")
 def lateness_command(
-    doc: Doc,
+    doc: DocArg,
     level: Annotated[Level | None, typer.Option(help="Default: the level below the document.")] = None,
     as_of: AsOf = None,
     out: Out = None,
-    fmt: Fmt = Form.auto,
+    fmt: FmtOpt = Fmt.auto,
 ) -> None:
     """Who acted on time, late (by how many days), not yet, or on an unknown date, against the
     deadline the parent plan set ("hoàn thành trước ngày 30/6/2021").
@@ -134,7 +106,7 @@ def lateness_command(
 
 @app.command("panel")
 def panel_command(
-    doc: Doc,
+    doc: DocArg,
     period: Annotated[Period, typer.Option(help="Length of a period.")] = Period.month,
     level: Annotated[Level, typer.Option(help="Provinces or districts.")] = Level.province,
     as_of: AsOf = None,
@@ -144,7 +116,7 @@ def panel_command(
                      help="Write the rows to a .csv or .parquet file (Parquet needs pyarrow)."),
     ] = None,
     out: Out = None,
-    fmt: Fmt = Form.csv,
+    fmt: FmtOpt = Fmt.csv,
 ) -> None:
     """The discrete-time event-history panel: one row per jurisdiction per period until it acts,
     with neighbours' exposure, region, deadline and 2025 identity.
@@ -163,7 +135,7 @@ def panel_command(
 
 @app.command("survival")
 def survival_command(
-    doc: Doc,
+    doc: DocArg,
     by: Annotated[By, typer.Option(help="Group the curves by.")] = By.region,
     level: Annotated[Level, typer.Option(help="Provinces or districts (--by level: both).")] = (
         Level.province
@@ -174,7 +146,7 @@ def survival_command(
     ] = None,
     cox: Annotated[bool, typer.Option(help="Fit a Cox model on the panel.")] = True,
     out: Out = None,
-    fmt: Fmt = Form.auto,
+    fmt: FmtOpt = Fmt.auto,
 ) -> None:
     """Kaplan-Meier curves with 95% bands, a log-rank test and a Cox model (needs cascade[stats]).
 
@@ -203,18 +175,18 @@ def survival_command(
         lr = v["logrank"]
         title += f": log-rank chi2 {lr['statistic']:.2f}, df {lr['df']}, p {lr['p']:.3g}"
     _print(v, rows, ["group", "units", "acted", "median_days", "share_acted"], fmt, title)
-    f = fmt if fmt is not Form.auto else (Form.table if sys.stdout.isatty() else Form.json)
-    if f is Form.table and v["cox"]:
+    f = _fmt(fmt)
+    if f is Fmt.table and v["cox"]:
         cov = [
             {"covariate": k} | {kk: round(vv, 4) for kk, vv in x.items()}
             for k, x in v["cox"]["covariates"].items()
         ]
-        _print(v["cox"], cov, ["covariate", "coef", "hazard_ratio", "se", "p"], Form.table, "Cox model")
+        _print(v["cox"], cov, ["covariate", "coef", "hazard_ratio", "se", "p"], Fmt.table, "Cox model")
 
 
 @app.command("geomap")
 def geomap_command(
-    doc: Doc,
+    doc: DocArg,
     level: Annotated[Level, typer.Option(help="Provinces, or districts as dots.")] = (Level.province),
     as_of: AsOf = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file.")] = Path("geomap.html"),
@@ -243,7 +215,7 @@ def geomap_command(
 def diff_command(
     old: Annotated[Path, typer.Argument(help="The earlier build folder.")],
     new: Annotated[Path, typer.Argument(help="The later build folder.")],
-    fmt: Fmt = Form.auto,
+    fmt: FmtOpt = Fmt.auto,
 ) -> None:
     """What changed between two builds: documents, links, coverage and lag per directive.
 
@@ -252,8 +224,8 @@ def diff_command(
     from cascade.analysis.diff import diff_builds, table
 
     v = diff_builds(old, new)
-    f = fmt if fmt is not Form.auto else (Form.table if sys.stdout.isatty() else Form.json)
-    if f is Form.table:
+    f = _fmt(fmt)
+    if f is Fmt.table:
         typer.echo(table(v))
         return
     rows = [
@@ -271,10 +243,10 @@ def diff_command(
 
 @app.command("reuse")
 def reuse_command(
-    doc: Doc,
+    doc: DocArg,
     n: Annotated[int, typer.Option(help="Words per shingle.")] = 5,
     out: Out = None,
-    fmt: Fmt = Form.auto,
+    fmt: FmtOpt = Fmt.auto,
 ) -> None:
     """How much of each plan's text and tasks is copied from its parent (shingled n-gram overlap).
 
@@ -283,8 +255,8 @@ def reuse_command(
     from cascade.analysis.reuse import reuse
 
     v = reuse(_graph(out), doc, n=n)
-    f = fmt if fmt is not Form.auto else (Form.table if sys.stdout.isatty() else Form.json)
-    if f is Form.table:
+    f = _fmt(fmt)
+    if f is Fmt.table:
         rows = [{"by": "level", "group": g} | x for g, x in v["by_level"].items()]
         rows += [{"by": "province", "group": g} | x for g, x in v["by_province"].items()]
         _print(

@@ -167,7 +167,8 @@ def _summary(b: Any) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    from cascade.graph import DOC_RELATIONS, KIND, RELATION
+    from cascade.graph import KIND, RELATION
+    from cascade.vocab import DOCUMENT_RELATIONS
 
     G, s = b.graph, b.stats
     kinds: dict[str, int] = {}
@@ -184,7 +185,7 @@ def _summary(b: Any) -> None:
     read = sum(1 for d in docs if d.get("in_corpus"))
     c.print(f"  {kinds.get('document', 0)} documents in the graph: {read} "
             f"read, {sum(1 for d in docs if not d.get('in_corpus'))} cited but not in the folder")
-    doc_rels = {k: v for k, v in rels.items() if k in DOC_RELATIONS}
+    doc_rels = {k: v for k, v in rels.items() if k in DOCUMENT_RELATIONS}
     c.print("  links between documents: " + ", ".join(f"{k} {v}" for k, v in sorted(doc_rels.items(),
                                                                                      key=lambda kv: -kv[1])))
     c.print(f"  tasks {kinds.get('task', 0)}, agencies {kinds.get('agency', 0)}, "

@@ -7,7 +7,7 @@ import io
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -69,6 +69,13 @@ class Fmt(str, Enum):  # noqa: UP042 - a str Enum, as typer shows its values
     csv = "csv"
 
 
+class Level(StrEnum):
+    """The jurisdictions a figure counts: provinces or districts."""
+
+    province = "province"
+    district = "district"
+
+
 #: the build folder, in every command (-o/--output is always a file to write)
 OutOpt = Annotated[Path | None, typer.Option(
     "--build-dir", "-b", help="Build folder (default ./cascade-out or $CASCADE_OUT).")]
@@ -124,6 +131,7 @@ def emit(rows: Sequence[dict[str, Any]] | dict[str, Any], fmt: Fmt, columns: Ite
 
 
 def _cell(v: Any) -> str:
+    """One value as table or CSV text: lists joined with "; ", objects as JSON."""
     if v is None:
         return ""
     if isinstance(v, (list, tuple)):

@@ -1,7 +1,6 @@
 """Commands that answer questions about a build: show, tree, chain, coverage, lag, missing, conflicts."""
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import typer
@@ -12,6 +11,7 @@ from .common import (
     DocArg,
     Fmt,
     FmtOpt,
+    Level,
     OutOpt,
     OutputOpt,
     _answer,
@@ -164,9 +164,6 @@ def chain_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt
     _answer(value, rows, fmt, _COLUMNS["chain"], render)
 
 
-class Level(str, Enum):  # noqa: UP042 - as Fmt above
-    province = "province"
-    district = "district"
 
 
 @app.command("coverage")

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
+from cascade.vocab import ROLES
+
 from .common import (
     Fmt,
     FmtOpt,
@@ -34,11 +36,8 @@ _TASK_COLUMNS = ["plan", "label", "text", "lead", "cooperating", "deadline", "du
                  "matched_as", "matched_name", "file", "span"]
 
 
-class Role(str, Enum):  # noqa: UP042 - as Fmt above
-    lead = "lead"
-    cooperating = "cooperating"
-    focal = "focal"
-    requested = "requested"
+#: the --role choices: the roles of the vocabulary
+Role = Enum("Role", {role: role for role in ROLES}, type=str)  # type: ignore[misc]
 
 
 class Ongoing(str, Enum):  # noqa: UP042 - as Fmt above
@@ -165,8 +164,7 @@ def agencies_command(
     value = query.agencies(_query_graph(out), province=province, role=role.value if role else None,
                            agency=agency, follow_mergers=follow_mergers)
     value = value[:limit] if limit > 0 else value
-    columns = ["agency", "province", "district", "lead", "cooperating", "focal", "requested", "tasks",
-               "plans",
+    columns = ["agency", "province", "district", *ROLES, "tasks", "plans",
                "successor", "successor_since", "predecessors", "group", "id"]
 
     def render() -> None:

@@ -26,7 +26,7 @@ inherited the guess follows it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from cascade.identity.jurisdictions import province_name as _province_name
@@ -34,8 +34,7 @@ from cascade.identity.unnumbered import Match, match_unnumbered
 from cascade.models import Claim, DocNode, Edge, Evidence, Mention, Metadata, Record
 from cascade.text.normalize import key as norm_key
 from cascade.vn import dates
-
-CASCADE = ("implements", "continues")
+from cascade.vocab import CASCADE, CITED_BY_NAME, doc_type_named
 
 
 def doc_key(number: str | None, level: str | None = None, province: str | None = None,
@@ -200,6 +199,7 @@ def place_ambiguous(records: list[Record]) -> list[Record]:
             best = max(range(len(options)), key=lambda i: (scores[i], -i))
             if best != 0 and scores[best] > scores[0]:
                 prov, dist = options[best]
+                assert prov is not None             # options after the first come from candidates: all named
                 r = _move(r, prov, dist if r.meta.level != "province" else None,
                           f"the documents it cites are there ({scores[best]} against {scores[0]})")
                 changed = True
@@ -213,7 +213,8 @@ def place_ambiguous(records: list[Record]) -> list[Record]:
 # -- 2. keys, nodes, edges -----------------------------------------------------------------------
 
 def _mention_key(m: Mention) -> str | None:
-    law = m.summary if (m.type in ("Luật", "Bộ luật", "Hiến pháp") and not m.number) else None
+    named = doc_type_named(m.type)
+    law = m.summary if (named is not None and named.slug in CITED_BY_NAME and not m.number) else None
     return doc_key(m.number, m.level, m.province, m.district, plenum=m.plenum, term=m.term, law=law)
 
 
@@ -240,7 +241,7 @@ def resolve(records: Iterable[Record]) -> Corpus:
     record_nodes: dict[str, str] = {}
     split: dict[str, dict[int, str]] = {}
     for base, rs in groups.items():
-        years = {dates.year_of(r.meta.date) for r in rs} - {None}
+        years = {y for y in (dates.year_of(r.meta.date) for r in rs) if y is not None}
         if len(rs) > 1 and len(years) > 1:
             split[base] = {y: f"{base}#{y}" for y in years}
             for r in rs:
@@ -269,17 +270,17 @@ def resolve(records: Iterable[Record]) -> Corpus:
     # the documents themselves: what they say of themselves is authoritative
     for r in records:
         n = node(record_nodes[r.source])
-        m = r.meta
+        meta = r.meta
         if n.source is None:
             n.source = r.source
             n.sources.append(r.source)
             for f in ("type", "number", "date", "issuer", "branch", "level", "province", "district", "title"):
-                setattr(n, f, getattr(m, f))
+                setattr(n, f, getattr(meta, f))
         else:
             n.sources.append(r.source)
         n.own.add(r.source)
         for f in ("type", "date", "issuer", "number"):
-            claim(n, f, getattr(m, f), r.source, dict(m.evidence).get(f))
+            claim(n, f, getattr(meta, f), r.source, dict(meta.evidence).get(f))
 
     # mentions
     mention_nodes: dict[tuple[str, str], str] = {}
@@ -290,12 +291,12 @@ def resolve(records: Iterable[Record]) -> Corpus:
             if k is None:
                 continue
             if k in split:
-                y = dates.year_of(m.date)
-                years = sorted(split[k])
-                if y not in split[k]:
-                    before = [x for x in years if citing_year is None or x <= citing_year]
-                    y = before[-1] if before else years[0]
-                k = split[k][y]
+                year = dates.year_of(m.date)
+                if year is None or year not in split[k]:
+                    split_years = sorted(split[k])
+                    before = [x for x in split_years if citing_year is None or x <= citing_year]
+                    year = before[-1] if before else split_years[0]
+                k = split[k][year]
             own = nodes.get(k)
             if own is not None and own.source is not None and m.number and m.date and own.date:
                 if "/" in m.number.split("-")[0]:
@@ -330,7 +331,7 @@ def resolve(records: Iterable[Record]) -> Corpus:
             cs = n.claims.get(f, [])
             if not cs:
                 continue
-            own = [c for c in cs if c.source in n.own]
+            own_claims = [c for c in cs if c.source in n.own]
             others = [c for c in cs if c.source not in n.own]
             if f == "date":
                 values = {str(c.value) for c in cs}
@@ -339,9 +340,9 @@ def resolve(records: Iterable[Record]) -> Corpus:
                 if len(distinct) > 1:
                     conflicts.append(Conflict(n.key, f, cs))
             # issuers are never a conflict: names vary too much ("Ban Bí thư", "Ban Bí thư Trung ương Đảng")
-            elif f == "type" and len({c.value for c in cs}) > 1 and own:
+            elif f == "type" and len({c.value for c in cs}) > 1 and own_claims:
                 conflicts.append(Conflict(n.key, f, cs))
-            if own:
+            if own_claims:
                 continue
             counts = Counter(str(c.value) for c in others)
             best = max(counts.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
@@ -356,8 +357,8 @@ def resolve(records: Iterable[Record]) -> Corpus:
     warnings += match_warnings
     mentions_of: dict[str, list[tuple[str, str]]] = defaultdict(list)   # node -> its mentions
     if matches:
-        for k, v in mention_nodes.items():
-            mentions_of[v].append(k)
+        for mention, node_key in mention_nodes.items():
+            mentions_of[node_key].append(mention)
     for mt in matches:
         _merge_file_into(nodes, record_nodes, mention_nodes, mentions_of, conflicts, mt)
         if not mt.sure:
@@ -418,7 +419,3 @@ def _merge_file_into(nodes: dict[str, DocNode], record_nodes: dict[str, str],
 def cascade_edges(corpus: Corpus) -> list[Edge]:
     """The implements/continues edges only."""
     return [e for e in corpus.edges if e.type in CASCADE]
-
-
-def records_by_source(records: Sequence[Record]) -> dict[str, Record]:
-    return {r.source: r for r in records}

@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 from cascade.identity.jurisdictions import province_name
 from cascade.models import DocNode, Record
 from cascade.text.normalize import key as norm_key
+from cascade.vocab import CASCADE
 
 #: confidence of a sure match, and the range of a guess's confidence
 SURE = 0.95
 GUESS_FLOOR, GUESS_CEILING = 0.5, 0.8
-_CASCADE = ("implements", "continues")
 _WORD = re.compile(r"\w+")
 # words every plan title has; they say nothing about which plan it is
 _TITLE_STOP = frozenset(norm_key(
@@ -207,7 +207,7 @@ def match_unnumbered(records: Sequence[Record], nodes: Mapping[str, DocNode], re
             if r.meta.date and (c.ceiling is None or _earlier(r.meta.date, c.ceiling)):
                 c.ceiling = r.meta.date
         for rel in r.relations:
-            if rel.type not in _CASCADE:
+            if rel.type not in CASCADE:
                 continue
             a = self_key if rel.source == "self" else ends.get(rel.source)
             b = self_key if rel.target == "self" else ends.get(rel.target)
@@ -231,10 +231,10 @@ def match_unnumbered(records: Sequence[Record], nodes: Mapping[str, DocNode], re
     matches: list[Match] = []
     warnings: list[str] = []
     for block in sorted(by_block):
-        sources, keys = by_block[block]
+        block_files, block_cited = by_block[block]
         pairs: dict[tuple[str, str], tuple[float, list[str]]] = {}
-        for s in sources:
-            for k in keys:
+        for s in block_files:
+            for k in block_cited:
                 got = _score(files[s], cited[k])
                 if got is not None and got[0] > 0:
                     pairs[(s, k)] = got
@@ -266,7 +266,7 @@ def match_unnumbered(records: Sequence[Record], nodes: Mapping[str, DocNode], re
             pairs = {p: v for p, v in pairs.items() if p[0] not in taken_s and p[1] not in taken_k}
         for k in sorted({k for _, k in pairs}):
             tied = sorted(s for s, kk in pairs if kk == k)
-            others = sorted({kk for s, kk in pairs if s in tied})
+            fitting = sorted({kk for s, kk in pairs if s in tied})
             warnings.append(f"{k}: cited by number; the input file(s) without a number {', '.join(tied)} fit "
-                            f"{', '.join(others)} equally well: left apart")
+                            f"{', '.join(fitting)} equally well: left apart")
     return matches, warnings

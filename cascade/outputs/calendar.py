@@ -49,6 +49,7 @@ from icalendar import Calendar, Event, Journal, vRecur
 from cascade import __version__
 from cascade.outputs.export import atomic_open
 from cascade.query import tasks as task_rows
+from cascade.vn.dates import period_end, period_start
 
 #: what a recurrence repeats by: (frequency, interval in that frequency, months between due days)
 _RULES = {"annual": ("YEARLY", 1, 12), "semiannual": ("MONTHLY", 6, 6), "quarterly": ("MONTHLY", 3, 3),
@@ -64,29 +65,20 @@ def _first_day(value: str | None) -> dt.date | None:
     if not value or not value[:4].isdigit():
         return None
     try:
-        if len(value) == 4:
-            return dt.date(int(value), 1, 1)
-        if len(value) == 7:
-            return dt.date(int(value[:4]), int(value[5:7]), 1)
-        return dt.date.fromisoformat(value[:10])
+        return dt.date.fromisoformat(period_start(value[:10]))
     except ValueError:
         return None
 
 
 def _last_day(value: str | None) -> dt.date | None:
     """The last day a (partial) ISO date means: "2021-09" -> 30 September 2021."""
-    first = _first_day(value)
-    if first is None or value is None:
+    if value is None or _first_day(value) is None:          # the month must exist
         return None
-    if len(value) == 4:
-        return dt.date(first.year, 12, 31)
-    if len(value) == 7:
-        return _month_end(first.year, first.month)
-    return first
+    return dt.date.fromisoformat(period_end(value[:10]))
 
 
 def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return dt.date.fromisoformat(period_end(f"{year:04d}-{month:02d}"))
 
 
 def _add_months(year: int, month: int, n: int) -> tuple[int, int]:

@@ -12,12 +12,11 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import networkx as nx
 import orjson
 
-from cascade.errors import ExportError
 from cascade.models import Record
 from cascade.outputs.cells import spreadsheet_cell, xml_text
 
@@ -32,8 +31,8 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, _file_mode(path))   # mkstemp makes 0600; give the file the mode a plain open() would
-        kwargs = {"encoding": encoding, "newline": ""} if "b" not in mode else {}
-        with os.fdopen(fd, mode, **kwargs) as f:
+        f = os.fdopen(fd, mode) if "b" in mode else os.fdopen(fd, mode, encoding=encoding, newline="")
+        with f:
             yield f
         os.replace(tmp, path)
     except BaseException as e:
@@ -184,12 +183,3 @@ def write_csv(folder: str | Path, G: nx.MultiDiGraph) -> list[Path]:
     edges = ({"source": a, "target": b, **d} for a, b, d in G.edges(data=True))
     return [write_text(folder / "nodes.csv", csv_text(nodes, NODE_COLUMNS)),
             write_text(folder / "edges.csv", csv_text(edges, EDGE_COLUMNS))]
-
-
-def dump(stream: IO[str], data: Any) -> None:
-    """JSON to a stream (stdout), UTF-8 as is."""
-    try:
-        json.dump(data, stream, ensure_ascii=False, indent=1)
-        stream.write("\n")
-    except BrokenPipeError:                                 # `cascade ... | head`
-        raise ExportError("output closed early") from None

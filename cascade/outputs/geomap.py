@@ -13,7 +13,6 @@ the map by days to act. :func:`write_figure` draws the same map with matplotlib 
 from __future__ import annotations
 
 import html
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ import networkx as nx
 from cascade.analysis.geography import outlines
 from cascade.analysis.lateness import lateness
 from cascade.outputs.export import write_text
-from cascade.outputs.plots import save
+from cascade.outputs.plots import save_png_and_svg
 
 #: status -> (label, fill); fills differ in lightness too, so they stay apart in greyscale
 STATUS = {
@@ -282,14 +281,6 @@ def write_figure(result: dict[str, Any], out: str | Path, *, by: str = "status")
     ax.legend(handles=handles, loc="lower left", fontsize=6, frameon=False)
     ax.set_title(f"{result['doc']} ({result['as_of'] or ''})", fontsize=8)
     fig.tight_layout()
-    out = Path(out)
-    paths = [out.with_suffix(".png"), out.with_suffix(".svg")]
-    for p in paths:
-        save(fig, p)
+    paths = save_png_and_svg(fig, out)
     plt.close(fig)
     return paths
-
-
-def to_json(result: dict[str, Any]) -> str:
-    """The statuses as JSON (what the map shows)."""
-    return json.dumps(result, ensure_ascii=False, indent=2)

@@ -35,14 +35,17 @@ from matplotlib.lines import Line2D
 from cascade import query
 from cascade.errors import CascadeError
 from cascade.outputs.maps import LEVEL_COLORS, short_label
-from cascade.query import LEVELS
 from cascade.text.normalize import ascii_fold
+from cascade.vn.dates import day
+from cascade.vocab import LEVELS
 
-__all__ = ["timeline", "coverage", "lag", "PLOTS", "plot", "save", "svg", "png"]
+__all__ = ["timeline", "coverage", "lag", "PLOTS", "plot", "save", "save_png_and_svg", "svg", "png"]
 
 MARKERS = {"party": "D", "state": "o"}
-_RC = {"text.parse_math": False, "svg.hashsalt": "cascade", "svg.fonttype": "path", "font.size": 9,
-       "font.family": "DejaVu Sans", "axes.spines.top": False, "axes.spines.right": False}
+#: matplotlib settings of every figure (typed loosely: the stubs key rcParams by literal names)
+_RC: dict[Any, Any] = {"text.parse_math": False, "svg.hashsalt": "cascade", "svg.fonttype": "path",
+                       "font.size": 9, "font.family": "DejaVu Sans", "axes.spines.top": False,
+                       "axes.spines.right": False}
 _PARTY, _STATE, _NONE = "#b03a2e", "#1f6fb2", "#bfc9ca"
 
 
@@ -64,7 +67,8 @@ def _when(value: object) -> tuple[dt.date | None, bool]:
         return None, False
     try:
         if len(value) >= 10:
-            return dt.date.fromisoformat(value[:10]), True
+            full = day(value[:10])
+            return (full, True) if full else (None, False)
         if len(value) >= 7:
             return dt.date(int(value[:4]), int(value[5:7]), 15), False
         return dt.date(int(value[:4]), 7, 1), False
@@ -100,7 +104,7 @@ def timeline(G: nx.MultiDiGraph, doc: str) -> Figure:
         i = seen.get((level, branch), 0)
         seen[(level, branch)] = i + 1
         offset = {"party": 0.17, "state": -0.17}.get(branch, 0.0) + ((i % 5) - 2) * 0.045
-        pos[r["id"]] = (when, -LEVELS.index(level) + offset)
+        pos[r["id"]] = (when, -LEVELS[level].tier + offset)
         exact[r["id"]] = full
     dated_days = [w for w, _ in pos.values()]
     undated_ids = sorted(r["id"] for r in rows if r["id"] not in pos)
@@ -112,10 +116,10 @@ def timeline(G: nx.MultiDiGraph, doc: str) -> Figure:
         by_id = {r["id"]: r for r in rows}
         for i, n in enumerate(undated_ids):
             level = by_id[n].get("level") if by_id[n].get("level") in LEVELS else "province"
-            pos[n] = (unknown_x, -LEVELS.index(level) + ((i % 7) - 3) * 0.05)
+            pos[n] = (unknown_x, -LEVELS[level].tier + ((i % 7) - 3) * 0.05)
             exact[n] = False
     undated = len(undated_ids)
-    levels_used = sorted({LEVELS.index(r.get("level")) for r in rows if r.get("level") in LEVELS} | {1})
+    levels_used = sorted({LEVELS[r["level"]].tier for r in rows if r.get("level") in LEVELS} | {1})
     with _style():
         fig = _figure(8.0, 1.1 + 0.9 * len(levels_used))
         ax = fig.add_subplot()
@@ -127,7 +131,7 @@ def timeline(G: nx.MultiDiGraph, doc: str) -> Figure:
                 groups.setdefault((level, marker, exact[r["id"]], r["id"] == root), []).append(pos[r["id"]])
         for (level, marker, full, is_root), points in groups.items():
             color = LEVEL_COLORS.get(level, LEVEL_COLORS["unknown"])
-            ax.scatter([p[0] for p in points], [p[1] for p in points], marker=marker, s=70 if is_root else 26,
+            ax.scatter([p[0] for p in points], [p[1] for p in points], marker=marker, s=70 if is_root else 26,  # type: ignore[arg-type]  # matplotlib converts dates
                        zorder=3, linewidths=1.0, edgecolors=color, facecolors=color if full else "white")
         segments = [(pos[r["parent"]], pos[r["id"]]) for r in rows
                     if r.get("parent") in pos and r["id"] in pos]
@@ -141,7 +145,7 @@ def timeline(G: nx.MultiDiGraph, doc: str) -> Figure:
         elif root in pos:
             ax.annotate(_name(G, root), pos[root], xytext=(5, 5), textcoords="offset points", fontsize=8,
                         weight="bold")
-        ax.set_yticks([-i for i in levels_used], [LEVELS[i] for i in levels_used])
+        ax.set_yticks([-i for i in levels_used], [list(LEVELS)[i] for i in levels_used])
         ax.set_ylim(-max(levels_used) - 0.5, -min(levels_used) + 0.5)
         ax.grid(axis="x", color="#eaeded", lw=0.6)
         ax.set_xlabel("date")
@@ -151,7 +155,7 @@ def timeline(G: nx.MultiDiGraph, doc: str) -> Figure:
                                   label="month or year only")],
                   loc="upper left", fontsize=7, frameon=False, ncols=3, bbox_to_anchor=(0, 1.0))
         if unknown_x is not None:
-            ax.axvspan(unknown_x - dt.timedelta(days=12), unknown_x + dt.timedelta(days=12), color="#f4f6f6",
+            ax.axvspan(unknown_x - dt.timedelta(days=12), unknown_x + dt.timedelta(days=12), color="#f4f6f6",  # type: ignore[arg-type]  # matplotlib converts dates
                        zorder=0)
             ax.annotate("date unknown", (unknown_x, 1), xycoords=("data", "axes fraction"), xytext=(0, -9),
                         textcoords="offset points", ha="center", fontsize=7, color="#7f8c8d")
@@ -205,13 +209,13 @@ def coverage(G: nx.MultiDiGraph, doc: str, *, level: str = "province", as_of: st
             ax.axhline(y, color="#f2f3f4", lw=0.6, zorder=0)
             for (when, full), color, marker in ((party, _PARTY, "D"), (state, _STATE, "o")):
                 if when is not None:
-                    ax.scatter([when], [y], marker=marker, s=28, zorder=3, edgecolors=color,
+                    ax.scatter([when], [y], marker=marker, s=28, zorder=3, edgecolors=color,  # type: ignore[arg-type]  # matplotlib converts dates
                                facecolors=color if full else "white")
             if party[0] is None and state[0] is None:
                 ax.text(0.01, y, "acted, date unknown", transform=ax.get_yaxis_transform(), va="center",
                         fontsize=7, color="#2c3e50")
         if root_date is not None:
-            ax.axvline(root_date, color="#b03a2e", lw=0.8, ls="--")
+            ax.axvline(root_date, color="#b03a2e", lw=0.8, ls="--")  # type: ignore[arg-type]  # matplotlib converts dates
             ax.annotate(_name(G, c["doc"]), (root_date, 1), xycoords=("data", "axes fraction"),
                         xytext=(3, -10), textcoords="offset points", fontsize=7, color="#b03a2e")
         ax.set_yticks([-i for i in range(len(rows))], [r[0] for r in rows], fontsize=7)
@@ -230,9 +234,9 @@ def coverage(G: nx.MultiDiGraph, doc: str, *, level: str = "province", as_of: st
                   loc="lower right", fontsize=7, frameon=True, framealpha=0.9, edgecolor="#eaeded")
         what = "provinces" if level == "province" else "districts"
         more = f"; {hidden} more without a plan not drawn" if hidden else ""
-        when = f" by {c['as_of']}" if c.get("as_of") else ""
+        by_day = f" by {c['as_of']}" if c.get("as_of") else ""
         unknown = f", {c['date_unknown']} of them on a date unknown" if c["date_unknown"] else ""
-        ax.set_title(f"{_name(G, c['doc'])}: {c['with_any']} of {c['total']} {what} acted{when}{unknown} "
+        ax.set_title(f"{_name(G, c['doc'])}: {c['with_any']} of {c['total']} {what} acted{by_day}{unknown} "
                      f"(Party {c['with_party']}, state {c['with_state']}){more}\n"
                      f"out of {c['denominator']['text']}", loc="left", fontsize=9)
     return fig
@@ -363,6 +367,12 @@ def svg(fig: Figure) -> bytes:
 def png(fig: Figure, dpi: int = 160) -> bytes:
     """The figure as PNG."""
     return _bytes(fig, "png", dpi)
+
+
+def save_png_and_svg(fig: Figure, out: str | Path) -> list[Path]:
+    """Write ``fig`` twice, as ``out`` with the suffix .png and with .svg; the two paths."""
+    out = Path(out)
+    return [save(fig, out.with_suffix(suffix)) for suffix in (".png", ".svg")]
 
 
 def save(fig: Figure, path: str | Path, dpi: int = 200) -> Path:

@@ -39,18 +39,18 @@ implemented one, so "what implements X" walks edges backwards.
 from __future__ import annotations
 
 from cascade.errors import CascadeError
+from cascade.vn.places import REFORM_DATE
 
 from .cascades import chain, tree
 from .links import show
 from .lookup import AmbiguousDocument, UnknownDocument, find, find_one
 from .missing import conflicts, orphans
-from .nodes import LEVELS
-from .units import REFORM_DATE, Denominator, UnknownPlace, denominator
+from .units import Denominator, UnknownPlace, denominator
 from .uptake import coverage, lag
-from .workload import TASK_ROLES, UnknownAgency, agencies, find_agencies, task_due, tasks
+from .workload import UnknownAgency, agencies, find_agencies, task_due, tasks
 
 __all__ = [
     "AmbiguousDocument", "UnknownDocument", "find", "find_one", "show", "tree", "chain", "coverage", "lag",
-    "orphans", "conflicts", "LEVELS", "REFORM_DATE", "UnknownAgency", "find_agencies", "tasks", "agencies",
-    "task_due", "TASK_ROLES", "CascadeError", "UnknownPlace", "Denominator", "denominator",
+    "orphans", "conflicts", "REFORM_DATE", "UnknownAgency", "find_agencies", "tasks", "agencies",
+    "task_due", "CascadeError", "UnknownPlace", "Denominator", "denominator",
 ]

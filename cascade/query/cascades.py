@@ -9,6 +9,7 @@ import networkx as nx
 from cascade.graph import (
     LABEL,
 )
+from cascade.vocab import CASCADE
 
 from .lookup import _doc
 from .nodes import _descendants, _implemented, _row
@@ -61,7 +62,7 @@ def tree(G: nx.MultiDiGraph, doc: str) -> dict[str, Any]:
         choices = [(p, r) for p, r in ups[n] if p in depth and (n not in depth or depth[p] < depth[n])]
         if n not in depth or waiting.get(n, 0) > 0:               # on a cycle: any parent reached earlier
             choices = [(p, r) for p, r in ups[n] if p in parent or p == root] or ups[n]
-        best = max(choices, key=lambda pr: (depth.get(pr[0], -1), pr[1] == "implements", pr[0]))
+        best = max(choices, key=lambda pr: (depth.get(pr[0], -1), pr[1] == CASCADE[0], pr[0]))
         parent[n] = best
     children: dict[str, list[str]] = defaultdict(list)
     for n, (p, _) in parent.items():

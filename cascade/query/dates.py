@@ -5,31 +5,7 @@ import datetime as dt
 import re
 
 from cascade.errors import CascadeError
-
-
-def _day(value: str | None) -> dt.date | None:
-    """A full ISO date, or None for partial or missing ones."""
-    if not value or len(value) != 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _period_end(value: str) -> str:
-    """The last day a partial ISO date can mean: "2021" -> "2021-12-31", "2021-02" -> "2021-02-28".
-
-    >>> _period_end("2021"), _period_end("2024-02"), _period_end("2021-06-30")
-    ('2021-12-31', '2024-02-29', '2021-06-30')
-    """
-    if len(value) == 4:
-        return f"{value}-12-31"
-    if len(value) == 7:
-        y, m = int(value[:4]), int(value[5:7])
-        nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
-        return (nxt - dt.timedelta(days=1)).isoformat()
-    return value
+from cascade.vn.dates import period_end, period_start
 
 
 def _as_of(value: str | dt.date | None) -> str | None:
@@ -41,8 +17,9 @@ def _as_of(value: str | dt.date | None) -> str | None:
     text = str(value).strip()
     if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
         raise CascadeError(f"as_of must be an ISO date such as 2021-06-30, not {value!r}")
-    end = _period_end(text)
     try:
+        dt.date.fromisoformat(period_start(text))            # the month must exist ("2021-13" does not)
+        end = period_end(text)
         dt.date.fromisoformat(end)
     except ValueError:
         raise CascadeError(f"as_of must be an ISO date such as 2021-06-30, not {value!r}") from None
@@ -53,12 +30,7 @@ def _on_or_before(date: str | None, as_of: str | None) -> bool:
     """True when a document dated ``date`` surely existed on ``as_of`` (a whole partial period must fit)."""
     if as_of is None:
         return True
-    return bool(date) and _period_end(date) <= as_of  # type: ignore[arg-type]
-
-
-def _period_start(value: str) -> str:
-    """The first day a partial ISO date can mean: "2021" -> "2021-01-01"."""
-    return value + "-01-01" if len(value) == 4 else value + "-01" if len(value) == 7 else value
+    return bool(date) and period_end(date) <= as_of  # type: ignore[arg-type]
 
 
 def _date_arg(value: str | dt.date | None, what: str, end: bool) -> str | None:
@@ -69,7 +41,7 @@ def _date_arg(value: str | dt.date | None, what: str, end: bool) -> str | None:
         return value.isoformat()
     text = str(value).strip()
     try:
-        day = _period_end(text) if end else _period_start(text)
+        day = period_end(text) if end else period_start(text)
         if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
             raise ValueError
         dt.date.fromisoformat(day)

@@ -7,7 +7,6 @@ import networkx as nx
 
 from cascade.graph import (
     ASSERTED_BY,
-    DOC_RELATIONS,
     EVIDENCE,
     EVIDENCE_SOURCE,
     EVIDENCE_SPAN,
@@ -16,7 +15,7 @@ from cascade.graph import (
     RELATION,
     SEP,
 )
-from cascade.identity.documents import CASCADE
+from cascade.vocab import CASCADE, DOCUMENT_RELATIONS
 
 from .lookup import _doc
 from .nodes import _is_doc, _jurisdiction, _span
@@ -55,12 +54,12 @@ def show(G: nx.MultiDiGraph, doc: str) -> dict[str, Any]:
     for other, edges in G.succ[n].items():
         for e in edges.values():
             rel = e.get(RELATION)
-            if rel in DOC_RELATIONS and _is_doc(G, other):
+            if rel in DOCUMENT_RELATIONS and _is_doc(G, other):
                 out["implements" if rel in CASCADE else "cites"].append(_link(G, other, e))
     for other, edges in G.pred[n].items():
         for e in edges.values():
             rel = e.get(RELATION)
-            if rel in DOC_RELATIONS and _is_doc(G, other):
+            if rel in DOCUMENT_RELATIONS and _is_doc(G, other):
                 out["implemented_by" if rel in CASCADE else "cited_by"].append(_link(G, other, e))
     for k in ("implements", "cites", "implemented_by", "cited_by"):
         out[k].sort(key=lambda r: (r["relation"] or "", r["date"] or "9999", r["id"]))

@@ -19,7 +19,7 @@ from cascade.graph import (
     KIND,
     SEP,
 )
-from cascade.text.normalize import key
+from cascade.text.normalize import ascii_fold, key
 from cascade.vn import places
 
 from .nodes import _is_doc, _jurisdiction
@@ -55,8 +55,7 @@ def _loose(text: str) -> str:
     >>> _loose("07-KH/TU@Đắk Lắk") == _loose("07-kh/tu @ dak lak")
     True
     """
-    t = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D").replace("Ð", "D")).lower()
-    return _LOOSE_DROP.sub("", t)
+    return _LOOSE_DROP.sub("", ascii_fold(text))
 
 
 @dataclass(slots=True)
@@ -189,8 +188,7 @@ def _phrase(G: nx.MultiDiGraph, idx: _Index, text: str) -> list[str] | None:
         tail = number[lead.end():] if lead else ""
         if m.group(3) and not tail.lower().startswith(m.group(3)):
             continue
-        codes = unicodedata.normalize("NFD", tail.replace("Đ", "D").replace("đ", "d")).lower()
-        codes = re.sub(r"[^a-z0-9/-]", "", codes)
+        codes = re.sub(r"[^a-z0-9/-]", "", ascii_fold(tail))
         if _loose(d.get("type") or "") == want_type or code_re.search(codes):
             found.append(n)
     rest = text[len(text) - len(m.group(4)):] if m.group(4) else ""

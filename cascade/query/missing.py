@@ -12,14 +12,13 @@ import networkx as nx
 from cascade.errors import BuildError
 from cascade.graph import (
     ASSERTED_BY,
-    DOC_RELATIONS,
     DOCUMENT,
     KIND,
     LABEL,
     RELATION,
     SEP,
 )
-from cascade.identity.documents import CASCADE
+from cascade.vocab import CASCADE, DOCUMENT_RELATIONS
 
 from .nodes import _row
 
@@ -50,7 +49,7 @@ def orphans(G: nx.MultiDiGraph, *, cited_by: int = 10) -> list[dict[str, Any]]:
             cascade_edge = False
             for e in edges.values():
                 rel = e.get(RELATION)
-                if rel in DOC_RELATIONS:
+                if rel in DOCUMENT_RELATIONS:
                     relations[rel] += 1
                     files.update(s for s in str(e.get(ASSERTED_BY) or "").split(SEP) if s)
                     cascade_edge = cascade_edge or rel in CASCADE

@@ -8,10 +8,8 @@ from typing import Any
 import networkx as nx
 
 from cascade.graph import DOCUMENT, KIND, LABEL, RELATION
-from cascade.identity.documents import CASCADE
+from cascade.vocab import CASCADE
 
-#: administrative levels, top down
-LEVELS = ("central", "province", "district", "commune")
 #: the node attributes every row describing a document carries
 _ROW_FIELDS = ("label", "type", "number", "date", "level", "branch", "province", "district", "issuer")
 
@@ -43,15 +41,9 @@ def _row(G: nx.MultiDiGraph, n: str) -> dict[str, Any]:
 
 
 def _cascade_rel(edges: dict[Any, dict[str, Any]]) -> str | None:
-    """The cascade relation among the parallel edges of one pair (implements before continues)."""
-    found = None
-    for d in edges.values():
-        rel = d.get(RELATION)
-        if rel == "implements":
-            return rel
-        if rel == "continues":
-            found = rel
-    return found
+    """The cascade relation among the parallel edges of one pair (the first of ``vocab.CASCADE``)."""
+    rels = {d.get(RELATION) for d in edges.values()}
+    return next((r for r in CASCADE if r in rels), None)
 
 
 def _cascade_links(G: nx.MultiDiGraph, n: str, adjacency: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

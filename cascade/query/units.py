@@ -25,8 +25,6 @@ from typing import Any
 from cascade.errors import CascadeError
 from cascade.vn import places
 
-#: the day the 2025 reform took effect: 34 provinces and no districts from then on
-REFORM_DATE = "2025-07-01"
 _MAP_NAME = {"pre2025": "the map before 1 July 2025", "2025": "the map from 1 July 2025"}
 
 
@@ -63,7 +61,7 @@ def _province_unit(name: str, era: str, date: str | None) -> str | None:
         return u.name if u else None
     old = places.find_province(name, "pre2025")
     new = places.find_province(name, "2025")
-    if new is not None and (old is None or (date or "") >= REFORM_DATE):
+    if new is not None and (old is None or (date or "") >= places.REFORM_DATE):
         return new.name
     if old is not None:
         s = places.successor(old.name)
@@ -82,7 +80,7 @@ def _district_unit(province: str, district: str) -> tuple[str, str] | None:
 
 def era_on(day: str | None) -> str:
     """The map in force on ``day`` (ISO, possibly partial): "pre2025" or "2025"."""
-    return "2025" if day and day >= REFORM_DATE else "pre2025"
+    return "2025" if day and day >= places.REFORM_DATE else "pre2025"
 
 
 @dataclass(frozen=True, slots=True)

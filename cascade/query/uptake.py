@@ -10,10 +10,12 @@ from typing import Any
 import networkx as nx
 
 from cascade.errors import CascadeError
+from cascade.vn.dates import day, period_end
+from cascade.vocab import LEVELS
 
-from .dates import _as_of, _day, _on_or_before, _period_end
+from .dates import _as_of, _on_or_before
 from .lookup import _doc, _index
-from .nodes import LEVELS, _descendants, _implemented
+from .nodes import _descendants, _implemented
 from .units import Denominator, _district_unit, _province_unit, denominator
 
 
@@ -22,7 +24,7 @@ def _reference_day(G: nx.MultiDiGraph, root: str, members: Iterable[str], cutoff
     if cutoff is not None:
         return cutoff
     dates = [G.nodes[n].get("date") for n in (root, *members)]
-    return max((_period_end(d) for d in dates if isinstance(d, str) and d[:4].isdigit()), default=None)
+    return max((period_end(d) for d in dates if isinstance(d, str) and d[:4].isdigit()), default=None)
 
 
 def _denominator(G: nx.MultiDiGraph, root: str, members: list[str], level: str, cutoff: str | None,
@@ -279,7 +281,7 @@ def lag(G: nx.MultiDiGraph, doc: str, *, as_of: str | dt.date | None = None,
                 continue
             pd = G.nodes[p]
             kind = _transition(pd, cd)
-            a, b = _day(pd.get("date")), _day(cd.get("date"))
+            a, b = day(pd.get("date")), day(cd.get("date"))
             if cutoff is not None and b is not None and b.isoformat() > cutoff:
                 continue                                           # not yet issued on as_of
             if a is None or b is None:
@@ -295,10 +297,10 @@ def lag(G: nx.MultiDiGraph, doc: str, *, as_of: str | dt.date | None = None,
     pairs.sort(key=lambda r: (_transition_order(r["transition"]), r["days"], r["child"]))
 
     end_text = cutoff or _index(G).latest
-    end = _day(end_text)
+    end = day(end_text)
     root_d = G.nodes[root]
     root_level = root_d.get("level") or "central"
-    curves = []
+    curves: list[dict[str, Any]] = []
     below = {"central": "province", "province": "district"}.get(root_level)
     if below is None:
         return {"doc": root, "date": root_d.get("date"), "observed_until": end.isoformat() if end else None,
@@ -313,7 +315,7 @@ def lag(G: nx.MultiDiGraph, doc: str, *, as_of: str | dt.date | None = None,
         level = d.get("level")
         if level not in ("province", "district"):
             continue
-        when = _day(d.get("date"))
+        when = day(d.get("date"))
         keys: list[Any] = []
         if level == "province":
             old = _unit_of(d, "province", "pre2025")
@@ -329,7 +331,7 @@ def lag(G: nx.MultiDiGraph, doc: str, *, as_of: str | dt.date | None = None,
                 undated.add(k)
             elif when is not None and (k not in first or when < first[k]):
                 first[k] = when
-    start = _day(root_d.get("date"))
+    start = day(root_d.get("date"))
     if prov_den is not None:
         tag = (lambda p: ("era", p)) if prov_den.era != "pre2025" else (lambda p: p)
         starts = {p: start for p, _ in prov_den.units}
@@ -346,7 +348,7 @@ def lag(G: nx.MultiDiGraph, doc: str, *, as_of: str | dt.date | None = None,
 
 def _transition_order(kind: str) -> tuple[int, int, str]:
     """Sort key: top levels first, level changes before same-level steps."""
-    levels = {lv: i for i, lv in enumerate(LEVELS)}
+    levels = {name: lv.tier for name, lv in LEVELS.items()}
     head = kind.split(" (")[0]
     if " (" in kind:
         return (levels.get(kind.split(" (")[1].rstrip(")"), 9), 1, kind)

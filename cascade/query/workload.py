@@ -21,14 +21,14 @@ from cascade.errors import CascadeError, ResolutionError
 from cascade.graph import EVIDENCE_SOURCE, EVIDENCE_SPAN, KIND, LABEL
 from cascade.text.normalize import key
 from cascade.vn import places
+from cascade.vn.dates import period_end
+from cascade.vocab import ROLES
 
-from .dates import _date_arg, _period_end
+from .dates import _date_arg
 from .lookup import _doc, _loose
 from .nodes import _jurisdiction, _span
 from .units import find_province
 
-#: the ways a task names an agency, strongest first
-TASK_ROLES = ("lead", "cooperating", "focal", "requested")
 _RECURRING = frozenset({"annual", "semiannual", "quarterly", "monthly", "periodic"})
 
 
@@ -174,7 +174,7 @@ def task_due(attrs: dict[str, Any]) -> str | None:
     if isinstance(due, str) and len(due) == 10:
         return due
     end = attrs.get("end")
-    return _period_end(end) if isinstance(end, str) and end[:4].isdigit() else None
+    return period_end(end) if isinstance(end, str) and end[:4].isdigit() else None
 
 
 def _task_plan(G: nx.MultiDiGraph, t: str) -> str | None:
@@ -187,7 +187,7 @@ def _task_plan(G: nx.MultiDiGraph, t: str) -> str | None:
 def _task_row(G: nx.MultiDiGraph, t: str, plan: str | None) -> dict[str, Any]:
     a = G.nodes[t]
     p = G.nodes[plan] if plan is not None else {}
-    names: dict[str, list[str]] = {r: [] for r in TASK_ROLES}
+    names: dict[str, list[str]] = {r: [] for r in ROLES}
     reporting = []
     for other, edges in G.succ[t].items():
         o = G.nodes[other]
@@ -265,7 +265,7 @@ def tasks(G: nx.MultiDiGraph, agency: str | None = None, province: str | None = 
         candidates = [t for t, edges in G.succ[the_plan].items() if "has_task" in edges]
     elif matched:
         candidates = list(dict.fromkeys(t for a in matched for t, edges in G.pred[a].items()
-                                        if any(k in TASK_ROLES for k in edges)))
+                                        if any(k in ROLES for k in edges)))
     else:
         candidates = [n for n, k in G.nodes(data=KIND) if k == "task"]
     rows = []
@@ -302,13 +302,13 @@ def _agency_hit(G: nx.MultiDiGraph, t: str, matched: dict[str, dict[str, Any]],
         m = matched.get(a)
         if m is None:
             continue
-        after = bool(plan_date) and _period_end(str(plan_date)) >= str(m["since"])
+        after = bool(plan_date) and period_end(str(plan_date)) >= str(m["since"])
         if m["as"] == "successor" and not after:
             continue                            # before the merger the successor did other work
         if m["as"] == "predecessor" and not (after or follow_mergers):
             continue                            # the old body's own work, unless asked for
         for k in edges:
-            if k in TASK_ROLES and (best is None or TASK_ROLES.index(k) < TASK_ROLES.index(best["role"])):
+            if k in ROLES and (best is None or ROLES.index(k) < ROLES.index(best["role"])):
                 best = {"name": m["name"], "role": k, "as": m["as"], "since": m["since"]}
     return best
 
@@ -344,8 +344,8 @@ def agencies(G: nx.MultiDiGraph, province: str | None = None, role: str | None =
     """
     from cascade.identity import agencies as A  # deferred: costly to import at start-up
 
-    if role is not None and role not in TASK_ROLES:
-        raise CascadeError(f"role must be one of {', '.join(TASK_ROLES)}, not {role!r}")
+    if role is not None and role not in ROLES:
+        raise CascadeError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     want = _province_key(province)
     if agency:
         found = find_agencies(G, agency, province=province, follow_mergers=follow_mergers)
@@ -359,7 +359,7 @@ def agencies(G: nx.MultiDiGraph, province: str | None = None, role: str | None =
     for a in ids:
         d = G.nodes[a]
         name = str(d.get("name") or d.get(LABEL) or a)
-        counts = dict.fromkeys(TASK_ROLES, 0)
+        counts = dict.fromkeys(ROLES, 0)
         task_ids: set[str] = set()
         plans: set[str] = set()
         reports_in = 0

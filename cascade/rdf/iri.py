@@ -18,6 +18,7 @@ so two names that differ only by a diacritic never share an IRI.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import urllib.parse
@@ -167,11 +168,12 @@ def doc_iri(key: str, base: str | None = None) -> str:
 
 
 #: validity of the two gazetteer eras (as in resources/gazetteer.csv: valid_from / valid_to)
-ERA_VALIDITY = {"pre2025": (None, "2025-06-30"), "2025": ("2025-07-01", None)}
+_LAST_PRE2025 = (dt.date.fromisoformat(places.REFORM_DATE) - dt.timedelta(days=1)).isoformat()
+ERA_VALIDITY = {"pre2025": (None, _LAST_PRE2025), "2025": (places.REFORM_DATE, None)}
 
 
 #: the day the 2025 map of provinces took effect
-_REFORM = ERA_VALIDITY["2025"][0] or ""
+_REFORM = places.REFORM_DATE
 
 
 #: the first word of the local names of units, by era

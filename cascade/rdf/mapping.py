@@ -265,7 +265,7 @@ class _Maker:
             add((s, V.CAS_branch, P(_BRANCHES[d["branch"]])))
         if level == "central":
             add((s, V.ELI_jurisdiction, self.unit_vn()))
-        elif level in ("province", "district", "commune"):
+        elif level in _LEVELS:                       # a level below the centre
             u = self.unit(get("province"), get("district") if level != "province" else None, get("date"))
             if u is not None:
                 add((s, V.ELI_jurisdiction, u))

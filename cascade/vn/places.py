@@ -482,3 +482,7 @@ def district_on(commune: Unit, date: str | None) -> str | None:
 
 
 _COMMUNE_WORD = re.compile(r"^\s*(xã|phường|thị\s+trấn|đặc\s+khu)\s+", re.IGNORECASE)
+
+
+#: the first day of the "2025" era: the reorganisation into 34 provinces without districts took effect
+REFORM_DATE = "2025-07-01"
