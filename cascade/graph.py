@@ -33,7 +33,7 @@ import networkx as nx
 
 from cascade import __version__
 from cascade.identity.documents import Corpus
-from cascade.vocab import CASCADE, DOCUMENT_RELATIONS, ROLES
+from cascade.vocab import CASCADE, ROLES
 
 from .models import DocNode, Evidence, Record, Task
 
@@ -45,7 +45,6 @@ DOCUMENT, ORGANIZATION, JURISDICTION, PERSON, TASK, AGENCY = (
     "document", "organization", "jurisdiction", "person", "task", "agency")
 DOC_FIELDS = ("type", "number", "date", "issuer", "branch", "level", "province", "district", "plenum", "term",
               "title", "source", "confidence")
-DOC_RELATIONS = DOCUMENT_RELATIONS        # kept for the modules that import it from here
 ASSERTED_BY = "asserted_by"          # "; "-joined input files
 EVIDENCE = "evidence"                # the sentence of the first statement
 EVIDENCE_SOURCE = "evidence_source"

@@ -14,7 +14,8 @@ import pytest
 from cascade.corpus import build as corpus
 from cascade.corpus.build import build, extract_paths, load, load_records
 from cascade.errors import BuildError
-from cascade.graph import DOC_RELATIONS, DOCUMENT, KIND
+from cascade.graph import DOCUMENT, KIND
+from cascade.vocab import DOCUMENT_RELATIONS
 
 PLANS = {
     "gia-lai.txt": "KẾ HOẠCH\n\nThực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư, "
@@ -52,7 +53,7 @@ def test_documents_only_is_the_documents_and_their_links(folder, tmp_path):
     H = load(tmp_path / "out", documents_only=True).graph
     docs = [n for n, k in G.nodes(data=KIND) if k == DOCUMENT]
     assert list(H.nodes) == docs and len(docs) == 4
-    want = [(u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if k in DOC_RELATIONS]
+    want = [(u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if k in DOCUMENT_RELATIONS]
     assert sorted(H.edges(keys=True, data=True), key=str) == sorted(want, key=str) and want
 
 

@@ -24,8 +24,9 @@ import networkx as nx
 import orjson
 
 from cascade.errors import BuildError
-from cascade.graph import AGENCY, DOC_RELATIONS, DOCUMENT, KIND, RELATION, TASK
+from cascade.graph import AGENCY, DOCUMENT, KIND, RELATION, TASK
 from cascade.identity.documents import CASCADE
+from cascade.vocab import DOCUMENT_RELATIONS
 
 if TYPE_CHECKING:
     from cascade.corpus.build import Build
@@ -64,7 +65,7 @@ CREATE INDEX tasks_document ON tasks(document);
 """
 
 # the documents and the links between them, side by side on disk: what most queries read
-_DOC_RELATIONS_SQL = ", ".join(f"'{r}'" for r in DOC_RELATIONS)
+_DOC_RELATIONS_SQL = ", ".join(f"'{r}'" for r in DOCUMENT_RELATIONS)
 _CASCADE_SQL = ", ".join(f"'{r}'" for r in CASCADE)
 _DOCUMENT_INDEXES = f"""
 CREATE INDEX document_nodes ON nodes(kind, seq, id, attrs) WHERE kind = '{DOCUMENT}';
