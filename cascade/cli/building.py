@@ -165,8 +165,8 @@ def warning_kinds(warnings: Iterable[str]) -> Counter[str]:
 
 def _summary(b: Any) -> None:
     from rich.console import Console
-    from rich.markup import escape
 
+    from cascade.cli.terminal import markup as escape
     from cascade.graph import KIND, RELATION
     from cascade.vocab import DOCUMENT_RELATIONS
 

@@ -119,8 +119,9 @@ def emit(rows: Sequence[dict[str, Any]] | dict[str, Any], fmt: Fmt, columns: Ite
             w.writerow({c: spreadsheet_cell(_cell(r.get(c))) for c in cols})
         typer.echo(buf.getvalue(), nl=False)
     else:
-        from rich.markup import escape
         from rich.table import Table
+
+        from cascade.cli.terminal import markup as escape
 
         t = Table(title=escape(clean_text(title)) if title else None, show_lines=False, header_style="bold")
         for c in cols:
@@ -197,7 +198,7 @@ def _console() -> Any:
 
 def _doc_text(r: dict[str, Any]) -> str:
     """One document on one line of a rich table or tree: label, date, place, branch."""
-    from rich.markup import escape
+    from cascade.cli.terminal import markup as escape
 
     bits = [f"[bold]{escape(str(r.get('label') or r['id']))}[/bold]"]
     if r.get("label") != r["id"] and not str(r["id"]).startswith("file:"):

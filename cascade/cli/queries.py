@@ -63,8 +63,9 @@ def show_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt:
              "asserted_by": link["asserted_by"]} for s in sections for link in value[s]]
 
     def render() -> None:
-        from rich.markup import escape
         from rich.table import Table
+
+        from cascade.cli.terminal import markup as escape
 
         c = _console()
         attrs = Table(title=escape(value["id"]), show_header=False, title_style="bold")
@@ -194,8 +195,9 @@ def coverage_command(
     rows = value["rows"]
 
     def render() -> None:
-        from rich.markup import escape
         from rich.table import Table
+
+        from cascade.cli.terminal import markup as escape
 
         unit = "provinces" if value["level"] == "province" else "districts"
         unknown = f", {value['date_unknown']} on a date unknown" if value["date_unknown"] else ""
@@ -240,8 +242,9 @@ def lag_command(
     rows = [{"transition": k, **v} for k, v in value["transitions"].items()]
 
     def render() -> None:
-        from rich.markup import escape
         from rich.table import Table
+
+        from cascade.cli.terminal import markup as escape
 
         c = _console()
         t = Table(title=f"{value['doc']} ({value['date'] or 'undated'}): days from parent to child",

@@ -26,3 +26,20 @@ def clean_text(text: str) -> str:
     'bad\\nfile\\e[2J.txt'
     """
     return _CONTROL.sub(_show, text)
+
+
+# the same controls but the line break, which a table cell or a quoted sentence may keep
+_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def markup(text: str) -> str:
+    r"""``text`` for rich markup: its square brackets escaped and every control character
+    but the line break shown as an escape.
+
+    >>> print(markup("[b]x\x1b[2J\ny"))
+    \[b]x\e[2J
+    y
+    """
+    from rich.markup import escape
+
+    return escape(_CONTROL_BUT_NEWLINE.sub(_show, text))

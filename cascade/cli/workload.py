@@ -118,8 +118,9 @@ def tasks_command(
     flat = [_task_flat(r) for r in value]
 
     def render() -> None:
-        from rich.markup import escape
         from rich.table import Table
+
+        from cascade.cli.terminal import markup as escape
 
         t = Table(title=f"{len(flat)} tasks" + (f" naming {agency}" if agency else ""), header_style="bold",
                   show_lines=True)
@@ -168,8 +169,9 @@ def agencies_command(
                "successor", "successor_since", "predecessors", "group", "id"]
 
     def render() -> None:
-        from rich.markup import escape
         from rich.table import Table
+
+        from cascade.cli.terminal import markup as escape
 
         title = f"{len(value)} agencies" + (f" in {province}" if province else "")
         t = Table(title=title, header_style="bold")

@@ -207,6 +207,10 @@ def _rank(G: nx.MultiDiGraph, ids: Iterable[str]) -> list[str]:
     return sorted(uniq, key=lambda n: (not nodes[n].get("in_corpus"), -int(nodes[n].get("cited") or 0), n))
 
 
+#: the longest phrase :func:`find` reads as it is (a file path may be long; a document phrase is short)
+MAX_PHRASE = 1000
+
+
 def find(G: nx.MultiDiGraph, text: str, *, limit: int = 20) -> list[str]:
     """The ids of the documents a user's phrase names, best first.
 
@@ -232,6 +236,10 @@ def find(G: nx.MultiDiGraph, text: str, *, limit: int = 20) -> list[str]:
     text = (text or "").strip()
     if not text:
         raise UnknownDocument("an empty phrase names no document")
+    if len(text) > MAX_PHRASE:
+        # no id, file name or phrase is this long: words are kept, runs of blanks shortened, and
+        # what is left cut, so that no pattern below ever scans a huge input
+        text = " ".join(text.split())[:MAX_PHRASE]
     if _is_doc(G, text):
         return [text]
     if text.startswith("file:") and _is_doc(G, "file:" + os.path.normpath(text[5:])):
