@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need, then run the whole suite.
 #
-#   bash scripts/test.sh            # the whole suite
+#   bash scripts/test.sh            # ruff, mypy, then the whole suite (tests, doctests, notebook)
 #   bash scripts/test.sh -k rdf     # extra arguments go to pytest
 #
 # Python packages go into ./.venv. The browser tests need Debian's chromium, the
@@ -50,5 +50,9 @@ if [ "${#need[@]}" -gt 0 ]; then
          "and reader tests" >&2
   fi
 fi
+
+# quality gates before the suite: lint and types (the doctests run inside pytest)
+.venv/bin/ruff check cascade tests scripts benchmarks
+.venv/bin/mypy
 
 exec .venv/bin/python -m pytest "$@"
