@@ -13,15 +13,20 @@ them and turns errors into one line (:func:`main`).
 from __future__ import annotations
 
 import errno
+import importlib
 import signal
 import sys
 
 from cascade.cli.terminal import clean_text
 from cascade.errors import CascadeError
 
-from . import analysis, building, figures, linked, queries, workload  # noqa: F401  (importing registers them)
 from .building import _extras, warning_kinds  # noqa: F401  (_extras: tests/test_viz.py reaches it here)
 from .common import Fmt, _err, _release, app, emit
+
+#: the command groups in the order ``--help`` lists them; importing a group registers its commands
+GROUPS = ("building", "queries", "workload", "figures", "analysis", "linked")
+for _group in GROUPS:
+    importlib.import_module(f"{__name__}.{_group}")
 
 __all__ = ["app", "emit", "Fmt", "main", "os_message", "warning_kinds"]
 

@@ -78,7 +78,7 @@ def _print(value: Any, rows: list[dict[str, Any]], columns: list[str], fmt: Fmt,
         Console(highlight=False).print(t)
 
 
-@app.command("lateness")
+@app.command("lateness", rich_help_panel="Research analyses")
 def lateness_command(
     doc: DocArg,
     level: Annotated[Level | None, typer.Option(help="Default: the level below the document.")] = None,
@@ -86,8 +86,10 @@ def lateness_command(
     out: Out = None,
     fmt: FmtOpt = Fmt.auto,
 ) -> None:
-    """Who acted on time, late (by how many days), not yet, or on an unknown date, against the
-    deadline the parent plan set ("hoàn thành trước ngày 30/6/2021").
+    """Who acted on time, late (by how many days), not yet, or on an unknown date.
+
+    Each unit below the document is measured against the deadline the parent plan set for it
+    ("hoàn thành trước ngày 30/6/2021").
 
     Example: [bold]cascade lateness "07-KH/TU@Đắk Lắk"[/bold]
     """
@@ -104,7 +106,7 @@ def lateness_command(
     )
 
 
-@app.command("panel")
+@app.command("panel", rich_help_panel="Research analyses")
 def panel_command(
     doc: DocArg,
     period: Annotated[Period, typer.Option(help="Length of a period.")] = Period.month,
@@ -118,8 +120,10 @@ def panel_command(
     out: Out = None,
     fmt: FmtOpt = Fmt.csv,
 ) -> None:
-    """The discrete-time event-history panel: one row per jurisdiction per period until it acts,
-    with neighbours' exposure, region, deadline and 2025 identity.
+    """The event-history panel: one row per jurisdiction per period until it acts.
+
+    Columns: the event, time at risk, level, branch of the acting plan, region, neighbours'
+    exposure, the parent's deadline and the unit's pre- or post-2025 identity.
 
     Example: [bold]cascade panel 93-KL/TW --period quarter --output panel.parquet[/bold]
     """
@@ -133,7 +137,7 @@ def panel_command(
     _print(v, v["rows"], v["columns"], fmt)
 
 
-@app.command("survival")
+@app.command("survival", rich_help_panel="Research analyses")
 def survival_command(
     doc: DocArg,
     by: Annotated[By, typer.Option(help="Group the curves by.")] = By.region,
@@ -148,7 +152,9 @@ def survival_command(
     out: Out = None,
     fmt: FmtOpt = Fmt.auto,
 ) -> None:
-    """Kaplan-Meier curves with 95% bands, a log-rank test and a Cox model (needs cascade[stats]).
+    """Kaplan-Meier curves with 95% bands, a log-rank test and a Cox model.
+
+    Needs the optional packages: pip install 'cascade\\[stats]'.
 
     Example: [bold]cascade survival 93-KL/TW --by region --figure km[/bold]
     """
@@ -184,7 +190,7 @@ def survival_command(
         _print(v["cox"], cov, ["covariate", "coef", "hazard_ratio", "se", "p"], Fmt.table, "Cox model")
 
 
-@app.command("geomap")
+@app.command("geomap", rich_help_panel="Research analyses")
 def geomap_command(
     doc: DocArg,
     level: Annotated[Level, typer.Option(help="Provinces, or districts as dots.")] = (Level.province),
@@ -211,7 +217,7 @@ def geomap_command(
             _say(f"wrote {p}")
 
 
-@app.command("diff")
+@app.command("diff", rich_help_panel="Research analyses")
 def diff_command(
     old: Annotated[Path, typer.Argument(help="The earlier build folder.")],
     new: Annotated[Path, typer.Argument(help="The later build folder.")],
@@ -241,7 +247,7 @@ def diff_command(
     _print(v, rows, ["change", "what", "id"], f)
 
 
-@app.command("reuse")
+@app.command("reuse", rich_help_panel="Research analyses")
 def reuse_command(
     doc: DocArg,
     n: Annotated[int, typer.Option(help="Words per shingle.")] = 5,

@@ -40,7 +40,7 @@ def _read_options(ocr: bool, max_file_size: float, follow_links: bool) -> Any:
     return ReadOptions(ocr=ocr, max_bytes=int(max_file_size * 2**20), follow_links=follow_links)
 
 
-@app.command()
+@app.command(rich_help_panel="Build")
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .docx .pdf .doc .html...).")],
     fmt: Annotated[Fmt, typer.Option(
@@ -91,7 +91,7 @@ def extract(
         _err(f"{len(records)} documents read, {len(errors)} skipped")
 
 
-@app.command()
+@app.command(rich_help_panel="Build")
 def build(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (.txt .docx .pdf .doc .html...).")],
     out: OutOpt = None,
@@ -104,7 +104,7 @@ def build(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary.")] = False,
     scheduler: Annotated[str | None, typer.Option(
         envvar="CASCADE_SCHEDULER", help="Extract on this Dask scheduler (tcp://host:8786); needs "
-                                         "cascade[dask] and storage every worker sees.")] = None,
+                                         "cascade\\[dask] and storage every worker sees.")] = None,
     ocr: OcrOpt = True,
     max_file_size: MaxSizeOpt = 64,
     follow_links: LinksOpt = False,
@@ -199,7 +199,7 @@ def _summary(b: Any) -> None:
     c.print("  wrote: " + escape(clean_text(", ".join(p.name for p in b.written))))
 
 
-@app.command()
+@app.command(rich_help_panel="Build")
 def export(
     fmt: Annotated[str, typer.Option(
         "--format", "-f", help="node-link, records, graphml, gexf, csv (and ttl, nt, jsonld, trig, nq once "
@@ -249,7 +249,7 @@ def _export_linked_data(fmt: str, out: Path | None) -> str:
     return export_text(fmt, out)
 
 
-@app.command()
+@app.command(rich_help_panel="Build")
 def stats(out: OutOpt = None, output: OutputOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
     """Counts of the last build: documents, relations, tasks, conflicts.
 

@@ -24,7 +24,7 @@ class PlotKind(StrEnum):
     lag = "lag"
 
 
-@app.command("map")
+@app.command("map", rich_help_panel="Maps, figures and reports")
 def map_command(
     doc: Annotated[str | None, typer.Argument(help="A document (id, number, phrase or file name); "
                                               "leave out with --all.", show_default=False)] = None,
@@ -52,7 +52,7 @@ def map_command(
     _err(f"wrote {output}")
 
 
-@app.command("plot")
+@app.command("plot", rich_help_panel="Maps, figures and reports")
 def plot_command(
     kind: Annotated[PlotKind, typer.Argument(help="timeline, coverage (by province) or lag (by level).")],
     doc: DocArg,
@@ -81,7 +81,7 @@ def plot_command(
     _err(f"wrote {target}")
 
 
-@app.command("report")
+@app.command("report", rich_help_panel="Maps, figures and reports")
 def report_command(
     doc: DocArg,
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to "

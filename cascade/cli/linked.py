@@ -32,7 +32,7 @@ def _build_turtle(out: Path | None) -> Path:
     return path
 
 
-@app.command("validate")
+@app.command("validate", rich_help_panel="Linked data")
 def validate_command(
     file: Annotated[Path | None, typer.Argument(
         help="A .ttl, .nt, .jsonld, .trig or .nq file (default: the last build's cascade.ttl).")] = None,
@@ -66,7 +66,7 @@ def _params(pairs: list[str] | None) -> dict[str, str]:
     return out
 
 
-@app.command("sparql")
+@app.command("sparql", rich_help_panel="Linked data")
 def sparql_command(
     query: Annotated[str | None, typer.Argument(help="A SPARQL query, or a .rq file.",
                                                 show_default=False)] = None,
@@ -141,7 +141,7 @@ def sparql_command(
         emit(result.rows, fmt, result.variables)
 
 
-@app.command("push")
+@app.command("push", rich_help_panel="Linked data")
 def push_command(
     endpoint: Annotated[str, typer.Option(
         help="SPARQL 1.1 Graph Store endpoint, e.g. http://localhost:8890/sparql-graph-crud-auth",

@@ -37,7 +37,7 @@ _COLUMNS = {
 
 
 
-@app.command("show")
+@app.command("show", rich_help_panel="Ask the graph")
 def show_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
     """One document: its attributes, what it implements and what implements it, with evidence.
 
@@ -98,7 +98,7 @@ def show_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt:
     _answer(value, rows, fmt, _COLUMNS["show"], render)
 
 
-@app.command("tree")
+@app.command("tree", rich_help_panel="Ask the graph")
 def tree_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
     """Everything that implements a document, transitively: the cascade under it.
 
@@ -133,7 +133,7 @@ def tree_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt:
     _answer(value, value["nodes"], fmt, _COLUMNS["tree"], render)
 
 
-@app.command("chain")
+@app.command("chain", rich_help_panel="Ask the graph")
 def chain_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
     """The path(s) from a document up to the directives it ultimately carries out.
 
@@ -167,7 +167,7 @@ def chain_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt
 
 
 
-@app.command("coverage")
+@app.command("coverage", rich_help_panel="Ask the graph")
 def coverage_command(
     doc: DocArg,
     level: Annotated[Level, typer.Option(help="Provinces, or districts (of --province, or of all).")] = (
@@ -217,7 +217,7 @@ def coverage_command(
     _answer(value, rows, fmt, _COLUMNS["coverage"], render)
 
 
-@app.command("lag")
+@app.command("lag", rich_help_panel="Ask the graph")
 def lag_command(
     doc: DocArg,
     as_of: Annotated[str | None, typer.Option(
@@ -275,7 +275,7 @@ def lag_command(
     _answer(value, rows, fmt, _COLUMNS["lag"], render)
 
 
-@app.command("missing")
+@app.command("missing", rich_help_panel="Ask the graph")
 def missing_command(
     limit: Annotated[int, typer.Option(min=0, help="Show at most this many (0 = all).")] = 0,
     out: OutOpt = None, output: OutputOpt = None,
@@ -300,7 +300,7 @@ def missing_command(
     _answer(rows, rows, fmt, columns, render)
 
 
-@app.command("conflicts")
+@app.command("conflicts", rich_help_panel="Ask the graph")
 def conflicts_command(out: OutOpt = None, output: OutputOpt = None, fmt: FmtOpt = Fmt.auto) -> None:
     """Claims the documents disagree on (one dates 52-KL/TW 2012, another 2019), with their sources.
 

@@ -81,7 +81,7 @@ def _why_no_tasks(G: Any, plan: str, filtered: bool) -> str:
     return f"{label}: no tasks were found in its text (no section assigns work to an agency)"
 
 
-@app.command("tasks")
+@app.command("tasks", rich_help_panel="Tasks and agencies")
 def tasks_command(
     agency: _AgencyOpt = None,
     province: _ProvinceOpt = None,
@@ -140,7 +140,7 @@ def tasks_command(
     _rows_out(value, flat, fmt, _TASK_COLUMNS, render)
 
 
-@app.command("agencies")
+@app.command("agencies", rich_help_panel="Tasks and agencies")
 def agencies_command(
     province: _ProvinceOpt = None,
     role: Annotated[Role | None, typer.Option(help="Only agencies with tasks in this role, ranked by "
@@ -190,7 +190,7 @@ def agencies_command(
     _rows_out(value, value, fmt, columns, render)
 
 
-@app.command("calendar")
+@app.command("calendar", rich_help_panel="Tasks and agencies")
 def calendar_command(
     agency: Annotated[str, typer.Option("--agency", "-a", help="The agency, in any spelling (\"Sở KH&CN\").",
                                         show_default=False)],
