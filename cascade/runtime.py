@@ -5,12 +5,14 @@ import collections
 import contextlib
 import gc
 import multiprocessing as mp
+import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from multiprocessing import connection as mp_connection
+from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 T = TypeVar("T")
@@ -286,3 +288,18 @@ def keep_until_exit(obj: object) -> None:
     holder: list[object] = [obj]
     holder.append(holder)
     gc.freeze()
+
+
+def cache_put(entry: Path, data: bytes) -> None:
+    """Write ``data`` to the cache file ``entry`` through a temporary file and a rename.
+
+    Best effort: a cache that cannot be written is no cache, never an error (the work is
+    simply done again next time).
+    """
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, entry)
+    except OSError:
+        pass

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -30,6 +29,7 @@ from cascade.models import Record
 from cascade.outputs.export import record_json
 from cascade.read.base import ReadOptions, heartbeat
 from cascade.read.files import source_name
+from cascade.runtime import cache_put
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,15 +139,6 @@ def with_source(rec: Record, source: str) -> Record:
     return Record.from_dict(d)
 
 
-def _store(entry: Path, line: bytes) -> None:
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(line)
-        os.replace(tmp, entry)
-    except OSError:
-        pass                                               # a cache that cannot be written is no cache
-
 
 def extract_one(path: str, cache_dir: Path | None, code: str, layers: bool = True,
                 options: ReadOptions | None = None
@@ -167,7 +158,7 @@ def extract_one(path: str, cache_dir: Path | None, code: str, layers: bool = Tru
             rec = extract_file(path, options=options)
             line = record_json(rec)
             if entry is not None:
-                _store(entry, line)
+                cache_put(entry, line)
         layer = task_layer(rec) if layers else None
         return rec, line, None, hit is not None, key, layer
     except CascadeError as e:

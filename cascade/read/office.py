@@ -18,6 +18,7 @@ from pathlib import Path
 from cascade.errors import ReadError
 from cascade.read.base import ReadOptions, Text
 from cascade.read.docx import read_docx
+from cascade.runtime import cache_put
 
 SUFFIXES = (".doc", ".rtf", ".odt")
 INSTALL_HINT = ("LibreOffice is not installed: install it to read .doc and .rtf files "
@@ -76,11 +77,5 @@ def _converted(data: bytes, what: str, options: ReadOptions) -> bytes:
         if not out.exists():
             raise ReadError(f"LibreOffice could not convert the file (not a valid {what}?)")
         converted = out.read_bytes()
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        part = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-        part.write_bytes(converted)
-        os.replace(part, cached)
-    except OSError:
-        pass                                   # no cache: converted again next time
+    cache_put(cached, converted)                # no cache: converted again next time
     return converted
