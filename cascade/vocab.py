@@ -84,6 +84,10 @@ RELATIONS: dict[str, Relation] = {r.name: r for r in (
     Relation("part_of", "skos:broader"),
 )}
 
+#: the names of the relations between documents, for code that names one
+IMPLEMENTS, CONTINUES, BASED_ON, CITES = "implements", "continues", "based_on", "cites"
+AMENDS, REPLACES, REPEALS, GUIDES = "amends", "replaces", "repeals", "guides"
+
 #: relations between documents, in the graph's order
 DOCUMENT_RELATIONS: tuple[str, ...] = tuple(n for n, r in RELATIONS.items() if r.strength is not None)
 #: the relations that make the implementation cascade

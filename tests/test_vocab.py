@@ -118,3 +118,10 @@ def test_a_branch_specific_code_is_found_by_its_branch() -> None:
     assert party is not None and state is not None and party.slug == state.slug == "quy-dinh"
     assert vocab.doc_type("KH", "party") == vocab.doc_type("KH", "state") == vocab.doc_type("KH")
     assert vocab.doc_type("XYZ") is None and vocab.doc_type_named("Không có") is None
+
+
+def test_the_named_relation_constants_are_the_document_relations_in_order():
+    named = (vocab.IMPLEMENTS, vocab.CONTINUES, vocab.BASED_ON, vocab.CITES, vocab.AMENDS, vocab.REPLACES,
+             vocab.REPEALS, vocab.GUIDES)
+    assert named == vocab.DOCUMENT_RELATIONS
+    assert all(n in vocab.RELATIONS for n in named)

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from cascade.errors import CascadeError
+from cascade.vocab import IMPLEMENTS
 
 from .common import (
     DocArg,
@@ -120,7 +121,7 @@ def tree_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt:
         branches = {nodes[0]["id"]: root}
         for r in nodes[1:]:
             parent = branches.get(r["parent"], root)
-            rel = "" if r["relation"] == "implements" else f"[dim]{r['relation']}[/dim] "
+            rel = "" if r["relation"] == IMPLEMENTS else f"[dim]{r['relation']}[/dim] "
             branches[r["id"]] = parent.add(rel + _doc_text(r))
         c = _console()
         c.print(root)

@@ -53,7 +53,16 @@ from cascade.graph import (
     TASK,
     split,
 )
-from cascade.vocab import BRANCHES, CASCADE, DOCUMENT_RELATIONS, LEVELS, RELATIONS, STYLED, TASK_RELATIONS
+from cascade.vocab import (
+    BASED_ON,
+    BRANCHES,
+    CASCADE,
+    DOCUMENT_RELATIONS,
+    LEVELS,
+    RELATIONS,
+    STYLED,
+    TASK_RELATIONS,
+)
 
 if TYPE_CHECKING:
     from pyvis.network import Network
@@ -84,7 +93,7 @@ RELATION_STYLES: dict[str, dict[str, Any]] = {name: RELATIONS[name].style() for 
 #: nodes past which a map draws straight, undashed edges, hides them while dragging or zooming,
 #: and starts with citations hidden
 BIG = 1500
-_LAYOUT_RELATIONS = (*CASCADE, "based_on")
+_LAYOUT_RELATIONS = (*CASCADE, BASED_ON)
 _TIER = {**{name: lv.tier for name, lv in LEVELS.items()}, TASK: 4, AGENCY: 5}
 _DX, _DY = 170.0, 105.0                   # one cell of the layout grid, in canvas pixels
 _CENTRAL, _NOWHERE = "\x00central", "\x00unknown"

@@ -13,12 +13,10 @@ its document types (``tests/test_cues.py`` checks both).
 """
 from __future__ import annotations
 
-from cascade import vocab
+# the relation names, from the vocabulary (the stages import them from here with their cue tables)
+from cascade.vocab import AMENDS, BASED_ON, CITES, CONTINUES, GUIDES, IMPLEMENTS, REPEALS, REPLACES  # noqa: F401
 
 # -- relations --------------------------------------------------------------------------------------------
-
-#: the names of the relations between documents, in the vocabulary's order
-(IMPLEMENTS, CONTINUES, BASED_ON, CITES, AMENDS, REPLACES, REPEALS, GUIDES) = vocab.DOCUMENT_RELATIONS
 
 FRONT = "front"        # a trigger that counts in the title and preamble only
 ANYWHERE = "anywhere"  # a trigger that counts in the body too
