@@ -233,6 +233,28 @@ def test_a_relation_stated_by_three_files_has_evidence_in_each(source):
         assert any(g.value(ev, RDF.object) == o for ev in g.subjects(RDF.predicate, CAS.continues))
 
 
+def test_trig_evidence_is_what_show_prints_for_each_link(seeds: Path, source):
+    """Every statement ``cascade show`` lists for a link (file, span, sentence) is one the build
+    recorded, and its sentence is in the TriG export."""
+    from cascade import query
+    from cascade.graph import read_statements
+
+    ds = rdf.to_dataset(source)
+    literals = {str(o) for _, _, o, _ in ds.quads() if isinstance(o, Literal)}
+    statements = read_statements(seeds)
+    assert statements
+    shown = []
+    for doc in ("93-KL/TW", "42-CT/TW", "07-KH/TU@Đắk Lắk"):
+        value = query.show(source.G, doc, statements)
+        for section in ("implements", "implemented_by", "cites", "cited_by"):
+            for link in value[section]:
+                assert link["statements"], (doc, link["id"])
+                shown += [st["quote"] for st in link["statements"]]
+    assert shown and all(q in literals for q in shown)
+    everything = {ev.quote for evs in statements.values() for ev in evs}
+    assert set(shown) <= everything
+
+
 def _seed(G: nx.MultiDiGraph, name: str) -> str:
     """The node of the sample plan read from the file called ``name``."""
     return next(n for n, src in G.nodes(data="source") if src and src.endswith(name))

@@ -1,7 +1,7 @@
 """Commands that answer questions about a build: show, tree, chain, coverage, lag, missing, conflicts."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -50,9 +50,11 @@ def show_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt:
     """
     _capture(output)
     from cascade import query
+    from cascade.corpus.build import default_out
+    from cascade.graph import read_statements
 
     G = _query_graph(out)
-    value = query.show(G, doc)
+    value = query.show(G, doc, read_statements(out or default_out()))
     try:
         from cascade.corpus.build import default_out
 
@@ -84,12 +86,8 @@ def show_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt:
             t.add_column("document", overflow="fold")
             t.add_column("evidence", overflow="fold", ratio=3)
             for link in value[s]:
-                where = link["file"] or ""
-                if link["span"]:
-                    where += f":{link['span'][0]}-{link['span'][1]}"
-                quote = link["quote"] or ""
-                quote = quote if len(quote) <= 300 else quote[:297] + "..."
-                evidence = f"“{escape(quote)}”\n[dim]{escape(where)}[/dim]"
+                said = link.get("statements") or [link]       # every statement, or the one the graph keeps
+                evidence = "\n".join(_evidence_text(x, escape) for x in said)
                 t.add_row(link["relation"], _doc_text(link), evidence)
             c.print(t)
         for cf in value["conflicts"]:
@@ -97,6 +95,16 @@ def show_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt:
             c.print(f"[red]conflict[/red] on {cf['field']}: {escape(vals)}")
 
     _answer(value, rows, fmt, _COLUMNS["show"], render)
+
+
+def _evidence_text(statement: dict[str, Any], escape: Any) -> str:
+    """One statement of a link for a table cell: the quoted sentence, then file:start-end."""
+    where = statement["file"] or ""
+    if statement["span"]:
+        where += f":{statement['span'][0]}-{statement['span'][1]}"
+    quote = statement["quote"] or ""
+    quote = quote if len(quote) <= 300 else quote[:297] + "..."
+    return f"“{escape(quote)}”\n[dim]{escape(where)}[/dim]"
 
 
 @app.command("tree", rich_help_panel="Ask the graph")

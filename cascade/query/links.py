@@ -14,6 +14,7 @@ from cascade.graph import (
     LABEL,
     RELATION,
     SEP,
+    Statements,
 )
 from cascade.vocab import CASCADE, DOCUMENT_RELATIONS
 
@@ -30,11 +31,14 @@ def _link(G: nx.MultiDiGraph, other: str, d: dict[str, Any]) -> dict[str, Any]:
             "asserted_by": [s for s in str(d.get(ASSERTED_BY) or "").split(SEP) if s]}
 
 
-def show(G: nx.MultiDiGraph, doc: str) -> dict[str, Any]:
+def show(G: nx.MultiDiGraph, doc: str, statements: Statements | None = None) -> dict[str, Any]:
     """One document: its attributes, what it implements and cites, what implements and cites it.
 
     Each link carries its evidence: the sentence (``quote``), the ``file`` it was read
     from and the character ``span`` in that file, and every input file that states it.
+    With ``statements`` (:func:`cascade.graph.read_statements` of the build folder) each link
+    also lists every statement of it (``statements``: file, span, quote), the same evidence
+    the TriG export carries.
 
     Examples:
         >>> import networkx as nx
@@ -51,16 +55,23 @@ def show(G: nx.MultiDiGraph, doc: str) -> dict[str, Any]:
     out: dict[str, Any] = {"id": n, "attributes": {k: v for k, v in d.items() if k != KIND},
                            "jurisdiction": _jurisdiction(d),
                            "implements": [], "cites": [], "implemented_by": [], "cited_by": []}
+    def link(a: str, b: str, other: str, e: dict[str, Any]) -> dict[str, Any]:
+        found = _link(G, other, e)
+        if statements is not None:
+            found["statements"] = [{"file": ev.source, "span": [ev.start, ev.end], "quote": ev.quote}
+                                   for ev in statements.get((a, e.get(RELATION) or "", b), ())]
+        return found
+
     for other, edges in G.succ[n].items():
         for e in edges.values():
             rel = e.get(RELATION)
             if rel in DOCUMENT_RELATIONS and _is_doc(G, other):
-                out["implements" if rel in CASCADE else "cites"].append(_link(G, other, e))
+                out["implements" if rel in CASCADE else "cites"].append(link(n, other, other, e))
     for other, edges in G.pred[n].items():
         for e in edges.values():
             rel = e.get(RELATION)
             if rel in DOCUMENT_RELATIONS and _is_doc(G, other):
-                out["implemented_by" if rel in CASCADE else "cited_by"].append(_link(G, other, e))
+                out["implemented_by" if rel in CASCADE else "cited_by"].append(link(other, n, other, e))
     for k in ("implements", "cites", "implemented_by", "cited_by"):
         out[k].sort(key=lambda r: (r["relation"] or "", r["date"] or "9999", r["id"]))
     out["tasks"] = sum(1 for _, e in G.succ[n].items() for x in e.values() if x.get(RELATION) == "has_task")
