@@ -46,8 +46,10 @@ def _phrase_pattern(phrase: str) -> str:
     return out
 
 
+# the first letters of the triggers, looked at first: most places of a text fail there at once
+_FIRST_LETTERS = "".join(sorted({p[0].lower() for p, _, _ in TRIGGERS}))
 _TRIGGER = re.compile(
-    r"(?<!\w)(?:" + "|".join(f"(?P<t{i}>{_phrase_pattern(p)})"
+    rf"(?=[{_FIRST_LETTERS}])(?<!\w)(?:" + "|".join(f"(?P<t{i}>{_phrase_pattern(p)})"
                              for i, (p, _, _) in sorted(enumerate(TRIGGERS), key=lambda x: -len(x[1][0])))
     + r")(?!\w)", re.IGNORECASE)
 _GROUP_PHRASE = {f"t{i}": p for i, (p, _, _) in enumerate(TRIGGERS)}
