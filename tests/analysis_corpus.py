@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import networkx as nx
+
 DIRECTIVE = """BAN CHẤP HÀNH TRUNG ƯƠNG
 *
 Số 88-CT/TW
@@ -139,3 +141,14 @@ def synthetic(folder: Path, seed: int = 7) -> Path:
     )
     assert r.returncode == 0, r.stderr
     return folder / "docs"
+
+
+def directive_with_plans(date: str, plans: list[tuple[str, str, str]]) -> nx.MultiDiGraph:
+    """A graph of central directive ``d`` (dated ``date``) and one province plan ``p<i>`` per
+    ``(province, date, branch)`` of ``plans``, each implementing it."""
+    G = nx.MultiDiGraph()
+    G.add_node("d", kind="document", level="central", date=date)
+    for i, (prov, day, branch) in enumerate(plans):
+        G.add_node(f"p{i}", kind="document", level="province", province=prov, branch=branch, date=day)
+        G.add_edge(f"p{i}", "d", "implements", relation="implements")
+    return G

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from analysis_corpus import MAKE_CORPUS, synthetic
+from analysis_corpus import MAKE_CORPUS, directive_with_plans, synthetic
 
 import cascade
 from cascade import query
@@ -16,20 +16,14 @@ from cascade.analysis.panel import panel, write
 
 
 def _graph() -> nx.MultiDiGraph:
-    G = nx.MultiDiGraph()
-    G.add_node("d", kind="document", level="central", date="2021-01-15")
-    plans = [
+    return directive_with_plans("2021-01-15", [
         ("Hà Nam", "2021-02-10", "party"),
         ("Nam Định", "2021-03-20", "state"),
         ("Ninh Bình", "2021-05-02", "party"),
         ("Ninh Bình", "2021-05-02", "state"),
         ("Hà Nội", "2021-03-05", "state"),
         ("Gia Lai", "2021-08-01", "state"),
-    ]
-    for i, (prov, date, branch) in enumerate(plans):
-        G.add_node(f"p{i}", kind="document", level="province", province=prov, branch=branch, date=date)
-        G.add_edge(f"p{i}", "d", "implements", relation="implements")
-    return G
+    ])
 
 
 def test_rows_until_each_acts() -> None:

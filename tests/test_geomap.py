@@ -7,6 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from analysis_corpus import directive_with_plans
 from test_browser import browser, visit  # noqa: F401  (the shared offline Chromium fixture)
 
 from cascade import query
@@ -14,8 +15,14 @@ from cascade.outputs import geomap
 
 
 def _graph() -> nx.MultiDiGraph:
-    G = nx.MultiDiGraph()
-    G.add_node("d", kind="document", level="central", date="2024-03-01")
+    G = directive_with_plans("2024-03-01", [
+        ("Hà Giang", "2024-04-02", "party"),
+        ("Gia Lai", "2024-08-15", "party"),
+        ("Sơn La", "2024-05", "party"),
+        ("Bình Định", "2025-09-01", "party"),
+        ("Cà Mau", "2024-05-20", "state"),
+        ("Quảng Ninh", "2024-05-01", "party"),
+    ])
     G.add_node(
         "task:d#1",
         kind="task",
@@ -24,17 +31,6 @@ def _graph() -> nx.MultiDiGraph:
         text="Các tỉnh ủy, thành ủy trực thuộc Trung ương xây dựng kế hoạch thực hiện trước ngày 30/6/2024.",
     )
     G.add_edge("d", "task:d#1", "has_task", relation="has_task")
-    plans = [
-        ("Hà Giang", "2024-04-02", "party"),
-        ("Gia Lai", "2024-08-15", "party"),
-        ("Sơn La", "2024-05", "party"),
-        ("Bình Định", "2025-09-01", "party"),
-        ("Cà Mau", "2024-05-20", "state"),
-        ("Quảng Ninh", "2024-05-01", "party"),
-    ]
-    for i, (prov, date, branch) in enumerate(plans):
-        G.add_node(f"p{i}", kind="document", level="province", province=prov, branch=branch, date=date)
-        G.add_edge(f"p{i}", "d", "implements", relation="implements")
     return G
 
 
