@@ -90,8 +90,9 @@ class Build:
     ``graph`` is the whole graph. After :func:`build` it is read from the build's
     ``cascade.db`` the first time it is asked for: the build itself holds the documents
     and the links between them in memory, never every task at once. ``corpus`` holds the
-    resolved records without their tasks (the tasks are in the graph, in ``records.jsonl``
-    and in ``cascade.db``).
+    resolved records without their tasks and, unless resolution moved them, without the
+    evidence of their own metadata (both are in ``records.jsonl``; the tasks are in the
+    graph and in ``cascade.db`` too).
     """
 
     __slots__ = ("out", "_graph", "corpus", "errors", "stats", "written")
@@ -432,11 +433,14 @@ def _resolve_and_write(paths: Sequence[str | Path], out: Path, stage: Path, buil
     corpus = resolve([r.record for r in slim.values() if r.record is not None])
     shards = _Shards(x.shards)
     try:
-        # a record resolution changed (placed in another province) gets its tasks back from its shard
+        # a record resolution changed (placed in another province) gets back from its shard what the
+        # workers kept there (tasks, the evidence of its metadata), for its line of records.jsonl
         changed: set[str] = set()
         for i, rec in enumerate(corpus.records):
             if rec is not slim[rec.source].record:
-                corpus.records[i] = replace(rec, tasks=shards.record(slim[rec.source]).tasks)
+                whole = shards.record(slim[rec.source])
+                corpus.records[i] = replace(rec, tasks=whole.tasks,
+                                            meta=replace(rec.meta, evidence=whole.meta.evidence))
                 changed.add(rec.source)
         parts = GraphParts(corpus, _Layers(shards, slim))
         t2, c2 = time.perf_counter(), _cpu()
