@@ -285,14 +285,18 @@ class GraphParts:
 
     def plan_nodes(self) -> Iterator[tuple[str, Attrs]]:
         """The signers, tasks and agencies, in the order the input files add them."""
+        for n, d, _ in self._plan_nodes():
+            yield n, d
+
+    def _plan_nodes(self) -> Iterator[tuple[str, Attrs, _PlanPart]]:
         seen: set[str] = set()                         # signers and agencies (a document's tasks are its own)
         for part, i in self._walk():
             for n, d in part.added[i]:
                 if d is None:
-                    yield n, part.targets[n]
+                    yield n, part.targets[n], part
                 elif n not in seen:
                     seen.add(n)
-                    yield n, d
+                    yield n, d, part
 
     def plan_edges(self) -> Iterator[tuple[str, str, str, Attrs, Attrs]]:
         """The edges to signers, tasks and agencies, as :meth:`edges` gives them."""
@@ -367,6 +371,93 @@ class GraphParts:
                     _link(mine, aid, role, edge_attrs)
             part.added.append(added)
         return part
+
+
+class StreamedGraph:
+    """The whole graph, read-only, for a writer that walks its nodes in order and reads the out-edges
+    of the node at hand (the Turtle writer): ``graph``, ``nodes(data=True)``, ``_node`` and ``_succ``
+    as a networkx ``MultiDiGraph`` has them, over :class:`GraphParts`.
+
+    A document's out-edges are its core edges and then the edges to its signers and tasks (its
+    part, made from its task layers when asked for); a task's are those of the part of the plan
+    being walked. Signers and agencies have none. Only the core and the few parts asked for last
+    are held at a time.
+    """
+
+    def __init__(self, parts: GraphParts) -> None:
+        self.parts = parts
+        self.graph: dict[str, Any] = parts.graph
+        self._recent: dict[str, _PlanPart] = {}       # document -> its part, the last few asked for
+        self._walked: _PlanPart | None = None          # the part of the plan node being walked
+        self._node = _Nodes(self)
+        self._succ = _Successors(self)
+
+    def nodes(self, data: bool = False) -> Iterator[Any]:
+        core = self.parts.core
+        for n, d in core.nodes(data=True):
+            yield (n, d) if data else n
+        for n, d, part in self.parts._plan_nodes():
+            self._walked = part
+            yield (n, d) if data else n
+        self._walked = None
+
+    def _part(self, doc: str) -> _PlanPart:
+        part = self._recent.get(doc)
+        if part is None:
+            if len(self._recent) >= 8:
+                del self._recent[next(iter(self._recent))]
+            part = self._recent[doc] = self.parts._part(doc)
+        return part
+
+    def _parts(self) -> Iterator[_PlanPart]:
+        if self._walked is not None:
+            yield self._walked
+        yield from reversed(self._recent.values())
+
+
+class _Nodes(Mapping[str, Attrs]):
+    def __init__(self, g: StreamedGraph) -> None:
+        self.g = g
+
+    def __getitem__(self, n: str) -> Attrs:
+        d = self.g.parts.core._node.get(n)
+        if d is not None:
+            return d
+        for part in self.g._parts():
+            d = part.targets.get(n) or part.agencies.get(n)
+            if d is not None:
+                return d
+        raise KeyError(n)
+
+    def __iter__(self) -> Iterator[str]:
+        return (n for n in self.g.nodes())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.g.nodes())
+
+
+class _Successors(Mapping[str, dict[str, dict[str, Attrs]]]):
+    def __init__(self, g: StreamedGraph) -> None:
+        self.g = g
+
+    def __getitem__(self, n: str) -> dict[str, dict[str, Attrs]]:
+        g = self.g
+        core = g.parts.core._succ.get(n)
+        if core is not None:
+            return {**core, **g._part(n).links} if n in g.parts.files else core
+        for part in g._parts():
+            edges = part.task_edges.get(n)
+            if edges is not None:
+                return edges
+        if n in g._node:
+            return {}
+        raise KeyError(n)
+
+    def __iter__(self) -> Iterator[str]:
+        return (n for n in self.g.nodes())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.g.nodes())
 
 
 class GraphWalk(Protocol):

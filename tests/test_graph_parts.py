@@ -176,3 +176,21 @@ def test_the_build_writes_what_the_whole_graph_gives(tmp_path: Path):
     # the graph of the build is read from cascade.db when asked for: the whole graph
     assert list(b.graph.nodes(data=True)) == list(R.nodes(data=True))
     assert list(b.graph.edges(keys=True, data=True)) == list(R.edges(keys=True, data=True))
+
+
+def test_the_turtle_and_the_map_of_the_build_are_those_of_the_whole_graph(tmp_path: Path):
+    from cascade import rdf
+    from cascade.outputs.maps import map_html
+
+    docs = tmp_path / "docs"
+    for name, text in FILES.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    b = build([docs], out, workers=1)
+    R = reference(resolve(load_records(out)))
+    R.graph["built"] = orjson.loads((out / "graph.json").read_bytes())["graph"]["built"]
+    turtle = (out / "cascade.ttl").read_text(encoding="utf-8")
+    assert "p-plan:Step" in turtle and turtle == rdf.dumps(R, "ttl")
+    assert (out / "map.html").read_text(encoding="utf-8") == map_html(R)
+    assert b.walked_graph() is b.graph            # the streamed graph lives only while the build writes

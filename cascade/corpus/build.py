@@ -47,7 +47,7 @@ from cascade import __version__
 from cascade.corpus import store
 from cascade.corpus.extraction import Batch, Extracted, FileError, decode_layer, layer_shard, run_batch
 from cascade.errors import BuildError, CascadeError
-from cascade.graph import GraphParts, TaskLayer
+from cascade.graph import GraphParts, StreamedGraph, TaskLayer
 from cascade.identity.documents import Corpus, resolve
 from cascade.models import Record
 from cascade.outputs.export import NodeLinkWriter, atomic_open, record_json, write_json
@@ -95,13 +95,15 @@ class Build:
     graph and in ``cascade.db`` too).
     """
 
-    __slots__ = ("out", "_graph", "corpus", "errors", "stats", "written")
+    __slots__ = ("out", "_graph", "_documents", "_streamed", "corpus", "errors", "stats", "written")
 
     def __init__(self, out: Path, graph: nx.MultiDiGraph | None = None, corpus: Corpus | None = None,
                  errors: list[FileError] | None = None, stats: dict[str, object] | None = None,
-                 written: list[Path] | None = None) -> None:
+                 written: list[Path] | None = None, documents: nx.MultiDiGraph | None = None) -> None:
         self.out = out
         self._graph = graph
+        self._documents = documents
+        self._streamed: StreamedGraph | None = None
         self.corpus = corpus
         self.errors: list[FileError] = errors if errors is not None else []
         self.stats: dict[str, object] = stats if stats is not None else {}
@@ -117,6 +119,19 @@ class Build:
     @graph.setter
     def graph(self, G: nx.MultiDiGraph) -> None:
         self._graph = G
+
+    @property
+    def document_graph(self) -> nx.MultiDiGraph:
+        """The documents, their issuers and places, and the links between documents, in the graph's
+        order, without signers, tasks and agencies (what a map of the corpus reads): after
+        :func:`build`, the part of the graph the build holds in memory; otherwise :attr:`graph`."""
+        return self._documents if self._documents is not None else self.graph
+
+    def walked_graph(self) -> nx.MultiDiGraph | StreamedGraph:
+        """The whole graph for a writer that walks it node by node and reads each node's out-edges:
+        while :func:`build` runs its writers (Turtle, map, ``extras``), a :class:`StreamedGraph`
+        that remakes each plan's tasks as they are walked; otherwise :attr:`graph`."""
+        return self._streamed if self._streamed is not None else self.graph
 
     def __repr__(self) -> str:
         return f"Build(out={str(self.out)!r}, stats={self.stats!r})"
@@ -450,20 +465,24 @@ def _resolve_and_write(paths: Sequence[str | Path], out: Path, stage: Path, buil
                       "document_nodes": len(corpus.nodes),
                       "conflicts": len(corpus.conflicts), "seconds_extract": round(t1 - t0, 3),
                       "seconds_resolve": round(t2 - t1, 3), "cpu_extract": round(x.cpu - c0, 3)})
-        b = Build(out=stage, corpus=corpus, errors=errors, stats=stats)
+        b = Build(out=stage, corpus=corpus, errors=errors, stats=stats, documents=parts.core)
         lines = (record_json(r) if r.source in changed else shards.line(slim[r.source])
                  for r in corpus.records)
         b.written.append(_write_lines(stage / "records.jsonl", lines))
         graph_json, db = _write_graph(stage, b, build_id, parts)
     finally:
         shards.close()
+    b._streamed = StreamedGraph(parts)
     del parts, slim
     conflicts = write_json(stage / "conflicts.json", [c.to_dict() for c in corpus.conflicts])
     b.written += [graph_json, conflicts, db]
     stats["seconds_write"] = round(time.perf_counter() - t2, 3)
     stats["cpu_resolve"], stats["cpu_write"] = round(c2 - c1, 3), round(_cpu() - c2, 3)
-    for extra in extras:
-        b.written += extra(b)
+    try:
+        for extra in extras:
+            b.written += extra(b)
+    finally:
+        b._streamed = None                     # it reads the shards, which go with the staging folder
     stats["seconds_total"] = round(time.perf_counter() - t0, 3)
     names = list(dict.fromkeys(p.name for p in b.written))
     manifest = {"cascade_version": __version__, "build": build_id, "code": code_fingerprint(),
