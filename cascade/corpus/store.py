@@ -124,7 +124,7 @@ def write(path: Path, b: Build, build_id: str, parts: GraphWalk | None = None) -
 class _Rows:
     """Rows for one table, inserted a batch at a time (several tables fill from one walk of the graph)."""
 
-    def __init__(self, con: sqlite3.Connection, sql: str, size: int = 20000) -> None:
+    def __init__(self, con: sqlite3.Connection, sql: str, size: int = 2000) -> None:
         self.con, self.sql, self.size = con, sql, size
         self.rows: list[tuple[Any, ...]] = []
 
