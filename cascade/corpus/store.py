@@ -14,6 +14,7 @@ of it. Nothing in it is code: reading a database someone sent runs nothing.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -67,11 +68,16 @@ CREATE INDEX tasks_document ON tasks(document);
 # the documents and the links between them, side by side on disk: what most queries read
 _DOC_RELATIONS_SQL = ", ".join(f"'{r}'" for r in DOCUMENT_RELATIONS)
 _CASCADE_SQL = ", ".join(f"'{r}'" for r in CASCADE)
+# one cascade without the rest (see read_cascade): the links into and out of a document, a document by id
+_CASCADE_IN, _CASCADE_OUT, _DOCUMENT_IDS = "cascade_in", "cascade_out", "document_ids"
 _DOCUMENT_INDEXES = f"""
 CREATE INDEX document_nodes ON nodes(kind, seq, id, attrs) WHERE kind = '{DOCUMENT}';
 CREATE INDEX document_edges ON edges(seq, source, target, key, relation, attrs)
     WHERE relation IN ({_DOC_RELATIONS_SQL});
 CREATE INDEX cascade_edges ON edges(seq, source, target, key, relation) WHERE relation IN ({_CASCADE_SQL});
+CREATE INDEX {_CASCADE_IN} ON edges(target, seq, source, key, relation) WHERE relation IN ({_CASCADE_SQL});
+CREATE INDEX {_CASCADE_OUT} ON edges(source, seq, target, key, relation) WHERE relation IN ({_CASCADE_SQL});
+CREATE INDEX {_DOCUMENT_IDS} ON nodes(id) WHERE kind = '{DOCUMENT}';
 """
 
 _DOC_COLUMNS = ("label", "type", "number", "date", "issuer", "branch", "level", "province", "district",
@@ -224,3 +230,128 @@ def read_graph(con: sqlite3.Connection, *, documents_only: bool = False,
     G.add_nodes_from((n, loads(a)) for n, a in nodes)
     G.add_edges_from((u, v, k, loads(a)) for u, v, k, a in edges)
     return G
+
+
+# -- one cascade, read without the rest of the graph -------------------------------------------------
+
+def has_document(con: sqlite3.Connection, node: str) -> bool:
+    """Whether the build has a document whose id is ``node``."""
+    return con.execute("SELECT 1 FROM documents WHERE id = ?", (node,)).fetchone() is not None
+
+
+def documents_with_digits(con: sqlite3.Connection, digits: str) -> list[str]:
+    """The ids of the documents whose ASCII digits include ``digits`` in that order (all ids for "")."""
+    pattern = "*" + "".join(f"{d}*" for d in digits if d.isascii() and d.isdigit())
+    return [n for (n,) in con.execute("SELECT id FROM documents WHERE id GLOB ?", (pattern,))]
+
+
+def _has_index(con: sqlite3.Connection, name: str) -> bool:
+    return con.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                       (name,)).fetchone() is not None
+
+
+def _cascade_links(con: sqlite3.Connection, root: str, upwards: bool) -> list[tuple[str, str, str, str]]:
+    """The implements/continues edges (source, target, key, relation) whose far end is ``root`` or reaches
+    it: into the documents that implement ``root`` transitively, or with ``upwards`` out of those it
+    implements. In the order they were written."""
+    near, far = ("source", "target") if upwards else ("target", "source")
+    index = _CASCADE_OUT if upwards else _CASCADE_IN
+    if _has_index(con, index):
+        # walk the index: only the cascade's own rows are read
+        return con.execute(f"""
+            WITH RECURSIVE reached(id) AS (
+                VALUES (?)
+                UNION
+                SELECT e.{far} FROM reached JOIN edges AS e INDEXED BY {index} ON e.{near} = reached.id
+                WHERE e.relation IN ({_CASCADE_SQL}))
+            SELECT e.source, e.target, e.key, e.relation FROM reached
+            JOIN edges AS e INDEXED BY {index} ON e.{near} = reached.id
+            WHERE e.relation IN ({_CASCADE_SQL}) ORDER BY e.seq""", (root,)).fetchall()
+    # a build written before that index: every cascade edge once, and the walk here
+    edges = con.execute("SELECT source, target, key, relation FROM edges INDEXED BY cascade_edges "
+                        f"WHERE relation IN ({_CASCADE_SQL}) ORDER BY seq").fetchall()
+    step: dict[str, list[str]] = {}
+    for e in edges:
+        a, b = (e[0], e[1]) if upwards else (e[1], e[0])
+        step.setdefault(a, []).append(b)
+    reached = {root}
+    todo = [root]
+    while todo:
+        for b in step.get(todo.pop(), ()):
+            if b not in reached:
+                reached.add(b)
+                todo.append(b)
+    side = 0 if upwards else 1
+    return [e for e in edges if e[side] in reached]
+
+
+def _latest_document(con: sqlite3.Connection) -> str | None:
+    """A document dated with the latest full date (YYYY-MM-DD) of the build."""
+    row = con.execute("SELECT id FROM documents WHERE typeof(date) = 'text' AND length(date) = 10 "
+                      "ORDER BY date DESC LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+def read_cascade(con: sqlite3.Connection, root: str, *, upwards: bool = False,
+                 latest: bool = False) -> nx.MultiDiGraph:
+    """The part of the ``cascade_only`` graph of :func:`read_graph` that one document's question reads.
+
+    ``root`` and the documents that implement or continue it transitively, with every
+    implements/continues edge into them (tree, coverage, lag); with ``upwards``, ``root``
+    and the documents it implements transitively, with every such edge out of them
+    (chain). With ``latest``, also a document with the latest full date of the build (lag
+    observes until then). Nodes and edges keep the build's order, so the functions of
+    :mod:`cascade.query` answer on this graph exactly as on the whole one. On a large
+    build this reads a few thousand rows instead of every document.
+    """
+    edges = _cascade_links(con, root, upwards)
+    wanted = dict.fromkeys([root, *(e[0] if not upwards else e[1] for e in edges)])
+    if latest and (last := _latest_document(con)) is not None:
+        wanted.setdefault(last)
+    index = _DOCUMENT_IDS if _has_index(con, _DOCUMENT_IDS) else "document_nodes"
+    loads = orjson.loads
+    G = nx.MultiDiGraph(**read_meta(con).get("graph", {}))
+    G.add_nodes_from((n, loads(a)) for n, a in con.execute(
+        f"SELECT id, attrs FROM nodes INDEXED BY {index} WHERE kind = '{DOCUMENT}' "
+        "AND id IN (SELECT value FROM json_each(?)) ORDER BY seq", (orjson.dumps(list(wanted)).decode(),)))
+    G.add_edges_from((u, v, k, {RELATION: r}) for u, v, k, r in edges)
+    return G
+
+
+# -- the build folder ----------------------------------------------------------------------------------
+
+DEFAULT_OUT = "cascade-out"
+
+
+def default_out() -> Path:
+    """The build folder: ``$CASCADE_OUT`` or ``./cascade-out``."""
+    return Path(os.environ.get("CASCADE_OUT") or DEFAULT_OUT)
+
+
+def read_manifest(out: Path) -> dict[str, Any]:
+    """The manifest of the build in ``out`` (``build.json``)."""
+    bj = out / "build.json"
+    try:
+        data = json.loads(bj.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildError(f"no build in {out}/ (run: cascade build PATH --build-dir {out})") from None
+    except (OSError, ValueError) as e:
+        raise BuildError(f"{bj}: unreadable ({e}); run cascade build again") from None
+    if not isinstance(data, dict):
+        raise BuildError(f"{bj}: not a build manifest; run cascade build again")
+    return data
+
+
+@contextlib.contextmanager
+def open_build(out: Path) -> Iterator[tuple[sqlite3.Connection, dict[str, Any]]]:
+    """The database of the build in ``out``, read-only, and its manifest.
+
+    Raises:
+        BuildError: when ``out`` holds no build, or files of two different builds.
+    """
+    manifest = read_manifest(out)
+    with connect(out / DB_FILE) as con:
+        if read_meta(con).get("build") != manifest.get("build"):
+            raise BuildError(f"{out}/ holds files of two builds (a build was interrupted or is running); "
+                             "run cascade build again")
+        yield con, manifest
