@@ -27,15 +27,17 @@ import json
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import networkx as nx
 
 from cascade import __version__
-from cascade.identity.documents import Corpus
 from cascade.vocab import CASCADE, ROLES
 
-from .models import DocNode, Evidence, Record, Task
+if TYPE_CHECKING:       # the queries read the names below without the extraction's models
+    from cascade.identity.documents import Corpus
+
+    from .models import DocNode, Evidence, Record, Task
 
 # -- attribute names, in one place ---------------------------------------------------------------
 KIND = "kind"
@@ -279,7 +281,7 @@ def sources(d: Mapping[str, Any]) -> list[str]:
 #: the file of a build folder that keeps every statement of every relation between documents
 STATEMENTS_FILE = "statements.jsonl"
 #: (document, relation, document) -> the evidence of each statement of it
-Statements = dict[tuple[str, str, str], tuple[Evidence, ...]]
+Statements = dict[tuple[str, str, str], tuple["Evidence", ...]]
 
 
 def statements(corpus: Corpus) -> Statements:
@@ -297,6 +299,8 @@ def statement_lines(corpus: Corpus) -> Iterable[str]:
 
 def read_statements(folder: str | Path) -> Statements | None:
     """The statements a build folder keeps; None when it keeps none (a line that does not read is skipped)."""
+    from .models import Evidence
+
     out: Statements = {}
     try:
         with (Path(folder) / STATEMENTS_FILE).open(encoding="utf-8") as f:

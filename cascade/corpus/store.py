@@ -26,8 +26,7 @@ import orjson
 
 from cascade.errors import BuildError
 from cascade.graph import AGENCY, DOCUMENT, KIND, RELATION, TASK
-from cascade.identity.documents import CASCADE
-from cascade.vocab import DOCUMENT_RELATIONS
+from cascade.vocab import CASCADE, DOCUMENT_RELATIONS
 
 if TYPE_CHECKING:
     from cascade.corpus.build import Build
