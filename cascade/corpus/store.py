@@ -250,38 +250,29 @@ def _has_index(con: sqlite3.Connection, name: str) -> bool:
 
 
 def _cascade_links(con: sqlite3.Connection, root: str, upwards: bool) -> list[tuple[str, str, str, str]]:
-    """The implements/continues edges (source, target, key, relation) whose far end is ``root`` or reaches
-    it: into the documents that implement ``root`` transitively, or with ``upwards`` out of those it
-    implements. In the order they were written."""
-    near, far = ("source", "target") if upwards else ("target", "source")
+    """The implements/continues edges (source, target, key, relation) into ``root`` and into every
+    document that implements it transitively; with ``upwards``, out of ``root`` and out of every
+    document it implements transitively. In the order they were written.
+
+    One query per level of the cascade: on a build written before the cascade_in/cascade_out
+    indexes, each scans the index of all cascade edges instead (slower, the same answer).
+    """
+    near, far = (0, 1) if upwards else (1, 0)
     index = _CASCADE_OUT if upwards else _CASCADE_IN
-    if _has_index(con, index):
-        # walk the index: only the cascade's own rows are read
-        return con.execute(f"""
-            WITH RECURSIVE reached(id) AS (
-                VALUES (?)
-                UNION
-                SELECT e.{far} FROM reached JOIN edges AS e INDEXED BY {index} ON e.{near} = reached.id
-                WHERE e.relation IN ({_CASCADE_SQL}))
-            SELECT e.source, e.target, e.key, e.relation FROM reached
-            JOIN edges AS e INDEXED BY {index} ON e.{near} = reached.id
-            WHERE e.relation IN ({_CASCADE_SQL}) ORDER BY e.seq""", (root,)).fetchall()
-    # a build written before that index: every cascade edge once, and the walk here
-    edges = con.execute("SELECT source, target, key, relation FROM edges INDEXED BY cascade_edges "
-                        f"WHERE relation IN ({_CASCADE_SQL}) ORDER BY seq").fetchall()
-    step: dict[str, list[str]] = {}
-    for e in edges:
-        a, b = (e[0], e[1]) if upwards else (e[1], e[0])
-        step.setdefault(a, []).append(b)
+    index = index if _has_index(con, index) else "cascade_edges"
+    sql = (f"SELECT seq, source, target, key, relation FROM edges INDEXED BY {index} "
+           f"WHERE relation IN ({_CASCADE_SQL}) AND {('source', 'target')[near]} IN "
+           "(SELECT value FROM json_each(?))")
+    found: list[tuple[int, str, str, str, str]] = []
     reached = {root}
-    todo = [root]
-    while todo:
-        for b in step.get(todo.pop(), ()):
-            if b not in reached:
-                reached.add(b)
-                todo.append(b)
-    side = 0 if upwards else 1
-    return [e for e in edges if e[side] in reached]
+    level = [root]
+    while level:
+        rows = con.execute(sql, (orjson.dumps(level).decode(),)).fetchall()
+        found += rows
+        level = list(dict.fromkeys(r[1 + far] for r in rows if r[1 + far] not in reached))
+        reached.update(level)
+    found.sort()
+    return [r[1:] for r in found]
 
 
 def _latest_document(con: sqlite3.Connection) -> str | None:
@@ -304,7 +295,7 @@ def read_cascade(con: sqlite3.Connection, root: str, *, upwards: bool = False,
     build this reads a few thousand rows instead of every document.
     """
     edges = _cascade_links(con, root, upwards)
-    wanted = dict.fromkeys([root, *(e[0] if not upwards else e[1] for e in edges)])
+    wanted = dict.fromkeys([root, *(e[1] if upwards else e[0] for e in edges)])
     if latest and (last := _latest_document(con)) is not None:
         wanted.setdefault(last)
     index = _DOCUMENT_IDS if _has_index(con, _DOCUMENT_IDS) else "document_nodes"
