@@ -29,12 +29,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import networkx as nx
-
 from cascade import __version__
 from cascade.vocab import CASCADE, ROLES
 
-if TYPE_CHECKING:       # the queries read the names below without the extraction's models
+if TYPE_CHECKING:       # the queries read this module's names without networkx and the extraction's models
+    import networkx as nx
+
     from cascade.identity.documents import Corpus
 
     from .models import DocNode, Evidence, Record, Task
@@ -81,6 +81,8 @@ def build_graph(corpus: Corpus, task_layers: Mapping[str, TaskLayer] | None = No
 
     ``task_layers`` (input file -> :class:`TaskLayer`) are the task layers made already.
     """
+    import networkx as nx
+
     G = nx.MultiDiGraph(cascade_version=__version__, built=dt.datetime.now(dt.UTC).isoformat(
         timespec="seconds"), documents=len(corpus.records))
     by_source = {r.source: r for r in corpus.records}
@@ -241,6 +243,8 @@ def documents(G: nx.MultiDiGraph) -> list[str]:
 
 def cascade_view(G: nx.MultiDiGraph) -> nx.DiGraph:
     """Documents and their implements/continues edges only, as a simple DiGraph."""
+    import networkx as nx
+
     H = nx.DiGraph()
     H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if d.get(KIND) == DOCUMENT)
     H.add_edges_from((a, b, d) for a, b, d in G.edges(data=True) if d.get(RELATION) in CASCADE)

@@ -138,10 +138,12 @@ def test_every_answer_on_the_cascade_equals_the_answer_on_the_whole_graph(tmp_pa
 def test_the_cascade_holds_the_document_what_implements_it_and_nothing_else(tmp_path):
     G = _graph(1)
     con = _db(tmp_path, G)
-    down = store.read_cascade(con, "12-KL/TW")
+    down = store.read_cascade(con, "12-KL/TW").to_networkx()
     assert set(down) == {"12-KL/TW", *nx.ancestors(G.edge_subgraph(
         [e for e in G.edges(keys=True) if e[2] in (IMPL, CONT)]), "12-KL/TW")}
     assert {k for *_, k in down.edges(keys=True)} <= {IMPL, CONT}
+    assert down.nodes["12-KL/TW"] == G.nodes["12-KL/TW"] and set(down.edges(keys=True)) == {
+        e for e in G.edges(keys=True) if e[2] in (IMPL, CONT) and e[1] in down}
     assert "77-TB/TW" not in down and "77-TB/TW" in store.read_cascade(con, "12-KL/TW", latest=True)
     up = store.read_cascade(con, "5-KH/TU@Gia Lai#2021", upwards=True)
     assert set(up) == {"5-KH/TU@Gia Lai#2021", "6-KH/TU@Gia Lai", "12-KL/TW", "9-CT/TW"}

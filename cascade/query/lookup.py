@@ -10,8 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from cascade.errors import ResolutionError
 from cascade.graph import (
@@ -23,6 +22,9 @@ from cascade.text.normalize import ascii_fold, key
 from cascade.vn import places
 
 from .nodes import _is_doc, _jurisdiction
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class AmbiguousDocument(ResolutionError):
