@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -243,3 +245,20 @@ def test_a_phrase_that_is_no_id_still_gets_the_whole_graphs_answer_and_messages(
         query.tree(whole, "93-KL/TX")
     assert "93-KL/TW" in str(e.value) and isinstance(r.exception, query.UnknownDocument)
     assert str(r.exception) == str(e.value)
+
+
+HEAVY = ("networkx", "rdflib", "pandas", "matplotlib", "rapidfuzz", "pyvis", "lifelines", "dask", "pyarrow",
+         "cascade.corpus.build", "cascade.corpus.extraction", "cascade.identity.documents")
+
+
+@pytest.mark.parametrize("command", ["tree", "coverage", "chain", "lag"])
+def test_a_question_by_id_imports_none_of_the_heavy_libraries(out, command):
+    """What a command imports is most of its start-up: the cascade needs none of these."""
+    argv = ["cascade", command, "93-kl/tw", "--build-dir", str(out), "--format", "json"]
+    code = ("import runpy, sys\n"
+            f"sys.argv = {argv!r}\n"
+            "try:\n    runpy.run_module('cascade', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            f"print([m for m in {HEAVY!r} if m in sys.modules], file=sys.stderr)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert json.loads(r.stdout)["root" if command == "tree" else "doc"] == "93-KL/TW"
+    assert r.stderr.strip().splitlines()[-1] == "[]"
