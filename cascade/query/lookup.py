@@ -49,6 +49,7 @@ class UnknownDocument(ResolutionError):
 
 _LOOSE_DROP = re.compile(r"[^a-z0-9@#]")
 _DIGITS = re.compile(r"\d+")
+_NOT_DIGIT = re.compile(r"[^0-9]")
 
 
 def _loose(text: str) -> str:
@@ -376,9 +377,11 @@ def find_by_id(text: str, has: Callable[[str], bool], ids_with_digits: Callable[
     loose = _loose(unicodedata.normalize("NFC", text))
     if not loose:
         return None
-    # the ASCII digits of an id are those of its loose key (no folding makes or drops one)
-    digits = "".join(c for c in loose if "0" <= c <= "9")
-    hit = [n for n in dict.fromkeys(ids_with_digits(digits)) if loose in _id_keys(n)]
+    # the ASCII digits of an id are those of its loose key (no folding makes or drops one), so an id
+    # found by its key, or by its key without the year, has digits that start with the phrase's
+    digits = _NOT_DIGIT.sub("", loose)
+    hit = [n for n in dict.fromkeys(ids_with_digits(digits))
+           if _NOT_DIGIT.sub("", n).startswith(digits) and loose in _id_keys(n)]
     hit = _spelled(hit, text)
     return hit[0] if len(hit) == 1 else None
 
