@@ -163,7 +163,8 @@ def test_a_document_is_found_by_its_id_in_any_spelling_as_find_one_finds_it(tmp_
 
     phrases = [p for n in whole for p in (n, n.lower(), f"  {n} ", unicodedata.normalize("NFD", n),
                                            ascii_fold(n))]
-    phrases += ["5-KH/TU@Gia Lai", "5-kh/tu gia lai", "1-KH/TU", "Chỉ thị 9", "9", "12-KL/TX", "", "   "]
+    phrases += ["5-KH/TU@Gia Lai", "5-kh/tu gia lai", "1-KH/TU", "Chỉ thị 9", "9", "12-KL/TX", "", "   ",
+                "12" * 700, "1-KH/TU@" + "x" * 2000]
     found = 0
     for text in phrases:
         got = by_id(text)
