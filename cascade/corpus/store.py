@@ -3,13 +3,15 @@
 A standard file that sqlite3, pandas, DuckDB or Datasette open as it is. Two layers:
 
 * the graph exactly as built (``nodes``, ``edges``, attributes as JSON), from which
-  :func:`read_graph` gives the networkx graph back, whole or only its documents;
+  :func:`read_graph` gives the networkx graph back, whole or only its documents, and
+  :func:`read_cascade` one document's cascade alone (what a query command reads);
 * tables for people who query the corpus directly: ``documents``, ``files``,
   ``mentions``, ``relations`` (one row per statement, with its evidence), ``tasks``,
   ``task_agencies``, ``agencies``, ``conflicts``, ``warnings`` and ``errors``.
 
 The database is written into a temporary file and renamed, so a reader never sees half
-of it. Nothing in it is code: reading a database someone sent runs nothing.
+of it. Nothing in it is code: reading a database someone sent runs nothing. A reader opens
+it with :func:`open_build`, which checks it belongs to the build folder's ``build.json``.
 """
 from __future__ import annotations
 
@@ -314,6 +316,7 @@ class CascadeGraph:
         self.succ: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
 
     def add_node(self, n: str, attrs: dict[str, Any]) -> None:
+        """The node ``n`` with ``attrs`` (added to its attributes when it is there)."""
         if n not in self.nodes:
             self.nodes[n] = attrs
             self.pred[n] = {}
