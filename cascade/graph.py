@@ -27,15 +27,17 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from cascade import __version__
-from cascade.identity.documents import Corpus
 from cascade.vocab import CASCADE, ROLES
 
-from .models import DocNode, Evidence, Record, Task
+if TYPE_CHECKING:       # the queries read this module's names without networkx and the extraction's models
+    import networkx as nx
+
+    from cascade.identity.documents import Corpus
+
+    from .models import DocNode, Evidence, Record, Task
 
 # -- attribute names, in one place ---------------------------------------------------------------
 KIND = "kind"
@@ -89,6 +91,8 @@ def build_graph(corpus: Corpus, task_layers: Mapping[str, TaskLayer] | None = No
 
 def _core_graph(corpus: Corpus) -> nx.MultiDiGraph:
     """The documents, their issuers and places, and the links between documents."""
+    import networkx as nx
+
     G = nx.MultiDiGraph(cascade_version=__version__, built=dt.datetime.now(dt.UTC).isoformat(
         timespec="seconds"), documents=len(corpus.records))
     for k, n in corpus.nodes.items():
@@ -492,6 +496,8 @@ def documents(G: nx.MultiDiGraph) -> list[str]:
 
 def cascade_view(G: nx.MultiDiGraph) -> nx.DiGraph:
     """Documents and their implements/continues edges only, as a simple DiGraph."""
+    import networkx as nx
+
     H = nx.DiGraph()
     H.add_nodes_from((n, d) for n, d in G.nodes(data=True) if d.get(KIND) == DOCUMENT)
     H.add_edges_from((a, b, d) for a, b, d in G.edges(data=True) if d.get(RELATION) in CASCADE)
@@ -532,7 +538,7 @@ def sources(d: Mapping[str, Any]) -> list[str]:
 #: the file of a build folder that keeps every statement of every relation between documents
 STATEMENTS_FILE = "statements.jsonl"
 #: (document, relation, document) -> the evidence of each statement of it
-Statements = dict[tuple[str, str, str], tuple[Evidence, ...]]
+Statements = dict[tuple[str, str, str], tuple["Evidence", ...]]
 
 
 def statements(corpus: Corpus) -> Statements:
@@ -550,6 +556,8 @@ def statement_lines(corpus: Corpus) -> Iterable[str]:
 
 def read_statements(folder: str | Path) -> Statements | None:
     """The statements a build folder keeps; None when it keeps none (a line that does not read is skipped)."""
+    from .models import Evidence
+
     out: Statements = {}
     try:
         with (Path(folder) / STATEMENTS_FILE).open(encoding="utf-8") as f:

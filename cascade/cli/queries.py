@@ -1,6 +1,7 @@
 """Commands that answer questions about a build: show, tree, chain, coverage, lag, missing, conflicts."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -36,6 +37,27 @@ _COLUMNS = {
     "conflicts": ["node", "label", "field", "kept", "value", "sources"],
 }
 
+
+
+def _cascade_of(out: Path | None, doc: str, *, upwards: bool = False,
+                latest: bool = False) -> tuple[Any, str]:
+    """The graph a question about one document reads (tree, chain, coverage, lag), and the document.
+
+    When the build's database knows ``doc`` by its id, in any spelling, only that
+    document's cascade is read (:func:`cascade.corpus.store.read_cascade`: the answer starts
+    in a fraction of a second whatever the size of the build); otherwise the whole graph and
+    ``doc`` as given, for the query's own lookup (numbers of several provinces, phrases,
+    file names) and its suggestions.
+    """
+    from cascade.corpus import store
+    from cascade.query.lookup import find_by_id
+
+    with store.open_build(Path(out) if out is not None else store.default_out()) as (con, _):
+        root = find_by_id(doc, lambda n: store.has_document(con, n),
+                          lambda digits: store.documents_with_digits(con, digits))
+        if root is not None:
+            return store.read_cascade(con, root, upwards=upwards, latest=latest), root
+    return _query_graph(out, cascade_only=True), doc
 
 
 @app.command("show", rich_help_panel="Ask the graph")
@@ -119,7 +141,7 @@ def tree_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt:
     _capture(output)
     from cascade import query
 
-    value = query.tree(_query_graph(out, cascade_only=True), doc)
+    value = query.tree(*_cascade_of(out, doc))
 
     def render() -> None:
         from rich.tree import Tree
@@ -154,7 +176,7 @@ def chain_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt
     _capture(output)
     from cascade import query
 
-    value = query.chain(_query_graph(out, cascade_only=True), doc)
+    value = query.chain(*_cascade_of(out, doc, upwards=True))
     rows = [{"path": i, "step": j, **step} for i, path in enumerate(value["paths"], 1)
             for j, step in enumerate(path)]
 
@@ -199,8 +221,7 @@ def coverage_command(
     _capture(output)
     from cascade import query
 
-    value = query.coverage(_query_graph(out, cascade_only=True), doc, level=level.value, as_of=as_of,
-                           province=province)
+    value = query.coverage(*_cascade_of(out, doc), level=level.value, as_of=as_of, province=province)
     rows = value["rows"]
 
     def render() -> None:
@@ -247,7 +268,7 @@ def lag_command(
     _capture(output)
     from cascade import query
 
-    value = query.lag(_query_graph(out, cascade_only=True), doc, as_of=as_of)
+    value = query.lag(*_cascade_of(out, doc, latest=not as_of), as_of=as_of)
     rows = [{"transition": k, **v} for k, v in value["transitions"].items()]
 
     def render() -> None:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import secrets
 import shutil
@@ -38,7 +37,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import networkx as nx
 import orjson
@@ -46,6 +44,7 @@ import orjson
 from cascade import __version__
 from cascade.corpus import store
 from cascade.corpus.extraction import Batch, Extracted, FileError, decode_layer, layer_shard, run_batch
+from cascade.corpus.store import DEFAULT_OUT, default_out
 from cascade.errors import BuildError, CascadeError
 from cascade.graph import GraphParts, StreamedGraph, TaskLayer
 from cascade.identity.documents import Corpus, resolve
@@ -58,14 +57,8 @@ from cascade.runtime import Interrupted, TerminatedError, WorkerPool, paused_gc,
 __all__ = ["DEFAULT_OUT", "Build", "FileError", "build", "code_fingerprint", "default_out", "extra_writers",
            "extract_paths", "load", "load_records"]
 
-DEFAULT_OUT = "cascade-out"
 FILE_TIMEOUT = 30.0          # seconds one file may take in a worker ($CASCADE_FILE_TIMEOUT)
 _STAGE = ".build-"           # staging folders inside the build folder
-
-
-def default_out() -> Path:
-    """The build folder: ``$CASCADE_OUT`` or ``./cascade-out``."""
-    return Path(os.environ.get("CASCADE_OUT") or DEFAULT_OUT)
 
 
 @cache
@@ -552,19 +545,6 @@ def _prune_cache(cache_dir: Path, wanted: set[str]) -> None:
 
 # -- reading a build -------------------------------------------------------------------------------
 
-def _manifest(out: Path) -> dict[str, Any]:
-    bj = out / "build.json"
-    try:
-        data = json.loads(bj.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BuildError(f"no build in {out}/ (run: cascade build PATH --build-dir {out})") from None
-    except (OSError, ValueError) as e:
-        raise BuildError(f"{bj}: unreadable ({e}); run cascade build again") from None
-    if not isinstance(data, dict):
-        raise BuildError(f"{bj}: not a build manifest; run cascade build again")
-    return data
-
-
 def load(out: str | Path | None = None, *, documents_only: bool = False, cascade_only: bool = False) -> Build:
     """The last build in ``out`` (graph only; records stay on disk), without re-reading text.
 
@@ -578,12 +558,7 @@ def load(out: str | Path | None = None, *, documents_only: bool = False, cascade
         BuildError: when ``out`` holds no build, or files of two different builds.
     """
     out = Path(out) if out is not None else default_out()
-    manifest = _manifest(out)
-    with store.connect(out / store.DB_FILE) as con:
-        meta = store.read_meta(con)
-        if meta.get("build") != manifest.get("build"):
-            raise BuildError(f"{out}/ holds files of two builds (a build was interrupted or is running); "
-                             "run cascade build again")
+    with store.open_build(out) as (con, manifest):
         G = store.read_graph(con, documents_only=documents_only, cascade_only=cascade_only)
     stats = manifest.get("stats")
     return Build(out=out, graph=G, stats=stats if isinstance(stats, dict) else {})

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from cascade.graph import (
     LABEL,
@@ -13,6 +11,9 @@ from cascade.vocab import CASCADE
 
 from .lookup import _doc
 from .nodes import _descendants, _implemented, _row
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def tree(G: nx.MultiDiGraph, doc: str) -> dict[str, Any]:

@@ -1,9 +1,7 @@
 """One document and its links to others, each with its evidence."""
 from __future__ import annotations
 
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from cascade.graph import (
     ASSERTED_BY,
@@ -20,6 +18,9 @@ from cascade.vocab import CASCADE, DOCUMENT_RELATIONS
 
 from .lookup import _doc
 from .nodes import _is_doc, _jurisdiction, _span
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def _link(G: nx.MultiDiGraph, other: str, d: dict[str, Any]) -> dict[str, Any]:

@@ -6,12 +6,11 @@ import re
 import unicodedata
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from cascade.errors import ResolutionError
 from cascade.graph import (
@@ -23,6 +22,9 @@ from cascade.text.normalize import ascii_fold, key
 from cascade.vn import places
 
 from .nodes import _is_doc, _jurisdiction
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class AmbiguousDocument(ResolutionError):
@@ -47,6 +49,7 @@ class UnknownDocument(ResolutionError):
 
 _LOOSE_DROP = re.compile(r"[^a-z0-9@#]")
 _DIGITS = re.compile(r"\d+")
+_NOT_DIGIT = re.compile(r"[^0-9]")
 
 
 def _loose(text: str) -> str:
@@ -56,6 +59,21 @@ def _loose(text: str) -> str:
     True
     """
     return _LOOSE_DROP.sub("", ascii_fold(text))
+
+
+def _id_keys(n: str) -> tuple[str, ...]:
+    """The loose keys that find a document by its id: the id's, and for a year-split id ("...@Đắk Lắk#2020")
+    the id's without the year."""
+    loose = _loose(n)
+    return (loose, loose.split("#", 1)[0]) if "#" in loose else (loose,)
+
+
+def _spelled(hit: list[str], text: str) -> list[str]:
+    """Among several ids with the same loose key, those spelled exactly as ``text`` (all if none is)."""
+    if len(hit) > 1:
+        exact = [n for n in hit if key(n) == key(text)]
+        return exact or hit
+    return hit
 
 
 @dataclass(slots=True)
@@ -90,11 +108,10 @@ def _index(G: nx.MultiDiGraph) -> _Index:
         if d.get(KIND) != DOCUMENT or not isinstance(n, str):
             continue
         idx.docs.append(n)
-        loose = _loose(n)
-        idx.by_id[loose].append(n)
-        if "#" in loose:                                         # year-split keys: "...@Đắk Lắk#2020"
-            idx.by_id[loose.split("#", 1)[0]].append(n)
-        idx.choices[n] = loose
+        keys = _id_keys(n)
+        for k in keys:
+            idx.by_id[k].append(n)
+        idx.choices[n] = keys[0]
         number = d.get("number")
         if number:
             idx.by_number[_loose(number)].append(n)
@@ -211,6 +228,14 @@ def _rank(G: nx.MultiDiGraph, ids: Iterable[str]) -> list[str]:
 MAX_PHRASE = 1000
 
 
+def _shortened(text: str) -> str:
+    """A phrase longer than :data:`MAX_PHRASE` with runs of blanks shortened and what is left cut.
+
+    No id, file name or phrase is this long: so no pattern of :func:`find` ever scans a huge input.
+    """
+    return " ".join(text.split())[:MAX_PHRASE] if len(text) > MAX_PHRASE else text
+
+
 def find(G: nx.MultiDiGraph, text: str, *, limit: int = 20) -> list[str]:
     """The ids of the documents a user's phrase names, best first.
 
@@ -236,10 +261,7 @@ def find(G: nx.MultiDiGraph, text: str, *, limit: int = 20) -> list[str]:
     text = (text or "").strip()
     if not text:
         raise UnknownDocument("an empty phrase names no document")
-    if len(text) > MAX_PHRASE:
-        # no id, file name or phrase is this long: words are kept, runs of blanks shortened, and
-        # what is left cut, so that no pattern below ever scans a huge input
-        text = " ".join(text.split())[:MAX_PHRASE]
+    text = _shortened(text)
     if _is_doc(G, text):
         return [text]
     if text.startswith("file:") and _is_doc(G, "file:" + os.path.normpath(text[5:])):
@@ -251,10 +273,7 @@ def find(G: nx.MultiDiGraph, text: str, *, limit: int = 20) -> list[str]:
         return _rank(G, ids)[:limit]
 
     if loose and (hit := idx.by_id.get(loose)):
-        if len(hit) > 1:                                      # prefer an exact spelling among homographs
-            exact = [n for n in hit if key(n) == key(text)]
-            hit = exact or hit
-        return done(hit)
+        return done(_spelled(hit, text))               # prefer an exact spelling among homographs
     files = _files(G, idx)
     for k in (text, os.path.normpath(text), Path(text).name, Path(text).stem):
         if hit := files.get(k):
@@ -325,6 +344,46 @@ def find_one(G: nx.MultiDiGraph, text: str) -> str:
         return ids[0]
     shown = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
     raise AmbiguousDocument(f"{text!r} names {len(ids)} documents: {shown}; say which (e.g. {ids[0]!r})", ids)
+
+
+def find_by_id(text: str, has: Callable[[str], bool], ids_with_digits: Callable[[str], Iterable[str]]
+               ) -> str | None:
+    """The document :func:`find_one` gives for ``text`` when it is an id in some spelling, without the graph.
+
+    For a large build read from its database: ``has(id)`` says whether a document has
+    that id; ``ids_with_digits(digits)`` gives the ids of the documents whose ASCII digits
+    include ``digits`` in that order (it may give more, never fewer). None when the phrase
+    is not one document's id ("07-KH/TU" of several provinces, "Kết luận 93", a file name,
+    a typo): then only :func:`find_one` on the graph can answer, with its suggestions.
+
+    Examples:
+        >>> ids = ["93-KL/TW", "07-KH/TU@Đắk Lắk", "07-KH/TU@Gia Lai#2021"]
+        >>> def near(digits):
+        ...     return [n for n in ids if digits in "".join(c for c in n if c.isdigit())]
+        >>> [find_by_id(t, ids.__contains__, near) for t in ("93-kl/tw", "07-KH/TU@Dak Lak", "07-KH/TU")]
+        ['93-KL/TW', '07-KH/TU@Đắk Lắk', None]
+        >>> find_by_id("07-kh/tu @ gia lai", ids.__contains__, near)
+        '07-KH/TU@Gia Lai#2021'
+    """
+    if has(text):
+        return text
+    text = _shortened((text or "").strip())
+    if not text:
+        return None
+    if has(text):
+        return text
+    if text.startswith("file:") and has("file:" + os.path.normpath(text[5:])):
+        return "file:" + os.path.normpath(text[5:])
+    loose = _loose(unicodedata.normalize("NFC", text))
+    if not loose:
+        return None
+    # the ASCII digits of an id are those of its loose key (no folding makes or drops one), so an id
+    # found by its key, or by its key without the year, has digits that start with the phrase's
+    digits = _NOT_DIGIT.sub("", loose)
+    hit = [n for n in dict.fromkeys(ids_with_digits(digits))
+           if _NOT_DIGIT.sub("", n).startswith(digits) and loose in _id_keys(n)]
+    hit = _spelled(hit, text)
+    return hit[0] if len(hit) == 1 else None
 
 
 def _doc(G: nx.MultiDiGraph, doc: str) -> str:

@@ -5,9 +5,7 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from cascade.errors import BuildError
 from cascade.graph import (
@@ -21,6 +19,9 @@ from cascade.graph import (
 from cascade.vocab import CASCADE, DOCUMENT_RELATIONS
 
 from .nodes import _row
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def orphans(G: nx.MultiDiGraph, *, cited_by: int = 10) -> list[dict[str, Any]]:
@@ -80,6 +81,8 @@ def conflicts(source: Any) -> list[dict[str, Any]]:
         >>> rows[0]["node"], rows[0]["values"]
         ('52-KL/TW', [{'value': '2012', 'sources': ['a.txt']}])
     """
+    import networkx as nx
+
     G: nx.MultiDiGraph | None = None
     items: list[dict[str, Any]] | None = None
     if isinstance(source, list):

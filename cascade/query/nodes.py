@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterator, Mapping
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from cascade.graph import DOCUMENT, KIND, LABEL, RELATION
 from cascade.vocab import CASCADE
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: the node attributes every row describing a document carries
 _ROW_FIELDS = ("label", "type", "number", "date", "level", "branch", "province", "district", "issuer")

@@ -5,9 +5,7 @@ import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from cascade.errors import CascadeError
 from cascade.vn.dates import day, period_end
@@ -17,6 +15,9 @@ from .dates import _as_of, _on_or_before
 from .lookup import _doc, _index
 from .nodes import _descendants, _implemented
 from .units import Denominator, _district_unit, _province_unit, denominator
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def _reference_day(G: nx.MultiDiGraph, root: str, members: Iterable[str], cutoff: str | None) -> str | None:

@@ -13,9 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from cascade.errors import CascadeError, ResolutionError
 from cascade.graph import EVIDENCE_SOURCE, EVIDENCE_SPAN, KIND, LABEL
@@ -28,6 +26,9 @@ from .dates import _date_arg
 from .lookup import _doc, _loose
 from .nodes import _jurisdiction, _span
 from .units import find_province
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _RECURRING = frozenset({"annual", "semiannual", "quarterly", "monthly", "periodic"})
 

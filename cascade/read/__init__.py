@@ -112,7 +112,10 @@ def read_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None
     data = _read_bytes(p, options.max_bytes)
     if not data:
         raise ReadError("empty file")
-    with quiet():
+    if getattr(reader, "LIBRARIES", True):
+        with quiet():
+            got = reader.read(data, p, options)
+    else:                                   # plain text: no library to silence (quiet() costs a read)
         got = reader.read(data, p, options)
     notes: tuple[str, ...] = ()
     if manifest is None:

@@ -18,6 +18,7 @@ from cascade.read.manifest import MANIFEST_FIELDS
 from cascade.text import legacy_encodings
 
 SUFFIXES = (".txt", ".md")
+LIBRARIES = False      # no third-party library reads these: nothing to silence (see base.quiet)
 
 
 def read(data: bytes, path: Path, options: ReadOptions) -> Text:
