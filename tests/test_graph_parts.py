@@ -173,6 +173,13 @@ def test_the_build_writes_what_the_whole_graph_gives(tmp_path: Path):
         for u, v, d in R.edges(data=True) if R.nodes[v][KIND] == AGENCY]
     assert [row[0] for row in _rows(db, "agencies")] == [n for n, k in R.nodes(data=KIND) if k == AGENCY]
     assert b.stats["nodes"] == R.number_of_nodes() and b.stats["edges"] == R.number_of_edges()
+    kinds: dict[str, int] = {}
+    for _, k in R.nodes(data=KIND):
+        kinds[k] = kinds.get(k, 0) + 1
+    assert b.kinds() == kinds and kinds[TASK] == 7      # counted in cascade.db
+    # the document graph the build holds: the whole graph's documents, bodies and places, in its order
+    assert list(b.document_graph.nodes(data=True)) == [
+        (n, d) for n, d in R.nodes(data=True) if d[KIND] not in (TASK, AGENCY, PERSON)]
     # the graph of the build is read from cascade.db when asked for: the whole graph
     assert list(b.graph.nodes(data=True)) == list(R.nodes(data=True))
     assert list(b.graph.edges(keys=True, data=True)) == list(R.edges(keys=True, data=True))

@@ -46,7 +46,7 @@ from cascade.corpus import store
 from cascade.corpus.extraction import Batch, Extracted, FileError, decode_layer, layer_shard, run_batch
 from cascade.corpus.store import DEFAULT_OUT, default_out
 from cascade.errors import BuildError, CascadeError
-from cascade.graph import GraphParts, StreamedGraph, TaskLayer
+from cascade.graph import KIND, GraphParts, StreamedGraph, TaskLayer
 from cascade.identity.documents import Corpus, resolve
 from cascade.models import Record
 from cascade.outputs.export import NodeLinkWriter, atomic_open, record_json, write_json
@@ -119,6 +119,17 @@ class Build:
         order, without signers, tasks and agencies (what a map of the corpus reads): after
         :func:`build`, the part of the graph the build holds in memory; otherwise :attr:`graph`."""
         return self._documents if self._documents is not None else self.graph
+
+    def kinds(self) -> dict[str | None, int]:
+        """How many nodes of each kind the graph has, counted in ``cascade.db`` when the graph is
+        not in memory (without loading it)."""
+        if self._graph is not None:
+            counts: dict[str | None, int] = {}
+            for _, k in self._graph.nodes(data=KIND):
+                counts[k] = counts.get(k, 0) + 1
+            return counts
+        with store.connect(Path(self.out) / store.DB_FILE) as con:
+            return dict(con.execute("SELECT kind, COUNT(*) FROM nodes GROUP BY kind").fetchall())
 
     def walked_graph(self) -> nx.MultiDiGraph | StreamedGraph:
         """The whole graph for a writer that walks it node by node and reads each node's out-edges:
