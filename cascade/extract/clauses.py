@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cascade.text.normalize import UPPER
+from cascade.text.phrases import lowered, phrase_alternation, phrase_pattern
 from cascade.vn.cues import BASED_ON, FRONT, LEGAL, MAIN_VERBS, RETROSPECTIVE, TRIGGERS
 
 _LOOK_BACK = 160        # how far before a trigger a retrospective opening is looked for
@@ -34,26 +35,11 @@ _RELATION = {phrase: (relation, where) for phrase, relation, where in TRIGGERS}
 _RELATION_WHERE = {relation: where for _, relation, where in TRIGGERS}
 
 
-def _phrase_pattern(phrase: str) -> str:
-    """A phrase with any run of spaces or line breaks between its words, its comma optional."""
-    words = phrase.replace(",", " ,").split()
-    out = ""
-    for w in words:
-        if w == ",":
-            out += r"\s*,?"
-        else:
-            out += (r"\s+" if out else "") + re.escape(w)
-    return out
-
-
-# the first letters of the triggers, looked at first: most places of a text fail there at once
-_FIRST_LETTERS = "".join(sorted({p[0].lower() for p, _, _ in TRIGGERS}))
-_TRIGGER = re.compile(
-    rf"(?=[{_FIRST_LETTERS}])(?<!\w)(?:" + "|".join(f"(?P<t{i}>{_phrase_pattern(p)})"
-                             for i, (p, _, _) in sorted(enumerate(TRIGGERS), key=lambda x: -len(x[1][0])))
-    + r")(?!\w)", re.IGNORECASE)
+# the triggers, longest first, on lowered text (cascade.text.phrases: far faster than re.IGNORECASE)
+_TRIGGER = re.compile(phrase_alternation(
+    [(f"t{i}", p) for i, (p, _, _) in sorted(enumerate(TRIGGERS), key=lambda x: -len(x[1][0]))]))
 _GROUP_PHRASE = {f"t{i}": p for i, (p, _, _) in enumerate(TRIGGERS)}
-_RETRO = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in RETROSPECTIVE) + r")(?!\w)", re.IGNORECASE)
+_RETRO = re.compile(phrase_alternation([(None, w) for w in RETROSPECTIVE], spaced=False))    # on lowered text
 
 # where a list item starts: after ";", a sentence end, a blank line, ":" at a line end, or a new line
 # opened by a list marker (-, +, •, a), 1., 1.1., I.)
@@ -64,7 +50,7 @@ _ITEM_START = re.compile(
 _HARD_END = re.compile(rf"\n[ \t\u00a0]*\n|\.(?=[ \t\u00a0]*\n)|\.(?=[ \t\u00a0]+[{UPPER}\d])")
 _MAIN_CLAUSE = re.compile(
     rf",[ \t\u00a0]*+(?=[{UPPER}])(?:[^\s,;.:]++[ \t\u00a0]++){{0,10}}?(?:"
-    + "|".join(_phrase_pattern(v) for v in MAIN_VERBS) + r")(?!\w)")
+    + "|".join(phrase_pattern(v) for v in MAIN_VERBS) + r")(?!\w)")
 _ENACTING = re.compile(r"^[ \t\u00a0]*(?:QUYẾT[ \t]+ĐỊNH|QUYẾT[ \t]+NGHỊ)[ \t\u00a0]*:", re.MULTILINE)
 _BASIS_HEADING = re.compile(
     r"^[ \t\u00a0]*(?:[IVX]+|\d+)[ \t]*[.\-/)][ \t\u00a0]*(?:CĂN[ \t]+CỨ|Căn[ \t]+cứ)(?!\w)", re.MULTILINE)
@@ -116,15 +102,17 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
     hard_ends.sort()
     # (start, end of the trigger, relation, printed, opens a line)
     heads: list[tuple[int, int, str, str, bool]] = []
-    for m in _TRIGGER.finditer(text):
+    low = lowered(text)
+    for m in _TRIGGER.finditer(low):
         phrase = _GROUP_PHRASE[m.lastgroup or ""]
         relation, where = _RELATION[phrase]
         if where == FRONT and m.start() >= front_end:
             continue
+        printed = text[m.start():m.end()]
         k = bisect_right(item_starts, m.start() - 1) - 1
         item_start = item_starts[k] + 1 if k >= 0 else 0
         line_opened = _LINE_START.search(text, max(item_start, m.start() - 8), m.start()) is not None
-        if relation not in LEGAL and m.group(0)[:1].isupper() and line_opened:
+        if relation not in LEGAL and printed[:1].isupper() and line_opened:
             item_start = m.start()                      # a capitalised trigger opening a line opens an item
         j = bisect_left(mention_starts, item_start)
         if j < len(mention_starts) and mention_starts[j] < m.start() and not (
@@ -132,10 +120,10 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
             continue                                    # it describes the document mentioned before it
         if relation in LEGAL and _NAMED.search(text, max(0, m.start() - 16), m.start()):
             continue                                    # "Luật sửa đổi, bổ sung ...": the name of a cited law
-        if relation not in LEGAL and _RETRO.search(text, max(item_start, m.start() - _LOOK_BACK), m.start()):
+        if relation not in LEGAL and _RETRO.search(low, max(item_start, m.start() - _LOOK_BACK), m.start()):
             continue                                    # a look back, not a claim
         opens = m.start() == 0 or bool(_LINE_START.search(text, max(0, m.start() - 8), m.start()))
-        heads.append((m.start(), m.end(), relation, m.group(0), opens))
+        heads.append((m.start(), m.end(), relation, printed, opens))
     clauses: list[Clause] = []
     for n, (start, trigger_end, relation, printed, opens) in enumerate(heads):
         h = bisect_left(hard_ends, trigger_end)
