@@ -4,6 +4,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cascade.extract import clauses
 from cascade.extract.clauses import ClauseIndex, find_clauses
 from cascade.extract.numbers import find_numbers
 from cascade.extract.pipeline import extract_text
@@ -200,3 +201,12 @@ def test_dashed_lines_are_items_of_one_list():
                      "- Chỉ thị số 32-CT/TW ngày 9/12/2003 của Ban Bí thư về công tác phổ biến pháp luật\n"
                      "- Kế hoạch số 18-KH/TU ngày 2/1/2022 của Tỉnh ủy về tuyên truyền\n\nI. MỤC ĐÍCH\n")
     assert ("self", "implements", "32-CT/TW") in rels and ("self", "implements", "18-KH/TU") in rels
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["I. ", "1. ", "II- ", "CĂN CỨ", "Căn cứ", "CĂN cứ", "Căn cứ pháp lý", "\n",
+                                 " ", "căn cứ", "x", "IV.", "CĂNCỨ"]), max_size=40))
+def test_basis_headings_are_found_as_a_scan_of_the_whole_text_finds_them(pieces):
+    text = "".join(pieces)
+    assert [m.span() for m in clauses._basis_headings(text)] == \
+        [m.span() for m in clauses._BASIS_HEADING.finditer(text)]

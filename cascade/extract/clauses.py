@@ -42,12 +42,15 @@ _GROUP_PHRASE = {f"t{i}": p for i, (p, _, _) in enumerate(TRIGGERS)}
 _RETRO = re.compile(phrase_alternation([(None, w) for w in RETROSPECTIVE], spaced=False))    # on lowered text
 
 # where a list item starts: after ";", a sentence end, a blank line, ":" at a line end, or a new line
-# opened by a list marker (-, +, •, a), 1., 1.1., I.)
-_ITEM_START = re.compile(
-    rf";|\n[ \t\u00a0]*\n|\.(?=[ \t\u00a0]*\n)|\.(?=[ \t\u00a0]+[{UPPER}\d])|:[ \t\u00a0]*\n"
-    rf"|\n(?=[ \t\u00a0]*(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[ \t]*[.)/]|[IVX]+[ \t]*[.\-])[ \t\u00a0])")
-# what ends a clause: a sentence end, a blank line after a line that does not continue a list
-_HARD_END = re.compile(rf"\n[ \t\u00a0]*\n|\.(?=[ \t\u00a0]*\n)|\.(?=[ \t\u00a0]+[{UPPER}\d])")
+# opened by a list marker (-, +, •, a), 1., 1.1., I.); what ends a clause: a sentence end, a blank line.
+# A sentence end is a dot before a line break or before a capital or digit (_SENTENCE_END); the other
+# places are found apart (_ITEM_BREAK, _BLANK_LINE), which finds what one pattern with all of them as
+# alternatives finds: a dot is matched alone, and no other match holds a dot
+_SENTENCE_END = re.compile(rf"\.(?=[ \t\u00a0]*\n)|\.(?=[ \t\u00a0]+[{UPPER}\d])")
+_ITEM_BREAK = re.compile(
+    r";|\n[ \t\u00a0]*\n|:[ \t\u00a0]*\n"
+    r"|\n(?=[ \t\u00a0]*(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[ \t]*[.)/]|[IVX]+[ \t]*[.\-])[ \t\u00a0])")
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 _MAIN_CLAUSE = re.compile(
     rf",[ \t\u00a0]*+(?=[{UPPER}])(?:[^\s,;.:]++[ \t\u00a0]++){{0,10}}?(?:"
     + "|".join(phrase_pattern(v) for v in MAIN_VERBS) + r")(?!\w)")
@@ -74,14 +77,10 @@ class Clause:
     opens_line: bool = False  # the trigger is the first word of its line (a preamble line, not page chrome)
 
 
-def _sentence_dots(text: str, pattern: re.Pattern[str]) -> list[int]:
-    """Offsets of the matches of ``pattern``, skipping dots that end an abbreviation ("TP. Hồ Chí Minh")."""
-    out = []
-    for m in pattern.finditer(text):
-        if text[m.start()] == "." and _ABBREVIATION.search(text, max(0, m.start() - 4), m.start()):
-            continue
-        out.append(m.start())
-    return out
+def _sentence_ends(text: str) -> list[int]:
+    """Offsets of the dots that end a sentence, skipping dots that end an abbreviation ("TP. Hồ Chí Minh")."""
+    return [s for s in [m.start() for m in _SENTENCE_END.finditer(text)]
+            if not _ABBREVIATION.search(text, max(0, s - 4), s)]
 
 
 def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
@@ -95,10 +94,13 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
         front_end: where the body starts; triggers that count in the front only are ignored after it.
         block_starts: where the header's blocks (title, preamble) start: list items start there too.
     """
-    item_starts = sorted(set(_sentence_dots(text, _ITEM_START)) | {b - 1 for b in block_starts if b > 0})
-    hard_ends = _sentence_dots(text, _HARD_END)
+    sentence_ends = _sentence_ends(text)
+    item_starts = sorted({*sentence_ends, *[m.start() for m in _ITEM_BREAK.finditer(text)],
+                          *[b - 1 for b in block_starts if b > 0]})
+    hard_ends = sentence_ends + [m.start() for m in _BLANK_LINE.finditer(text)]
     hard_ends += [m.start() for m in _MAIN_CLAUSE.finditer(text)]
-    hard_ends += [m.start() for m in _ENACTING.finditer(text)]
+    if "QUYẾT" in text:                                  # what _ENACTING needs, looked for first
+        hard_ends += [m.start() for m in _ENACTING.finditer(text)]
     hard_ends.sort()
     # (start, end of the trigger, relation, printed, opens a line)
     heads: list[tuple[int, int, str, str, bool]] = []
@@ -133,7 +135,7 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
         if _RELATION_WHERE[relation] == FRONT:
             end = min(end, max(front_end, start))
         clauses.append(Clause(relation, start, end, printed, opens))
-    for m in _BASIS_HEADING.finditer(text):            # "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH": the whole section
+    for m in _basis_headings(text):                     # "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH": the whole section
         line_end = text.find("\n", m.end())
         nxt = _ROMAN_HEADING.search(text, line_end + 1) if line_end >= 0 else None
         end = nxt.start() if nxt else len(text)
@@ -141,6 +143,21 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
     clauses.sort(key=lambda c: c.start)
     return clauses
 
+
+
+def _basis_headings(text: str) -> list[re.Match[str]]:
+    """``list(_BASIS_HEADING.finditer(text))``, tried only at the start of a line that holds its word.
+
+    A match starts a line and ends on it, so each line holds at most one, found by matching at its start.
+    """
+    line_starts = set()
+    for word in ("CĂN", "Căn"):
+        i = text.find(word)
+        while i >= 0:
+            line_starts.add(text.rfind("\n", 0, i) + 1)
+            line_end = text.find("\n", i)              # the next word of this line: the same line start
+            i = text.find(word, line_end) if line_end >= 0 else -1
+    return [m for start in sorted(line_starts) if (m := _BASIS_HEADING.match(text, start))]
 
 
 class ClauseIndex:
