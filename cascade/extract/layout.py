@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from cascade.text.normalize import LOWER, UPPER
+from cascade.text.phrases import lower_case
 from cascade.vn import dates
 from cascade.vn.cues import (
     HEADER_TYPE_WORDS,
@@ -183,8 +184,8 @@ def _site_table(text: str, end: int) -> tuple[dict[str, tuple[str, tuple[int, in
     """Fields of a hosting site's metadata table and the spans of its lines."""
     found: dict[str, tuple[str, tuple[int, int]]] = {}
     spans: list[tuple[int, int]] = []
-    low = text[:end].lower()
-    if not any(k in low for k in _SITE_HINTS):                 # the usual case: no site table at all
+    low = lower_case(text)
+    if not any(low.find(k, 0, end) >= 0 for k in _SITE_HINTS):     # the usual case: no site table at all
         return found, spans
     for m in _SITE.finditer(text, 0, end):
         value = m.group("value").strip(" :")

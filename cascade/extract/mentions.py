@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from cascade.extract import numbers
 from cascade.text.normalize import UPPER
+from cascade.text.phrases import lower_case
 from cascade.vn import dates
 from cascade.vn.cues import (
     LAW_WORDS,
@@ -133,9 +134,7 @@ _TYPE_WORD_LOWER = re.compile(_trie_pattern(sorted(TYPE_WORDS, key=len, reverse=
 
 def _type_starts(text: str) -> list[int]:
     """Offsets of every type word ("Kế hoạch", "NQ"...) in ``text``, found on the lower-cased text."""
-    low = text.lower()
-    if len(low) != len(text):                  # a character whose lower case is longer: stay exact
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    low = lower_case(text)
     return [a for a in (m.start() for m in _TYPE_WORD_LOWER.finditer(low))
             if not (a and low[a - 1].isalnum())]
 

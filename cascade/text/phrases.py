@@ -24,19 +24,27 @@ _AS_RE_READS = str.maketrans("İıſ", "iis")
 
 
 @lru_cache(maxsize=8)
+def lower_case(text: str) -> str:
+    """``text.lower()``, except that a character whose lower case is two characters stays as it is.
+
+    Every offset of ``text`` holds in it. The last few texts are kept: the stages of one
+    document ask for the same text.
+    """
+    low = text.lower()
+    if len(low) != len(text):                   # "İ" -> "i̇": keep such a character
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low
+
+
 def lowered(text: str) -> str:
     """``text`` in lower case, character for character, as ``re.IGNORECASE`` compares letters.
 
     A case-sensitive pattern written in lower case finds on it what the same pattern with
-    ``re.IGNORECASE`` finds on ``text``, at the same offsets. The last few texts are kept: the
-    stages of one document ask for the same text.
+    ``re.IGNORECASE`` finds on ``text``, at the same offsets.
     """
     if "İ" in text or "ı" in text or "ſ" in text:
         text = text.translate(_AS_RE_READS)
-    low = text.lower()
-    if len(low) != len(text):                   # a character that lower-cases to two (none known)
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return low
+    return lower_case(text)
 
 
 def phrase_pattern(phrase: str) -> str:
