@@ -72,6 +72,10 @@ _PLACE_DATE = re.compile(r"(?<![\w/-])(?P<place>[" + UPPER + r"][\w'’.()]{0,20
                          r"(?:[ \n]{1,3}(?:-[ ]{1,2})?[\w'’.()]{1,20}){0,5})"
                          r"[ ]{0,3},[ ]{0,3}(?P<date>" + _HEADER_DATE + ")")
 _DATE_ONLY = re.compile(_HEADER_DATE)
+# where the date of a _PLACE_DATE match starts, and how far before its comma the match may start at most
+# (the place's words and the spaces before the comma): searching from there finds the same first match
+_PLACE_DATE_COMMA = re.compile(r",[ ]{0,3}(?:ngày|ngay|Ngày|NGÀY)")
+_PLACE_DATE_REACH = 1 + 20 + 5 * (3 + 3 + 20) + 3
 
 TYPE_WORDS = HEADER_TYPE_WORDS
 _TYPE_ALTERNATIVES = "|".join(sorted(map(re.escape, TYPE_WORDS), key=len, reverse=True))
@@ -240,7 +244,10 @@ def _place_date_in(c: Cell, text: str) -> PlaceDate | None:
     seg = text[c.start:c.end]
     if "," not in seg or not ("gày" in seg or "GÀY" in seg or "gay" in seg):   # cheap reject
         return None
-    m = _PLACE_DATE.search(text, c.start, c.end)
+    comma = _PLACE_DATE_COMMA.search(text, c.start, c.end)
+    if comma is None:
+        return None
+    m = _PLACE_DATE.search(text, max(c.start, comma.start() - _PLACE_DATE_REACH), c.end)
     if m is None:
         return None
     place = m.group("place")
