@@ -210,3 +210,11 @@ def test_basis_headings_are_found_as_a_scan_of_the_whole_text_finds_them(pieces)
     text = "".join(pieces)
     assert [m.span() for m in clauses._basis_headings(text)] == \
         [m.span() for m in clauses._BASIS_HEADING.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="TPQĐAatpđ. \n1", max_size=12), st.integers(min_value=0, max_value=12))
+def test_an_abbreviation_is_read_from_the_four_characters_before_its_dot(text, s):
+    s = min(s, len(text))
+    assert clauses._abbreviation(text[max(0, s - 4):s]) == \
+        (clauses._ABBREVIATION.search(text, max(0, s - 4), s) is not None)

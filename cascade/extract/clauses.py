@@ -25,6 +25,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cascade.text.normalize import UPPER
 from cascade.text.phrases import lowered, phrase_alternation, phrase_pattern
@@ -79,8 +80,18 @@ class Clause:
 
 def _sentence_ends(text: str) -> list[int]:
     """Offsets of the dots that end a sentence, skipping dots that end an abbreviation ("TP. Hồ Chí Minh")."""
-    return [s for s in [m.start() for m in _SENTENCE_END.finditer(text)]
-            if not _ABBREVIATION.search(text, max(0, s - 4), s)]
+    dots = [m.start() for m in _SENTENCE_END.finditer(text)]
+    return [s for s in dots if not _abbreviation(text[max(0, s - 4):s])]
+
+
+@lru_cache(maxsize=4096)
+def _abbreviation(before: str) -> bool:
+    """Whether the (up to) four characters ``before`` a dot end an abbreviation (cached: they repeat).
+
+    The same as searching the text there: an abbreviation is at most three letters, so what it
+    needs to see (the space before it) lies inside the four.
+    """
+    return _ABBREVIATION.search(before) is not None
 
 
 def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
