@@ -12,6 +12,7 @@ from cascade.extract.references import extract_references
 from cascade.models import Metadata
 from cascade.text.normalize import clean
 from cascade.vn import dates
+from cascade.vn.cues import TRIGGERS
 
 
 def relations(text: str) -> set[tuple[str, str, str]]:
@@ -218,3 +219,22 @@ def test_an_abbreviation_is_read_from_the_four_characters_before_its_dot(text, s
     s = min(s, len(text))
     assert clauses._abbreviation(text[max(0, s - 4):s]) == \
         (clauses._ABBREVIATION.search(text, max(0, s - 4), s) is not None)
+
+
+_TRIGGER_WORDS = [p for p, _, _ in TRIGGERS] + [p.upper() for p, _, _ in TRIGGERS] + sorted(
+    {w for p, _, _ in TRIGGERS for w in p.replace(",", " ,").split()}) + [
+    "Kế hoạch số 1/KH-UBND", ";", ".", "\n", "\n\n", "x", "Thực", "Căn"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TRIGGER_WORDS), max_size=50), st.integers(min_value=0, max_value=400))
+def test_the_body_read_with_its_own_triggers_gives_the_same_clauses(words, front_end):
+    text = " ".join(words)
+    split = find_clauses(text, [], front_end)
+    assert clauses._BODY_APART
+    clauses._BODY_APART = False
+    try:
+        whole = find_clauses(text, [], front_end)
+    finally:
+        clauses._BODY_APART = True
+    assert split == whole

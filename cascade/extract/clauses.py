@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,6 +40,16 @@ _RELATION_WHERE = {relation: where for _, relation, where in TRIGGERS}
 _TRIGGER = re.compile(phrase_alternation(
     [(f"t{i}", p) for i, (p, _, _) in sorted(enumerate(TRIGGERS), key=lambda x: -len(x[1][0]))]))
 _GROUP_PHRASE = {f"t{i}": p for i, (p, _, _) in enumerate(TRIGGERS)}
+# the triggers that count anywhere, for the body. Reading the body with them alone finds what reading it with
+# all triggers finds, less the front-only ones, when no trigger of one kind starts with a word of a trigger
+# of the other kind (then no match of one kind starts at or inside a match of the other): checked here
+_ANYWHERE = [(f"t{i}", p) for i, (p, _, where) in sorted(enumerate(TRIGGERS), key=lambda x: -len(x[1][0]))
+             if where != FRONT]
+_BODY_TRIGGER = re.compile(phrase_alternation(_ANYWHERE))
+_FRONT_WORDS = {w for p, _, where in TRIGGERS if where == FRONT for w in p.replace(",", " ").split()}
+_ANYWHERE_WORDS = {w for p, _, where in TRIGGERS if where != FRONT for w in p.replace(",", " ").split()}
+_BODY_APART = not ({p.split()[0] for p, _, where in TRIGGERS if where == FRONT} & _ANYWHERE_WORDS
+                   or {p.split()[0] for p, _, where in TRIGGERS if where != FRONT} & _FRONT_WORDS)
 _RETRO = re.compile(phrase_alternation([(None, w) for w in RETROSPECTIVE], spaced=False))    # on lowered text
 
 # where a list item starts: after ";", a sentence end, a blank line, ":" at a line end, or a new line
@@ -116,7 +126,7 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
     # (start, end of the trigger, relation, printed, opens a line)
     heads: list[tuple[int, int, str, str, bool]] = []
     low = lowered(text)
-    for m in _TRIGGER.finditer(low):
+    for m in _triggers(low, front_end):
         phrase = _GROUP_PHRASE[m.lastgroup or ""]
         relation, where = _RELATION[phrase]
         if where == FRONT and m.start() >= front_end:
@@ -154,6 +164,15 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
     clauses.sort(key=lambda c: c.start)
     return clauses
 
+
+
+def _triggers(low: str, front_end: int) -> Iterator[re.Match[str]]:
+    """The matches of ``_TRIGGER`` in lowered text, less (some) front-only ones after ``front_end``."""
+    for m in _TRIGGER.finditer(low):
+        if m.start() >= front_end and _BODY_APART:
+            yield from _BODY_TRIGGER.finditer(low, m.start())      # the body: the triggers that count there
+            return
+        yield m
 
 
 def _basis_headings(text: str) -> list[re.Match[str]]:
