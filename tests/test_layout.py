@@ -195,3 +195,13 @@ def test_a_place_and_date_is_found_where_a_scan_of_the_cell_finds_it(before, wor
         assert found is None
     else:
         assert found is not None and (found.start, found.end) == m.span()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="aAbBđĐẾếxX ./1|", max_size=30))
+def test_a_line_is_in_capitals_by_its_count_of_letters(text):
+    words = " ".join(w for w in text.split() if "/" not in w) if "/" in text else text
+    lower = sum(c in "abđếx" for c in words)
+    upper = sum(c in "ABĐẾX" for c in words)
+    assert layout.is_upper(text) == (lower <= 1 and upper >= 2
+                                     and (lower == 0 or (upper >= 9 and words[:1].islower())))

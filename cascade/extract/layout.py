@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from cascade.text.normalize import LOWER, UPPER
-from cascade.text.phrases import lower_case
+from cascade.text.phrases import lower_case, lowered
 from cascade.vn import dates
 from cascade.vn.cues import (
     HEADER_TYPE_WORDS,
@@ -43,7 +43,8 @@ _SM = [word_forms(w) for w in STATE_MOTTO_WORDS]       # "CỘNG HÒA XÃ HỘI"
 STATE_MOTTO = re.compile(_GAP.join(_SM[:4])
                          + f"(?:{_GAP}{_GAP.join(_SM[4:6])}(?:{_GAP}{_GAP.join(_SM[6:])})?)?")
 PARTY_MOTTO = re.compile(_GAP.join(word_forms(w) for w in PARTY_MOTTO_WORDS))
-_SLOGAN = re.compile(rf"(?i:độc{_GAP}lập[\s|*_-]{{1,40}}tự{_GAP}do(?:[\s|*_-]{{1,40}}hạnh{_GAP}phúc)?)")
+# "Độc lập - Tự do - Hạnh phúc" in any case, on lowered text (cascade.text.phrases)
+_SLOGAN = re.compile(rf"độc{_GAP}lập[\s|*_-]{{1,40}}tự{_GAP}do(?:[\s|*_-]{{1,40}}hạnh{_GAP}phúc)?")
 _RULE = re.compile(r"[\s\-_=─–—.*•~]{1,200}")
 _CELL = re.compile(r"[^\n|]+")
 #: the running header the official gazette prints on every page: "CÔNG BÁO/Số 1234 + 1235/Ngày 15-12-2023",
@@ -172,12 +173,14 @@ def is_upper(text: str) -> bool:
     """True for a header line in capitals: two capital letters at least, no lower-case letter."""
     if "/" in text:                     # a document number inside ("SỐ 16/2001/CT-TTg") keeps its own case
         text = " ".join(w for w in text.split() if "/" not in w)
-    lower = len(_LOWER_LETTER.findall(text))
-    if lower > 1:
-        return False
-    upper = len(_UPPER_LETTER.findall(text))
+    lower = _LOWER_LETTER.search(text)
+    if lower is None:
+        upper = _UPPER_LETTER.search(text)
+        return upper is not None and _UPPER_LETTER.search(text, upper.end()) is not None
+    if _LOWER_LETTER.search(text, lower.end()) is not None:
+        return False                                    # two lower-case letters
     # one stray lower-case letter among many capitals is conversion noise ("cBAN CHẤP HÀNH ...")
-    return upper >= 2 and (lower == 0 or (upper >= 9 and text[:1].islower()))
+    return text[:1].islower() and len(_UPPER_LETTER.findall(text)) >= 9
 
 
 def is_rule(text: str) -> bool:
@@ -285,7 +288,8 @@ def read_layout(text: str) -> Layout:
     mottos.sort()
     # the blocks sit around the motto: cells are cut a little after it (or early on when there is none)
     end = min(head, mottos[0][1] + _AFTER_MOTTO) if mottos else min(head, _NO_MOTTO_REACH)
-    slogans = [m.span() for m in _SLOGAN.finditer(text, max(0, mottos[0][0] - 300) if mottos else 0, end)]
+    slogans = [m.span() for m in _SLOGAN.finditer(lowered(text), max(0, mottos[0][0] - 300) if mottos else 0,
+                                                  end)]
     all_cells = cells(text, 0, end)
     site_cells = {i for i, c in enumerate(all_cells) if _inside(c.start, lay.site_spans)
                   or any(c.start <= a < c.end for a, _ in lay.site_spans)} if lay.site_spans else set()
