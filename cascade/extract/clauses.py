@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -166,13 +166,15 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
 
 
 
-def _triggers(low: str, front_end: int) -> Iterator[re.Match[str]]:
+def _triggers(low: str, front_end: int) -> list[re.Match[str]]:
     """The matches of ``_TRIGGER`` in lowered text, less (some) front-only ones after ``front_end``."""
+    found: list[re.Match[str]] = []
     for m in _TRIGGER.finditer(low):
         if m.start() >= front_end and _BODY_APART:
-            yield from _BODY_TRIGGER.finditer(low, m.start())      # the body: the triggers that count there
-            return
-        yield m
+            found += _BODY_TRIGGER.finditer(low, m.start())      # the body: the triggers that count there
+            break
+        found.append(m)
+    return found
 
 
 def _basis_headings(text: str) -> list[re.Match[str]]:

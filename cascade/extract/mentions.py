@@ -135,8 +135,8 @@ _TYPE_WORD_LOWER = re.compile(_trie_pattern(sorted(TYPE_WORDS, key=len, reverse=
 def _type_starts(text: str) -> list[int]:
     """Offsets of every type word ("Kế hoạch", "NQ"...) in ``text``, found on the lower-cased text."""
     low = lower_case(text)
-    return [a for a in (m.start() for m in _TYPE_WORD_LOWER.finditer(low))
-            if not (a and low[a - 1].isalnum())]
+    starts = [m.start() for m in _TYPE_WORD_LOWER.finditer(low)]
+    return [a for a in starts if not (a and low[a - 1].isalnum())]
 
 
 # "số" right before a digit: where a number a type word vouches for may start
