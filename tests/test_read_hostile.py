@@ -81,6 +81,17 @@ def test_links_stay_inside_the_folders_given(tmp_path):
     assert sorted(names) == ["plan.txt", "secret.txt"] and not skipped
 
 
+def test_a_file_named_several_ways_is_read_once_in_path_order(tmp_path):
+    corpus = tmp_path / "corpus"
+    for name in ("b/plan.txt", "a-b/plan.txt", "a/z.txt", "a/sub/plan.txt"):
+        write(corpus / name, PLAN)
+    spellings = [corpus, corpus / "a", tmp_path / "corpus" / ".." / "corpus" / "b", corpus / "a" / "z.txt"]
+    found = iter_files(spellings)
+    assert found == sorted(found)                      # Path order: "a/..." before "a-b/..."
+    assert [p.relative_to(corpus).as_posix() for p in found] == [
+        "a/sub/plan.txt", "a/z.txt", "a-b/plan.txt", "b/plan.txt"]
+
+
 def test_link_loops_do_not_crash(tmp_path):
     write(tmp_path / "plan.txt", PLAN)
     (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")

@@ -39,12 +39,12 @@ def source_name(path: str | Path) -> str:
 
 def _skipped(name: str) -> bool:
     """Hidden files, Office lock files (``~$plan.docx``) and manifests are never documents."""
-    return name.startswith((".", "~$")) or Path(name).stem.lower() == "manifest"
+    return name.startswith((".", "~$")) or os.path.splitext(name)[0].lower() == "manifest"
 
 
 def _folder_note(name: str) -> bool:
     """README.md, LICENSE.txt...: a folder's own notes, skipped when walking the folder."""
-    return Path(name).stem.lower().split(".")[0] in FOLDER_NOTES
+    return os.path.splitext(name)[0].lower().split(".")[0] in FOLDER_NOTES
 
 
 def special_kind(mode: int) -> str | None:
@@ -95,7 +95,7 @@ def iter_files(paths: Iterable[str | Path], suffixes: Iterable[str], *, follow_l
             skip(path, _os_reason(e))
             continue
         if stat.S_ISDIR(st.st_mode):
-            files: Iterable[Path] = _walk(path, wanted, roots, follow_links, skip)
+            files: Iterable[tuple[str, Path]] = _walk(path, wanted, roots, follow_links, skip)
         else:
             kind = special_kind(st.st_mode)
             lock_or_manifest = path.name.startswith("~$") or path.stem.lower() == "manifest"
@@ -103,10 +103,11 @@ def iter_files(paths: Iterable[str | Path], suffixes: Iterable[str], *, follow_l
                 skip(path, f"{kind}, not a regular file: skipped")
                 files = []
             else:
-                files = [] if lock_or_manifest else [path]
-        for f in files:
-            found.setdefault(_real(f), f)
-    return sorted(found.values())
+                files = [] if lock_or_manifest else [(_real(path), path)]
+        for real, f in files:
+            found.setdefault(real, f)
+    # the order of Path comparison (part by part), without a Path comparison per pair
+    return sorted(found.values(), key=lambda p: p.parts)
 
 
 def _real(path: Path) -> str:
@@ -124,7 +125,11 @@ def _os_reason(e: OSError) -> str:
 
 
 def _walk(folder: Path, suffixes: tuple[str, ...], roots: list[str], follow_links: bool,
-          skip: Skip) -> Iterator[Path]:
+          skip: Skip) -> Iterator[tuple[str, Path]]:
+    """(real path, path) of each document file under ``folder``.
+
+    One ``lstat`` per file: the real path of a file that is not a link is its folder's real
+    path (resolved once per folder) joined with its name."""
     seen_dirs: set[tuple[int, int]] = set()
 
     def error(e: OSError) -> None:
@@ -141,12 +146,21 @@ def _walk(folder: Path, suffixes: tuple[str, ...], roots: list[str], follow_link
             continue
         dirs[:] = [d for d in dirs
                    if not d.startswith(".") and _dir_ok(Path(root, d), roots, follow_links, skip)]
+        real_root = ""
         for name in files:
-            if _skipped(name) or _folder_note(name) or os.path.splitext(name)[1].lower() not in suffixes:
+            if os.path.splitext(name)[1].lower() not in suffixes or _skipped(name) or _folder_note(name):
                 continue
-            path = Path(root, name)
-            if _file_ok(path, roots, follow_links, skip):
-                yield path
+            full = root + os.sep + name
+            try:
+                mode = os.lstat(full).st_mode
+            except OSError as e:
+                skip(Path(full), _os_reason(e))
+                continue
+            if stat.S_ISREG(mode):
+                real_root = real_root or _real(Path(root)).rstrip(os.sep) + os.sep
+                yield real_root + name, Path(full)
+            elif _file_ok(Path(full), roots, follow_links, skip):      # a link, or not a regular file
+                yield _real(Path(full)), Path(full)
 
 
 def _dir_ok(path: Path, roots: list[str], follow_links: bool, skip: Skip) -> bool:
