@@ -45,6 +45,8 @@ LEAD_REACH = 1500
 # the most characters a _LEAD_ISSUED match holds before its verb ("ban hành", "xây dựng"): "Ngày", a date
 # and a comma (4 + 3 + 20 + 7), the issuer (17 + 60), the spaces, "đã"/"vừa" and "ký " (3 + 6 + 3)
 _LEAD_VERB_REACH = 34 + 77 + 12
+# ... and from its verb on: the verb, the type, "số", the number and its date (8 + 3 + 12 + 3 + 5 + 31 + 24)
+_LEAD_VERB_TAIL = 8 + 3 + 12 + 3 + 5 + 31 + 24
 
 
 def own_number(b: FieldBuilder, lay: layout.Layout, text: str, source: str,
@@ -200,8 +202,9 @@ def lead_sentence(b: FieldBuilder, text: str, lay: layout.Layout) -> None:
 
 
 def _lead_issued(text: str, end: int) -> re.Match[str] | None:
-    """``_LEAD_ISSUED.search(text, 0, end)``, begun at most its reach before the first verb it needs."""
+    """``_LEAD_ISSUED.search(text, 0, end)``, read only around the verbs it needs (the same first match)."""
     verbs = [i for i in (text.find("ban hành", 0, end), text.find("xây dựng", 0, end)) if i >= 0]
     if not verbs:
         return None
-    return _LEAD_ISSUED.search(text, max(0, min(verbs) - _LEAD_VERB_REACH), end)
+    last = max(text.rfind("ban hành", 0, end), text.rfind("xây dựng", 0, end))
+    return _LEAD_ISSUED.search(text, max(0, min(verbs) - _LEAD_VERB_REACH), min(end, last + _LEAD_VERB_TAIL))
