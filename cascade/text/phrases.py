@@ -23,12 +23,12 @@ from functools import lru_cache
 _AS_RE_READS = str.maketrans("İıſ", "iis")
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def lower_case(text: str) -> str:
     """``text.lower()``, except that a character whose lower case is two characters stays as it is.
 
-    Every offset of ``text`` holds in it. The last few texts are kept: the stages of one
-    document ask for the same text.
+    Every offset of ``text`` holds in it. The last few texts are kept (a few, as a text may be
+    large): the stages of one document ask for the same text.
     """
     low = text.lower()
     if len(low) != len(text):                   # "İ" -> "i̇": keep such a character
