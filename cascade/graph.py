@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from cascade import __version__
 from cascade.vocab import CASCADE, ROLES
@@ -80,12 +80,21 @@ def build_graph(corpus: Corpus, task_layers: Mapping[str, TaskLayer] | None = No
     """The graph of a resolved corpus (see the module docstring for its conventions).
 
     ``task_layers`` (input file -> :class:`TaskLayer`) are the task layers made already.
+    The graph is the one :class:`GraphParts` streams, added to a networkx graph.
     """
+    parts = GraphParts(corpus, task_layers)
+    G = parts.core
+    G.add_nodes_from(parts.plan_nodes())
+    G.add_edges_from((u, v, k, d) for u, v, k, d, _ in parts.plan_edges())
+    return G
+
+
+def _core_graph(corpus: Corpus) -> nx.MultiDiGraph:
+    """The documents, their issuers and places, and the links between documents."""
     import networkx as nx
 
     G = nx.MultiDiGraph(cascade_version=__version__, built=dt.datetime.now(dt.UTC).isoformat(
         timespec="seconds"), documents=len(corpus.records))
-    by_source = {r.source: r for r in corpus.records}
     for k, n in corpus.nodes.items():
         attrs = {f: getattr(n, f) for f in DOC_FIELDS}
         attrs["confidence"] = round(n.confidence, 3)
@@ -108,16 +117,6 @@ def build_graph(corpus: Corpus, task_layers: Mapping[str, TaskLayer] | None = No
             RELATION: e.type, ASSERTED_BY: SEP.join(e.asserted_by), "statements": len(e.asserted_by),
             EVIDENCE: first.quote[:600] if first else None, EVIDENCE_SOURCE: first.source if first else None,
             EVIDENCE_SPAN: f"{first.start}-{first.end}" if first else None}))
-    for source, k in corpus.record_nodes.items():
-        rec = by_source[source]
-        s = rec.meta.signer
-        if s is not None and s.name:
-            pid = f"person:{s.name}@{rec.meta.issuer or k}"
-            if pid not in G:
-                G.add_node(pid, **_clean({KIND: PERSON, LABEL: s.name, "name": s.name}))
-            G.add_edge(k, pid, key="signed_by", **_clean({RELATION: "signed_by", "title": s.title,
-                                                          "capacity": s.capacity}))
-        add_tasks(G, k, rec, task_layers.get(source) if task_layers else None)
     return G
 
 
@@ -202,21 +201,6 @@ def task_layer(rec: Record) -> TaskLayer:
     return TaskLayer(scope, tuple(tasks), agencies)
 
 
-def add_tasks(G: nx.MultiDiGraph, doc: str, rec: Record, layer: TaskLayer | None = None) -> None:
-    """Add the task nodes of plan ``doc`` and their agencies (from ``layer`` when it still holds)."""
-    if layer is None or layer.jurisdiction != _task_scope(rec):
-        layer = task_layer(rec)
-    add_node, add_edge, agencies = G.add_node, G.add_edge, layer.agencies
-    for suffix, attrs, edges in layer.tasks:
-        tid = f"task:{doc}{suffix}"
-        add_node(tid, **attrs)
-        add_edge(doc, tid, "has_task", relation="has_task")
-        for role, aid, edge_attrs in edges:
-            if aid not in G:
-                add_node(aid, **agencies[aid])
-            add_edge(tid, aid, role, **edge_attrs)
-
-
 def task_attrs(t: Task) -> dict[str, object]:
     """The attributes of a task node (only those with a value)."""
     attrs: dict[str, object] = {KIND: TASK, LABEL: t.label}
@@ -234,6 +218,275 @@ def task_attrs(t: Task) -> dict[str, object]:
         attrs["evidence_source"] = t.evidence.source
         attrs["evidence_span"] = f"{t.evidence.start}-{t.evidence.end}"
     return attrs
+
+
+# -- the graph streamed: the core in memory, the plans made again from their task layers --------------------
+
+Attrs = dict[str, object]
+_HAS_TASK: Attrs = {RELATION: "has_task"}
+
+
+class _PlanPart(NamedTuple):
+    """What the input files of one document add to the graph: signers, tasks and the tasks' agencies."""
+
+    links: dict[str, dict[str, Attrs]]                 # the document's edges: target -> key -> attributes
+    targets: dict[str, Attrs]                          # signer or task -> attributes
+    task_edges: dict[str, dict[str, dict[str, Attrs]]]  # task -> agency -> role -> attributes
+    agencies: dict[str, Attrs]                         # agency -> attributes (as the first file names it)
+    added: list[list[tuple[str, Attrs | None]]]        # per file: the nodes it adds, in order (None: a task)
+
+
+def _link(links: dict[str, dict[str, Attrs]], v: str, key: str, attrs: Attrs) -> None:
+    """Add an edge as networkx does: a second edge with the same key updates the first one's attributes."""
+    keys = links.get(v)
+    if keys is None:
+        links[v] = {key: attrs}
+    else:
+        old = keys.get(key)
+        keys[key] = attrs if old is None else {**old, **attrs}
+
+
+class GraphParts:
+    """The graph of a resolved corpus, node by node and edge by edge in the order of :func:`build_graph`,
+    holding only its core in memory.
+
+    The core (``core``: documents, issuing bodies, places and the links between documents) is a
+    networkx graph; the signers, tasks and agencies that each input file adds are made again
+    from its task layer at each walk, so a build writes the graph of a national corpus without
+    holding every task at once. ``task_layers`` is read once per walk for each file (a file
+    whose layer is missing, or was made for another jurisdiction, gets its layer from its record).
+    Attribute dictionaries are shared with the core and the layers: read them, do not change them.
+    """
+
+    def __init__(self, corpus: Corpus, task_layers: Mapping[str, TaskLayer] | None = None) -> None:
+        self.core = _core_graph(corpus)
+        self.graph: dict[str, Any] = self.core.graph
+        self.layers = task_layers
+        self.records = {r.source: r for r in corpus.records}
+        self.order = corpus.record_nodes               # input file -> its document, in the order of adding
+        files: dict[str, list[str]] = {}
+        for source, k in self.order.items():
+            files.setdefault(k, []).append(source)
+        self.files = files
+
+    def nodes(self) -> Iterator[tuple[str, Attrs]]:
+        """Every node and its attributes, in the graph's order."""
+        yield from self.core.nodes(data=True)
+        yield from self.plan_nodes()
+
+    def edges(self) -> Iterator[tuple[str, str, str, Attrs, Attrs]]:
+        """Every edge ``(source, target, key, attributes, the target's attributes)`` in the graph's order
+        (an agency's attributes as the plan's first file names it)."""
+        nodes = self.core._node
+        for u, nbrs in self.core._adj.items():
+            for v, keys in nbrs.items():
+                vd = nodes[v]
+                for key, d in keys.items():
+                    yield u, v, key, d, vd
+            if u in self.files:
+                yield from self._document_edges(u, self._part(u))
+        yield from self._task_edges()
+
+    def plan_nodes(self) -> Iterator[tuple[str, Attrs]]:
+        """The signers, tasks and agencies, in the order the input files add them."""
+        for n, d, _ in self._plan_nodes():
+            yield n, d
+
+    def _plan_nodes(self) -> Iterator[tuple[str, Attrs, _PlanPart]]:
+        seen: set[str] = set()                         # signers and agencies (a document's tasks are its own)
+        for part, i in self._walk():
+            for n, d in part.added[i]:
+                if d is None:
+                    yield n, part.targets[n], part
+                elif n not in seen:
+                    seen.add(n)
+                    yield n, d, part
+
+    def plan_edges(self) -> Iterator[tuple[str, str, str, Attrs, Attrs]]:
+        """The edges to signers, tasks and agencies, as :meth:`edges` gives them."""
+        for u in self.core:
+            if u in self.files:
+                yield from self._document_edges(u, self._part(u))
+        yield from self._task_edges()
+
+    def _document_edges(self, k: str, part: _PlanPart) -> Iterator[tuple[str, str, str, Attrs, Attrs]]:
+        for v, keys in part.links.items():
+            vd = part.targets[v]
+            for key, d in keys.items():
+                yield k, v, key, d, vd
+
+    def _task_edges(self) -> Iterator[tuple[str, str, str, Attrs, Attrs]]:
+        for part, i in self._walk():
+            for n, d in part.added[i]:
+                if d is None:
+                    for aid, roles in part.task_edges[n].items():
+                        ad = part.agencies[aid]
+                        for role, ed in roles.items():
+                            yield n, aid, role, ed, ad
+
+    def _walk(self) -> Iterator[tuple[_PlanPart, int]]:
+        """(the document's part, the file's place among its files) for each input file, in order."""
+        pending: dict[str, _PlanPart] = {}             # documents read from several files, until their last
+        for source, k in self.order.items():
+            files = self.files[k]
+            if len(files) == 1:
+                yield self._part(k), 0
+                continue
+            part = pending.get(k)
+            if part is None:
+                part = pending[k] = self._part(k)
+            i = files.index(source)
+            if i == len(files) - 1:
+                del pending[k]
+            yield part, i
+
+    def _part(self, k: str) -> _PlanPart:
+        """What the files of document ``k`` add, merged as networkx merges a node or edge added twice."""
+        part = _PlanPart({}, {}, {}, {}, [])
+        links, targets, task_edges, agencies = part.links, part.targets, part.task_edges, part.agencies
+        for source in self.files[k]:
+            rec = self.records[source]
+            added: list[tuple[str, Attrs | None]] = []
+            s = rec.meta.signer
+            if s is not None and s.name:
+                pid = f"person:{s.name}@{rec.meta.issuer or k}"
+                attrs = _clean({KIND: PERSON, LABEL: s.name, "name": s.name})
+                added.append((pid, attrs))
+                targets.setdefault(pid, attrs)
+                _link(links, pid, "signed_by", _clean({RELATION: "signed_by", "title": s.title,
+                                                       "capacity": s.capacity}))
+            layer = self.layers.get(source) if self.layers is not None else None
+            if layer is None or layer.jurisdiction != _task_scope(rec):
+                layer = task_layer(rec)
+            for aid, d in layer.agencies.items():
+                agencies.setdefault(aid, d)
+            for suffix, attrs, edges in layer.tasks:
+                tid = f"task:{k}{suffix}"
+                old = targets.get(tid)
+                if old is None:
+                    targets[tid] = attrs
+                    added.append((tid, None))
+                else:
+                    targets[tid] = {**old, **attrs}
+                _link(links, tid, "has_task", _HAS_TASK)
+                mine = task_edges.setdefault(tid, {})
+                for role, aid, edge_attrs in edges:
+                    added.append((aid, layer.agencies[aid]))
+                    _link(mine, aid, role, edge_attrs)
+            part.added.append(added)
+        return part
+
+
+class StreamedGraph:
+    """The whole graph, read-only, for a writer that walks its nodes in order and reads the out-edges
+    of the node at hand (the Turtle writer): ``graph``, ``nodes(data=True)``, ``_node`` and ``_succ``
+    as a networkx ``MultiDiGraph`` has them, over :class:`GraphParts`.
+
+    A document's out-edges are its core edges and then the edges to its signers and tasks (its
+    part, made from its task layers when asked for); a task's are those of the part of the plan
+    being walked. Signers and agencies have none. Only the core and the few parts asked for last
+    are held at a time.
+    """
+
+    def __init__(self, parts: GraphParts) -> None:
+        self.parts = parts
+        self.graph: dict[str, Any] = parts.graph
+        self._recent: dict[str, _PlanPart] = {}       # document -> its part, the last few asked for
+        self._walked: _PlanPart | None = None          # the part of the plan node being walked
+        self._node = _Nodes(self)
+        self._succ = _Successors(self)
+
+    def nodes(self, data: bool = False) -> Iterator[Any]:
+        core = self.parts.core
+        for n, d in core.nodes(data=True):
+            yield (n, d) if data else n
+        for n, d, part in self.parts._plan_nodes():
+            self._walked = part
+            yield (n, d) if data else n
+        self._walked = None
+
+    def _part(self, doc: str) -> _PlanPart:
+        part = self._recent.get(doc)
+        if part is None:
+            if len(self._recent) >= 8:
+                del self._recent[next(iter(self._recent))]
+            part = self._recent[doc] = self.parts._part(doc)
+        return part
+
+    def _parts(self) -> Iterator[_PlanPart]:
+        if self._walked is not None:
+            yield self._walked
+        yield from reversed(self._recent.values())
+
+
+class _Nodes(Mapping[str, Attrs]):
+    def __init__(self, g: StreamedGraph) -> None:
+        self.g = g
+
+    def __getitem__(self, n: str) -> Attrs:
+        d = self.g.parts.core._node.get(n)
+        if d is not None:
+            return d
+        for part in self.g._parts():
+            d = part.targets.get(n) or part.agencies.get(n)
+            if d is not None:
+                return d
+        raise KeyError(n)
+
+    def __iter__(self) -> Iterator[str]:
+        return (n for n in self.g.nodes())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.g.nodes())
+
+
+class _Successors(Mapping[str, dict[str, dict[str, Attrs]]]):
+    def __init__(self, g: StreamedGraph) -> None:
+        self.g = g
+
+    def __getitem__(self, n: str) -> dict[str, dict[str, Attrs]]:
+        g = self.g
+        core = g.parts.core._succ.get(n)
+        if core is not None:
+            return {**core, **g._part(n).links} if n in g.parts.files else core
+        for part in g._parts():
+            edges = part.task_edges.get(n)
+            if edges is not None:
+                return edges
+        if n in g._node:
+            return {}
+        raise KeyError(n)
+
+    def __iter__(self) -> Iterator[str]:
+        return (n for n in self.g.nodes())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.g.nodes())
+
+
+class GraphWalk(Protocol):
+    """What the graph writers walk: graph attributes, nodes, then edges with their target's attributes."""
+
+    graph: dict[str, Any]
+
+    def nodes(self) -> Iterator[tuple[str, Attrs]]: ...
+
+    def edges(self) -> Iterator[tuple[str, str, str, Attrs, Attrs]]: ...
+
+
+class WholeGraph:
+    """A networkx graph walked as :class:`GraphParts` walks one (for the writers that take either)."""
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        self.G = G
+        self.graph: dict[str, Any] = G.graph
+
+    def nodes(self) -> Iterator[tuple[str, Attrs]]:
+        return iter(self.G.nodes(data=True))
+
+    def edges(self) -> Iterator[tuple[str, str, str, Attrs, Attrs]]:
+        nodes = self.G._node
+        return ((u, v, k, d, nodes[v]) for u, v, k, d in self.G.edges(keys=True, data=True))
 
 
 def documents(G: nx.MultiDiGraph) -> list[str]:

@@ -80,7 +80,7 @@ def test_written_files_get_ordinary_permissions(tmp_path):
 
 
 def test_a_task_layer_made_apart_gives_the_same_graph_and_is_remade_when_the_plan_moves():
-    from cascade.graph import add_tasks, task_layer
+    from cascade.graph import task_layer
     rec = extract_text(TEXT, "plan.txt")
     c = resolve([rec])
     G = build_graph(c)
@@ -91,8 +91,7 @@ def test_a_task_layer_made_apart_gives_the_same_graph_and_is_remade_when_the_pla
     # a layer made for another province is not used: agencies belong to the plan's province
     elsewhere = layer._replace(jurisdiction=("Gia Lai", None),
                                agencies={k: {**v, "province": "Gia Lai"} for k, v in layer.agencies.items()})
-    H = nx.MultiDiGraph()
-    add_tasks(H, "12/KH-UBND@Đắk Lắk", rec, elsewhere)
+    H = build_graph(c, {"plan.txt": elsewhere})
     agencies = [n for n, k in H.nodes(data=KIND) if k == "agency"]
     assert agencies and all(H.nodes[a]["province"] == "Đắk Lắk" for a in agencies)
 

@@ -170,10 +170,9 @@ def _summary(b: Any) -> None:
     from cascade.graph import KIND, RELATION
     from cascade.vocab import DOCUMENT_RELATIONS
 
-    G, s = b.graph, b.stats
-    kinds: dict[str, int] = {}
-    for _, k in G.nodes(data=KIND):
-        kinds[k] = kinds.get(k, 0) + 1
+    # the documents and the links between them (what a build holds in memory); the other kinds counted
+    G, s = b.document_graph, b.stats
+    kinds = b.kinds()
     rels: dict[str, int] = {}
     for _, _, r in G.edges(data=RELATION):
         rels[r] = rels.get(r, 0) + 1

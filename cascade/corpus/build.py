@@ -34,7 +34,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -46,10 +46,10 @@ from cascade.corpus import store
 from cascade.corpus.extraction import Batch, Extracted, FileError, decode_layer, layer_shard, run_batch
 from cascade.corpus.store import DEFAULT_OUT, default_out
 from cascade.errors import BuildError, CascadeError
-from cascade.graph import TaskLayer, build_graph
+from cascade.graph import KIND, GraphParts, StreamedGraph, TaskLayer
 from cascade.identity.documents import Corpus, resolve
 from cascade.models import Record
-from cascade.outputs.export import record_json, write_json, write_node_link
+from cascade.outputs.export import NodeLinkWriter, atomic_open, record_json, write_json
 from cascade.read.base import ReadOptions
 from cascade.read.files import source_name
 from cascade.runtime import Interrupted, TerminatedError, WorkerPool, paused_gc, terminate_as_exception
@@ -77,20 +77,68 @@ def code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-@dataclass(slots=True)
 class Build:
     """The result of :func:`build` (or of :func:`load`).
 
-    After :func:`build`, ``corpus`` holds the resolved records without their tasks (the
-    tasks are in the graph, in ``records.jsonl`` and in ``cascade.db``).
+    ``graph`` is the whole graph. After :func:`build` it is read from the build's
+    ``cascade.db`` the first time it is asked for: the build itself holds the documents
+    and the links between them in memory, never every task at once. ``corpus`` holds the
+    resolved records without their tasks and, unless resolution moved them, without the
+    evidence of their own metadata (both are in ``records.jsonl``; the tasks are in the
+    graph and in ``cascade.db`` too).
     """
 
-    out: Path
-    graph: nx.MultiDiGraph
-    corpus: Corpus | None = None
-    errors: list[FileError] = field(default_factory=list)
-    stats: dict[str, object] = field(default_factory=dict)
-    written: list[Path] = field(default_factory=list)
+    __slots__ = ("out", "_graph", "_documents", "_streamed", "corpus", "errors", "stats", "written")
+
+    def __init__(self, out: Path, graph: nx.MultiDiGraph | None = None, corpus: Corpus | None = None,
+                 errors: list[FileError] | None = None, stats: dict[str, object] | None = None,
+                 written: list[Path] | None = None, documents: nx.MultiDiGraph | None = None) -> None:
+        self.out = out
+        self._graph = graph
+        self._documents = documents
+        self._streamed: StreamedGraph | None = None
+        self.corpus = corpus
+        self.errors: list[FileError] = errors if errors is not None else []
+        self.stats: dict[str, object] = stats if stats is not None else {}
+        self.written: list[Path] = written if written is not None else []
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        if self._graph is None:
+            with store.connect(Path(self.out) / store.DB_FILE) as con:
+                self._graph = store.read_graph(con)
+        return self._graph
+
+    @graph.setter
+    def graph(self, G: nx.MultiDiGraph) -> None:
+        self._graph = G
+
+    @property
+    def document_graph(self) -> nx.MultiDiGraph:
+        """The documents, their issuers and places, and the links between documents, in the graph's
+        order, without signers, tasks and agencies (what a map of the corpus reads): after
+        :func:`build`, the part of the graph the build holds in memory; otherwise :attr:`graph`."""
+        return self._documents if self._documents is not None else self.graph
+
+    def kinds(self) -> dict[str | None, int]:
+        """How many nodes of each kind the graph has, counted in ``cascade.db`` when the graph is
+        not in memory (without loading it)."""
+        if self._graph is not None:
+            counts: dict[str | None, int] = {}
+            for _, k in self._graph.nodes(data=KIND):
+                counts[k] = counts.get(k, 0) + 1
+            return counts
+        with store.connect(Path(self.out) / store.DB_FILE) as con:
+            return dict(con.execute("SELECT kind, COUNT(*) FROM nodes GROUP BY kind").fetchall())
+
+    def walked_graph(self) -> nx.MultiDiGraph | StreamedGraph:
+        """The whole graph for a writer that walks it node by node and reads each node's out-edges:
+        while :func:`build` runs its writers (Turtle, map, ``extras``), a :class:`StreamedGraph`
+        that remakes each plan's tasks as they are walked; otherwise :attr:`graph`."""
+        return self._streamed if self._streamed is not None else self.graph
+
+    def __repr__(self) -> str:
+        return f"Build(out={str(self.out)!r}, stats={self.stats!r})"
 
 
 # -- extraction over many files --------------------------------------------------------------------
@@ -404,32 +452,41 @@ def _resolve_and_write(paths: Sequence[str | Path], out: Path, stage: Path, buil
     corpus = resolve([r.record for r in slim.values() if r.record is not None])
     shards = _Shards(x.shards)
     try:
-        # a record resolution changed (placed in another province) gets its tasks back from its shard
+        # a record resolution changed (placed in another province) gets back from its shard what the
+        # workers kept there (tasks, the evidence of its metadata), for its line of records.jsonl
         changed: set[str] = set()
         for i, rec in enumerate(corpus.records):
             if rec is not slim[rec.source].record:
-                corpus.records[i] = replace(rec, tasks=shards.record(slim[rec.source]).tasks)
+                whole = shards.record(slim[rec.source])
+                corpus.records[i] = replace(rec, tasks=whole.tasks,
+                                            meta=replace(rec.meta, evidence=whole.meta.evidence))
                 changed.add(rec.source)
-        G = build_graph(corpus, _Layers(shards, slim))
+        parts = GraphParts(corpus, _Layers(shards, slim))
         t2, c2 = time.perf_counter(), _cpu()
         stats: dict[str, object] = dict(x.counts)
-        stats.update({"documents": len(corpus.records), "nodes": G.number_of_nodes(),
-                      "edges": G.number_of_edges(), "document_nodes": len(corpus.nodes),
+        # nodes and edges are counted as the database is written
+        stats.update({"documents": len(corpus.records), "nodes": 0, "edges": 0,
+                      "document_nodes": len(corpus.nodes),
                       "conflicts": len(corpus.conflicts), "seconds_extract": round(t1 - t0, 3),
                       "seconds_resolve": round(t2 - t1, 3), "cpu_extract": round(x.cpu - c0, 3)})
-        b = Build(out=stage, graph=G, corpus=corpus, errors=errors, stats=stats)
+        b = Build(out=stage, corpus=corpus, errors=errors, stats=stats, documents=parts.core)
         lines = (record_json(r) if r.source in changed else shards.line(slim[r.source])
                  for r in corpus.records)
         b.written.append(_write_lines(stage / "records.jsonl", lines))
+        graph_json, db = _write_graph(stage, b, build_id, parts)
     finally:
         shards.close()
-    b.written += [write_node_link(stage / "graph.json", G),
-                  write_json(stage / "conflicts.json", [c.to_dict() for c in corpus.conflicts])]
-    b.written.append(store.write(stage / store.DB_FILE, b, build_id))
+    b._streamed = StreamedGraph(parts)
+    del parts, slim
+    conflicts = write_json(stage / "conflicts.json", [c.to_dict() for c in corpus.conflicts])
+    b.written += [graph_json, conflicts, db]
     stats["seconds_write"] = round(time.perf_counter() - t2, 3)
     stats["cpu_resolve"], stats["cpu_write"] = round(c2 - c1, 3), round(_cpu() - c2, 3)
-    for extra in extras:
-        b.written += extra(b)
+    try:
+        for extra in extras:
+            b.written += extra(b)
+    finally:
+        b._streamed = None                     # it reads the shards, which go with the staging folder
     stats["seconds_total"] = round(time.perf_counter() - t0, 3)
     names = list(dict.fromkeys(p.name for p in b.written))
     manifest = {"cascade_version": __version__, "build": build_id, "code": code_fingerprint(),
@@ -441,6 +498,35 @@ def _resolve_and_write(paths: Sequence[str | Path], out: Path, stage: Path, buil
     b.out = out
     b.written = [out / n for n in [*names, "build.json"]]
     return b
+
+
+def _write_graph(stage: Path, b: Build, build_id: str, parts: GraphParts) -> tuple[Path, Path]:
+    """``cascade.db`` and ``graph.json`` from one walk of the graph (the tasks read from the shards once)."""
+    graph_json = stage / "graph.json"
+    with atomic_open(graph_json, "wb", None) as f:
+        w = NodeLinkWriter(f, parts.graph)
+        db = store.write(stage / store.DB_FILE, b, build_id, _Copied(parts, w))
+        w.close()
+    return graph_json, db
+
+
+class _Copied:
+    """A walk of the graph that also writes each node and edge into ``graph.json`` as it goes."""
+
+    def __init__(self, parts: GraphParts, w: NodeLinkWriter) -> None:
+        self.parts, self.w, self.graph = parts, w, parts.graph
+
+    def nodes(self) -> Iterator[tuple[str, dict[str, object]]]:
+        node = self.w.node
+        for n, d in self.parts.nodes():
+            node(n, d)
+            yield n, d
+
+    def edges(self) -> Iterator[tuple[str, str, str, dict[str, object], dict[str, object]]]:
+        edge = self.w.edge
+        for e in self.parts.edges():
+            edge(e[0], e[1], e[2], e[3])
+            yield e
 
 
 def _write_lines(path: Path, lines: Iterable[bytes]) -> Path:

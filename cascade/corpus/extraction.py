@@ -3,9 +3,9 @@
 A worker (a local process or a Dask task) extracts each file of its :class:`Batch` (or
 takes its record from the cache), serialises the record once, appends that line to the
 batch's shard file, appends the record's task layer of the graph (as JSON) to a second
-shard, and sends back only what identity resolution needs: the record without its tasks
-and where its lines are. The main process never receives the serialised record and
-never holds every record whole; it reads each task layer back as it adds it to the graph.
+shard, and sends back only what identity resolution needs (:func:`slim_record`) and where
+its lines are. The main process never receives the serialised record and never holds
+every record whole; it reads each task layer back as it walks the graph to write it.
 
 Everything that touches a file's content, serialisation included, is inside the file's
 own error handling: one bad file is one :class:`FileError`, never a failed batch.
@@ -25,7 +25,7 @@ import orjson
 
 from cascade.errors import BuildError, CascadeError
 from cascade.graph import TaskLayer, task_layer
-from cascade.models import Record
+from cascade.models import Evidence, Record
 from cascade.outputs.export import record_json
 from cascade.read.base import ReadOptions, heartbeat
 from cascade.read.files import source_name
@@ -65,7 +65,7 @@ class Extracted(NamedTuple):
     """What extracting one file gives the main process."""
 
     path: str
-    record: Record | None            # the record without its tasks (they are in the shards)
+    record: Record | None            # :func:`slim_record` of the record (the whole is in the shard)
     error: FileError | None
     cached: bool                     # read from the cache rather than extracted
     key: str | None                  # the cache key (file bytes + manifest + code)
@@ -174,6 +174,23 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())[:500]
 
 
+def slim_record(rec: Record) -> Record:
+    """What the main process needs of a record to resolve identities: the record without its tasks
+    and without the evidence of its own metadata (both stay in the shard), each quoted sentence
+    held once (a relation's sentence is often a mention's)."""
+    quotes: dict[str, str] = {}
+
+    def shared(e: Evidence) -> Evidence:
+        q = quotes.setdefault(e.quote, e.quote)
+        return e if q is e.quote else replace(e, quote=q)
+
+    mentions = tuple(m if (e := shared(m.evidence)) is m.evidence else replace(m, evidence=e)
+                     for m in rec.mentions)
+    relations = tuple(r if r.evidence is None or (e := shared(r.evidence)) is r.evidence
+                      else replace(r, evidence=e) for r in rec.relations)
+    return replace(rec, meta=replace(rec.meta, evidence=()), mentions=mentions, relations=relations, tasks=())
+
+
 def run_batch(batch: Batch, tick: Callable[[int], None] | None = None) -> list[Extracted]:
     """Extract the files of ``batch`` into its shard; the compact results, in the batch's order.
 
@@ -218,7 +235,7 @@ def run_batch(batch: Batch, tick: Callable[[int], None] | None = None) -> list[E
                 layers.write(b"\n")
             except OSError as e:
                 raise BuildError(f"{batch.shard}: cannot write ({e.strerror or e})") from None
-            sent = rec if batch.whole else replace(rec, tasks=())
+            sent = rec if batch.whole else slim_record(rec)
             out.append(Extracted(path, sent, None, cached, key, offset, len(line), layer_offset,
                                  len(encoded)))
             offset += len(line) + 1

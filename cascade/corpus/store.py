@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from cascade.errors import BuildError
-from cascade.graph import AGENCY, DOCUMENT, KIND, RELATION, TASK
+from cascade.graph import AGENCY, DOCUMENT, KIND, RELATION, TASK, GraphWalk, WholeGraph
 from cascade.vocab import CASCADE, DOCUMENT_RELATIONS
 
 if TYPE_CHECKING:
@@ -105,15 +105,19 @@ def _text(s: str) -> str:
         return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def write(path: Path, b: Build, build_id: str) -> Path:
-    """Write the database of build ``b`` to ``path`` (through a temporary file beside it)."""
+def write(path: Path, b: Build, build_id: str, parts: GraphWalk | None = None) -> Path:
+    """Write the database of build ``b`` to ``path`` (through a temporary file beside it).
+
+    ``parts`` is the graph to write, walked once (default: ``b.graph``). ``nodes`` and ``edges``
+    in ``b.stats``, when present, are set to the numbers written, before the statistics are.
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
         con = sqlite3.connect(tmp)
         try:
             con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
-            _fill(con, b, build_id)
+            _fill(con, b, build_id, parts if parts is not None else WholeGraph(b.graph))
             con.executescript(_INDEXES + _DOCUMENT_INDEXES)
             con.commit()
         finally:
@@ -125,27 +129,60 @@ def write(path: Path, b: Build, build_id: str) -> Path:
     return path
 
 
-def _fill(con: sqlite3.Connection, b: Build, build_id: str) -> None:
-    G = b.graph
+class _Rows:
+    """Rows for one table, inserted a batch at a time (several tables fill from one walk of the graph)."""
+
+    def __init__(self, con: sqlite3.Connection, sql: str, size: int = 2000) -> None:
+        self.con, self.sql, self.size = con, sql, size
+        self.rows: list[tuple[Any, ...]] = []
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= self.size:
+            self.flush()
+
+    def flush(self) -> None:
+        self.con.executemany(self.sql, self.rows)
+        self.rows.clear()
+
+
+def _fill(con: sqlite3.Connection, b: Build, build_id: str, parts: GraphWalk) -> None:
     dumps = orjson.dumps
-    meta = {"schema": SCHEMA_VERSION, "build": build_id, "graph": G.graph, "stats": b.stats}
+    stats = b.stats
+    meta = {"schema": SCHEMA_VERSION, "build": build_id, "graph": parts.graph, "stats": stats}
     con.executemany("INSERT INTO meta VALUES (?, ?)", ((k, dumps(v).decode()) for k, v in meta.items()))
     # seq: the graph's own order, which the indexes below keep so that no read has to sort
-    con.executemany("INSERT INTO nodes VALUES (?, ?, ?, ?)",
-                    ((i, n, d.get(KIND), dumps(d).decode()) for i, (n, d) in enumerate(G.nodes(data=True))))
-    con.executemany("INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?)",
-                    ((i, u, v, k, d.get(RELATION), dumps(d).decode())
-                     for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True))))
-    con.executemany(f"INSERT INTO documents VALUES (?{', ?' * len(_DOC_COLUMNS)})",
-                    ((n, *(d.get(c) for c in _DOC_COLUMNS)) for n, d in G.nodes(data=True)
-                     if d.get(KIND) == DOCUMENT))
-    con.executemany(f"INSERT INTO tasks VALUES (?, ?{', ?' * len(_TASK_COLUMNS)}, ?, ?, ?)", _tasks(G))
-    con.executemany("INSERT INTO task_agencies VALUES (?, ?, ?, ?, ?, ?)",
-                    ((u, d.get(RELATION), v, d.get("due"), d.get("recurrence"), d.get("deadline_text"))
-                     for u, v, d in G.edges(data=True) if G.nodes[v].get(KIND) == AGENCY))
-    con.executemany("INSERT INTO agencies VALUES (?, ?, ?, ?, ?)",
-                    ((n, d.get("name"), d.get("province"), d.get("district"), int(bool(d.get("group"))))
-                     for n, d in G.nodes(data=True) if d.get(KIND) == AGENCY))
+    documents = _Rows(con, f"INSERT INTO documents VALUES (?{', ?' * len(_DOC_COLUMNS)})")
+    agencies = _Rows(con, "INSERT INTO agencies VALUES (?, ?, ?, ?, ?)")
+    nodes = _Rows(con, "INSERT INTO nodes VALUES (?, ?, ?, ?)")
+    i = -1
+    for i, (n, d) in enumerate(parts.nodes()):
+        kind = d.get(KIND)
+        nodes.add((i, n, kind, dumps(d).decode()))
+        if kind == DOCUMENT:
+            documents.add((n, *(d.get(c) for c in _DOC_COLUMNS)))
+        elif kind == AGENCY:
+            agencies.add((n, d.get("name"), d.get("province"), d.get("district"), int(bool(d.get("group")))))
+    node_count = i + 1
+    edges = _Rows(con, "INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?)")
+    tasks = _Rows(con, f"INSERT INTO tasks VALUES (?, ?{', ?' * len(_TASK_COLUMNS)}, ?, ?, ?)")
+    task_agencies = _Rows(con, "INSERT INTO task_agencies VALUES (?, ?, ?, ?, ?, ?)")
+    i = -1
+    for i, (u, v, k, d, vd) in enumerate(parts.edges()):
+        relation = d.get(RELATION)
+        edges.add((i, u, v, k, relation, dumps(d).decode()))
+        target = vd.get(KIND)
+        if k == "has_task" and target == TASK:
+            tasks.add((v, u, *(vd.get(c) for c in _TASK_COLUMNS), vd.get("evidence_source"),
+                       *_span(vd.get("evidence_span"))))
+        if target == AGENCY:
+            task_agencies.add((u, relation, v, d.get("due"), d.get("recurrence"), d.get("deadline_text")))
+    # the rows left in each batch (each table's rowids follow the graph's order)
+    for rows in (nodes, edges, documents, tasks, task_agencies, agencies):
+        rows.flush()
+    if "nodes" in stats:
+        stats["nodes"], stats["edges"] = node_count, i + 1
+        con.execute("UPDATE meta SET value = ? WHERE key = 'stats'", (dumps(stats).decode(),))
     con.executemany("INSERT INTO errors VALUES (?, ?)", ((_text(e.path), _text(e.message)) for e in b.errors))
     corpus = b.corpus
     if corpus is None:
@@ -163,17 +200,6 @@ def _fill(con: sqlite3.Connection, b: Build, build_id: str) -> None:
     con.executemany("INSERT INTO conflicts VALUES (?, ?, ?, ?)", (
         (c.node, c.field, str(claim.value), claim.source) for c in corpus.conflicts for claim in c.claims))
     con.executemany("INSERT INTO warnings VALUES (?)", ((w,) for w in corpus.warnings))
-
-
-def _tasks(G: nx.MultiDiGraph) -> Iterator[tuple[Any, ...]]:
-    for u, v, k in G.edges(keys=True):
-        if k != "has_task":
-            continue
-        d = G.nodes[v]
-        if d.get(KIND) != TASK:
-            continue
-        yield (v, u, *(d.get(c) for c in _TASK_COLUMNS), d.get("evidence_source"),
-               *_span(d.get("evidence_span")))
 
 
 @contextlib.contextmanager

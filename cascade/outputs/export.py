@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import networkx as nx
 import orjson
@@ -103,28 +103,51 @@ def node_link_json(G: nx.MultiDiGraph) -> bytes:
     return orjson.dumps(node_link(G))
 
 
+class NodeLinkWriter:
+    """:func:`node_link_json` of a directed multigraph written node by node, then edge by edge, into an
+    open binary file (the same bytes, without holding the whole document in memory)."""
+
+    def __init__(self, f: IO[bytes], graph: dict[str, Any]) -> None:
+        self.f = f
+        self._sep = b""
+        self._links = False
+        f.write(b'{"directed":true,"multigraph":true,"graph":' + orjson.dumps(graph) + b',"nodes":[')
+
+    def node(self, n: str, d: dict[str, Any]) -> None:
+        self.f.write(self._sep + orjson.dumps({**d, "id": n}))
+        self._sep = b","
+
+    def edge(self, u: str, v: str, k: str, d: dict[str, Any]) -> None:
+        if not self._links:
+            self._start_links()
+        self.f.write(self._sep + orjson.dumps({**d, "source": u, "target": v, "key": k}))
+        self._sep = b","
+
+    def _start_links(self) -> None:
+        self.f.write(b'],"links":[')
+        self._sep, self._links = b"", True
+
+    def close(self) -> None:
+        if not self._links:
+            self._start_links()
+        self.f.write(b"]}\n")
+
+
 def write_node_link(path: str | Path, G: nx.MultiDiGraph) -> Path:
     """:func:`node_link_json` into a file, one node or edge at a time (the same bytes, without
     holding the whole document in memory)."""
-    if not G.is_multigraph():
+    if not (G.is_multigraph() and G.is_directed()):
         with atomic_open(path, "wb", None) as f:
             f.write(node_link_json(G))
             f.write(b"\n")
         return Path(path)
-    dumps = orjson.dumps
     with atomic_open(path, "wb", None) as f:
-        f.write(b'{"directed":' + dumps(G.is_directed()) + b',"multigraph":true,"graph":' + dumps(G.graph)
-                + b',"nodes":[')
-        sep = b""
+        w = NodeLinkWriter(f, G.graph)
         for n, d in G.nodes(data=True):
-            f.write(sep + dumps({**d, "id": n}))
-            sep = b","
-        f.write(b'],"links":[')
-        sep = b""
+            w.node(n, d)
         for u, v, k, d in G.edges(keys=True, data=True):
-            f.write(sep + dumps({**d, "source": u, "target": v, "key": k}))
-            sep = b","
-        f.write(b"]}\n")
+            w.edge(u, v, k, d)
+        w.close()
     return Path(path)
 
 

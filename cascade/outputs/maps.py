@@ -555,8 +555,9 @@ def write_map(G: nx.MultiDiGraph, path: str | Path, doc: str | None = None, *, t
 
 
 def build_extra(build: Build) -> list[Path]:
-    """Write ``map.html``, the map of the whole corpus, into the build folder."""
-    return [write_map(build.graph, Path(build.out) / "map.html")]
+    """Write ``map.html``, the map of the whole corpus, into the build folder (the map of the documents
+    reads only them and the links between them: the build's document graph)."""
+    return [write_map(build.document_graph, Path(build.out) / "map.html")]
 
 
 # -- the page's own markup, style and script ----------------------------------------------------------------

@@ -358,7 +358,9 @@ def build_extra(build: Build, base: str | None = None) -> list[Path]:
     ``cascade build``."""
     from cascade.outputs.export import atomic_open
 
-    written = [write(_Source(build.graph, None), Path(build.out) / TURTLE_FILE, "ttl", base=_base(base))]
+    # the graph walked node by node: during a build, each plan's tasks are made again as they come
+    src = _Source(build.walked_graph(), None)
+    written = [write(src, Path(build.out) / TURTLE_FILE, "ttl", base=_base(base))]
     if build.corpus is not None:
         path = Path(build.out) / STATEMENTS_FILE
         with atomic_open(path) as f:

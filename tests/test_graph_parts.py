@@ -1,0 +1,203 @@
+"""The graph walked from its parts (GraphParts) is the graph the record loop makes, in the same order.
+
+The build keeps only the documents and the links between them in memory and remakes the
+signers, tasks and agencies of each plan from its task layer as it writes graph.json and
+cascade.db. These tests compare what it writes with a whole networkx graph made the plain
+way: every signer and task added file by file (the way the graph was made before).
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import networkx as nx
+import orjson
+
+from cascade.corpus.build import build, load_records
+from cascade.extract.pipeline import extract_text
+from cascade.graph import (
+    AGENCY,
+    KIND,
+    LABEL,
+    PERSON,
+    RELATION,
+    TASK,
+    GraphParts,
+    TaskLayer,
+    _clean,
+    _core_graph,
+    _task_scope,
+    build_graph,
+    task_layer,
+)
+from cascade.identity.documents import Corpus, resolve
+from cascade.outputs.export import node_link_json
+
+
+def plan(number: str, province: str, signer: str, extra: str = "") -> str:
+    return (f"UBND TỈNH {province.upper()}\nSố: {number}\n{province}, ngày 30 tháng 6 năm 2021\n\n"
+            "KẾ HOẠCH\n\n"
+            "Triển khai Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư\n\n"
+            f"Thực hiện Kết luận số 93-KL/TW ngày 20/11/2020 của Ban Bí thư, UBND tỉnh {province} "
+            "ban hành kế hoạch:\n\nI. NHIỆM VỤ\n\n1. Tuyên truyền\n\n"
+            "Giao Sở Thông tin và Truyền thông chủ trì, phối hợp với Sở Nội vụ thực hiện; báo cáo kết quả về "
+            "Sở Nội vụ trước ngày 15/12 hằng năm.\n\n"
+            f"2. Rà soát\n\nSở Tư pháp chủ trì, phối hợp với Sở Nội vụ và Sở Tài chính thực hiện.\n\n{extra}"
+            f"KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\n{signer}\n")
+
+
+# two files of one document (another signer, a task more, a task worded otherwise), and two other plans
+FILES = {
+    "a/gia-lai.txt": plan("12/KH-UBND", "Gia Lai", "Nguyễn Văn An"),
+    "b/kon-tum.txt": plan("07/KH-UBND", "Kon Tum", "Trần Thị Bình"),
+    "c/gia-lai-copy.txt": plan("12/KH-UBND", "Gia Lai", "Lê Văn Cường",
+                               "3. Kiểm tra\n\nSở Nội vụ chủ trì kiểm tra việc thực hiện.\n\n")
+    .replace("1. Tuyên truyền", "1. Tuyên truyền, phổ biến"),
+    "d/dak-lak.txt": plan("30/KH-UBND", "Đắk Lắk", "Nguyễn Văn An"),
+}
+
+
+def reference(corpus: Corpus, layers: dict[str, TaskLayer] | None = None) -> nx.MultiDiGraph:
+    """The whole graph, every signer and task added to one networkx graph file by file."""
+    G = _core_graph(corpus)
+    by_source = {r.source: r for r in corpus.records}
+    for source, k in corpus.record_nodes.items():
+        rec = by_source[source]
+        s = rec.meta.signer
+        if s is not None and s.name:
+            pid = f"person:{s.name}@{rec.meta.issuer or k}"
+            if pid not in G:
+                G.add_node(pid, **_clean({KIND: PERSON, LABEL: s.name, "name": s.name}))
+            G.add_edge(k, pid, key="signed_by", **_clean({RELATION: "signed_by", "title": s.title,
+                                                          "capacity": s.capacity}))
+        layer = (layers or {}).get(source)
+        if layer is None or layer.jurisdiction != _task_scope(rec):
+            layer = task_layer(rec)
+        for suffix, attrs, edges in layer.tasks:
+            tid = f"task:{k}{suffix}"
+            G.add_node(tid, **attrs)
+            G.add_edge(k, tid, "has_task", relation="has_task")
+            for role, aid, edge_attrs in edges:
+                if aid not in G:
+                    G.add_node(aid, **layer.agencies[aid])
+                G.add_edge(tid, aid, role, **edge_attrs)
+    return G
+
+
+def _corpus() -> Corpus:
+    return resolve([extract_text(text, name) for name, text in FILES.items()])
+
+
+def _same_order(G: nx.MultiDiGraph, R: nx.MultiDiGraph) -> None:
+    assert list(G.nodes(data=True)) == list(R.nodes(data=True))
+    assert list(G.edges(keys=True, data=True)) == list(R.edges(keys=True, data=True))
+
+
+def test_the_corpus_has_a_document_read_from_two_files_with_tasks_and_signers():
+    c = _corpus()
+    assert c.record_nodes["a/gia-lai.txt"] == c.record_nodes["c/gia-lai-copy.txt"]
+    G = reference(c)
+    doc = c.record_nodes["a/gia-lai.txt"]
+    signers = [v for v, d in G.succ[doc].items() if "signed_by" in d]
+    tasks = [v for v, d in G.succ[doc].items() if "has_task" in d]
+    assert len(signers) == 2 and len(tasks) == 3
+    # the task both files state holds the second file's wording
+    assert G.nodes[tasks[0]]["text"] == "Tuyên truyền, phổ biến"
+
+
+def test_build_graph_and_the_walk_give_the_reference_graph_in_its_order():
+    c = _corpus()
+    R = reference(c)
+    G = build_graph(c)
+    G.graph["built"] = R.graph["built"]
+    _same_order(G, R)
+    parts = GraphParts(c)
+    assert list(parts.nodes()) == list(R.nodes(data=True))
+    edges = list(parts.edges())
+    assert [e[:4] for e in edges] == list(R.edges(keys=True, data=True))
+    for _, v, _, _, vd in edges:                  # the target's attributes (an agency's kind at least)
+        assert vd == R.nodes[v] or (vd[KIND] == AGENCY == R.nodes[v][KIND])
+
+
+def test_layers_are_merged_as_networkx_merges_a_node_or_edge_added_twice():
+    c = _corpus()
+    by_source = {r.source: r for r in c.records}
+    layers = {s: task_layer(r) for s, r in by_source.items()}
+    # the copy reports twice to the same agency (one edge, its attributes updated), and its layer for
+    # Kon Tum is made for another province (not used: remade from the record)
+    suffix, attrs, edges = layers["c/gia-lai-copy.txt"].tasks[0]
+    reports = next(e for e in edges if e[0] == "reports_to")
+    twice = (*edges, ("reports_to", reports[1], {RELATION: "reports_to", "due": "06-30", "extra": 1}))
+    layers["c/gia-lai-copy.txt"] = layers["c/gia-lai-copy.txt"]._replace(
+        tasks=((suffix, {**attrs, "note": "x"}, twice), *layers["c/gia-lai-copy.txt"].tasks[1:]))
+    layers["b/kon-tum.txt"] = layers["b/kon-tum.txt"]._replace(jurisdiction=("Gia Lai", None))
+    R = reference(c, layers)
+    G = build_graph(c, layers)
+    G.graph["built"] = R.graph["built"]
+    _same_order(G, R)
+    tid = f"task:{c.record_nodes['a/gia-lai.txt']}{suffix}"
+    assert R.nodes[tid]["note"] == "x"
+    assert R.edges[tid, reports[1], "reports_to"] == {**reports[2], "due": "06-30", "extra": 1}
+    assert all(R.nodes[a]["province"] == "Kon Tum" for a in R if a.endswith("@kon tum"))
+
+
+def _rows(db: Path, table: str) -> list[tuple[object, ...]]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+    finally:
+        con.close()
+
+
+def test_the_build_writes_what_the_whole_graph_gives(tmp_path: Path):
+    docs = tmp_path / "docs"
+    for name, text in FILES.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    b = build([docs], out, workers=1, turtle=False, html=False)
+    R = reference(resolve(load_records(out)))             # the whole records, tasks included
+    written = orjson.loads((out / "graph.json").read_bytes())
+    R.graph["built"] = written["graph"]["built"]
+    assert (out / "graph.json").read_bytes() == node_link_json(R) + b"\n"
+    db = out / "cascade.db"
+    assert _rows(db, "nodes") == [(i, n, d.get(KIND), orjson.dumps(d).decode())
+                                  for i, (n, d) in enumerate(R.nodes(data=True))]
+    assert _rows(db, "edges") == [(i, u, v, k, d.get(RELATION), orjson.dumps(d).decode())
+                                  for i, (u, v, k, d) in enumerate(R.edges(keys=True, data=True))]
+    tasks = [(v, u, R.nodes[v]["label"]) for u, v, k in R.edges(keys=True)
+             if k == "has_task" and R.nodes[v][KIND] == TASK]
+    assert [row[:3] for row in _rows(db, "tasks")] == tasks and len(tasks) == 7
+    assert _rows(db, "task_agencies") == [
+        (u, d[RELATION], v, d.get("due"), d.get("recurrence"), d.get("deadline_text"))
+        for u, v, d in R.edges(data=True) if R.nodes[v][KIND] == AGENCY]
+    assert [row[0] for row in _rows(db, "agencies")] == [n for n, k in R.nodes(data=KIND) if k == AGENCY]
+    assert b.stats["nodes"] == R.number_of_nodes() and b.stats["edges"] == R.number_of_edges()
+    kinds: dict[str, int] = {}
+    for _, k in R.nodes(data=KIND):
+        kinds[k] = kinds.get(k, 0) + 1
+    assert b.kinds() == kinds and kinds[TASK] == 7      # counted in cascade.db
+    # the document graph the build holds: the whole graph's documents, bodies and places, in its order
+    assert list(b.document_graph.nodes(data=True)) == [
+        (n, d) for n, d in R.nodes(data=True) if d[KIND] not in (TASK, AGENCY, PERSON)]
+    # the graph of the build is read from cascade.db when asked for: the whole graph
+    assert list(b.graph.nodes(data=True)) == list(R.nodes(data=True))
+    assert list(b.graph.edges(keys=True, data=True)) == list(R.edges(keys=True, data=True))
+
+
+def test_the_turtle_and_the_map_of_the_build_are_those_of_the_whole_graph(tmp_path: Path):
+    from cascade import rdf
+    from cascade.outputs.maps import map_html
+
+    docs = tmp_path / "docs"
+    for name, text in FILES.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    b = build([docs], out, workers=1)
+    R = reference(resolve(load_records(out)))
+    R.graph["built"] = orjson.loads((out / "graph.json").read_bytes())["graph"]["built"]
+    turtle = (out / "cascade.ttl").read_text(encoding="utf-8")
+    assert "p-plan:Step" in turtle and turtle == rdf.dumps(R, "ttl")
+    assert (out / "map.html").read_text(encoding="utf-8") == map_html(R)
+    assert b.walked_graph() is b.graph            # the streamed graph lives only while the build writes
