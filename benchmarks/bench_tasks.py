@@ -2,7 +2,7 @@
 """Per-document cost of structure parsing, agency scanning, task extraction and the whole extraction.
 
     python benchmarks/bench_tasks.py [FOLDER] [--directives 2] [--seed 7] [--runs 5] [--warmup 100]
-                                     [--code CHECKOUT] [--profile N] [--json]
+                                     [--code CHECKOUT] [--base CHECKOUT] [--profile N] [--json]
 
 FOLDER holds the ``.txt`` plans (default: a synthetic corpus generated once with
 ``../shared/synth/make_corpus.py`` under ``/tmp/cascade-bench``). Each stage is timed in a
@@ -24,7 +24,9 @@ the best of ``--runs`` processes, in microseconds per document; the machine may 
 so compare medians, and CPU times when it is busy.
 
 ``--code`` times another checkout's package (e.g. ``git worktree add /tmp/before HEAD~3``),
-for before/after figures on the same corpus. ``--profile N`` prints the N most expensive
+for before/after figures on the same corpus; ``--base CHECKOUT`` times that checkout beside
+``--code`` in the same run (the processes of the two alternate, so both see the same load) and
+prints the ratio of their CPU medians. ``--profile N`` prints the N most expensive
 functions of ``extract_tasks`` over the corpus under cProfile.
 """
 from __future__ import annotations
@@ -91,6 +93,7 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=100, help="plans read untimed first, in each process")
     ap.add_argument("--stages", default=",".join(STAGES))
     ap.add_argument("--code", type=Path, default=ROOT, help="the checkout whose cascade package to time")
+    ap.add_argument("--base", type=Path, help="another checkout to time beside --code, in the same run")
     ap.add_argument("--profile", type=int, default=0, metavar="N")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--child", help=argparse.SUPPRESS)
@@ -100,27 +103,36 @@ def main() -> None:
         _child(a.child, folder, a.warmup, a.code)
         return
     n = len(list(folder.rglob("*.txt")))
-    result: dict[str, object] = {"corpus": str(folder), "documents": n, "warmup": a.warmup, "runs": a.runs,
-                                 "code": str(a.code), "python": platform.python_version(), "us_per_doc": {}}
+    codes = [a.code] + ([a.base] if a.base else [])
+    figures: list[dict[str, dict[str, float]]] = [{} for _ in codes]     # per checkout: stage -> figures
     for stage in a.stages.split(","):
-        runs = []
+        runs: list[list[dict[str, float]]] = [[] for _ in codes]
         for _ in range(a.runs):
-            argv = [sys.executable, __file__, str(folder), "--child", stage, "--warmup", str(a.warmup),
-                    "--code", str(a.code)]
-            p = subprocess.run(argv, capture_output=True, text=True, check=True)
-            runs.append(json.loads(p.stdout.strip().splitlines()[-1]))
-        result["us_per_doc"][stage] = {  # type: ignore[index]
-            f"{k}_{f.__name__}": round(f(r[k] for r in runs), 1)
-            for k in ("wall", "cpu") for f in (statistics.median, min)}
+            for k, code in enumerate(codes):
+                argv = [sys.executable, __file__, str(folder), "--child", stage, "--warmup", str(a.warmup),
+                        "--code", str(code)]
+                p = subprocess.run(argv, capture_output=True, text=True, check=True)
+                runs[k].append(json.loads(p.stdout.strip().splitlines()[-1]))
+        for per_stage, code_runs in zip(figures, runs, strict=True):
+            per_stage[stage] = {f"{k}_{f.__name__}": round(f(r[k] for r in code_runs), 1)
+                                for k in ("wall", "cpu") for f in (statistics.median, min)}
+    results = [{"corpus": str(folder), "documents": n, "warmup": a.warmup, "runs": a.runs, "code": str(code),
+                "python": platform.python_version(), "us_per_doc": per_stage}
+               for code, per_stage in zip(codes, figures, strict=True)]
     if a.json:
-        print(json.dumps(result, indent=1))
+        print(json.dumps(results[0] if len(results) == 1 else results, indent=1))
     else:
-        print(f"corpus: {folder} ({n} plans; {a.warmup} read first, untimed), code: {a.code}")
-        print(f"µs per document, {a.runs} fresh processes")
-        print(f"{'stage':<14}{'wall median':>12}{'wall best':>11}{'cpu median':>12}{'cpu best':>10}")
-        for stage, v in result["us_per_doc"].items():  # type: ignore[attr-defined]
-            print(f"{stage:<14}{v['wall_median']:>12.1f}{v['wall_min']:>11.1f}{v['cpu_median']:>12.1f}"
-                  f"{v['cpu_min']:>10.1f}")
+        for code, per_stage in zip(codes, figures, strict=True):
+            print(f"corpus: {folder} ({n} plans; {a.warmup} read first, untimed), code: {code}")
+            print(f"µs per document, {a.runs} fresh processes")
+            print(f"{'stage':<14}{'wall median':>12}{'wall best':>11}{'cpu median':>12}{'cpu best':>10}")
+            for stage, v in per_stage.items():
+                print(f"{stage:<14}{v['wall_median']:>12.1f}{v['wall_min']:>11.1f}{v['cpu_median']:>12.1f}"
+                      f"{v['cpu_min']:>10.1f}")
+        if a.base:
+            now, base = figures
+            print(f"cpu median, {a.code} / {a.base}: " + ", ".join(
+                f"{stage} {now[stage]['cpu_median'] / base[stage]['cpu_median']:.2f}" for stage in now))
     if a.profile:
         import cProfile
         import pstats

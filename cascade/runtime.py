@@ -13,9 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from multiprocessing import connection as mp_connection
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
-
-T = TypeVar("T")
+from typing import Any, NamedTuple
 
 
 @contextlib.contextmanager
@@ -35,54 +33,6 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def in_child(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
-    """Start ``fn(*args)`` in a forked child process; the returned function waits for its result.
-
-    The child sees the parent's memory as it was at the fork, so a large object (the corpus
-    graph) is written by the child while the parent writes another file: two cores, no
-    copying through a pipe. Where ``fork`` is not available (Windows) or not safe (macOS)
-    ``fn`` simply runs here. An exception in the child is raised again by the waiting call.
-    """
-    if sys.platform in ("win32", "darwin") or "fork" not in mp.get_all_start_methods():
-        value = fn(*args)
-        return lambda: value
-    ctx = mp.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-
-    def run() -> None:
-        try:
-            outcome: tuple[bool, Any] = (True, fn(*args))
-        except BaseException as e:  # noqa: BLE001 - every failure goes back to the parent
-            outcome = (False, e)
-        try:
-            send.send(outcome)
-        except Exception as e:  # noqa: BLE001 - an exception that does not pickle
-            send.send((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]} ({e})")))
-
-    for stream in (sys.stdout, sys.stderr):     # else the child would print their buffers again
-        with contextlib.suppress(Exception):
-            stream.flush()
-    child = ctx.Process(target=run, daemon=True)
-    child.start()
-    send.close()
-
-    def wait() -> T:
-        try:
-            ok, value = receive.recv()
-        except EOFError:
-            child.join()
-            raise RuntimeError(f"the process running {fn.__name__} stopped "
-                               f"(exit code {child.exitcode})") from None
-        finally:
-            receive.close()
-        child.join()
-        if not ok:
-            raise value
-        return value
-
-    return wait
-
-
 class Interrupted(NamedTuple):
     """A task that did not finish: the item it was on and why (a time budget, a dead worker)."""
 
@@ -90,11 +40,15 @@ class Interrupted(NamedTuple):
     reason: str
 
 
-def _block_term() -> bool:
-    """Hold SIGTERM in this thread (where the platform can); True when it was held."""
+#: the signals held while a worker is forked
+_HELD = {signal.SIGTERM, signal.SIGINT}
+
+
+def _hold_signals() -> bool:
+    """Hold SIGTERM and SIGINT in this thread (where the platform can); True when they were held."""
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
         return False
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
     return True
 
 
@@ -104,7 +58,7 @@ def _serve(fn: Callable[[Any, Callable[[int], None]], Any], conn: Any, slot: int
     signal.signal(signal.SIGINT, signal.SIG_IGN)           # the main process handles Ctrl-C and ends us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)          # not the parent's handler; forked with it held
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
     _die_with_parent()
 
     def tick(i: int) -> None:
@@ -194,16 +148,16 @@ class WorkerPool:
                 stream.flush()
         proc = self._ctx.Process(target=_serve, args=(self._fn, child, slot, self._ticks, self._items),
                                  daemon=True)
-        # a SIGTERM arriving during the fork would run the handler inside the fork hooks, where
-        # its exception is lost: hold it until the worker is started and recorded
-        blocked = _block_term()
+        # a SIGTERM or Ctrl-C arriving during the fork would run its handler inside the fork hooks,
+        # where the exception is lost (and printed): hold both until the worker is started and recorded
+        blocked = _hold_signals()
         try:
             proc.start()
             child.close()
             self._slots[slot] = (proc, parent)
         finally:
             if blocked:
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
         return proc, parent
 
     def _stop(self, slot: int) -> None:

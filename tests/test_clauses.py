@@ -4,6 +4,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cascade.extract import clauses
 from cascade.extract.clauses import ClauseIndex, find_clauses
 from cascade.extract.numbers import find_numbers
 from cascade.extract.pipeline import extract_text
@@ -11,6 +12,7 @@ from cascade.extract.references import extract_references
 from cascade.models import Metadata
 from cascade.text.normalize import clean
 from cascade.vn import dates
+from cascade.vn.cues import TRIGGERS
 
 
 def relations(text: str) -> set[tuple[str, str, str]]:
@@ -200,3 +202,39 @@ def test_dashed_lines_are_items_of_one_list():
                      "- Chỉ thị số 32-CT/TW ngày 9/12/2003 của Ban Bí thư về công tác phổ biến pháp luật\n"
                      "- Kế hoạch số 18-KH/TU ngày 2/1/2022 của Tỉnh ủy về tuyên truyền\n\nI. MỤC ĐÍCH\n")
     assert ("self", "implements", "32-CT/TW") in rels and ("self", "implements", "18-KH/TU") in rels
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["I. ", "1. ", "II- ", "CĂN CỨ", "Căn cứ", "CĂN cứ", "Căn cứ pháp lý", "\n",
+                                 " ", "căn cứ", "x", "IV.", "CĂNCỨ"]), max_size=40))
+def test_basis_headings_are_found_as_a_scan_of_the_whole_text_finds_them(pieces):
+    text = "".join(pieces)
+    assert [m.span() for m in clauses._basis_headings(text)] == \
+        [m.span() for m in clauses._BASIS_HEADING.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="TPQĐAatpđ. \n1", max_size=12), st.integers(min_value=0, max_value=12))
+def test_an_abbreviation_is_read_from_the_four_characters_before_its_dot(text, s):
+    s = min(s, len(text))
+    assert clauses._abbreviation(text[max(0, s - 4):s]) == \
+        (clauses._ABBREVIATION.search(text, max(0, s - 4), s) is not None)
+
+
+_TRIGGER_WORDS = [p for p, _, _ in TRIGGERS] + [p.upper() for p, _, _ in TRIGGERS] + sorted(
+    {w for p, _, _ in TRIGGERS for w in p.replace(",", " ,").split()}) + [
+    "Kế hoạch số 1/KH-UBND", ";", ".", "\n", "\n\n", "x", "Thực", "Căn"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TRIGGER_WORDS), max_size=50), st.integers(min_value=0, max_value=400))
+def test_the_body_read_with_its_own_triggers_gives_the_same_clauses(words, front_end):
+    text = " ".join(words)
+    split = find_clauses(text, [], front_end)
+    assert clauses._BODY_APART
+    clauses._BODY_APART = False
+    try:
+        whole = find_clauses(text, [], front_end)
+    finally:
+        clauses._BODY_APART = True
+    assert split == whole

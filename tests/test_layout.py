@@ -2,6 +2,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cascade.extract import layout
 from cascade.extract.layout import read_layout
 from cascade.text.normalize import clean
 
@@ -169,3 +170,38 @@ def test_the_header_stage_on_long_runs_of_white_space():
                  "thông qua" + " " * 5000 + "ngày", "XÁC THỰC VĂN BẢN HỢP NHẤT" + "\n" * 50_000 + "Số:"):
         meta, *_ = extract_metadata(clean(text), "t.txt")
         assert meta.date is None
+
+
+_PLACE_NOISE = st.sampled_from(["Thực hiện Kế hoạch số 24-KH/TU ", "x" * 25, "Ủy ban nhân dân", ", ", " ",
+                                "\n", "ngày", "-", "/", "Hà Nội, ", "|"])
+_PLACE_WORDS = st.lists(st.sampled_from(["Hà", "Nội", "Kon", "Tum", "TP.", "Bà", "Rịa", "- Vũng", "Tàu",
+                                         "Đắk", "Thành", "phố", "X" * 26, "(cũ)", "Krông"]),
+                        min_size=1, max_size=8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PLACE_NOISE, max_size=12), _PLACE_WORDS, st.sampled_from([" ", "  ", "\n", " \n "]),
+       st.sampled_from([",", " , ", ",  ", " ", ""]),
+       st.sampled_from(["ngày 03 tháng 10 năm 2014", "Ngày 02/6/2025", "NGÀY 2.6.2025", "ngay ... thang"]),
+       st.lists(_PLACE_NOISE, max_size=6), st.integers(min_value=0, max_value=30))
+def test_a_place_and_date_is_found_where_a_scan_of_the_cell_finds_it(before, words, gap, comma, date, after,
+                                                                      skip):
+    text = "".join(before) + gap.join(words) + comma + date + "".join(after)
+    start = min(skip, len(text))
+    found = layout._place_date_in(layout.Cell(start, len(text), text[start:]), text)
+    m = layout._PLACE_DATE.search(text, start, len(text))
+    seg = text[start:]
+    if m is None or "," not in seg or not ("gày" in seg or "GÀY" in seg or "gay" in seg):
+        assert found is None
+    else:
+        assert found is not None and (found.start, found.end) == m.span()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="aAbBđĐẾếxX ./1|", max_size=30))
+def test_a_line_is_in_capitals_by_its_count_of_letters(text):
+    words = " ".join(w for w in text.split() if "/" not in w) if "/" in text else text
+    lower = sum(c in "abđếx" for c in words)
+    upper = sum(c in "ABĐẾX" for c in words)
+    assert layout.is_upper(text) == (lower <= 1 and upper >= 2
+                                     and (lower == 0 or (upper >= 9 and words[:1].islower())))

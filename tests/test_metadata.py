@@ -2,7 +2,10 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from cascade.extract import title
 from cascade.extract.header import extract_metadata
 from cascade.text.normalize import clean
 
@@ -277,3 +280,27 @@ CỦA ĐẢNG ỦY XÃ QUẢNG HẢI VỀ MỤC TIÊU, NHIỆM VỤ NĂM 2023
 Căn cứ Điều lệ Đảng;
 """)
     assert meta.title == "VỀ MỤC TIÊU, NHIỆM VỤ NĂM 2023"
+
+
+_LEAD_NOISE = st.sampled_from(["x" * 30, "UBND ", "ban hành ", ", ", "\n", "Thường trực ", "xây dựng "])
+_LONGEST_LEAD = ("Ngày   12 tháng 10 năm 2019   ,   " + "Hội đồng nhân dân" + "a" * 60
+                 + "   vừa   ký ban hành   Chương trình   số   1" + "2" * 30 + "   ,   ngày   12/10/2019")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LEAD_NOISE, max_size=8),
+       st.sampled_from(["", "Ngày 23/8/2017, ", "ngày 2 tháng 10 năm 2019 ,  ", "Ngày 1-2 "]),
+       st.sampled_from(["Tỉnh ủy", "UBND", "Hội đồng nhân dân", "Ban Thường vụ", "Ủy ban nhân dân"]),
+       st.text(alphabet="ab Đ", max_size=64), st.sampled_from(["", "đã ", "vừa   "]),
+       st.sampled_from(["ký ban hành", "ban hành", "xây dựng"]),
+       st.sampled_from(["Kế hoạch", "KẾ HOẠCH", "x"]), st.lists(_LEAD_NOISE, max_size=4),
+       st.integers(min_value=0, max_value=600))
+def test_a_lead_sentence_is_found_where_a_scan_from_the_start_finds_it(before, date, who, name, done, verb,
+                                                                       kind, after, end):
+    text = "".join(before) + date + who + name + " " + done + verb + " " + kind + " số 27-CTr/TU"
+    for t, e in ((text + "".join(after), end), ("x " * 100 + _LONGEST_LEAD, 1000)):
+        e = min(e, len(t))
+        found = title._lead_issued(t, e)
+        plain = title._LEAD_ISSUED.search(t, 0, e)
+        assert (found and found.span()) == (plain and plain.span())
+    assert title._lead_issued(_LONGEST_LEAD, len(_LONGEST_LEAD)).span() == (0, len(_LONGEST_LEAD))

@@ -1,10 +1,11 @@
 """normalize: NFC, invisible characters, tone marks, page-break repairs, offsets back to the raw text."""
+import sys
 import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cascade.text.normalize import OffsetMap, _nfc_clusters, ascii_fold, canon_tone, clean, key
+from cascade.text.normalize import OffsetMap, _nfc_clusters, ascii_fold, canon_tone, clean, fold_letters, key
 
 
 def test_nfd_text_becomes_nfc_and_offsets_point_into_the_raw_text():
@@ -106,3 +107,13 @@ def test_class8_a_few_nul_characters_are_text():
     assert text_with_nuls(b"\x00" * 400 + b"abc") is None           # mostly NULs: binary
     c = clean("Có\x00không")
     assert c.text == "Có không" and c.original(3, 8) == (3, 8)       # a space, no offset moves
+
+
+def test_fold_letters_folds_every_character_one_for_one():
+    chars = [chr(i) for i in range(sys.maxunicode + 1) if not 0xD800 <= i <= 0xDFFF]
+    for c in chars:
+        base = unicodedata.normalize("NFD", c)[:1].lower()
+        assert fold_letters(c) == ("d" if base == "đ" else base if len(base) == 1 else c), hex(ord(c))
+    everything = "".join(chars)
+    assert fold_letters(everything) == "".join(map(fold_letters, chars))
+    assert fold_letters("Ủy ban nhân dân TỈNH ĐẮK LẮK, İ") == "uy ban nhan dan tinh dak lak, i"

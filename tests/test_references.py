@@ -185,6 +185,12 @@ def test_short_hints_as_a_whole_text_scan(text):
     assert [h.span() for h in R._short_hints(text, starts)] == plain
 
 
+@pytest.mark.parametrize("text", _TRICKY + ["số 1 Số: 2 SỐ\n3 sỐ 4 xsố 5 _Số 6 Sốs 7 số:\t\t 8 (số 9) sổ 1"])
+def test_vouching_so_as_the_plain_pattern(text):
+    plain = re.compile(r"(?<!\w)(?:[Ss]ố|SỐ)[ \t\n]{0,3}:?[ \t\n]{0,3}(?=\d)")
+    assert [m.span() for m in R._VOUCH.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
 @pytest.mark.parametrize("text", _TRICKY)
 def test_plenum_and_law_matches_as_finditer(text):
     assert [m.span() for m in R._matches_at(R._PLENUM, text, R._PLENUM_WORDS)] == \

@@ -25,8 +25,10 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cascade.text.normalize import UPPER
+from cascade.text.phrases import lowered, phrase_alternation, phrase_pattern
 from cascade.vn.cues import BASED_ON, FRONT, LEGAL, MAIN_VERBS, RETROSPECTIVE, TRIGGERS
 
 _LOOK_BACK = 160        # how far before a trigger a retrospective opening is looked for
@@ -34,37 +36,35 @@ _RELATION = {phrase: (relation, where) for phrase, relation, where in TRIGGERS}
 _RELATION_WHERE = {relation: where for _, relation, where in TRIGGERS}
 
 
-def _phrase_pattern(phrase: str) -> str:
-    """A phrase with any run of spaces or line breaks between its words, its comma optional."""
-    words = phrase.replace(",", " ,").split()
-    out = ""
-    for w in words:
-        if w == ",":
-            out += r"\s*,?"
-        else:
-            out += (r"\s+" if out else "") + re.escape(w)
-    return out
-
-
-# the first letters of the triggers, looked at first: most places of a text fail there at once
-_FIRST_LETTERS = "".join(sorted({p[0].lower() for p, _, _ in TRIGGERS}))
-_TRIGGER = re.compile(
-    rf"(?=[{_FIRST_LETTERS}])(?<!\w)(?:" + "|".join(f"(?P<t{i}>{_phrase_pattern(p)})"
-                             for i, (p, _, _) in sorted(enumerate(TRIGGERS), key=lambda x: -len(x[1][0])))
-    + r")(?!\w)", re.IGNORECASE)
+# the triggers, longest first, on lowered text (cascade.text.phrases: far faster than re.IGNORECASE)
+_TRIGGER = re.compile(phrase_alternation(
+    [(f"t{i}", p) for i, (p, _, _) in sorted(enumerate(TRIGGERS), key=lambda x: -len(x[1][0]))]))
 _GROUP_PHRASE = {f"t{i}": p for i, (p, _, _) in enumerate(TRIGGERS)}
-_RETRO = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in RETROSPECTIVE) + r")(?!\w)", re.IGNORECASE)
+# the triggers that count anywhere, for the body. Reading the body with them alone finds what reading it with
+# all triggers finds, less the front-only ones, when no trigger of one kind starts with a word of a trigger
+# of the other kind (then no match of one kind starts at or inside a match of the other): checked here
+_ANYWHERE = [(f"t{i}", p) for i, (p, _, where) in sorted(enumerate(TRIGGERS), key=lambda x: -len(x[1][0]))
+             if where != FRONT]
+_BODY_TRIGGER = re.compile(phrase_alternation(_ANYWHERE))
+_FRONT_WORDS = {w for p, _, where in TRIGGERS if where == FRONT for w in p.replace(",", " ").split()}
+_ANYWHERE_WORDS = {w for p, _, where in TRIGGERS if where != FRONT for w in p.replace(",", " ").split()}
+_BODY_APART = not ({p.split()[0] for p, _, where in TRIGGERS if where == FRONT} & _ANYWHERE_WORDS
+                   or {p.split()[0] for p, _, where in TRIGGERS if where != FRONT} & _FRONT_WORDS)
+_RETRO = re.compile(phrase_alternation([(None, w) for w in RETROSPECTIVE], spaced=False))    # on lowered text
 
 # where a list item starts: after ";", a sentence end, a blank line, ":" at a line end, or a new line
-# opened by a list marker (-, +, •, a), 1., 1.1., I.)
-_ITEM_START = re.compile(
-    rf";|\n[ \t\u00a0]*\n|\.(?=[ \t\u00a0]*\n)|\.(?=[ \t\u00a0]+[{UPPER}\d])|:[ \t\u00a0]*\n"
-    rf"|\n(?=[ \t\u00a0]*(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[ \t]*[.)/]|[IVX]+[ \t]*[.\-])[ \t\u00a0])")
-# what ends a clause: a sentence end, a blank line after a line that does not continue a list
-_HARD_END = re.compile(rf"\n[ \t\u00a0]*\n|\.(?=[ \t\u00a0]*\n)|\.(?=[ \t\u00a0]+[{UPPER}\d])")
+# opened by a list marker (-, +, •, a), 1., 1.1., I.); what ends a clause: a sentence end, a blank line.
+# A sentence end is a dot before a line break or before a capital or digit (_SENTENCE_END); the other
+# places are found apart (_ITEM_BREAK, _BLANK_LINE), which finds what one pattern with all of them as
+# alternatives finds: a dot is matched alone, and no other match holds a dot
+_SENTENCE_END = re.compile(rf"\.(?=[ \t\u00a0]*\n)|\.(?=[ \t\u00a0]+[{UPPER}\d])")
+_ITEM_BREAK = re.compile(
+    r";|\n[ \t\u00a0]*\n|:[ \t\u00a0]*\n"
+    r"|\n(?=[ \t\u00a0]*(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[ \t]*[.)/]|[IVX]+[ \t]*[.\-])[ \t\u00a0])")
+_BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 _MAIN_CLAUSE = re.compile(
     rf",[ \t\u00a0]*+(?=[{UPPER}])(?:[^\s,;.:]++[ \t\u00a0]++){{0,10}}?(?:"
-    + "|".join(_phrase_pattern(v) for v in MAIN_VERBS) + r")(?!\w)")
+    + "|".join(phrase_pattern(v) for v in MAIN_VERBS) + r")(?!\w)")
 _ENACTING = re.compile(r"^[ \t\u00a0]*(?:QUYẾT[ \t]+ĐỊNH|QUYẾT[ \t]+NGHỊ)[ \t\u00a0]*:", re.MULTILINE)
 _BASIS_HEADING = re.compile(
     r"^[ \t\u00a0]*(?:[IVX]+|\d+)[ \t]*[.\-/)][ \t\u00a0]*(?:CĂN[ \t]+CỨ|Căn[ \t]+cứ)(?!\w)", re.MULTILINE)
@@ -88,14 +88,20 @@ class Clause:
     opens_line: bool = False  # the trigger is the first word of its line (a preamble line, not page chrome)
 
 
-def _sentence_dots(text: str, pattern: re.Pattern[str]) -> list[int]:
-    """Offsets of the matches of ``pattern``, skipping dots that end an abbreviation ("TP. Hồ Chí Minh")."""
-    out = []
-    for m in pattern.finditer(text):
-        if text[m.start()] == "." and _ABBREVIATION.search(text, max(0, m.start() - 4), m.start()):
-            continue
-        out.append(m.start())
-    return out
+def _sentence_ends(text: str) -> list[int]:
+    """Offsets of the dots that end a sentence, skipping dots that end an abbreviation ("TP. Hồ Chí Minh")."""
+    dots = [m.start() for m in _SENTENCE_END.finditer(text)]
+    return [s for s in dots if not _abbreviation(text[max(0, s - 4):s])]
+
+
+@lru_cache(maxsize=4096)
+def _abbreviation(before: str) -> bool:
+    """Whether the (up to) four characters ``before`` a dot end an abbreviation (cached: they repeat).
+
+    The same as searching the text there: an abbreviation is at most three letters, so what it
+    needs to see (the space before it) lies inside the four.
+    """
+    return _ABBREVIATION.search(before) is not None
 
 
 def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
@@ -109,22 +115,27 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
         front_end: where the body starts; triggers that count in the front only are ignored after it.
         block_starts: where the header's blocks (title, preamble) start: list items start there too.
     """
-    item_starts = sorted(set(_sentence_dots(text, _ITEM_START)) | {b - 1 for b in block_starts if b > 0})
-    hard_ends = _sentence_dots(text, _HARD_END)
+    sentence_ends = _sentence_ends(text)
+    item_starts = sorted({*sentence_ends, *[m.start() for m in _ITEM_BREAK.finditer(text)],
+                          *[b - 1 for b in block_starts if b > 0]})
+    hard_ends = sentence_ends + [m.start() for m in _BLANK_LINE.finditer(text)]
     hard_ends += [m.start() for m in _MAIN_CLAUSE.finditer(text)]
-    hard_ends += [m.start() for m in _ENACTING.finditer(text)]
+    if "QUYẾT" in text:                                  # what _ENACTING needs, looked for first
+        hard_ends += [m.start() for m in _ENACTING.finditer(text)]
     hard_ends.sort()
     # (start, end of the trigger, relation, printed, opens a line)
     heads: list[tuple[int, int, str, str, bool]] = []
-    for m in _TRIGGER.finditer(text):
+    low = lowered(text)
+    for m in _triggers(low, front_end):
         phrase = _GROUP_PHRASE[m.lastgroup or ""]
         relation, where = _RELATION[phrase]
         if where == FRONT and m.start() >= front_end:
             continue
+        printed = text[m.start():m.end()]
         k = bisect_right(item_starts, m.start() - 1) - 1
         item_start = item_starts[k] + 1 if k >= 0 else 0
         line_opened = _LINE_START.search(text, max(item_start, m.start() - 8), m.start()) is not None
-        if relation not in LEGAL and m.group(0)[:1].isupper() and line_opened:
+        if relation not in LEGAL and printed[:1].isupper() and line_opened:
             item_start = m.start()                      # a capitalised trigger opening a line opens an item
         j = bisect_left(mention_starts, item_start)
         if j < len(mention_starts) and mention_starts[j] < m.start() and not (
@@ -132,10 +143,10 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
             continue                                    # it describes the document mentioned before it
         if relation in LEGAL and _NAMED.search(text, max(0, m.start() - 16), m.start()):
             continue                                    # "Luật sửa đổi, bổ sung ...": the name of a cited law
-        if relation not in LEGAL and _RETRO.search(text, max(item_start, m.start() - _LOOK_BACK), m.start()):
+        if relation not in LEGAL and _RETRO.search(low, max(item_start, m.start() - _LOOK_BACK), m.start()):
             continue                                    # a look back, not a claim
         opens = m.start() == 0 or bool(_LINE_START.search(text, max(0, m.start() - 8), m.start()))
-        heads.append((m.start(), m.end(), relation, m.group(0), opens))
+        heads.append((m.start(), m.end(), relation, printed, opens))
     clauses: list[Clause] = []
     for n, (start, trigger_end, relation, printed, opens) in enumerate(heads):
         h = bisect_left(hard_ends, trigger_end)
@@ -145,7 +156,7 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
         if _RELATION_WHERE[relation] == FRONT:
             end = min(end, max(front_end, start))
         clauses.append(Clause(relation, start, end, printed, opens))
-    for m in _BASIS_HEADING.finditer(text):            # "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH": the whole section
+    for m in _basis_headings(text):                     # "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH": the whole section
         line_end = text.find("\n", m.end())
         nxt = _ROMAN_HEADING.search(text, line_end + 1) if line_end >= 0 else None
         end = nxt.start() if nxt else len(text)
@@ -153,6 +164,32 @@ def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
     clauses.sort(key=lambda c: c.start)
     return clauses
 
+
+
+def _triggers(low: str, front_end: int) -> list[re.Match[str]]:
+    """The matches of ``_TRIGGER`` in lowered text, less (some) front-only ones after ``front_end``."""
+    found: list[re.Match[str]] = []
+    for m in _TRIGGER.finditer(low):
+        if m.start() >= front_end and _BODY_APART:
+            found += _BODY_TRIGGER.finditer(low, m.start())      # the body: the triggers that count there
+            break
+        found.append(m)
+    return found
+
+
+def _basis_headings(text: str) -> list[re.Match[str]]:
+    """``list(_BASIS_HEADING.finditer(text))``, tried only at the start of a line that holds its word.
+
+    A match starts a line and ends on it, so each line holds at most one, found by matching at its start.
+    """
+    line_starts = set()
+    for word in ("CĂN", "Căn"):
+        i = text.find(word)
+        while i >= 0:
+            line_starts.add(text.rfind("\n", 0, i) + 1)
+            line_end = text.find("\n", i)              # the next word of this line: the same line start
+            i = text.find(word, line_end) if line_end >= 0 else -1
+    return [m for start in sorted(line_starts) if (m := _BASIS_HEADING.match(text, start))]
 
 
 class ClauseIndex:

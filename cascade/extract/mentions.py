@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from cascade.extract import numbers
 from cascade.text.normalize import UPPER
+from cascade.text.phrases import lower_case
 from cascade.vn import dates
 from cascade.vn.cues import (
     LAW_WORDS,
@@ -133,15 +134,14 @@ _TYPE_WORD_LOWER = re.compile(_trie_pattern(sorted(TYPE_WORDS, key=len, reverse=
 
 def _type_starts(text: str) -> list[int]:
     """Offsets of every type word ("Kế hoạch", "NQ"...) in ``text``, found on the lower-cased text."""
-    low = text.lower()
-    if len(low) != len(text):                  # a character whose lower case is longer: stay exact
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return [a for a in (m.start() for m in _TYPE_WORD_LOWER.finditer(low))
-            if not (a and low[a - 1].isalnum())]
+    low = lower_case(text)
+    starts = [m.start() for m in _TYPE_WORD_LOWER.finditer(low)]
+    return [a for a in starts if not (a and low[a - 1].isalnum())]
 
 
 # "số" right before a digit: where a number a type word vouches for may start
-_VOUCH = re.compile(r"(?<!\w)(?:[Ss]ố|SỐ)[ \t\n]{0,3}:?[ \t\n]{0,3}(?=\d)")
+# (written "S(?<!\w.)" and not "(?<!\w)S": a pattern that starts with its letters is searched for fast)
+_VOUCH = re.compile(r"(?:S(?<!\w.)(?:ố|Ố)|s(?<!\w.)ố)[ \t\n]{0,3}:?[ \t\n]{0,3}(?=\d)")
 # "Theo đề nghị của Sở Tư pháp tại Tờ trình số ...": the body named before the type word issued it
 _OF_AT = re.compile(r"của\s+(?P<issuer>[^,;()\n]{3,100}?)\s+tại\s+(?:các\s+)?\Z")
 _SO_TAIL = re.compile(r"(?:[Ss]ố|SỐ)\s*+(?::\s*+)?")

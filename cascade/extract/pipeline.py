@@ -35,17 +35,20 @@ def extract_text(text: str, source: str, manifest: Mapping[str, str] | None = No
     A lone surrogate in ``text`` is read as U+FFFD, one for one, so that every span still
     indexes ``text`` and the record can be written as UTF-8.
     """
-    if _LONE_SURROGATE.search(text):
+    try:
+        encoded = text.encode("utf-8")              # fails on a surrogate only (faster than searching)
+    except UnicodeEncodeError:
         sha256 = sha256 or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         text = _LONE_SURROGATE.sub("\ufffd", text)
         warnings = (*warnings, "unpaired surrogates in the text read as U+FFFD")
+        encoded = text.encode("utf-8")
     ct = clean(text)
     meta, header_end, title_end, meta_warnings = extract_metadata(ct, source, manifest)
     mentions, relations, ref_warnings = extract_references(ct, meta, source, title_end=title_end,
                                                            self_number=meta.number, header_end=header_end)
     tasks = extract_tasks(ct, source, province=meta.province, district=meta.district, level=meta.level,
                           year=dates.year_of(meta.date) or _year_hint(mentions))
-    return Record(source=source, sha256=sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest(), meta=meta,
+    return Record(source=source, sha256=sha256 or hashlib.sha256(encoded).hexdigest(), meta=meta,
                   mentions=mentions, relations=relations, tasks=tasks,
                   warnings=tuple(warnings) + tuple(meta_warnings) + tuple(ref_warnings), format=fmt)
 

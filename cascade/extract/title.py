@@ -42,6 +42,11 @@ _LEAD_FULLTEXT = re.compile(
     r"ngày[ ]{1,3}(?P<date2>\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d\d)[ ]{0,3}của[ ]{1,3}(?P<who>[^,.;\n]{3,60}?)"
     r"(?=[ ]{1,3}(?:về|V/v)\b|[,.;\n])")
 LEAD_REACH = 1500
+# the most characters a _LEAD_ISSUED match holds before its verb ("ban hành", "xây dựng"): "Ngày", a date
+# and a comma (4 + 3 + 20 + 7), the issuer (17 + 60), the spaces, "đã"/"vừa" and "ký " (3 + 6 + 3)
+_LEAD_VERB_REACH = 34 + 77 + 12
+# ... and from its verb on: the verb, the type, "số", the number and its date (8 + 3 + 12 + 3 + 5 + 31 + 24)
+_LEAD_VERB_TAIL = 8 + 3 + 12 + 3 + 5 + 31 + 24
 
 
 def own_number(b: FieldBuilder, lay: layout.Layout, text: str, source: str,
@@ -175,8 +180,8 @@ def _party_number(num: str, type_name: str, who: str) -> numbers.DocNumber | Non
 
 def lead_sentence(b: FieldBuilder, text: str, lay: layout.Layout) -> None:
     """Number, date, type and issuer of a page that reports the document instead of printing its header."""
-    m = _LEAD_FULLTEXT.search(text, 0, min(len(text), LEAD_REACH)) or \
-        _LEAD_ISSUED.search(text, 0, min(len(text), LEAD_REACH))
+    reach = min(len(text), LEAD_REACH)
+    m = _LEAD_FULLTEXT.search(text, 0, reach) or _lead_issued(text, reach)
     if m is None:
         return
     typ = m.group("type")[:1].upper() + m.group("type")[1:].lower()
@@ -194,3 +199,12 @@ def lead_sentence(b: FieldBuilder, text: str, lay: layout.Layout) -> None:
             b.set("branch", parsed.family, inferred=True)
     if date and "date" not in b.values:
         b.set("date", date, m.span("date2") if m.group("date2") else m.span("date"), inferred=True)
+
+
+def _lead_issued(text: str, end: int) -> re.Match[str] | None:
+    """``_LEAD_ISSUED.search(text, 0, end)``, read only around the verbs it needs (the same first match)."""
+    verbs = [i for i in (text.find("ban hành", 0, end), text.find("xây dựng", 0, end)) if i >= 0]
+    if not verbs:
+        return None
+    last = max(text.rfind("ban hành", 0, end), text.rfind("xây dựng", 0, end))
+    return _LEAD_ISSUED.search(text, max(0, min(verbs) - _LEAD_VERB_REACH), min(end, last + _LEAD_VERB_TAIL))

@@ -178,11 +178,24 @@ def fold_letters(text: str) -> str:
     >>> fold_letters("KẾT LỦẬN Đảng")
     'ket luan dang'
     """
-    out = []
-    for c in text:
-        base = unicodedata.normalize("NFD", c)[:1].lower()
-        out.append("d" if base == "đ" else base if len(base) == 1 else c)
-    return "".join(out)
+    return text.translate(_FOLDED_OF)
+
+
+class _FoldedChars(dict[int, str]):
+    """Character -> its folded form (:func:`fold_letters`), computed on first use."""
+
+    LIMIT = 1 << 14
+
+    def __missing__(self, code: int) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        c = chr(code)
+        base = unicodedata.normalize("NFD", c)[:1].lower()     # the letter without its marks
+        folded = self[code] = "d" if base == "đ" else base if len(base) == 1 else c
+        return folded
+
+
+_FOLDED_OF = _FoldedChars()
 
 
 # -- offset maps --------------------------------------------------------------------------------
