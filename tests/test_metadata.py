@@ -266,6 +266,35 @@ Phát triển du lịch biển năm 2022
         "Ủy ban nhân dân thị xã Cửa Lò", "district", "Nghệ An", "Cửa Lò")
 
 
+DISTRICT_9_PLAN = """ỦY BAN NHÂN DÂN
+QUẬN 9
+Số: 112/KH-UBND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Quận 9, ngày 14 tháng 4 năm 2015
+
+KẾ HOẠCH
+Chỉnh trang đô thị trên địa bàn quận năm 2015
+"""
+
+
+def test_a_district_merged_into_thu_duc_in_2021_places_its_older_documents():
+    """Quận 9 of Hồ Chí Minh (merged into the city of Thủ Đức on 1 January 2021) in a 2015 plan."""
+    meta, _ = meta_of(DISTRICT_9_PLAN)
+    assert (meta.level, meta.province, meta.district) == ("district", "Hồ Chí Minh", "Quận 9")
+    meta, _ = meta_of("""HỘI ĐỒNG NHÂN DÂN
+QUẬN 2
+Số: 07/NQ-HĐND
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Quận 2, ngày 20 tháng 12 năm 2009
+
+NGHỊ QUYẾT
+Về dự toán ngân sách năm 2010
+""")
+    assert (meta.level, meta.province, meta.district) == ("district", "Hồ Chí Minh", "Quận 2")
+
+
 def test_the_body_under_the_type_line_is_not_the_title():
     meta, _ = meta_of("""ĐẢNG BỘ HUYỆN QUẢNG XƯƠNG
 ĐẢNG ỦY XÃ QUẢNG HẢI

@@ -325,3 +325,17 @@ def test_the_era_of_a_date_and_a_province_named_as_on_that_date():
 def test_tx_written_without_a_dot_is_a_thi_xa():
     hits = find_places("Đảng bộ TX Buôn Hồ lần thứ V")
     assert [(h.text, h.unit.type) for h in hits] == [("TX Buôn Hồ", "thị xã")]
+
+
+def test_districts_merged_into_thu_duc_in_2021_are_former_districts_of_ho_chi_minh():
+    """Quận 2 and Quận 9 became part of the city of Thủ Đức on 1 January 2021: found, but not in force."""
+    q9 = find_district("QUẬN 9", "TP. HCM")
+    assert [(u.name, u.province, u.former, u.valid_to, u.successor) for u in q9] == [
+        ("Quận 9", "Hồ Chí Minh", True, "2020-12-31", "Thủ Đức")]
+    assert [(u.name, u.code) for u in find_district("Q.2")] == [("Quận 2", "")]     # 769 is Thủ Đức's
+    assert [u.type for u in find_district("Thủ Đức", "Hồ Chí Minh")] == ["thành phố"]
+    in_force = {u.name for u in districts("Hồ Chí Minh")}
+    assert "Thủ Đức" in in_force and not in_force & {"Quận 2", "Quận 9"}
+    hits = find_places("Dự án nằm trên địa bàn Quận 9, thành phố Hồ Chí Minh.")
+    assert [(h.text, h.unit.level, h.unit.province) for h in hits] == [
+        ("Quận 9", "district", "Hồ Chí Minh"), ("thành phố Hồ Chí Minh", "province", None)]

@@ -384,3 +384,15 @@ def test_cli_export_writes_linked_data(seeds: Path, tmp_path: Path):
     assert r.exit_code == 0, r.output
     doc = json.loads((tmp_path / "c.jsonld").read_text(encoding="utf-8"))
     assert doc["@context"]["eli"] == str(ELI) and doc["@graph"]
+
+
+def test_a_former_district_without_a_code_has_its_own_concept():
+    """Quận 2 of Hồ Chí Minh has no code (its 769 is the city of Thủ Đức's since 2021): IRI by its slug."""
+    from cascade.rdf.iri import _unit_for, unit_iri
+    from cascade.vn import places
+
+    (q2,) = places.find_district("Quận 2", "Hồ Chí Minh")
+    (thu_duc,) = places.find_district("thành phố Thủ Đức", "Hồ Chí Minh")
+    assert unit_iri(q2).endswith("/adminunit/pre2025-79-quan-2")
+    assert unit_iri(thu_duc).endswith("/adminunit/pre2025-79-769")
+    assert _unit_for("Hồ Chí Minh", "Quận 2", "2009-12-20") == q2

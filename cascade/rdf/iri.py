@@ -181,10 +181,14 @@ _ERA_NAMES = {"pre2025": "pre2025", "2025": "from2025"}
 
 
 def unit_iri(unit: Any) -> str:
-    """The concept IRI of a gazetteer unit: ``pre2025-66``, ``pre2025-66-643``, ``from2025-66``."""
+    """The concept IRI of a gazetteer unit: ``pre2025-66``, ``pre2025-66-643``, ``from2025-66``.
+
+    A former district whose code now names another unit has none (Quận 2 of Hồ Chí Minh, whose
+    769 is Thủ Đức's): its name's slug stands in, ``pre2025-79-quan-2``.
+    """
     era = _ERA_NAMES[unit.era]
     if unit.level == "district":
-        return f"{ADMINUNIT}{era}-{unit.province_code}-{unit.code}"
+        return f"{ADMINUNIT}{era}-{unit.province_code}-{unit.code or slug(unit.name)}"
     return f"{ADMINUNIT}{era}-{unit.code}"
 
 

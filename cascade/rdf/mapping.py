@@ -494,7 +494,9 @@ class _Maker:
                     (s, V.SKOS_inScheme, P(_ERA_SCHEME[u.era])),
                     (s, V.SKOS_prefLabel, lit(u.full_name, lang="vi")),
                     (s, V.SKOS_altLabel, lit(u.name, lang="vi")),
-                    (s, V.SKOS_notation, lit(u.code)), (s, V.CAS_level, P(_LEVELS[u.level]))]
+                    # Quận 2 (HCM) has no code: its 769 is Thủ Đức's now
+                    *([(s, V.SKOS_notation, lit(u.code))] if u.code else []),
+                    (s, V.CAS_level, P(_LEVELS[u.level]))]
             if u.level == "district":
                 parent = f"{ADMINUNIT}{_ERA_NAMES[u.era]}-{u.province_code}"
                 out.append((s, V.SKOS_broader, self.t.iri(parent)))
