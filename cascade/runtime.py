@@ -53,7 +53,7 @@ def _hold_signals() -> bool:
 
 
 def _serve(fn: Callable[[Any, Callable[[int], None]], Any], conn: Any, slot: int, ticks: Any,
-           items: Any) -> None:
+           items: Any, steps: Any) -> None:
     """A worker process: run ``fn`` on each task received until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)           # the main process handles Ctrl-C and ends us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)          # not the parent's handler; forked with it held
@@ -62,6 +62,8 @@ def _serve(fn: Callable[[Any, Callable[[int], None]], Any], conn: Any, slot: int
     _die_with_parent()
 
     def tick(i: int) -> None:
+        if ticks[slot] and items[slot] == i:              # the item is under way: one more step of it
+            steps[slot] += 1
         items[slot] = i
         ticks[slot] = time.monotonic()
 
@@ -121,7 +123,8 @@ class TerminatedError(RuntimeError):
 class WorkerPool:
     """Worker processes that run ``fn(task, tick)`` with a time budget for each item of a task.
 
-    ``fn`` calls ``tick(i)`` as it starts item ``i`` of its task. An item that runs longer
+    ``fn`` calls ``tick(i)`` as it starts item ``i`` of its task, and again at each step of a
+    long item (an OCR page), which renews its budget and counts in :meth:`steps`. An item that runs longer
     than ``budget`` seconds has its worker killed and replaced: :meth:`results` yields the
     task with :class:`Interrupted` (the item, the reason) and the caller may :meth:`submit`
     what was left. A worker that dies is reported the same way. Workers are killed when the
@@ -136,6 +139,7 @@ class WorkerPool:
         self._fn, self._budget = fn, budget
         self._ticks = self._ctx.RawArray("d", workers)
         self._items = self._ctx.RawArray("i", workers)
+        self._steps = self._ctx.RawArray("q", workers)       # steps of long items, per slot, ever
         self._slots: list[tuple[Any, Any] | None] = [None] * workers
         self._busy: dict[int, Any] = {}                       # slot -> its task
         self._queue: collections.deque[Any] = collections.deque()
@@ -146,8 +150,8 @@ class WorkerPool:
         for stream in (sys.stdout, sys.stderr):     # else the child would print their buffers again
             with contextlib.suppress(Exception):
                 stream.flush()
-        proc = self._ctx.Process(target=_serve, args=(self._fn, child, slot, self._ticks, self._items),
-                                 daemon=True)
+        proc = self._ctx.Process(target=_serve, args=(self._fn, child, slot, self._ticks, self._items,
+                                                      self._steps), daemon=True)
         # a SIGTERM or Ctrl-C arriving during the fork would run its handler inside the fork hooks,
         # where the exception is lost (and printed): hold both until the worker is started and recorded
         blocked = _hold_signals()
@@ -176,10 +180,17 @@ class WorkerPool:
         """Queue a task (also while :meth:`results` runs)."""
         self._queue.append(task)
 
-    def results(self) -> Iterator[tuple[Any, bool, Any]]:
+    def steps(self) -> int:
+        """How many steps of long items (OCR pages) the workers have reported so far."""
+        return sum(self._steps)
+
+    def results(self, every_second: Callable[[], None] | None = None) -> Iterator[tuple[Any, bool, Any]]:
         """(task, ok, value) for every task as it finishes: ``ok`` with its result, else the
-        exception ``fn`` raised or an :class:`Interrupted`."""
+        exception ``fn`` raised or an :class:`Interrupted`. ``every_second`` is called about
+        once a second while tasks run (to show :meth:`steps` on a progress bar)."""
         while self._queue or self._busy:
+            if every_second is not None:
+                every_second()
             for slot in range(len(self._slots)):
                 if slot not in self._busy and self._queue:
                     _, conn = self._slots[slot] or self._start(slot)
@@ -190,7 +201,7 @@ class WorkerPool:
             for s in self._busy:
                 proc, conn = self._slots[s]                       # type: ignore[misc]
                 owner[conn] = owner[proc.sentinel] = s
-            ready = mp_connection.wait(list(owner), timeout=1.0 if self._budget else None)
+            ready = mp_connection.wait(list(owner), timeout=1.0 if self._budget or every_second else None)
             done: set[int] = set()
             for r in ready:
                 slot = owner[r]

@@ -149,11 +149,16 @@ def _rows(db: Path, table: str) -> list[tuple[object, ...]]:
         con.close()
 
 
-def test_the_build_writes_what_the_whole_graph_gives(tmp_path: Path):
-    docs = tmp_path / "docs"
+def _write(docs: Path) -> Path:
+    """The files of :data:`FILES` under ``docs``."""
     for name, text in FILES.items():
         (docs / name).parent.mkdir(parents=True, exist_ok=True)
         (docs / name).write_text(text, encoding="utf-8")
+    return docs
+
+
+def test_the_build_writes_what_the_whole_graph_gives(tmp_path: Path):
+    docs = _write(tmp_path / "docs")
     out = tmp_path / "out"
     b = build([docs], out, workers=1, turtle=False, html=False)
     R = reference(resolve(load_records(out)))             # the whole records, tasks included
@@ -189,10 +194,7 @@ def test_the_turtle_and_the_map_of_the_build_are_those_of_the_whole_graph(tmp_pa
     from cascade import rdf
     from cascade.outputs.maps import map_html
 
-    docs = tmp_path / "docs"
-    for name, text in FILES.items():
-        (docs / name).parent.mkdir(parents=True, exist_ok=True)
-        (docs / name).write_text(text, encoding="utf-8")
+    docs = _write(tmp_path / "docs")
     out = tmp_path / "out"
     b = build([docs], out, workers=1)
     R = reference(resolve(load_records(out)))

@@ -64,6 +64,27 @@ def test_worker_pool_reports_an_item_over_budget_a_dead_worker_and_a_failure_and
     assert outcomes[(4,)] == (True, [16])
 
 
+def _paged(task, tick):
+    """Items are page counts: an item of n pages calls ``tick`` again at each page after its start."""
+    for i, pages in enumerate(task):
+        tick(i)
+        for _ in range(pages):
+            tick(i)
+    return len(task)
+
+
+def test_worker_pool_counts_the_steps_of_long_items():
+    from cascade.runtime import WorkerPool
+
+    seen = []
+    with WorkerPool(_paged, 2, budget=5) as pool:
+        for t in ([0, 3, 0], [2], [0, 0]):
+            pool.submit(t)
+        assert all(ok for _, ok, _ in pool.results(lambda: seen.append(pool.steps())))
+        assert pool.steps() == 5                           # pages only: starting an item is no step
+    assert seen and seen[0] == 0 and seen == sorted(seen)
+
+
 def test_worker_pool_leaves_no_process_behind():
     import multiprocessing as mp
 

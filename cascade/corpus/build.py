@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import orjson
@@ -144,18 +145,35 @@ class Build:
 
 # -- extraction over many files --------------------------------------------------------------------
 
-def _progress(total: int, enabled: bool) -> tuple[Callable[[int], None], Callable[[], None]]:
-    """A rich progress bar on stderr when it is a terminal; no-ops otherwise."""
-    if not enabled or total < 20 or not sys.stderr.isatty():
-        return (lambda n: None), (lambda: None)
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+class _Progress:
+    """A rich progress bar on stderr when it is a terminal (files, and the pages of scans read
+    so far, which move while a long scan is read); does nothing otherwise."""
 
-    p = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                 console=Console(stderr=True), transient=True)
-    task = p.add_task("extract", total=total)
-    p.start()
-    return (lambda n: p.advance(task, n)), p.stop
+    def __init__(self, total: int, enabled: bool) -> None:
+        self._bar: Any = None
+        if not enabled or total < 20 or not sys.stderr.isatty():
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._bar = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
+                             TextColumn("{task.fields[pages]}"), TimeRemainingColumn(),
+                             console=Console(stderr=True), transient=True)
+        self._task = self._bar.add_task("extract", total=total, pages="")
+        self._bar.start()
+
+    def advance(self, n: int) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task, n)
+
+    def pages(self, n: int) -> None:
+        """``n`` pages of scans read by OCR so far."""
+        if self._bar is not None and n:
+            self._bar.update(self._task, pages=f"{n} scanned page{'s' * (n != 1)} read")
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
 
 
 @dataclass(slots=True)
@@ -192,7 +210,7 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
     shards.mkdir(parents=True, exist_ok=True)
     if workers <= 0:
         workers = min(os.cpu_count() or 1, 4) if len(files) >= 400 else 1
-    advance, stop = _progress(len(files), progress)
+    bar = _Progress(len(files), progress)
     done: list[tuple[Batch, list[Extracted]]] = []
     try:
         if scheduler:
@@ -202,7 +220,7 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
             batches = _batches(files, size, shards, cache_dir, code, whole, options)
             for batch, part in distributed.run(scheduler, batches):
                 done.append((batch, part))
-                advance(len(part))
+                bar.advance(len(part))
         else:
             # small batches keep the workers evenly busy to the end and the progress bar moving
             size = max(8, min(200, len(files) // (workers * 8) or 8))
@@ -211,16 +229,16 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
             with WorkerPool(run_batch, min(workers, len(batches)) or 1, budget) as pool:
                 for b in batches:
                     pool.submit(b)
-                for batch, ok, value in pool.results():
+                for batch, ok, value in pool.results(lambda: bar.pages(pool.steps())):
                     if ok:
                         done.append((batch, value))
-                        advance(len(value))
+                        bar.advance(len(value))
                     elif isinstance(value, Interrupted):
                         bad = batch.paths[value.item]
                         done.append((batch, [Extracted(bad, None, FileError(source_name(bad),
                                                                             f"skipped: {value.reason}"),
                                                        False, None)]))
-                        advance(1)
+                        bar.advance(1)
                         rest = batch.paths[:value.item] + batch.paths[value.item + 1:]
                         if rest:                     # the others again, into a fresh shard
                             pool.submit(replace(batch, index=next_index, paths=rest,
@@ -231,7 +249,7 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
                     else:
                         raise BuildError(f"a worker failed ({type(value).__name__}: {value})")
     finally:
-        stop()
+        bar.stop()
     order = {p: i for i, p in enumerate(files)}
     results: list[Extracted] = []
     where: dict[str, str] = {}
