@@ -199,7 +199,11 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
     # the document's own number describes nothing: it does not end a clause
     cited = [f.start for f in found if not (
         f.number is not None and self_key and key(f.number.text) == self_key and _is_self(f, meta))]
-    index = clauses.ClauseIndex(clauses.find_clauses(text, cited, body_start, (header_end, title_end)))
+    # the clauses are asked which governs a mention, and which of the title carry out a programme:
+    # those that start after the last mention and the title are never asked for
+    until = max(max((f.start for f in found), default=0) + 1, title_end)
+    index = clauses.ClauseIndex(clauses.find_clauses(text, cited, body_start, (header_end, title_end),
+                                                     until=until))
 
     def evidence(a: int, b: int) -> Evidence:
         s = _sentence_start(text, a, max(0, a - 400))
