@@ -119,7 +119,7 @@ def _abbreviation(before: str) -> bool:
 
 
 # how far past ``until`` find_clauses reads first: a clause mostly ends at the end of its sentence
-_REACH = 1000
+_REACH = 300
 
 
 def find_clauses(text: str, mention_starts: Sequence[int], front_end: int,
