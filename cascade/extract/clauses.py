@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from cascade.text.normalize import UPPER
 from cascade.text.phrases import lowered, phrase_alternation, phrase_pattern
@@ -77,9 +77,9 @@ _LINE_START = re.compile(r"\n[ \t\u00a0]*(?:[-+•*–][ \t\u00a0]*)?\Z")
 _ABBREVIATION = re.compile(r"(?:^|(?<=\s))[A-ZĐ][A-Za-zđ]{0,2}\Z")     # "TP.", "Tp.", "Q." end no sentence
 
 
-@dataclass(frozen=True, slots=True)
-class Clause:
-    """A trigger and the stretch of text it governs: ``[start, end)`` from the trigger word on."""
+class Clause(NamedTuple):
+    """A trigger and the stretch of text it governs: ``[start, end)`` from the trigger word on (a named
+    tuple: made several times faster than a frozen dataclass, and a text has many)."""
 
     relation: str           # implements | continues | based_on | amends | replaces | repeals | guides | cites
     start: int
