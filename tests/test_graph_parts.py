@@ -201,3 +201,61 @@ def test_the_turtle_and_the_map_of_the_build_are_those_of_the_whole_graph(tmp_pa
     assert "p-plan:Step" in turtle and turtle == rdf.dumps(R, "ttl")
     assert (out / "map.html").read_text(encoding="utf-8") == map_html(R)
     assert b.walked_graph() is b.graph            # the streamed graph lives only while the build writes
+
+
+MOVED = {
+    "p.txt": "TỈNH ỦY ĐỒNG THÁP\n*\nSố 39-KH/TU\nĐồng Tháp, ngày 18 tháng 11 năm 2021\n\nKẾ HOẠCH\n\n"
+             "Thực hiện Kết luận số 12-KL/TW ngày 05/9/2021 của Ban Bí thư\n",
+    # Tam Nông is a district of Phú Thọ and of Đồng Tháp: resolution places the plan where its source is
+    "c.txt": "HUYỆN ỦY TAM NÔNG\n*\nSố 09-KH/HU\nTam Nông, ngày 02 tháng 12 năm 2021\n\nKẾ HOẠCH\n\n"
+             "Thực hiện Kế hoạch số 39-KH/TU ngày 18/11/2021 của Ban Thường vụ Tỉnh ủy, Ban Thường vụ "
+             "Huyện ủy ban hành kế hoạch:\n\n1. Tuyên truyền\n\nBan Tuyên giáo Huyện ủy chủ trì, phối hợp "
+             "với Ủy ban Mặt trận Tổ quốc huyện thực hiện.\n\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\n\nNguyễn Văn Hòa\n",
+}
+
+
+def test_a_plan_resolution_moves_keeps_its_tasks_and_evidence_and_its_agencies_move_with_it(tmp_path: Path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in MOVED.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    build([docs], out, workers=1, turtle=False, html=False)
+    records = {Path(r.source).name: r for r in load_records(out)}
+    moved = records["c.txt"]
+    assert (moved.meta.province, moved.meta.district) == ("Đồng Tháp", "Tam Nông")
+    whole = extract_text(MOVED["c.txt"], moved.source)            # what the worker extracted
+    assert whole.meta.province == "Phú Thọ" and whole.tasks
+    assert [t.to_dict() for t in moved.tasks] == [t.to_dict() for t in whole.tasks]
+    assert moved.meta.evidence == whole.meta.evidence
+    R = reference(resolve(list(records.values())))
+    written = orjson.loads((out / "graph.json").read_bytes())
+    R.graph["built"] = written["graph"]["built"]
+    assert (out / "graph.json").read_bytes() == node_link_json(R) + b"\n"
+    agencies = [d for _, d in R.nodes(data=True) if d[KIND] == AGENCY]
+    assert agencies and all(d["province"] == "Đồng Tháp" for d in agencies)
+
+
+def test_a_slim_record_keeps_what_resolution_reads_and_holds_each_quote_once():
+    from dataclasses import replace
+
+    from cascade.corpus.extraction import slim_record
+
+    rec = extract_text(FILES["a/gia-lai.txt"], "a.txt")
+    # each relation's sentence as a string of its own, equal to its mention's (as records read back have it)
+    rec = replace(rec, relations=tuple(
+        replace(r, evidence=replace(r.evidence, quote="".join(list(r.evidence.quote))))
+        if r.evidence is not None else r for r in rec.relations))
+    assert any(r.evidence is not None and r.evidence.quote in {m.evidence.quote for m in rec.mentions}
+               for r in rec.relations)
+    slim = slim_record(rec)
+    assert rec.tasks and rec.meta.evidence and rec.relations
+    assert slim.tasks == () and slim.meta.evidence == ()
+    assert slim.mentions == rec.mentions and slim.relations == rec.relations
+    assert slim.meta == type(rec.meta)(**{**{f: getattr(rec.meta, f) for f in rec.meta.__slots__},
+                                          "evidence": ()})
+    held = {id(m.evidence.quote) for m in slim.mentions} | {id(r.evidence.quote) for r in slim.relations
+                                                            if r.evidence is not None}
+    values = {m.evidence.quote for m in slim.mentions} | {r.evidence.quote for r in slim.relations
+                                                          if r.evidence is not None}
+    assert len(held) == len(values)

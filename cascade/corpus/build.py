@@ -104,6 +104,7 @@ class Build:
 
     @property
     def graph(self) -> nx.MultiDiGraph:
+        """The whole graph (after :func:`build`, read from ``cascade.db`` on first use and kept)."""
         if self._graph is None:
             with store.connect(Path(self.out) / store.DB_FILE) as con:
                 self._graph = store.read_graph(con)
