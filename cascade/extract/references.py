@@ -283,12 +283,17 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
     return tuple(mentions), tuple(relations), warnings
 
 
+@lru_cache(maxsize=256)
+def _names_city(province: str) -> re.Pattern[str]:
+    """A pattern for a name of the city ``province`` is named after ("thành phố Huế", "Thành ủy Huế")."""
+    return re.compile(rf"(?:thành phố|Thành ủy|thành ủy)\s+{re.escape(province)}\b")
+
+
 def _named_on_date(province: str, issuer: str | None, date: str | None) -> tuple[str, str | None]:
     """The province of a cited local document as documents of its date named it (a 2019 plan of "huyện
     Phú Vang" is of Thừa Thiên Huế, not of the city of Huế), unless its issuer names the city itself."""
     name, kind = places.province_name_on(province, date)
-    city = rf"(?:thành phố|Thành ủy|thành ủy)\s+{re.escape(province)}\b"
-    if name == province or (issuer and re.search(city, issuer)):
+    if name == province or (issuer and _names_city(province).search(issuer)):
         return province, issuer
     if issuer and kind is not None and name not in issuer:
         issuer = issuer.replace(f"thành phố {province}", f"{kind} {name}").replace(f" {province}", f" {name}")
