@@ -238,3 +238,21 @@ def test_the_body_read_with_its_own_triggers_gives_the_same_clauses(words, front
     finally:
         clauses._BODY_APART = True
     assert split == whole
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_TRIGGER_WORDS + ["Quyết định số 5/QĐ-UBND", ", UBND tỉnh ban hành",
+                                                  "I. CĂN CỨ", "\nQUYẾT ĐỊNH:", "- ", "TP."]), max_size=60),
+       st.integers(min_value=0, max_value=400), st.integers(min_value=0, max_value=400),
+       st.integers(min_value=0, max_value=60), st.lists(st.integers(min_value=0, max_value=400), max_size=4))
+def test_the_clauses_before_a_bound_are_those_of_the_whole_text(words, front_end, until, reach, mentions):
+    text = " ".join(words)
+    starts = sorted(mentions)
+    whole = find_clauses(text, starts, front_end, (front_end // 2,))
+    saved = clauses._REACH
+    clauses._REACH = reach                      # a short reach: the text past it is read when it must be
+    try:
+        bounded = find_clauses(text, starts, front_end, (front_end // 2,), until=until)
+    finally:
+        clauses._REACH = saved
+    assert bounded == [c for c in whole if c.start < until]

@@ -1,4 +1,6 @@
 """layout: the header's blocks whatever the printing (cells, one line, wrapped motto, site tables, none)."""
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -205,3 +207,18 @@ def test_a_line_is_in_capitals_by_its_count_of_letters(text):
     upper = sum(c in "ABĐẾX" for c in words)
     assert layout.is_upper(text) == (lower <= 1 and upper >= 2
                                      and (lower == 0 or (upper >= 9 and words[:1].islower())))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=" \t\n|\u00a0\x1cAbĐ1-", max_size=40), st.integers(min_value=0, max_value=45),
+       st.integers(min_value=0, max_value=45))
+def test_cells_are_the_stripped_pieces_between_line_breaks_and_bars(text, start, end):
+    end = min(end, len(text))
+    want = []
+    pos = start
+    for piece in re.split(r"[\n|]", text[start:end]):
+        lead = len(piece) - len(piece.lstrip())
+        if piece.strip():
+            want.append((pos + lead, pos + lead + len(piece.strip()), piece.strip()))
+        pos += len(piece) + 1
+    assert [tuple(c) for c in layout.cells(text, start, end)] == want

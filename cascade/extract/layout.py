@@ -47,7 +47,6 @@ PARTY_MOTTO = re.compile(_GAP.join(word_forms(w) for w in PARTY_MOTTO_WORDS))
 # "Độc lập - Tự do - Hạnh phúc" in any case, on lowered text (cascade.text.phrases)
 _SLOGAN = re.compile(rf"độc{_GAP}lập[\s|*_-]{{1,40}}tự{_GAP}do(?:[\s|*_-]{{1,40}}hạnh{_GAP}phúc)?")
 _RULE = re.compile(r"[\s\-_=─–—.*•~]{1,200}")
-_CELL = re.compile(r"[^\n|]+")
 #: the running header the official gazette prints on every page: "CÔNG BÁO/Số 1234 + 1235/Ngày 15-12-2023",
 #: with the page number before or after it; it is page chrome, never part of an issuer or a title
 GAZETTE_LINE = re.compile(r"[ \d]{0,80}C[ÔO]NG[ ]{1,3}B[ÁA]O[ ]{0,3}/[ ]{0,3}(?:Số|SỐ|số)[ ]{0,3}\d{1,5}"
@@ -158,14 +157,21 @@ class Layout:
 
 
 def cells(text: str, start: int = 0, end: int | None = None) -> list[Cell]:
-    """The non-blank cells of ``text[start:end]``, split at line breaks and ``|``."""
+    """The non-blank cells of ``text[start:end]``, split at line breaks and ``|``, without the spaces
+    around them (str.split and str.strip: faster than a pattern, which tests each character)."""
+    end = len(text) if end is None else end
     out = []
-    for m in _CELL.finditer(text, start, len(text) if end is None else end):
-        raw = m.group()
-        stripped = raw.strip()
-        if stripped:
-            a = m.start() + len(raw) - len(raw.lstrip())
-            out.append(Cell(a, a + len(stripped), stripped))
+    pos = start
+    for line in text[start:end].split("\n"):
+        if not line or line.isspace():
+            pos += len(line) + 1
+            continue
+        for piece in (line.split("|") if "|" in line else (line,)):
+            stripped = piece.strip()
+            if stripped:
+                a = pos + piece.find(stripped)          # where its first character that is not a space is
+                out.append(Cell(a, a + len(stripped), stripped))
+            pos += len(piece) + 1
     return out
 
 

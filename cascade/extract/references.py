@@ -199,7 +199,11 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
     # the document's own number describes nothing: it does not end a clause
     cited = [f.start for f in found if not (
         f.number is not None and self_key and key(f.number.text) == self_key and _is_self(f, meta))]
-    index = clauses.ClauseIndex(clauses.find_clauses(text, cited, body_start, (header_end, title_end)))
+    # the clauses are asked which governs a mention, and which of the title carry out a programme:
+    # those that start after the last mention and the title are never asked for
+    until = max(max((f.start for f in found), default=0) + 1, title_end)
+    index = clauses.ClauseIndex(clauses.find_clauses(text, cited, body_start, (header_end, title_end),
+                                                     until=until))
 
     def evidence(a: int, b: int) -> Evidence:
         s = _sentence_start(text, a, max(0, a - 400))
@@ -279,12 +283,17 @@ def extract_references(ct: CleanText, meta: Metadata, source: str, *, title_end:
     return tuple(mentions), tuple(relations), warnings
 
 
+@lru_cache(maxsize=256)
+def _names_city(province: str) -> re.Pattern[str]:
+    """A pattern for a name of the city ``province`` is named after ("thành phố Huế", "Thành ủy Huế")."""
+    return re.compile(rf"(?:thành phố|Thành ủy|thành ủy)\s+{re.escape(province)}\b")
+
+
 def _named_on_date(province: str, issuer: str | None, date: str | None) -> tuple[str, str | None]:
     """The province of a cited local document as documents of its date named it (a 2019 plan of "huyện
     Phú Vang" is of Thừa Thiên Huế, not of the city of Huế), unless its issuer names the city itself."""
     name, kind = places.province_name_on(province, date)
-    city = rf"(?:thành phố|Thành ủy|thành ủy)\s+{re.escape(province)}\b"
-    if name == province or (issuer and re.search(city, issuer)):
+    if name == province or (issuer and _names_city(province).search(issuer)):
         return province, issuer
     if issuer and kind is not None and name not in issuer:
         issuer = issuer.replace(f"thành phố {province}", f"{kind} {name}").replace(f" {province}", f" {name}")
