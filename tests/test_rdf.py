@@ -388,8 +388,26 @@ def test_the_maker_keeps_nothing_of_a_task_it_has_written():
     mk = rdf._Maker(rdf._Source(_Walked(G)), rdf._TurtleTerms(rdf.DEFAULT_BASE), None)  # type: ignore[arg-type]
     written = [triples for _, triples in _node_blocks(mk, G.nodes(data=True), named=False)]
     assert sum(t[1] == "p-plan:isStepOfPlan" for triples in written for t in triples) == 4
-    kept = {*mk._iri, *mk._raw}
+    kept = {*mk._iri, *mk._raw, *mk._others}
     assert {A, B, "agency:Sở Nội vụ@gia lai"} <= kept and not [n for n in kept if n.startswith("task:")]
+
+
+def test_the_terms_of_bodies_signers_and_agencies_are_kept_up_to_a_bound(monkeypatch):
+    from cascade.rdf import mapping
+
+    G = _two_plans_of_one_number()
+    for i in range(5):
+        who = f"person:Người {i}@UBND tỉnh Gia Lai"
+        G.add_node(who, kind="person", name=f"Người {i}")
+        G.add_edge(A if i % 2 else B, who, key="signed_by", relation="signed_by")
+    whole = rdf.dumps(G, "nt")
+    monkeypatch.setattr(mapping, "_OTHERS_KEPT", 2)
+    mk = rdf._Maker(rdf._Source(G), rdf._NTTerms(), None)
+    for n in G:
+        if G.nodes[n]["kind"] in ("person", "agency"):
+            mk.node(n)
+    assert 1 <= len(mk._others) <= 2
+    assert rdf.dumps(G, "nt") == whole                   # made again when asked after they were dropped
 
 
 def test_a_task_whose_id_names_no_plan_gets_its_plan_from_its_predecessors():

@@ -102,6 +102,12 @@ Triple = tuple[Any, Any, Any]
 _CONSTANTS_KEPT = 4096
 
 
+#: the kinds of node named mostly by the plans near them (signers, issuing bodies, agencies of a place),
+#: and how many of their terms :meth:`_Maker.node` keeps
+_NAMED_NEARBY = frozenset({"organization", "person", "agency"})
+_OTHERS_KEPT = 1 << 15
+
+
 Block = tuple[str | None, list[Triple]]          # (named graph IRI or None for the default graph, triples)
 
 
@@ -124,8 +130,9 @@ class _Maker:
         iri = terms.iri
         self.V = SimpleNamespace(**{k: iri(str(u)) for k, u in _VOCABULARY.items()})
         self.P = {u: getattr(self.V, k) for k, u in _VOCABULARY.items()}
-        self._iri: dict[str, Any] = {}
-        self._raw: dict[str, str] = {}
+        self._iri: dict[str, Any] = {}                 # document or unit -> its term
+        self._raw: dict[str, str] = {}                  # document -> its IRI
+        self._others: dict[str, Any] = {}               # body, person or agency -> its term (the last few)
         self._lit_cache: dict[tuple[str, str | None, str | None], Any] = {}
         self.lit = terms.lit                            # (value: str, datatype IRI: str | None, lang)
         self._roles = {rel: self.P[u] for rel, u in _ROLE_PREDICATES.items()}   # edge key -> predicate
@@ -149,24 +156,35 @@ class _Maker:
         return self.P[u]
 
     def node(self, n: str) -> Any:
-        """The term of a graph node (document, body, person, agency), kept: these are named often.
+        """The term of a graph node (document, body, person, agency), kept while it may be named again:
+        a document's always (other documents cite it), the last tens of thousands of the others.
 
         A task's term is made where the task is written (:meth:`task`), once, and not kept.
         """
         t = self._iri.get(n)
         if t is None:
-            t = self._iri[n] = self.t.iri(self.raw(n))
+            t = self._others.get(n)
+            if t is None:
+                kind = self.G._node.get(n, {}).get("kind")
+                if kind in _NAMED_NEARBY:
+                    if len(self._others) >= _OTHERS_KEPT:
+                        self._others.clear()
+                    t = self._others[n] = self.t.iri(self._mint_node(n, kind))
+                else:
+                    t = self._iri[n] = self.t.iri(self.raw(n))
         return t
 
     def raw(self, n: str) -> str:
-        """The IRI of a graph node, as a string."""
+        """The IRI of a graph node, as a string (a document's is kept: its tasks and signatures
+        are named under it)."""
         r = self._raw.get(n)
         if r is None:
             r = self._raw[n] = self._mint_node(n)
         return r
 
-    def _mint_node(self, n: str) -> str:
-        kind = self.G._node.get(n, {}).get("kind")
+    def _mint_node(self, n: str, kind: Any = None) -> str:
+        if kind is None:
+            kind = self.G._node.get(n, {}).get("kind")
         if kind == "organization":
             return self.mint.org(n[len("org:"):])
         if kind == "person":
@@ -391,9 +409,9 @@ class _Maker:
             add((s, source_p, self.const(source)))
         if span := get("evidence_span"):
             add((s, span_p, lit(span)))
-        roles, known = self._roles, self._iri
+        roles = self._roles
         for other, edges in self.G._succ[n].items():                # agencies, in the order of the text
-            o = known.get(other) or node(other)
+            o = node(other)
             for rel, e in edges.items():
                 pred = roles.get(rel)
                 if pred is not None:
