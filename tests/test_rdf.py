@@ -333,6 +333,92 @@ def test_to_graph_works_on_a_bare_networkx_graph():
     assert len(named) == 1 and any(named[0].subjects(RDF.type, CAS.Evidence))
 
 
+class _Walked:
+    """A graph as the Turtle writer reads the streamed graph of a build: its nodes in order and each node's
+    out-edges, but no predecessors (a task's plan is then found from the task's id)."""
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        self.G, self.graph, self._node, self._succ = G, G.graph, G._node, G._succ
+
+    def nodes(self, data: bool = False):
+        return self.G.nodes(data=data)
+
+
+A, B = "5-KH/UBND@Gia Lai", "5-KH/UBND@Gia Lai#2021"     # one number, two years: B's key is A's and '#2021'
+
+
+def _two_plans_of_one_number() -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph(built="2026-01-01T00:00:00+00:00")
+    for k, date in ((A, "2019-03-01"), (B, "2021-03-01")):
+        G.add_node(k, kind="document", number="5-KH/UBND", level="province", province="Gia Lai", label=k,
+                   date=date, in_corpus=True, source=f"{date}.txt")
+    G.add_node("agency:Sở Nội vụ@gia lai", kind="agency", label="Sở Nội vụ", province="Gia Lai")
+    tasks = {f"task:{B}#1": [B],            # could be A's task "2021#1" by its id: it is B's
+             f"task:{A}#1": [A],
+             f"task:{A}#2021#2": [A],       # A's task labelled "2021#2": could be B's "2" by its id
+             f"task:{A}#2021#3": [B, A]}    # named by both: the first document in the graph's order
+    for t, plans in tasks.items():
+        G.add_node(t, kind="task", label=t.rpartition("#")[2], text=f"Nhiệm vụ {t}")
+        for k in plans:
+            G.add_edge(k, t, key="has_task", relation="has_task")
+        G.add_edge(t, "agency:Sở Nội vụ@gia lai", key="lead", relation="lead")
+        G.add_edge(t, "agency:Sở Nội vụ@gia lai", key="reports_to", relation="reports_to", due="12-15")
+    return G
+
+
+def test_a_graph_without_predecessors_gives_the_same_linked_data_and_each_task_its_plan():
+    G = _two_plans_of_one_number()
+    walked = rdf._Source(_Walked(G))                      # type: ignore[arg-type]
+    for fmt in ("ttl", "nt"):
+        assert rdf.dumps(walked, fmt) == rdf.dumps(G, fmt)
+    g = rdf.to_graph(G)
+    step_of = URIRef("http://purl.org/net/p-plan#isStepOfPlan")
+    plan_of = {str(s): str(o) for s, o in g.subject_objects(step_of)}
+    a, b = rdf.doc_iri(A), rdf.doc_iri(B)
+    expected = {f"{b}/task/1": b, f"{a}/task/1": a, f"{a}/task/2021%232": a, f"{a}/task/2021%233": a}
+    assert plan_of == expected
+    reports = set(g.subjects(RDF.type, CAS.ReportingDuty))
+    assert {str(r).rpartition("/report/")[0] for r in reports} == set(expected)
+
+
+def test_the_maker_keeps_nothing_of_a_task_it_has_written():
+    from cascade.rdf.blocks import _node_blocks
+
+    G = _two_plans_of_one_number()
+    mk = rdf._Maker(rdf._Source(_Walked(G)), rdf._TurtleTerms(rdf.DEFAULT_BASE), None)  # type: ignore[arg-type]
+    written = [triples for _, triples in _node_blocks(mk, G.nodes(data=True), named=False)]
+    assert sum(t[1] == "p-plan:isStepOfPlan" for triples in written for t in triples) == 4
+    kept = {*mk._iri, *mk._raw, *mk._others}
+    assert {A, B, "agency:Sở Nội vụ@gia lai"} <= kept and not [n for n in kept if n.startswith("task:")]
+
+
+def test_the_terms_of_bodies_signers_and_agencies_are_kept_up_to_a_bound(monkeypatch):
+    from cascade.rdf import mapping
+
+    G = _two_plans_of_one_number()
+    for i in range(5):
+        who = f"person:Người {i}@UBND tỉnh Gia Lai"
+        G.add_node(who, kind="person", name=f"Người {i}")
+        G.add_edge(A if i % 2 else B, who, key="signed_by", relation="signed_by")
+    whole = rdf.dumps(G, "nt")
+    monkeypatch.setattr(mapping, "_OTHERS_KEPT", 2)
+    mk = rdf._Maker(rdf._Source(G), rdf._NTTerms(), None)
+    for n in G:
+        if G.nodes[n]["kind"] in ("person", "agency"):
+            mk.node(n)
+    assert 1 <= len(mk._others) <= 2
+    assert rdf.dumps(G, "nt") == whole                   # made again when asked after they were dropped
+
+
+def test_a_task_whose_id_names_no_plan_gets_its_plan_from_its_predecessors():
+    G = _two_plans_of_one_number()
+    G.add_node("task:loose", kind="task", label="loose")
+    G.add_edge(B, "task:loose", key="has_task", relation="has_task")
+    mk = rdf._Maker(rdf._Source(G), rdf._NTTerms(), None)
+    assert mk.plan("task:loose") == B and mk.plan(f"task:{A}#2021#3") == A
+    assert mk.task_iri("task:loose", B).startswith(f"{rdf.DEFAULT_BASE}task/task-loose-")
+
+
 # -- text that needs escaping ----------------------------------------------------------------------------
 
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)

@@ -30,27 +30,19 @@ def corpus_blocks(src: _Source, terms: Any, base: str | None, *, named: bool) ->
     """
     mk = _Maker(src, terms, base)
     yield None, mk.dataset()
-    _index_plans(mk)
     yield from _node_blocks(mk, mk.G.nodes(data=True), named=named)
     if named:
-        yield from _named_blocks(mk, mk.plan_of)
+        yield from _named_blocks(mk)
     yield None, mk.unit_blocks()
     yield None, mk.vocabulary_blocks()
 
 
-def _index_plans(mk: _Maker) -> None:
-    """Record the document of every task (``mk.plan_of``)."""
-    G, plans = mk.G, mk.plan_of
-    for n, d in G.nodes(data=True):
-        if d.get("kind") == "document":
-            for t, edges in G._succ[n].items():
-                if "has_task" in edges:
-                    plans.setdefault(t, n)
-
-
 def _node_blocks(mk: _Maker, items: Iterable[tuple[str, dict[str, Any]]], *, named: bool) -> Iterator[Block]:
-    """The default-graph blocks of some nodes (in the merged graph: everything about them)."""
-    plans = mk.plan_of
+    """The default-graph blocks of some nodes (in the merged graph: everything about them).
+
+    Each node's block is made as the walk reaches it and nothing is kept of a task, so a
+    graph streamed plan by plan is written in the memory of its documents, bodies and agencies.
+    """
     for n, d in items:
         kind = d.get("kind")
         if kind == "document":
@@ -62,14 +54,16 @@ def _node_blocks(mk: _Maker, items: Iterable[tuple[str, dict[str, Any]]], *, nam
         elif kind == "person":
             yield None, mk.person(n, d)
         elif kind == "task" and not named:
-            yield None, mk.task(n, d, plans.get(n))
+            yield None, mk.task(n, d, mk.plan(n))
 
 
-def _named_blocks(mk: _Maker, plans: dict[str, str]) -> Iterator[Block]:
+def _named_blocks(mk: _Maker) -> Iterator[Block]:
     """One named graph per input file: its document, its tasks, the relations it states and their evidence."""
     G, V = mk.G, mk.V
     by_source: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = defaultdict(list)
     own: dict[str, str] = {}                      # source -> the document it is
+    tasks_of: dict[str, list[tuple[str, str]]] = defaultdict(list)   # source -> (task, its plan)
+    plans: list[tuple[str, dict[str, Any]]] = []
     for n, d in G.nodes(data=True):
         if d.get("kind") != "document":
             continue
@@ -78,11 +72,12 @@ def _named_blocks(mk: _Maker, plans: dict[str, str]) -> Iterator[Block]:
         for rel, other, e in mk.relations(n):
             for src in split(e.get("asserted_by")):
                 by_source[src].append((n, rel, other, e))
-    tasks_of: dict[str, list[str]] = defaultdict(list)
-    for t, doc in plans.items():
-        d = G.nodes[t]
-        src = d.get("evidence_source") or G.nodes[doc].get("source") or ""
-        tasks_of[src].append(t)
+        plans.append((n, d))
+    for n, d in plans:                            # each task with its plan, in the order of the plans
+        for t, edges in G._succ[n].items():
+            if "has_task" in edges and mk.plan(t) == n:
+                src = G.nodes[t].get("evidence_source") or d.get("source") or ""
+                tasks_of[src].append((t, n))
     evidence = mk.statements or {}
     run = mk.run_term()
     files = list(dict.fromkeys([*own, *by_source, *tasks_of]))
@@ -100,8 +95,8 @@ def _named_blocks(mk: _Maker, plans: dict[str, str]) -> Iterator[Block]:
         triples: list[Triple] = []
         if this is not None and G.nodes[this].get("source", src) == src:
             triples += mk.document(this, G.nodes[this])
-        for t in tasks_of.get(src, ()):
-            triples += mk.task(t, G.nodes[t], plans[t])
+        for t, plan in tasks_of.get(src, ()):
+            triples += mk.task(t, G.nodes[t], plan)
         for a, rel, b, e in by_source.get(src, ()):
             stated = mk.relation_triples(a, rel, b)
             triples += stated

@@ -98,6 +98,16 @@ def _doctype_slug(name: str | None) -> str | None:
 Triple = tuple[Any, Any, Any]
 
 
+#: how many repeated literals :meth:`_Maker.const` keeps (each input file's name is one)
+_CONSTANTS_KEPT = 4096
+
+
+#: the kinds of node named mostly by the plans near them (signers, issuing bodies, agencies of a place),
+#: and how many of their terms :meth:`_Maker.node` keeps
+_NAMED_NEARBY = frozenset({"organization", "person", "agency"})
+_OTHERS_KEPT = 1 << 15
+
+
 Block = tuple[str | None, list[Triple]]          # (named graph IRI or None for the default graph, triples)
 
 
@@ -120,8 +130,9 @@ class _Maker:
         iri = terms.iri
         self.V = SimpleNamespace(**{k: iri(str(u)) for k, u in _VOCABULARY.items()})
         self.P = {u: getattr(self.V, k) for k, u in _VOCABULARY.items()}
-        self._iri: dict[str, Any] = {}
-        self._raw: dict[str, str] = {}
+        self._iri: dict[str, Any] = {}                 # document or unit -> its term
+        self._raw: dict[str, str] = {}                  # document -> its IRI
+        self._others: dict[str, Any] = {}               # body, person or agency -> its term (the last few)
         self._lit_cache: dict[tuple[str, str | None, str | None], Any] = {}
         self.lit = terms.lit                            # (value: str, datatype IRI: str | None, lang)
         self._roles = {rel: self.P[u] for rel, u in _ROLE_PREDICATES.items()}   # edge key -> predicate
@@ -136,7 +147,7 @@ class _Maker:
                             V.CAS_span)
         self.units: dict[str, Any] = {}                 # unit IRI -> places.Unit or (name, level, broader)
         self.doctypes: set[str] = set()
-        self.plan_of: dict[str, str] = {}              # task -> its document, when known
+        self._succ_of: tuple[str, Any] | None = None    # (document, its out-edges): the last asked for
 
     # -- small helpers ----------------------------------------------------------------------------
 
@@ -145,21 +156,35 @@ class _Maker:
         return self.P[u]
 
     def node(self, n: str) -> Any:
-        """The term of a graph node (document, body, person, agency, task)."""
+        """The term of a graph node (document, body, person, agency), kept while it may be named again:
+        a document's always (other documents cite it), the last tens of thousands of the others.
+
+        A task's term is made where the task is written (:meth:`task`), once, and not kept.
+        """
         t = self._iri.get(n)
         if t is None:
-            t = self._iri[n] = self.t.iri(self.raw(n))
+            t = self._others.get(n)
+            if t is None:
+                kind = self.G._node.get(n, {}).get("kind")
+                if kind in _NAMED_NEARBY:
+                    if len(self._others) >= _OTHERS_KEPT:
+                        self._others.clear()
+                    t = self._others[n] = self.t.iri(self._mint_node(n, kind))
+                else:
+                    t = self._iri[n] = self.t.iri(self.raw(n))
         return t
 
     def raw(self, n: str) -> str:
-        """The IRI of a graph node, as a string."""
+        """The IRI of a graph node, as a string (a document's is kept: its tasks and signatures
+        are named under it)."""
         r = self._raw.get(n)
         if r is None:
             r = self._raw[n] = self._mint_node(n)
         return r
 
-    def _mint_node(self, n: str) -> str:
-        kind = self.G._node.get(n, {}).get("kind")
+    def _mint_node(self, n: str, kind: Any = None) -> str:
+        if kind is None:
+            kind = self.G._node.get(n, {}).get("kind")
         if kind == "organization":
             return self.mint.org(n[len("org:"):])
         if kind == "person":
@@ -167,24 +192,63 @@ class _Maker:
         if kind == "agency":
             return self.mint.agency(n)
         if kind == "task":
-            return self._task_iri(n)
+            return self.task_iri(n, self.plan(n))
         return self.mint.doc(n)
 
-    def _task_iri(self, n: str) -> str:
-        doc = self.plan_of.get(n)
-        if doc is not None and n.startswith(f"task:{doc}#"):
-            return f"{self.raw(doc)}/task/{_path(n[len(doc) + 6:])}"
-        for doc in self.G._pred[n]:
+    def task_iri(self, n: str, plan: str | None) -> str:
+        """The IRI of task ``n`` of document ``plan``: under its plan's IRI when its id is the plan's
+        (``task:{plan}#...``) or another predecessor's, else under ``{base}task/``."""
+        if plan is not None and n.startswith(f"task:{plan}#"):
+            return f"{self.raw(plan)}/task/{_path(n[len(plan) + 6:])}"
+        for doc in getattr(self.G, "_pred", {}).get(n, ()):
             prefix = f"task:{doc}#"
             if n.startswith(prefix):
                 return f"{self.raw(doc)}/task/{_path(n[len(prefix):])}"
         return f"{self.mint.base}task/{slug(n)}-{_tag(n)}"
 
+    def plan(self, n: str) -> str | None:
+        """The document of task ``n``: the first document (in the graph's order) with a ``has_task``
+        edge to it, or None.
+
+        Found when asked, so nothing is kept per task: from the task's predecessors in a networkx
+        graph; in a graph without them (:class:`cascade.graph.StreamedGraph`) among the documents
+        whose id the task's id starts with (its tasks are ``task:{plan}#...``).
+        """
+        G = self.G
+        nodes = G._node
+        preds = getattr(G, "_pred", None)
+        if preds is not None:
+            found = [p for p, keys in preds[n].items()
+                     if "has_task" in keys and nodes[p].get("kind") == "document"]
+        else:
+            found = []
+            i = n.find("#", 6) if n.startswith("task:") else -1
+            while i > 0:
+                d = nodes.get(n[5:i])
+                if d is not None and d.get("kind") == "document":
+                    found.append(n[5:i])
+                i = n.find("#", i + 1)
+            if len(found) > 1:                     # a document id with a '#' ("07-KH/TU@Đắk Lắk#2020")
+                found = [doc for doc in found if "has_task" in self._out_edges(doc).get(n, ())]
+        if len(found) > 1:
+            first = set(found)
+            return next(doc for doc in G.nodes() if doc in first)
+        return found[0] if found else None
+
+    def _out_edges(self, doc: str) -> Any:
+        """The out-edges of a document, the last one asked for kept (its tasks ask one after another)."""
+        if self._succ_of is None or self._succ_of[0] != doc:
+            self._succ_of = (doc, self.G._succ[doc])
+        return self._succ_of[1]
+
     def const(self, value: str, datatype: str | None = None) -> Any:
-        """A literal that repeats often (levels of recurrence, sections, booleans), made once."""
+        """A literal that repeats often (levels of recurrence, sections, booleans, the file of a plan's
+        tasks), made once while the last few thousand are kept."""
         k = (value, datatype, None)
         t = self._lit_cache.get(k)
         if t is None:
+            if len(self._lit_cache) >= _CONSTANTS_KEPT:
+                self._lit_cache.clear()
             t = self._lit_cache[k] = self.lit(value, datatype)
         return t
 
@@ -317,7 +381,8 @@ class _Maker:
         (a, step, action, label, status, potential, step_of, description, section_p, deliverable_p,
          deadline_p, recurrence_p, deadline_text_p, start_p, end_p, source_p, span_p) = self._task_terms
         lit, node = self.lit, self.node
-        s = node(n)
+        iri = self.task_iri(n, plan)
+        s = self.t.iri(iri)
         get = d.get
         out: list[Triple] = [(s, a, step), (s, a, action), (s, label, lit(get("label") or n)),
                              (s, status, potential)]
@@ -344,21 +409,21 @@ class _Maker:
             add((s, source_p, self.const(source)))
         if span := get("evidence_span"):
             add((s, span_p, lit(span)))
-        roles, known = self._roles, self._iri
+        roles = self._roles
         for other, edges in self.G._succ[n].items():                # agencies, in the order of the text
-            o = known.get(other) or node(other)
+            o = node(other)
             for rel, e in edges.items():
                 pred = roles.get(rel)
                 if pred is not None:
                     add((s, pred, o))
                 elif rel == "reports_to":
-                    out.extend(self.report(n, s, other, e))
+                    out.extend(self.report(iri, s, other, e))
         return out
 
-    def report(self, n: str, s: Any, agency: str, e: dict[str, Any]) -> list[Triple]:
-        """A reporting duty of task ``n`` (term ``s``) to ``agency``."""
+    def report(self, task: str, s: Any, agency: str, e: dict[str, Any]) -> list[Triple]:
+        """A reporting duty of the task of IRI ``task`` (term ``s``) to ``agency``."""
         V = self.V
-        r = self.t.iri(f"{self.raw(n)}/report/{_tag(agency)}")
+        r = self.t.iri(f"{task}/report/{_tag(agency)}")
         out: list[Triple] = [(s, V.CAS_reportingDuty, r), (r, V.RDF_type, V.CAS_ReportingDuty),
                              (r, V.CAS_reportTo, self.node(agency))]
         typed = _typed_date(e.get("due"))
