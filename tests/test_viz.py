@@ -206,6 +206,40 @@ def test_write_map_and_build_extra_write_through_a_temporary_file(sample_graph, 
     assert len(page_data(written[0].read_text(encoding="utf-8"))[0]["nodes"]) == docs
 
 
+@pytest.mark.parametrize("doc, tasks", [("93-KL/TW", False), ("93-KL/TW", True), (None, False), (None, True)])
+def test_the_written_map_is_the_page_string_and_holds_the_network_data(hostile_graph, tmp_path, doc, tasks):
+    # write_map writes the page a node at a time; map_html joins the same pieces: the two must agree
+    # byte for byte, and the streamed JSON must hold exactly what network() builds in memory
+    G = hostile_graph
+    G.add_node("line\u2028sep", kind="document", level="province", province="Gia Lai", title="a & <c>",
+               issuer="x\u2029y")
+    G.add_edge("line\u2028sep", "93-KL/TW", key="implements", relation="implements", evidence="</script>")
+    text = viz.map_html(G, doc, tasks=tasks)
+    p = viz.write_map(G, tmp_path / "m.html", doc, tasks=tasks)
+    assert p.read_bytes() == text.encode("utf-8")
+    data = page_data(text)[0]
+    sel = viz.corpus_members(G, tasks=tasks) if doc is None else viz.cascade_members(G, doc, tasks=tasks)
+    net = viz.network(G, sel.nodes, viz.layout(G, sel.nodes, sel.root, context=sel.context))
+    assert data["nodes"] == net.nodes and data["edges"] == net.edges and data["options"] == net.options
+    assert data["root"] == sel.root and any(e.get("ev") == "</script>" for e in data["edges"])
+    assert next(n for n in data["nodes"] if n["id"] == "line\u2028sep")["info"]["issuer"] == "x\u2029y"
+    assert not re.search(r"[\u2028\u2029]", text) and text.count("</script>") == 3
+
+
+def test_the_big_map_streamed_has_the_big_options(national, tmp_path):
+    G = national(provinces=20, per_province=80)
+    p = viz.write_map(G, tmp_path / "n.html")
+    data = page_data(p.read_text(encoding="utf-8"))[0]
+    assert len(data["nodes"]) > viz.BIG and data["big"] and data["hidden"] == ["cites"]
+    assert data["options"] == viz._options(True) and data["options"]["edges"]["smooth"] is False
+
+
+def test_an_unknown_document_writes_nothing(sample_graph, tmp_path):
+    with pytest.raises(ResolutionError):
+        viz.write_map(sample_graph, tmp_path / "sub" / "m.html", "999-XX/TW")
+    assert list(tmp_path.iterdir()) == []
+
+
 # -- the report ---------------------------------------------------------------------------------------------
 
 def test_the_report_has_every_section_and_embeds_figures_and_map(sample_graph, tmp_path):

@@ -26,11 +26,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import itertools
 import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -98,6 +99,7 @@ _TIER = {**{name: lv.tier for name, lv in LEVELS.items()}, TASK: 4, AGENCY: 5}
 _DX, _DY = 170.0, 105.0                   # one cell of the layout grid, in canvas pixels
 _CENTRAL, _NOWHERE = "\x00central", "\x00unknown"
 _TEXT_MAX = {"title": 300, "evidence": 400, "text": 300}
+_HEIGHT = "calc(100vh - 7.5rem)"         # a map's height on its own page
 
 
 # -- which nodes --------------------------------------------------------------------------------------------
@@ -397,7 +399,14 @@ def network(G: nx.MultiDiGraph, nodes: Sequence[str], where: Layout) -> Network:
     from pyvis.network import Network
 
     net = Network(directed=True, cdn_resources="remote")
-    inside = set(nodes)
+    net.nodes.extend(_node_items(G, nodes, where))
+    net.edges.extend(_edge_items(G, nodes))
+    net.options = _options(len(net.nodes) > BIG)
+    return net
+
+
+def _node_items(G: nx.MultiDiGraph, nodes: Sequence[str], where: Layout) -> Iterator[dict[str, Any]]:
+    """The vis-network dict of each of ``nodes``, made one at a time (a national map writes each as made)."""
     for n in nodes:
         d = G.nodes[n]
         kind = d.get(KIND)
@@ -411,10 +420,15 @@ def network(G: nx.MultiDiGraph, nodes: Sequence[str], where: Layout) -> Network:
         info = _info(d)
         if k:
             info["implementers"] = k
-        net.nodes.append({"id": n, "label": short_label(d, n), "x": round(x, 1), "y": round(y, 1),
-                          "shape": shape, "size": round(min(44.0, 12 + 5 * math.sqrt(k)), 1),
-                          "color": LEVEL_COLORS[level], "lv": level, "pv": str(d.get("province") or ""),
-                          "info": info})
+        yield {"id": n, "label": short_label(d, n), "x": round(x, 1), "y": round(y, 1),
+               "shape": shape, "size": round(min(44.0, 12 + 5 * math.sqrt(k)), 1),
+               "color": LEVEL_COLORS[level], "lv": level, "pv": str(d.get("province") or ""),
+               "info": info}
+
+
+def _edge_items(G: nx.MultiDiGraph, nodes: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """The vis-network dict of each document or task relation between ``nodes``, one at a time."""
+    inside = set(nodes)
     wanted = set(DOCUMENT_RELATIONS) | set(TASK_RELATIONS)
     for a in nodes:
         for b, edges in G.succ[a].items():
@@ -436,9 +450,12 @@ def network(G: nx.MultiDiGraph, nodes: Sequence[str], where: Layout) -> Network:
                 for name in ("due", "deadline_text"):
                     if e.get(name):
                         item[name] = e[name]
-                net.edges.append(item)
-    big = len(net.nodes) > BIG
-    net.options = {
+                yield item
+
+
+def _options(big: bool) -> dict[str, Any]:
+    """vis-network's options for a map; ``big`` (more than :data:`BIG` nodes) trades looks for speed."""
+    return {
         "autoResize": True,
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False, "randomSeed": 1},
@@ -450,7 +467,6 @@ def network(G: nx.MultiDiGraph, nodes: Sequence[str], where: Layout) -> Network:
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.55}}, "selectionWidth": 1.5,
                   "smooth": False if big else {"enabled": True, "type": "curvedCW", "roundness": 0.12}},
     }
-    return net
 
 
 # -- the page ----------------------------------------------------------------------------------------------
@@ -461,11 +477,27 @@ def _script_json(obj: Any) -> str:
     >>> _script_json({"t": "</script><!-- & \u2028"})
     '{"t":"\\\\u003c/script\\\\u003e\\\\u003c!-- \\\\u0026 \\\\u2028"}'
     """
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return _script_escape(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
+
+
+def _script_escape(text: str) -> str:
+    """``text`` with each character that could end or confuse a ``<script>`` written as a JSON escape.
+
+    Each rule replaces one character, so escaping a text piece by piece gives the same result as
+    escaping it whole (the map's data is written one node at a time).
+    """
     for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
                     ("\u2029", "\\u2029")):
         text = text.replace(ch, esc)
     return text
+
+
+def _script_json_list(items: Iterable[Any]) -> Iterator[str]:
+    """The pieces of the JSON array of ``items`` (without its brackets), as :func:`_script_json` writes it."""
+    comma = ""
+    for item in items:
+        yield comma + _script_json(item)
+        comma = ","
 
 
 @cache
@@ -492,46 +524,79 @@ def page(title: str, body: str, *, css: str = "") -> str:
     Both scripts are listed by hash in the Content-Security-Policy; nothing is loaded from
     anywhere, and no other script can run.
     """
+    return "".join(_page_pieces(title, (body,), css=css))
+
+
+def _page_pieces(title: str, body: Iterable[str], *, css: str = "") -> Iterator[str]:
+    """The pieces of :func:`page`, with ``body`` given in pieces (the page's one template).
+
+    The CSP hashes cover the two inlined scripts only; the map's data sits in a
+    ``type="application/json"`` element, which never runs, so it is written as it is made.
+    """
     js = [_vis_js(), _asset("map.js")]
     csp = ("default-src 'none'; base-uri 'none'; form-action 'none'; img-src data:; "
            "style-src 'unsafe-inline'; script-src " + " ".join(_sha256(s) for s in js))
-    tags = "".join(f"<script>{s}</script>\n" for s in js)
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{html.escape(title)}</title>\n<style>{_asset('map.css')}{css}</style>\n</head>\n<body>\n"
-            f"{body}\n{tags}</body>\n</html>\n")
+    yield (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+           f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
+           f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+           f"<title>{html.escape(title)}</title>\n<style>{_asset('map.css')}{css}</style>\n</head>\n<body>\n")
+    yield from body
+    yield "\n"
+    for s in js:
+        yield f"<script>{s}</script>\n"
+    yield "</body>\n</html>\n"
 
 
 def map_fragment(G: nx.MultiDiGraph, doc: str | None = None, *, tasks: bool = False, cited: bool = True,
-                 height: str = "calc(100vh - 7.5rem)") -> str:
+                 height: str = _HEIGHT) -> str:
     """The markup of one map (its data included), to place in :func:`page`.
 
     ``doc`` None maps the whole corpus. Raises ResolutionError for an unknown ``doc``.
     """
+    return "".join(_fragment_pieces(G, doc, tasks=tasks, cited=cited, height=height))
+
+
+def _fragment_pieces(G: nx.MultiDiGraph, doc: str | None, *, tasks: bool, cited: bool,
+                     height: str) -> Iterator[str]:
+    """The pieces of :func:`map_fragment`: its data one node and one edge at a time.
+
+    The nodes are chosen and placed here (so an unknown ``doc`` fails before anything is
+    written); the node and edge dicts are made while the pieces are consumed.
+    """
     sel = corpus_members(G, tasks=tasks) if doc is None else cascade_members(G, doc, tasks=tasks, cited=cited)
-    root = sel.root
-    where = layout(G, sel.nodes, root, context=sel.context)
-    net = network(G, sel.nodes, where)
-    big = len(net.nodes) > BIG
+    where = layout(G, sel.nodes, sel.root, context=sel.context)
+    return _fragment_stream(G, sel, where, height)
+
+
+def _fragment_stream(G: nx.MultiDiGraph, sel: Selection, where: Layout, height: str) -> Iterator[str]:
+    big = len(sel.nodes) > BIG
     # dashed lines cost vis-network ten times more to draw than plain ones: large maps go by colour only
     styles = {k: dict(v, dashes=False) for k, v in RELATION_STYLES.items()} if big else RELATION_STYLES
-    data = {
-        "root": root, "nodes": net.nodes, "edges": net.edges,
+    rest = {
         "frames": [[f.key, f.label, round(f.x, 1), round(f.y, 1), round(f.w, 1), round(f.h, 1)]
                    for f in where.frames],
         "central": _CENTRAL, "cascade": list(CASCADE), "big": big, "hidden": ["cites"] if big else [],
-        "options": net.options,
+        "options": _options(big),
         "styles": {"levels": {k: {"color": c, "name": LEVEL_NAMES[k]} for k, c in LEVEL_COLORS.items()},
                    "relations": styles},
     }
-    return (f'<section class="cascade-map" style="--cm-height:{html.escape(height)}">\n'
-            f'<script type="application/json" class="cm-data">{_script_json(data)}</script>\n'
-            f"{_asset('map-controls.html')}</section>")
+    # the JSON of {"root", "nodes", "edges", **rest}, written a node and an edge at a time
+    yield (f'<section class="cascade-map" style="--cm-height:{html.escape(height)}">\n'
+           f'<script type="application/json" class="cm-data">{{"root":{_script_json(sel.root)},"nodes":[')
+    yield from _script_json_list(_node_items(G, sel.nodes, where))
+    yield '],"edges":['
+    yield from _script_json_list(_edge_items(G, sel.nodes))
+    yield "]," + _script_json(rest)[1:]
+    yield f"</script>\n{_asset('map-controls.html')}</section>"
 
 
 def map_html(G: nx.MultiDiGraph, doc: str | None = None, *, tasks: bool = False, cited: bool = True) -> str:
     """The whole offline page of the map of ``doc`` (or of the corpus when ``doc`` is None)."""
+    return "".join(_map_pieces(G, doc, tasks=tasks, cited=cited))
+
+
+def _map_pieces(G: nx.MultiDiGraph, doc: str | None, *, tasks: bool, cited: bool) -> Iterator[str]:
+    """The pieces of :func:`map_html` (``doc`` is resolved and the map laid out before the first piece)."""
     if doc is None:
         heading = "cascade map: the whole corpus"
     else:
@@ -539,19 +604,27 @@ def map_html(G: nx.MultiDiGraph, doc: str | None = None, *, tasks: bool = False,
 
         doc = find_one(G, doc)
         heading = f"cascade map: {short_label(G.nodes[doc], doc)}"
-    fragment = map_fragment(G, doc, tasks=tasks, cited=cited)
-    body = (f'<header class="page-head"><h1>{html.escape(heading)}</h1>'
+    fragment = _fragment_pieces(G, doc, tasks=tasks, cited=cited, height=_HEIGHT)
+    head = (f'<header class="page-head"><h1>{html.escape(heading)}</h1>'
             f'<p class="hint">Hover for details, click a document to highlight its chain, '
-            f"use the legend to filter.</p></header>\n{fragment}")
-    return page(heading, body)
+            f"use the legend to filter.</p></header>\n")
+    return _page_pieces(heading, itertools.chain((head,), fragment))
 
 
 def write_map(G: nx.MultiDiGraph, path: str | Path, doc: str | None = None, *, tasks: bool = False,
               cited: bool = True) -> Path:
-    """Write the map page to ``path`` (through a temporary file) and return ``path``."""
-    from cascade.outputs.export import write_text
+    """Write the map page to ``path`` (through a temporary file) and return ``path``.
 
-    return write_text(path, map_html(G, doc, tasks=tasks, cited=cited))
+    The page is written as it is made, one node and one edge at a time: a national map is never
+    held whole in memory. The file is the same as :func:`map_html`'s string.
+    """
+    from cascade.outputs.export import atomic_open
+
+    pieces = _map_pieces(G, doc, tasks=tasks, cited=cited)
+    with atomic_open(path) as f:
+        for piece in pieces:
+            f.write(piece)
+    return Path(path)
 
 
 def build_extra(build: Build) -> list[Path]:
