@@ -13,8 +13,10 @@ How the page is made, and why:
   nodes in a few seconds but takes minutes to settle a simulation past ~1,500.
   Rows by level (and by step within a level: the Tỉnh ủy plan above the UBND plan that
   carries it out) inside one block per province; blocks on a grid, north to south.
-* pyvis's ``Network`` holds the node and edge dicts, appended directly (its ``add_node``
-  scans a list on every call, which is quadratic on a national corpus).
+* The page is made in pieces, the data one node and one edge at a time: ``write_map``
+  writes them to a temporary file as they come (a national map is never held whole),
+  ``map_html`` joins the same pieces. :func:`network` gives the same dicts as a pyvis
+  ``Network`` (appended directly: its ``add_node`` scans a list on every call).
 * The page template is this module's own. vis-network's standalone build is bundled in
   ``resources/vendor/vis-network`` (licences beside it) and inlined: no network request.
 * Text from documents travels as JSON in ``<script type="application/json">`` with ``<``,
