@@ -295,6 +295,16 @@ Về dự toán ngân sách năm 2010
     assert (meta.level, meta.province, meta.district) == ("district", "Hồ Chí Minh", "Quận 2")
 
 
+def test_a_document_dated_after_its_districts_merger_is_kept_as_written_and_flagged():
+    meta, warnings = meta_of(DISTRICT_9_PLAN)
+    assert not [w for w in warnings if "merged" in w]
+    meta, warnings = meta_of(DISTRICT_9_PLAN.replace("2015", "2022"))
+    assert (meta.province, meta.district, meta.date) == ("Hồ Chí Minh", "Quận 9", "2022-04-14")
+    assert [w for w in warnings if "merged" in w] == [
+        "t.txt: Quận 9 was merged into Thủ Đức after 2020-12-31, but the document is dated 2022-04-14; "
+        "check the date"]
+
+
 def test_the_body_under_the_type_line_is_not_the_title():
     meta, _ = meta_of("""ĐẢNG BỘ HUYỆN QUẢNG XƯƠNG
 ĐẢNG ỦY XÃ QUẢNG HẢI

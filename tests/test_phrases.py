@@ -45,10 +45,14 @@ def test_a_phrase_must_start_with_a_letter():
         raise AssertionError("no error")
 
 
+# phrases that share a first letter, and a second one ("thực hiện", "theo", "thực"), or begin one
+# another ("tiếp tục", "tiếp tục thực hiện"), or match the same words ("sửa đổi, bổ sung", "sửa đổi bổ sung")
 _PHRASES = [("a", "thực hiện"), ("b", "tiếp tục thực hiện"), ("c", "theo"), ("d", "căn cứ"),
-            ("e", "sửa đổi, bổ sung"), ("f", "xét")]
+            ("e", "sửa đổi, bổ sung"), ("f", "xét"), ("g", "sửa đổi bổ sung"), ("h", "tiếp tục"),
+            ("i", "thực"), ("j", "triển khai"), ("k", "xét đề nghị")]
 _WORDS = ["thực", "THỰC", "Thực", "hiện", "HIỆN", "tiếp", "tục", "Theo", "theo", "căn", "CĂN", "cứ", "Cứ",
-          "sửa", "đổi", "đổi,", "bổ", "sung", "xét", "Xét", "xéta", "1theo", "İ", "ı", "ſ"]
+          "sửa", "đổi", "đổi,", "bổ", "sung", "xét", "Xét", "xéta", "1theo", "İ", "ı", "ſ", "triển", "khai",
+          "đề", "nghị"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -66,3 +70,16 @@ def test_the_fast_pattern_finds_what_ignorecase_finds(pieces):
 def test_upper_case_letters_lower_to_their_pairs():
     upper = UPPER[3:]
     assert lowered(upper) == LOWER[3:]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from([" ", "\n", "  ", ", ", ""])),
+                max_size=30))
+def test_phrases_matched_as_written_find_what_ignorecase_finds(pieces):
+    text = "".join(w + sep for w, sep in pieces)
+    order = sorted(_PHRASES, key=lambda p: -len(p[1]))
+    fast = re.compile(phrase_alternation(order, spaced=False))
+    slow = re.compile(r"(?<!\w)(?:" + "|".join(f"(?P<{n}>{re.escape(p)})" for n, p in order) + r")(?!\w)",
+                      re.IGNORECASE)
+    assert [(m.span(), m.lastgroup) for m in fast.finditer(lowered(text))] == \
+        [(m.span(), m.lastgroup) for m in slow.finditer(text)]

@@ -189,6 +189,8 @@ def test_short_hints_as_a_whole_text_scan(text):
 def test_vouching_so_as_the_plain_pattern(text):
     plain = re.compile(r"(?<!\w)(?:[Ss]ố|SỐ)[ \t\n]{0,3}:?[ \t\n]{0,3}(?=\d)")
     assert [m.span() for m in R._VOUCH.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert [m.span() for m in R._matches_at(R._VOUCH, text, R._VOUCH_WORDS)] == \
+        [m.span() for m in plain.finditer(text)]
 
 
 @pytest.mark.parametrize("text", _TRICKY)

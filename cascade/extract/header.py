@@ -165,6 +165,24 @@ def _district_on_date(b: FieldBuilder) -> None:
         v["district"] = d
 
 
+def _district_gone(b: FieldBuilder, source: str, warnings: list[str]) -> None:
+    """Warn when a district's document is dated after its district was merged away (a 2022 plan of
+    "Quận 9", merged into Thủ Đức on 1 January 2021). The header is kept as written: a wrong date
+    (or a year misread) is likelier than a body that no longer existed."""
+    v = b.values
+    district, province, date = v.get("district"), v.get("province"), v.get("date")
+    if v.get("level") != "district" or not all(isinstance(x, str) for x in (district, province, date)):
+        return
+    units = places.find_district(str(district), str(province))
+    if not units or not all(u.former and u.valid_to and str(date) > u.valid_to for u in units):
+        return
+    u = units[0]
+    into = f" into {u.successor}" if u.successor else ""
+    name = u.base_name if u.base_name.lower().startswith(u.type) else f"{u.type} {u.base_name}"   # Quận 9
+    warnings.append(f"{source}: {name} was merged{into} after {u.valid_to}, "
+                    f"but the document is dated {date}; check the date")
+
+
 _TW_BODY = re.compile(r"[ ]{0,3},?[ ]{0,3}(?:ngày[ ]{1,3}[\d/.-]{6,10}[ ]{0,3},?[ ]{0,3})?của[ ]{1,3}"
                       r"(?P<body>Bộ Chính trị|Ban Bí thư)")
 
@@ -356,6 +374,7 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
 
     _name_on_date(b)
     _district_on_date(b)
+    _district_gone(b, source, warnings)
     v = b.values
     meta = Metadata(
         type=v.get("type"), number=v.get("number"), date=v.get("date"), issuer=v.get("issuer"),

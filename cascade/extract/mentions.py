@@ -142,6 +142,7 @@ def _type_starts(text: str) -> list[int]:
 # "số" right before a digit: where a number a type word vouches for may start
 # (written "S(?<!\w.)" and not "(?<!\w)S": a pattern that starts with its letters is searched for fast)
 _VOUCH = re.compile(r"(?:S(?<!\w.)(?:ố|Ố)|s(?<!\w.)ố)[ \t\n]{0,3}:?[ \t\n]{0,3}(?=\d)")
+_VOUCH_WORDS = ("Số", "SỐ", "số")                 # what _VOUCH starts with
 # "Theo đề nghị của Sở Tư pháp tại Tờ trình số ...": the body named before the type word issued it
 _OF_AT = re.compile(r"của\s+(?P<issuer>[^,;()\n]{3,100}?)\s+tại\s+(?:các\s+)?\Z")
 _SO_TAIL = re.compile(r"(?:[Ss]ố|SỐ)\s*+(?::\s*+)?")
@@ -241,7 +242,7 @@ def find_mentions(text: str) -> list[FoundMention]:
         f.summary = _summary(text, end)
         found.append(f)
         taken.append((a, b))
-    for v in _VOUCH.finditer(text):
+    for v in _matches_at(_VOUCH, text, _VOUCH_WORDS):
         if taken.holds(v.end()):
             continue
         type_word, issuer_first, start = _prefix(text, v.end(), type_starts)

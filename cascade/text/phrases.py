@@ -71,14 +71,33 @@ def phrase_alternation(phrases: Sequence[tuple[str | None, str]], spaced: bool =
     the phrase is matched as written. The pattern starts with the phrases' first letters, which
     is what lets ``re`` skip to them.
     """
-    by_first: dict[str, list[str]] = {}
+    by_first: dict[str, list[tuple[str | None, str]]] = {}
     for name, phrase in phrases:
         body = phrase_pattern(phrase) if spaced else re.escape(phrase.lower())
         first = phrase.lower()[0]
         if not first.isalpha() or not body.startswith(first):
             raise ValueError(f"a phrase must start with a letter: {phrase!r}")
-        rest = body[len(first):]
-        by_first.setdefault(first, []).append(f"(?P<{name}>{rest})" if name else rest)
+        by_first.setdefault(first, []).append((name, body[len(first):]))
     # "(?<!\w.)" after the first letter: no word character before that letter
-    return "(?:" + "|".join(re.escape(first) + r"(?<!\w.)(?:" + "|".join(rests) + ")"
+    return "(?:" + "|".join(re.escape(first) + r"(?<!\w.)(?:" + _by_second(rests) + ")"
                             for first, rests in by_first.items()) + r")(?!\w)"
+
+
+def _by_second(rests: list[tuple[str | None, str]]) -> str:
+    """The alternation of the rests of the phrases that start with one letter, in the order given.
+
+    When every rest starts with a letter, the rests are grouped under it ("h(?:ực hiện|eo)" for
+    "thực hiện" and "theo" after the t): at one place only the rests of one group may match, and
+    in a group they keep their order, so the same rest matches first as in the plain alternation,
+    and ``re`` leaves the other groups after one test each. A named rest's group then holds the
+    rest without that letter (only its name, ``lastgroup``, says which phrase matched).
+    """
+    def named(name: str | None, rest: str) -> str:
+        return f"(?P<{name}>{rest})" if name else rest
+
+    if not all(rest[:1].isalpha() for _, rest in rests):
+        return "|".join(named(name, rest) for name, rest in rests)
+    by_letter: dict[str, list[str]] = {}
+    for name, rest in rests:
+        by_letter.setdefault(rest[0], []).append(named(name, rest[1:]))
+    return "|".join(letter + "(?:" + "|".join(alts) + ")" for letter, alts in by_letter.items())
