@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from cascade import cli, query
 from cascade.corpus import store
-from cascade.corpus.build import Build, build, load
+from cascade.corpus.build import Build, load
 from cascade.query.lookup import _loose, find_by_id
 from cascade.text.normalize import ascii_fold
 from cascade.vn import places
@@ -200,11 +200,10 @@ def test_no_folding_makes_or_drops_an_ascii_digit():
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def out(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("cascade-build")
-    build([ROOT / "data"], folder, workers=1)
-    return folder
+@pytest.fixture
+def out(sample_build: Path) -> Path:
+    """The session's build of data/ (read only here)."""
+    return sample_build
 
 
 def _cli(*args: str) -> str:
