@@ -21,6 +21,7 @@ the caller prefixes the file name.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -112,10 +113,8 @@ def read_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None
     data = _read_bytes(p, options.max_bytes)
     if not data:
         raise ReadError("empty file")
-    if getattr(reader, "LIBRARIES", True):
-        with quiet():
-            got = reader.read(data, p, options)
-    else:                                   # plain text: no library to silence (quiet() costs a read)
+    # plain text uses no library to silence, and quiet() costs as much as reading it
+    with quiet() if getattr(reader, "LIBRARIES", True) else contextlib.nullcontext():
         got = reader.read(data, p, options)
     notes: tuple[str, ...] = ()
     if manifest is None:
