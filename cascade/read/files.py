@@ -159,8 +159,8 @@ def _walk(folder: Path, suffixes: tuple[str, ...], roots: list[str], follow_link
             if stat.S_ISREG(mode):
                 real_root = real_root or _real(Path(root)).rstrip(os.sep) + os.sep
                 yield real_root + name, Path(full)
-            elif _file_ok(Path(full), roots, follow_links, skip):      # a link, or not a regular file
-                yield _real(Path(full)), Path(full)
+            elif _file_ok(path := Path(full), roots, follow_links, skip):   # a link, or not a regular file
+                yield _real(path), path
 
 
 def _dir_ok(path: Path, roots: list[str], follow_links: bool, skip: Skip) -> bool:
