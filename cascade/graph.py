@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -89,12 +90,23 @@ def build_graph(corpus: Corpus, task_layers: Mapping[str, TaskLayer] | None = No
     return G
 
 
+def build_time() -> str:
+    """Now in UTC to the second, or the time ``SOURCE_DATE_EPOCH`` gives (reproducible builds).
+
+    >>> import os; os.environ["SOURCE_DATE_EPOCH"] = "1609459200"; build_time()
+    '2021-01-01T00:00:00+00:00'
+    >>> del os.environ["SOURCE_DATE_EPOCH"]
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    now = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
+    return now.isoformat(timespec="seconds")
+
+
 def _core_graph(corpus: Corpus) -> nx.MultiDiGraph:
     """The documents, their issuers and places, and the links between documents."""
     import networkx as nx
 
-    G = nx.MultiDiGraph(cascade_version=__version__, built=dt.datetime.now(dt.UTC).isoformat(
-        timespec="seconds"), documents=len(corpus.records))
+    G = nx.MultiDiGraph(cascade_version=__version__, built=build_time(), documents=len(corpus.records))
     for k, n in corpus.nodes.items():
         attrs = {f: getattr(n, f) for f in DOC_FIELDS}
         attrs["confidence"] = round(n.confidence, 3)
