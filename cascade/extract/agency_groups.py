@@ -174,8 +174,8 @@ def cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
     kind = line_end(text[line:nl])
     if kind <= FREE:
         return True
-    if kind == OPEN or (kind == NO_TRIGGER and piece == line):
-        return kind != OPEN
+    if kind == OPEN or (kind == NO_TRIGGER and (piece == line or text[piece:line].isspace())):
+        return kind != OPEN                             # (blank lines start no group)
     for m in GROUP_TRIGGER.finditer(text, piece, nl + 1):   # does a group that starts here go on?
         p = m.start()
         d = DISTRIBUTIVE_RE.match(text, p, end)

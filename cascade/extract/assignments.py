@@ -339,8 +339,8 @@ def _recorded(names: _PieceNames, steps: list[_Step], takes_last: bool) -> _Read
     if takes_last and names.open_end:
         return None
     found = names.found
-    return tuple((role, tuple(f.name for f in found[i:j]), check, found[j - 1].end)
-                 for role, i, j, check in steps)
+    return tuple([(role, tuple([f.name for f in found[i:j]]), check, found[j - 1].end)
+                  for role, i, j, check in steps])
 
 
 def read_segment(ctx: TaskContext, a: int, b: int, who: Who) -> None:
@@ -532,7 +532,8 @@ def _cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
     if code != _LOOK:
         return code == _CUT
     kind = _cue_end(s)                                  # the cached test first, the group matching last
-    if not (kind <= FREE or (kind == NO_TRIGGER and piece == line)):
+    # no cue starts in the line, nor before it in the piece when that holds only blank lines
+    if not (kind <= FREE or (kind == NO_TRIGGER and (piece == line or text[piece:line].isspace()))):
         return False
     return cut_after(text, piece, line, nl, end)
 
@@ -580,10 +581,15 @@ def _facts(piece: str, open_before: bool) -> _Facts:
     who = sorted((a, b, kind) for kind in _WHO_CUES for a, b, _ in hits[kind])
     lines, open_after = _document_lines(piece, 0, end, open_before)
     found = tuple(scan_pieces(piece))
-    names = _PieceNames(piece, found)
-    cue_reads = tuple((s, e, kind, _recorded(names, *_cue_steps(names, s, e, kind, 0, end)))
-                      for s, e, kind in who)
-    line_reads = tuple((pos, _recorded(names, *_line_steps(names, pos, end))) for pos, _, _ in lines.spans)
+    if found:
+        names = _PieceNames(piece, found)
+        cue_reads = tuple([(s, e, kind, _recorded(names, *_cue_steps(names, s, e, kind, 0, end)))
+                           for s, e, kind in who])
+        line_reads = tuple([(pos, _recorded(names, *_line_steps(names, pos, end)))
+                            for pos, _, _ in lines.spans])
+    else:                                        # no names: no cue or line start gives any
+        cue_reads = tuple([(s, e, kind, ()) for s, e, kind in who])
+        line_reads = tuple([(pos, ()) for pos, _, _ in lines.spans])
     return (found, tuple(who), tuple(hits["report"]), tuple(hits["deadline"]), tuple(hits["finish"]),
             tuple(lines.spans), open_after, cue_reads, line_reads, end - len(piece.lstrip("\n")),
             len(piece.rstrip()))
