@@ -4,7 +4,9 @@ Agency names (:mod:`cascade.extract.agencies`) and the cues that give them a rol
 chủ trì", "phối hợp với", "làm đầu mối", "Đề nghị X") are found once per document and kept in a
 :class:`TaskContext`; the task stage asks it for the names and cues inside each item. The text is cut
 at the line breaks nothing read goes over (:func:`_cut_after`) and each piece is read once per
-process (:func:`_facts`, cached), since plans down a cascade copy each other's sentences.
+process (:func:`_facts`, cached), since plans down a cascade copy each other's sentences. A piece
+also reads what its own cues and clause-initial line starts say (who leads, cooperates, ...), so
+that :func:`read_segment` replays it for every item that holds the piece whole.
 """
 from __future__ import annotations
 
