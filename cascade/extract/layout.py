@@ -163,16 +163,17 @@ def cells(text: str, start: int = 0, end: int | None = None) -> list[Cell]:
     out = []
     pos = start
     for line in text[start:end].split("\n"):
-        if not line or line.isspace():
-            pos += len(line) + 1
-            continue
         for piece in (line.split("|") if "|" in line else (line,)):
             stripped = piece.strip()
             if stripped:
                 a = pos + piece.find(stripped)          # where its first character that is not a space is
-                out.append(Cell(a, a + len(stripped), stripped))
+                out.append(_new_cell(Cell, (a, a + len(stripped), stripped)))
             pos += len(piece) + 1
     return out
+
+
+#: ``_new_cell(Cell, (start, end, text))`` makes a cell without the Python-level ``Cell.__new__``
+_new_cell = tuple.__new__
 
 
 _LOWER_LETTER = re.compile(r"[" + LOWER + r"]")

@@ -28,18 +28,16 @@ _NAME = re.compile(r"^[ *_]*(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r
                    r"[ *_.…]*$")
 
 
-def _signature(lines: list[tuple[int, int, str]]) -> tuple[Signer | None, tuple[int, int] | None]:
-    """The last signature block: capacity prefixes, position, name."""
-    found = _last_position(lines)
-    return _signer_at(lines, *found) if found else (None, None)
-
-
-def _last_position(lines: list[tuple[int, int, str]]) -> tuple[int, re.Match[str]] | None:
-    """The index of the last position line (CHỦ TỊCH, BÍ THƯ...) and its match, or None."""
-    for i in range(len(lines) - 1, -1, -1):
+def _last_position(lines: list[tuple[int, int, str]], upto: int | None = None
+                   ) -> tuple[int, re.Match[str]] | None:
+    """The index of the last position line (CHỦ TỊCH, BÍ THƯ...) among ``lines[:upto]`` and its match,
+    or None."""
+    for i in range(len(lines) - 1 if upto is None else upto - 1, -1, -1):
         line = lines[i][2]
-        m = _POSITION_LINE.match(line.upper() if line.isupper() else line)
-        if m:
+        # a line not in capitals is never one: the pattern has no lower-case letter (its titles and bodies
+        # are in capitals, the rest spaces, "*", "_" and commas), and such a line either has a lower-case
+        # letter or no letter at all
+        if line.isupper() and (m := _POSITION_LINE.match(line.upper())):
             return i, m
     return None
 
@@ -68,14 +66,20 @@ def _signer_at(lines: list[tuple[int, int, str]], i: int, m: re.Match[str]
 
 
 def last_signature(text: str, start: int) -> tuple[Signer | None, tuple[int, int] | None]:
-    """``_signature(text_lines(text, start))``, reading only the last lines when the block is among them."""
+    """The signature block of ``text[start:]``: the last position line, the capacity lines above it and
+    the name under it.
+
+    The lines of the last ``_SIGNATURE_REACH`` characters are read first; the lines before them only
+    when the block is not among them with the lines above it that count.
+    """
     cut = text.rfind("\n", start, max(start, len(text) - _SIGNATURE_REACH))
-    if cut >= 0:
-        lines = text_lines(text, cut + 1)
-        found = _last_position(lines)
-        if found and found[0] >= _CAPACITY_REACH:          # the lines above it that count are read too
-            return _signer_at(lines, *found)
-    return _signature(text_lines(text, start))
+    lines = text_lines(text, cut + 1 if cut >= 0 else start)
+    found = _last_position(lines)
+    if cut >= 0 and (found is None or found[0] < _CAPACITY_REACH):
+        head = text_lines(text, start, cut)           # text[cut] ends a line: the lines before it
+        lines = head + lines
+        found = (found[0] + len(head), found[1]) if found is not None else _last_position(lines, len(head))
+    return _signer_at(lines, *found) if found is not None else (None, None)
 
 
 def text_lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:

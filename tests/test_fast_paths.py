@@ -1,0 +1,39 @@
+"""The shortcuts of the metadata and references stages find what the plain way finds.
+
+Each fast path is checked against the slower code it replaces, on texts built here from the pieces
+that matter to it (lines, cells, spaces, blank lines) in random order.
+"""
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cascade.extract import signature
+
+# -- the signature block: read from the bottom up -------------------------------------------------
+
+_SIGNATURE_LINES = ["CHỦ TỊCH", "PHÓ CHỦ TỊCH", "  BÍ THƯ  ", "Bí thư", "KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN",
+                    "CHỦ TỊCH QUỐC HỘI", "BỘ TRƯỞNG BỘ TÀI CHÍNH", "BỘ TRƯỞNG Bộ Tài chính", "CHỦ TỊCH 2",
+                    "** PHÓ BÍ THƯ **", "_THỦ TƯỚNG_", "CHỦ TỊCH, GIÁM ĐỐC", "Chủ tịch", "CHỦ TỊCh",
+                    "T/M BAN THƯỜNG VỤ", "TL. GIÁM ĐỐC", "Nguyễn Văn An", "TRẦN THỊ BÌNH", "Lê Hoa",
+                    "- Như trên;", "Nơi nhận:", "Lưu: VT.", "", " ", "\t", "*", "(Đã ký)", "x" * 120,
+                    "Báo cáo kết quả thực hiện về Sở trước ngày 15/12."]
+
+
+def _plain_signature(text: str, start: int):
+    """The signature block as all lines of ``text[start:]`` give it, each line tried with the pattern."""
+    lines = signature.text_lines(text, start)
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i][2]
+        m = signature._POSITION_LINE.match(line.upper() if line.isupper() else line)
+        if m:
+            return signature._signer_at(lines, i, m)
+    return None, None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SIGNATURE_LINES), max_size=40), st.integers(min_value=0, max_value=200),
+       st.sampled_from(["", "\n", "\n\n", "  \n"]))
+def test_last_signature_reads_what_all_lines_give(lines: list[str], start: int, tail: str):
+    """Read from the last lines first, skipping lines not in capitals, it finds the block all lines give."""
+    text = "\n".join(lines) + tail
+    start = min(start, len(text))
+    assert signature.last_signature(text, start) == _plain_signature(text, start)
