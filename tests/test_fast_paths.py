@@ -6,7 +6,7 @@ that matter to it (lines, cells, spaces, blank lines) in random order.
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cascade.extract import signature
+from cascade.extract import clauses, signature
 
 # -- the signature block: read from the bottom up -------------------------------------------------
 
@@ -37,3 +37,19 @@ def test_last_signature_reads_what_all_lines_give(lines: list[str], start: int, 
     text = "\n".join(lines) + tail
     start = min(start, len(text))
     assert signature.last_signature(text, start) == _plain_signature(text, start)
+
+
+# -- clauses: where list items start ---------------------------------------------------------------
+
+_ITEM_PIECES = [";", ":", ": \n", ":\n", "\n", "\n\n", "\n \n", " \n", "\n- ", "\n+ ", "\n1. ", "\n1.2) ",
+                "\nII- ", "\na) ", "\n\t• ", "\u00a0", " ", "\t", "như sau", "Căn cứ Luật A", "x", "1.", "I.",
+                "-"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_ITEM_PIECES), max_size=50), st.integers(min_value=0, max_value=120))
+def test_item_breaks_are_those_one_pattern_finds(pieces: list[str], bound: int):
+    """Looked for by their first character apart, the item breaks are those _ITEM_BREAK finds."""
+    text = "".join(pieces)
+    for b in (bound, len(text)):
+        assert sorted(clauses._item_breaks(text, b)) == clauses._starts_before(clauses._ITEM_BREAK, text, b)
