@@ -216,26 +216,30 @@ def _ordinary_clauses(text: str, mention_starts: Sequence[int], front_end: int, 
     heads: list[tuple[int, int, str, str, bool]] = []
     low = lowered(text)
     for m in _triggers(low, front_end, bound):
-        phrase = _GROUP_PHRASE[m.lastgroup or ""]
-        relation, where = _RELATION[phrase]
-        if where == FRONT and m.start() >= front_end:
+        start, trigger_end = m.span()
+        relation, where = _RELATION[_GROUP_PHRASE[m.lastgroup or ""]]
+        if where == FRONT and start >= front_end:
             continue
-        printed = text[m.start():m.end()]
-        k = bisect_right(item_starts, m.start() - 1) - 1
+        printed = text[start:trigger_end]
+        k = bisect_right(item_starts, start - 1) - 1
         item_start = item_starts[k] + 1 if k >= 0 else 0
-        line_opened = _LINE_START.search(text, max(item_start, m.start() - 8), m.start()) is not None
+        near = max(0, start - 8)
+        # a line break (and a list marker) right before the trigger, in the 8 characters before it; and the
+        # same after the start of its item (one search when the item starts before those 8 characters)
+        line_start = _LINE_START.search(text, near, start) is not None
+        line_opened = (line_start if item_start <= near
+                       else _LINE_START.search(text, item_start, start) is not None)
         if relation not in LEGAL and printed[:1].isupper() and line_opened:
-            item_start = m.start()                      # a capitalised trigger opening a line opens an item
+            item_start = start                          # a capitalised trigger opening a line opens an item
         j = bisect_left(mention_starts, item_start)
-        if j < len(mention_starts) and mention_starts[j] < m.start() and not (
-                relation in LEGAL and _COORDINATED.search(text, max(0, m.start() - 16), m.start())):
+        if j < len(mention_starts) and mention_starts[j] < start and not (
+                relation in LEGAL and _COORDINATED.search(text, max(0, start - 16), start)):
             continue                                    # it describes the document mentioned before it
-        if relation in LEGAL and _NAMED.search(text, max(0, m.start() - 16), m.start()):
+        if relation in LEGAL and _NAMED.search(text, max(0, start - 16), start):
             continue                                    # "Luật sửa đổi, bổ sung ...": the name of a cited law
-        if relation not in LEGAL and _RETRO.search(low, max(item_start, m.start() - _LOOK_BACK), m.start()):
+        if relation not in LEGAL and _RETRO.search(low, max(item_start, start - _LOOK_BACK), start):
             continue                                    # a look back, not a claim
-        opens = m.start() == 0 or bool(_LINE_START.search(text, max(0, m.start() - 8), m.start()))
-        heads.append((m.start(), m.end(), relation, printed, opens))
+        heads.append((start, trigger_end, relation, printed, start == 0 or line_start))
     clauses: list[Clause] = []
     for n, (start, trigger_end, relation, printed, opens) in enumerate(heads):
         h = bisect_left(hard_ends, trigger_end)

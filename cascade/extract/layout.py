@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from cascade.text.normalize import LOWER, UPPER
@@ -180,10 +181,14 @@ _LOWER_LETTER = re.compile(r"[" + LOWER + r"]")
 _UPPER_LETTER = re.compile(r"[" + UPPER + r"]")
 
 
+@lru_cache(maxsize=8192)
 def is_upper(text: str) -> bool:
-    """True for a header line in capitals: two capital letters at least, no lower-case letter."""
+    """True for a header line in capitals: two capital letters at least, no lower-case letter.
+
+    (Cached: header lines repeat from one document to the next.)
+    """
     if "/" in text:                     # a document number inside ("SỐ 16/2001/CT-TTg") keeps its own case
-        text = " ".join(w for w in text.split() if "/" not in w)
+        text = " ".join([w for w in text.split() if "/" not in w])
     lower = _LOWER_LETTER.search(text)
     if lower is None:
         upper = _UPPER_LETTER.search(text)
@@ -307,9 +312,10 @@ def read_layout(text: str) -> Layout:
     if not all_cells:
         return lay
 
+    marked = [(a, b) for a, b, _ in mottos] + slogans
+
     def motto_part(c: Cell) -> bool:
-        return any(a < c.end and c.start < b for a, b, _ in mottos) or any(a < c.end and c.start < b
-                                                                           for a, b in slogans)
+        return any(a < c.end and c.start < b for a, b in marked)
 
     anchor: int | None = None
     if mottos:
