@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from cascade.extract import layout, numbers
@@ -101,6 +101,13 @@ def place_units(name: str, level_hint: str | None = None, province: str | None =
 
 def central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.Issuer | None:
     """The central body a header names (CHÍNH PHỦ, BỘ NỘI VỤ, BỘ CHÍNH TRỊ ...) or the number's code names."""
+    return _central_issuer(tuple(lines), (nm.level, nm.issuer_code, nm.family) if nm is not None else None)
+
+
+@lru_cache(maxsize=4096)
+def _central_issuer(lines: tuple[str, ...], code: tuple[str, str, str] | None) -> numbers.Issuer | None:
+    """:func:`central_issuer` from what it reads of the number, ``code``: (level, issuer code, family).
+    Cached: issuer blocks repeat from one document to the next."""
     names = central_names()
     # a name wrapped over lines: "BỘ LAO ĐỘNG - THƯƠNG BINH / VÀ XÃ HỘI"
     for i in range(len(lines) - 1):
@@ -111,7 +118,7 @@ def central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.Is
     for k in range(len(lines) - 1, -1, -1):
         found = names.get(key(lines[k]))
         if found is not None:
-            own = _code_issuer(nm)
+            own = _code_issuer(code)
             # "BAN CHẤP HÀNH TRUNG ƯƠNG / BAN TỔ CHỨC" over 42-HD/BTCTW: the unit below, named by its code
             if k < len(lines) - 1 and own is not None and own.code != found.code \
                     and own.family == found.family:
@@ -127,10 +134,10 @@ def central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.Is
     if lines and len(lines) > 1 and any(key(x) in names for x in lines[:1]):
         parent = names[key(lines[0])]
         return numbers.Issuer(parent.code, parent.family, "central", sentence_case(lines[-1]))
-    if nm is not None and nm.level == "central" and not any(_LOCAL_LINE.search(x) for x in lines):
+    if code is not None and code[0] == "central" and not any(_LOCAL_LINE.search(x) for x in lines):
         if lines:                                    # a central body the table lacks: its header names it
-            return numbers.Issuer(nm.issuer_code, nm.family, "central", sentence_case(" ".join(lines)))
-        issuer = _code_issuer(nm)
+            return numbers.Issuer(code[1], code[2], "central", sentence_case(" ".join(lines)))
+        issuer = _code_issuer(code)
         if issuer is not None:
             return issuer
     return None
@@ -139,12 +146,13 @@ def central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.Is
 _JOINT = re.compile(r"[ ]{1,3}[-–][ ]{1,3}")
 
 
-def _code_issuer(nm: numbers.DocNumber | None) -> numbers.Issuer | None:
-    """The central body the number's issuer code names (QH15 -> Quốc hội, BTCTW -> Ban Tổ chức Trung ương)."""
-    if nm is None or nm.level != "central" or not nm.issuer_code:
+def _code_issuer(code: tuple[str, str, str] | None) -> numbers.Issuer | None:
+    """The central body the number's issuer code names (QH15 -> Quốc hội, BTCTW -> Ban Tổ chức Trung ương);
+    ``code`` is the number's (level, issuer code, family)."""
+    if code is None or code[0] != "central" or not code[1]:
         return None
     table = numbers.issuers()
-    return table.get(nm.issuer_code.upper()) or table.get(nm.issuer_code.upper().rstrip("0123456789"))
+    return table.get(code[1].upper()) or table.get(code[1].upper().rstrip("0123456789"))
 
 
 _LOCAL_LINE = re.compile(r"(?i)tỉnh|thành phố|huyện|quận|thị xã|xã|phường|ủy ban nhân dân|uỷ ban nhân dân|"
