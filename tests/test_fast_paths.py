@@ -6,7 +6,8 @@ that matter to it (lines, cells, spaces, blank lines) in random order.
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cascade.extract import clauses, signature
+from cascade.extract import clauses, issuers, layout, signature
+from cascade.vn import places
 
 # -- the signature block: read from the bottom up -------------------------------------------------
 
@@ -53,3 +54,26 @@ def test_item_breaks_are_those_one_pattern_finds(pieces: list[str], bound: int):
     text = "".join(pieces)
     for b in (bound, len(text)):
         assert sorted(clauses._item_breaks(text, b)) == clauses._starts_before(clauses._ITEM_BREAK, text, b)
+
+
+# -- issuer blocks: kept only when found without the rest of the text ---------------------------------
+
+_ISSUER_BLOCKS = [["UBND TỈNH KON TUM", "SỞ Y TẾ"], ["HUYỆN ỦY ÂN THI"], ["ĐẢNG BỘ TỈNH HƯNG YÊN",
+                                                                      "HUYỆN ỦY ÂN THI"],
+                  ["ỦY BAN NHÂN DÂN", "HUYỆN CHÂU THÀNH"], ["ỦY BAN NHÂN DÂN"], ["BAN THƯỜNG VỤ TỈNH ỦY"],
+                  ["ĐẢNG ỦY XÃ TÂN PHÚ"], ["UBND XÃ TÂN PHÚ"], ["HỘI ĐỒNG NHÂN DÂN", "QUẬN 8"], ["CÔNG TY X"]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_ISSUER_BLOCKS),
+       st.lists(st.sampled_from(["Tiền Giang", "Long An", "Bến Tre", "Hà Nội", "Đồng Nai"]), max_size=3),
+       st.sampled_from([None, ("Châu Thành", "2021-02-05"), ("Tân Phú", "2025-08-01"), ("Hà Nội", None)]))
+def test_issuer_fields_kept_are_those_found_again(lines: list[str], context: list[str], seat):
+    """The fields given for an issuer block are those found anew, whatever the text's other places."""
+    lay = layout.Layout()
+    if seat is not None:
+        lay.place_date = layout.PlaceDate(0, 1, seat[0], (0, 1), seat[1], (0, 1))
+    era = places.era_of(seat[1] if seat is not None else None)
+    fresh = issuers._issuer_from_lines(lines, context, era, seat[0] if seat is not None else None)
+    assert issuers.issuer_from_lines(lines, context, lay) == fresh
+    assert issuers.issuer_from_lines(lines, context, lay) == fresh         # read again, maybe kept

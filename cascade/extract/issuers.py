@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -186,7 +186,49 @@ def folded_names() -> dict[str, numbers.Issuer]:
 
 def issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layout.Layout | None = None,
                        nm: numbers.DocNumber | None = None) -> dict[str, object] | None:
-    """Issuer, branch, level, province, district from upper-case header lines."""
+    """Issuer, branch, level, province, district from upper-case header lines.
+
+    Of the layout only the era of its date and its place line count. The fields found are kept for
+    those and the lines (issuer blocks repeat from one document to the next) when the provinces the
+    rest of the text names (``context``) were not read to find them.
+    """
+    pd = lay.place_date if lay is not None else None
+    era = places.era_of(pd.date if pd is not None else None)
+    seat = pd.place if pd is not None else None
+    k = (tuple(lines), era, seat)
+    if k in _FOUND:
+        kept = _FOUND[k]
+        return dict(kept) if kept is not None else None
+    watched = _Watched(context)
+    found = _issuer_from_lines(lines, watched, era, seat)
+    if not watched.read:
+        if len(_FOUND) >= _FOUND_LIMIT:
+            _FOUND.clear()
+        _FOUND[k] = dict(found) if found is not None else None
+    return found
+
+
+#: issuer fields by (lines, era, place line), for those found without reading the text's other places
+_FOUND: dict[tuple[tuple[str, ...], str, str | None], dict[str, object] | None] = {}
+_FOUND_LIMIT = 4096
+
+
+class _Watched:
+    """An iterable that notes whether it was read."""
+
+    __slots__ = ("inner", "read")
+
+    def __init__(self, inner: Iterable[str]) -> None:
+        self.inner, self.read = inner, False
+
+    def __iter__(self) -> Iterator[str]:
+        self.read = True
+        return iter(self.inner)
+
+
+def _issuer_from_lines(lines: list[str], context: Iterable[str], era: str, seat: str | None
+                       ) -> dict[str, object] | None:
+    """:func:`issuer_from_lines` from the era of the document's date and its place line (``seat``)."""
     if not lines:
         return None
     # a parent body on the first line (ĐẢNG BỘ TỈNH X, UBND TỈNH X) when more lines follow
@@ -224,7 +266,6 @@ def issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layout
         unit_word = m.group("unit")
         level = UNIT_LEVEL.get(unit_word) or ("province" if unit_word == "thành phố" else None)
         place = m.group("place").strip() + tail
-        era = places.era_of(lay.place_date.date if lay is not None and lay.place_date is not None else None)
         units = place_units(place, level, None, unit_word, context, era) if place else []
         unit = units[0] if units else None
         if unit is not None and unit_word == "thành phố":
@@ -237,12 +278,11 @@ def issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layout
         unit_word = (m.group("unit") or "").replace("tp.", "thành phố").replace("tp", "thành phố")
         place = m.group("place").strip() + tail
         level = UNIT_LEVEL.get(unit_word)
-        era = places.era_of(lay.place_date.date if lay is not None and lay.place_date is not None else None)
         units = place_units(place, level, None, unit_word or None, context, era) if place else []
         unit = units[0] if units else None
-        if not place and not unit_word and lay is not None and lay.place_date is not None:
+        if not place and not unit_word and seat is not None:
             # "ỦY BAN NHÂN DÂN" alone: the place line names the seat, which is the unit itself
-            place = lay.place_date.place
+            place = seat
             units = place_units(place, None, None, None, context, era)
             unit = units[0] if units else None
             if unit is None and not places.find_district(place):
@@ -261,7 +301,7 @@ def issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layout
         return _unit_fields(f"{body} {unit_word}".strip(), "state", level or "province", unit, place,
                             units[1:], context)
     if parent:                                  # SỞ X under UBND TỈNH Y; BAN X under TỈNH ỦY Y
-        outer = issuer_from_lines([parent.replace("ĐẢNG BỘ", "").strip()], context, lay) or {}
+        outer = _issuer_from_lines([parent.replace("ĐẢNG BỘ", "").strip()], context, era, seat) or {}
         return dict(outer, issuer=body_under(" ".join(own), outer), level=outer.get("level"))
     return None
 
