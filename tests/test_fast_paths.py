@@ -77,3 +77,20 @@ def test_issuer_fields_kept_are_those_found_again(lines: list[str], context: lis
     fresh = issuers._issuer_from_lines(lines, context, era, seat[0] if seat is not None else None)
     assert issuers.issuer_from_lines(lines, context, lay) == fresh
     assert issuers.issuer_from_lines(lines, context, lay) == fresh         # read again, maybe kept
+
+
+# -- a hosting site's metadata table: the pattern tried where a key name starts ----------------------
+
+_SITE_PIECES = ["Số hiệu", "SỐ HIỆU", "số hiệu", "Loại văn bản", "Ngày ban hành", "ngày Ban Hành", "Người ký",
+                "Tình trạng", "Ngày có hiệu lực", "Ngày hiệu lực", ":", " ", "  ", "|", " | ", "\n",
+                "41/2006/NQ-HĐND", "Nghị quyết", "02/06/2025", "Còn hiệu lực", "x", "ſố hiệu", "KẾ HOẠCH"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SITE_PIECES), max_size=40), st.integers(min_value=0, max_value=400))
+def test_site_matches_are_those_a_scan_finds(pieces: list[str], end: int):
+    """Tried only where a key name starts, the site table's pattern matches where a scan matches."""
+    text = "".join(pieces)
+    for e in (min(end, len(text)), len(text)):
+        assert ([m.span() for m in layout._site_matches(text, e)]
+                == [m.span() for m in layout._SITE.finditer(text, 0, e)])

@@ -210,7 +210,7 @@ def _site_table(text: str, end: int) -> tuple[dict[str, tuple[str, tuple[int, in
     low = lower_case(text)
     if not any(low.find(k, 0, end) >= 0 for k in _SITE_HINTS):     # the usual case: no site table at all
         return found, spans
-    for m in _SITE.finditer(text, 0, end):
+    for m in _site_matches(text, end):
         value = m.group("value").strip(" :")
         k = SITE_KEYS.get(m.group("key").lower())
         if not value or not _site_value_ok(k, value):
@@ -222,6 +222,30 @@ def _site_table(text: str, end: int) -> tuple[dict[str, tuple[str, tuple[int, in
 
 
 _SITE_HINTS = tuple(k for k, f in SITE_FIELDS.items() if f != "signer")
+_SITE_KEYS_LOWERED = tuple(dict.fromkeys(lowered(k) for k in SITE_KEY_NAMES))
+
+
+def _site_matches(text: str, end: int) -> list[re.Match[str]]:
+    """``list(_SITE.finditer(text, 0, end))``, the pattern tried only where a key name starts.
+
+    A match starts with a key name in any case; they are looked for with str.find on the text
+    lowered as re.IGNORECASE reads it (:func:`lowered`), which is much faster than a scan of the
+    pattern, whose look-behind comes first. A place inside a match is not tried, as in a scan.
+    """
+    low = lowered(text)
+    starts = set()
+    for k in _SITE_KEYS_LOWERED:
+        i = low.find(k, 0, end)
+        while i >= 0:
+            starts.add(i)
+            i = low.find(k, i + 1, end)
+    out = []
+    after = 0
+    for i in sorted(starts):
+        if i >= after and (m := _SITE.match(text, i, end)) is not None:
+            out.append(m)
+            after = m.end()
+    return out
 _SITE_DATE = re.compile(r"\d{1,2}/\d{1,2}/(?:19|20)\d\d")
 
 
