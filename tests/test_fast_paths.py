@@ -94,3 +94,20 @@ def test_site_matches_are_those_a_scan_finds(pieces: list[str], end: int):
     for e in (min(end, len(text)), len(text)):
         assert ([m.span() for m in layout._site_matches(text, e)]
                 == [m.span() for m in layout._SITE.finditer(text, 0, e)])
+
+
+# -- clauses: patterns that start a line, tried at the start of the lines that hold their word ---------
+
+_LINE_PIECES = ["QUYẾT ĐỊNH:", "QUYẾT NGHỊ :", "QUYẾT  ĐỊNH", "  QUYẾT\tĐỊNH:", "I. CĂN CỨ",
+                "1. Căn cứ pháp lý", "II- CĂN CỨ", "Căn cứ", "\n", "\n\n", " ", "\t", "x", "QUYẾT", ":",
+                "CĂN CỨ"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_LINE_PIECES), max_size=30))
+def test_line_matches_are_those_a_scan_finds(pieces: list[str]):
+    """Tried at the start of the lines holding their word, line patterns match where a scan matches."""
+    text = "".join(pieces)
+    for pattern, words in ((clauses._ENACTING, ("QUYẾT",)), (clauses._BASIS_HEADING, ("CĂN", "Căn"))):
+        assert ([m.span() for m in clauses._line_matches(pattern, text, words)]
+                == [m.span() for m in pattern.finditer(text)])

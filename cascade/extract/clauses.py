@@ -209,8 +209,7 @@ def _ordinary_clauses(text: str, mention_starts: Sequence[int], front_end: int, 
                           *[b - 1 for b in block_starts if b > 0]})
     hard_ends = sentence_ends + _starts_before(_BLANK_LINE, text, bound)
     hard_ends += _starts_before(_MAIN_CLAUSE, text, bound)
-    if "QUYẾT" in text:                                  # what _ENACTING needs, looked for first
-        hard_ends += _starts_before(_ENACTING, text, bound)
+    hard_ends += [m.start() for m in _line_matches(_ENACTING, text, ("QUYẾT",)) if m.start() < bound]
     hard_ends.sort()
     # (start, end of the trigger, relation, printed, opens a line)
     heads: list[tuple[int, int, str, str, bool]] = []
@@ -273,18 +272,24 @@ def _triggers(low: str, front_end: int, bound: int) -> list[re.Match[str]]:
 
 
 def _basis_headings(text: str) -> list[re.Match[str]]:
-    """``list(_BASIS_HEADING.finditer(text))``, tried only at the start of a line that holds its word.
+    """``list(_BASIS_HEADING.finditer(text))``, tried only at the start of a line that holds its word."""
+    return _line_matches(_BASIS_HEADING, text, ("CĂN", "Căn"))
+
+
+def _line_matches(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a pattern whose matches start a line (``^``, multi-line), end on
+    it and hold one of ``words``: tried only at the start of the lines that hold one of them.
 
     A match starts a line and ends on it, so each line holds at most one, found by matching at its start.
     """
     line_starts = set()
-    for word in ("CĂN", "Căn"):
+    for word in words:
         i = text.find(word)
         while i >= 0:
             line_starts.add(text.rfind("\n", 0, i) + 1)
             line_end = text.find("\n", i)              # the next word of this line: the same line start
             i = text.find(word, line_end) if line_end >= 0 else -1
-    return [m for start in sorted(line_starts) if (m := _BASIS_HEADING.match(text, start))]
+    return [m for start in sorted(line_starts) if (m := pattern.match(text, start))]
 
 
 class ClauseIndex:
