@@ -14,9 +14,9 @@ with ``--turtle``/``--html`` to add the Turtle file and the map as ``cascade bui
 does) and reports per phase the CPU time per plan (the main process and its workers),
 the wall time, the peak resident memory (the largest of the process and its workers),
 and the size of each output. Then it times the query commands a user runs (``cascade
-tree``, ``cascade coverage``: the whole process, start to answer, wall and CPU; and in one
-process the whole graph's load against reading only the asked cascade), and a naive pass over
-the same files on one core, the yardstick the build's CPU per plan is given against.
+tree``, ``coverage``, ``show``, ``missing``, ``conflicts``: the whole process, start to answer,
+wall and CPU; and in one process the whole graph's load against reading only the asked
+cascade), and a naive pass over the same files on one core, the yardstick the build's CPU per plan is given against.
 
 The naive pass reads and decodes each file and runs one reference pattern over it: a type
 name, its number, an optional date and an optional issuer ("Kế hoạch số 07-KH/TU ngày
@@ -196,7 +196,7 @@ def main() -> None:
     print(f"  in one process: load {r['load']:.2f} s, tree {r['tree']:.3f} s, coverage {r['coverage']:.3f} s")
     print(f"  reading only the cascade, as the commands do: {r['read_cascade']:.3f} s "
           f"({r['cascade_nodes']} documents)")
-    for cmd in (["tree", root], ["coverage", root]):
+    for cmd in (["tree", root], ["coverage", root], ["show", root], ["missing"], ["conflicts"]):
         wall, cpu = min(_command([*cmd, "--build-dir", str(out), "--format", "json"]) for _ in range(3))
         print(f"  cascade {cmd[0]:9s} start to answer: {wall:.2f} s ({cpu:.2f} s CPU)")
 
