@@ -16,7 +16,8 @@ the wall time, the peak resident memory (the largest of the process and its work
 and the size of each output. Then it times the query commands a user runs (``cascade
 tree``, ``coverage``, ``show``, ``missing``, ``conflicts``: the whole process, start to answer,
 wall and CPU; and in one process the whole graph's load against reading only the asked
-cascade), and a naive pass over the same files on one core, the yardstick the build's CPU per plan is given against.
+cascade), and a naive pass over the same files on one core, the yardstick the build's CPU
+per plan is given against.
 
 The naive pass reads and decodes each file and runs one reference pattern over it: a type
 name, its number, an optional date and an optional issuer ("Kế hoạch số 07-KH/TU ngày
