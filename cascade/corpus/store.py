@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from cascade.errors import BuildError
-from cascade.graph import AGENCY, DOCUMENT, KIND, LABEL, RELATION, TASK, GraphWalk, WholeGraph
+from cascade.graph import AGENCY, DOCUMENT, KIND, LABEL, RELATION, TASK, GraphWalk, TaskEdges, WholeGraph
 from cascade.vocab import CASCADE, DOCUMENT_RELATIONS
 
 if TYPE_CHECKING:
@@ -110,29 +110,40 @@ def _span(value: object) -> tuple[int | None, int | None]:
     return None, None
 
 
-def _exact_task(d: Attrs) -> bool:
-    """Whether the columns of ``tasks`` hold a task node's attributes exactly (as those of every task
-    a build makes): known attributes, each a string, and a span the columns give back as it was."""
-    if d.get(KIND) != TASK or type(d.get(LABEL)) is not str or not d.keys() <= _TASK_KEYS:
-        return False
-    for v in d.values():
-        if type(v) is not str:
-            return False
+def _add_task(n: str, d: Attrs, task: TaskEdges, seq: int, tasks: _Rows, task_agencies: _Rows) -> bool:
+    """Add the rows of a task and of its edges to agencies; whether they hold the task and its edges
+    exactly (then ``seq`` is its place in the graph; otherwise NULL, and the caller keeps it whole).
+
+    Exactly, as every task a build makes: known attributes, each a string, a span the columns give
+    back as it was; each edge to an agency, keyed by its relation, with known string attributes.
+    """
+    exact = d.get(KIND) == TASK and type(d.get(LABEL)) is str and d.keys() <= _TASK_KEYS
+    if exact:
+        for v in d.values():
+            if type(v) is not str:
+                exact = False
+                break
     span = d.get("evidence_span")
-    if span is None:
-        return True
     start, end = _span(span)
-    return start is not None and f"{start}-{end}" == span
-
-
-def _exact_task_edge(key: str, d: Attrs, target: Attrs) -> bool:
-    """Whether a row of ``task_agencies`` holds a task's edge exactly: to an agency, keyed by its
-    relation, with known attributes that are strings."""
-    if target.get(KIND) != AGENCY or d.get(RELATION) != key:
-        return False
-    if len(d) == 1:
-        return True
-    return d.keys() <= _TASK_EDGE_KEYS and all(type(v) is str for v in d.values())
+    if span is not None and (start is None or f"{start}-{end}" != span):
+        exact = False
+    targets, add = task.targets, task_agencies.add
+    for v, keys in task.edges.items():
+        to_agency = targets[v].get(KIND) == AGENCY
+        exact = exact and to_agency
+        for key, ed in keys.items():
+            relation = ed.get(RELATION)
+            if len(ed) == 1:                   # the relation alone (lead, cooperating, ...)
+                row = (n, relation, v, None, None, None)
+            else:
+                row = (n, relation, v, ed.get("due"), ed.get("recurrence"), ed.get("deadline_text"))
+                exact = exact and ed.keys() <= _TASK_EDGE_KEYS and all(type(x) is str for x in ed.values())
+            exact = exact and relation == key
+            if to_agency:
+                add(row)
+    tasks.add((n, task.document, *map(d.get, _TASK_COLUMNS), d.get("evidence_source"), start, end,
+               seq if exact else None))
+    return exact
 
 
 def _text(s: str) -> str:
@@ -169,20 +180,35 @@ def write(path: Path, b: Build, build_id: str, parts: GraphWalk | None = None) -
 
 
 class _Rows:
-    """Rows for one table, inserted a batch at a time (several tables fill from one walk of the graph)."""
+    """Rows for one table, inserted a batch at a time (several tables fill from one walk of the graph),
+    each batch by one INSERT of many rows (quicker than a row at a time)."""
 
-    def __init__(self, con: sqlite3.Connection, sql: str, size: int = 2000) -> None:
-        self.con, self.sql, self.size = con, sql, size
-        self.rows: list[tuple[Any, ...]] = []
+    def __init__(self, con: sqlite3.Connection, table: str, width: int, batch: int = 100) -> None:
+        self.con, self.table, self.width = con, table, width
+        self.sql = self._insert(batch)
+        self.limit = width * batch
+        self.values: list[Any] = []              # the rows' values one after another
+
+    def _insert(self, rows: int) -> str:
+        one = f"({', '.join('?' * self.width)})"
+        return f"INSERT INTO {self.table} VALUES {', '.join([one] * rows)}"
 
     def add(self, row: tuple[Any, ...]) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= self.size:
-            self.flush()
+        values = self.values
+        values += row
+        if len(values) >= self.limit:
+            self.con.execute(self.sql, values)
+            values.clear()
+
+    def add_all(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        for row in rows:
+            self.add(row)
+        self.flush()
 
     def flush(self) -> None:
-        self.con.executemany(self.sql, self.rows)
-        self.rows.clear()
+        if self.values:
+            self.con.execute(self._insert(len(self.values) // self.width), self.values)
+            self.values.clear()
 
 
 def _fill(con: sqlite3.Connection, b: Build, build_id: str, walk: GraphWalk) -> None:
@@ -191,11 +217,11 @@ def _fill(con: sqlite3.Connection, b: Build, build_id: str, walk: GraphWalk) -> 
     meta = {"schema": SCHEMA_VERSION, "build": build_id, "graph": walk.graph, "stats": stats}
     con.executemany("INSERT INTO meta VALUES (?, ?)", ((k, dumps(v).decode()) for k, v in meta.items()))
     # seq: the graph's own order, which the indexes below keep so that no read has to sort
-    documents = _Rows(con, f"INSERT INTO documents VALUES (?{', ?' * len(_DOC_COLUMNS)})")
-    agencies = _Rows(con, "INSERT INTO agencies VALUES (?, ?, ?, ?, ?)")
-    nodes = _Rows(con, "INSERT INTO nodes VALUES (?, ?, ?, ?)")
-    tasks = _Rows(con, f"INSERT INTO tasks VALUES (?, ?{', ?' * len(_TASK_COLUMNS)}, ?, ?, ?, ?)")
-    task_agencies = _Rows(con, "INSERT INTO task_agencies VALUES (?, ?, ?, ?, ?, ?)")
+    documents = _Rows(con, "documents", 1 + len(_DOC_COLUMNS))
+    agencies = _Rows(con, "agencies", 5)
+    nodes = _Rows(con, "nodes", 4)
+    tasks = _Rows(con, "tasks", 2 + len(_TASK_COLUMNS) + 4)
+    task_agencies = _Rows(con, "task_agencies", 6)
     # a task whose attributes or edges the columns cannot hold exactly (never one a build makes) is
     # kept whole in nodes and edges as well (its seq in tasks is NULL); its edges go after the others
     whole: list[tuple[int, str, str, str, Attrs]] = []   # (place among the tasks' edges, u, v, key, attrs)
@@ -203,20 +229,11 @@ def _fill(con: sqlite3.Connection, b: Build, build_id: str, walk: GraphWalk) -> 
     i = -1
     for i, (n, d, task) in enumerate(walk.nodes()):
         if task is not None:
-            edges_of, targets = task.edges, task.targets
-            exact = _exact_task(d) and all(_exact_task_edge(k, ed, targets[v]) for v, keys in edges_of.items()
-                                           for k, ed in keys.items())
-            tasks.add((n, task.document, *(d.get(c) for c in _TASK_COLUMNS), d.get("evidence_source"),
-                       *_span(d.get("evidence_span")), i if exact else None))
-            for v, keys in edges_of.items():
-                to_agency = targets[v].get(KIND) == AGENCY
-                for k, ed in keys.items():
-                    if to_agency:
-                        task_agencies.add((n, ed.get(RELATION), v, ed.get("due"), ed.get("recurrence"),
-                                           ed.get("deadline_text")))
-                    if not exact:
-                        whole.append((task_edges, n, v, k, ed))
-                    task_edges += 1
+            exact = _add_task(n, d, task, i, tasks, task_agencies)
+            if not exact:
+                whole += ((task_edges + j, n, *e) for j, e in enumerate(
+                    (v, k, ed) for v, keys in task.edges.items() for k, ed in keys.items()))
+            task_edges += sum(map(len, task.edges.values()))
             if exact:
                 continue
         kind = d.get(KIND)
@@ -226,7 +243,7 @@ def _fill(con: sqlite3.Connection, b: Build, build_id: str, walk: GraphWalk) -> 
         elif kind == AGENCY:
             agencies.add((n, d.get("name"), d.get("province"), d.get("district"), int(bool(d.get("group")))))
     node_count = i + 1
-    edges = _Rows(con, "INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?)")
+    edges = _Rows(con, "edges", 6)
     i = -1
     for i, (u, v, k, d) in enumerate(walk.edges()):
         edges.add((i, u, v, k, d.get(RELATION), dumps(d).decode()))
@@ -243,16 +260,15 @@ def _fill(con: sqlite3.Connection, b: Build, build_id: str, walk: GraphWalk) -> 
     corpus = b.corpus
     if corpus is None:
         return
-    con.executemany("INSERT INTO files VALUES (?, ?, ?, ?)",
-                    ((r.source, corpus.record_nodes.get(r.source), r.sha256, r.format)
-                     for r in corpus.records))
-    con.executemany(f"INSERT INTO mentions VALUES (?{', ?' * 13})", (
+    _Rows(con, "files", 4).add_all(
+        (r.source, corpus.record_nodes.get(r.source), r.sha256, r.format) for r in corpus.records)
+    _Rows(con, "mentions", 14).add_all(
         (r.source, m.id, corpus.mention_nodes.get((r.source, m.id)), m.type, m.number, m.date, m.issuer,
          m.level, m.province, m.district, m.confidence, m.evidence.start, m.evidence.end, m.evidence.quote)
-        for r in corpus.records for m in r.mentions))
-    con.executemany("INSERT INTO relations VALUES (?, ?, ?, ?, ?, ?, ?)", (
+        for r in corpus.records for m in r.mentions)
+    _Rows(con, "relations", 7).add_all(
         (e.source, e.type, e.target, ev.source, ev.start, ev.end, ev.quote)
-        for e in corpus.edges for ev in (e.evidence or ())))
+        for e in corpus.edges for ev in (e.evidence or ()))
     con.executemany("INSERT INTO conflicts VALUES (?, ?, ?, ?)", (
         (c.node, c.field, str(claim.value), claim.source) for c in corpus.conflicts for claim in c.claims))
     con.executemany("INSERT INTO warnings VALUES (?)", ((w,) for w in corpus.warnings))
