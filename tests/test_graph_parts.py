@@ -105,7 +105,7 @@ def test_the_corpus_has_a_document_read_from_two_files_with_tasks_and_signers():
     assert G.nodes[tasks[0]]["text"] == "Tuyên truyền, phổ biến"
 
 
-def test_build_graph_and_the_walk_give_the_reference_graph_in_its_order():
+def test_build_graph_and_the_walk_give_the_reference_graph_in_its_order(tmp_path: Path):
     c = _corpus()
     R = reference(c)
     G = build_graph(c)
@@ -113,10 +113,21 @@ def test_build_graph_and_the_walk_give_the_reference_graph_in_its_order():
     _same_order(G, R)
     parts = GraphParts(c)
     assert list(parts.nodes()) == list(R.nodes(data=True))
-    edges = list(parts.edges())
-    assert [e[:4] for e in edges] == list(R.edges(keys=True, data=True))
-    for _, v, _, _, vd in edges:                  # the target's attributes (an agency's kind at least)
-        assert vd == R.nodes[v] or (vd[KIND] == AGENCY == R.nodes[v][KIND])
+    assert list(parts.edges()) == list(R.edges(keys=True, data=True))
+    # the walk for writing: each task with its document and its edges, then the edges out of the others
+    walk = parts.walk(tmp_path)
+    nodes = list(walk.nodes())
+    assert [(n, d) for n, d, _ in nodes] == list(R.nodes(data=True))
+    tasks = [(n, t) for n, _, t in nodes if t is not None]
+    assert [n for n, _ in tasks] == [n for n, k in R.nodes(data=KIND) if k == TASK] and len(tasks) == 7
+    for n, t in tasks:
+        assert t.document == next(u for u, _ in R.in_edges(n))
+        assert [(n, v, k, d) for v, keys in t.edges.items() for k, d in keys.items()] == list(
+            R.out_edges(n, keys=True, data=True)) != []
+        # an agency's attributes as the plan's first file names it
+        assert all(t.targets[v][KIND] == AGENCY == R.nodes[v][KIND] for v in t.edges)
+    assert list(walk.edges()) == [e for e in R.edges(keys=True, data=True) if R.nodes[e[0]][KIND] != TASK]
+    assert not list(tmp_path.iterdir())           # its temporary file is gone
 
 
 def test_layers_are_merged_as_networkx_merges_a_node_or_edge_added_twice():
@@ -166,16 +177,20 @@ def test_the_build_writes_what_the_whole_graph_gives(tmp_path: Path):
     R.graph["built"] = written["graph"]["built"]
     assert (out / "graph.json").read_bytes() == node_link_json(R) + b"\n"
     db = out / "cascade.db"
+    # the tasks and their edges are rows of tasks and task_agencies, the rest of the graph JSON in nodes
+    # and edges; each in the graph's order, with its place in the graph (seq)
     assert _rows(db, "nodes") == [(i, n, d.get(KIND), orjson.dumps(d).decode())
-                                  for i, (n, d) in enumerate(R.nodes(data=True))]
+                                  for i, (n, d) in enumerate(R.nodes(data=True)) if d[KIND] != TASK]
     assert _rows(db, "edges") == [(i, u, v, k, d.get(RELATION), orjson.dumps(d).decode())
-                                  for i, (u, v, k, d) in enumerate(R.edges(keys=True, data=True))]
-    tasks = [(v, u, R.nodes[v]["label"]) for u, v, k in R.edges(keys=True)
-             if k == "has_task" and R.nodes[v][KIND] == TASK]
-    assert [row[:3] for row in _rows(db, "tasks")] == tasks and len(tasks) == 7
+                                  for i, (u, v, k, d) in enumerate(R.edges(keys=True, data=True))
+                                  if R.nodes[u][KIND] != TASK]
+    tasks = [(n, next(u for u, _ in R.in_edges(n)), d["label"], d["text"], d["evidence_source"], i)
+             for i, (n, d) in enumerate(R.nodes(data=True)) if d[KIND] == TASK]
+    assert [(*row[:3], row[4], row[11], row[14]) for row in _rows(db, "tasks")] == tasks and len(tasks) == 7
     assert _rows(db, "task_agencies") == [
         (u, d[RELATION], v, d.get("due"), d.get("recurrence"), d.get("deadline_text"))
         for u, v, d in R.edges(data=True) if R.nodes[v][KIND] == AGENCY]
+    assert any(row[3] for row in _rows(db, "task_agencies"))     # a report's deadline
     assert [row[0] for row in _rows(db, "agencies")] == [n for n, k in R.nodes(data=KIND) if k == AGENCY]
     assert b.stats["nodes"] == R.number_of_nodes() and b.stats["edges"] == R.number_of_edges()
     kinds: dict[str, int] = {}

@@ -13,7 +13,6 @@ own error handling: one bad file is one :class:`FileError`, never a failed batch
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import stat
 from collections.abc import Callable
@@ -73,6 +72,10 @@ class Extracted(NamedTuple):
     length: int = 0
     layer_offset: int = 0            # its task layer's line in the layer shard (:func:`layer_shard`)
     layer_length: int = 0
+
+
+#: the write buffer of a shard file
+_BUFFER = 1 << 20
 
 
 def layer_shard(shard: str) -> str:
@@ -201,43 +204,40 @@ def run_batch(batch: Batch, tick: Callable[[int], None] | None = None) -> list[E
     """
     cache_dir = Path(batch.cache_dir) if batch.cache_dir else None
     out: list[Extracted] = []
+    i = 0
+
+    def beat() -> None:                 # a long read (OCR, page by page) renews the file's time budget
+        tick(i)                         # type: ignore[misc]
+
     try:
-        shard = open(batch.shard, "wb")  # noqa: SIM115 - closed below, after every file
-    except OSError as e:
-        raise BuildError(f"{batch.shard}: cannot write ({e.strerror or e})") from None
-    try:
-        layers = open(layer_shard(batch.shard), "wb")  # noqa: SIM115 - closed below, after every file
-    except OSError as e:
-        shard.close()
-        raise BuildError(f"{batch.shard}: cannot write ({e.strerror or e})") from None
-    with shard, layers:
-        offset = layer_offset = 0
-        for i, path in enumerate(batch.paths):
-            if tick is not None:
-                tick(i)
-            # a long read (OCR, page by page) renews the file's time budget at each page
-            with heartbeat(functools.partial(tick, i) if tick is not None else None):
+        # lines are a few kB: a large buffer writes many of them at once
+        with open(batch.shard, "wb", buffering=_BUFFER) as shard, \
+                open(layer_shard(batch.shard), "wb", buffering=_BUFFER) as layers, \
+                heartbeat(beat if tick is not None else None):
+            offset = layer_offset = 0
+            for i, path in enumerate(batch.paths):
+                if tick is not None:
+                    tick(i)
                 rec, line, error, cached, key, layer = extract_one(path, cache_dir, batch.code,
                                                                    not batch.whole, batch.options)
-            if rec is None or line is None:
-                out.append(Extracted(path, None, error, False, None))
-                continue
-            try:
-                encoded = encode_layer(layer) if layer is not None else b""
-            except (TypeError, ValueError) as e:            # still this file's content
-                bad = FileError(path, _one_line(f"could not be processed ({e})"))
-                out.append(Extracted(path, None, bad, False, None))
-                continue
-            try:
+                if rec is None or line is None:
+                    out.append(Extracted(path, None, error, False, None))
+                    continue
+                try:
+                    encoded = encode_layer(layer) if layer is not None else b""
+                except (TypeError, ValueError) as e:            # still this file's content
+                    bad = FileError(path, _one_line(f"could not be processed ({e})"))
+                    out.append(Extracted(path, None, bad, False, None))
+                    continue
                 shard.write(line)
                 shard.write(b"\n")
                 layers.write(encoded)
                 layers.write(b"\n")
-            except OSError as e:
-                raise BuildError(f"{batch.shard}: cannot write ({e.strerror or e})") from None
-            sent = rec if batch.whole else slim_record(rec)
-            out.append(Extracted(path, sent, None, cached, key, offset, len(line), layer_offset,
-                                 len(encoded)))
-            offset += len(line) + 1
-            layer_offset += len(encoded) + 1
+                sent = rec if batch.whole else slim_record(rec)
+                out.append(Extracted(path, sent, None, cached, key, offset, len(line), layer_offset,
+                                     len(encoded)))
+                offset += len(line) + 1
+                layer_offset += len(encoded) + 1
+    except OSError as e:                # only the shards raise it: extract_one keeps each file's own errors
+        raise BuildError(f"{batch.shard}: cannot write ({e.strerror or e})") from None
     return out

@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from cascade.extract.agencies import Found, scan_pieces
@@ -164,7 +165,10 @@ class Who(NamedTuple):
 
 def no_one() -> Who:
     """A :class:`Who` with empty lists."""
-    return Who([], [], [], [])
+    return _new_who(Who, ([], [], [], []))
+
+
+_new_who = tuple.__new__                          # Who(...) without its Python-level __new__
 
 
 def add_new(dst: list[str], names: list[str]) -> None:
@@ -387,6 +391,7 @@ def _cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
 
 
 _Span = tuple[int, int, str | None]
+_new_found = tuple.__new__                       # Found(...) without its Python-level __new__
 # what _facts reads in a piece: names, the cues that name bodies (start, end, kind), the
 # report / deadline / finish cues (start, end, value), the clause-initial line starts, and
 # whether its last line is a long one left open
@@ -411,52 +416,44 @@ def _facts(piece: str, open_before: bool) -> _Facts:
 
 def read_context(ct: CleanText, items: list[Item], source: str, year: int | None) -> TaskContext:
     """Names, cues and line starts of the part of the text that holds tasks, read piece by piece
-    (see :func:`_cut_after` and :func:`_facts`): the same as reading the whole part at once."""
+    (see :func:`_cut_after` and :func:`_facts`): the same as reading the whole part at once.
+
+    The part is split into lines in one go and every line's :func:`_line_cut` looked up in one
+    pass; only the lines that may end a piece are then visited one by one.
+    """
     text = ct.text
     first = min((it.start for it in items if it.section not in SKIP_SECTIONS), default=len(text))
     last = max((it.end for it in items), default=0)
-    found: list[Found] = []
-    who: list[_Span] = []
-    report: list[_Span] = []
-    deadline: list[_Span] = []
-    finish: list[_Span] = []
-    lines: list[_Span] = []
-    piece = line = first
+    ends = []                                    # where each piece ends (a line break, or ``last``)
+    if first < last:
+        part = text[first:last].split("\n")
+        part.pop()                               # the last line, not followed by a line break
+        codes = list(map(_line_cut, part))       # a blank line gives _NEVER: a piece goes on over it
+        # where line k starts: ``first``, the lengths of the lines before it, and their k line breaks
+        at = list(accumulate(map(len, part), initial=first))
+        piece = first
+        for k in [k for k, code in enumerate(codes) if code != _NEVER]:
+            line = at[k] + k
+            nl = line + len(part[k])
+            if codes[k] == _CUT or _cut_after(text, piece, line, nl, last):
+                ends.append(nl)
+                piece = nl + 1
+        if piece < last:
+            ends.append(last)
+    read = []                                    # (where a piece starts, what it holds)
+    piece = first
     open_before = False                          # the line before the piece is a long one left open
-    while piece < last:
-        nl = text.find("\n", line, last)
-        if nl >= 0:
-            if nl == line:
-                line = nl + 1
-                continue
-            s = text[line:nl]
-            code = _line_cut(s)                          # _cut_after, its common answers inline
-            if code != _CUT and (code == _NEVER or not _cut_after(text, piece, line, nl, last)):
-                line = nl + 1
-                continue
-            end = nl
-            if piece != line:                            # a piece of several lines
-                s = text[piece:nl]
-        else:
-            end = last
-            s = text[piece:last]
-        names, w, r, d, f, starts, open_before = _facts(s, open_before)
-        if names:
-            found.extend([Found(x[0], x[1] + piece, x[2] + piece, x[3]) for x in names])
-        if w:
-            who.extend([(x + piece, y + piece, v) for x, y, v in w])
-        if starts:
-            lines.extend([(x + piece, y + piece, v) for x, y, v in starts])
-        if r:
-            report.extend([(x + piece, y + piece, v) for x, y, v in r])
-        if d:
-            deadline.extend([(x + piece, y + piece, v) for x, y, v in d])
-        if f:
-            finish.extend([(x + piece, y + piece, v) for x, y, v in f])
-        piece = line = end + 1
+    for end in ends:
+        facts = _facts(text[piece:end], open_before)
+        read.append((piece, facts))
+        open_before = facts[6]
+        piece = end + 1
+    # the facts with their offsets moved from the pieces to the text, one list of each kind
+    found = [_new_found(Found, (x[0], x[1] + p, x[2] + p, x[3])) for p, facts in read for x in facts[0]]
+    who, report, deadline, finish, lines = (
+        [(x + p, y + p, v) for p, facts in read for x, y, v in facts[k]] for k in (1, 2, 3, 4, 5))
     hits = {"report": _Hits(report), "deadline": _Hits(deadline), "finish": _Hits(finish)}
     name_starts = [x[1] for x in found]
-    index_at: dict[int, int] = {}
-    for i, pos in enumerate(name_starts):
-        index_at.setdefault(pos, i)
+    # the first index of each start: later ones written first, so the first is written last
+    index_at = dict(zip(reversed(name_starts), range(len(name_starts) - 1, -1, -1), strict=True))
     return TaskContext(ct, text, found, name_starts, source, year, hits, _Hits(who), _Hits(lines), index_at)

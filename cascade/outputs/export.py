@@ -9,6 +9,7 @@ import errno
 import io
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -105,12 +106,18 @@ def node_link_json(G: nx.MultiDiGraph) -> bytes:
 
 class NodeLinkWriter:
     """:func:`node_link_json` of a directed multigraph written node by node, then edge by edge, into an
-    open binary file (the same bytes, without holding the whole document in memory)."""
+    open binary file (the same bytes, without holding the whole document in memory).
 
-    def __init__(self, f: IO[bytes], graph: dict[str, Any]) -> None:
+    Edges given to :meth:`edge_last` (while the nodes are written, say) go after every edge given
+    to :meth:`edge`, kept meanwhile in a temporary file in ``folder`` (default: the system's).
+    """
+
+    def __init__(self, f: IO[bytes], graph: dict[str, Any], folder: str | Path | None = None) -> None:
         self.f = f
         self._sep = b""
         self._links = False
+        self._folder = folder
+        self._last: IO[bytes] | None = None
         f.write(b'{"directed":true,"multigraph":true,"graph":' + orjson.dumps(graph) + b',"nodes":[')
 
     def node(self, n: str, d: dict[str, Any]) -> None:
@@ -123,6 +130,12 @@ class NodeLinkWriter:
         self.f.write(self._sep + orjson.dumps({**d, "source": u, "target": v, "key": k}))
         self._sep = b","
 
+    def edge_last(self, u: str, v: str, k: str, d: dict[str, Any]) -> None:
+        """An edge to write after those given to :meth:`edge` (in the order given)."""
+        if self._last is None:
+            self._last = tempfile.TemporaryFile(dir=self._folder)  # noqa: SIM115 - close() closes it
+        self._last.write(b"," + orjson.dumps({**d, "source": u, "target": v, "key": k}))
+
     def _start_links(self) -> None:
         self.f.write(b'],"links":[')
         self._sep, self._links = b"", True
@@ -130,6 +143,14 @@ class NodeLinkWriter:
     def close(self) -> None:
         if not self._links:
             self._start_links()
+        last = self._last
+        if last is not None:
+            with last:
+                last.seek(0)
+                if not self._sep:                  # no edge before them: drop the first comma
+                    last.read(1)
+                shutil.copyfileobj(last, self.f, 1 << 20)
+            self._last = None
         self.f.write(b"]}\n")
 
 

@@ -148,17 +148,34 @@ def _read_bytes(path: Path, limit: int) -> bytes:
         if st.st_size > limit:
             raise ReadError(f"{_mb(st.st_size)}: larger than the {_mb(limit)} limit per file "
                             "(--max-file-size to change it)")
-        with os.fdopen(fd, "rb", closefd=True) as f:
-            fd = -1
-            data = f.read(limit + 1)
+        data = _read_upto(fd, st.st_size, limit)
     except OSError as e:
         raise ReadError(f"cannot read the file ({e.strerror or e})") from e
     finally:
-        if fd >= 0:
-            os.close(fd)
+        os.close(fd)
     if len(data) > limit:
         raise ReadError(f"larger than the {_mb(limit)} limit per file (--max-file-size to change it)")
     return data
+
+
+def _read_upto(fd: int, size: int, limit: int) -> bytes:
+    """Up to ``limit + 1`` bytes of an open file whose size was ``size``: one read of that size
+    and one more that finds the end (a file that grew meanwhile is read on, to the limit).
+
+    Reading with the size in hand, rather than asking for ``limit + 1`` bytes at once, spares
+    allocating (and giving back) a buffer of the whole limit for every small file.
+    """
+    parts: list[bytes] = []
+    got = 0
+    want = size + 1
+    while got <= limit:
+        chunk = os.read(fd, min(want, limit + 1 - got))
+        if not chunk:
+            break
+        parts.append(chunk)
+        got += len(chunk)
+        want = max(want - len(chunk), 1 << 16)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _mb(n: int) -> str:
