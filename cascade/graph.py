@@ -153,7 +153,7 @@ def _jurisdiction(G: nx.MultiDiGraph, doc: str, province: str | None, district: 
 
 @lru_cache(maxsize=65536)
 def agency_id(name: str, province: str | None, district: str | None) -> str:
-    """The node id of an agency within a jurisdiction (see :func:`cascade.extract.agencies.agency_key`)."""
+    """The node id of an agency within a jurisdiction (see :func:`cascade.identity.agencies.agency_key`)."""
     from cascade.identity import agencies
 
     return "agency:" + agencies.agency_key(name, province, district)
@@ -213,6 +213,44 @@ def task_layer(rec: Record) -> TaskLayer:
             edges.append(("reports_to", agency(r.to), attrs))
         tasks.append((f"#{t.label}" if n == 1 else f"#{t.label}~{n}", task_attrs(t), tuple(edges)))
     return TaskLayer(scope, tuple(tasks), agencies)
+
+
+def rescoped(layer: TaskLayer, scope: tuple[str | None, str | None]) -> TaskLayer | None:
+    """The layer :func:`task_layer` makes for jurisdiction ``scope`` (a plan that resolution moved),
+    made from ``layer``, the plan's layer for another jurisdiction, without reading the agencies'
+    names again (which loads the index of known names): each agency id keeps its name's key, and
+    its scope (:func:`cascade.identity.agencies.agency_scope`) tells its level ("VN" a central body;
+    with a district, a provincial body has no district in it).
+
+    None when the ids do not tell: the layer was made without a district and ``scope`` has one,
+    or two agencies would become one.
+    """
+    from cascade.identity.agencies import agency_scope
+
+    prov, dist = scope
+    had_district = bool(layer.jurisdiction[1])
+    ids: dict[str, str] = {}
+    for aid in layer.agencies:
+        name_key, at, where = aid.removeprefix("agency:").rpartition("@")
+        if not at:
+            return None
+        if where == "VN":
+            level: str | None = "central"
+        elif had_district:
+            level = None if "/" in where else "province"
+        elif dist:
+            return None
+        else:
+            level = "province"                      # below the central level, scoped to the province alone
+        ids[aid] = f"agency:{name_key}@{agency_scope(level, prov, dist)}"
+    if len(set(ids.values())) < len(ids):
+        return None
+    agencies = {ids[aid]: _clean({KIND: AGENCY, LABEL: d.get(LABEL), "name": d.get("name"), "province": prov,
+                                  "district": dist, "group": d.get("group")})
+                for aid, d in layer.agencies.items()}
+    tasks = tuple((suffix, attrs, tuple((role, ids[aid], ea) for role, aid, ea in edges))
+                  for suffix, attrs, edges in layer.tasks)
+    return TaskLayer(scope, tasks, agencies)
 
 
 def task_attrs(t: Task) -> dict[str, object]:
@@ -372,7 +410,10 @@ class GraphParts:
                 _link(links, pid, "signed_by", _clean({RELATION: "signed_by", "title": s.title,
                                                        "capacity": s.capacity}))
             layer = self.layers.get(source) if self.layers is not None else None
-            if layer is None or layer.jurisdiction != _task_scope(rec):
+            scope = _task_scope(rec)
+            if layer is not None and layer.jurisdiction != scope:
+                layer = rescoped(layer, scope)
+            if layer is None:
                 layer = task_layer(rec)
             for aid, d in layer.agencies.items():
                 agencies.setdefault(aid, d)

@@ -28,6 +28,7 @@ from cascade.graph import (
     _core_graph,
     _task_scope,
     build_graph,
+    rescoped,
     task_layer,
 )
 from cascade.identity.documents import Corpus, resolve
@@ -251,6 +252,45 @@ def test_a_plan_resolution_moves_keeps_its_tasks_and_evidence_and_its_agencies_m
     assert (out / "graph.json").read_bytes() == node_link_json(R) + b"\n"
     agencies = [d for _, d in R.nodes(data=True) if d[KIND] == AGENCY]
     assert agencies and all(d["province"] == "Đồng Tháp" for d in agencies)
+
+
+# a district plan naming a central body, provincial departments and district bodies
+DISTRICT_PLAN = (
+    "HUYỆN ỦY TAM NÔNG\n*\nSố 09-KH/HU\nTam Nông, ngày 02 tháng 12 năm 2021\n\nKẾ HOẠCH\n\n"
+    "Thực hiện Kế hoạch số 39-KH/TU ngày 18/11/2021 của Ban Thường vụ Tỉnh ủy, Ban Thường vụ Huyện ủy ban "
+    "hành kế hoạch:\n\n1. Tuyên truyền\n\nBan Tuyên giáo Huyện ủy chủ trì, phối hợp với Ủy ban Mặt trận Tổ "
+    "quốc huyện và Sở Nội vụ thực hiện; báo cáo kết quả về Ban Tuyên giáo Trung ương trước ngày 15/12 hằng "
+    "năm.\n\n2. Rà soát\n\nPhòng Nội vụ huyện chủ trì, phối hợp với Bộ Nội vụ và Sở Tài chính thực "
+    "hiện.\n\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\n\nNguyễn Văn Hòa\n")
+
+
+def test_a_moved_plans_layer_is_rescoped_as_task_layer_makes_it_there():
+    from dataclasses import replace
+
+    from cascade.corpus.extraction import decode_layer, encode_layer
+
+    rec = extract_text(DISTRICT_PLAN, "c.txt")
+    layer = task_layer(rec)
+    levels = {"VN" if aid.endswith("@VN") else aid.rpartition("@")[2].count("/") for aid in layer.agencies}
+    assert _task_scope(rec) == ("Phú Thọ", "Tam Nông") and levels == {0, 1, "VN"}
+
+    def moved(province: str | None, district: str | None, level: str = "district"):
+        return replace(rec, meta=replace(rec.meta, province=province, district=district, level=level))
+
+    for other in (moved("Đồng Tháp", "Tam Nông"), moved("Đồng Tháp", None), moved(None, "Tam Nông"),
+                  moved("Đồng Tháp", "Tam Nông", "province")):
+        want = task_layer(other)
+        assert rescoped(layer, _task_scope(other)) == want
+        # as the build reads it back from the worker's shard (lists for tuples)
+        again = rescoped(decode_layer(encode_layer(layer)), _task_scope(other))
+        assert again is not None and encode_layer(again) == encode_layer(want)
+    # made without a district: whether a body is the district's or the province's is not in its id
+    province_layer = task_layer(moved("Phú Thọ", None, "province"))
+    assert rescoped(province_layer, ("Đồng Tháp", "Tam Nông")) is None
+    assert rescoped(province_layer, ("Đồng Tháp", None)) == task_layer(moved("Đồng Tháp", None, "province"))
+    # a district body and a provincial body of one name would be one agency without the district
+    two = TaskLayer(("Phú Thọ", "Tam Nông"), (), {"agency:x@phú thọ/tam nông": {}, "agency:x@phú thọ": {}})
+    assert rescoped(two, ("Đồng Tháp", None)) is None and rescoped(two, ("Đồng Tháp", "Tam Nông")) is not None
 
 
 def test_a_slim_record_keeps_what_resolution_reads_and_holds_each_quote_once():
