@@ -56,6 +56,7 @@ from cascade.extract.assignments import (
     no_one,
     read_context,
     read_cues,
+    read_segment,
     skip_space,
     span_evidence,
 )
@@ -318,9 +319,8 @@ def _who_of(ctx: TaskContext, fields: list[_Field], plain: list[tuple[int, int]]
         add_new(by_field.requested, sub.requested)
         add_new(by_field.focal, sub.focal)
     rest = no_one()
-    lines = ctx.lines
     for a, b in plain:
-        read_cues(ctx, a, b, rest, lines.starts_within(a, b))
+        read_segment(ctx, a, b, rest)
     return by_field, rest
 
 
