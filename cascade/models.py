@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from cascade.vocab import ROLES
 
@@ -47,12 +47,35 @@ def _fast(cls: type) -> type:
     init.__annotations__ = {**{f.name: f.type for f in found}, "return": None}
     cls.__init__ = init  # type: ignore[misc]
     values = attrgetter(*names)
+    _FIELDS[cls] = values, {n: i for i, n in enumerate(names)}
 
     def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
         return cls, values(self)
 
     cls.__reduce__ = __reduce__  # type: ignore[method-assign,assignment]
     return cls
+
+
+#: each model made by :func:`_fast`: its field values in one call, and each field's place among them
+_FIELDS: dict[type, tuple[attrgetter[Any], dict[str, int]]] = {}
+_M = TypeVar("_M")
+
+
+def with_changes(obj: _M, **changes: Any) -> _M:
+    """``dataclasses.replace`` for the frozen models, about twice as fast (a copy of ``obj`` with
+    ``changes``): the fields are read in one call, not one by one through their definitions.
+
+    Raises:
+        TypeError: for a name that is not one of the model's fields.
+    """
+    values, index = _FIELDS[type(obj)]
+    new = list(values(obj))
+    for name, value in changes.items():
+        at = index.get(name)
+        if at is None:
+            raise TypeError(f"{type(obj).__name__} has no field {name!r}")
+        new[at] = value
+    return type(obj)(*new)
 
 
 @_fast

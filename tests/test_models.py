@@ -83,3 +83,16 @@ def test_a_record_reads_back_from_its_dict():
                              reporting=(Reporting("UBND tỉnh"),), evidence=Evidence("a.txt", 50, 68, "")),))
     back = Record.from_dict(rec.to_dict())
     assert back.to_dict() == rec.to_dict() and back.mentions == rec.mentions and back.tasks == rec.tasks
+
+
+@pytest.mark.parametrize("cls", FROZEN, ids=lambda c: c.__name__)
+def test_with_changes_is_dataclasses_replace(cls):
+    a = cls(*_sample(cls, "x"))
+    for f in dataclasses.fields(cls):
+        got = models.with_changes(a, **{f.name: "new"})
+        assert got == dataclasses.replace(a, **{f.name: "new"}) and type(got) is cls and got is not a
+    names = [f.name for f in dataclasses.fields(cls)]
+    assert models.with_changes(a, **{n: f"y-{n}" for n in names}) == cls(*_sample(cls, "y"))
+    assert a == cls(*_sample(cls, "x"))                               # the original is untouched
+    with pytest.raises(TypeError, match="no_such_field"):
+        models.with_changes(a, no_such_field=1)

@@ -16,7 +16,7 @@ import contextlib
 import hashlib
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,7 +24,7 @@ import orjson
 
 from cascade.errors import BuildError, CascadeError
 from cascade.graph import TaskLayer, task_layer
-from cascade.models import Evidence, Record
+from cascade.models import Evidence, Record, with_changes
 from cascade.outputs.export import record_json
 from cascade.read.base import ReadOptions, heartbeat
 from cascade.read.files import source_name
@@ -185,13 +185,14 @@ def slim_record(rec: Record) -> Record:
 
     def shared(e: Evidence) -> Evidence:
         q = quotes.setdefault(e.quote, e.quote)
-        return e if q is e.quote else replace(e, quote=q)
+        return e if q is e.quote else with_changes(e, quote=q)
 
-    mentions = tuple(m if (e := shared(m.evidence)) is m.evidence else replace(m, evidence=e)
+    mentions = tuple(m if (e := shared(m.evidence)) is m.evidence else with_changes(m, evidence=e)
                      for m in rec.mentions)
     relations = tuple(r if r.evidence is None or (e := shared(r.evidence)) is r.evidence
-                      else replace(r, evidence=e) for r in rec.relations)
-    return replace(rec, meta=replace(rec.meta, evidence=()), mentions=mentions, relations=relations, tasks=())
+                      else with_changes(r, evidence=e) for r in rec.relations)
+    return with_changes(rec, meta=with_changes(rec.meta, evidence=()), mentions=mentions, relations=relations,
+                        tasks=())
 
 
 def run_batch(batch: Batch, tick: Callable[[int], None] | None = None) -> list[Extracted]:
