@@ -275,11 +275,19 @@ class Task:
     evidence: Evidence | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "text": self.text, **{role: list(getattr(self, role)) for role in ROLES},
-                "deadline": self.deadline.to_dict() if self.deadline else None,
-                "reporting": [r.to_dict() for r in self.reporting], "deliverable": self.deliverable,
-                "section": self.section,
-                "span": [self.evidence.start, self.evidence.end] if self.evidence else None}
+        d: dict[str, Any] = {"label": self.label, "text": self.text}
+        for role, names in zip(ROLES, _roles(self), strict=True):
+            d[role] = list(names)
+        d["deadline"] = self.deadline.to_dict() if self.deadline else None
+        d["reporting"] = [r.to_dict() for r in self.reporting]
+        d["deliverable"] = self.deliverable
+        d["section"] = self.section
+        d["span"] = [self.evidence.start, self.evidence.end] if self.evidence else None
+        return d
+
+
+#: a task's agencies in each role of :data:`ROLES`, in one call
+_roles = attrgetter(*ROLES)
 
 
 @_fast
