@@ -76,16 +76,17 @@ def _year_hint(mentions) -> int | None:
 
 
 def extract_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None = None,
-                 options: ReadOptions | None = None) -> Record:
+                 options: ReadOptions | None = None, data: bytes | None = None) -> Record:
     """Read one file and extract its record (raises :class:`cascade.errors.ReadError`).
 
     A saved web page's site metadata (number, date, issuer, type, title shown beside the
     text) fills only the fields the document and the manifest leave empty; ``from_site``
-    names them.
+    names them. ``data`` is the file's bytes when they were read already (see
+    :func:`cascade.read.read_file`).
     """
     from cascade.read import read_file
 
-    raw = read_file(path, manifest, options)
+    raw = read_file(path, manifest, options, data)
     return _extract(raw.text, raw.source, raw.manifest, raw.format, raw.sha256, raw.warnings, raw.site,
                     raw.ocr, raw.ocr_confidence)
 
