@@ -71,3 +71,38 @@ def test_a_shard_that_cannot_be_written_fails_the_batch_in_one_line(tmp_path):
     full.symlink_to("/dev/full")                     # every write fails: a full disk
     with pytest.raises(BuildError, match="cannot write"):
         run_batch(_batch(paths, full))
+
+
+def test_with_a_cache_each_file_is_read_once_and_found_again(tmp_path, monkeypatch):
+    import io
+
+    from cascade.corpus.extraction import cache_key
+
+    paths = _files(tmp_path / "docs")
+    cache = tmp_path / "cache"
+    opened: list[str] = []
+    real_os_open, real_io_open = os.open, io.open
+
+    def os_open(path, *args, **kwargs):
+        if str(path).endswith(".txt"):
+            opened.append(Path(path).name)
+        return real_os_open(path, *args, **kwargs)
+
+    def io_open(path, *args, **kwargs):
+        if str(path).endswith(".txt"):
+            opened.append(Path(path).name)
+        return real_io_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", os_open)
+    monkeypatch.setattr(io, "open", io_open)
+    first = run_batch(Batch(0, tuple(paths), str(tmp_path / "a.jsonl"), str(cache), "code"))
+    monkeypatch.undo()
+    assert sorted(opened) == sorted(Path(p).name for p in paths)       # once each, the empty file too
+    made = [x for x in first if x.record is not None]
+    assert len(made) == 3 and not any(x.cached for x in made)
+    assert [x.key for x in made] == [cache_key(Path(x.path), "code") for x in made]
+    assert len(list(cache.glob("*/*.json"))) == 3
+    again = run_batch(Batch(1, tuple(paths), str(tmp_path / "b.jsonl"), str(cache), "code"))
+    assert [x.cached for x in again if x.record is not None] == [True, True, True]
+    assert [x.record for x in again] == [x.record for x in first]
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
