@@ -30,6 +30,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+import orjson
+
 from cascade import __version__
 from cascade.vocab import CASCADE, ROLES
 
@@ -86,7 +88,7 @@ def build_graph(corpus: Corpus, task_layers: Mapping[str, TaskLayer] | None = No
     parts = GraphParts(corpus, task_layers)
     G = parts.core
     G.add_nodes_from(parts.plan_nodes())
-    G.add_edges_from((u, v, k, d) for u, v, k, d, _ in parts.plan_edges())
+    G.add_edges_from(parts.plan_edges())
     return G
 
 
@@ -151,7 +153,7 @@ def _jurisdiction(G: nx.MultiDiGraph, doc: str, province: str | None, district: 
 
 @lru_cache(maxsize=65536)
 def agency_id(name: str, province: str | None, district: str | None) -> str:
-    """The node id of an agency within a jurisdiction (see :func:`cascade.extract.agencies.agency_key`)."""
+    """The node id of an agency within a jurisdiction (see :func:`cascade.identity.agencies.agency_key`)."""
     from cascade.identity import agencies
 
     return "agency:" + agencies.agency_key(name, province, district)
@@ -213,6 +215,44 @@ def task_layer(rec: Record) -> TaskLayer:
     return TaskLayer(scope, tuple(tasks), agencies)
 
 
+def rescoped(layer: TaskLayer, scope: tuple[str | None, str | None]) -> TaskLayer | None:
+    """The layer :func:`task_layer` makes for jurisdiction ``scope`` (a plan that resolution moved),
+    made from ``layer``, the plan's layer for another jurisdiction, without reading the agencies'
+    names again (which loads the index of known names): each agency id keeps its name's key, and
+    its scope (:func:`cascade.identity.agencies.agency_scope`) tells its level ("VN" a central body;
+    with a district, a provincial body has no district in it).
+
+    None when the ids do not tell: the layer was made without a district and ``scope`` has one,
+    or two agencies would become one.
+    """
+    from cascade.identity.agencies import agency_scope
+
+    prov, dist = scope
+    had_district = bool(layer.jurisdiction[1])
+    ids: dict[str, str] = {}
+    for aid in layer.agencies:
+        name_key, at, where = aid.removeprefix("agency:").rpartition("@")
+        if not at:
+            return None
+        if where == "VN":
+            level: str | None = "central"
+        elif had_district:
+            level = None if "/" in where else "province"
+        elif dist:
+            return None
+        else:
+            level = "province"                      # below the central level, scoped to the province alone
+        ids[aid] = f"agency:{name_key}@{agency_scope(level, prov, dist)}"
+    if len(set(ids.values())) < len(ids):
+        return None
+    agencies = {ids[aid]: _clean({KIND: AGENCY, LABEL: d.get(LABEL), "name": d.get("name"), "province": prov,
+                                  "district": dist, "group": d.get("group")})
+                for aid, d in layer.agencies.items()}
+    tasks = tuple((suffix, attrs, tuple((role, ids[aid], ea) for role, aid, ea in edges))
+                  for suffix, attrs, edges in layer.tasks)
+    return TaskLayer(scope, tasks, agencies)
+
+
 def task_attrs(t: Task) -> dict[str, object]:
     """The attributes of a task node (only those with a value)."""
     attrs: dict[str, object] = {KIND: TASK, LABEL: t.label}
@@ -241,6 +281,7 @@ _HAS_TASK: Attrs = {RELATION: "has_task"}
 class _PlanPart(NamedTuple):
     """What the input files of one document add to the graph: signers, tasks and the tasks' agencies."""
 
+    document: str
     links: dict[str, dict[str, Attrs]]                 # the document's edges: target -> key -> attributes
     targets: dict[str, Attrs]                          # signer or task -> attributes
     task_edges: dict[str, dict[str, dict[str, Attrs]]]  # task -> agency -> role -> attributes
@@ -286,15 +327,12 @@ class GraphParts:
         yield from self.core.nodes(data=True)
         yield from self.plan_nodes()
 
-    def edges(self) -> Iterator[tuple[str, str, str, Attrs, Attrs]]:
-        """Every edge ``(source, target, key, attributes, the target's attributes)`` in the graph's order
-        (an agency's attributes as the plan's first file names it)."""
-        nodes = self.core._node
+    def edges(self) -> Iterator[tuple[str, str, str, Attrs]]:
+        """Every edge ``(source, target, key, attributes)`` in the graph's order."""
         for u, nbrs in self.core._adj.items():
             for v, keys in nbrs.items():
-                vd = nodes[v]
                 for key, d in keys.items():
-                    yield u, v, key, d, vd
+                    yield u, v, key, d
             if u in self.files:
                 yield from self._document_edges(u, self._part(u))
         yield from self._task_edges()
@@ -314,27 +352,31 @@ class GraphParts:
                     seen.add(n)
                     yield n, d, part
 
-    def plan_edges(self) -> Iterator[tuple[str, str, str, Attrs, Attrs]]:
+    def plan_edges(self) -> Iterator[tuple[str, str, str, Attrs]]:
         """The edges to signers, tasks and agencies, as :meth:`edges` gives them."""
         for u in self.core:
             if u in self.files:
                 yield from self._document_edges(u, self._part(u))
         yield from self._task_edges()
 
-    def _document_edges(self, k: str, part: _PlanPart) -> Iterator[tuple[str, str, str, Attrs, Attrs]]:
+    @staticmethod
+    def _document_edges(k: str, part: _PlanPart) -> Iterator[tuple[str, str, str, Attrs]]:
         for v, keys in part.links.items():
-            vd = part.targets[v]
             for key, d in keys.items():
-                yield k, v, key, d, vd
+                yield k, v, key, d
 
-    def _task_edges(self) -> Iterator[tuple[str, str, str, Attrs, Attrs]]:
+    def _task_edges(self) -> Iterator[tuple[str, str, str, Attrs]]:
         for part, i in self._walk():
             for n, d in part.added[i]:
                 if d is None:
                     for aid, roles in part.task_edges[n].items():
-                        ad = part.agencies[aid]
                         for role, ed in roles.items():
-                            yield n, aid, role, ed, ad
+                            yield n, aid, role, ed
+
+    def walk(self, folder: str | Path | None = None) -> SpooledWalk:
+        """The graph walked once for writing (:class:`GraphWalk`), each file's task layer read once;
+        ``folder`` holds its temporary file (default: the system's temporary folder)."""
+        return SpooledWalk(self, folder)
 
     def _walk(self) -> Iterator[tuple[_PlanPart, int]]:
         """(the document's part, the file's place among its files) for each input file, in order."""
@@ -354,7 +396,7 @@ class GraphParts:
 
     def _part(self, k: str) -> _PlanPart:
         """What the files of document ``k`` add, merged as networkx merges a node or edge added twice."""
-        part = _PlanPart({}, {}, {}, {}, [])
+        part = _PlanPart(k, {}, {}, {}, {}, [])
         links, targets, task_edges, agencies = part.links, part.targets, part.task_edges, part.agencies
         for source in self.files[k]:
             rec = self.records[source]
@@ -368,7 +410,10 @@ class GraphParts:
                 _link(links, pid, "signed_by", _clean({RELATION: "signed_by", "title": s.title,
                                                        "capacity": s.capacity}))
             layer = self.layers.get(source) if self.layers is not None else None
-            if layer is None or layer.jurisdiction != _task_scope(rec):
+            scope = _task_scope(rec)
+            if layer is not None and layer.jurisdiction != scope:
+                layer = rescoped(layer, scope)
+            if layer is None:
                 layer = task_layer(rec)
             for aid, d in layer.agencies.items():
                 agencies.setdefault(aid, d)
@@ -476,29 +521,112 @@ class _Successors(Mapping[str, dict[str, dict[str, Attrs]]]):
         return sum(1 for _ in self.g.nodes())
 
 
+class TaskEdges(NamedTuple):
+    """What a writer takes with a task node: its document and its out-edges."""
+
+    document: str | None                            # the source of its first has_task edge
+    edges: Mapping[str, Mapping[str, Attrs]]        # target -> key -> attributes, in the graph's order
+    targets: Mapping[str, Attrs]                    # node -> attributes, for those targets at least
+
+
 class GraphWalk(Protocol):
-    """What the graph writers walk: graph attributes, nodes, then edges with their target's attributes."""
+    """What the graph writers walk: graph attributes; every node in the graph's order, a task with its
+    :class:`TaskEdges` (None for any other kind); then, in the graph's order, every edge whose source
+    is not a task."""
 
     graph: dict[str, Any]
 
-    def nodes(self) -> Iterator[tuple[str, Attrs]]: ...
+    def nodes(self) -> Iterator[tuple[str, Attrs, TaskEdges | None]]: ...
 
-    def edges(self) -> Iterator[tuple[str, str, str, Attrs, Attrs]]: ...
+    def edges(self) -> Iterator[tuple[str, str, str, Attrs]]: ...
+
+
+class SpooledWalk:
+    """:class:`GraphParts` walked as :class:`GraphWalk` with each input file's task layer read once.
+
+    The node pass makes each document's part (its signers, tasks and agencies) once, gives every
+    task with its edges, and keeps the document's edges to its signers and tasks in a temporary
+    file until the edge pass, which walks the documents in another order, reads them back. Call
+    :meth:`nodes` to its end before :meth:`edges`; :meth:`edges` closes the file.
+    """
+
+    def __init__(self, parts: GraphParts, folder: str | Path | None = None) -> None:
+        self.parts = parts
+        self.graph: dict[str, Any] = parts.graph
+        self._folder = folder
+        self._spool: Any = None
+        self._where: dict[str, tuple[int, int]] = {}      # document -> (offset, length) in the spool
+
+    def nodes(self) -> Iterator[tuple[str, Attrs, TaskEdges | None]]:
+        for n, d in self.parts.core.nodes(data=True):
+            yield n, d, None
+        import tempfile
+
+        spool = self._spool = tempfile.TemporaryFile(dir=self._folder)  # noqa: SIM115 - edges() closes it
+        dumps, where = orjson.dumps, self._where
+        offset = 0
+        seen: set[str] = set()               # signers and agencies (a document's tasks are its own)
+        for part, i in self.parts._walk():
+            k = part.document
+            if i == 0:
+                line = dumps([(v, key, d) for v, keys in part.links.items() for key, d in keys.items()])
+                spool.write(line)
+                where[k] = (offset, len(line))
+                offset += len(line)
+            targets, task_edges, agencies = part.targets, part.task_edges, part.agencies
+            for n, d in part.added[i]:
+                if d is None:
+                    yield n, targets[n], TaskEdges(k, task_edges[n], agencies)
+                elif n not in seen:
+                    seen.add(n)
+                    yield n, d, None
+
+    def edges(self) -> Iterator[tuple[str, str, str, Attrs]]:
+        loads = orjson.loads
+        spool, where, parts = self._spool, self._where, self.parts
+        try:
+            if spool is not None:
+                spool.flush()
+            for u, nbrs in parts.core._adj.items():
+                for v, keys in nbrs.items():
+                    for key, d in keys.items():
+                        yield u, v, key, d
+                at = where.get(u)
+                if at is not None:
+                    for v, key, d in loads(os.pread(spool.fileno(), at[1], at[0])):
+                        yield u, v, key, d
+                elif u in parts.files:                  # the node pass did not run
+                    yield from parts._document_edges(u, parts._part(u))
+        finally:
+            if spool is not None:
+                spool.close()
+            self._spool = None
+            where.clear()
 
 
 class WholeGraph:
-    """A networkx graph walked as :class:`GraphParts` walks one (for the writers that take either)."""
+    """A networkx graph walked as :class:`GraphWalk` (for the writers that take it or :class:`GraphParts`)."""
 
     def __init__(self, G: nx.MultiDiGraph) -> None:
         self.G = G
         self.graph: dict[str, Any] = G.graph
 
-    def nodes(self) -> Iterator[tuple[str, Attrs]]:
-        return iter(self.G.nodes(data=True))
+    def nodes(self) -> Iterator[tuple[str, Attrs, TaskEdges | None]]:
+        nodes, succ, pred = self.G._node, self.G._succ, self.G._pred
+        for n, d in nodes.items():
+            if d.get(KIND) == TASK:
+                doc = next((u for u, keys in pred[n].items() if "has_task" in keys), None)
+                yield n, d, TaskEdges(doc, succ[n], nodes)
+            else:
+                yield n, d, None
 
-    def edges(self) -> Iterator[tuple[str, str, str, Attrs, Attrs]]:
+    def edges(self) -> Iterator[tuple[str, str, str, Attrs]]:
         nodes = self.G._node
-        return ((u, v, k, d, nodes[v]) for u, v, k, d in self.G.edges(keys=True, data=True))
+        for u, nbrs in self.G._adj.items():
+            if nodes[u].get(KIND) != TASK:
+                for v, keys in nbrs.items():
+                    for key, d in keys.items():
+                        yield u, v, key, d
 
 
 def documents(G: nx.MultiDiGraph) -> list[str]:

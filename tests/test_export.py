@@ -44,6 +44,40 @@ def test_node_link_of_a_simple_graph():
     assert export.node_link(G)["links"] == [{"relation": "implements", "source": "a", "target": "b"}]
 
 
+def _many(nodes: int, edges: int) -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph(built="2021-01-01")
+    G.add_nodes_from((f"n{i}", {"kind": "task", "text": f"việc {i}"}) for i in range(nodes))
+    G.add_edges_from((f"n{i % nodes}", f"n{(i * 7) % nodes}", f"k{i}", {"relation": "lead", "due": str(i)})
+                     for i in range(edges))
+    return G
+
+
+def test_write_node_link_writes_node_link_json_whatever_the_size(tmp_path):
+    n = export.NodeLinkWriter.BATCH
+    for nodes, edges in ((0, 0), (1, 0), (n, 0), (2 * n + 1, 3 * n - 1), (3, n + 1)):
+        G = _many(nodes, edges)
+        path = export.write_node_link(tmp_path / "graph.json", G)
+        assert path.read_bytes() == export.node_link_json(G) + b"\n", (nodes, edges)
+
+
+def test_edges_given_last_are_written_after_the_others_in_their_order(tmp_path):
+    n = export.NodeLinkWriter.BATCH
+    for nodes, edges, first in ((5, 2 * n + 3, n + 2), (5, 7, 0), (5, 7, 7), (5, n + 1, 1), (1, 0, 0)):
+        G = _many(nodes, edges)
+        links = list(G.edges(keys=True, data=True))
+        with (tmp_path / "graph.json").open("wb") as f:
+            w = export.NodeLinkWriter(f, G.graph, tmp_path)
+            for u, v, k, d in links[first:]:          # given before the nodes are written, as a build does
+                w.edge_last(u, v, k, d)
+            for node, d in G.nodes(data=True):
+                w.node(node, d)
+            for u, v, k, d in links[:first]:
+                w.edge(u, v, k, d)
+            w.close()
+        assert (tmp_path / "graph.json").read_bytes() == export.node_link_json(G) + b"\n", (edges, first)
+        assert [p.name for p in tmp_path.iterdir()] == ["graph.json"]       # no temporary file left
+
+
 def test_write_node_link_keeps_the_old_file_when_the_graph_cannot_be_written(tmp_path):
     target = tmp_path / "graph.json"
     target.write_text("old", encoding="utf-8")

@@ -28,6 +28,7 @@ from cascade.graph import (
     _core_graph,
     _task_scope,
     build_graph,
+    rescoped,
     task_layer,
 )
 from cascade.identity.documents import Corpus, resolve
@@ -105,7 +106,7 @@ def test_the_corpus_has_a_document_read_from_two_files_with_tasks_and_signers():
     assert G.nodes[tasks[0]]["text"] == "Tuyên truyền, phổ biến"
 
 
-def test_build_graph_and_the_walk_give_the_reference_graph_in_its_order():
+def test_build_graph_and_the_walk_give_the_reference_graph_in_its_order(tmp_path: Path):
     c = _corpus()
     R = reference(c)
     G = build_graph(c)
@@ -113,10 +114,21 @@ def test_build_graph_and_the_walk_give_the_reference_graph_in_its_order():
     _same_order(G, R)
     parts = GraphParts(c)
     assert list(parts.nodes()) == list(R.nodes(data=True))
-    edges = list(parts.edges())
-    assert [e[:4] for e in edges] == list(R.edges(keys=True, data=True))
-    for _, v, _, _, vd in edges:                  # the target's attributes (an agency's kind at least)
-        assert vd == R.nodes[v] or (vd[KIND] == AGENCY == R.nodes[v][KIND])
+    assert list(parts.edges()) == list(R.edges(keys=True, data=True))
+    # the walk for writing: each task with its document and its edges, then the edges out of the others
+    walk = parts.walk(tmp_path)
+    nodes = list(walk.nodes())
+    assert [(n, d) for n, d, _ in nodes] == list(R.nodes(data=True))
+    tasks = [(n, t) for n, _, t in nodes if t is not None]
+    assert [n for n, _ in tasks] == [n for n, k in R.nodes(data=KIND) if k == TASK] and len(tasks) == 7
+    for n, t in tasks:
+        assert t.document == next(u for u, _ in R.in_edges(n))
+        assert [(n, v, k, d) for v, keys in t.edges.items() for k, d in keys.items()] == list(
+            R.out_edges(n, keys=True, data=True)) != []
+        # an agency's attributes as the plan's first file names it
+        assert all(t.targets[v][KIND] == AGENCY == R.nodes[v][KIND] for v in t.edges)
+    assert list(walk.edges()) == [e for e in R.edges(keys=True, data=True) if R.nodes[e[0]][KIND] != TASK]
+    assert not list(tmp_path.iterdir())           # its temporary file is gone
 
 
 def test_layers_are_merged_as_networkx_merges_a_node_or_edge_added_twice():
@@ -166,16 +178,20 @@ def test_the_build_writes_what_the_whole_graph_gives(tmp_path: Path):
     R.graph["built"] = written["graph"]["built"]
     assert (out / "graph.json").read_bytes() == node_link_json(R) + b"\n"
     db = out / "cascade.db"
+    # the tasks and their edges are rows of tasks and task_agencies, the rest of the graph JSON in nodes
+    # and edges; each in the graph's order, with its place in the graph (seq)
     assert _rows(db, "nodes") == [(i, n, d.get(KIND), orjson.dumps(d).decode())
-                                  for i, (n, d) in enumerate(R.nodes(data=True))]
+                                  for i, (n, d) in enumerate(R.nodes(data=True)) if d[KIND] != TASK]
     assert _rows(db, "edges") == [(i, u, v, k, d.get(RELATION), orjson.dumps(d).decode())
-                                  for i, (u, v, k, d) in enumerate(R.edges(keys=True, data=True))]
-    tasks = [(v, u, R.nodes[v]["label"]) for u, v, k in R.edges(keys=True)
-             if k == "has_task" and R.nodes[v][KIND] == TASK]
-    assert [row[:3] for row in _rows(db, "tasks")] == tasks and len(tasks) == 7
+                                  for i, (u, v, k, d) in enumerate(R.edges(keys=True, data=True))
+                                  if R.nodes[u][KIND] != TASK]
+    tasks = [(n, next(u for u, _ in R.in_edges(n)), d["label"], d["text"], d["evidence_source"], i)
+             for i, (n, d) in enumerate(R.nodes(data=True)) if d[KIND] == TASK]
+    assert [(*row[:3], row[4], row[11], row[14]) for row in _rows(db, "tasks")] == tasks and len(tasks) == 7
     assert _rows(db, "task_agencies") == [
         (u, d[RELATION], v, d.get("due"), d.get("recurrence"), d.get("deadline_text"))
         for u, v, d in R.edges(data=True) if R.nodes[v][KIND] == AGENCY]
+    assert any(row[3] for row in _rows(db, "task_agencies"))     # a report's deadline
     assert [row[0] for row in _rows(db, "agencies")] == [n for n, k in R.nodes(data=KIND) if k == AGENCY]
     assert b.stats["nodes"] == R.number_of_nodes() and b.stats["edges"] == R.number_of_edges()
     kinds: dict[str, int] = {}
@@ -236,6 +252,45 @@ def test_a_plan_resolution_moves_keeps_its_tasks_and_evidence_and_its_agencies_m
     assert (out / "graph.json").read_bytes() == node_link_json(R) + b"\n"
     agencies = [d for _, d in R.nodes(data=True) if d[KIND] == AGENCY]
     assert agencies and all(d["province"] == "Đồng Tháp" for d in agencies)
+
+
+# a district plan naming a central body, provincial departments and district bodies
+DISTRICT_PLAN = (
+    "HUYỆN ỦY TAM NÔNG\n*\nSố 09-KH/HU\nTam Nông, ngày 02 tháng 12 năm 2021\n\nKẾ HOẠCH\n\n"
+    "Thực hiện Kế hoạch số 39-KH/TU ngày 18/11/2021 của Ban Thường vụ Tỉnh ủy, Ban Thường vụ Huyện ủy ban "
+    "hành kế hoạch:\n\n1. Tuyên truyền\n\nBan Tuyên giáo Huyện ủy chủ trì, phối hợp với Ủy ban Mặt trận Tổ "
+    "quốc huyện và Sở Nội vụ thực hiện; báo cáo kết quả về Ban Tuyên giáo Trung ương trước ngày 15/12 hằng "
+    "năm.\n\n2. Rà soát\n\nPhòng Nội vụ huyện chủ trì, phối hợp với Bộ Nội vụ và Sở Tài chính thực "
+    "hiện.\n\nT/M BAN THƯỜNG VỤ\nBÍ THƯ\n\nNguyễn Văn Hòa\n")
+
+
+def test_a_moved_plans_layer_is_rescoped_as_task_layer_makes_it_there():
+    from dataclasses import replace
+
+    from cascade.corpus.extraction import decode_layer, encode_layer
+
+    rec = extract_text(DISTRICT_PLAN, "c.txt")
+    layer = task_layer(rec)
+    levels = {"VN" if aid.endswith("@VN") else aid.rpartition("@")[2].count("/") for aid in layer.agencies}
+    assert _task_scope(rec) == ("Phú Thọ", "Tam Nông") and levels == {0, 1, "VN"}
+
+    def moved(province: str | None, district: str | None, level: str = "district"):
+        return replace(rec, meta=replace(rec.meta, province=province, district=district, level=level))
+
+    for other in (moved("Đồng Tháp", "Tam Nông"), moved("Đồng Tháp", None), moved(None, "Tam Nông"),
+                  moved("Đồng Tháp", "Tam Nông", "province")):
+        want = task_layer(other)
+        assert rescoped(layer, _task_scope(other)) == want
+        # as the build reads it back from the worker's shard (lists for tuples)
+        again = rescoped(decode_layer(encode_layer(layer)), _task_scope(other))
+        assert again is not None and encode_layer(again) == encode_layer(want)
+    # made without a district: whether a body is the district's or the province's is not in its id
+    province_layer = task_layer(moved("Phú Thọ", None, "province"))
+    assert rescoped(province_layer, ("Đồng Tháp", "Tam Nông")) is None
+    assert rescoped(province_layer, ("Đồng Tháp", None)) == task_layer(moved("Đồng Tháp", None, "province"))
+    # a district body and a provincial body of one name would be one agency without the district
+    two = TaskLayer(("Phú Thọ", "Tam Nông"), (), {"agency:x@phú thọ/tam nông": {}, "agency:x@phú thọ": {}})
+    assert rescoped(two, ("Đồng Tháp", None)) is None and rescoped(two, ("Đồng Tháp", "Tam Nông")) is not None
 
 
 def test_a_slim_record_keeps_what_resolution_reads_and_holds_each_quote_once():

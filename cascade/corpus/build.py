@@ -47,7 +47,7 @@ from cascade.corpus import store
 from cascade.corpus.extraction import Batch, Extracted, FileError, decode_layer, layer_shard, run_batch
 from cascade.corpus.store import DEFAULT_OUT, default_out
 from cascade.errors import BuildError, CascadeError
-from cascade.graph import KIND, GraphParts, StreamedGraph, TaskLayer
+from cascade.graph import KIND, GraphParts, GraphWalk, StreamedGraph, TaskEdges, TaskLayer
 from cascade.identity.documents import Corpus, resolve
 from cascade.models import Record
 from cascade.outputs.export import NodeLinkWriter, atomic_open, record_json, write_json
@@ -131,7 +131,7 @@ class Build:
                 counts[k] = counts.get(k, 0) + 1
             return counts
         with store.connect(Path(self.out) / store.DB_FILE) as con:
-            return dict(con.execute("SELECT kind, COUNT(*) FROM nodes GROUP BY kind").fetchall())
+            return store.count_kinds(con)
 
     def walked_graph(self) -> nx.MultiDiGraph | StreamedGraph:
         """The whole graph for a writer that walks it node by node and reads each node's out-edges:
@@ -226,6 +226,10 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
             size = max(8, min(200, len(files) // (workers * 8) or 8))
             batches = _batches(files, size, shards, cache_dir, code, whole, options)
             next_index = len(batches)
+            if min(workers, len(batches)) > 1:
+                # the extractor's modules (~0.15 s to import), imported once here and shared by the
+                # forked workers rather than imported again by each of them
+                import cascade.extract.pipeline  # noqa: F401
             with WorkerPool(run_batch, min(workers, len(batches)) or 1, budget) as pool:
                 for b in batches:
                     pool.submit(b)
@@ -520,31 +524,41 @@ def _resolve_and_write(paths: Sequence[str | Path], out: Path, stage: Path, buil
 
 
 def _write_graph(stage: Path, b: Build, build_id: str, parts: GraphParts) -> tuple[Path, Path]:
-    """``cascade.db`` and ``graph.json`` from one walk of the graph (the tasks read from the shards once)."""
+    """``cascade.db`` and ``graph.json`` from one walk of the graph (each task layer read from the shards
+    once)."""
     graph_json = stage / "graph.json"
     with atomic_open(graph_json, "wb", None) as f:
-        w = NodeLinkWriter(f, parts.graph)
-        db = store.write(stage / store.DB_FILE, b, build_id, _Copied(parts, w))
+        w = NodeLinkWriter(f, parts.graph, stage)
+        db = store.write(stage / store.DB_FILE, b, build_id, _Copied(parts.walk(stage), w))
         w.close()
     return graph_json, db
 
 
 class _Copied:
-    """A walk of the graph that also writes each node and edge into ``graph.json`` as it goes."""
+    """A walk of the graph (:class:`GraphWalk`) that also writes each node and edge into ``graph.json``.
 
-    def __init__(self, parts: GraphParts, w: NodeLinkWriter) -> None:
-        self.parts, self.w, self.graph = parts, w, parts.graph
+    The walk gives the edges out of each task with the task, in the node pass; in the graph of a
+    build they are the last edges (the tasks come after every node that has other edges), so
+    they go into ``graph.json`` after the others (:meth:`NodeLinkWriter.edge_last`).
+    """
 
-    def nodes(self) -> Iterator[tuple[str, dict[str, object]]]:
-        node = self.w.node
-        for n, d in self.parts.nodes():
+    def __init__(self, walk: GraphWalk, w: NodeLinkWriter) -> None:
+        self.walk, self.w, self.graph = walk, w, walk.graph
+
+    def nodes(self) -> Iterator[tuple[str, dict[str, object], TaskEdges | None]]:
+        node, last = self.w.node, self.w.edge_last
+        for n, d, task in self.walk.nodes():
             node(n, d)
-            yield n, d
+            if task is not None:
+                for v, keys in task.edges.items():
+                    for k, ed in keys.items():
+                        last(n, v, k, ed)
+            yield n, d, task
 
-    def edges(self) -> Iterator[tuple[str, str, str, dict[str, object], dict[str, object]]]:
+    def edges(self) -> Iterator[tuple[str, str, str, dict[str, object]]]:
         edge = self.w.edge
-        for e in self.parts.edges():
-            edge(e[0], e[1], e[2], e[3])
+        for e in self.walk.edges():
+            edge(*e)
             yield e
 
 

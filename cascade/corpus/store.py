@@ -2,9 +2,12 @@
 
 A standard file that sqlite3, pandas, DuckDB or Datasette open as it is. Two layers:
 
-* the graph exactly as built (``nodes``, ``edges``, attributes as JSON), from which
+* the graph exactly as built (``nodes``, ``edges``, attributes as JSON; the tasks and their
+  edges to agencies are the rows of ``tasks`` and ``task_agencies``), from which
   :func:`read_graph` gives the networkx graph back, whole or only its documents, and
-  :func:`read_cascade` one document's cascade alone (what a query command reads);
+  :func:`read_cascade` one document's cascade alone, :func:`read_document` one document's
+  links and :func:`read_uncollected` the documents cited but not collected (what the query
+  commands read);
 * tables for people who query the corpus directly: ``documents``, ``files``,
   ``mentions``, ``relations`` (one row per statement, with its evidence), ``tasks``,
   ``task_agencies``, ``agencies``, ``conflicts``, ``warnings`` and ``errors``.
@@ -16,17 +19,30 @@ it with :func:`open_build`, which checks it belongs to the build folder's ``buil
 from __future__ import annotations
 
 import contextlib
+import heapq
 import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from cascade.errors import BuildError
-from cascade.graph import AGENCY, DOCUMENT, KIND, RELATION, TASK, GraphWalk, WholeGraph
+from cascade.graph import (
+    AGENCY,
+    DOCUMENT,
+    KIND,
+    LABEL,
+    RELATION,
+    TASK,
+    GraphWalk,
+    Statements,
+    TaskEdges,
+    WholeGraph,
+)
 from cascade.vocab import CASCADE, DOCUMENT_RELATIONS
 
 if TYPE_CHECKING:
@@ -34,8 +50,12 @@ if TYPE_CHECKING:
 
     from cascade.corpus.build import Build
 
+Attrs = dict[str, Any]
+
 DB_FILE = "cascade.db"
-SCHEMA_VERSION = 1
+#: 2: the tasks and their edges to agencies are in ``tasks`` and ``task_agencies`` only (with the
+#: task's place in ``tasks.seq``), not in ``nodes`` and ``edges`` as well
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -53,7 +73,7 @@ CREATE TABLE relations (source TEXT, relation TEXT, target TEXT, file TEXT, span
     span_end INTEGER, quote TEXT);
 CREATE TABLE tasks (id TEXT NOT NULL, document TEXT, label TEXT, section TEXT, text TEXT,
     deliverable TEXT, deadline_text TEXT, start TEXT, "end" TEXT, due TEXT, recurrence TEXT, file TEXT,
-    span_start INTEGER, span_end INTEGER);
+    span_start INTEGER, span_end INTEGER, seq INTEGER);
 CREATE TABLE task_agencies (task TEXT, role TEXT, agency TEXT, due TEXT, recurrence TEXT, deadline_text TEXT);
 CREATE TABLE agencies (id TEXT NOT NULL, name TEXT, province TEXT, district TEXT, is_group INTEGER);
 CREATE TABLE conflicts (document TEXT, field TEXT, value TEXT, file TEXT);
@@ -86,6 +106,13 @@ _DOC_COLUMNS = ("label", "type", "number", "date", "issuer", "branch", "level", 
                 "title", "source", "in_corpus", "cited", "confidence")
 _TASK_COLUMNS = ("label", "section", "text", "deliverable", "deadline_text", "start", "end", "due",
                  "recurrence")
+# a task node's attributes as columns of tasks, in the order cascade.graph.task_attrs gives them (label
+# aside, which a task always has; then its evidence: evidence_source in file, evidence_span in span_*)
+_TASK_ATTRS = ("text", "section", "deliverable", "deadline_text", "start", "end", "due", "recurrence")
+_TASK_KEYS = frozenset((KIND, LABEL, *_TASK_ATTRS, "evidence_source", "evidence_span"))
+# a task's edge to an agency: its relation (the edge's key) and these, as columns of task_agencies
+_TASK_EDGE_ATTRS = ("due", "recurrence", "deadline_text")
+_TASK_EDGE_KEYS = frozenset((RELATION, *_TASK_EDGE_ATTRS))
 
 
 def _span(value: object) -> tuple[int | None, int | None]:
@@ -94,6 +121,42 @@ def _span(value: object) -> tuple[int | None, int | None]:
         if a.isdigit() and b.isdigit():
             return int(a), int(b)
     return None, None
+
+
+def _add_task(n: str, d: Attrs, task: TaskEdges, seq: int, tasks: _Rows, task_agencies: _Rows) -> bool:
+    """Add the rows of a task and of its edges to agencies; whether they hold the task and its edges
+    exactly (then ``seq`` is its place in the graph; otherwise NULL, and the caller keeps it whole).
+
+    Exactly, as every task a build makes: known attributes, each a string, a span the columns give
+    back as it was; each edge to an agency, keyed by its relation, with known string attributes.
+    """
+    exact = d.get(KIND) == TASK and type(d.get(LABEL)) is str and d.keys() <= _TASK_KEYS
+    if exact:
+        for v in d.values():
+            if type(v) is not str:
+                exact = False
+                break
+    span = d.get("evidence_span")
+    start, end = _span(span)
+    if span is not None and (start is None or f"{start}-{end}" != span):
+        exact = False
+    targets, add = task.targets, task_agencies.add
+    for v, keys in task.edges.items():
+        to_agency = targets[v].get(KIND) == AGENCY
+        exact = exact and to_agency
+        for key, ed in keys.items():
+            relation = ed.get(RELATION)
+            if len(ed) == 1:                   # the relation alone (lead, cooperating, ...)
+                row = (n, relation, v, None, None, None)
+            else:
+                row = (n, relation, v, ed.get("due"), ed.get("recurrence"), ed.get("deadline_text"))
+                exact = exact and ed.keys() <= _TASK_EDGE_KEYS and all(type(x) is str for x in ed.values())
+            exact = exact and relation == key
+            if to_agency:
+                add(row)
+    tasks.add((n, task.document, *map(d.get, _TASK_COLUMNS), d.get("evidence_source"), start, end,
+               seq if exact else None))
+    return exact
 
 
 def _text(s: str) -> str:
@@ -130,33 +193,62 @@ def write(path: Path, b: Build, build_id: str, parts: GraphWalk | None = None) -
 
 
 class _Rows:
-    """Rows for one table, inserted a batch at a time (several tables fill from one walk of the graph)."""
+    """Rows for one table, inserted a batch at a time (several tables fill from one walk of the graph),
+    each batch by one INSERT of many rows (quicker than a row at a time)."""
 
-    def __init__(self, con: sqlite3.Connection, sql: str, size: int = 2000) -> None:
-        self.con, self.sql, self.size = con, sql, size
-        self.rows: list[tuple[Any, ...]] = []
+    def __init__(self, con: sqlite3.Connection, table: str, width: int, batch: int = 100) -> None:
+        self.con, self.table, self.width = con, table, width
+        self.sql = self._insert(batch)
+        self.limit = width * batch
+        self.values: list[Any] = []              # the rows' values one after another
+
+    def _insert(self, rows: int) -> str:
+        one = f"({', '.join('?' * self.width)})"
+        return f"INSERT INTO {self.table} VALUES {', '.join([one] * rows)}"
 
     def add(self, row: tuple[Any, ...]) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= self.size:
-            self.flush()
+        values = self.values
+        values += row
+        if len(values) >= self.limit:
+            self.con.execute(self.sql, values)
+            values.clear()
+
+    def add_all(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        for row in rows:
+            self.add(row)
+        self.flush()
 
     def flush(self) -> None:
-        self.con.executemany(self.sql, self.rows)
-        self.rows.clear()
+        if self.values:
+            self.con.execute(self._insert(len(self.values) // self.width), self.values)
+            self.values.clear()
 
 
-def _fill(con: sqlite3.Connection, b: Build, build_id: str, parts: GraphWalk) -> None:
+def _fill(con: sqlite3.Connection, b: Build, build_id: str, walk: GraphWalk) -> None:
     dumps = orjson.dumps
     stats = b.stats
-    meta = {"schema": SCHEMA_VERSION, "build": build_id, "graph": parts.graph, "stats": stats}
+    meta = {"schema": SCHEMA_VERSION, "build": build_id, "graph": walk.graph, "stats": stats}
     con.executemany("INSERT INTO meta VALUES (?, ?)", ((k, dumps(v).decode()) for k, v in meta.items()))
     # seq: the graph's own order, which the indexes below keep so that no read has to sort
-    documents = _Rows(con, f"INSERT INTO documents VALUES (?{', ?' * len(_DOC_COLUMNS)})")
-    agencies = _Rows(con, "INSERT INTO agencies VALUES (?, ?, ?, ?, ?)")
-    nodes = _Rows(con, "INSERT INTO nodes VALUES (?, ?, ?, ?)")
+    documents = _Rows(con, "documents", 1 + len(_DOC_COLUMNS))
+    agencies = _Rows(con, "agencies", 5)
+    nodes = _Rows(con, "nodes", 4)
+    tasks = _Rows(con, "tasks", 2 + len(_TASK_COLUMNS) + 4)
+    task_agencies = _Rows(con, "task_agencies", 6)
+    # a task whose attributes or edges the columns cannot hold exactly (never one a build makes) is
+    # kept whole in nodes and edges as well (its seq in tasks is NULL); its edges go after the others
+    whole: list[tuple[int, str, str, str, Attrs]] = []   # (place among the tasks' edges, u, v, key, attrs)
+    task_edges = 0
     i = -1
-    for i, (n, d) in enumerate(parts.nodes()):
+    for i, (n, d, task) in enumerate(walk.nodes()):
+        if task is not None:
+            exact = _add_task(n, d, task, i, tasks, task_agencies)
+            if not exact:
+                whole += ((task_edges + j, n, *e) for j, e in enumerate(
+                    (v, k, ed) for v, keys in task.edges.items() for k, ed in keys.items()))
+            task_edges += sum(map(len, task.edges.values()))
+            if exact:
+                continue
         kind = d.get(KIND)
         nodes.add((i, n, kind, dumps(d).decode()))
         if kind == DOCUMENT:
@@ -164,39 +256,32 @@ def _fill(con: sqlite3.Connection, b: Build, build_id: str, parts: GraphWalk) ->
         elif kind == AGENCY:
             agencies.add((n, d.get("name"), d.get("province"), d.get("district"), int(bool(d.get("group")))))
     node_count = i + 1
-    edges = _Rows(con, "INSERT INTO edges VALUES (?, ?, ?, ?, ?, ?)")
-    tasks = _Rows(con, f"INSERT INTO tasks VALUES (?, ?{', ?' * len(_TASK_COLUMNS)}, ?, ?, ?)")
-    task_agencies = _Rows(con, "INSERT INTO task_agencies VALUES (?, ?, ?, ?, ?, ?)")
+    edges = _Rows(con, "edges", 6)
     i = -1
-    for i, (u, v, k, d, vd) in enumerate(parts.edges()):
-        relation = d.get(RELATION)
-        edges.add((i, u, v, k, relation, dumps(d).decode()))
-        target = vd.get(KIND)
-        if k == "has_task" and target == TASK:
-            tasks.add((v, u, *(vd.get(c) for c in _TASK_COLUMNS), vd.get("evidence_source"),
-                       *_span(vd.get("evidence_span"))))
-        if target == AGENCY:
-            task_agencies.add((u, relation, v, d.get("due"), d.get("recurrence"), d.get("deadline_text")))
+    for i, (u, v, k, d) in enumerate(walk.edges()):
+        edges.add((i, u, v, k, d.get(RELATION), dumps(d).decode()))
+    others = i + 1                                       # the edges out of tasks come after the others
+    for place, u, v, k, d in whole:
+        edges.add((others + place, u, v, k, d.get(RELATION), dumps(d).decode()))
     # the rows left in each batch (each table's rowids follow the graph's order)
     for rows in (nodes, edges, documents, tasks, task_agencies, agencies):
         rows.flush()
     if "nodes" in stats:
-        stats["nodes"], stats["edges"] = node_count, i + 1
+        stats["nodes"], stats["edges"] = node_count, others + task_edges
         con.execute("UPDATE meta SET value = ? WHERE key = 'stats'", (dumps(stats).decode(),))
     con.executemany("INSERT INTO errors VALUES (?, ?)", ((_text(e.path), _text(e.message)) for e in b.errors))
     corpus = b.corpus
     if corpus is None:
         return
-    con.executemany("INSERT INTO files VALUES (?, ?, ?, ?)",
-                    ((r.source, corpus.record_nodes.get(r.source), r.sha256, r.format)
-                     for r in corpus.records))
-    con.executemany(f"INSERT INTO mentions VALUES (?{', ?' * 13})", (
+    _Rows(con, "files", 4).add_all(
+        (r.source, corpus.record_nodes.get(r.source), r.sha256, r.format) for r in corpus.records)
+    _Rows(con, "mentions", 14).add_all(
         (r.source, m.id, corpus.mention_nodes.get((r.source, m.id)), m.type, m.number, m.date, m.issuer,
          m.level, m.province, m.district, m.confidence, m.evidence.start, m.evidence.end, m.evidence.quote)
-        for r in corpus.records for m in r.mentions))
-    con.executemany("INSERT INTO relations VALUES (?, ?, ?, ?, ?, ?, ?)", (
+        for r in corpus.records for m in r.mentions)
+    _Rows(con, "relations", 7).add_all(
         (e.source, e.type, e.target, ev.source, ev.start, ev.end, ev.quote)
-        for e in corpus.edges for ev in (e.evidence or ())))
+        for e in corpus.edges for ev in (e.evidence or ()))
     con.executemany("INSERT INTO conflicts VALUES (?, ?, ?, ?)", (
         (c.node, c.field, str(claim.value), claim.source) for c in corpus.conflicts for claim in c.claims))
     con.executemany("INSERT INTO warnings VALUES (?)", ((w,) for w in corpus.warnings))
@@ -224,6 +309,58 @@ def read_meta(con: sqlite3.Connection) -> dict[str, Any]:
     return {k: orjson.loads(v) for k, v in con.execute("SELECT key, value FROM meta")}
 
 
+def _schema(meta: dict[str, Any]) -> int:
+    """The schema of a database (:data:`SCHEMA_VERSION`) from its metadata; one this code cannot read
+    raises :class:`BuildError`."""
+    schema = meta.get("schema", 1)
+    if not isinstance(schema, int) or not 1 <= schema <= SCHEMA_VERSION:
+        raise BuildError(f"cascade.db was written by another version of cascade (database schema {schema}, "
+                         f"this version reads 1 to {SCHEMA_VERSION}); run cascade build again")
+    return schema
+
+
+def count_kinds(con: sqlite3.Connection) -> dict[str | None, int]:
+    """How many nodes of each kind the graph of the build has, counted without reading it."""
+    counts: dict[str | None, int] = dict(con.execute("SELECT kind, COUNT(*) FROM nodes GROUP BY kind"))
+    if _schema(read_meta(con)) >= 2:
+        tasks = con.execute("SELECT COUNT(*) FROM tasks WHERE seq IS NOT NULL").fetchone()[0]
+        if tasks:
+            counts[TASK] = counts.get(TASK, 0) + tasks
+    return counts
+
+
+def _task_nodes(con: sqlite3.Connection) -> Iterator[tuple[int, str, Attrs]]:
+    """(place in the graph, node, attributes) of the tasks held in ``tasks``, in the graph's order."""
+    columns = ", ".join(f'"{c}"' for c in _TASK_ATTRS)
+    names = _TASK_ATTRS
+    for seq, n, label, *values, source, start, end in con.execute(
+            f"SELECT seq, id, label, {columns}, file, span_start, span_end FROM tasks WHERE seq IS NOT NULL "
+            "ORDER BY rowid"):
+        d: Attrs = {KIND: TASK, LABEL: label}
+        for name, v in zip(names, values, strict=True):
+            if v is not None:
+                d[name] = v
+        if source is not None:
+            d["evidence_source"] = source
+        if start is not None:
+            d["evidence_span"] = f"{start}-{end}"
+        yield seq, n, d
+
+
+def _task_edges(con: sqlite3.Connection) -> Iterator[tuple[str, str, str, Attrs]]:
+    """The edges held in ``task_agencies`` (those of the tasks held in ``tasks``), in the graph's order."""
+    whole = {n for (n,) in con.execute("SELECT id FROM tasks WHERE seq IS NULL")}
+    for task, role, agency, *values in con.execute(
+            "SELECT task, role, agency, due, recurrence, deadline_text FROM task_agencies ORDER BY rowid"):
+        if whole and task in whole:
+            continue
+        d: Attrs = {RELATION: role}
+        for name, v in zip(_TASK_EDGE_ATTRS, values, strict=True):
+            if v is not None:
+                d[name] = v
+        yield task, agency, role, d
+
+
 def read_graph(con: sqlite3.Connection, *, documents_only: bool = False,
                cascade_only: bool = False) -> nx.MultiDiGraph:
     """The graph of the build, or with ``documents_only`` its documents and the links between them.
@@ -237,6 +374,7 @@ def read_graph(con: sqlite3.Connection, *, documents_only: bool = False,
 
     loads = orjson.loads
     meta = read_meta(con)
+    schema = _schema(meta)
     G = nx.MultiDiGraph(**meta.get("graph", {}))
     if cascade_only:
         G.add_nodes_from((n, loads(a)) for n, a in con.execute(
@@ -253,8 +391,17 @@ def read_graph(con: sqlite3.Connection, *, documents_only: bool = False,
         edges: Iterable[tuple[str, str, str, str]] = con.execute(
             "SELECT source, target, key, attrs FROM edges INDEXED BY document_edges "
             f"WHERE relation IN ({_DOC_RELATIONS_SQL}) ORDER BY seq")
+    elif schema >= 2:
+        # rows were inserted in graph order: rowid order is seq order, without a sort; the tasks,
+        # in their own table, go in among the other nodes by their seq, and their edges after the others
+        rows = ((seq, n, loads(a)) for seq, n, a in con.execute(
+            "SELECT seq, id, attrs FROM nodes ORDER BY rowid"))
+        G.add_nodes_from((n, d) for _, n, d in heapq.merge(rows, _task_nodes(con), key=itemgetter(0)))
+        G.add_edges_from((u, v, k, loads(a)) for u, v, k, a in con.execute(
+            "SELECT source, target, key, attrs FROM edges ORDER BY rowid"))
+        G.add_edges_from(_task_edges(con))
+        return G
     else:
-        # rows were inserted in graph order: rowid order is seq order, without a sort
         nodes = con.execute("SELECT id, attrs FROM nodes ORDER BY rowid")
         edges = con.execute("SELECT source, target, key, attrs FROM edges ORDER BY rowid")
     G.add_nodes_from((n, loads(a)) for n, a in nodes)
@@ -392,6 +539,18 @@ class CascadeGraph:
         return G
 
 
+def read_documents(con: sqlite3.Connection, ids: Iterable[str]) -> CascadeGraph:
+    """The documents ``ids`` (those the build has) with their attributes, in the build's order, no links."""
+    G = CascadeGraph(**read_meta(con).get("graph", {}))
+    index = _DOCUMENT_IDS if _has_index(con, _DOCUMENT_IDS) else "document_nodes"
+    loads = orjson.loads
+    for n, a in con.execute(f"SELECT id, attrs FROM nodes INDEXED BY {index} WHERE kind = '{DOCUMENT}' "
+                            "AND id IN (SELECT value FROM json_each(?)) ORDER BY seq",
+                            (orjson.dumps(list(ids)).decode(),)):
+        G.add_node(n, loads(a))
+    return G
+
+
 def read_cascade(con: sqlite3.Connection, root: str, *, upwards: bool = False,
                  latest: bool = False) -> CascadeGraph:
     """The part of the ``cascade_only`` graph of :func:`read_graph` that one document's question reads.
@@ -409,16 +568,58 @@ def read_cascade(con: sqlite3.Connection, root: str, *, upwards: bool = False,
     wanted = dict.fromkeys([root, *(e[1] if upwards else e[0] for e in edges)])
     if latest and (last := _latest_document(con)) is not None:
         wanted.setdefault(last)
-    index = _DOCUMENT_IDS if _has_index(con, _DOCUMENT_IDS) else "document_nodes"
-    loads = orjson.loads
-    G = CascadeGraph(**read_meta(con).get("graph", {}))
-    for n, a in con.execute(f"SELECT id, attrs FROM nodes INDEXED BY {index} WHERE kind = '{DOCUMENT}' "
-                            "AND id IN (SELECT value FROM json_each(?)) ORDER BY seq",
-                            (orjson.dumps(list(wanted)).decode(),)):
-        G.add_node(n, loads(a))
+    G = read_documents(con, wanted)
     for u, v, k, r in edges:
         G.add_edge(u, v, k, {RELATION: r})
     return G
+
+
+# -- one document's links, and the documents cited but not collected ---------------------------------
+
+def read_document(con: sqlite3.Connection, node: str) -> CascadeGraph:
+    """What :func:`cascade.query.show` reads of the graph of :func:`read_graph` about one document.
+
+    ``node``, every link between documents into or out of it with all its attributes
+    (evidence, the files that state it), the documents at their other ends, and one
+    ``has_task`` link per task of ``node`` (to the task's id, without its attributes).
+    Nodes and links keep the build's order.
+    """
+    loads = orjson.loads
+    links = con.execute("SELECT source, target, key, attrs FROM edges INDEXED BY document_edges "
+                        f"WHERE relation IN ({_DOC_RELATIONS_SQL}) AND (source = ? OR target = ?) "
+                        "ORDER BY seq", (node, node)).fetchall()
+    G = read_documents(con, dict.fromkeys([node, *(e[0] for e in links), *(e[1] for e in links)]))
+    for u, v, k, a in links:
+        G.add_edge(u, v, k, loads(a))
+    for (task,) in con.execute("SELECT id FROM tasks WHERE document = ? ORDER BY rowid", (node,)):
+        G.add_edge(node, task, "has_task", {RELATION: "has_task"})
+    return G
+
+
+def read_uncollected(con: sqlite3.Connection) -> CascadeGraph:
+    """What :func:`cascade.query.orphans` reads: the documents cited but not in the corpus, and every
+    link between documents into them with all its attributes (the citing ends without attributes)."""
+    loads = orjson.loads
+    wanted = "SELECT id FROM documents WHERE NOT coalesce(in_corpus, 0)"
+    G = read_documents(con, (n for (n,) in con.execute(wanted)))
+    for u, v, k, a in con.execute("SELECT source, target, key, attrs FROM edges INDEXED BY document_edges "
+                                  f"WHERE relation IN ({_DOC_RELATIONS_SQL}) AND target IN ({wanted}) "
+                                  "ORDER BY seq"):
+        G.add_edge(u, v, k, loads(a))
+    return G
+
+
+def read_statements_of(con: sqlite3.Connection, node: str) -> Statements:
+    """Every statement of every relation into or out of ``node``, as :func:`cascade.graph.read_statements`
+    gives them for the whole build."""
+    from cascade.models import Evidence
+
+    out: dict[tuple[str, str, str], list[Evidence]] = {}
+    for u, r, v, f, start, end, quote in con.execute(
+            "SELECT source, relation, target, file, span_start, span_end, quote FROM relations "
+            "WHERE source = ? OR target = ? ORDER BY rowid", (node, node)):
+        out.setdefault((u, r, v), []).append(Evidence(f, start, end, quote))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 # -- the build folder ----------------------------------------------------------------------------------

@@ -63,14 +63,22 @@ def agency_key(name: str, province: str | None = None, district: str | None = No
     False
     """
     c = canonical(name)
-    lvl = level_of(c)
-    if lvl == "central":
-        scope = "VN"
-    elif lvl == "province" or not district:
-        scope = key(province) if province else "?"
-    else:
-        scope = f"{key(province) if province else '?'}/{key(district)}"
-    return f"{key(c)}@{scope}"
+    return f"{key(c)}@{agency_scope(level_of(c), province, district)}"
+
+
+def agency_scope(level: str | None, province: str | None, district: str | None) -> str:
+    """The jurisdiction part of :func:`agency_key` for an agency of ``level`` (:func:`level_of`):
+    "VN" for a central body, the province for a provincial one or when there is no district, else
+    the province and the district.
+
+    >>> agency_scope("province", "Đắk Lắk", "Krông Pắc"), agency_scope(None, "Đắk Lắk", "Krông Pắc")
+    ('đắk lắk', 'đắk lắk/krông pắc')
+    """
+    if level == "central":
+        return "VN"
+    if level == "province" or not district:
+        return key(province) if province else "?"
+    return f"{key(province) if province else '?'}/{key(district)}"
 
 
 def successor(name: str, on: dt.date) -> str | None:

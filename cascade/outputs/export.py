@@ -9,6 +9,7 @@ import errno
 import io
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -105,31 +106,78 @@ def node_link_json(G: nx.MultiDiGraph) -> bytes:
 
 class NodeLinkWriter:
     """:func:`node_link_json` of a directed multigraph written node by node, then edge by edge, into an
-    open binary file (the same bytes, without holding the whole document in memory)."""
+    open binary file (the same bytes, without holding the whole document in memory).
 
-    def __init__(self, f: IO[bytes], graph: dict[str, Any]) -> None:
+    Edges given to :meth:`edge_last` (while the nodes are written, say) go after every edge given
+    to :meth:`edge`, kept meanwhile in a temporary file in ``folder`` (default: the system's).
+    Items are encoded and written a few hundred at a time; :meth:`close` writes the rest.
+    """
+
+    BATCH = 500
+
+    def __init__(self, f: IO[bytes], graph: dict[str, Any], folder: str | Path | None = None) -> None:
         self.f = f
-        self._sep = b""
+        self._any = False                       # an item of the current list (nodes, then links) written
         self._links = False
+        self._items: list[dict[str, Any]] = []  # nodes or edges not written yet
+        self._folder = folder
+        self._last: IO[bytes] | None = None
+        self._last_items: list[dict[str, Any]] = []
         f.write(b'{"directed":true,"multigraph":true,"graph":' + orjson.dumps(graph) + b',"nodes":[')
 
     def node(self, n: str, d: dict[str, Any]) -> None:
-        self.f.write(self._sep + orjson.dumps({**d, "id": n}))
-        self._sep = b","
+        items = self._items
+        items.append({**d, "id": n})
+        if len(items) >= self.BATCH:
+            self._write()
 
     def edge(self, u: str, v: str, k: str, d: dict[str, Any]) -> None:
         if not self._links:
             self._start_links()
-        self.f.write(self._sep + orjson.dumps({**d, "source": u, "target": v, "key": k}))
-        self._sep = b","
+        items = self._items
+        items.append({**d, "source": u, "target": v, "key": k})
+        if len(items) >= self.BATCH:
+            self._write()
+
+    def edge_last(self, u: str, v: str, k: str, d: dict[str, Any]) -> None:
+        """An edge to write after those given to :meth:`edge` (in the order given)."""
+        items = self._last_items
+        items.append({**d, "source": u, "target": v, "key": k})
+        if len(items) >= self.BATCH:
+            self._write_last()
+
+    def _write(self) -> None:
+        """The items held, into the file (``[a,b]`` without its brackets is ``a,b``)."""
+        if self._items:
+            self.f.write((b"," if self._any else b"") + orjson.dumps(self._items)[1:-1])
+            self._any = True
+            self._items.clear()
+
+    def _write_last(self) -> None:
+        if self._last_items:
+            if self._last is None:
+                self._last = tempfile.TemporaryFile(dir=self._folder)  # noqa: SIM115 - close() closes it
+            self._last.write(b"," + orjson.dumps(self._last_items)[1:-1])
+            self._last_items.clear()
 
     def _start_links(self) -> None:
+        self._write()
         self.f.write(b'],"links":[')
-        self._sep, self._links = b"", True
+        self._any, self._links = False, True
 
     def close(self) -> None:
         if not self._links:
             self._start_links()
+        self._write()
+        self._write_last()
+        last = self._last
+        if last is not None:
+            with last:
+                last.seek(0)
+                if not self._any:                  # no edge before them: drop the first comma
+                    last.read(1)
+                shutil.copyfileobj(last, self.f, 1 << 20)
+            self._last = None
         self.f.write(b"]}\n")
 
 
