@@ -113,6 +113,28 @@ def test_size_limit(tmp_path):
     assert read_file(big, manifest={}, options=ReadOptions(max_bytes=10**6)).text.startswith("KẾ HOẠCH")
 
 
+def test_a_file_of_exactly_the_limit_is_read_whole(tmp_path):
+    data = PLAN.encode("utf-8")
+    exact = write(tmp_path / "exact.txt", data)
+    assert read_file(exact, manifest={}, options=ReadOptions(max_bytes=len(data))).text == PLAN
+    message = read_error(exact, ReadOptions(max_bytes=len(data) - 1))
+    assert message.startswith(f"{len(data)} bytes: larger than the {len(data) - 1} bytes limit per file")
+
+
+def test_a_file_that_grows_after_its_size_was_taken_is_read_on_to_the_limit(tmp_path):
+    from cascade.read import _read_upto
+
+    path = write(tmp_path / "growing.txt", b"x" * 10)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        with path.open("ab") as f:                   # it grows after its size (10) was taken
+            f.write(b"y" * 100_000)
+        got = _read_upto(fd, 10, 70_000)
+    finally:
+        os.close(fd)
+    assert got == b"x" * 10 + b"y" * 69_991          # one byte over the limit: enough to refuse it
+
+
 def test_file_name_that_is_not_utf8(tmp_path):
     name = os.fsdecode(b"k\xe9 ho\xb8ch.txt")                      # Latin-1 / TCVN3 bytes in a name
     write(tmp_path / name, PLAN)

@@ -251,14 +251,82 @@ HEAVY = ("networkx", "rdflib", "pandas", "matplotlib", "rapidfuzz", "pyvis", "li
          "cascade.corpus.build", "cascade.corpus.extraction", "cascade.identity.documents")
 
 
-@pytest.mark.parametrize("command", ["tree", "coverage", "chain", "lag"])
+@pytest.mark.parametrize("command", ["tree", "coverage", "chain", "lag", "show", "missing", "conflicts"])
 def test_a_question_by_id_imports_none_of_the_heavy_libraries(out, command):
     """What a command imports is most of its start-up: the cascade needs none of these."""
-    argv = ["cascade", command, "93-kl/tw", "--build-dir", str(out), "--format", "json"]
+    argv = ["cascade", command, *(["93-kl/tw"] if command not in ("missing", "conflicts") else []),
+            "--build-dir", str(out), "--format", "json"]
     code = ("import runpy, sys\n"
             f"sys.argv = {argv!r}\n"
             "try:\n    runpy.run_module('cascade', run_name='__main__')\nexcept SystemExit:\n    pass\n"
             f"print([m for m in {HEAVY!r} if m in sys.modules], file=sys.stderr)\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert json.loads(r.stdout)["root" if command == "tree" else "doc"] == "93-KL/TW"
+    answer = json.loads(r.stdout)
+    if command in ("missing", "conflicts"):
+        assert answer and all(row["label"] for row in answer)
+    else:
+        assert answer[{"tree": "root", "show": "id"}.get(command, "doc")] == "93-KL/TW"
     assert r.stderr.strip().splitlines()[-1] == "[]"
+
+
+# -- show and missing: one document's links, the documents not collected ------------------------------
+
+def _linked(seed: int) -> nx.MultiDiGraph:
+    """:func:`_graph` with what show and missing read besides: evidence on links, tasks, organizations."""
+    G = _graph(seed)
+    rnd = random.Random(seed)
+    docs = [n for n, d in G.nodes(data=True) if d.get("kind") == "document"]
+    for i, (u, v, d) in enumerate(list(G.edges(data=True))):
+        files = [f"{u}.txt"] + ([f"other{i}.txt"] if rnd.random() < 0.3 else [])
+        d.update(asserted_by="; ".join(files), statements=len(files), evidence=f"Thực hiện {v} ({i})",
+                 evidence_source=files[0], evidence_span=f"{i}-{i + 20}")
+    for i in range(40):                            # citations of documents nobody collected
+        G.add_edge(rnd.choice(docs), f"{100 + i % 7}-NQ/TW", key="cites", relation="cites",
+                   asserted_by=f"c{i}.txt")
+        G.nodes[f"{100 + i % 7}-NQ/TW"].update(kind="document", in_corpus=False, cited=i % 3)
+    for n in rnd.sample(docs, 8):
+        G.add_edge(n, f"org:{n}", key="issued_by", relation="issued_by")
+        G.nodes[f"org:{n}"]["kind"] = "organization"
+        for j in range(rnd.randint(1, 4)):
+            G.add_node(f"{n}#t{j}", kind="task", label=f"{j + 1}")
+            G.add_edge(n, f"{n}#t{j}", key="has_task", relation="has_task")
+    return G
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_show_and_missing_on_their_part_equal_the_answers_on_the_whole_graph(tmp_path, seed):
+    G = _linked(seed)
+    con = _db(tmp_path, G)
+    whole = store.read_graph(con)
+    assert any(query.show(whole, n)["tasks"] for n in whole if whole.nodes[n].get("kind") == "document")
+    for n, d in whole.nodes(data=True):
+        if d.get("kind") == "document":
+            part = store.read_document(con, n)
+            _same(query.show(part, n), query.show(whole, n))
+            assert len(part) < len(whole)
+    rows = query.orphans(store.read_uncollected(con))
+    _same(rows, query.orphans(whole))
+    assert {r["id"] for r in rows} >= {f"{100 + i}-NQ/TW" for i in range(7)}
+    con.close()
+
+
+def test_show_prints_what_the_whole_graph_and_every_statement_answer(out):
+    from cascade.graph import read_statements
+
+    whole = load(out).graph
+    said = read_statements(out)
+    shown = 0
+    for n, d in whole.nodes(data=True):
+        if d.get("kind") != "document":
+            continue
+        want = query.show(whole, n, said)
+        want["conflicts"] = [c for c in query.conflicts(out) if c["node"] == n]
+        assert _cli("show", n, "--build-dir", str(out), "--format", "json") == json.dumps(
+            want, ensure_ascii=False, indent=1) + "\n"
+        shown += bool(want["implements"] or want["implemented_by"])
+    assert shown >= 5
+    rows = json.loads(_cli("missing", "--build-dir", str(out), "--format", "json"))
+    assert rows == json.loads(json.dumps(query.orphans(load(out, documents_only=True).graph)))
+    claims = json.loads(_cli("conflicts", "--build-dir", str(out), "--format", "json"))
+    assert claims and claims == json.loads(json.dumps(query.conflicts(load(out))))
+    assert all(c["kept"] for c in claims)           # the values kept: the documents were read

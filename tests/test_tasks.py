@@ -491,3 +491,35 @@ def test_reading_piece_by_piece_is_reading_the_whole(raw: str) -> None:
     for kind in ("report", "deadline", "finish"):
         assert sorted(set(ctx.hits[kind].spans)) == hits[kind]
     assert ctx.lines.spans == lines
+
+
+# -- what each piece read of itself is what reading the segment says -----------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=30).map("\n".join), st.data())
+@example("II. NHIỆM VỤ\n1. Việc\nGiao Sở Y tế chủ trì, phối hợp với Sở Nội vụ,\nSở Tài chính làm.", None)
+@example("II. NHIỆM VỤ\n1. Việc\n\nSở Y tế,  \nlàm đầu mối.\n2. Việc khác\nĐề nghị Ủy ban MTTQ tỉnh", None)
+def test_reading_a_segment_from_its_pieces_is_reading_it_whole(raw: str, data) -> None:
+    """read_segment replays what each piece read of itself; read_cues reads the text itself: for
+    items' own segments and for spans cut anywhere (mid-piece, mid-line) they agree."""
+    from cascade.extract.assignments import no_one, read_context, read_cues, read_segment
+    from cascade.extract.structure import parse_structure, walk
+
+    ct = clean(raw)
+    items = parse_structure(ct.text)
+    ctx = read_context(ct, items, "p.txt", 2021)
+    text = ct.text
+    spans = [(it.start, it.end) for it in walk(items)]
+    if data is not None:
+        cuts = sorted({0, len(text), *(i for i, c in enumerate(text) if c == "\n"),
+                       *(i + 1 for i, c in enumerate(text) if c == "\n")})
+        for _ in range(4):
+            a = data.draw(st.sampled_from(cuts) | st.integers(0, len(text)))
+            b = data.draw(st.sampled_from(cuts) | st.integers(a, len(text)))
+            spans.append((a, max(a, b)))
+    for a, b in spans:
+        fast, slow = no_one(), no_one()
+        read_segment(ctx, a, b, fast)
+        read_cues(ctx, a, b, slow, ctx.lines.starts_within(a, b))
+        assert fast == slow, (a, b, text[a:b])

@@ -72,15 +72,12 @@ def show_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt:
     """
     _capture(output)
     from cascade import query
-    from cascade.corpus.build import default_out
-    from cascade.graph import read_statements
+    from cascade.corpus import store
 
-    G = _query_graph(out)
-    value = query.show(G, doc, read_statements(out or default_out()))
+    folder = Path(out) if out is not None else store.default_out()
+    value = _show(folder, doc)
     try:
-        from cascade.corpus.build import default_out
-
-        value["conflicts"] = [c for c in query.conflicts(out or default_out()) if c["node"] == value["id"]]
+        value["conflicts"] = [c for c in query.conflicts(folder) if c["node"] == value["id"]]
     except CascadeError:
         value["conflicts"] = []
     sections = ("implements", "implemented_by", "cites", "cited_by")
@@ -117,6 +114,23 @@ def show_command(doc: DocArg, out: OutOpt = None, output: OutputOpt = None, fmt:
             c.print(f"[red]conflict[/red] on {cf['field']}: {escape(vals)}")
 
     _answer(value, rows, fmt, _COLUMNS["show"], render)
+
+
+def _show(folder: Path, doc: str) -> dict[str, Any]:
+    """:func:`cascade.query.show` of ``doc``: when the build's database knows it by its id, from its
+    links and their statements alone (:func:`cascade.corpus.store.read_document`), otherwise from
+    the whole graph and every statement (a phrase, a number several provinces share)."""
+    from cascade import query
+    from cascade.corpus import store
+    from cascade.graph import read_statements
+    from cascade.query.lookup import find_by_id
+
+    with store.open_build(folder) as (con, _):
+        root = find_by_id(doc, lambda n: store.has_document(con, n),
+                          lambda digits: store.documents_with_digits(con, digits))
+        if root is not None:
+            return query.show(store.read_document(con, root), root, store.read_statements_of(con, root))
+    return query.show(_query_graph(folder), doc, read_statements(folder))
 
 
 def _evidence_text(statement: dict[str, Any], escape: Any) -> str:
@@ -319,8 +333,10 @@ def missing_command(
     """
     _capture(output)
     from cascade import query
+    from cascade.corpus import store
 
-    rows = query.orphans(_query_graph(out, documents_only=True))
+    with store.open_build(Path(out) if out is not None else store.default_out()) as (con, _):
+        rows = query.orphans(store.read_uncollected(con))
     rows = rows[:limit] if limit > 0 else rows
     columns = _COLUMNS["missing"]
 
@@ -338,15 +354,17 @@ def conflicts_command(out: OutOpt = None, output: OutputOpt = None, fmt: FmtOpt 
     """
     _capture(output)
     from cascade import query
-    from cascade.corpus.build import default_out, load
+    from cascade.corpus import store
 
-    b = load(out)
-    value = query.conflicts(b)
+    folder = Path(out) if out is not None else store.default_out()
+    with store.open_build(folder) as (con, _):
+        claims = query.conflicts(folder)
+        value = query.conflicts(claims, store.read_documents(con, dict.fromkeys(c["node"] for c in claims)))
     rows = [{"node": c["node"], "label": c["label"], "field": c["field"], "kept": c["kept"],
              "value": v["value"], "sources": v["sources"]} for c in value for v in c["values"]]
 
     def render() -> None:
         emit(rows, Fmt.table, ["node", "field", "kept", "value", "sources"],
-             title=f"{len(value)} conflicts in {out or default_out()}/")
+             title=f"{len(value)} conflicts in {folder}/")
 
     _answer(value, rows, fmt, _COLUMNS["conflicts"], render)

@@ -226,6 +226,10 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
             size = max(8, min(200, len(files) // (workers * 8) or 8))
             batches = _batches(files, size, shards, cache_dir, code, whole, options)
             next_index = len(batches)
+            if min(workers, len(batches)) > 1:
+                # the extractor's modules (~0.15 s to import), imported once here and shared by the
+                # forked workers rather than imported again by each of them
+                import cascade.extract.pipeline  # noqa: F401
             with WorkerPool(run_batch, min(workers, len(batches)) or 1, budget) as pool:
                 for b in batches:
                     pool.submit(b)

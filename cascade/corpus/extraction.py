@@ -13,19 +13,17 @@ own error handling: one bad file is one :class:`FileError`, never a failed batch
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
-import stat
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 import orjson
 
-from cascade.errors import BuildError, CascadeError
+from cascade.errors import BuildError, CascadeError, ReadError
 from cascade.graph import TaskLayer, task_layer
-from cascade.models import Evidence, Record
+from cascade.models import Evidence, Record, with_changes
 from cascade.outputs.export import record_json
 from cascade.read.base import ReadOptions, heartbeat
 from cascade.read.files import source_name
@@ -75,6 +73,10 @@ class Extracted(NamedTuple):
     layer_length: int = 0
 
 
+#: the write buffer of a shard file
+_BUFFER = 1 << 20
+
+
 def layer_shard(shard: str) -> str:
     """The file beside a record shard that holds the task layers of its records."""
     return shard + ".layers"
@@ -92,16 +94,21 @@ def decode_layer(line: bytes) -> TaskLayer:
     return TaskLayer(tuple(jurisdiction), tasks, agencies)
 
 
-def cache_key(path: Path, code: str, options: ReadOptions | None = None) -> str | None:
-    """The cache key of a file: its bytes, its folder's manifest, the extractor's code, the OCR setting."""
+def cache_key(path: Path, code: str, options: ReadOptions | None = None,
+              data: bytes | None = None) -> str | None:
+    """The cache key of a file: its bytes, its folder's manifest, the extractor's code, the OCR setting.
+
+    ``data`` is the file's bytes when they were read already (by :func:`cascade.read.read_bytes`);
+    None when the file cannot be read (:func:`cascade.read.read_file` refuses it: nothing to cache).
+    """
+    from cascade.read import read_bytes
+
     options = options or ReadOptions()
-    try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode) or st.st_size > options.max_bytes:
-            return None                                    # read_file refuses it: nothing to cache
-        data = path.read_bytes()
-    except OSError:
-        return None
+    if data is None:
+        try:
+            data = read_bytes(path, options.max_bytes)
+        except ReadError:
+            return None
     h = hashlib.sha256(code.encode())
     h.update(f"ocr={options.ocr and options.ocr_language}".encode())
     manifest = path.parent / "manifest.csv"
@@ -145,17 +152,22 @@ def extract_one(path: str, cache_dir: Path | None, code: str, layers: bool = Tru
                 ) -> tuple[Record | None, bytes | None, FileError | None, bool, str | None, TaskLayer | None]:
     """Record, serialised line, error, cached?, cache key and task layer of one file; never raises."""
     from cascade.extract.pipeline import extract_file
+    from cascade.read import read_bytes
 
     source = path
     try:
         source = source_name(path)                      # a file name that is not UTF-8 is escaped
-        key = cache_key(Path(path), code, options) if cache_dir is not None else None
-        entry = cache_dir / key[:2] / f"{key}.json" if key and cache_dir is not None else None
+        data = key = entry = None
+        if cache_dir is not None:
+            with contextlib.suppress(ReadError):        # else read_file below says why, for this file
+                data = read_bytes(Path(path), (options or ReadOptions()).max_bytes)
+            key = cache_key(Path(path), code, options, data) if data is not None else None
+            entry = cache_dir / key[:2] / f"{key}.json" if key else None
         hit = _cached(entry, source) if entry is not None else None
         if hit is not None:
             rec, line = hit
         else:
-            rec = extract_file(path, options=options)
+            rec = extract_file(path, options=options, data=data)     # the bytes read once, cache or not
             line = record_json(rec)
             if entry is not None:
                 cache_put(entry, line)
@@ -182,13 +194,14 @@ def slim_record(rec: Record) -> Record:
 
     def shared(e: Evidence) -> Evidence:
         q = quotes.setdefault(e.quote, e.quote)
-        return e if q is e.quote else replace(e, quote=q)
+        return e if q is e.quote else with_changes(e, quote=q)
 
-    mentions = tuple(m if (e := shared(m.evidence)) is m.evidence else replace(m, evidence=e)
+    mentions = tuple(m if (e := shared(m.evidence)) is m.evidence else with_changes(m, evidence=e)
                      for m in rec.mentions)
     relations = tuple(r if r.evidence is None or (e := shared(r.evidence)) is r.evidence
-                      else replace(r, evidence=e) for r in rec.relations)
-    return replace(rec, meta=replace(rec.meta, evidence=()), mentions=mentions, relations=relations, tasks=())
+                      else with_changes(r, evidence=e) for r in rec.relations)
+    return with_changes(rec, meta=with_changes(rec.meta, evidence=()), mentions=mentions, relations=relations,
+                        tasks=())
 
 
 def run_batch(batch: Batch, tick: Callable[[int], None] | None = None) -> list[Extracted]:
@@ -201,43 +214,40 @@ def run_batch(batch: Batch, tick: Callable[[int], None] | None = None) -> list[E
     """
     cache_dir = Path(batch.cache_dir) if batch.cache_dir else None
     out: list[Extracted] = []
+    i = 0
+
+    def beat() -> None:                 # a long read (OCR, page by page) renews the file's time budget
+        tick(i)                         # type: ignore[misc]
+
     try:
-        shard = open(batch.shard, "wb")  # noqa: SIM115 - closed below, after every file
-    except OSError as e:
-        raise BuildError(f"{batch.shard}: cannot write ({e.strerror or e})") from None
-    try:
-        layers = open(layer_shard(batch.shard), "wb")  # noqa: SIM115 - closed below, after every file
-    except OSError as e:
-        shard.close()
-        raise BuildError(f"{batch.shard}: cannot write ({e.strerror or e})") from None
-    with shard, layers:
-        offset = layer_offset = 0
-        for i, path in enumerate(batch.paths):
-            if tick is not None:
-                tick(i)
-            # a long read (OCR, page by page) renews the file's time budget at each page
-            with heartbeat(functools.partial(tick, i) if tick is not None else None):
+        # lines are a few kB: a large buffer writes many of them at once
+        with open(batch.shard, "wb", buffering=_BUFFER) as shard, \
+                open(layer_shard(batch.shard), "wb", buffering=_BUFFER) as layers, \
+                heartbeat(beat if tick is not None else None):
+            offset = layer_offset = 0
+            for i, path in enumerate(batch.paths):
+                if tick is not None:
+                    tick(i)
                 rec, line, error, cached, key, layer = extract_one(path, cache_dir, batch.code,
                                                                    not batch.whole, batch.options)
-            if rec is None or line is None:
-                out.append(Extracted(path, None, error, False, None))
-                continue
-            try:
-                encoded = encode_layer(layer) if layer is not None else b""
-            except (TypeError, ValueError) as e:            # still this file's content
-                bad = FileError(path, _one_line(f"could not be processed ({e})"))
-                out.append(Extracted(path, None, bad, False, None))
-                continue
-            try:
+                if rec is None or line is None:
+                    out.append(Extracted(path, None, error, False, None))
+                    continue
+                try:
+                    encoded = encode_layer(layer) if layer is not None else b""
+                except (TypeError, ValueError) as e:            # still this file's content
+                    bad = FileError(path, _one_line(f"could not be processed ({e})"))
+                    out.append(Extracted(path, None, bad, False, None))
+                    continue
                 shard.write(line)
                 shard.write(b"\n")
                 layers.write(encoded)
                 layers.write(b"\n")
-            except OSError as e:
-                raise BuildError(f"{batch.shard}: cannot write ({e.strerror or e})") from None
-            sent = rec if batch.whole else slim_record(rec)
-            out.append(Extracted(path, sent, None, cached, key, offset, len(line), layer_offset,
-                                 len(encoded)))
-            offset += len(line) + 1
-            layer_offset += len(encoded) + 1
+                sent = rec if batch.whole else slim_record(rec)
+                out.append(Extracted(path, sent, None, cached, key, offset, len(line), layer_offset,
+                                     len(encoded)))
+                offset += len(line) + 1
+                layer_offset += len(encoded) + 1
+    except OSError as e:                # only the shards raise it: extract_one keeps each file's own errors
+        raise BuildError(f"{batch.shard}: cannot write ({e.strerror or e})") from None
     return out

@@ -5,7 +5,9 @@ A standard file that sqlite3, pandas, DuckDB or Datasette open as it is. Two lay
 * the graph exactly as built (``nodes``, ``edges``, attributes as JSON; the tasks and their
   edges to agencies are the rows of ``tasks`` and ``task_agencies``), from which
   :func:`read_graph` gives the networkx graph back, whole or only its documents, and
-  :func:`read_cascade` one document's cascade alone (what a query command reads);
+  :func:`read_cascade` one document's cascade alone, :func:`read_document` one document's
+  links and :func:`read_uncollected` the documents cited but not collected (what the query
+  commands read);
 * tables for people who query the corpus directly: ``documents``, ``files``,
   ``mentions``, ``relations`` (one row per statement, with its evidence), ``tasks``,
   ``task_agencies``, ``agencies``, ``conflicts``, ``warnings`` and ``errors``.
@@ -29,7 +31,18 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from cascade.errors import BuildError
-from cascade.graph import AGENCY, DOCUMENT, KIND, LABEL, RELATION, TASK, GraphWalk, TaskEdges, WholeGraph
+from cascade.graph import (
+    AGENCY,
+    DOCUMENT,
+    KIND,
+    LABEL,
+    RELATION,
+    TASK,
+    GraphWalk,
+    Statements,
+    TaskEdges,
+    WholeGraph,
+)
 from cascade.vocab import CASCADE, DOCUMENT_RELATIONS
 
 if TYPE_CHECKING:
@@ -526,6 +539,18 @@ class CascadeGraph:
         return G
 
 
+def read_documents(con: sqlite3.Connection, ids: Iterable[str]) -> CascadeGraph:
+    """The documents ``ids`` (those the build has) with their attributes, in the build's order, no links."""
+    G = CascadeGraph(**read_meta(con).get("graph", {}))
+    index = _DOCUMENT_IDS if _has_index(con, _DOCUMENT_IDS) else "document_nodes"
+    loads = orjson.loads
+    for n, a in con.execute(f"SELECT id, attrs FROM nodes INDEXED BY {index} WHERE kind = '{DOCUMENT}' "
+                            "AND id IN (SELECT value FROM json_each(?)) ORDER BY seq",
+                            (orjson.dumps(list(ids)).decode(),)):
+        G.add_node(n, loads(a))
+    return G
+
+
 def read_cascade(con: sqlite3.Connection, root: str, *, upwards: bool = False,
                  latest: bool = False) -> CascadeGraph:
     """The part of the ``cascade_only`` graph of :func:`read_graph` that one document's question reads.
@@ -543,16 +568,58 @@ def read_cascade(con: sqlite3.Connection, root: str, *, upwards: bool = False,
     wanted = dict.fromkeys([root, *(e[1] if upwards else e[0] for e in edges)])
     if latest and (last := _latest_document(con)) is not None:
         wanted.setdefault(last)
-    index = _DOCUMENT_IDS if _has_index(con, _DOCUMENT_IDS) else "document_nodes"
-    loads = orjson.loads
-    G = CascadeGraph(**read_meta(con).get("graph", {}))
-    for n, a in con.execute(f"SELECT id, attrs FROM nodes INDEXED BY {index} WHERE kind = '{DOCUMENT}' "
-                            "AND id IN (SELECT value FROM json_each(?)) ORDER BY seq",
-                            (orjson.dumps(list(wanted)).decode(),)):
-        G.add_node(n, loads(a))
+    G = read_documents(con, wanted)
     for u, v, k, r in edges:
         G.add_edge(u, v, k, {RELATION: r})
     return G
+
+
+# -- one document's links, and the documents cited but not collected ---------------------------------
+
+def read_document(con: sqlite3.Connection, node: str) -> CascadeGraph:
+    """What :func:`cascade.query.show` reads of the graph of :func:`read_graph` about one document.
+
+    ``node``, every link between documents into or out of it with all its attributes
+    (evidence, the files that state it), the documents at their other ends, and one
+    ``has_task`` link per task of ``node`` (to the task's id, without its attributes).
+    Nodes and links keep the build's order.
+    """
+    loads = orjson.loads
+    links = con.execute("SELECT source, target, key, attrs FROM edges INDEXED BY document_edges "
+                        f"WHERE relation IN ({_DOC_RELATIONS_SQL}) AND (source = ? OR target = ?) "
+                        "ORDER BY seq", (node, node)).fetchall()
+    G = read_documents(con, dict.fromkeys([node, *(e[0] for e in links), *(e[1] for e in links)]))
+    for u, v, k, a in links:
+        G.add_edge(u, v, k, loads(a))
+    for (task,) in con.execute("SELECT id FROM tasks WHERE document = ? ORDER BY rowid", (node,)):
+        G.add_edge(node, task, "has_task", {RELATION: "has_task"})
+    return G
+
+
+def read_uncollected(con: sqlite3.Connection) -> CascadeGraph:
+    """What :func:`cascade.query.orphans` reads: the documents cited but not in the corpus, and every
+    link between documents into them with all its attributes (the citing ends without attributes)."""
+    loads = orjson.loads
+    wanted = "SELECT id FROM documents WHERE NOT coalesce(in_corpus, 0)"
+    G = read_documents(con, (n for (n,) in con.execute(wanted)))
+    for u, v, k, a in con.execute("SELECT source, target, key, attrs FROM edges INDEXED BY document_edges "
+                                  f"WHERE relation IN ({_DOC_RELATIONS_SQL}) AND target IN ({wanted}) "
+                                  "ORDER BY seq"):
+        G.add_edge(u, v, k, loads(a))
+    return G
+
+
+def read_statements_of(con: sqlite3.Connection, node: str) -> Statements:
+    """Every statement of every relation into or out of ``node``, as :func:`cascade.graph.read_statements`
+    gives them for the whole build."""
+    from cascade.models import Evidence
+
+    out: dict[tuple[str, str, str], list[Evidence]] = {}
+    for u, r, v, f, start, end, quote in con.execute(
+            "SELECT source, relation, target, file, span_start, span_end, quote FROM relations "
+            "WHERE source = ? OR target = ? ORDER BY rowid", (node, node)):
+        out.setdefault((u, r, v), []).append(Evidence(f, start, end, quote))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 # -- the build folder ----------------------------------------------------------------------------------

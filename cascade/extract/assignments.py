@@ -9,10 +9,11 @@ process (:func:`_facts`, cached), since plans down a cascade copy each other's s
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from itertools import accumulate
+from typing import NamedTuple, Protocol
 
 from cascade.extract.agencies import Found, scan_pieces
 from cascade.extract.agency_groups import FREE, NO_TRIGGER, OPEN, SENTENCE, cut_after, line_end
@@ -101,9 +102,27 @@ class TaskContext:
     source: str
     year: int | None
     hits: dict[str, _Hits]
-    who_hits: _Hits              # the cues that name bodies, all kinds together: (start, end, kind)
-    lines: _Hits                 # (start of the line's text after its marker, line start, None)
     index_at: dict[int, int]     # where a name starts -> its index in ``found`` (the first there)
+    pieces: list[_Piece]         # the pieces the text was read in (see read_context), in order
+    piece_starts: list[int]
+    _who_hits: _Hits | None = None
+    _lines: _Hits | None = None
+
+    @property
+    def who_hits(self) -> _Hits:
+        """The cues that name bodies, all kinds together: ``(start, end, kind)`` (gathered from the
+        pieces when first asked: :func:`read_segment` mostly needs only each piece's own)."""
+        if self._who_hits is None:
+            self._who_hits = _Hits([(x + p, y + p, v) for p, _, facts in self.pieces for x, y, v in facts[1]])
+        return self._who_hits
+
+    @property
+    def lines(self) -> _Hits:
+        """The line starts that begin clauses: ``(start of the line's text after its marker, line
+        start, None)`` (gathered from the pieces when first asked)."""
+        if self._lines is None:
+            self._lines = _Hits([(x + p, y + p, v) for p, _, facts in self.pieces for x, y, v in facts[5]])
+        return self._lines
 
     def within(self, a: int, b: int) -> list[Found]:
         i = bisect_left(self.starts, a)
@@ -123,34 +142,63 @@ class TaskContext:
 
     def run_from(self, i: int, limit: int) -> list[Found]:
         """The list of names that starts with ``found[i]``: "A, B và C" (up to ``limit``)."""
-        found, text = self.found, self.text
-        run = [found[i]]
-        j = i + 1
-        while j < len(found) and found[j].end <= limit:
-            if not _list_gap(text[run[-1].end:found[j].start]):
-                break
-            run.append(found[j])
-            j += 1
-        return run
+        return self.found[i:_run_end(self, i, limit)]
 
     def run_before(self, pos: int, floor: int) -> list[Found]:
         """The list of names that ends right before ``pos`` ("A và B chủ trì")."""
-        found, text = self.found, self.text
-        i = bisect_left(self.starts, pos) - 1
-        if i < 0 or found[i].end > pos or found[i].start < floor or pos - found[i].end > 30:
-            return []
-        if not _before_verb(text[found[i].end:pos]):
-            return []
-        run = [found[i]]
-        while i > 0 and found[i - 1].start >= floor:
-            if not _list_gap(text[found[i - 1].end:run[0].start]):
-                break
-            i -= 1
-            run.insert(0, found[i])
-        return run
+        i, j = _run_before(self, pos, floor)
+        return self.found[i:j]
 
     def line_start(self, pos: int) -> int:
         return self.text.rfind("\n", 0, pos) + 1
+
+
+class _Names(Protocol):
+    """The names of a text as :func:`_cue_steps` reads them (a :class:`TaskContext`, or one piece's)."""
+
+    text: str
+    found: list[Found]
+    starts: list[int]
+    index_at: dict[int, int]
+
+
+def _first_at(names: _Names, pos: int, limit: int) -> int | None:
+    """Index of the name that starts at ``pos`` (after spaces and emphasis), if any."""
+    text = names.text
+    while pos < limit and text[pos] in " *_\t":
+        pos += 1
+    return names.index_at.get(pos)
+
+
+def _run_end(names: _Names, i: int, limit: int) -> int:
+    """Where the list of names that starts with ``found[i]`` ends: "A, B và C" (up to ``limit``):
+    the index after its last name."""
+    found, text = names.found, names.text
+    end = found[i].end
+    j = i + 1
+    while j < len(found) and found[j].end <= limit:
+        if not _list_gap(text[end:found[j].start]):
+            break
+        end = found[j].end
+        j += 1
+    return j
+
+
+def _run_before(names: _Names, pos: int, floor: int) -> tuple[int, int]:
+    """``(i, j)``: ``found[i:j]`` is the list of names that ends right before ``pos`` ("A và B chủ
+    trì"), none of them starting before ``floor`` (``i == j`` when there is none)."""
+    found, text = names.found, names.text
+    i = bisect_left(names.starts, pos) - 1
+    if i < 0 or found[i].end > pos or found[i].start < floor or pos - found[i].end > 30:
+        return 0, 0
+    if not _before_verb(text[found[i].end:pos]):
+        return 0, 0
+    j = i + 1
+    while i > 0 and found[i - 1].start >= floor:
+        if not _list_gap(text[found[i - 1].end:found[i].start]):
+            break
+        i -= 1
+    return i, j
 
 
 class Who(NamedTuple):
@@ -164,7 +212,10 @@ class Who(NamedTuple):
 
 def no_one() -> Who:
     """A :class:`Who` with empty lists."""
-    return Who([], [], [], [])
+    return _new_who(Who, ([], [], [], []))
+
+
+_new_who = tuple.__new__                          # Who(...) without its Python-level __new__
 
 
 def add_new(dst: list[str], names: list[str]) -> None:
@@ -192,49 +243,144 @@ def _clause_initial(text: str, pos: int) -> bool:
     return bool(_MARKER_ONLY.fullmatch(text[line_start:pos].strip(" *_\t")))
 
 
+# the roles of a Who, by position
+_LEAD, _COOPERATING, _FOCAL_ROLE, _REQUESTED = range(4)
+# whether a step holds only if "làm đầu mối" follows its last name: always (_ALWAYS), up to the end of
+# the text read (_TO_LIMIT) or within 30 characters (_NEAR)
+_ALWAYS, _TO_LIMIT, _NEAR = range(3)
+# a step of reading a cue: ``found[i:j]`` take ``role`` if ``check`` holds
+_Step = tuple[int, int, int, int]                 # (role, i, j, check)
+
+
+def _cue_steps(names: _Names, s: int, e: int, kind: str, a: int, b: int) -> tuple[list[_Step], bool]:
+    """What the cue ``text[s:e]`` of ``kind`` says about the names of ``text[a:b]``, as steps; and
+    whether a list of names read forward from it takes the last name there is (in a piece of the
+    text, such a list may go on in the next piece)."""
+    text = names.text
+    if kind == "giao":
+        if not _clause_initial(text, s):
+            return [], False
+        i = _first_at(names, e, b)
+        if i is None:
+            return [], False
+        j = _run_end(names, i, b)
+        return [(_LEAD, i, j, _ALWAYS), (_FOCAL_ROLE, i, j, _TO_LIMIT)], j == len(names.found)
+    if kind == "chu_tri":
+        i, j = _run_before(names, s, max(a, text.rfind("\n", 0, s) + 1))
+        return ([(_LEAD, i, j, _ALWAYS)] if i < j else []), False
+    if kind == "phoi_hop":
+        steps = []
+        last = False
+        i = _first_at(names, e, b)
+        if i is not None:
+            j = _run_end(names, i, b)
+            steps.append((_COOPERATING, i, j, _ALWAYS))
+            last = j == len(names.found)
+        i, j = _run_before(names, s, max(a, text.rfind("\n", 0, s) + 1))   # "X phối hợp với Y": X leads
+        if i < j and _clause_initial(text, names.found[i].start):
+            steps.append((_LEAD, i, j, _ALWAYS))
+        return steps, last
+    if kind == "de_nghi":
+        if not _clause_initial(text, s):
+            return [], False
+        i = _first_at(names, e, b)
+        if i is None:
+            return [], False
+        j = _run_end(names, i, b)
+        return [(_REQUESTED, i, j, _ALWAYS)], j == len(names.found)
+    i, j = _run_before(names, s, text.rfind("\n", 0, s) + 1)             # "làm đầu mối"
+    return ([(_FOCAL_ROLE, i, j, _ALWAYS)] if i < j else []), False
+
+
+def _line_steps(names: _Names, pos: int, b: int) -> tuple[list[_Step], bool]:
+    """What a line that begins a clause says when it starts with names ("Sở Y tế chủ trì ..."):
+    they lead (and are the focal point if "làm đầu mối" follows); as :func:`_cue_steps`."""
+    i = _first_at(names, pos, b)
+    if i is None:
+        return [], False
+    j = _run_end(names, i, b)
+    return [(_FOCAL_ROLE, i, j, _NEAR), (_LEAD, i, j, _ALWAYS)], j == len(names.found)
+
+
+def _apply(ctx: TaskContext, steps: list[_Step], who: Who, b: int) -> None:
+    """Add the names of each step whose check holds to their role in ``who``."""
+    found, text = ctx.found, ctx.text
+    for role, i, j, check in steps:
+        if check:
+            end = found[j - 1].end
+            if not _FOCAL.match(text, end, b if check == _TO_LIMIT else min(b, end + 30)):
+                continue
+        dst = who[role]
+        for k in range(i, j):
+            name = found[k].name
+            if name not in dst:
+                dst.append(name)
+
+
 def read_cues(ctx: TaskContext, a: int, b: int, who: Who, line_starts: list[int]) -> None:
-    """Read the lead, cooperating, focal and requested bodies named in ``text[a:b]``."""
+    """Read the lead, cooperating, focal and requested bodies named in ``text[a:b]`` (cues first,
+    then the names that start the lines at ``line_starts``)."""
     if not ctx.found:
         return
-    text = ctx.text
     for s, e, kind in ctx.who_hits.within(a, b):
-        if kind == "giao":
-            if not _clause_initial(text, s):
-                continue
-            i = ctx.first_at(e, b)
-            if i is None:
-                continue
-            run = ctx.run_from(i, b)
-            _add_found(who.lead, run)
-            if _FOCAL.match(text, run[-1].end, b):
-                _add_found(who.focal, run)
-        elif kind == "chu_tri":
-            _add_found(who.lead, ctx.run_before(s, max(a, text.rfind("\n", 0, s) + 1)))
-        elif kind == "phoi_hop":
-            i = ctx.first_at(e, b)
-            if i is not None:
-                _add_found(who.cooperating, ctx.run_from(i, b))
-            run = ctx.run_before(s, max(a, text.rfind("\n", 0, s) + 1))   # "X phối hợp với Y": X leads
-            if run and _clause_initial(text, run[0].start):
-                _add_found(who.lead, run)
-        elif kind == "de_nghi":
-            if _clause_initial(text, s):
-                i = ctx.first_at(e, b)
-                if i is not None:
-                    _add_found(who.requested, ctx.run_from(i, b))
-        else:                                                       # "làm đầu mối"
-            _add_found(who.focal, ctx.run_before(s, text.rfind("\n", 0, s) + 1))
-    index_at = ctx.index_at
+        _apply(ctx, _cue_steps(ctx, s, e, kind, a, b)[0], who, b)
     for pos in line_starts:
-        while pos < b and text[pos] in " *_\t":                   # ctx.first_at, inline
-            pos += 1
-        i = index_at.get(pos)
-        if i is None:
-            continue
-        run = ctx.run_from(i, b)
-        if _FOCAL.match(text, run[-1].end, min(b, run[-1].end + 30)):
-            _add_found(who.focal, run)
-        _add_found(who.lead, run)
+        _apply(ctx, _line_steps(ctx, pos, b)[0], who, b)
+
+
+# What a piece read of itself (see _facts), for each cue or line start: the steps with the names they
+# give, ``(role, names, check, where the last name ends)``; None when the piece alone cannot say.
+_Read = tuple[tuple[int, tuple[str, ...], int, int], ...] | None
+
+
+def _recorded(names: _PieceNames, steps: list[_Step], takes_last: bool) -> _Read:
+    """The steps of a cue or line start of a piece with the names they give; None when a list of
+    names they read may go on in the next piece."""
+    if takes_last and names.open_end:
+        return None
+    found = names.found
+    return tuple((role, tuple(f.name for f in found[i:j]), check, found[j - 1].end)
+                 for role, i, j, check in steps)
+
+
+def read_segment(ctx: TaskContext, a: int, b: int, who: Who) -> None:
+    """:func:`read_cues` of ``text[a:b]`` with the line starts that begin clauses there.
+
+    A piece the text was read in (see :func:`read_context`) whose content (less blank lines before
+    and space after) lies whole in ``[a, b)`` has read its own cues and line starts already
+    (:func:`_facts`): their steps are replayed, the focal check made here, since it may look
+    past the piece. The rest is read here: a piece that ``a`` or ``b`` cut, and a list of names
+    that may go on in the next piece. The answers are those of reading ``text[a:b]`` whole (the
+    tests check it).
+    """
+    if not ctx.found:
+        return
+    text, pieces = ctx.text, ctx.pieces
+    k0 = max(0, bisect_right(ctx.piece_starts, a) - 1)
+    for stage in (7, 8):                             # the cues, then the line starts (read_cues' order)
+        for k in range(k0, len(pieces)):
+            p0, _, facts = pieces[k]
+            if p0 >= b:
+                break
+            whole = p0 + facts[9] >= a and p0 + facts[10] <= b
+            for entry in facts[stage]:
+                read = entry[-1]
+                if whole and read is not None:
+                    for role, names, check, end in read:
+                        if check:
+                            end += p0
+                            if not _FOCAL.match(text, end, b if check == _TO_LIMIT else min(b, end + 30)):
+                                continue
+                        dst = who[role]
+                        for name in names:
+                            if name not in dst:
+                                dst.append(name)
+                    continue
+                s = entry[0] + p0
+                if a <= s < b:
+                    steps = (_cue_steps(ctx, s, entry[1] + p0, entry[2], a, b) if stage == 7
+                             else _line_steps(ctx, s, b))[0]
+                    _apply(ctx, steps, who, b)
 
 
 @lru_cache(maxsize=8192)
@@ -329,6 +475,11 @@ def _pattern_words(pattern: str) -> frozenset[str]:
     return frozenset(w.casefold() for w in re.findall(r"[^\W\d_]+", src))
 
 
+# every character a gap between two names of one list may hold (see _LIST_GAP; a few more come along
+# with the letters of its escapes: no harm)
+_GAP_CHARS = re.compile(r"[\s,;/" + "".join(sorted(set("".join(_pattern_words(_LIST_GAP.pattern))))) + "]*",
+                        re.IGNORECASE)
+
 # the words a cue may be cut after by a line break ("phối hợp với\nSở Nội vụ")
 _CUE_WORDS = frozenset().union(*(_pattern_words(p.pattern) for _, p in _CUES.values()))
 
@@ -387,11 +538,34 @@ def _cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
 
 
 _Span = tuple[int, int, str | None]
+_new_found = tuple.__new__                       # Found(...) without its Python-level __new__
 # what _facts reads in a piece: names, the cues that name bodies (start, end, kind), the
-# report / deadline / finish cues (start, end, value), the clause-initial line starts, and
-# whether its last line is a long one left open
+# report / deadline / finish cues (start, end, value), the clause-initial line starts, whether its
+# last line is a long one left open, what the piece says of itself at each cue ``(start, end, kind,
+# read)`` and line start ``(start, read)``, and where its content starts (after blank lines) and ends
+# (before trailing space)
 _Facts = tuple[tuple[Found, ...], tuple[_Span, ...], tuple[_Span, ...], tuple[_Span, ...], tuple[_Span, ...],
-               tuple[_Span, ...], bool]
+               tuple[_Span, ...], bool, tuple[tuple[int, int, str, _Read], ...],
+               tuple[tuple[int, _Read], ...], int, int]
+_Piece = tuple[int, int, _Facts]                 # where a piece starts and ends in the text, its facts
+
+
+class _PieceNames:
+    """The names of one piece, offsets relative to it (a :class:`_Names`); ``open_end``: a list
+    of names that takes its last name may go on in the next piece (what follows that name could
+    begin the gap between two names of a list, see :data:`_GAP_CHARS`)."""
+
+    __slots__ = ("found", "index_at", "open_end", "starts", "text")
+
+    def __init__(self, text: str, found: tuple[Found, ...]) -> None:
+        self.text = text
+        self.found = list(found)
+        self.starts = [f.start for f in found]
+        self.index_at: dict[int, int] = {}
+        for i, pos in enumerate(self.starts):
+            self.index_at.setdefault(pos, i)
+        tail = text[found[-1].end:] if found else ""
+        self.open_end = bool(found) and len(tail) <= 40 and _GAP_CHARS.fullmatch(tail) is not None
 
 
 @lru_cache(maxsize=8192)
@@ -405,58 +579,65 @@ def _facts(piece: str, open_before: bool) -> _Facts:
     hits = {kind: _find_cue(piece, 0, end, words, pattern) for kind, (words, pattern) in _CUES.items()}
     who = sorted((a, b, kind) for kind in _WHO_CUES for a, b, _ in hits[kind])
     lines, open_after = _document_lines(piece, 0, end, open_before)
-    return (tuple(scan_pieces(piece)), tuple(who), tuple(hits["report"]), tuple(hits["deadline"]),
-            tuple(hits["finish"]), tuple(lines.spans), open_after)
+    found = tuple(scan_pieces(piece))
+    names = _PieceNames(piece, found)
+    cue_reads = tuple((s, e, kind, _recorded(names, *_cue_steps(names, s, e, kind, 0, end)))
+                      for s, e, kind in who)
+    line_reads = tuple((pos, _recorded(names, *_line_steps(names, pos, end))) for pos, _, _ in lines.spans)
+    return (found, tuple(who), tuple(hits["report"]), tuple(hits["deadline"]), tuple(hits["finish"]),
+            tuple(lines.spans), open_after, cue_reads, line_reads, end - len(piece.lstrip("\n")),
+            len(piece.rstrip()))
 
 
 def read_context(ct: CleanText, items: list[Item], source: str, year: int | None) -> TaskContext:
     """Names, cues and line starts of the part of the text that holds tasks, read piece by piece
-    (see :func:`_cut_after` and :func:`_facts`): the same as reading the whole part at once."""
+    (see :func:`_cut_after` and :func:`_facts`): the same as reading the whole part at once.
+
+    The part is split into lines in one go and every line's :func:`_line_cut` looked up in one
+    pass; only the lines that may end a piece are then visited one by one.
+    """
     text = ct.text
     first = min((it.start for it in items if it.section not in SKIP_SECTIONS), default=len(text))
     last = max((it.end for it in items), default=0)
-    found: list[Found] = []
-    who: list[_Span] = []
+    ends = []                                    # where each piece ends (a line break, or ``last``)
+    if first < last:
+        part = text[first:last].split("\n")
+        part.pop()                               # the last line, not followed by a line break
+        codes = list(map(_line_cut, part))       # a blank line gives _NEVER: a piece goes on over it
+        # where line k starts: ``first``, the lengths of the lines before it, and their k line breaks
+        at = list(accumulate(map(len, part), initial=first))
+        piece = first
+        for k in [k for k, code in enumerate(codes) if code != _NEVER]:
+            line = at[k] + k
+            nl = line + len(part[k])
+            if codes[k] == _CUT or _cut_after(text, piece, line, nl, last):
+                ends.append(nl)
+                piece = nl + 1
+        if piece < last:
+            ends.append(last)
+    read: list[_Piece] = []                      # (where a piece starts and ends, what it holds)
+    piece = first
+    open_before = False                          # the line before the piece is a long one left open
+    for end in ends:
+        facts = _facts(text[piece:end], open_before)
+        read.append((piece, end, facts))
+        open_before = facts[6]
+        piece = end + 1
+    # the facts with their offsets moved from the pieces to the text, one list of each kind
+    found = [_new_found(Found, (x[0], x[1] + p, x[2] + p, x[3])) for p, _, facts in read for x in facts[0]]
     report: list[_Span] = []
     deadline: list[_Span] = []
     finish: list[_Span] = []
-    lines: list[_Span] = []
-    piece = line = first
-    open_before = False                          # the line before the piece is a long one left open
-    while piece < last:
-        nl = text.find("\n", line, last)
-        if nl >= 0:
-            if nl == line:
-                line = nl + 1
-                continue
-            s = text[line:nl]
-            code = _line_cut(s)                          # _cut_after, its common answers inline
-            if code != _CUT and (code == _NEVER or not _cut_after(text, piece, line, nl, last)):
-                line = nl + 1
-                continue
-            end = nl
-            if piece != line:                            # a piece of several lines
-                s = text[piece:nl]
-        else:
-            end = last
-            s = text[piece:last]
-        names, w, r, d, f, starts, open_before = _facts(s, open_before)
-        if names:
-            found.extend([Found(x[0], x[1] + piece, x[2] + piece, x[3]) for x in names])
-        if w:
-            who.extend([(x + piece, y + piece, v) for x, y, v in w])
-        if starts:
-            lines.extend([(x + piece, y + piece, v) for x, y, v in starts])
-        if r:
-            report.extend([(x + piece, y + piece, v) for x, y, v in r])
-        if d:
-            deadline.extend([(x + piece, y + piece, v) for x, y, v in d])
-        if f:
-            finish.extend([(x + piece, y + piece, v) for x, y, v in f])
-        piece = line = end + 1
+    for p, _, facts in read:
+        if facts[2]:
+            report.extend([(x + p, y + p, v) for x, y, v in facts[2]])
+        if facts[3]:
+            deadline.extend([(x + p, y + p, v) for x, y, v in facts[3]])
+        if facts[4]:
+            finish.extend([(x + p, y + p, v) for x, y, v in facts[4]])
     hits = {"report": _Hits(report), "deadline": _Hits(deadline), "finish": _Hits(finish)}
     name_starts = [x[1] for x in found]
-    index_at: dict[int, int] = {}
-    for i, pos in enumerate(name_starts):
-        index_at.setdefault(pos, i)
-    return TaskContext(ct, text, found, name_starts, source, year, hits, _Hits(who), _Hits(lines), index_at)
+    # the first index of each start: later ones written first, so the first is written last
+    index_at = dict(zip(reversed(name_starts), range(len(name_starts) - 1, -1, -1), strict=True))
+    return TaskContext(ct, text, found, name_starts, source, year, hits, index_at, read,
+                       [p for p, _, _ in read])

@@ -58,9 +58,13 @@ _RETRO = re.compile(phrase_alternation([(None, w) for w in RETROSPECTIVE], space
 # places are found apart (_ITEM_BREAK, _BLANK_LINE), which finds what one pattern with all of them as
 # alternatives finds: a dot is matched alone, and no other match holds a dot
 _SENTENCE_END = re.compile(rf"\.(?=[ \t\u00a0]*\n)|\.(?=[ \t\u00a0]+[{UPPER}\d])")
-_ITEM_BREAK = re.compile(
-    r";|\n[ \t\u00a0]*\n|:[ \t\u00a0]*\n"
-    r"|\n(?=[ \t\u00a0]*(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[ \t]*[.)/]|[IVX]+[ \t]*[.\-])[ \t\u00a0])")
+# a line opened by a list marker: "-", "+", "•", "a)", "1.", "1.1.", "I." and a space
+_MARKED_LINE = r"(?=[ \t\u00a0]*(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[ \t]*[.)/]|[IVX]+[ \t]*[.\-])[ \t\u00a0])"
+_ITEM_BREAK = re.compile(rf";|\n[ \t\u00a0]*\n|:[ \t\u00a0]*\n|\n{_MARKED_LINE}")
+# _ITEM_BREAK's alternatives by their first character (see _item_breaks): the line-break ones, in their
+# order, and the colon one
+_LINE_BREAK = re.compile(rf"\n(?:[ \t\u00a0]*\n|{_MARKED_LINE})")
+_COLON_BREAK = re.compile(r":[ \t\u00a0]*\n")
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 _MAIN_CLAUSE = re.compile(
     rf",[ \t\u00a0]*+(?=[{UPPER}])(?:[^\s,;.:]++[ \t\u00a0]++){{0,10}}?(?:"
@@ -105,6 +109,44 @@ def _starts_before(pattern: re.Pattern[str], text: str, bound: int) -> list[int]
         if m.start() >= bound:
             break
         out.append(m.start())
+    return out
+
+
+def _item_breaks(text: str, bound: int) -> list[int]:
+    """``_starts_before(_ITEM_BREAK, text, bound)``, in no particular order, found faster.
+
+    A pattern that may start with one of several characters is searched for several times slower
+    than one that starts with one character, so each first character is looked for apart: ";",
+    ":" (_COLON_BREAK) and a line break (_LINE_BREAK). Each ";" is a match of its own, and so is each
+    match of _COLON_BREAK: no other match holds a ";" or a ":". A match of _LINE_BREAK holds only
+    line breaks and spaces, so none holds the start of another; but a colon match takes the line
+    break it ends with, and a scan of the whole pattern goes on after it: a line break match
+    starting there is not one, and the line breaks are looked for again from the next character.
+    """
+    out = []
+    i = text.find(";", 0, bound)
+    while i >= 0:
+        out.append(i)
+        i = text.find(";", i + 1, bound)
+    taken = set()                                   # the line breaks colon matches end with
+    if ":" in text:
+        for m in _COLON_BREAK.finditer(text):
+            if m.start() >= bound:
+                break
+            out.append(m.start())
+            taken.add(m.end() - 1)
+    pos = 0
+    while pos >= 0:
+        resume = -1
+        for m in _LINE_BREAK.finditer(text, pos):
+            start = m.start()
+            if start >= bound:
+                break
+            if start in taken:
+                resume = start + 1
+                break
+            out.append(start)
+        pos = resume
     return out
 
 
@@ -163,37 +205,40 @@ def _ordinary_clauses(text: str, mention_starts: Sequence[int], front_end: int, 
     """The clauses opened by a trigger that starts before ``bound``, their ends found among the places
     before ``bound`` (``len(text)`` when none is)."""
     sentence_ends = _sentence_ends(text, bound)
-    item_starts = sorted({*sentence_ends, *_starts_before(_ITEM_BREAK, text, bound),
+    item_starts = sorted({*sentence_ends, *_item_breaks(text, bound),
                           *[b - 1 for b in block_starts if b > 0]})
     hard_ends = sentence_ends + _starts_before(_BLANK_LINE, text, bound)
     hard_ends += _starts_before(_MAIN_CLAUSE, text, bound)
-    if "QUYẾT" in text:                                  # what _ENACTING needs, looked for first
-        hard_ends += _starts_before(_ENACTING, text, bound)
+    hard_ends += [m.start() for m in _line_matches(_ENACTING, text, ("QUYẾT",)) if m.start() < bound]
     hard_ends.sort()
     # (start, end of the trigger, relation, printed, opens a line)
     heads: list[tuple[int, int, str, str, bool]] = []
     low = lowered(text)
     for m in _triggers(low, front_end, bound):
-        phrase = _GROUP_PHRASE[m.lastgroup or ""]
-        relation, where = _RELATION[phrase]
-        if where == FRONT and m.start() >= front_end:
+        start, trigger_end = m.span()
+        relation, where = _RELATION[_GROUP_PHRASE[m.lastgroup or ""]]
+        if where == FRONT and start >= front_end:
             continue
-        printed = text[m.start():m.end()]
-        k = bisect_right(item_starts, m.start() - 1) - 1
+        printed = text[start:trigger_end]
+        k = bisect_right(item_starts, start - 1) - 1
         item_start = item_starts[k] + 1 if k >= 0 else 0
-        line_opened = _LINE_START.search(text, max(item_start, m.start() - 8), m.start()) is not None
+        near = max(0, start - 8)
+        # a line break (and a list marker) right before the trigger, in the 8 characters before it; and the
+        # same after the start of its item (one search when the item starts before those 8 characters)
+        line_start = _LINE_START.search(text, near, start) is not None
+        line_opened = (line_start if item_start <= near
+                       else _LINE_START.search(text, item_start, start) is not None)
         if relation not in LEGAL and printed[:1].isupper() and line_opened:
-            item_start = m.start()                      # a capitalised trigger opening a line opens an item
+            item_start = start                          # a capitalised trigger opening a line opens an item
         j = bisect_left(mention_starts, item_start)
-        if j < len(mention_starts) and mention_starts[j] < m.start() and not (
-                relation in LEGAL and _COORDINATED.search(text, max(0, m.start() - 16), m.start())):
+        if j < len(mention_starts) and mention_starts[j] < start and not (
+                relation in LEGAL and _COORDINATED.search(text, max(0, start - 16), start)):
             continue                                    # it describes the document mentioned before it
-        if relation in LEGAL and _NAMED.search(text, max(0, m.start() - 16), m.start()):
+        if relation in LEGAL and _NAMED.search(text, max(0, start - 16), start):
             continue                                    # "Luật sửa đổi, bổ sung ...": the name of a cited law
-        if relation not in LEGAL and _RETRO.search(low, max(item_start, m.start() - _LOOK_BACK), m.start()):
+        if relation not in LEGAL and _RETRO.search(low, max(item_start, start - _LOOK_BACK), start):
             continue                                    # a look back, not a claim
-        opens = m.start() == 0 or bool(_LINE_START.search(text, max(0, m.start() - 8), m.start()))
-        heads.append((m.start(), m.end(), relation, printed, opens))
+        heads.append((start, trigger_end, relation, printed, start == 0 or line_start))
     clauses: list[Clause] = []
     for n, (start, trigger_end, relation, printed, opens) in enumerate(heads):
         h = bisect_left(hard_ends, trigger_end)
@@ -227,18 +272,24 @@ def _triggers(low: str, front_end: int, bound: int) -> list[re.Match[str]]:
 
 
 def _basis_headings(text: str) -> list[re.Match[str]]:
-    """``list(_BASIS_HEADING.finditer(text))``, tried only at the start of a line that holds its word.
+    """``list(_BASIS_HEADING.finditer(text))``, tried only at the start of a line that holds its word."""
+    return _line_matches(_BASIS_HEADING, text, ("CĂN", "Căn"))
+
+
+def _line_matches(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a pattern whose matches start a line (``^``, multi-line), end on
+    it and hold one of ``words``: tried only at the start of the lines that hold one of them.
 
     A match starts a line and ends on it, so each line holds at most one, found by matching at its start.
     """
     line_starts = set()
-    for word in ("CĂN", "Căn"):
+    for word in words:
         i = text.find(word)
         while i >= 0:
             line_starts.add(text.rfind("\n", 0, i) + 1)
             line_end = text.find("\n", i)              # the next word of this line: the same line start
             i = text.find(word, line_end) if line_end >= 0 else -1
-    return [m for start in sorted(line_starts) if (m := _BASIS_HEADING.match(text, start))]
+    return [m for start in sorted(line_starts) if (m := pattern.match(text, start))]
 
 
 class ClauseIndex:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cache, lru_cache
 from importlib import resources
 
 from cascade.extract import layout, numbers
@@ -101,6 +101,13 @@ def place_units(name: str, level_hint: str | None = None, province: str | None =
 
 def central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.Issuer | None:
     """The central body a header names (CHÍNH PHỦ, BỘ NỘI VỤ, BỘ CHÍNH TRỊ ...) or the number's code names."""
+    return _central_issuer(tuple(lines), (nm.level, nm.issuer_code, nm.family) if nm is not None else None)
+
+
+@lru_cache(maxsize=4096)
+def _central_issuer(lines: tuple[str, ...], code: tuple[str, str, str] | None) -> numbers.Issuer | None:
+    """:func:`central_issuer` from what it reads of the number, ``code``: (level, issuer code, family).
+    Cached: issuer blocks repeat from one document to the next."""
     names = central_names()
     # a name wrapped over lines: "BỘ LAO ĐỘNG - THƯƠNG BINH / VÀ XÃ HỘI"
     for i in range(len(lines) - 1):
@@ -111,7 +118,7 @@ def central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.Is
     for k in range(len(lines) - 1, -1, -1):
         found = names.get(key(lines[k]))
         if found is not None:
-            own = _code_issuer(nm)
+            own = _code_issuer(code)
             # "BAN CHẤP HÀNH TRUNG ƯƠNG / BAN TỔ CHỨC" over 42-HD/BTCTW: the unit below, named by its code
             if k < len(lines) - 1 and own is not None and own.code != found.code \
                     and own.family == found.family:
@@ -127,10 +134,10 @@ def central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.Is
     if lines and len(lines) > 1 and any(key(x) in names for x in lines[:1]):
         parent = names[key(lines[0])]
         return numbers.Issuer(parent.code, parent.family, "central", sentence_case(lines[-1]))
-    if nm is not None and nm.level == "central" and not any(_LOCAL_LINE.search(x) for x in lines):
+    if code is not None and code[0] == "central" and not any(_LOCAL_LINE.search(x) for x in lines):
         if lines:                                    # a central body the table lacks: its header names it
-            return numbers.Issuer(nm.issuer_code, nm.family, "central", sentence_case(" ".join(lines)))
-        issuer = _code_issuer(nm)
+            return numbers.Issuer(code[1], code[2], "central", sentence_case(" ".join(lines)))
+        issuer = _code_issuer(code)
         if issuer is not None:
             return issuer
     return None
@@ -139,12 +146,13 @@ def central_issuer(lines: list[str], nm: numbers.DocNumber | None) -> numbers.Is
 _JOINT = re.compile(r"[ ]{1,3}[-–][ ]{1,3}")
 
 
-def _code_issuer(nm: numbers.DocNumber | None) -> numbers.Issuer | None:
-    """The central body the number's issuer code names (QH15 -> Quốc hội, BTCTW -> Ban Tổ chức Trung ương)."""
-    if nm is None or nm.level != "central" or not nm.issuer_code:
+def _code_issuer(code: tuple[str, str, str] | None) -> numbers.Issuer | None:
+    """The central body the number's issuer code names (QH15 -> Quốc hội, BTCTW -> Ban Tổ chức Trung ương);
+    ``code`` is the number's (level, issuer code, family)."""
+    if code is None or code[0] != "central" or not code[1]:
         return None
     table = numbers.issuers()
-    return table.get(nm.issuer_code.upper()) or table.get(nm.issuer_code.upper().rstrip("0123456789"))
+    return table.get(code[1].upper()) or table.get(code[1].upper().rstrip("0123456789"))
 
 
 _LOCAL_LINE = re.compile(r"(?i)tỉnh|thành phố|huyện|quận|thị xã|xã|phường|ủy ban nhân dân|uỷ ban nhân dân|"
@@ -178,7 +186,49 @@ def folded_names() -> dict[str, numbers.Issuer]:
 
 def issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layout.Layout | None = None,
                        nm: numbers.DocNumber | None = None) -> dict[str, object] | None:
-    """Issuer, branch, level, province, district from upper-case header lines."""
+    """Issuer, branch, level, province, district from upper-case header lines.
+
+    Of the layout only the era of its date and its place line count. The fields found are kept for
+    those and the lines (issuer blocks repeat from one document to the next) when the provinces the
+    rest of the text names (``context``) were not read to find them.
+    """
+    pd = lay.place_date if lay is not None else None
+    era = places.era_of(pd.date if pd is not None else None)
+    seat = pd.place if pd is not None else None
+    k = (tuple(lines), era, seat)
+    if k in _FOUND:
+        kept = _FOUND[k]
+        return dict(kept) if kept is not None else None
+    watched = _Watched(context)
+    found = _issuer_from_lines(lines, watched, era, seat)
+    if not watched.read:
+        if len(_FOUND) >= _FOUND_LIMIT:
+            _FOUND.clear()
+        _FOUND[k] = dict(found) if found is not None else None
+    return found
+
+
+#: issuer fields by (lines, era, place line), for those found without reading the text's other places
+_FOUND: dict[tuple[tuple[str, ...], str, str | None], dict[str, object] | None] = {}
+_FOUND_LIMIT = 4096
+
+
+class _Watched:
+    """An iterable that notes whether it was read."""
+
+    __slots__ = ("inner", "read")
+
+    def __init__(self, inner: Iterable[str]) -> None:
+        self.inner, self.read = inner, False
+
+    def __iter__(self) -> Iterator[str]:
+        self.read = True
+        return iter(self.inner)
+
+
+def _issuer_from_lines(lines: list[str], context: Iterable[str], era: str, seat: str | None
+                       ) -> dict[str, object] | None:
+    """:func:`issuer_from_lines` from the era of the document's date and its place line (``seat``)."""
     if not lines:
         return None
     # a parent body on the first line (ĐẢNG BỘ TỈNH X, UBND TỈNH X) when more lines follow
@@ -216,7 +266,6 @@ def issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layout
         unit_word = m.group("unit")
         level = UNIT_LEVEL.get(unit_word) or ("province" if unit_word == "thành phố" else None)
         place = m.group("place").strip() + tail
-        era = places.era_of(lay.place_date.date if lay is not None and lay.place_date is not None else None)
         units = place_units(place, level, None, unit_word, context, era) if place else []
         unit = units[0] if units else None
         if unit is not None and unit_word == "thành phố":
@@ -229,12 +278,11 @@ def issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layout
         unit_word = (m.group("unit") or "").replace("tp.", "thành phố").replace("tp", "thành phố")
         place = m.group("place").strip() + tail
         level = UNIT_LEVEL.get(unit_word)
-        era = places.era_of(lay.place_date.date if lay is not None and lay.place_date is not None else None)
         units = place_units(place, level, None, unit_word or None, context, era) if place else []
         unit = units[0] if units else None
-        if not place and not unit_word and lay is not None and lay.place_date is not None:
+        if not place and not unit_word and seat is not None:
             # "ỦY BAN NHÂN DÂN" alone: the place line names the seat, which is the unit itself
-            place = lay.place_date.place
+            place = seat
             units = place_units(place, None, None, None, context, era)
             unit = units[0] if units else None
             if unit is None and not places.find_district(place):
@@ -253,7 +301,7 @@ def issuer_from_lines(lines: list[str], context: Iterable[str] = (), lay: layout
         return _unit_fields(f"{body} {unit_word}".strip(), "state", level or "province", unit, place,
                             units[1:], context)
     if parent:                                  # SỞ X under UBND TỈNH Y; BAN X under TỈNH ỦY Y
-        outer = issuer_from_lines([parent.replace("ĐẢNG BỘ", "").strip()], context, lay) or {}
+        outer = _issuer_from_lines([parent.replace("ĐẢNG BỘ", "").strip()], context, era, seat) or {}
         return dict(outer, issuer=body_under(" ".join(own), outer), level=outer.get("level"))
     return None
 

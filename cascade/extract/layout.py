@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 from cascade.text.normalize import LOWER, UPPER
@@ -163,26 +164,31 @@ def cells(text: str, start: int = 0, end: int | None = None) -> list[Cell]:
     out = []
     pos = start
     for line in text[start:end].split("\n"):
-        if not line or line.isspace():
-            pos += len(line) + 1
-            continue
         for piece in (line.split("|") if "|" in line else (line,)):
             stripped = piece.strip()
             if stripped:
                 a = pos + piece.find(stripped)          # where its first character that is not a space is
-                out.append(Cell(a, a + len(stripped), stripped))
+                out.append(_new_cell(Cell, (a, a + len(stripped), stripped)))
             pos += len(piece) + 1
     return out
+
+
+#: ``_new_cell(Cell, (start, end, text))`` makes a cell without the Python-level ``Cell.__new__``
+_new_cell = tuple.__new__
 
 
 _LOWER_LETTER = re.compile(r"[" + LOWER + r"]")
 _UPPER_LETTER = re.compile(r"[" + UPPER + r"]")
 
 
+@lru_cache(maxsize=8192)
 def is_upper(text: str) -> bool:
-    """True for a header line in capitals: two capital letters at least, no lower-case letter."""
+    """True for a header line in capitals: two capital letters at least, no lower-case letter.
+
+    (Cached: header lines repeat from one document to the next.)
+    """
     if "/" in text:                     # a document number inside ("SỐ 16/2001/CT-TTg") keeps its own case
-        text = " ".join(w for w in text.split() if "/" not in w)
+        text = " ".join([w for w in text.split() if "/" not in w])
     lower = _LOWER_LETTER.search(text)
     if lower is None:
         upper = _UPPER_LETTER.search(text)
@@ -204,7 +210,7 @@ def _site_table(text: str, end: int) -> tuple[dict[str, tuple[str, tuple[int, in
     low = lower_case(text)
     if not any(low.find(k, 0, end) >= 0 for k in _SITE_HINTS):     # the usual case: no site table at all
         return found, spans
-    for m in _SITE.finditer(text, 0, end):
+    for m in _site_matches(text, end):
         value = m.group("value").strip(" :")
         k = SITE_KEYS.get(m.group("key").lower())
         if not value or not _site_value_ok(k, value):
@@ -216,6 +222,30 @@ def _site_table(text: str, end: int) -> tuple[dict[str, tuple[str, tuple[int, in
 
 
 _SITE_HINTS = tuple(k for k, f in SITE_FIELDS.items() if f != "signer")
+_SITE_KEYS_LOWERED = tuple(dict.fromkeys(lowered(k) for k in SITE_KEY_NAMES))
+
+
+def _site_matches(text: str, end: int) -> list[re.Match[str]]:
+    """``list(_SITE.finditer(text, 0, end))``, the pattern tried only where a key name starts.
+
+    A match starts with a key name in any case; they are looked for with str.find on the text
+    lowered as re.IGNORECASE reads it (:func:`lowered`), which is much faster than a scan of the
+    pattern, whose look-behind comes first. A place inside a match is not tried, as in a scan.
+    """
+    low = lowered(text)
+    starts = set()
+    for k in _SITE_KEYS_LOWERED:
+        i = low.find(k, 0, end)
+        while i >= 0:
+            starts.add(i)
+            i = low.find(k, i + 1, end)
+    out = []
+    after = 0
+    for i in sorted(starts):
+        if i >= after and (m := _SITE.match(text, i, end)) is not None:
+            out.append(m)
+            after = m.end()
+    return out
 _SITE_DATE = re.compile(r"\d{1,2}/\d{1,2}/(?:19|20)\d\d")
 
 
@@ -306,9 +336,10 @@ def read_layout(text: str) -> Layout:
     if not all_cells:
         return lay
 
+    marked = [(a, b) for a, b, _ in mottos] + slogans
+
     def motto_part(c: Cell) -> bool:
-        return any(a < c.end and c.start < b for a, b, _ in mottos) or any(a < c.end and c.start < b
-                                                                           for a, b in slogans)
+        return any(a < c.end and c.start < b for a, b in marked)
 
     anchor: int | None = None
     if mottos:

@@ -35,6 +35,14 @@ def extract_text(text: str, source: str, manifest: Mapping[str, str] | None = No
     A lone surrogate in ``text`` is read as U+FFFD, one for one, so that every span still
     indexes ``text`` and the record can be written as UTF-8.
     """
+    return _extract(text, source, manifest, fmt, sha256, warnings)
+
+
+def _extract(text: str, source: str, manifest: Mapping[str, str] | None, fmt: str, sha256: str | None,
+             warnings: tuple[str, ...], site: Mapping[str, str] | None = None, ocr: bool = False,
+             ocr_confidence: float | None = None) -> Record:
+    """:func:`extract_text`, and what :func:`extract_file` adds from the file as read: the site's
+    metadata (filling only the fields the document and the manifest leave empty) and the OCR."""
     try:
         encoded = text.encode("utf-8")              # fails on a surrogate only (faster than searching)
     except UnicodeEncodeError:
@@ -48,9 +56,17 @@ def extract_text(text: str, source: str, manifest: Mapping[str, str] | None = No
                                                            self_number=meta.number, header_end=header_end)
     tasks = extract_tasks(ct, source, province=meta.province, district=meta.district, level=meta.level,
                           year=dates.year_of(meta.date) or _year_hint(mentions))
+    filled: dict[str, Any] = {}
+    if site:
+        filled = {f: v for f, v in site.items() if f in _SITE_FIELDS and getattr(meta, f) is None
+                  and f not in (manifest or {})}
+        if filled:
+            meta = replace(meta, **filled)
     return Record(source=source, sha256=sha256 or hashlib.sha256(encoded).hexdigest(), meta=meta,
                   mentions=mentions, relations=relations, tasks=tasks,
-                  warnings=tuple(warnings) + tuple(meta_warnings) + tuple(ref_warnings), format=fmt)
+                  warnings=tuple(warnings) + tuple(meta_warnings) + tuple(ref_warnings), format=fmt,
+                  ocr=ocr, ocr_confidence=ocr_confidence, site=tuple(site.items()) if site else (),
+                  from_site=tuple(filled))
 
 
 def _year_hint(mentions) -> int | None:
@@ -60,24 +76,19 @@ def _year_hint(mentions) -> int | None:
 
 
 def extract_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None = None,
-                 options: ReadOptions | None = None) -> Record:
+                 options: ReadOptions | None = None, data: bytes | None = None) -> Record:
     """Read one file and extract its record (raises :class:`cascade.errors.ReadError`).
 
     A saved web page's site metadata (number, date, issuer, type, title shown beside the
     text) fills only the fields the document and the manifest leave empty; ``from_site``
-    names them.
+    names them. ``data`` is the file's bytes when they were read already (see
+    :func:`cascade.read.read_file`).
     """
     from cascade.read import read_file
-    from cascade.read.files import source_name
 
-    raw = read_file(path, manifest, options)
-    rec = extract_text(raw.text, raw.source, raw.manifest, fmt=raw.format, sha256=raw.sha256,
-                       warnings=raw.warnings)
-    filled: dict[str, Any] = {f: v for f, v in raw.site.items() if f in _SITE_FIELDS
-                              and getattr(rec.meta, f) is None and f not in raw.manifest}
-    return replace(rec, source=source_name(path), meta=replace(rec.meta, **filled) if filled else rec.meta,
-                   ocr=raw.ocr, ocr_confidence=raw.ocr_confidence, site=tuple(raw.site.items()),
-                   from_site=tuple(filled))
+    raw = read_file(path, manifest, options, data)
+    return _extract(raw.text, raw.source, raw.manifest, raw.format, raw.sha256, raw.warnings, raw.site,
+                    raw.ocr, raw.ocr_confidence)
 
 
 #: metadata fields a hosting site's metadata block may fill

@@ -77,24 +77,26 @@ _Where = tuple[str | None, str | None, str | None, float, str | None]
 
 def _jurisdiction(f: FoundMention, meta: Metadata) -> _Where:
     """(level, province, district, confidence, issuer) of a mentioned local document."""
-    return _jurisdiction_of(f.number, f.issuer, f.plenum, f.law, f.summary, meta.level, meta.province,
-                            meta.district)
+    return _jurisdiction_of(f.number.level if f.number is not None else None, f.issuer, f.plenum, f.law,
+                            f.summary, meta.level, meta.province, meta.district)
 
 
 @lru_cache(maxsize=16384)
-def _jurisdiction_of(num: numbers.DocNumber | None, f_issuer: str | None, plenum: int | None, law: str | None,
+def _jurisdiction_of(num_level: str | None, f_issuer: str | None, plenum: int | None, law: str | None,
                      summary: str | None, meta_level: str | None, meta_province: str | None,
                      meta_district: str | None) -> _Where:
-    """:func:`_jurisdiction` from the fields it reads (the same citation recurs: cached)."""
+    """:func:`_jurisdiction` from the fields it reads (the same citation recurs: cached). Of the number
+    only its level counts (``num_level``: None for a mention without a number), and a key of strings is
+    hashed faster than the number itself."""
     issuer = _canonical_issuer(f_issuer)
     low = key(issuer) if issuer else ""
-    if num is not None and not num.local:
+    if num_level == "central":
         return "central", None, None, 1.0, issuer
-    if num is None and (plenum is not None or law):
+    if num_level is None and (plenum is not None or law):
         return "central", None, None, 1.0, issuer
-    if low and low.startswith(_CENTRAL_ISSUERS) and (num is None or num.level in ("local", "central")):
+    if low and low.startswith(_CENTRAL_ISSUERS) and num_level in (None, "local", "central"):
         return "central", None, None, 0.9, issuer
-    level = num.level if num is not None else None
+    level = num_level
     confidence = 1.0
     province, district = None, None
     hits = _places_in(issuer) if issuer else []

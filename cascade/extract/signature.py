@@ -7,6 +7,7 @@ opens the recipients list, which is not part of the body.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from cascade.extract.issuers import sentence_case
 from cascade.models import Signer
@@ -28,20 +29,25 @@ _NAME = re.compile(r"^[ *_]*(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r
                    r"[ *_.…]*$")
 
 
-def _signature(lines: list[tuple[int, int, str]]) -> tuple[Signer | None, tuple[int, int] | None]:
-    """The last signature block: capacity prefixes, position, name."""
-    found = _last_position(lines)
-    return _signer_at(lines, *found) if found else (None, None)
-
-
-def _last_position(lines: list[tuple[int, int, str]]) -> tuple[int, re.Match[str]] | None:
-    """The index of the last position line (CHỦ TỊCH, BÍ THƯ...) and its match, or None."""
-    for i in range(len(lines) - 1, -1, -1):
-        line = lines[i][2]
-        m = _POSITION_LINE.match(line.upper() if line.isupper() else line)
+def _last_position(lines: list[tuple[int, int, str]], upto: int | None = None
+                   ) -> tuple[int, re.Match[str]] | None:
+    """The index of the last position line (CHỦ TỊCH, BÍ THƯ...) among ``lines[:upto]`` and its match,
+    or None."""
+    for i in range(len(lines) - 1 if upto is None else upto - 1, -1, -1):
+        m = _position(lines[i][2])
         if m:
             return i, m
     return None
+
+
+def _position(line: str) -> re.Match[str] | None:
+    """``_POSITION_LINE.match(line.upper() if line.isupper() else line)``: a position line's match, or None.
+
+    A line not in capitals is never one: the pattern has no lower-case letter (its titles and bodies are
+    in capitals, the rest spaces, "*", "_" and commas), and such a line either has a lower-case letter or
+    no letter at all.
+    """
+    return _POSITION_LINE.match(line.upper()) if line.isupper() else None
 
 
 def _signer_at(lines: list[tuple[int, int, str]], i: int, m: re.Match[str]
@@ -68,14 +74,53 @@ def _signer_at(lines: list[tuple[int, int, str]], i: int, m: re.Match[str]
 
 
 def last_signature(text: str, start: int) -> tuple[Signer | None, tuple[int, int] | None]:
-    """``_signature(text_lines(text, start))``, reading only the last lines when the block is among them."""
+    """The signature block of ``text[start:]``: the last position line, the capacity lines above it and
+    the name under it.
+
+    The lines of the last ``_SIGNATURE_REACH`` characters are read from the bottom up to the position
+    line and the ``_CAPACITY_REACH`` lines above it; the lines before them only when the block is not
+    among them with the lines above it that count.
+    """
     cut = text.rfind("\n", start, max(start, len(text) - _SIGNATURE_REACH))
-    if cut >= 0:
-        lines = text_lines(text, cut + 1)
-        found = _last_position(lines)
-        if found and found[0] >= _CAPACITY_REACH:          # the lines above it that count are read too
-            return _signer_at(lines, *found)
-    return _signature(text_lines(text, start))
+    below: list[tuple[int, int, str]] = []           # the window's lines up to the position line, last first
+    above: list[tuple[int, int, str]] = []           # ... and over it, nearest first
+    found: re.Match[str] | None = None
+    for line in _lines_up(text, cut + 1 if cut >= 0 else start):
+        if found is not None:
+            above.append(line)
+            if len(above) == _CAPACITY_REACH:
+                break
+        else:
+            below.append(line)
+            found = _position(line[2])
+    if found is not None:
+        lines = [*above[::-1], *below[::-1]]
+        i = len(above)
+        if cut >= 0 and i < _CAPACITY_REACH:             # the lines before the window count too
+            head = text_lines(text, start, cut)           # text[cut] ends a line: the lines before it
+            lines, i = head + lines, i + len(head)
+        return _signer_at(lines, i, found)
+    if cut < 0:
+        return None, None
+    lines = text_lines(text, start, cut)
+    found_before = _last_position(lines)
+    return _signer_at(lines, *found_before) if found_before is not None else (None, None)
+
+
+def _lines_up(text: str, start: int) -> Iterator[tuple[int, int, str]]:
+    """``reversed(text_lines(text, start))``, made one line at a time from the end."""
+    end = len(text)
+    while True:
+        nl = text.rfind("\n", start, end)
+        a = nl + 1 if nl >= 0 else start
+        raw = text[a:end]
+        line = raw.strip()
+        if line:
+            a += len(raw) - len(raw.lstrip())
+            yield a, a + len(line), line
+        if nl < 0:
+            return
+        end = nl
 
 
 def text_lines(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:

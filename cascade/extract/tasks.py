@@ -56,6 +56,7 @@ from cascade.extract.assignments import (
     no_one,
     read_context,
     read_cues,
+    read_segment,
     skip_space,
     span_evidence,
 )
@@ -88,31 +89,43 @@ _LABEL_BEFORE_COLON = re.compile(
 
 # -- items as tasks -----------------------------------------------------------------------------------
 
-def _own_segments(item: Item) -> list[tuple[int, int]]:
-    """The item's span without the spans of its numbered sub-items (they are tasks of their own)."""
+def _own_parts(item: Item, cuts: list[tuple[int, int]]) -> tuple[bool, list[tuple[int, int]], list[Item],
+                                                                list[tuple[int, int]]]:
+    """What of ``item`` is its own, read in one pass over its children: whether it has numbered
+    sub-items (field lines aside); its segments, the spans of its text less those of its numbered
+    sub-items (tasks of their own) and less ``cuts`` (tables of tasks); its field items, those
+    that belong to it rather than to a numbered sub-item (found under its bullets too); and its
+    plain segments, the segments less the spans of those fields (read on their own)."""
+    numbered = False
     segs = []
+    fields: list[Item] = []
     pos = item.start
     for c in item.children:
-        if c.numbered and c.field is None:
+        if c.field is not None:
+            fields.append(c)
+        elif c.style in NUMBERED:
+            numbered = True
             if c.start > pos:
                 segs.append((pos, c.start))
-            pos = max(pos, c.end)
+            if c.end > pos:
+                pos = c.end
+        elif c.children:
+            _fields_below(c, fields)
     if item.end > pos:
         segs.append((pos, item.end))
-    return segs
+    if cuts:
+        segs = _minus(segs, cuts)
+    plain = _minus(segs, sorted([(f.start, f.end) for f in fields])) if fields else segs
+    return numbered, segs, fields, plain
 
 
-def _own_fields(item: Item) -> list[Item]:
-    """Field items that belong to ``item`` itself (not to a numbered sub-item)."""
-    out = []
-    todo = list(item.children)
-    while todo:
-        c = todo.pop(0)
+def _fields_below(item: Item, out: list[Item]) -> None:
+    """The field items under a bullet, in document order, not those under a numbered item."""
+    for c in item.children:
         if c.field is not None:
             out.append(c)
-        elif not c.numbered:
-            todo[:0] = c.children
-    return out
+        elif c.style not in NUMBERED and c.children:
+            _fields_below(c, out)
 
 
 class _Field(NamedTuple):
@@ -154,7 +167,7 @@ def _labels(ctx: TaskContext, a: int, b: int) -> list[tuple[int, int, str]]:
 def _fields(ctx: TaskContext, items: list[Item], plain: list[tuple[int, int]]) -> list[_Field]:
     """The fields of an item: its field lines (with the bullets under an empty one) and labels
     written inside its lines ("...; Thời gian: Quý II/2022; Sản phẩm: ..."); ``plain``: the
-    item's own text without its field lines (see :func:`_plain_segments`)."""
+    item's own text without its field lines (see :func:`_own_parts`)."""
     text = ctx.text
     out: list[_Field] = []
     for f in items:
@@ -306,15 +319,9 @@ def _who_of(ctx: TaskContext, fields: list[_Field], plain: list[tuple[int, int]]
         add_new(by_field.requested, sub.requested)
         add_new(by_field.focal, sub.focal)
     rest = no_one()
-    lines = ctx.lines
     for a, b in plain:
-        read_cues(ctx, a, b, rest, lines.starts_within(a, b))
+        read_segment(ctx, a, b, rest)
     return by_field, rest
-
-
-def _plain_segments(segments: list[tuple[int, int]], fields: list[Item]) -> list[tuple[int, int]]:
-    """Own segments without the spans of labelled fields (read on their own)."""
-    return _minus(segments, sorted([(f.start, f.end) for f in fields])) if fields else segments
 
 
 def _minus(segments: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -367,17 +374,10 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
     for it in walk(items):
         if it.field is not None or it.style not in NUMBERED or it.section in SKIP_SECTIONS:
             continue
-        numbered_children = False
-        for c in it.children:
-            if c.field is None and c.style in NUMBERED:
-                numbered_children = True
-                break
+        numbered_children, segments, field_items, plain = _own_parts(it, table_spans)
         if numbered_children and it.style == "roman":
             continue                                    # a section is a task only without numbered items
         lead_only = it.section not in _FULL_SECTIONS and has_task_sections
-        segments = _minus(_own_segments(it), table_spans)
-        field_items = _own_fields(it)
-        plain = _plain_segments(segments, field_items)
         fields = _fields(ctx, field_items, plain)
         by_field, rest = _who_of(ctx, fields, plain)
         own_heading = heading(it)
@@ -424,9 +424,7 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
                 if anc.style == "roman" or not anc.numbered:
                     break
                 if id(anc) not in deadlines:
-                    anc_segments = _own_segments(anc)
-                    anc_fields = _own_fields(anc)
-                    anc_plain = _plain_segments(anc_segments, anc_fields)
+                    _, anc_segments, anc_fields, anc_plain = _own_parts(anc, [])
                     deadlines[id(anc)] = _deadline_of(ctx, _fields(ctx, anc_fields, anc_plain), anc_segments)
                 if deadlines[id(anc)]:
                     deadline = deadlines[id(anc)]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,13 +65,14 @@ def orphans(G: nx.MultiDiGraph, *, cited_by: int = 10) -> list[dict[str, Any]]:
     return rows
 
 
-def conflicts(source: Any) -> list[dict[str, Any]]:
+def conflicts(source: Any, graph: Any = None) -> list[dict[str, Any]]:
     """Disagreeing claims about documents, each value with the input files that state it.
 
     ``source`` is a :class:`cascade.corpus.build.Build` (from ``build`` or ``load``), a build
     folder, its ``conflicts.json``, the list read from it, or a graph carrying
-    ``G.graph["conflicts"]``. When a graph is at hand the rows also give the document's
-    label and the value it kept.
+    ``G.graph["conflicts"]``. When a graph is at hand (``source``'s own, or ``graph``: any
+    graph holding those documents) the rows also give the document's label and the value it
+    kept.
 
     Raises:
         BuildError: ``source`` holds no conflicts list (a bare graph, a folder without a build).
@@ -81,13 +83,12 @@ def conflicts(source: Any) -> list[dict[str, Any]]:
         >>> rows[0]["node"], rows[0]["values"]
         ('52-KL/TW', [{'value': '2012', 'sources': ['a.txt']}])
     """
-    import networkx as nx
-
-    G: nx.MultiDiGraph | None = None
+    nx = sys.modules.get("networkx")       # a networkx graph means networkx is imported: not imported here
+    G: Any = None
     items: list[dict[str, Any]] | None = None
     if isinstance(source, list):
         items = source
-    elif isinstance(source, nx.Graph):
+    elif nx is not None and isinstance(source, nx.Graph):
         G = source
         items = G.graph.get("conflicts")
         if items is None:
@@ -97,7 +98,7 @@ def conflicts(source: Any) -> list[dict[str, Any]]:
         p = p / "conflicts.json" if p.is_dir() else p
         items = _read_conflicts(p)
     else:
-        G = getattr(source, "graph", None)
+        G = getattr(source, "graph", None) if graph is None else graph
         corpus = getattr(source, "corpus", None)
         if corpus is not None:
             items = [c.to_dict() for c in corpus.conflicts]
@@ -105,6 +106,7 @@ def conflicts(source: Any) -> list[dict[str, Any]]:
             items = _read_conflicts(Path(source.out) / "conflicts.json")
         else:
             raise BuildError(f"cannot read conflicts from {type(source).__name__}")
+    G = graph if graph is not None else G
     rows = []
     nodes: Any = G.nodes if G is not None else {}
     for c in items or []:

@@ -44,7 +44,7 @@ from cascade.read.text import split_front_matter
 
 __all__ = ["MANIFEST_FIELDS", "MANIFEST_NAME", "MAX_BYTES", "SUPPORTED", "RawDocument", "ReadOptions",
            "iter_files",
-           "load_manifest", "read_file", "split_front_matter"]
+           "load_manifest", "read_bytes", "read_file", "split_front_matter"]
 
 READERS: tuple[ModuleType, ...] = (text, docx, pdf, ocr, office, html)
 _BY_SUFFIX: dict[str, ModuleType] = {s: m for m in READERS for s in m.SUFFIXES}
@@ -88,7 +88,7 @@ def iter_files(paths: Iterable[str | Path], *, follow_links: bool = False,
 
 
 def read_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None = None,
-              options: ReadOptions | None = None) -> RawDocument:
+              options: ReadOptions | None = None, data: bytes | None = None) -> RawDocument:
     """Read one document file.
 
     Args:
@@ -97,6 +97,8 @@ def read_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None
             ``manifest.csv`` next to the file, if any (parsed once per folder); pass ``{}``
             to use none.
         options: OCR on or off, the size limit...; None uses the defaults.
+        data: the file's bytes when the caller read them already with :func:`read_bytes`
+            (the build reads a file once for its cache key and its record).
 
     Raises:
         ReadError: with a one-line message such as ``"empty file"``, ``"not UTF-8 or UTF-16
@@ -110,7 +112,8 @@ def read_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None
     reader = _BY_SUFFIX.get(suffix)
     if reader is None:
         raise ReadError(f"unsupported file type {p.suffix or '(no suffix)'}")
-    data = _read_bytes(p, options.max_bytes)
+    if data is None:
+        data = read_bytes(p, options.max_bytes)
     if not data:
         raise ReadError("empty file")
     # plain text uses no library to silence, and quiet() costs as much as reading it
@@ -130,8 +133,12 @@ def read_file(path: str | Path, manifest: Mapping[str, Mapping[str, str]] | None
                        got.pages, got.ocr, got.ocr_confidence, got.site)
 
 
-def _read_bytes(path: Path, limit: int) -> bytes:
-    """The file's bytes: only a regular file, and no more than ``limit`` bytes."""
+def read_bytes(path: Path, limit: int) -> bytes:
+    """The file's bytes: only a regular file, and no more than ``limit`` bytes.
+
+    Raises:
+        ReadError: for a missing file, a folder, a FIFO or device, a file over ``limit``.
+    """
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError as e:
@@ -148,17 +155,34 @@ def _read_bytes(path: Path, limit: int) -> bytes:
         if st.st_size > limit:
             raise ReadError(f"{_mb(st.st_size)}: larger than the {_mb(limit)} limit per file "
                             "(--max-file-size to change it)")
-        with os.fdopen(fd, "rb", closefd=True) as f:
-            fd = -1
-            data = f.read(limit + 1)
+        data = _read_upto(fd, st.st_size, limit)
     except OSError as e:
         raise ReadError(f"cannot read the file ({e.strerror or e})") from e
     finally:
-        if fd >= 0:
-            os.close(fd)
+        os.close(fd)
     if len(data) > limit:
         raise ReadError(f"larger than the {_mb(limit)} limit per file (--max-file-size to change it)")
     return data
+
+
+def _read_upto(fd: int, size: int, limit: int) -> bytes:
+    """Up to ``limit + 1`` bytes of an open file whose size was ``size``: one read of that size
+    and one more that finds the end (a file that grew meanwhile is read on, to the limit).
+
+    Reading with the size in hand, rather than asking for ``limit + 1`` bytes at once, spares
+    allocating (and giving back) a buffer of the whole limit for every small file.
+    """
+    parts: list[bytes] = []
+    got = 0
+    want = size + 1
+    while got <= limit:
+        chunk = os.read(fd, min(want, limit + 1 - got))
+        if not chunk:
+            break
+        parts.append(chunk)
+        got += len(chunk)
+        want = max(want - len(chunk), 1 << 16)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _mb(n: int) -> str:
