@@ -146,6 +146,7 @@ def _add_task(n: str, d: Attrs, task: TaskEdges, seq: int, tasks: _Rows, task_ag
         exact = exact and to_agency
         for key, ed in keys.items():
             relation = ed.get(RELATION)
+            row: tuple[object, ...]
             if len(ed) == 1:                   # the relation alone (lead, cooperating, ...)
                 row = (n, relation, v, None, None, None)
             else:

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, takewhile
 from typing import NamedTuple, Protocol
 
 from cascade.extract.agencies import Found, scan_pieces
@@ -115,7 +115,8 @@ class TaskContext:
         """The cues that name bodies, all kinds together: ``(start, end, kind)`` (gathered from the
         pieces when first asked: :func:`read_segment` mostly needs only each piece's own)."""
         if self._who_hits is None:
-            self._who_hits = _Hits([(x + p, y + p, v) for p, _, facts in self.pieces for x, y, v in facts[1]])
+            self._who_hits = _Hits([(x + p, y + p, v) for p, _, facts in self.pieces
+                                    for x, y, v in facts.who])
         return self._who_hits
 
     @property
@@ -123,7 +124,7 @@ class TaskContext:
         """The line starts that begin clauses: ``(start of the line's text after its marker, line
         start, None)`` (gathered from the pieces when first asked)."""
         if self._lines is None:
-            self._lines = _Hits([(x + p, y + p, v) for p, _, facts in self.pieces for x, y, v in facts[5]])
+            self._lines = _Hits([(x + p, y + p, v) for p, _, facts in self.pieces for x, y, v in facts.lines])
         return self._lines
 
     def within(self, a: int, b: int) -> list[Found]:
@@ -254,7 +255,7 @@ _ALWAYS, _TO_LIMIT, _NEAR = range(3)
 _Step = tuple[int, int, int, int]                 # (role, i, j, check)
 
 
-def _cue_steps(names: _Names, s: int, e: int, kind: str, a: int, b: int) -> tuple[list[_Step], bool]:
+def _cue_steps(names: _Names, s: int, e: int, kind: str | None, a: int, b: int) -> tuple[list[_Step], bool]:
     """What the cue ``text[s:e]`` of ``kind`` says about the names of ``text[a:b]``, as steps; and
     whether a list of names read forward from it takes the last name there is (in a piece of the
     text, such a list may go on in the next piece)."""
@@ -359,30 +360,33 @@ def read_segment(ctx: TaskContext, a: int, b: int, who: Who) -> None:
         return
     text, pieces = ctx.text, ctx.pieces
     k0 = max(0, bisect_right(ctx.piece_starts, a) - 1)
-    for stage in (7, 8):                             # the cues, then the line starts (read_cues' order)
-        for k in range(k0, len(pieces)):
-            p0, _, facts = pieces[k]
-            if p0 >= b:
-                break
-            whole = p0 + facts[9] >= a and p0 + facts[10] <= b
-            for entry in facts[stage]:
-                read = entry[-1]
-                if whole and read is not None:
-                    for role, names, check, end in read:
-                        if check:
-                            end += p0
-                            if not _FOCAL.match(text, end, b if check == _TO_LIMIT else min(b, end + 30)):
-                                continue
-                        dst = who[role]
-                        for name in names:
-                            if name not in dst:
-                                dst.append(name)
+    # (where a piece starts, its facts, whether its content lies whole in [a, b)) for the pieces from a to b
+    near = [(p0, facts, p0 + facts.content_start >= a and p0 + facts.content_end <= b)
+            for p0, _, facts in takewhile(lambda piece: piece[0] < b, pieces[k0:])]
+
+    def replay(read: tuple[tuple[int, tuple[str, ...], int, int], ...], p0: int) -> None:
+        for role, names, check, end in read:
+            if check:
+                end += p0
+                if not _FOCAL.match(text, end, b if check == _TO_LIMIT else min(b, end + 30)):
                     continue
-                s = entry[0] + p0
-                if a <= s < b:
-                    steps = (_cue_steps(ctx, s, entry[1] + p0, entry[2], a, b) if stage == 7
-                             else _line_steps(ctx, s, b))[0]
-                    _apply(ctx, steps, who, b)
+            dst = who[role]
+            for name in names:
+                if name not in dst:
+                    dst.append(name)
+
+    for p0, facts, whole in near:                # the cues, then the line starts (read_cues' order)
+        for s, e, kind, read in facts.cue_reads:
+            if whole and read is not None:
+                replay(read, p0)
+            elif a <= s + p0 < b:
+                _apply(ctx, _cue_steps(ctx, s + p0, e + p0, kind, a, b)[0], who, b)
+    for p0, facts, whole in near:
+        for pos, read in facts.line_reads:
+            if whole and read is not None:
+                replay(read, p0)
+            elif a <= pos + p0 < b:
+                _apply(ctx, _line_steps(ctx, pos + p0, b)[0], who, b)
 
 
 @lru_cache(maxsize=8192)
@@ -542,14 +546,22 @@ def _cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
 
 _Span = tuple[int, int, str | None]
 _new_found = tuple.__new__                       # Found(...) without its Python-level __new__
-# what _facts reads in a piece: names, the cues that name bodies (start, end, kind), the
-# report / deadline / finish cues (start, end, value), the clause-initial line starts, whether its
-# last line is a long one left open, what the piece says of itself at each cue ``(start, end, kind,
-# read)`` and line start ``(start, read)``, and where its content starts (after blank lines) and ends
-# (before trailing space)
-_Facts = tuple[tuple[Found, ...], tuple[_Span, ...], tuple[_Span, ...], tuple[_Span, ...], tuple[_Span, ...],
-               tuple[_Span, ...], bool, tuple[tuple[int, int, str, _Read], ...],
-               tuple[tuple[int, _Read], ...], int, int]
+class _Facts(NamedTuple):
+    """What :func:`_facts` reads in a piece, offsets relative to the piece."""
+
+    found: tuple[Found, ...]                     # the names of bodies
+    who: tuple[_Span, ...]                       # the cues that name bodies (start, end, kind)
+    report: tuple[_Span, ...]                    # report / deadline / finish cues (start, end, value)
+    deadline: tuple[_Span, ...]
+    finish: tuple[_Span, ...]
+    lines: tuple[_Span, ...]                     # the clause-initial line starts
+    open_after: bool                             # its last line is a long one left open
+    cue_reads: tuple[tuple[int, int, str, _Read], ...]   # what it says of itself at each cue
+    line_reads: tuple[tuple[int, _Read], ...]    # ... and at each line start
+    content_start: int                           # where its content starts (after blank lines)
+    content_end: int                             # ... and ends (before trailing space)
+
+
 _Piece = tuple[int, int, _Facts]                 # where a piece starts and ends in the text, its facts
 
 
@@ -592,9 +604,9 @@ def _facts(piece: str, open_before: bool) -> _Facts:
     else:                                        # no names: no cue or line start gives any
         cue_reads = tuple([(s, e, kind, ()) for s, e, kind in who])
         line_reads = tuple([(pos, ()) for pos, _, _ in lines.spans])
-    return (found, tuple(who), tuple(hits["report"]), tuple(hits["deadline"]), tuple(hits["finish"]),
-            tuple(lines.spans), open_after, cue_reads, line_reads, end - len(piece.lstrip("\n")),
-            len(piece.rstrip()))
+    return _Facts(found, tuple(who), tuple(hits["report"]), tuple(hits["deadline"]), tuple(hits["finish"]),
+                  tuple(lines.spans), open_after, cue_reads, line_reads, end - len(piece.lstrip("\n")),
+                  len(piece.rstrip()))
 
 
 def read_context(ct: CleanText, items: list[Item], source: str, year: int | None) -> TaskContext:
@@ -629,20 +641,20 @@ def read_context(ct: CleanText, items: list[Item], source: str, year: int | None
     for end in ends:
         facts = _facts(text[piece:end], open_before)
         read.append((piece, end, facts))
-        open_before = facts[6]
+        open_before = facts.open_after
         piece = end + 1
     # the facts with their offsets moved from the pieces to the text, one list of each kind
-    found = [_new_found(Found, (x[0], x[1] + p, x[2] + p, x[3])) for p, _, facts in read for x in facts[0]]
+    found = [_new_found(Found, (x[0], x[1] + p, x[2] + p, x[3])) for p, _, facts in read for x in facts.found]
     report: list[_Span] = []
     deadline: list[_Span] = []
     finish: list[_Span] = []
     for p, _, facts in read:
-        if facts[2]:
-            report.extend([(x + p, y + p, v) for x, y, v in facts[2]])
-        if facts[3]:
-            deadline.extend([(x + p, y + p, v) for x, y, v in facts[3]])
-        if facts[4]:
-            finish.extend([(x + p, y + p, v) for x, y, v in facts[4]])
+        if facts.report:
+            report.extend([(x + p, y + p, v) for x, y, v in facts.report])
+        if facts.deadline:
+            deadline.extend([(x + p, y + p, v) for x, y, v in facts.deadline])
+        if facts.finish:
+            finish.extend([(x + p, y + p, v) for x, y, v in facts.finish])
     hits = {"report": _Hits(report), "deadline": _Hits(deadline), "finish": _Hits(finish)}
     name_starts = [x[1] for x in found]
     # the first index of each start: later ones written first, so the first is written last
