@@ -159,6 +159,19 @@ def test_spans_nest(text: str) -> None:
             assert it.start <= c.start and c.end <= it.end and c.parent is it
 
 
+def test_no_span_ends_in_the_spaces_that_end_its_line() -> None:
+    """A field line or a last child whose line ends in spaces ends before them, as its parent does."""
+    text = "1. Việc một  \nThời hạn: 2021  \n2. Việc hai\na) Mục  \nb) Mục cuối   \n"
+    items = list(iter_items(text))
+    for it in items:
+        assert not text[it.start:it.end][-1:].isspace() and not text[it.start:it.head_end][-1:].isspace()
+        for c in it.children:
+            assert it.start <= c.start and c.end <= it.end
+    assert [text[it.start:it.end] for it in items] == [
+        "1. Việc một  \nThời hạn: 2021", "Thời hạn: 2021", "2. Việc hai\na) Mục  \nb) Mục cuối", "a) Mục",
+        "b) Mục cuối"]
+
+
 def test_party_style_letter_items() -> None:
     text = (
         "II- NHIỆM VỤ\n1- Tuyên truyền\na- Ban Tuyên giáo chủ trì\nb- Đề nghị Ủy ban MTTQ\n"

@@ -118,9 +118,9 @@ class Item:
     marker: str                # "II", "3", "1.2", "b", "-", "+" ("" for an unmarked field line)
     style: str                 # roman | upper | num | letter | bullet | field
     heading: str               # the first line's text after the marker, emphasis removed
-    start: int                 # span in the clean text: the marker line to the end of the item
+    start: int                 # span in the clean text: the marker line to the end of the item,
     end: int
-    head_end: int              # end of the first line
+    head_end: int              # end of the first line (both ends before the spaces that end a line)
     depth: int
     text_start: int = -1       # where the heading text starts (after the marker and emphasis)
     section: str = "other"
@@ -397,7 +397,10 @@ def parse_structure(text: str) -> list[Item]:
                 section = section_kind(heading)
                 if section not in ("purpose", "targets", "organisation", "funding"):
                     section = "tasks"
-        item = Item(label, marker, style, heading, a, b, b, len(stack), a + off, section, fld, [], parent)
+        e = b                                           # the line without the spaces that end it
+        while e > a and text[e - 1].isspace():
+            e -= 1
+        item = Item(label, marker, style, heading, a, e, e, len(stack), a + off, section, fld, [], parent)
         (parent.children if parent is not None else top).append(item)
         if style != "field" or open_field:              # a field with its value on its line holds nothing
             stack.append(item)
