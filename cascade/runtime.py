@@ -52,6 +52,10 @@ def _hold_signals() -> bool:
     return True
 
 
+#: the collector's thresholds in a worker (young, middle, old generation; the default is 700, 10, 10)
+WORKER_GC = (20_000, 20, 20)
+
+
 def _serve(fn: Callable[[Any, Callable[[int], None]], Any], conn: Any, slot: int, ticks: Any,
            items: Any, steps: Any) -> None:
     """A worker process: run ``fn`` on each task received until the pipe closes."""
@@ -60,6 +64,11 @@ def _serve(fn: Callable[[Any, Callable[[int], None]], Any], conn: Any, slot: int
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
     _die_with_parent()
+    # The collector never walks what the worker inherited (modules, compiled patterns, the gazetteer)
+    # and runs less often: extraction makes many short-lived objects and few cycles, and the young
+    # generation's default of 700 had the worker walking its caches over and over.
+    gc.freeze()
+    gc.set_threshold(*WORKER_GC)
 
     def tick(i: int) -> None:
         if ticks[slot] and items[slot] == i:              # the item is under way: one more step of it

@@ -114,3 +114,31 @@ def test_keep_until_exit_keeps_the_object_alive():
     gc.collect()
     assert ref() is not None
     gc.unfreeze()
+
+
+def _collector(task, tick):
+    """What the worker's garbage collector is set to, and whether a cycle made in the worker is collected."""
+    import weakref
+
+    class Node:
+        pass
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    alive = weakref.ref(a)
+    del a, b
+    gc.collect()
+    return gc.get_threshold(), gc.get_freeze_count(), alive() is None
+
+
+def test_a_worker_leaves_what_it_inherited_to_the_collector_and_collects_less_often():
+    from cascade.runtime import WORKER_GC, WorkerPool
+
+    inherited = [object() for _ in range(1000)]          # tracked by the parent's collector
+    with WorkerPool(_collector, 1) as pool:
+        pool.submit("x")
+        [(_, ok, (threshold, frozen, collected))] = list(pool.results())
+    assert ok and threshold == WORKER_GC and threshold[0] > gc.get_threshold()[0]
+    assert frozen >= len(inherited)                        # never walked again in the worker
+    assert collected                                       # cycles the worker makes are still collected
+    assert gc.get_threshold() != WORKER_GC                 # the parent is left as it was
