@@ -33,6 +33,7 @@ import orjson
 from cascade.errors import BuildError
 from cascade.graph import (
     AGENCY,
+    ASSERTED_BY,
     DOCUMENT,
     KIND,
     LABEL,
@@ -599,14 +600,15 @@ def read_document(con: sqlite3.Connection, node: str) -> CascadeGraph:
 
 def read_uncollected(con: sqlite3.Connection) -> CascadeGraph:
     """What :func:`cascade.query.orphans` reads: the documents cited but not in the corpus, and every
-    link between documents into them with all its attributes (the citing ends without attributes)."""
-    loads = orjson.loads
+    link between documents into them with its relation and the files that state it (``asserted_by``;
+    the citing ends without attributes)."""
     wanted = "SELECT id FROM documents WHERE NOT coalesce(in_corpus, 0)"
     G = read_documents(con, (n for (n,) in con.execute(wanted)))
-    for u, v, k, a in con.execute("SELECT source, target, key, attrs FROM edges INDEXED BY document_edges "
-                                  f"WHERE relation IN ({_DOC_RELATIONS_SQL}) AND target IN ({wanted}) "
-                                  "ORDER BY seq"):
-        G.add_edge(u, v, k, loads(a))
+    for u, v, k, r, by in con.execute(
+            f"SELECT source, target, key, relation, json_extract(attrs, '$.{ASSERTED_BY}') FROM edges "
+            f"INDEXED BY document_edges WHERE relation IN ({_DOC_RELATIONS_SQL}) AND target IN ({wanted}) "
+            "ORDER BY seq"):
+        G.add_edge(u, v, k, {RELATION: r} if by is None else {RELATION: r, ASSERTED_BY: by})
     return G
 
 

@@ -260,14 +260,16 @@ def _cue_steps(names: _Names, s: int, e: int, kind: str | None, a: int, b: int) 
     whether a list of names read forward from it takes the last name there is (in a piece of the
     text, such a list may go on in the next piece)."""
     text = names.text
-    if kind == "giao":
+    if kind == "giao" or kind == "de_nghi":       # "giao X chủ trì", "đề nghị X": the names after the cue
         if not _clause_initial(text, s):
             return [], False
         i = _first_at(names, e, b)
         if i is None:
             return [], False
         j = _run_end(names, i, b)
-        return [(_LEAD, i, j, _ALWAYS), (_FOCAL_ROLE, i, j, _TO_LIMIT)], j == len(names.found)
+        steps = ([(_LEAD, i, j, _ALWAYS), (_FOCAL_ROLE, i, j, _TO_LIMIT)] if kind == "giao"
+                 else [(_REQUESTED, i, j, _ALWAYS)])
+        return steps, j == len(names.found)
     if kind == "chu_tri":
         i, j = _run_before(names, s, max(a, text.rfind("\n", 0, s) + 1))
         return ([(_LEAD, i, j, _ALWAYS)] if i < j else []), False
@@ -283,14 +285,6 @@ def _cue_steps(names: _Names, s: int, e: int, kind: str | None, a: int, b: int) 
         if i < j and _clause_initial(text, names.found[i].start):
             steps.append((_LEAD, i, j, _ALWAYS))
         return steps, last
-    if kind == "de_nghi":
-        if not _clause_initial(text, s):
-            return [], False
-        i = _first_at(names, e, b)
-        if i is None:
-            return [], False
-        j = _run_end(names, i, b)
-        return [(_REQUESTED, i, j, _ALWAYS)], j == len(names.found)
     i, j = _run_before(names, s, text.rfind("\n", 0, s) + 1)             # "làm đầu mối"
     return ([(_FOCAL_ROLE, i, j, _ALWAYS)] if i < j else []), False
 
