@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, takewhile
@@ -138,19 +139,11 @@ class TaskContext:
 
     def first_at(self, pos: int, limit: int) -> int | None:
         """Index of the name that starts at ``pos`` (after spaces and emphasis), if any."""
-        text = self.text
-        while pos < limit and text[pos] in " *_\t":
-            pos += 1
-        return self.index_at.get(pos)
+        return _first_at(self, pos, limit)
 
     def run_from(self, i: int, limit: int) -> list[Found]:
         """The list of names that starts with ``found[i]``: "A, B và C" (up to ``limit``)."""
         return self.found[i:_run_end(self, i, limit)]
-
-    def run_before(self, pos: int, floor: int) -> list[Found]:
-        """The list of names that ends right before ``pos`` ("A và B chủ trì")."""
-        i, j = _run_before(self, pos, floor)
-        return self.found[i:j]
 
     def line_start(self, pos: int) -> int:
         return self.text.rfind("\n", 0, pos) + 1
@@ -227,14 +220,6 @@ def add_new(dst: list[str], names: list[str]) -> None:
             dst.append(name)
 
 
-def _add_found(dst: list[str], found: list[Found]) -> None:
-    """:func:`add_new` for names as found."""
-    for f in found:
-        name = f.name
-        if name not in dst:
-            dst.append(name)
-
-
 def _clause_initial(text: str, pos: int) -> bool:
     """Whether ``pos`` starts a clause: the line start (after a marker) or after . ; :"""
     k = pos - 1
@@ -299,19 +284,21 @@ def _line_steps(names: _Names, pos: int, b: int) -> tuple[list[_Step], bool]:
     return [(_FOCAL_ROLE, i, j, _NEAR), (_LEAD, i, j, _ALWAYS)], j == len(names.found)
 
 
+def _give(text: str, who: Who, role: int, names: Iterable[str], check: int, end: int, b: int) -> None:
+    """Add ``names`` to their ``role`` in ``who`` if ``check`` holds after the last of them, at ``end``."""
+    if check and not _FOCAL.match(text, end, b if check == _TO_LIMIT else min(b, end + 30)):
+        return
+    dst = who[role]
+    for name in names:
+        if name not in dst:
+            dst.append(name)
+
+
 def _apply(ctx: TaskContext, steps: list[_Step], who: Who, b: int) -> None:
     """Add the names of each step whose check holds to their role in ``who``."""
     found, text = ctx.found, ctx.text
     for role, i, j, check in steps:
-        if check:
-            end = found[j - 1].end
-            if not _FOCAL.match(text, end, b if check == _TO_LIMIT else min(b, end + 30)):
-                continue
-        dst = who[role]
-        for k in range(i, j):
-            name = found[k].name
-            if name not in dst:
-                dst.append(name)
+        _give(text, who, role, [f.name for f in found[i:j]], check, found[j - 1].end, b)
 
 
 def read_cues(ctx: TaskContext, a: int, b: int, who: Who, line_starts: list[int]) -> None:
@@ -358,27 +345,18 @@ def read_segment(ctx: TaskContext, a: int, b: int, who: Who) -> None:
     near = [(p0, facts, p0 + facts.content_start >= a and p0 + facts.content_end <= b)
             for p0, _, facts in takewhile(lambda piece: piece[0] < b, pieces[k0:])]
 
-    def replay(read: tuple[tuple[int, tuple[str, ...], int, int], ...], p0: int) -> None:
-        for role, names, check, end in read:
-            if check:
-                end += p0
-                if not _FOCAL.match(text, end, b if check == _TO_LIMIT else min(b, end + 30)):
-                    continue
-            dst = who[role]
-            for name in names:
-                if name not in dst:
-                    dst.append(name)
-
     for p0, facts, whole in near:                # the cues, then the line starts (read_cues' order)
         for s, e, kind, read in facts.cue_reads:
             if whole and read is not None:
-                replay(read, p0)
+                for role, names, check, end in read:
+                    _give(text, who, role, names, check, end + p0, b)
             elif a <= s + p0 < b:
                 _apply(ctx, _cue_steps(ctx, s + p0, e + p0, kind, a, b)[0], who, b)
     for p0, facts, whole in near:
         for pos, read in facts.line_reads:
             if whole and read is not None:
-                replay(read, p0)
+                for role, names, check, end in read:
+                    _give(text, who, role, names, check, end + p0, b)
             elif a <= pos + p0 < b:
                 _apply(ctx, _line_steps(ctx, pos + p0, b)[0], who, b)
 
@@ -540,6 +518,8 @@ def _cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
 
 _Span = tuple[int, int, str | None]
 _new_found = tuple.__new__                       # Found(...) without its Python-level __new__
+
+
 class _Facts(NamedTuple):
     """What :func:`_facts` reads in a piece, offsets relative to the piece."""
 
