@@ -178,7 +178,7 @@ def main() -> None:
               f"= {per_plan / naive:.1f} x the naive pass ({per_plan / one_case:.0f} x in one case); "
               f"peak RSS {r['peak_mb']:.0f} MB "
               f"(main process {r['peak_main_mb']:.0f} MB)")
-        for phase in ("extract", "resolve", "write"):
+        for phase in ("extract", "resolve", "write", "publish"):
             cpu_key = f"cpu_{phase}"
             line = f"  {phase:8s} {s.get('seconds_' + phase, 0):7.1f} s wall"
             if cpu_key in s:

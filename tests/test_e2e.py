@@ -35,6 +35,10 @@ def test_build_writes_the_outputs_and_a_summary(built):
     assert "built 5 documents" in r.stdout
     stats = json.loads((out / "build.json").read_text(encoding="utf-8"))["stats"]
     assert stats["documents"] == 5 and stats["failed"] == 0
+    # every phase is timed, and the Turtle file and the map (written by default) take their own
+    phases = ("extract", "resolve", "write", "publish")
+    assert all(stats[f"seconds_{p}"] >= 0 and stats[f"cpu_{p}"] >= 0 for p in phases)
+    assert stats["cpu_publish"] > 0 and stats["seconds_publish"] <= stats["seconds_total"]
 
 
 def test_the_conflicting_date_of_52_kl_tw_is_reported(built):

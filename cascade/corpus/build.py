@@ -504,12 +504,15 @@ def _resolve_and_write(paths: Sequence[str | Path], out: Path, stage: Path, buil
     conflicts = write_json(stage / "conflicts.json", [c.to_dict() for c in corpus.conflicts])
     b.written += [graph_json, conflicts, db]
     stats["seconds_write"] = round(time.perf_counter() - t2, 3)
-    stats["cpu_resolve"], stats["cpu_write"] = round(c2 - c1, 3), round(_cpu() - c2, 3)
+    t3, c3 = time.perf_counter(), _cpu()
+    stats["cpu_resolve"], stats["cpu_write"] = round(c2 - c1, 3), round(c3 - c2, 3)
     try:
         for extra in extras:
             b.written += extra(b)
     finally:
         b._streamed = None                     # it reads the shards, which go with the staging folder
+    # the writers after the build's own files (Turtle and statements, the map, any extra)
+    stats["seconds_publish"], stats["cpu_publish"] = round(time.perf_counter() - t3, 3), round(_cpu() - c3, 3)
     stats["seconds_total"] = round(time.perf_counter() - t0, 3)
     names = list(dict.fromkeys(p.name for p in b.written))
     manifest = {"cascade_version": __version__, "build": build_id, "code": code_fingerprint(),
