@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -98,6 +99,10 @@ def _doctype_slug(name: str | None) -> str | None:
 Triple = tuple[Any, Any, Any]
 
 
+#: the arguments of one call of :meth:`_Maker.unit`: province, district, date
+UnitCall = tuple[str | None, str | None, str | None]
+
+
 #: how many repeated literals :meth:`_Maker.const` keeps (each input file's name is one)
 _CONSTANTS_KEPT = 4096
 
@@ -146,6 +151,7 @@ class _Maker:
                             V.CAS_deadlineText, V.CAS_periodStart, V.CAS_periodEnd, V.CAS_sourceFile,
                             V.CAS_span)
         self.units: dict[str, Any] = {}                 # unit IRI -> places.Unit or (name, level, broader)
+        self._noted: list[UnitCall] | None = None        # the calls of unit() held back (units_noted)
         self.doctypes: set[str] = set()
         self._succ_of: tuple[str, Any] | None = None    # (document, its out-edges): the last asked for
 
@@ -254,6 +260,8 @@ class _Maker:
 
     def unit(self, province: str | None, district: str | None, date: str | None) -> Any:
         """The concept of a jurisdiction (recorded for :meth:`unit_blocks`), or None."""
+        if self._noted is not None:
+            self._noted.append((province, district, date))
         if not province:
             return None
         u = _unit_for(province, district, date)
@@ -270,6 +278,19 @@ class _Maker:
         if t is None:
             t = self._iri[key] = self.t.iri(key)
         return t
+
+    @contextmanager
+    def units_noted(self) -> Iterator[list[UnitCall]]:
+        """Blocks made inside are made as always, but the jurisdictions they name are not recorded for
+        :meth:`unit_blocks`: each call of :meth:`unit` is noted in the list given, to be made again
+        (``unit(*call)``) once the blocks that come before them in the output are made. (The first
+        block to name a place the gazetteer does not know says which province it is under.)"""
+        noted: list[UnitCall] = []
+        units, self.units, self._noted = self.units, {}, noted
+        try:
+            yield noted
+        finally:
+            self.units, self._noted = units, None
 
     # -- descriptions -----------------------------------------------------------------------------
 
