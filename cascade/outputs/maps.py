@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+import orjson
 
 from cascade.errors import CascadeError
 from cascade.graph import (
@@ -499,6 +500,33 @@ def _script_json(obj: Any) -> str:
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+def _compact_json(obj: Any) -> str:
+    """What :data:`_COMPACT` writes for ``obj``, by orjson when it writes the same text: for dicts, lists,
+    strings, integers, booleans and None, and floats it prints as Python does (not nan or infinity,
+    none below 1e-4 but 0: ``1e-05`` is orjson's ``0.00001``)."""
+    if _orjson_writes_alike(obj):
+        try:
+            return orjson.dumps(obj).decode("utf-8")
+        except orjson.JSONEncodeError:              # an integer past 64 bits, a lone surrogate
+            pass
+    return _COMPACT.encode(obj)
+
+
+def _orjson_writes_alike(obj: Any) -> bool:
+    t = type(obj)
+    if t is dict:
+        for k, v in obj.items():
+            tv = type(v)
+            if type(k) is not str or not (tv is str or tv is int or v is None or _orjson_writes_alike(v)):
+                return False
+        return True
+    if t is list:
+        return all(map(_orjson_writes_alike, obj))
+    if t is float:
+        return obj == 0 or 1e-4 <= abs(obj) < math.inf
+    return t is str or t is int or t is bool or obj is None
+
+
 def _script_escape(text: str) -> str:
     """``text`` with each character that could end or confuse a ``<script>`` written as a JSON escape.
 
@@ -514,7 +542,7 @@ def _script_escape(text: str) -> str:
 def _script_json_list(items: Iterable[Any]) -> Iterator[str]:
     """The pieces of the JSON array of ``items`` (without its brackets), as :func:`_script_json` writes it:
     a few hundred items a piece, escaped together (escaping goes character by character)."""
-    encode = _COMPACT.encode
+    encode = _compact_json
     batch: list[str] = []
     comma = ""
     for item in items:

@@ -68,6 +68,8 @@ def _segment(text: str) -> str:
 
 def _path(text: str) -> str:
     """A slash-separated text (a number, a file path), each segment percent-encoded."""
+    if "/" not in text:
+        return _segment(text)
     if text.startswith("/"):                         # an absolute path: its leading slash as a segment
         return "%2F/" + "/".join(_segment(p) for p in text[1:].split("/"))
     return "/".join(_segment(p) for p in text.split("/"))

@@ -154,6 +154,7 @@ class _Maker:
         self._noted: list[UnitCall] | None = None        # the calls of unit() held back (units_noted)
         self.doctypes: set[str] = set()
         self._succ_of: tuple[str, Any] | None = None    # (document, its out-edges): the last asked for
+        self._tasks_under: tuple[str, str, str] | None = None   # (plan, its tasks' id prefix, IRI prefix)
 
     # -- small helpers ----------------------------------------------------------------------------
 
@@ -204,8 +205,12 @@ class _Maker:
     def task_iri(self, n: str, plan: str | None) -> str:
         """The IRI of task ``n`` of document ``plan``: under its plan's IRI when its id is the plan's
         (``task:{plan}#...``) or another predecessor's, else under ``{base}task/``."""
-        if plan is not None and n.startswith(f"task:{plan}#"):
-            return f"{self.raw(plan)}/task/{_path(n[len(plan) + 6:])}"
+        if plan is not None:
+            under = self._tasks_under
+            if under is None or under[0] != plan:            # a plan's tasks come one after another
+                under = self._tasks_under = (plan, f"task:{plan}#", f"{self.raw(plan)}/task/")
+            if n.startswith(under[1]):
+                return under[2] + _path(n[len(under[1]):])
         for doc in getattr(self.G, "_pred", {}).get(n, ()):
             prefix = f"task:{doc}#"
             if n.startswith(prefix):
