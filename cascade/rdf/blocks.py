@@ -134,15 +134,15 @@ def _evidence_for(index: Statements, a: str, rel: str, b: str, src: str,
 class WalkedGraph:
     """What the maker reads of a build's :class:`cascade.graph.StreamedGraph` while a writer walks it
     in two passes (:func:`plan_items`, then :func:`core_items`): the out-edges of the node at hand and
-    the attributes of the signers met so far come from the walk; anything else (rarely asked) from
-    the streamed graph, which makes a plan's part again to answer."""
+    the kind of the signers met so far (all the maker asks of a node it is not writing) come from the
+    walk; anything else (rarely asked) from the streamed graph, which makes a plan's part again."""
 
     def __init__(self, streamed: StreamedGraph) -> None:
         self.streamed = streamed
         self.graph: dict[str, Any] = streamed.graph
         self.current: tuple[str, Mapping[str, Mapping[str, Attrs]]] | None = None   # node, its out-edges
         self.targets: Mapping[str, Attrs] = {}        # the attributes of the current task's agencies
-        self.signers: dict[str, Attrs] = {}
+        self.signers: dict[str, Attrs] = {}            # signer -> {"kind": "person"}, one dict for all
         self._node = _WalkedNodes(self)
         self._succ = _WalkedSuccessors(self)
 
@@ -187,11 +187,12 @@ def plan_items(nodes: Iterable[tuple[str, Attrs, TaskEdges | None]],
                view: WalkedGraph) -> Iterator[tuple[str, Attrs]]:
     """The first pass: the signers, tasks and agencies of a :class:`cascade.graph.SpooledWalk`'s
     node pass (after its core nodes), each task's edges and agencies given to ``view`` as it comes."""
+    person: Attrs = {"kind": "person"}
     for n, d, te in nodes:
         if te is not None:
             view.current, view.targets = (n, te.edges), te.targets
         elif d.get("kind") == "person":
-            view.signers[n] = d
+            view.signers[n] = person
         yield n, d
 
 
