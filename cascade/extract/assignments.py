@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, takewhile
+from itertools import accumulate, compress
 from typing import NamedTuple, Protocol
 
 from cascade.extract.agencies import Found, scan_pieces
@@ -339,11 +339,15 @@ def read_segment(ctx: TaskContext, a: int, b: int, who: Who) -> None:
     """
     if not ctx.found:
         return
-    text, pieces = ctx.text, ctx.pieces
-    k0 = max(0, bisect_right(ctx.piece_starts, a) - 1)
+    text, pieces, piece_starts = ctx.text, ctx.pieces, ctx.piece_starts
+    k0 = bisect_right(piece_starts, a) - 1
+    if k0 < 0:
+        k0 = 0
     # (where a piece starts, its facts, whether its content lies whole in [a, b)) for the pieces from a to b
-    near = [(p0, facts, p0 + facts.content_start >= a and p0 + facts.content_end <= b)
-            for p0, _, facts in takewhile(lambda piece: piece[0] < b, pieces[k0:])]
+    near = []
+    for k in range(k0, bisect_left(piece_starts, b, k0)):
+        p0, _, facts = pieces[k]
+        near.append((p0, facts, p0 + facts.content_start >= a and p0 + facts.content_end <= b))
 
     for p0, facts, whole in near:                # the cues, then the line starts (read_cues' order)
         for s, e, kind, read in facts.cue_reads:
@@ -488,7 +492,7 @@ def _cue_end(line: str) -> int:
     return NO_TRIGGER
 
 
-_CUT, _NEVER, _LOOK = range(3)
+_NEVER, _CUT, _LOOK = range(3)            # _NEVER first: compress() skips it
 
 
 @lru_cache(maxsize=8192)
@@ -593,30 +597,25 @@ def read_context(ct: CleanText, items: list[Item], source: str, year: int | None
     text = ct.text
     first = min((it.start for it in items if it.section not in SKIP_SECTIONS), default=len(text))
     last = max((it.end for it in items), default=0)
-    ends = []                                    # where each piece ends (a line break, or ``last``)
+    read: list[_Piece] = []                      # (where a piece starts and ends, what it holds)
+    piece = first
+    open_before = False                          # the line before the piece is a long one left open
     if first < last:
         part = text[first:last].split("\n")
         part.pop()                               # the last line, not followed by a line break
         codes = list(map(_line_cut, part))       # a blank line gives _NEVER: a piece goes on over it
         # where line k starts: ``first``, the lengths of the lines before it, and their k line breaks
         at = list(accumulate(map(len, part), initial=first))
-        piece = first
-        for k in [k for k, code in enumerate(codes) if code != _NEVER]:
+        for k in compress(range(len(codes)), codes):     # the lines whose code is not _NEVER (0)
             line = at[k] + k
             nl = line + len(part[k])
             if codes[k] == _CUT or _cut_after(text, piece, line, nl, last):
-                ends.append(nl)
+                facts = _facts(text[piece:nl], open_before)
+                read.append((piece, nl, facts))
+                open_before = facts.open_after
                 piece = nl + 1
         if piece < last:
-            ends.append(last)
-    read: list[_Piece] = []                      # (where a piece starts and ends, what it holds)
-    piece = first
-    open_before = False                          # the line before the piece is a long one left open
-    for end in ends:
-        facts = _facts(text[piece:end], open_before)
-        read.append((piece, end, facts))
-        open_before = facts.open_after
-        piece = end + 1
+            read.append((piece, last, _facts(text[piece:last], open_before)))
     # the facts with their offsets moved from the pieces to the text, one list of each kind
     found = [_new_found(Found, (x[0], x[1] + p, x[2] + p, x[3])) for p, _, facts in read for x in facts.found]
     report: list[_Span] = []
