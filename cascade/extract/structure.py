@@ -298,22 +298,19 @@ def _label(base: str, style: str, marker: str) -> str:
     return f"{base}.{marker}" if base else marker
 
 
-_FIELD_KEY = ("field", 0)
-_UPPER_KEY = ("upper", 0)
 #: what the nesting of a line depends on: its style, its marker, whether it is a field left open
 _Skeleton = tuple[str, str, bool]
-_Shape = tuple[str, str, str, int, str | None, bool, tuple[str, int | str], _Skeleton]
+_Shape = tuple[str, str, str, int, str | None, _Skeleton]
 
 
 @lru_cache(maxsize=8192)
 def _shape(line: str) -> _Shape | None:
-    """What a line is: ``(style, marker, heading, text offset, field kind, open field, style key,
-    skeleton)``.
+    """What a line is: ``(style, marker, heading, text offset, field kind, skeleton)``.
 
-    ``style`` is "field" for a labelled field (``open field`` when its value is on the
-    lines below it), "caps" for a paragraph that would be a section heading in a document
-    without Roman numerals, or a marker style; None for a plain paragraph. The skeleton is
-    ``(style, marker, open field)``, all the nesting depends on (see :func:`_plan`). A pure
+    ``style`` is "field" for a labelled field, "caps" for a paragraph that would be a section
+    heading in a document without Roman numerals, or a marker style; None for a plain
+    paragraph. The skeleton is ``(style, marker, open field)``, all the nesting depends on (see
+    :func:`_plan`); a field is open when its value is on the lines below it. A pure
     function of the line, cached: plans repeat their headings and field lines ("Thời gian thực
     hiện: Thường xuyên.") from one document to the next.
     """
@@ -325,11 +322,10 @@ def _shape(line: str) -> _Shape | None:
             fld, cls = inner, None
     if fld is not None and (cls is None or cls[0] == "bullet"):
         open_field = not fld[1].strip(" .:*_")
-        return ("field", "", _strip_emphasis(line), 0, fld[0], open_field, _FIELD_KEY,
-                ("field", "", open_field))
+        return "field", "", _strip_emphasis(line), 0, fld[0], ("field", "", open_field)
     if cls is None:
         if _is_caps_section(line):
-            return "caps", "", _strip_emphasis(line), 0, None, False, _UPPER_KEY, ("caps", "", False)
+            return "caps", "", _strip_emphasis(line), 0, None, ("caps", "", False)
         return None
     style, marker, off = cls
     rest = line[off:]
@@ -338,8 +334,7 @@ def _shape(line: str) -> _Shape | None:
     if style == "letter" or style == "num":
         f = field_of(heading)
         kind = f[0] if f else None
-    return (style, marker, heading, off + _lead_emphasis(rest), kind, False, _style_key(style, marker),
-            (style, marker, False))
+    return style, marker, heading, off + _lead_emphasis(rest), kind, (style, marker, False)
 
 
 # how an item's section is found (see _plan): its parent's, the kind of its heading, that kind
@@ -433,7 +428,7 @@ def parse_structure(text: str) -> list[Item]:
             starts.append(a)
             ends.append(b if b >= 0 else end_of_body)
             shapes.append(shape)
-    key = (has_roman, tuple([s[7] for s in shapes]))
+    key = (has_roman, tuple([s[5] for s in shapes]))
     plan = _PLANS.get(key)
     if plan is None:
         if len(_PLANS) >= 4096:

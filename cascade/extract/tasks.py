@@ -137,6 +137,9 @@ class _Field(NamedTuple):
     starts: list[int]            # where each line of the value begins (the value, then its bullets)
 
 
+_new_field = tuple.__new__                       # _Field(...) without its Python-level __new__
+
+
 @lru_cache(maxsize=8192)
 def _label_before(window: str, at_start: bool) -> tuple[int, str] | None:
     """The field label that ends ``window`` (the words before a colon): its start and kind.
@@ -178,10 +181,11 @@ def _fields(ctx: TaskContext, items: list[Item], plain: list[tuple[int, int]]) -
             start += 1
         end = labels[1][0] if len(labels) > 1 else f.end
         below = [c.text_start for c in walk(f.children)] if f.children else []
-        out.append(_Field(f.field or "", start, end, [start, *below]))
-        for i, (_, colon, kind) in enumerate(labels[1:], 1):
+        out.append(_new_field(_Field, (f.field or "", start, end, [start, *below])))
+        for i in range(1, len(labels)):
+            colon, kind = labels[i][1], labels[i][2]
             vend = labels[i + 1][0] if i + 1 < len(labels) else f.head_end
-            out.append(_Field(kind, colon + 1, vend, [skip_space(text, colon + 1, vend)]))
+            out.append(_new_field(_Field, (kind, colon + 1, vend, [skip_space(text, colon + 1, vend)])))
     for a, b in plain:
         if text.find(":", a, b) < 0:
             continue
@@ -190,7 +194,7 @@ def _fields(ctx: TaskContext, items: list[Item], plain: list[tuple[int, int]]) -
             line_end = text.find("\n", colon, b)
             line_end = b if line_end < 0 else line_end
             vend = labels[i + 1][0] if i + 1 < len(labels) and labels[i + 1][0] < line_end else line_end
-            out.append(_Field(kind, colon + 1, vend, [skip_space(text, colon + 1, vend)]))
+            out.append(_new_field(_Field, (kind, colon + 1, vend, [skip_space(text, colon + 1, vend)])))
     return out
 
 
@@ -415,8 +419,12 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
         leads_of[id(it)] = lead
         if lead_only and not lead:
             continue
-        cooperating = [n for n in dict.fromkeys(by_field.cooperating + rest.cooperating) if n not in lead]
-        focal = list(dict.fromkeys(by_field.focal + rest.focal))
+        cooperating = by_field.cooperating + rest.cooperating
+        if cooperating:
+            cooperating = [n for n in dict.fromkeys(cooperating) if n not in lead]
+        focal = by_field.focal + rest.focal
+        if by_field.focal and rest.focal:
+            focal = list(dict.fromkeys(focal))
 
         deadline = deadlines[id(it)] = _deadline_of(ctx, fields, segments, it)
         if deadline is None:
@@ -439,10 +447,8 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
         reporting = (_reporting(ctx, segments, tuple(lead), skip)
                      if ctx.hits["report"].any(it.start, it.end) else [])
         ev = item_evidence(ctx, it)
-        tasks.append(Task(label=it.label, text=it.heading, lead=tuple(lead), cooperating=tuple(cooperating),
-                          focal=tuple(focal), requested=tuple(requested), deadline=deadline,
-                          reporting=tuple(reporting), deliverable=deliverable, section=it.section,
-                          evidence=ev))
+        tasks.append(Task(it.label, it.heading, tuple(lead), tuple(cooperating), tuple(focal),
+                          tuple(requested), deadline, tuple(reporting), deliverable, it.section, ev))
     if table_tasks:
         tasks.extend(table_tasks)
         tasks.sort(key=lambda t: t.evidence.start if t.evidence else 0)
