@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from cascade.extract.agencies import Found, scan_pieces
 from cascade.extract.agency_groups import FREE, NO_TRIGGER, OPEN, SENTENCE, cut_after, line_end
@@ -314,7 +314,8 @@ def read_cues(ctx: TaskContext, a: int, b: int, who: Who, line_starts: list[int]
 
 # What a piece read of itself (see _facts), for each cue or line start: the steps with the names they
 # give, ``(role, names, check, where the last name ends)``; None when the piece alone cannot say.
-_Read = tuple[tuple[int, tuple[str, ...], int, int], ...] | None
+_Steps = tuple[tuple[int, tuple[str, ...], int, int], ...]
+_Read = _Steps | None
 
 
 def _recorded(names: _PieceNames, steps: list[_Step], takes_last: bool) -> _Read:
@@ -350,6 +351,10 @@ def read_segment(ctx: TaskContext, a: int, b: int, who: Who) -> None:
         near.append((p0, facts, p0 + facts.content_start >= a and p0 + facts.content_end <= b))
 
     for p0, facts, whole in near:                # the cues, then the line starts (read_cues' order)
+        if whole and facts.cue_replay is not None:
+            for role, names, check, end in facts.cue_replay:
+                _give(text, who, role, names, check, end + p0, b)
+            continue
         for s, e, kind, read in facts.cue_reads:
             if whole and read is not None:
                 for role, names, check, end in read:
@@ -357,6 +362,10 @@ def read_segment(ctx: TaskContext, a: int, b: int, who: Who) -> None:
             elif a <= s + p0 < b:
                 _apply(ctx, _cue_steps(ctx, s + p0, e + p0, kind, a, b)[0], who, b)
     for p0, facts, whole in near:
+        if whole and facts.line_replay is not None:
+            for role, names, check, end in facts.line_replay:
+                _give(text, who, role, names, check, end + p0, b)
+            continue
         for pos, read in facts.line_reads:
             if whole and read is not None:
                 for role, names, check, end in read:
@@ -508,12 +517,9 @@ def _line_cut(line: str) -> int:
 def _cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
     """Whether the text may be read up to the line break at ``nl`` and after it separately:
     nothing read (a name, a group, a cue) goes over the break (``piece``: where the text
-    read with this line starts; ``line``: where this line starts)."""
-    s = text[line:nl]
-    code = _line_cut(s)
-    if code != _LOOK:
-        return code == _CUT
-    kind = _cue_end(s)                                  # the cached test first, the group matching last
+    read with this line starts; ``line``: where this line starts, a line whose :func:`_line_cut`
+    is _LOOK)."""
+    kind = _cue_end(text[line:nl])                      # the cached test first, the group matching last
     # no cue starts in the line, nor before it in the piece when that holds only blank lines
     if not (kind <= FREE or (kind == NO_TRIGGER and (piece == line or text[piece:line].isspace()))):
         return False
@@ -538,6 +544,19 @@ class _Facts(NamedTuple):
     line_reads: tuple[tuple[int, _Read], ...]    # ... and at each line start
     content_start: int                           # where its content starts (after blank lines)
     content_end: int                             # ... and ends (before trailing space)
+    cue_replay: _Read                            # the steps of all its cue reads in order (None when one
+    line_replay: _Read                           # cannot say); the same of its line reads (see _replay)
+
+
+def _replay(reads: Iterable[tuple[Any, ...]]) -> _Read:
+    """The steps of ``reads`` (cue or line reads of a piece, each ending with its :data:`_Read`) one
+    after the other; None when one of them is None."""
+    out = []
+    for r in reads:
+        if r[-1] is None:
+            return None
+        out.extend(r[-1])
+    return tuple(out)
 
 
 _Piece = tuple[int, int, _Facts]                 # where a piece starts and ends in the text, its facts
@@ -584,7 +603,7 @@ def _facts(piece: str, open_before: bool) -> _Facts:
         line_reads = tuple([(pos, ()) for pos, _, _ in lines.spans])
     return _Facts(found, tuple(who), tuple(hits["report"]), tuple(hits["deadline"]), tuple(hits["finish"]),
                   tuple(lines.spans), open_after, cue_reads, line_reads, end - len(piece.lstrip("\n")),
-                  len(piece.rstrip()))
+                  len(piece.rstrip()), _replay(cue_reads), _replay(line_reads))
 
 
 def read_context(ct: CleanText, items: list[Item], source: str, year: int | None) -> TaskContext:

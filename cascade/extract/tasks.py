@@ -340,7 +340,8 @@ def _minus(segments: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list
                 continue
             if c > pos:
                 out.append((pos, c))
-            pos = max(pos, d)
+            if d > pos:
+                pos = d
         if pos < b:
             out.append((pos, b))
     return out
