@@ -135,6 +135,7 @@ class _Field(NamedTuple):
     start: int
     end: int
     starts: list[int]            # where each line of the value begins (the value, then its bullets)
+    value: str | None = None     # the value as :func:`_value` reads it, when read already
 
 
 _new_field = tuple.__new__                       # _Field(...) without its Python-level __new__
@@ -153,9 +154,9 @@ def _label_before(window: str, at_start: bool) -> tuple[int, str] | None:
     return m.start() - (0 if at_start else 1), FIELD_LABELS[" ".join(m["label"].casefold().split())]
 
 
-def _labels(ctx: TaskContext, a: int, b: int) -> list[tuple[int, int, str]]:
-    """``(label start, colon, kind)`` of every field label in ``text[a:b]``."""
-    text = ctx.text
+def _labels(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
+    """``(label start, colon, kind)`` of every field label in ``text[a:b]``, which starts a line
+    or the text (a label is read in its line from ``a`` on)."""
     out = []
     colon = text.find(":", a, b)
     while colon >= 0:
@@ -167,6 +168,36 @@ def _labels(ctx: TaskContext, a: int, b: int) -> list[tuple[int, int, str]]:
     return out
 
 
+def _field_item(text: str, f: Item | None, start: int, end: int, head_end: int, text_start: int,
+                below: list[int]) -> list[_Field]:
+    """The fields of a field item of ``text`` spanning ``[start, end)``: its own (kind "" here
+    when ``f`` is None) and those of the labels later in its line ("...; Sản phẩm: ...")."""
+    labels = _labels(text, start, head_end)
+    first_colon = labels[0][1] if labels else text.find(":", start, head_end)
+    vstart = first_colon + 1 if first_colon >= 0 else text_start
+    while vstart < end and text[vstart] in " *_\t":
+        vstart += 1
+    vend = labels[1][0] if len(labels) > 1 else end
+    out = [_new_field(_Field, ((f.field or "") if f else "", vstart, vend, [vstart, *below], None))]
+    for i in range(1, len(labels)):
+        colon, kind = labels[i][1], labels[i][2]
+        vend = labels[i + 1][0] if i + 1 < len(labels) else head_end
+        out.append(_new_field(_Field, (kind, colon + 1, vend, [skip_space(text, colon + 1, vend)], None)))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _line_fields(line: str, text_start: int) -> tuple[tuple[str, int, int, int, str], ...]:
+    """:func:`_field_item` of a field item that is one line, ``line`` (its words at ``text_start``),
+    read in the line alone: ``(kind, value start, value end, where its words start, value)`` for
+    each field, offsets in the line; its own field's kind is "" (its item's). Plans repeat their
+    field lines ("Thời gian thực hiện: Năm 2021"), so this is cached: a label is read in its line
+    only, from the line's start (see :func:`_labels`), so the answer is the line's alone.
+    """
+    return tuple([(f.kind, f.start, f.end, f.starts[0], _read_value(line, f.start, f.end))
+                  for f in _field_item(line, None, 0, len(line), len(line), text_start, [])])
+
+
 def _fields(ctx: TaskContext, items: list[Item], plain: list[tuple[int, int]]) -> list[_Field]:
     """The fields of an item: its field lines (with the bullets under an empty one) and labels
     written inside its lines ("...; Thời gian: Quý II/2022; Sản phẩm: ..."); ``plain``: the
@@ -174,32 +205,32 @@ def _fields(ctx: TaskContext, items: list[Item], plain: list[tuple[int, int]]) -
     text = ctx.text
     out: list[_Field] = []
     for f in items:
-        labels = _labels(ctx, f.start, f.head_end)
-        first_colon = labels[0][1] if labels else text.find(":", f.start, f.head_end)
-        start = first_colon + 1 if first_colon >= 0 else f.text_start
-        while start < f.end and text[start] in " *_\t":
-            start += 1
-        end = labels[1][0] if len(labels) > 1 else f.end
+        if f.end == f.head_end and not f.children:    # a field line holding its value: read once per line
+            p = f.start
+            for kind, vs, ve, w, value in _line_fields(text[p:f.end], f.text_start - p):
+                out.append(_new_field(_Field, (kind or f.field or "", vs + p, ve + p, [w + p], value)))
+            continue
         below = [c.text_start for c in walk(f.children)] if f.children else []
-        out.append(_new_field(_Field, (f.field or "", start, end, [start, *below])))
-        for i in range(1, len(labels)):
-            colon, kind = labels[i][1], labels[i][2]
-            vend = labels[i + 1][0] if i + 1 < len(labels) else f.head_end
-            out.append(_new_field(_Field, (kind, colon + 1, vend, [skip_space(text, colon + 1, vend)])))
+        out.extend(_field_item(text, f, f.start, f.end, f.head_end, f.text_start, below))
     for a, b in plain:
         if text.find(":", a, b) < 0:
             continue
-        labels = _labels(ctx, a, b)
+        labels = _labels(text, a, b)
         for i, (_, colon, kind) in enumerate(labels):
             line_end = text.find("\n", colon, b)
             line_end = b if line_end < 0 else line_end
             vend = labels[i + 1][0] if i + 1 < len(labels) and labels[i + 1][0] < line_end else line_end
-            out.append(_new_field(_Field, (kind, colon + 1, vend, [skip_space(text, colon + 1, vend)])))
+            out.append(_new_field(_Field, (kind, colon + 1, vend, [skip_space(text, colon + 1, vend)], None)))
     return out
 
 
+def _read_value(text: str, start: int, end: int) -> str:
+    """The value of a field in ``text[start:end]``: its words, without the punctuation around them."""
+    return " ".join(text[start:end].split()).strip(" .;,*_")
+
+
 def _value(ctx: TaskContext, f: _Field) -> str:
-    return " ".join(ctx.text[f.start:f.end].split()).strip(" .;,*_")
+    return f.value if f.value is not None else _read_value(ctx.text, f.start, f.end)
 
 
 def _heading_bodies(ctx: TaskContext, item: Item) -> tuple[str, list[str]] | None:
@@ -328,6 +359,18 @@ def _who_of(ctx: TaskContext, fields: list[_Field], plain: list[tuple[int, int]]
     return by_field, rest
 
 
+def _has_words(text: str, segments: list[tuple[int, int]], start: int, n: int) -> bool:
+    """Whether the parts of ``segments`` from ``start`` on hold ``n`` words or more (each split
+    into ``n`` words at most: no more are needed)."""
+    count = 0
+    for a, b in segments:
+        if b > start:
+            count += len(text[max(a, start):b].split(None, n))
+            if count >= n:
+                return True
+    return False
+
+
 def _minus(segments: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """``segments`` less the spans in ``cuts`` (sorted by start)."""
     if not cuts:
@@ -387,7 +430,7 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
         by_field, rest = _who_of(ctx, fields, plain)
         own_heading = heading(it)
         if it.style == "roman":                        # a section without numbered items: its text
-            if sum(len(text[max(a, it.head_end):b].split()) for a, b in segments if b > it.head_end) < 3:
+            if not _has_words(text, segments, it.head_end, 3):
                 continue
         elif numbered_children and not (fields or by_field.lead or rest.lead or rest.requested):
             continue                                    # a heading over sub-items that are the tasks
