@@ -286,7 +286,9 @@ _CLAUSE_END = re.compile(r"[;\n.]")
 def _sentence(text: str, a: int, b: int, pos: int, end: int) -> tuple[int, int]:
     """The clause around ``text[pos:end]`` within ``[a, b)``: from the last . ; or line break to the next
     (a full stop before a digit, as in "1.000", ends nothing)."""
-    s = max(text.rfind(".", a, pos), text.rfind(";", a, pos), text.rfind("\n", a, pos), a - 1) + 1
+    nl = text.rfind("\n", a, pos)                  # the others are looked for in the line only
+    lo = nl + 1 if nl >= 0 else a
+    s = max(text.rfind(".", lo, pos), text.rfind(";", lo, pos), nl, a - 1) + 1
     m = _CLAUSE_END.search(text, end, b)
     while m is not None and m.group() == "." and m.end() < b and text[m.end()].isdigit():
         m = _CLAUSE_END.search(text, m.end(), b)
@@ -402,7 +404,7 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
     del province, district, level
     text = ct.text
     items = parse_structure(text)
-    has_table = text.count("|") >= 6
+    has_table = "|" in text and text.count("|") >= 6
     if not items and not has_table:
         return ()
     has_task_sections = any(it.section in _FULL_SECTIONS for it in items)
