@@ -164,12 +164,19 @@ def cells(text: str, start: int = 0, end: int | None = None) -> list[Cell]:
     out = []
     pos = start
     for line in text[start:end].split("\n"):
-        for piece in (line.split("|") if "|" in line else (line,)):
-            stripped = piece.strip()
+        if "|" in line:
+            for piece in line.split("|"):
+                stripped = piece.strip()
+                if stripped:
+                    a = pos + len(piece) - len(piece.lstrip())    # its first character that is not a space
+                    out.append(_new_cell(Cell, (a, a + len(stripped), stripped)))
+                pos += len(piece) + 1
+        else:                                                     # the usual line: one cell at most
+            stripped = line.strip()
             if stripped:
-                a = pos + piece.find(stripped)          # where its first character that is not a space is
+                a = pos + len(line) - len(line.lstrip())
                 out.append(_new_cell(Cell, (a, a + len(stripped), stripped)))
-            pos += len(piece) + 1
+            pos += len(line) + 1
     return out
 
 
