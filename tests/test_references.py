@@ -115,6 +115,17 @@ def test_plural_trigger_types_a_bare_number_list():
     assert [(m.type, m.number) for m in mentions] == [("Nghị quyết", "18-NQ/TW"), ("Nghị quyết", "19-NQ/TW")]
 
 
+def test_plural_trigger_types_numbers_whose_code_names_no_type():
+    # "số ..." after "các Kế hoạch" in the same sentence: the plural type word vouches for each number,
+    # one whose codes no table holds too, and its type wins over the code's reading (Công văn)
+    _, _, mentions, _, _ = refs("Thực hiện các Kế hoạch của Sở Nội vụ: số 12/SNV ngày 2/3/2021, "
+                                "số 3444/LĐTBXH-VPQ ngày 5/3/2021.")
+    assert [(m.type, m.number) for m in mentions] == [("Kế hoạch", "12/SNV"), ("Kế hoạch", "3444/LĐTBXH-VPQ")]
+    # a sentence end between them: the type word does not reach
+    _, _, mentions, _, _ = refs("Thực hiện các Kế hoạch của Sở Nội vụ. Ngày 2/3/2021 Sở gửi số 12/SNV.")
+    assert [(m.type, m.number) for m in mentions] == [("Công văn", "12/SNV")]
+
+
 def test_issuer_first_party_order():
     _, _, mentions, _, _ = refs("Thực hiện Quyết định của Bộ Chính trị số 31-QĐ/TW, ngày 01-10-1997.")
     assert [(m.type, m.number, m.date) for m in mentions] == [("Quyết định", "31-QĐ/TW", "1997-10-01")]

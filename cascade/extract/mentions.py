@@ -166,11 +166,9 @@ def _prefix(text: str, a: int, type_starts: list[int]) -> tuple[str | None, str 
         # "các Nghị quyết ...: số 01-NQ/TW, số 02-NQ/TW" - the plural trigger earlier in the sentence
         window = text[max(0, so - 200):so]
         cut = max(window.rfind("\n"), window.rfind(". "))
-        p = None
-        for _p in _PLURAL.finditer(window, cut + 1):
-            pass
-        if p is not None:
-            return TYPE_WORDS[p.group("type").lower()], None, so
+        plurals = list(_PLURAL.finditer(window, cut + 1))
+        if plurals:                                   # the last one before the number
+            return TYPE_WORDS[plurals[-1].group("type").lower()], None, so
         return None, None, so
     return None, None, a
 
