@@ -162,6 +162,8 @@ import re  # noqa: E402
 from bisect import bisect_left  # noqa: E402
 
 import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 from cascade.extract import mentions as R  # noqa: E402
 
@@ -210,6 +212,26 @@ def test_plenum_and_law_matches_as_finditer(text):
         [m.span() for m in R._PLENUM.finditer(text)]
     assert [m.span() for m in R._matches_at(R._LAW, text, R.LAW_WORDS)] == \
         [m.span() for m in R._LAW.finditer(text)]
+
+
+_CASED = ["số", "Số", "SỐ", "sỐ", "xsố", "1", " ", ":", "İ", "ΣΑΣ", "Luật", "luật", "LUẬT", "Bộ luật",
+          "BỘ LUẬT", "Hiến pháp", "hiến pháp", "Nghị quyết", "NGHỊ QUYẾT", "nghị Quyết", "Trung ương", "khóa",
+          "X", "4", "\n", "Đất", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CASED), max_size=30))
+def test_words_looked_for_in_lower_case_give_the_matches_of_a_scan(pieces):
+    # _matches_at looks for "Số", "SỐ", "số" together in the lower-cased text: the same matches as a scan
+    text = " ".join(pieces[: len(pieces) // 2]) + "".join(pieces[len(pieces) // 2:])
+    for pattern, words in ((R._VOUCH, R._VOUCH_WORDS), (R._PLENUM, R._PLENUM_WORDS), (R._LAW, R.LAW_WORDS)):
+        assert [m.span() for m in R._matches_at(pattern, text, words)] == \
+            [m.span() for m in pattern.finditer(text)]
+
+
+def test_words_that_do_not_lower_case_letter_for_letter_are_refused():
+    with pytest.raises(ValueError):
+        R._lowered_words(("İl",))
 
 
 def test_trie_pattern_matches_as_the_alternation():

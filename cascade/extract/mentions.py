@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from cascade.extract import numbers
 from cascade.text.normalize import UPPER
@@ -324,14 +324,18 @@ def _matches_at(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> 
     """``list(pattern.finditer(text))`` for a pattern that can only start with one of ``words``.
 
     Trying the pattern where a word occurs (``str.find``) is much faster than scanning the whole
-    text with it, and most texts have none of the words at all.
+    text with it, and most texts have none of the words at all. The words that differ only in case
+    ("Số", "SỐ", "số") are looked for together, once, in the lower-cased text (:func:`_lowered_words`),
+    and kept where the text holds one of them as written.
     """
+    low = lower_case(text)
     offsets: list[int] = []
-    for word in words:
-        i = text.find(word)
+    for lowered_word, forms in _lowered_words(words):
+        i = low.find(lowered_word)
         while i >= 0:
-            offsets.append(i)
-            i = text.find(word, i + 1)
+            if text.startswith(forms, i):
+                offsets.append(i)
+            i = low.find(lowered_word, i + 1)
     found: list[re.Match[str]] = []
     end = 0
     for i in sorted(offsets):
@@ -341,6 +345,22 @@ def _matches_at(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> 
                 found.append(m)
                 end = m.end()
     return found
+
+
+@cache
+def _lowered_words(words: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``words`` grouped by their lower case: (lower case, the words written so).
+
+    Where the text holds a word, its lower-cased text (:func:`lower_case`, one character for one)
+    holds the word's lower case at the same offset: the words' letters lower-case to one letter each,
+    whatever surrounds them (checked here).
+    """
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        if "Σ" in word or any(len(c.lower()) != 1 for c in word):      # (Σ lower-cases by context)
+            raise ValueError(f"a word that does not lower-case letter for letter: {word!r}")
+        groups.setdefault(word.lower(), []).append(word)
+    return tuple((k, tuple(v)) for k, v in groups.items())
 
 
 def _short_hints(text: str, type_starts: list[int]) -> list[re.Match[str]]:
