@@ -135,8 +135,7 @@ _TYPE_WORD_LOWER = re.compile(_trie_pattern(sorted(TYPE_WORDS, key=len, reverse=
 def _type_starts(text: str) -> list[int]:
     """Offsets of every type word ("Kế hoạch", "NQ"...) in ``text``, found on the lower-cased text."""
     low = lower_case(text)
-    starts = [m.start() for m in _TYPE_WORD_LOWER.finditer(low)]
-    return [a for a in starts if not (a and low[a - 1].isalnum())]
+    return [a for m in _TYPE_WORD_LOWER.finditer(low) if not ((a := m.start()) and low[a - 1].isalnum())]
 
 
 # "số" right before a digit: where a number a type word vouches for may start
@@ -286,8 +285,8 @@ def find_mentions(text: str) -> list[FoundMention]:
         found.append(FoundMention(m.start(), m.end(), m.group("type"), None, law=f"{m.group('type')} {name}"))
     found.sort(key=lambda f: f.start)
     for f in found:
-        at = text.rfind("tại", max(0, f.start - 14), f.start)
-        if f.issuer is None and f.number is not None and at >= 0:
+        if f.issuer is None and f.number is not None \
+                and text.rfind("tại", max(0, f.start - 14), f.start) >= 0:
             by = _OF_AT.search(text, max(0, f.start - 140), f.start)
             if by is not None:
                 f.issuer = _trim_issuer(by.group("issuer").strip())
