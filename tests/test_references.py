@@ -229,11 +229,6 @@ def test_words_looked_for_in_lower_case_give_the_matches_of_a_scan(pieces):
             [m.span() for m in pattern.finditer(text)]
 
 
-def test_words_that_do_not_lower_case_letter_for_letter_are_refused():
-    with pytest.raises(ValueError):
-        R._lowered_words(("İl",))
-
-
 def test_trie_pattern_matches_as_the_alternation():
     words = ["thông tư liên tịch", "thông tư", "thông tri", "thông báo", "kh", "kế hoạch", "kết luận"]
     trie = re.compile(R._trie_pattern(words))

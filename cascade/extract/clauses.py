@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from cascade.text.normalize import UPPER
-from cascade.text.phrases import lowered, phrase_alternation, phrase_pattern
+from cascade.text.phrases import lowered, phrase_alternation, phrase_pattern, word_offsets
 from cascade.vn.cues import BASED_ON, FRONT, LEGAL, MAIN_VERBS, RETROSPECTIVE, TRIGGERS
 
 _LOOK_BACK = 160        # how far before a trigger a retrospective opening is looked for
@@ -282,13 +282,7 @@ def _line_matches(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -
 
     A match starts a line and ends on it, so each line holds at most one, found by matching at its start.
     """
-    line_starts = set()
-    for word in words:
-        i = text.find(word)
-        while i >= 0:
-            line_starts.add(text.rfind("\n", 0, i) + 1)
-            line_end = text.find("\n", i)              # the next word of this line: the same line start
-            i = text.find(word, line_end) if line_end >= 0 else -1
+    line_starts = {text.rfind("\n", 0, i) + 1 for i in word_offsets(text, words)}
     return [m for start in sorted(line_starts) if (m := pattern.match(text, start))]
 
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from cascade.extract import numbers
 from cascade.text.normalize import UPPER
-from cascade.text.phrases import lower_case
+from cascade.text.phrases import lower_case, word_offsets
 from cascade.vn import dates
 from cascade.vn.cues import (
     LAW_WORDS,
@@ -322,19 +322,10 @@ def _number_list(text: str, a: int, num: numbers.DocNumber,
 def _matches_at(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> list[re.Match[str]]:
     """``list(pattern.finditer(text))`` for a pattern that can only start with one of ``words``.
 
-    Trying the pattern where a word occurs (``str.find``) is much faster than scanning the whole
-    text with it, and most texts have none of the words at all. The words that differ only in case
-    ("Số", "SỐ", "số") are looked for together, once, in the lower-cased text (:func:`_lowered_words`),
-    and kept where the text holds one of them as written.
+    Trying the pattern where a word occurs (:func:`word_offsets`) is much faster than scanning the
+    whole text with it, and most texts have none of the words at all.
     """
-    low = lower_case(text)
-    offsets: list[int] = []
-    for lowered_word, forms in _lowered_words(words):
-        i = low.find(lowered_word)
-        while i >= 0:
-            if text.startswith(forms, i):
-                offsets.append(i)
-            i = low.find(lowered_word, i + 1)
+    offsets = word_offsets(text, words)
     found: list[re.Match[str]] = []
     end = 0
     for i in sorted(offsets):
@@ -344,22 +335,6 @@ def _matches_at(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> 
                 found.append(m)
                 end = m.end()
     return found
-
-
-@cache
-def _lowered_words(words: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """``words`` grouped by their lower case: (lower case, the words written so).
-
-    Where the text holds a word, its lower-cased text (:func:`lower_case`, one character for one)
-    holds the word's lower case at the same offset: the words' letters lower-case to one letter each,
-    whatever surrounds them (checked here).
-    """
-    groups: dict[str, list[str]] = {}
-    for word in words:
-        if "Σ" in word or any(len(c.lower()) != 1 for c in word):      # (Σ lower-cases by context)
-            raise ValueError(f"a word that does not lower-case letter for letter: {word!r}")
-        groups.setdefault(word.lower(), []).append(word)
-    return tuple((k, tuple(v)) for k, v in groups.items())
 
 
 def _short_hints(text: str, type_starts: list[int]) -> list[re.Match[str]]:
