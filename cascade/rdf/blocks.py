@@ -201,6 +201,7 @@ def core_items(core: nx.MultiDiGraph, edges: Iterable[tuple[str, str, str, Attrs
     """The second pass: the core nodes (documents, bodies, places) in order, each node's out-edges
     gathered from a :class:`cascade.graph.SpooledWalk`'s edge pass (which gives them node by node,
     in the same order) and given to ``view`` as it comes."""
+    view.targets = {}                                 # no task is at hand
     it = iter(edges)
     edge = next(it, None)
     for n, d in core.nodes(data=True):
