@@ -501,17 +501,21 @@ def _cue_end(line: str) -> int:
     return NO_TRIGGER
 
 
-_NEVER, _CUT, _LOOK = range(3)            # _NEVER first: compress() skips it
+_NEVER, _CUT, _LOOK, _ALONE = range(4)    # _NEVER first: compress() skips it
 
 
 @lru_cache(maxsize=8192)
 def _line_cut(line: str) -> int:
     """Whether the text may be cut after ``line`` whatever comes before and after it (_CUT),
-    never (_NEVER: something read may go on past it), or whether to look closer (_LOOK)."""
+    never (_NEVER: something read may go on past it), only when the piece it ends holds no other
+    line than blank ones (_ALONE: no name or group goes on, and no cue starts in it, but one may
+    start before it), or whether to look closer (_LOOK, see :func:`_cut_after`)."""
     names, cues = line_end(line), _cue_end(line)
     if names <= FREE and cues <= FREE:
         return _CUT
-    return _NEVER if OPEN in (names, cues) else _LOOK
+    if OPEN in (names, cues):
+        return _NEVER
+    return _ALONE if names <= FREE and cues == NO_TRIGGER else _LOOK
 
 
 def _cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
@@ -628,7 +632,9 @@ def read_context(ct: CleanText, items: list[Item], source: str, year: int | None
         for k in compress(range(len(codes)), codes):     # the lines whose code is not _NEVER (0)
             line = at[k] + k
             nl = line + len(part[k])
-            if codes[k] == _CUT or _cut_after(text, piece, line, nl, last):
+            code = codes[k]
+            if (code == _CUT or (code == _ALONE and (piece == line or text[piece:line].isspace()))
+                    or (code == _LOOK and _cut_after(text, piece, line, nl, last))):
                 facts = _facts(text[piece:nl], open_before)
                 read.append((piece, nl, facts))
                 open_before = facts.open_after

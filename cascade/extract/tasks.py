@@ -295,6 +295,14 @@ def _sentence(text: str, a: int, b: int, pos: int, end: int) -> tuple[int, int]:
     return s, m.start() if m is not None else b
 
 
+@lru_cache(maxsize=4096)
+def _reports(clause: str) -> bool:
+    """Whether a clause with "báo cáo" reads as a reporting duty (it names when or what: "định kỳ",
+    "trước ngày", "kết quả", ...). Cached: the search ignores case, which makes it slow, and plans
+    repeat their reporting clauses."""
+    return _REPORT_CUE.search(clause) is not None
+
+
 def _reporting(ctx: TaskContext, segments: list[tuple[int, int]], lead: tuple[str, ...],
                skip: list[tuple[int, int]]) -> list[Reporting]:
     """Reporting duties: "báo cáo kết quả về X trước ngày 05/12 hằng năm", one per clause."""
@@ -307,7 +315,7 @@ def _reporting(ctx: TaskContext, segments: list[tuple[int, int]], lead: tuple[st
             if skip and any(x <= ms < y for x, y in skip):
                 continue                                # "Sản phẩm: Báo cáo ..." is a deliverable
             s, e = _sentence(text, a, b, ms, me)
-            if s in done or not _REPORT_CUE.search(text, s, e):
+            if s in done or not _reports(text[s:e]):
                 continue
             to = _recipients(ctx, me, e)
             if not to:
