@@ -285,3 +285,21 @@ def test_map_is_not_written_when_the_document_is_unknown(sample_build, tmp_path:
     target = tmp_path / "m.html"
     runner.invoke(cli.app, ["map", "no-such-doc", "-o", str(target), "--build-dir", str(sample_build)])
     assert not target.exists()
+
+
+def test_the_json_list_pieces_are_each_item_escaped_and_joined():
+    """More items than one piece holds: the pieces join to the items' script JSON, comma-separated."""
+    items = [{"id": f"n{i}", "t": "</script>&<!--\u2028" * (i % 3), "x": i / 10} for i in range(700)]
+    pieces = list(viz._script_json_list(items))
+    assert 1 < len(pieces) < len(items)
+    assert "".join(pieces) == ",".join(viz._script_json(i) for i in items)
+    assert json.loads("[" + "".join(pieces) + "]") == items
+    assert list(viz._script_json_list([])) == []
+
+
+@pytest.mark.parametrize("text", ["  a\u00a0\u00a0b\t\nc  ", "\u2028x\x1cy\x85z\u3000", "one", "",
+                                  " \u200b "])
+def test_short_texts_have_each_run_of_white_space_as_one_space(text):
+    """Runs of any white space (no-break, ideographic, line separators) become one space, ends trimmed."""
+    assert viz._short(text, 400) == re.sub(r"\s+", " ", text).strip()
+    assert viz._short("word " * 100, 20) == ("word " * 4).rstrip() + "…"

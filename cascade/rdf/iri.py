@@ -53,6 +53,7 @@ def slug(text: str) -> str:
     return _SLUG_DROP.sub("-", ascii_fold(text)).strip("-") or "x"
 
 
+@lru_cache(maxsize=1 << 14)
 def _tag(text: str, n: int = 6) -> str:
     """The first ``n`` hex digits of the SHA-1 of ``text``: tells apart keys whose slugs agree."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]

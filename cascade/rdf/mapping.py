@@ -171,15 +171,15 @@ class _Maker:
                         self._others.clear()
                     t = self._others[n] = self.t.iri(self._mint_node(n, kind))
                 else:
-                    t = self._iri[n] = self.t.iri(self.raw(n))
+                    t = self._iri[n] = self.t.iri(self.raw(n, kind))
         return t
 
-    def raw(self, n: str) -> str:
+    def raw(self, n: str, kind: Any = None) -> str:
         """The IRI of a graph node, as a string (a document's is kept: its tasks and signatures
-        are named under it)."""
+        are named under it); ``kind`` is the node's when the caller knows it."""
         r = self._raw.get(n)
         if r is None:
-            r = self._raw[n] = self._mint_node(n)
+            r = self._raw[n] = self._mint_node(n, kind)
         return r
 
     def _mint_node(self, n: str, kind: Any = None) -> str:

@@ -110,25 +110,41 @@ def _write_stream(blocks: Iterable[Block], fmt: str, out: IO[str], *, header: bo
 
     Returns the number of statements written.
     """
-    w = out.write
+    pending: list[str] = []                       # blocks written a few dozen at a time
+    add = pending.append
+
+    def flush() -> None:
+        out.write("".join(pending))
+        pending.clear()
+
     n = 0
     if fmt in ("nt", "nq"):
         for g, triples in blocks:
             tail = f" <{g}> .\n" if (g is not None and fmt == "nq") else " .\n"
-            w("".join([f"{s} {p} {o}{tail}" for s, p, o in triples]))
+            add("".join([f"{s} {p} {o}{tail}" for s, p, o in triples]))
             n += len(triples)
+            if len(pending) >= _BLOCKS_A_WRITE:
+                flush()
+        flush()
         return n
     if header:
-        w(_header())
+        add(_header())
     for g, triples in blocks:
         if not triples:
             continue
         if g is None or fmt == "ttl":
-            w(_turtle_block(triples))
+            add(_turtle_block(triples))
         else:
-            w(f"\n<{g}> {{\n{_turtle_block(triples, '    ')}}}\n\n")
+            add(f"\n<{g}> {{\n{_turtle_block(triples, '    ')}}}\n\n")
         n += len(triples)
+        if len(pending) >= _BLOCKS_A_WRITE:
+            flush()
+    flush()
     return n
+
+
+#: how many blocks :func:`_write_stream` joins into one write
+_BLOCKS_A_WRITE = 64
 
 
 @cache
