@@ -347,9 +347,10 @@ def _read_clause(ctx: TaskContext, a: int, b: int, ms: int, me: int) -> _Clause:
     return s, e, tuple(to), tuple(reporters), parse_deadline(text[s:e], year=ctx.year)
 
 
-# the clauses read in pieces lying whole in their segment, offsets from the piece's start, by (the piece,
-# where its cue is in it, the year); cleared when full
-_CLAUSES: dict[tuple[str, int, int, int | None], _Clause] = {}
+# the clauses read in pieces lying whole in their segment, offsets from the piece's start, by (the piece
+# with the 8 characters before it, where the piece starts in that, where its cue is in the piece, the
+# year); cleared when full
+_CLAUSES: dict[tuple[str, int, int, int, int | None], _Clause] = {}
 
 
 def _clause(ctx: TaskContext, a: int, b: int, ms: int, me: int) -> _Clause:
@@ -358,8 +359,9 @@ def _clause(ctx: TaskContext, a: int, b: int, ms: int, me: int) -> _Clause:
 
     A clause does not go over a line break, and a piece starts after one and ends before one or
     at the end of the text read: the clause, the names in it (a piece's names are its own) and
-    what it says are then the piece's alone, wherever the piece is, unless a name in it starts
-    in its first 8 characters (whether it reports depends on the word before it).
+    what it says are then the piece's alone, wherever the piece is, but for the word before a
+    name that starts the piece (it decides whether the name reports), read in the 8 characters
+    before the name: the key holds those before the piece.
     """
     k = bisect_right(ctx.piece_starts, ms) - 1
     if k < 0:
@@ -367,14 +369,14 @@ def _clause(ctx: TaskContext, a: int, b: int, ms: int, me: int) -> _Clause:
     p0, pend, _ = ctx.pieces[k]
     if p0 < a or pend > b:
         return _read_clause(ctx, a, b, ms, me)
-    key = (ctx.text[p0:pend], ms - p0, me - p0, ctx.year)
+    lo = p0 - 8 if p0 > 8 else 0
+    key = (ctx.text[lo:pend], p0 - lo, ms - p0, me - p0, ctx.year)
     if key in _CLAUSES:
         known = _CLAUSES[key]
         return None if known is None else (known[0] + p0, known[1] + p0, known[2], known[3], known[4])
     clause = _read_clause(ctx, a, b, ms, me)
-    if clause is not None and (clause[0] < p0 or clause[1] > pend
-                               or any(f.start - 8 < p0 for f in ctx.within(clause[0], ms))):
-        return clause                             # the word before a name lies before the piece
+    if clause is not None and (clause[0] < p0 or clause[1] > pend):
+        return clause                             # not the piece's own (see above: never seen)
     if len(_CLAUSES) >= 4096:
         _CLAUSES.clear()
     _CLAUSES[key] = None if clause is None else (clause[0] - p0, clause[1] - p0, *clause[2:])
