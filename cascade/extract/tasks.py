@@ -295,14 +295,6 @@ def _sentence(text: str, a: int, b: int, pos: int, end: int) -> tuple[int, int]:
     return s, m.start() if m is not None else b
 
 
-@lru_cache(maxsize=4096)
-def _reports(clause: str) -> bool:
-    """Whether a clause with "báo cáo" reads as a reporting duty (it names when or what: "định kỳ",
-    "trước ngày", "kết quả", ...). Cached: the search ignores case, which makes it slow, and plans
-    repeat their reporting clauses."""
-    return _REPORT_CUE.search(clause) is not None
-
-
 def _reporting(ctx: TaskContext, segments: list[tuple[int, int]], lead: tuple[str, ...],
                skip: list[tuple[int, int]]) -> list[Reporting]:
     """Reporting duties: "báo cáo kết quả về X trước ngày 05/12 hằng năm", one per clause."""
@@ -336,7 +328,7 @@ def _read_clause(ctx: TaskContext, a: int, b: int, ms: int, me: int) -> _Clause:
     """The reporting clause around "báo cáo" at ``text[ms:me]``, within ``[a, b)``."""
     text = ctx.text
     s, e = _sentence(text, a, b, ms, me)
-    if not _reports(text[s:e]):
+    if not _REPORT_CUE.search(text, s, e):
         return None
     to = _recipients(ctx, me, e)
     if not to:
