@@ -509,7 +509,8 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
                     break
         if own_heading and own_heading[0] == "requested":
             add_new(requested, own_heading[1])
-        lead = [n for n in lead if n not in requested]
+        if requested:
+            lead = [n for n in lead if n not in requested]
         leads_of[id(it)] = lead
         if lead_only and not lead:
             continue
