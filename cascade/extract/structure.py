@@ -405,7 +405,10 @@ def _plan(has_roman: bool, skeletons: tuple[_Skeleton, ...]) -> tuple[_Step | No
     return tuple(tuple(s) if s else None for s in steps)
 
 
+# the layouts read (see _plan), cleared when full: a few hundred cover the layouts plans share, and a
+# long plan's layout takes tens of kilobytes
 _PLANS: dict[tuple[bool, tuple[_Skeleton, ...]], tuple[_Step | None, ...]] = {}
+_PLANS_MAX = 256
 
 
 def parse_structure(text: str) -> list[Item]:
@@ -433,7 +436,7 @@ def parse_structure(text: str) -> list[Item]:
     key = (has_roman, tuple(skeletons))
     plan = _PLANS.get(key)
     if plan is None:
-        if len(_PLANS) >= 4096:
+        if len(_PLANS) >= _PLANS_MAX:
             _PLANS.clear()
         plan = _PLANS[key] = _plan(*key)
     top: list[Item] = []
