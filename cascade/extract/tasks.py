@@ -30,6 +30,8 @@ The names, cues and line starts of the task sections are read by
 :mod:`cascade.extract.assignments` (piece by piece, cached: the answers are those of reading the
 sections whole, a property the tests check); rows of tables of tasks by
 :mod:`cascade.extract.task_tables`; orders to the levels below by :mod:`cascade.extract.orders`.
+A field line that holds its value is read once per line and a reporting clause once per piece
+(cached; plans repeat them), each then placed in the plan at hand.
 
 >>> from cascade.text.normalize import clean
 >>> ct = clean("II. NHIỆM VỤ\\n1. Rà soát cơ chế\\n"
@@ -368,7 +370,7 @@ def _clause(ctx: TaskContext, a: int, b: int, ms: int, me: int) -> _Clause:
         return None if known is None else (known[0] + p0, known[1] + p0, known[2], known[3], known[4])
     clause = _read_clause(ctx, a, b, ms, me)
     if clause is not None and (clause[0] < p0 or clause[1] > pend):
-        return clause                             # not the piece's own (see above: never seen)
+        return clause                             # past the piece (never, by the above): not kept
     if len(_CLAUSES) >= 4096:
         _CLAUSES.clear()
     _CLAUSES[key] = None if clause is None else (clause[0] - p0, clause[1] - p0, *clause[2:])
