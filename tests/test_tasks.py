@@ -572,3 +572,59 @@ def test_field_lines_read_alone_give_what_reading_them_in_the_text_gives(lines: 
         assert [tuple(x)[:4] for x in _fields(ctx, [f], [])] == [tuple(x)[:4] for x in in_place]
         for x in _fields(ctx, [f], []):
             assert x.value in (None, " ".join(text[x.start:x.end].split()).strip(" .;,*_"))
+
+
+# -- reporting clauses, read once per piece ------------------------------------------------------------
+
+
+def test_a_reporting_clause_read_in_one_plan_is_placed_in_the_next() -> None:
+    """The same clause in two plans, at other places and after other words, gives each plan its own span."""
+    clause = "Các cơ quan định kỳ báo cáo kết quả về Sở Nội vụ trước ngày 15/12 hằng năm."
+    spans = []
+    for lead_in in ("1. Rà soát\n\nGiao Sở Y tế chủ trì.",
+                    "1. Tuyên truyền sâu rộng\n\nGiao Sở Tư pháp chủ trì."):
+        raw = plan(f"{lead_in}\n\n{clause}\n", "III. TỔ CHỨC THỰC HIỆN")
+        (r,) = extract_tasks(clean(raw), "p.txt", year=2021)[0].reporting
+        assert (r.to, r.reporter, r.deadline.due) == ("Sở Nội vụ", ("Các cơ quan",), "12-15")
+        assert raw[r.evidence.start:r.evidence.end] == clause.rstrip(".")
+        spans.append(r.evidence.start)
+    assert spans[0] != spans[1]
+
+
+def test_the_word_before_a_clause_still_decides_its_reporter() -> None:
+    """A body that starts a line reports unless the word before it (at the end of the line above,
+    in another piece) makes it an object ("của Sở Y tế"): then the task's lead reports. Read in
+    either order, the same clause gives each plan its own answer."""
+    clause = "Sở Y tế báo cáo kết quả về UBND tỉnh trước ngày 15/12."
+    for order in (("chung", "của"), ("của", "chung")):
+        for word in order:
+            raw = plan(f"1. Giao Sở Tư pháp chủ trì.\n\nNhiệm vụ {word}\n{clause}\n")
+            t = extract_tasks(clean(raw), "p.txt", year=2021)[0]
+            (r,) = t.reporting
+            assert r.to == "Ủy ban nhân dân tỉnh"
+            assert r.reporter == (("Sở Y tế",) if word == "chung" else t.lead)
+            assert "Sở Tư pháp" in t.lead
+
+
+_SUBJECTS = ["Các cơ quan", "Các tổ chức", "Sở Y tế", "UBND các huyện", "Giao Sở Nội vụ", "Định kỳ,"]
+_TO = ["về Sở Nội vụ", "cho Sở Tài chính", "UBND tỉnh", "về Ban Tuyên giáo Tỉnh ủy", "kết quả"]
+_WHEN = ["trước ngày 15/12 hằng năm", "định kỳ 6 tháng", "", "trước ngày 20 tháng 11"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Nhiệm vụ của", "Nhiệm vụ chung", "1. Việc", "- Nội dung", ""]),
+                          st.sampled_from(_SUBJECTS), st.sampled_from(_TO), st.sampled_from(_WHEN)),
+                min_size=2, max_size=6))
+def test_reporting_read_after_other_plans_is_reporting_read_first(parts: list[tuple[str, ...]]) -> None:
+    """Each plan's reporting duties are the same whether or not plans read before it left their
+    clauses cached."""
+    from cascade.extract import tasks as module
+
+    raws = [plan(f"1. Giao Sở Tư pháp chủ trì.\n\n{before}\n{who} báo cáo {to} {when}.\n", "III. TỔ CHỨC")
+            for before, who, to, when in parts]
+    warm = [extract_tasks(clean(raw), "p.txt", year=2021) for raw in raws]
+    cold = []
+    for raw in raws:
+        module._CLAUSES.clear()
+        cold.append(extract_tasks(clean(raw), "p.txt", year=2021))
+    assert warm == cold

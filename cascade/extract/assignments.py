@@ -19,7 +19,7 @@ from itertools import accumulate, compress
 from typing import Any, NamedTuple, Protocol
 
 from cascade.extract.agencies import Found, scan_pieces
-from cascade.extract.agency_groups import FREE, NO_TRIGGER, OPEN, SENTENCE, cut_after, line_end
+from cascade.extract.agency_groups import ASK, FREE, NO_TRIGGER, OPEN, SENTENCE, cut_after, line_end
 from cascade.extract.structure import Item, field_of
 from cascade.models import Evidence
 from cascade.text.normalize import CleanText
@@ -501,24 +501,33 @@ def _cue_end(line: str) -> int:
     return NO_TRIGGER
 
 
-_NEVER, _CUT, _LOOK = range(3)            # _NEVER first: compress() skips it
+_NEVER, _CUT, _LOOK, _ALONE, _ALONE_OR_LOOK = range(5)    # _NEVER first: compress() skips it
 
 
 @lru_cache(maxsize=8192)
 def _line_cut(line: str) -> int:
     """Whether the text may be cut after ``line`` whatever comes before and after it (_CUT),
-    never (_NEVER: something read may go on past it), or whether to look closer (_LOOK)."""
+    never (_NEVER: something read may go on past it), or whether to look closer (_LOOK, see
+    :func:`_cut_after`); or, for a line in which no name, group or cue goes on and none starts
+    that may, when the piece it ends holds no other line than blank ones, and otherwise never
+    (_ALONE: a cue begun before it may go on) or after a closer look (_ALONE_OR_LOOK: a group
+    begun before it may)."""
     names, cues = line_end(line), _cue_end(line)
     if names <= FREE and cues <= FREE:
         return _CUT
-    return _NEVER if OPEN in (names, cues) else _LOOK
+    if OPEN in (names, cues):
+        return _NEVER
+    if names == ASK:
+        return _LOOK
+    # names: FREE or less, or NO_TRIGGER; cues: the same, not both FREE or less
+    return _ALONE if cues == NO_TRIGGER else _ALONE_OR_LOOK
 
 
 def _cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
     """Whether the text may be read up to the line break at ``nl`` and after it separately:
     nothing read (a name, a group, a cue) goes over the break (``piece``: where the text
     read with this line starts; ``line``: where this line starts, a line whose :func:`_line_cut`
-    is _LOOK)."""
+    is _LOOK or _ALONE_OR_LOOK)."""
     kind = _cue_end(text[line:nl])                      # the cached test first, the group matching last
     # no cue starts in the line, nor before it in the piece when that holds only blank lines
     if not (kind <= FREE or (kind == NO_TRIGGER and (piece == line or text[piece:line].isspace()))):
@@ -628,7 +637,16 @@ def read_context(ct: CleanText, items: list[Item], source: str, year: int | None
         for k in compress(range(len(codes)), codes):     # the lines whose code is not _NEVER (0)
             line = at[k] + k
             nl = line + len(part[k])
-            if codes[k] == _CUT or _cut_after(text, piece, line, nl, last):
+            code = codes[k]
+            if code == _CUT:
+                cut = True
+            elif code == _LOOK:
+                cut = _cut_after(text, piece, line, nl, last)
+            else:
+                cut = piece == line or text[piece:line].isspace()
+                if not cut and code == _ALONE_OR_LOOK:
+                    cut = _cut_after(text, piece, line, nl, last)
+            if cut:
                 facts = _facts(text[piece:nl], open_before)
                 read.append((piece, nl, facts))
                 open_before = facts.open_after

@@ -405,7 +405,10 @@ def _plan(has_roman: bool, skeletons: tuple[_Skeleton, ...]) -> tuple[_Step | No
     return tuple(tuple(s) if s else None for s in steps)
 
 
+# the layouts read (see _plan), cleared when full: a few hundred cover the layouts plans share, and a
+# long plan's layout takes tens of kilobytes
 _PLANS: dict[tuple[bool, tuple[_Skeleton, ...]], tuple[_Step | None, ...]] = {}
+_PLANS_MAX = 256
 
 
 def parse_structure(text: str) -> list[Item]:
@@ -418,26 +421,27 @@ def parse_structure(text: str) -> list[Item]:
     """
     end_of_body = body_end(text)
     has_roman = _has_roman(text, end_of_body)
-    starts: list[int] = []
-    ends: list[int] = []
-    shapes: list[_Shape] = []
+    lines: list[tuple[int, int, _Shape]] = []   # the marked lines: where each starts and ends, its shape
+    skeletons: list[_Skeleton] = []
     for a in _line_starts(text, end_of_body, not has_roman):
         b = text.find("\n", a, end_of_body)
-        shape = _shape(text[a:b] if b >= 0 else text[a:end_of_body])
+        if b < 0:
+            b = end_of_body
+        shape = _shape(text[a:b])
         if shape is not None:
-            starts.append(a)
-            ends.append(b if b >= 0 else end_of_body)
-            shapes.append(shape)
-    key = (has_roman, tuple([s[5] for s in shapes]))
+            lines.append((a, b, shape))
+            skeletons.append(shape[5])
+    if not lines:
+        return []
+    key = (has_roman, tuple(skeletons))
     plan = _PLANS.get(key)
     if plan is None:
-        if len(_PLANS) >= 4096:
+        if len(_PLANS) >= _PLANS_MAX:
             _PLANS.clear()
         plan = _PLANS[key] = _plan(*key)
     top: list[Item] = []
     made: list[Item | None] = []
-    closing: list[tuple[Item, int]] = []
-    for a, b, shape, step in zip(starts, ends, shapes, plan, strict=True):
+    for (a, b, shape), step in zip(lines, plan, strict=True):
         if step is None:
             made.append(None)
             continue
@@ -446,9 +450,17 @@ def parse_structure(text: str) -> list[Item]:
         e = b                                           # the line without the spaces that end it
         while e > a and text[e - 1].isspace():
             e -= 1
+        if closed_by != -2:                             # it ends before the spaces before what closes it
+            end = lines[closed_by][0] if closed_by >= 0 else end_of_body
+            while end > a and text[end - 1].isspace():
+                end -= 1
+            if end < e:
+                end = e
+        else:
+            end = e
         if parent_at >= 0:
             parent = made[parent_at]
-            item = Item(label, shape[1], style, heading, a, e, e, depth, a + shape[3],
+            item = Item(label, shape[1], style, heading, a, end, e, depth, a + shape[3],
                         parent.section, shape[4], [], parent)   # type: ignore[union-attr]
             parent.children.append(item)                # type: ignore[union-attr]
         else:
@@ -460,21 +472,10 @@ def parse_structure(text: str) -> list[Item]:
                     section = "tasks"
             else:
                 section = rule                          # type: ignore[assignment]
-            item = Item(label, shape[1], style, heading, a, e, e, depth, a + shape[3], section, shape[4], [],
-                        None)
+            item = Item(label, shape[1], style, heading, a, end, e, depth, a + shape[3], section, shape[4],
+                        [], None)
             top.append(item)
         made.append(item)
-        if closed_by != -2:
-            closing.append((item, closed_by))
-    trimmed: dict[int, int] = {}
-    for item, closed_by in closing:                     # an item ends before the spaces before what closes it
-        e = trimmed.get(closed_by, -1)
-        if e < 0:
-            e = starts[closed_by] if closed_by >= 0 else end_of_body
-            while e > 0 and text[e - 1].isspace():
-                e -= 1
-            trimmed[closed_by] = e
-        item.end = e if e > item.head_end else item.head_end
     return top
 
 

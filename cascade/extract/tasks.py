@@ -30,6 +30,8 @@ The names, cues and line starts of the task sections are read by
 :mod:`cascade.extract.assignments` (piece by piece, cached: the answers are those of reading the
 sections whole, a property the tests check); rows of tables of tasks by
 :mod:`cascade.extract.task_tables`; orders to the levels below by :mod:`cascade.extract.orders`.
+A field line that holds its value is read once per line and a reporting clause once per piece
+(cached; plans repeat them), each then placed in the plan at hand.
 
 >>> from cascade.text.normalize import clean
 >>> ct = clean("II. NHIỆM VỤ\\n1. Rà soát cơ chế\\n"
@@ -42,7 +44,7 @@ sections whole, a property the tests check); rows of tables of tasks by
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -298,7 +300,6 @@ def _sentence(text: str, a: int, b: int, pos: int, end: int) -> tuple[int, int]:
 def _reporting(ctx: TaskContext, segments: list[tuple[int, int]], lead: tuple[str, ...],
                skip: list[tuple[int, int]]) -> list[Reporting]:
     """Reporting duties: "báo cáo kết quả về X trước ngày 05/12 hằng năm", one per clause."""
-    text = ctx.text
     out: list[Reporting] = []
     seen: set[tuple[str, str | None]] = set()
     done: set[int] = set()
@@ -306,25 +307,74 @@ def _reporting(ctx: TaskContext, segments: list[tuple[int, int]], lead: tuple[st
         for ms, me, _ in ctx.hits["report"].within(a, b):
             if skip and any(x <= ms < y for x, y in skip):
                 continue                                # "Sản phẩm: Báo cáo ..." is a deliverable
-            s, e = _sentence(text, a, b, ms, me)
-            if s in done or not _REPORT_CUE.search(text, s, e):
+            clause = _clause(ctx, a, b, ms, me)
+            if clause is None or clause[0] in done:
                 continue
-            to = _recipients(ctx, me, e)
-            if not to:
-                continue
+            s, e, to, reporters, dl = clause
             done.add(s)
-            reporters = [f.name for f in ctx.within(s, ms)
-                         if text[max(0, f.start - 8):f.start].split()[-1:] == []
-                         or text[max(0, f.start - 8):f.start].split()[-1].casefold() not in _NOT_REPORTERS]
-            dl = parse_deadline(text[s:e], year=ctx.year)
             ev = span_evidence(ctx, s, e)
             for name in to:
                 k = (name, dl.text if dl else None)
                 if k not in seen:
                     seen.add(k)
-                    out.append(Reporting(to=name, reporter=tuple(reporters) or lead, deadline=dl,
-                                         evidence=ev))
+                    out.append(Reporting(to=name, reporter=reporters or lead, deadline=dl, evidence=ev))
     return out
+
+
+#: what a reporting clause says: (its start, its end, to whom, who reports, by when); None when the
+#: clause is no reporting duty or names no one to report to
+_Clause = tuple[int, int, tuple[str, ...], tuple[str, ...], Deadline | None] | None
+
+
+def _read_clause(ctx: TaskContext, a: int, b: int, ms: int, me: int) -> _Clause:
+    """The reporting clause around "báo cáo" at ``text[ms:me]``, within ``[a, b)``."""
+    text = ctx.text
+    s, e = _sentence(text, a, b, ms, me)
+    if not _REPORT_CUE.search(text, s, e):
+        return None
+    to = _recipients(ctx, me, e)
+    if not to:
+        return None
+    reporters = [f.name for f in ctx.within(s, ms)
+                 if text[max(0, f.start - 8):f.start].split()[-1:] == []
+                 or text[max(0, f.start - 8):f.start].split()[-1].casefold() not in _NOT_REPORTERS]
+    return s, e, tuple(to), tuple(reporters), parse_deadline(text[s:e], year=ctx.year)
+
+
+# the clauses read in pieces lying whole in their segment, offsets from the piece's start, by (the piece
+# with the 8 characters before it, where the piece starts in that, where its cue is in the piece, the
+# year); cleared when full
+_CLAUSES: dict[tuple[str, int, int, int, int | None], _Clause] = {}
+
+
+def _clause(ctx: TaskContext, a: int, b: int, ms: int, me: int) -> _Clause:
+    """:func:`_read_clause`, read once per piece of the text (see
+    :func:`~cascade.extract.assignments.read_context`) when the piece lies whole in ``[a, b)``.
+
+    A clause does not go over a line break, and a piece starts after one and ends before one or
+    at the end of the text read: the clause, the names in it (a piece's names are its own) and
+    what it says are then the piece's alone, wherever the piece is, but for the word before a
+    name that starts the piece (it decides whether the name reports), read in the 8 characters
+    before the name: the key holds those before the piece.
+    """
+    k = bisect_right(ctx.piece_starts, ms) - 1
+    if k < 0:
+        return _read_clause(ctx, a, b, ms, me)
+    p0, pend, _ = ctx.pieces[k]
+    if p0 < a or pend > b:
+        return _read_clause(ctx, a, b, ms, me)
+    lo = p0 - 8 if p0 > 8 else 0
+    key = (ctx.text[lo:pend], p0 - lo, ms - p0, me - p0, ctx.year)
+    if key in _CLAUSES:
+        known = _CLAUSES[key]
+        return None if known is None else (known[0] + p0, known[1] + p0, known[2], known[3], known[4])
+    clause = _read_clause(ctx, a, b, ms, me)
+    if clause is not None and (clause[0] < p0 or clause[1] > pend):
+        return clause                             # past the piece (never, by the above): not kept
+    if len(_CLAUSES) >= 4096:
+        _CLAUSES.clear()
+    _CLAUSES[key] = None if clause is None else (clause[0] - p0, clause[1] - p0, *clause[2:])
+    return clause
 
 
 def _recipients(ctx: TaskContext, pos: int, end: int) -> list[str]:
@@ -461,7 +511,8 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
                     break
         if own_heading and own_heading[0] == "requested":
             add_new(requested, own_heading[1])
-        lead = [n for n in lead if n not in requested]
+        if requested:
+            lead = [n for n in lead if n not in requested]
         leads_of[id(it)] = lead
         if lead_only and not lead:
             continue
