@@ -33,6 +33,7 @@ from cascade.graph import (
 )
 from cascade.identity.documents import Corpus, resolve
 from cascade.outputs.export import node_link_json
+from cascade.vocab import DOCUMENT_RELATIONS
 
 
 def plan(number: str, province: str, signer: str, extra: str = "") -> str:
@@ -178,13 +179,16 @@ def test_the_build_writes_what_the_whole_graph_gives(tmp_path: Path):
     R.graph["built"] = written["graph"]["built"]
     assert (out / "graph.json").read_bytes() == node_link_json(R) + b"\n"
     db = out / "cascade.db"
-    # the tasks and their edges are rows of tasks and task_agencies, the rest of the graph JSON in nodes
-    # and edges; each in the graph's order, with its place in the graph (seq)
+    # the tasks and their edges are rows of tasks and task_agencies, the rest of the graph JSON in nodes,
+    # links (between documents) and edges (the others); each in the graph's order, with its place in
+    # the graph (seq)
     assert _rows(db, "nodes") == [(i, n, d.get(KIND), orjson.dumps(d).decode())
                                   for i, (n, d) in enumerate(R.nodes(data=True)) if d[KIND] != TASK]
-    assert _rows(db, "edges") == [(i, u, v, k, d.get(RELATION), orjson.dumps(d).decode())
-                                  for i, (u, v, k, d) in enumerate(R.edges(keys=True, data=True))
-                                  if R.nodes[u][KIND] != TASK]
+    every = [(i, u, v, k, d.get(RELATION), orjson.dumps(d).decode())
+             for i, (u, v, k, d) in enumerate(R.edges(keys=True, data=True)) if R.nodes[u][KIND] != TASK]
+    links = [e for e in every if e[4] in DOCUMENT_RELATIONS]
+    assert _rows(db, "links") == links and links
+    assert _rows(db, "edges") == [e for e in every if e[4] not in DOCUMENT_RELATIONS]
     tasks = [(n, next(u for u, _ in R.in_edges(n)), d["label"], d["text"], d["evidence_source"], i)
              for i, (n, d) in enumerate(R.nodes(data=True)) if d[KIND] == TASK]
     assert [(*row[:3], row[4], row[11], row[14]) for row in _rows(db, "tasks")] == tasks and len(tasks) == 7
