@@ -284,6 +284,13 @@ def _linked(seed: int) -> nx.MultiDiGraph:
         G.add_edge(rnd.choice(docs), f"{100 + i % 7}-NQ/TW", key="cites", relation="cites",
                    asserted_by=f"c{i}.txt")
         G.nodes[f"{100 + i % 7}-NQ/TW"].update(kind="document", in_corpus=False, cited=i % 3)
+    # one of them implemented and continued by the same plan (one implementer), stated by a list of files
+    # with an empty name, by one file twice, and by no file
+    a, b = docs[:2]
+    G.add_edge(a, "100-NQ/TW", key="implements", relation="implements", asserted_by="x.txt; ; y.txt")
+    G.add_edge(a, "100-NQ/TW", key="continues", relation="continues", asserted_by="y.txt")
+    G.add_edge(b, "100-NQ/TW", key="based_on", relation="based_on")
+    G.add_edge(b, "100-NQ/TW", key="issued_by", relation="issued_by", asserted_by="z.txt")   # not counted
     for n in rnd.sample(docs, 8):
         G.add_edge(n, f"org:{n}", key="issued_by", relation="issued_by")
         G.nodes[f"org:{n}"]["kind"] = "organization"

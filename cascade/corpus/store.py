@@ -39,6 +39,7 @@ from cascade.graph import (
     KIND,
     LABEL,
     RELATION,
+    SEP,
     TASK,
     GraphWalk,
     Statements,
@@ -633,23 +634,33 @@ def read_document(con: sqlite3.Connection, node: str) -> CascadeGraph:
 class Uncollected(NamedTuple):
     """What :func:`read_uncollected` gives: ``query.orphans(*uncollected)`` answers ``cascade missing``."""
 
-    documents: CascadeGraph                  # the documents cited but not collected, with their attributes
-    links: list[tuple[str, str, Any, str]]   # the links into them: (source, relation, asserted_by, target)
+    documents: CascadeGraph
+    """The documents cited but not collected, with their attributes (no links)."""
+    cited: dict[str, tuple[set[str], dict[str, int], int]]
+    """What the links into each of them count, as :data:`cascade.query.missing.Cited`."""
 
 
 def read_uncollected(con: sqlite3.Connection) -> Uncollected:
-    """What :func:`cascade.query.orphans` reads: the documents cited but not in the corpus, and every
-    link between documents into them with its relation and the files that state it (``asserted_by``),
-    as rows rather than as a graph (a national build has a few hundred thousand)."""
+    """What :func:`cascade.query.orphans` reads: the documents cited but not in the corpus, and what the
+    links between documents into each of them count, counted by SQLite (a national build has a few
+    hundred thousand such links): the input files that state them (``asserted_by``, each a
+    "; "-joined list; none when false), how many there are of each relation, and how many documents
+    implement or continue it."""
     wanted = "SELECT id FROM documents WHERE NOT coalesce(in_corpus, 0)"
     G = read_documents(con, (n for (n,) in con.execute(wanted)))
-    by = f"json_extract(attrs, '$.{ASSERTED_BY}')"
-    links = con.execute(
-        f"SELECT source, relation, {by}, target FROM links WHERE target IN ({wanted})"
-        if _db_schema(con) >= 3 else
-        f"SELECT source, relation, {by}, target FROM edges INDEXED BY document_edges "
-        f"WHERE relation IN ({_DOC_RELATIONS_SQL}) AND target IN ({wanted})").fetchall()
-    return Uncollected(G, links)
+    links = ("links WHERE" if _db_schema(con) >= 3 else
+             f"edges INDEXED BY document_edges WHERE relation IN ({_DOC_RELATIONS_SQL}) AND")
+    cited = {}
+    for n, relations, by, implementers in con.execute(
+            f"SELECT target, group_concat(relation, ' '), "
+            f"group_concat(nullif(json_extract(attrs, '$.{ASSERTED_BY}'), 0), '{SEP}'), "
+            f"count(DISTINCT CASE WHEN relation IN ({_CASCADE_SQL}) THEN source END) "
+            f"FROM {links} target IN ({wanted}) GROUP BY target"):
+        counts: dict[str, int] = {}
+        for r in relations.split(" "):
+            counts[r] = counts.get(r, 0) + 1
+        cited[n] = ({f for f in by.split(SEP) if f} if by else set(), counts, implementers)
+    return Uncollected(G, cited)
 
 
 def read_statements_of(con: sqlite3.Connection, node: str) -> Statements:
