@@ -4,7 +4,8 @@ A standard file that sqlite3, pandas, DuckDB or Datasette open as it is. Two lay
 
 * the graph exactly as built (``nodes``, and its edges in ``links``, those between documents,
   and ``edges``, the others; attributes as JSON, ``seq`` the place in the graph's order; the
-  tasks and their edges to agencies are the rows of ``tasks`` and ``task_agencies``), from which
+  tasks and their edges to agencies are the rows of ``tasks`` and ``task_agencies``, and a
+  build's edges from documents to their tasks are ``tasks.document``), from which
   :func:`read_graph` gives the networkx graph back, whole or only its documents, and
   :func:`read_cascade` one document's cascade alone, :func:`read_document` one document's
   links and :func:`read_uncollected` the documents cited but not collected (what the query
@@ -41,6 +42,7 @@ from cascade.graph import (
     RELATION,
     SEP,
     TASK,
+    TASK_LINK,
     GraphWalk,
     Statements,
     TaskEdges,
@@ -58,8 +60,10 @@ Attrs = dict[str, Any]
 DB_FILE = "cascade.db"
 #: 2: the tasks and their edges to agencies are in ``tasks`` and ``task_agencies`` only (with the
 #: task's place in ``tasks.seq``), not in ``nodes`` and ``edges`` as well;
-#: 3: the links between documents are the rows of ``links``, the other edges those of ``edges``
-SCHEMA_VERSION = 3
+#: 3: the links between documents are the rows of ``links``, the other edges those of ``edges``;
+#: 4: a build's edges from documents to their tasks are not rows of ``edges``: ``tasks.document`` gives
+#: them (their number is ``task_links`` in ``meta``)
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -274,8 +278,12 @@ def _fill(con: sqlite3.Connection, b: Build, build_id: str, walk: GraphWalk) -> 
     node_count = i + 1
     # the links between documents in links, the other edges in edges; seq numbers them all together
     edges, links = _Rows(con, "edges", 6), _Rows(con, "links", 6)
+    task_links = 0                  # edges from documents to their tasks: tasks.document gives them
     i = -1
     for i, (u, v, k, d) in enumerate(walk.edges()):
+        if d is TASK_LINK:
+            task_links += 1
+            continue
         relation = d.get(RELATION)
         (links if relation in _DOC_RELATIONS else edges).add((i, u, v, k, relation, dumps(d).decode()))
     others = i + 1                                       # the edges out of tasks come after the others
@@ -286,6 +294,7 @@ def _fill(con: sqlite3.Connection, b: Build, build_id: str, walk: GraphWalk) -> 
     # the rows left in each batch (each table's rowids follow the graph's order)
     for rows in (nodes, edges, links, documents, tasks, task_agencies, agencies):
         rows.flush()
+    con.execute("INSERT INTO meta VALUES ('task_links', ?)", (str(task_links),))
     if "nodes" in stats:
         stats["nodes"], stats["edges"] = node_count, others + task_edges
         con.execute("UPDATE meta SET value = ? WHERE key = 'stats'", (dumps(stats).decode(),))
@@ -387,6 +396,33 @@ def _task_edges(con: sqlite3.Connection) -> Iterator[tuple[str, str, str, Attrs]
         yield task, agency, role, d
 
 
+def _with_task_links(con: sqlite3.Connection, rows: Iterable[tuple[int, str, str, str, str]],
+                     count: int) -> Iterator[tuple[str, str, str, Attrs]]:
+    """The edges of ``rows`` (seq, source, target, key, attributes as JSON), in their order, and ``count``
+    edges from documents to their tasks, which the writer left out of ``edges`` (see
+    :class:`cascade.graph.GraphWalk`): in the places no row has, the documents in the graph's
+    order, each one's edges in the order of its tasks."""
+    loads = orjson.loads
+    links: Iterator[tuple[str, str, str, Attrs]] = iter(())
+    if count:
+        tasks: dict[str, list[str]] = {}
+        for doc, task in con.execute("SELECT document, id FROM tasks ORDER BY rowid"):
+            tasks.setdefault(doc, []).append(task)
+        docs = con.execute(f"SELECT id FROM nodes INDEXED BY document_nodes WHERE kind = '{DOCUMENT}' "
+                           "ORDER BY seq")
+        links = ((doc, task, "has_task", dict(TASK_LINK)) for (doc,) in docs for task in tasks.get(doc, ()))
+    at = 0                                          # the place of the next edge
+    for seq, u, v, k, a in rows:
+        while count and at < seq:
+            yield next(links)
+            count -= 1
+            at += 1
+        yield u, v, k, loads(a)
+        at = seq + 1
+    for _ in range(count):
+        yield next(links)
+
+
 def read_graph(con: sqlite3.Connection, *, documents_only: bool = False,
                cascade_only: bool = False) -> nx.MultiDiGraph:
     """The graph of the build, or with ``documents_only`` its documents and the links between them.
@@ -427,7 +463,8 @@ def read_graph(con: sqlite3.Connection, *, documents_only: bool = False,
         G.add_nodes_from((n, d) for _, n, d in heapq.merge(rows, _task_nodes(con), key=itemgetter(0)))
         sql = "SELECT seq, source, target, key, attrs FROM {} ORDER BY rowid"
         tables = [con.execute(sql.format(t)) for t in ("edges", "links")[:1 + (schema >= 3)]]
-        G.add_edges_from((u, v, k, loads(a)) for _, u, v, k, a in heapq.merge(*tables, key=itemgetter(0)))
+        G.add_edges_from(_with_task_links(con, heapq.merge(*tables, key=itemgetter(0)),
+                                          meta.get("task_links", 0)))
         G.add_edges_from(_task_edges(con))
         return G
     else:
