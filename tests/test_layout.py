@@ -222,3 +222,12 @@ def test_cells_are_the_stripped_pieces_between_line_breaks_and_bars(text, start,
             want.append((pos + lead, pos + lead + len(piece.strip()), piece.strip()))
         pos += len(piece) + 1
     assert [tuple(c) for c in layout.cells(text, start, end)] == want
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["số hiệu", "số", "hiệu", "loại văn bản", "văn bản", "ngày ban hành", "ngày",
+                                 "ban hành", "cơ quan", "nơi", " ", "x", "ban", "hành"]), max_size=20),
+       st.integers(min_value=0, max_value=200))
+def test_the_site_table_hint_is_seen_as_a_search_for_each_hint_sees_it(pieces, end):
+    low = " ".join(pieces[: len(pieces) // 2]) + "".join(pieces[len(pieces) // 2:])
+    assert layout._names_a_site_key(low, end) == any(low.find(k, 0, end) >= 0 for k in layout._SITE_HINTS)

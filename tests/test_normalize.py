@@ -2,9 +2,10 @@
 import sys
 import unicodedata
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cascade.text import normalize
 from cascade.text.normalize import OffsetMap, _nfc_clusters, ascii_fold, canon_tone, clean, fold_letters, key
 
 
@@ -117,3 +118,11 @@ def test_fold_letters_folds_every_character_one_for_one():
     everything = "".join(chars)
     assert fold_letters(everything) == "".join(map(fold_letters, chars))
     assert fold_letters("Ủy ban nhân dân TỈNH ĐẮK LẮK, İ") == "uy ban nhan dan tinh dak lak, i"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="-/ \na\u00a0", max_size=20))
+def test_the_line_break_checks_find_what_the_substrings_find(text):
+    # clean() asks one search whether a symbol or a date may be broken at a line end
+    assert (normalize._HYPHEN_AT_LINE_END.search(text) is not None) == ("-\n" in text or "- \n" in text)
+    assert (normalize._SLASH_AT_LINE_END.search(text) is not None) == ("/\n" in text or "/ \n" in text)

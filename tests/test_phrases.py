@@ -2,11 +2,12 @@
 import re
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cascade.text.normalize import LOWER, UPPER
-from cascade.text.phrases import lowered, phrase_alternation, phrase_pattern
+from cascade.text.phrases import lowered, phrase_alternation, phrase_pattern, word_offsets
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz" + LOWER[3:]
 
@@ -83,3 +84,18 @@ def test_phrases_matched_as_written_find_what_ignorecase_finds(pieces):
                       re.IGNORECASE)
     assert [(m.span(), m.lastgroup) for m in fast.finditer(lowered(text))] == \
         [(m.span(), m.lastgroup) for m in slow.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Số", "SỐ", "số", "sỐ", "xsố", "CĂN", "Căn", "căn", "İ", "ΣΑΣ", "Σ", " ",
+                                 "\n", "1", "ß", "ﬁ"]), max_size=25))
+def test_word_offsets_are_where_each_word_is_found(pieces):
+    text = "".join(pieces)
+    for words in (("Số", "SỐ", "số"), ("CĂN", "Căn"), ("QUYẾT",)):
+        want = sorted(i for w in words for i in range(len(text)) if text.startswith(w, i))
+        assert sorted(word_offsets(text, words)) == want
+
+
+def test_a_word_that_does_not_lower_case_letter_for_letter_is_refused():
+    with pytest.raises(ValueError):
+        word_offsets("x", ("İl",))

@@ -115,6 +115,17 @@ def test_plural_trigger_types_a_bare_number_list():
     assert [(m.type, m.number) for m in mentions] == [("Nghị quyết", "18-NQ/TW"), ("Nghị quyết", "19-NQ/TW")]
 
 
+def test_plural_trigger_types_numbers_whose_code_names_no_type():
+    # "số ..." after "các Kế hoạch" in the same sentence: the plural type word vouches for each number,
+    # one whose codes no table holds too, and its type wins over the code's reading (Công văn)
+    _, _, mentions, _, _ = refs("Thực hiện các Kế hoạch của Sở Nội vụ: số 12/SNV ngày 2/3/2021, "
+                                "số 3444/LĐTBXH-VPQ ngày 5/3/2021.")
+    assert [(m.type, m.number) for m in mentions] == [("Kế hoạch", "12/SNV"), ("Kế hoạch", "3444/LĐTBXH-VPQ")]
+    # a sentence end between them: the type word does not reach
+    _, _, mentions, _, _ = refs("Thực hiện các Kế hoạch của Sở Nội vụ. Ngày 2/3/2021 Sở gửi số 12/SNV.")
+    assert [(m.type, m.number) for m in mentions] == [("Công văn", "12/SNV")]
+
+
 def test_issuer_first_party_order():
     _, _, mentions, _, _ = refs("Thực hiện Quyết định của Bộ Chính trị số 31-QĐ/TW, ngày 01-10-1997.")
     assert [(m.type, m.number, m.date) for m in mentions] == [("Quyết định", "31-QĐ/TW", "1997-10-01")]
@@ -151,6 +162,8 @@ import re  # noqa: E402
 from bisect import bisect_left  # noqa: E402
 
 import pytest  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 from cascade.extract import mentions as R  # noqa: E402
 
@@ -199,6 +212,21 @@ def test_plenum_and_law_matches_as_finditer(text):
         [m.span() for m in R._PLENUM.finditer(text)]
     assert [m.span() for m in R._matches_at(R._LAW, text, R.LAW_WORDS)] == \
         [m.span() for m in R._LAW.finditer(text)]
+
+
+_CASED = ["số", "Số", "SỐ", "sỐ", "xsố", "1", " ", ":", "İ", "ΣΑΣ", "Luật", "luật", "LUẬT", "Bộ luật",
+          "BỘ LUẬT", "Hiến pháp", "hiến pháp", "Nghị quyết", "NGHỊ QUYẾT", "nghị Quyết", "Trung ương", "khóa",
+          "X", "4", "\n", "Đất", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CASED), max_size=30))
+def test_words_looked_for_in_lower_case_give_the_matches_of_a_scan(pieces):
+    # _matches_at looks for "Số", "SỐ", "số" together in the lower-cased text: the same matches as a scan
+    text = " ".join(pieces[: len(pieces) // 2]) + "".join(pieces[len(pieces) // 2:])
+    for pattern, words in ((R._VOUCH, R._VOUCH_WORDS), (R._PLENUM, R._PLENUM_WORDS), (R._LAW, R.LAW_WORDS)):
+        assert [m.span() for m in R._matches_at(pattern, text, words)] == \
+            [m.span() for m in pattern.finditer(text)]
 
 
 def test_trie_pattern_matches_as_the_alternation():

@@ -523,3 +523,52 @@ def test_reading_a_segment_from_its_pieces_is_reading_it_whole(raw: str, data) -
         read_segment(ctx, a, b, fast)
         read_cues(ctx, a, b, slow, ctx.lines.starts_within(a, b))
         assert fast == slow, (a, b, text[a:b])
+
+
+# -- field lines, read once per line ---------------------------------------------------------------------
+
+
+def test_the_same_field_line_in_two_plans_gives_each_its_own_spans() -> None:
+    """A field line read in one plan is read from the cache in the next, at its own place there."""
+    line = "Thời gian thực hiện: Quý II/2022; Sản phẩm: Báo cáo tổng kết"
+    first = extract_tasks(clean(plan(f"1. Rà soát\n\n{line}\n")), "a.txt", year=2021)[0]
+    body = f"1. Tuyên truyền sâu rộng trong toàn tỉnh\n\nGiao Sở Nội vụ chủ trì.\n\n{line}\n"
+    ct = clean(plan(body))
+    second = extract_tasks(ct, "b.txt", year=2021)[0]
+    assert first.deadline == second.deadline and first.deadline.start == "2022-04"
+    assert first.deliverable == second.deliverable == "Báo cáo tổng kết"
+    assert second.lead == ("Sở Nội vụ",) and first.lead == ()
+    assert ct.text[second.evidence.start:second.evidence.end].endswith(line)
+
+
+def test_field_lines_with_the_same_labels_and_other_values_differ() -> None:
+    """The cache is keyed by the whole line: another value is read as itself."""
+    a = tasks(plan("1. Việc\n\nThời hạn: Quý III/2021\n\n2. Việc khác\n\nThời hạn: Quý IV/2021\n"))
+    assert (a["II.1"].deadline.start, a["II.2"].deadline.start) == ("2021-07", "2021-10")
+
+
+_FIELD_LINES = ["Thời gian thực hiện: Năm 2021", "** Thời hạn:* Quý II/2022",
+                "Sản phẩm: Báo cáo; Thời hạn: 2023", "c) Thời gian thực hiện: Thường xuyên",
+                "Cơ quan chủ trì: Sở Y tế; Cơ quan phối hợp: Sở Nội vụ",
+                "- Kinh phí:   ngân sách tỉnh; Tiến độ:  tháng 6/2022 ",
+                "Đơn vị thực hiện: Sở Tư pháp chủ trì"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["1. Việc", "a) Mục", "- ý", "Giao Sở Y tế chủ trì.", "", *_FIELD_LINES]),
+                max_size=12))
+def test_field_lines_read_alone_give_what_reading_them_in_the_text_gives(lines: list[str]) -> None:
+    """Each field line that holds its value, read once in the line alone, gives the fields that
+    reading it in place gives."""
+    from cascade.extract.structure import parse_structure, walk
+    from cascade.extract.tasks import _field_item, _fields
+
+    text = "\n".join(["II. NHIỆM VỤ", *lines])
+    items = [it for it in walk(parse_structure(text)) if it.field is not None]
+    ctx = type("Ctx", (), {"text": text})()
+    for f in items:
+        in_place = _field_item(text, f, f.start, f.end, f.head_end, f.text_start,
+                               [c.text_start for c in walk(f.children)] if f.children else [])
+        assert [tuple(x)[:4] for x in _fields(ctx, [f], [])] == [tuple(x)[:4] for x in in_place]
+        for x in _fields(ctx, [f], []):
+            assert x.value in (None, " ".join(text[x.start:x.end].split()).strip(" .;,*_"))

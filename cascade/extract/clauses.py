@@ -24,11 +24,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import NamedTuple
 
 from cascade.text.normalize import UPPER
-from cascade.text.phrases import lowered, phrase_alternation, phrase_pattern
+from cascade.text.phrases import lowered, phrase_alternation, phrase_pattern, word_offsets
 from cascade.vn.cues import BASED_ON, FRONT, LEGAL, MAIN_VERBS, RETROSPECTIVE, TRIGGERS
 
 _LOOK_BACK = 160        # how far before a trigger a retrospective opening is looked for
@@ -78,7 +77,9 @@ _COORDINATED = re.compile(r"(?:\s(?:và|đồng thời)|,)\s+\Z")
 # a type word right before a verb of law makes it part of a document's name ("Luật sửa đổi, bổ sung ...")
 _NAMED = re.compile(r"(?:luật|nghị định|quyết định|thông tư|nghị quyết|pháp lệnh)[ \t]+\Z", re.IGNORECASE)
 _LINE_START = re.compile(r"\n[ \t\u00a0]*(?:[-+•*–][ \t\u00a0]*)?\Z")
-_ABBREVIATION = re.compile(r"(?:^|(?<=\s))[A-ZĐ][A-Za-zđ]{0,2}\Z")     # "TP.", "Tp.", "Q." end no sentence
+# "TP.", "Tp.", "Q." end no sentence: what the four characters before a dot hold when it ends an abbreviation
+# (the definition; _SENTENCE_END_PLAIN applies it inside its scan)
+_ABBREVIATION = re.compile(r"(?:^|(?<=\s))[A-ZĐ][A-Za-zđ]{0,2}\Z")
 
 
 class Clause(NamedTuple):
@@ -92,11 +93,20 @@ class Clause(NamedTuple):
     opens_line: bool = False  # the trigger is the first word of its line (a preamble line, not page chrome)
 
 
+# _SENTENCE_END less the dots that end an abbreviation, in one scan: a dot at ``s`` ends one when
+# ``_ABBREVIATION`` finds one word of one to three letters ending at ``s`` (a capital, then letters) with a
+# space or the text's start before it. Each length is a look-behind of its own width, read after the dot
+# (so that the pattern still starts with the dot, which re searches for fast); "(?<!\S)" is "^ or a
+# space before". Each match is one dot, so dropping some matches leaves the others as they were.
+_NOT_ABBREVIATED = "".join(rf"(?<!(?<!\S)[A-ZĐ][A-Za-zđ]{{{n}}}\.)" for n in range(3))
+_SENTENCE_END_PLAIN = re.compile(rf"\.{_NOT_ABBREVIATED}(?:(?=[ \t\u00a0]*\n)|(?=[ \t\u00a0]+[{UPPER}\d]))")
+
+
 def _sentence_ends(text: str, bound: int) -> list[int]:
     """Offsets before ``bound`` of the dots that end a sentence, skipping dots that end an abbreviation
-    ("TP. Hồ Chí Minh")."""
-    dots = _starts_before(_SENTENCE_END, text, bound)
-    return [s for s in dots if not _abbreviation(text[max(0, s - 4):s])]
+    ("TP. Hồ Chí Minh"): the dots of ``_SENTENCE_END`` for which ``_abbreviation`` of the four characters
+    before them is false, found in one scan."""
+    return _starts_before(_SENTENCE_END_PLAIN, text, bound)
 
 
 def _starts_before(pattern: re.Pattern[str], text: str, bound: int) -> list[int]:
@@ -148,16 +158,6 @@ def _item_breaks(text: str, bound: int) -> list[int]:
             out.append(start)
         pos = resume
     return out
-
-
-@lru_cache(maxsize=4096)
-def _abbreviation(before: str) -> bool:
-    """Whether the (up to) four characters ``before`` a dot end an abbreviation (cached: they repeat).
-
-    The same as searching the text there: an abbreviation is at most three letters, so what it
-    needs to see (the space before it) lies inside the four.
-    """
-    return _ABBREVIATION.search(before) is not None
 
 
 # how far past ``until`` find_clauses reads first: a clause mostly ends at the end of its sentence
@@ -282,13 +282,7 @@ def _line_matches(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -
 
     A match starts a line and ends on it, so each line holds at most one, found by matching at its start.
     """
-    line_starts = set()
-    for word in words:
-        i = text.find(word)
-        while i >= 0:
-            line_starts.add(text.rfind("\n", 0, i) + 1)
-            line_end = text.find("\n", i)              # the next word of this line: the same line start
-            i = text.find(word, line_end) if line_end >= 0 else -1
+    line_starts = {text.rfind("\n", 0, i) + 1 for i in word_offsets(text, words)}
     return [m for start in sorted(line_starts) if (m := pattern.match(text, start))]
 
 

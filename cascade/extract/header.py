@@ -348,12 +348,11 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
     if "issuer" not in b.values:
         _infer_issuer(b, text, title_end, signer)
     if "type" not in b.values:
-        tm = _TYPE_IN_BODY.search(text)
         if nm is not None and nm.type:
             b.set("type", nm.type, inferred=True)
         elif lay.page_type:
             b.set("type", lay.page_type, inferred=True)
-        elif tm:
+        elif tm := _TYPE_IN_BODY.search(text):            # searched only when the others say nothing
             found = tm.group(1) or tm.group(2) or tm.group(3)
             b.set("type", found[:1].upper() + found[1:], tm.span(), inferred=True)
 

@@ -164,12 +164,19 @@ def cells(text: str, start: int = 0, end: int | None = None) -> list[Cell]:
     out = []
     pos = start
     for line in text[start:end].split("\n"):
-        for piece in (line.split("|") if "|" in line else (line,)):
-            stripped = piece.strip()
+        if "|" in line:
+            for piece in line.split("|"):
+                stripped = piece.strip()
+                if stripped:
+                    a = pos + len(piece) - len(piece.lstrip())    # its first character that is not a space
+                    out.append(_new_cell(Cell, (a, a + len(stripped), stripped)))
+                pos += len(piece) + 1
+        else:                                                     # the usual line: one cell at most
+            stripped = line.strip()
             if stripped:
-                a = pos + piece.find(stripped)          # where its first character that is not a space is
+                a = pos + len(line) - len(line.lstrip())
                 out.append(_new_cell(Cell, (a, a + len(stripped), stripped)))
-            pos += len(piece) + 1
+            pos += len(line) + 1
     return out
 
 
@@ -208,7 +215,7 @@ def _site_table(text: str, end: int) -> tuple[dict[str, tuple[str, tuple[int, in
     found: dict[str, tuple[str, tuple[int, int]]] = {}
     spans: list[tuple[int, int]] = []
     low = lower_case(text)
-    if not any(low.find(k, 0, end) >= 0 for k in _SITE_HINTS):     # the usual case: no site table at all
+    if not _names_a_site_key(low, end):                    # the usual case: no site table at all
         return found, spans
     for m in _site_matches(text, end):
         value = m.group("value").strip(" :")
@@ -222,6 +229,38 @@ def _site_table(text: str, end: int) -> tuple[dict[str, tuple[str, tuple[int, in
 
 
 _SITE_HINTS = tuple(k for k, f in SITE_FIELDS.items() if f != "signer")
+
+
+def _by_shared_tail(hints: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Tail -> the words before it, for hints that share their last two words with another ("ngày ban hành",
+    "nơi ban hành": "ban hành" -> ("ngày ", "nơi ")); each other hint is its own tail, with nothing before."""
+    def tail(hint: str) -> str:
+        return " ".join(hint.split(" ")[-2:])
+
+    shared = {t for t in map(tail, hints) if sum(tail(h) == t for h in hints) > 1}
+    out: dict[str, tuple[str, ...]] = {}
+    for hint in hints:
+        t = tail(hint) if tail(hint) in shared else hint
+        out[t] = (*out.get(t, ()), hint[:len(hint) - len(t)])
+    return out
+
+
+_SITE_HINT_TAILS = _by_shared_tail(_SITE_HINTS)
+
+
+def _names_a_site_key(low: str, end: int) -> bool:
+    """``any(low.find(k, 0, end) >= 0 for k in _SITE_HINTS)`` on the lower-cased text, with fewer scans:
+    each tail of the hints is looked for once, and a hint is there when what precedes the tail is the
+    rest of it."""
+    for tail, heads in _SITE_HINT_TAILS.items():
+        i = low.find(tail, 0, end)
+        while i >= 0:
+            if low.endswith(heads, 0, i):
+                return True
+            i = low.find(tail, i + 1, end)
+    return False
+
+
 _SITE_KEYS_LOWERED = tuple(dict.fromkeys(lowered(k) for k in SITE_KEY_NAMES))
 
 

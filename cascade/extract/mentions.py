@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from cascade.extract import numbers
 from cascade.text.normalize import UPPER
-from cascade.text.phrases import lower_case
+from cascade.text.phrases import lower_case, word_offsets
 from cascade.vn import dates
 from cascade.vn.cues import (
     LAW_WORDS,
@@ -135,8 +135,7 @@ _TYPE_WORD_LOWER = re.compile(_trie_pattern(sorted(TYPE_WORDS, key=len, reverse=
 def _type_starts(text: str) -> list[int]:
     """Offsets of every type word ("Kế hoạch", "NQ"...) in ``text``, found on the lower-cased text."""
     low = lower_case(text)
-    starts = [m.start() for m in _TYPE_WORD_LOWER.finditer(low)]
-    return [a for a in starts if not (a and low[a - 1].isalnum())]
+    return [a for m in _TYPE_WORD_LOWER.finditer(low) if not ((a := m.start()) and low[a - 1].isalnum())]
 
 
 # "số" right before a digit: where a number a type word vouches for may start
@@ -166,11 +165,9 @@ def _prefix(text: str, a: int, type_starts: list[int]) -> tuple[str | None, str 
         # "các Nghị quyết ...: số 01-NQ/TW, số 02-NQ/TW" - the plural trigger earlier in the sentence
         window = text[max(0, so - 200):so]
         cut = max(window.rfind("\n"), window.rfind(". "))
-        p = None
-        for _p in _PLURAL.finditer(window, cut + 1):
-            pass
-        if p is not None:
-            return TYPE_WORDS[p.group("type").lower()], None, so
+        plurals = list(_PLURAL.finditer(window, cut + 1))
+        if plurals:                                   # the last one before the number
+            return TYPE_WORDS[plurals[-1].group("type").lower()], None, so
         return None, None, so
     return None, None, a
 
@@ -288,8 +285,8 @@ def find_mentions(text: str) -> list[FoundMention]:
         found.append(FoundMention(m.start(), m.end(), m.group("type"), None, law=f"{m.group('type')} {name}"))
     found.sort(key=lambda f: f.start)
     for f in found:
-        at = text.rfind("tại", max(0, f.start - 14), f.start)
-        if f.issuer is None and f.number is not None and at >= 0:
+        if f.issuer is None and f.number is not None \
+                and text.rfind("tại", max(0, f.start - 14), f.start) >= 0:
             by = _OF_AT.search(text, max(0, f.start - 140), f.start)
             if by is not None:
                 f.issuer = _trim_issuer(by.group("issuer").strip())
@@ -325,15 +322,10 @@ def _number_list(text: str, a: int, num: numbers.DocNumber,
 def _matches_at(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> list[re.Match[str]]:
     """``list(pattern.finditer(text))`` for a pattern that can only start with one of ``words``.
 
-    Trying the pattern where a word occurs (``str.find``) is much faster than scanning the whole
-    text with it, and most texts have none of the words at all.
+    Trying the pattern where a word occurs (:func:`word_offsets`) is much faster than scanning the
+    whole text with it, and most texts have none of the words at all.
     """
-    offsets: list[int] = []
-    for word in words:
-        i = text.find(word)
-        while i >= 0:
-            offsets.append(i)
-            i = text.find(word, i + 1)
+    offsets = word_offsets(text, words)
     found: list[re.Match[str]] = []
     end = 0
     for i in sorted(offsets):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # ``re.IGNORECASE`` reads these as the Latin letters i and s, where str.lower() keeps them apart
 # ("ı", "ſ") or writes two characters ("İ" -> "i̇"); lowered() writes them as re reads them
@@ -34,6 +34,44 @@ def lower_case(text: str) -> str:
     if len(low) != len(text):                   # "İ" -> "i̇": keep such a character
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     return low
+
+
+def word_offsets(text: str, words: tuple[str, ...]) -> list[int]:
+    """Where ``text`` holds one of ``words`` as written, in no particular order (an offset once for each
+    word there).
+
+    The words that differ only in case ("Số", "SỐ", "số") are looked for together, once, in the
+    lower-cased text (:func:`lower_case`, which the stages of a document share), and kept where the
+    text holds one of them as written: fewer scans of the text than one for each word.
+
+    >>> sorted(word_offsets("Số 1, số 2, SỐ 3, sỐ 4", ("Số", "SỐ", "số")))
+    [0, 6, 12]
+    """
+    low = lower_case(text)
+    offsets: list[int] = []
+    for lowered_word, forms in _by_lower_case(words):
+        i = low.find(lowered_word)
+        while i >= 0:
+            if text.startswith(forms, i):
+                offsets.append(i)
+            i = low.find(lowered_word, i + 1)
+    return offsets
+
+
+@cache
+def _by_lower_case(words: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``words`` grouped by their lower case: (lower case, the words written so).
+
+    Where a text holds a word, its lower-cased text (:func:`lower_case`, one character for one)
+    holds the word's lower case at the same offset when each letter of the word lower-cases to one
+    letter whatever surrounds it (checked here).
+    """
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        if "Σ" in word or any(len(c.lower()) != 1 for c in word):      # (Σ lower-cases by context)
+            raise ValueError(f"a word that does not lower-case letter for letter: {word!r}")
+        groups.setdefault(word.lower(), []).append(word)
+    return tuple((k, tuple(v)) for k, v in groups.items())
 
 
 def lowered(text: str) -> str:
