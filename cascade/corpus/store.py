@@ -124,6 +124,7 @@ _TASK_KEYS = frozenset((KIND, LABEL, *_TASK_ATTRS, "evidence_source", "evidence_
 # a task's edge to an agency: its relation (the edge's key) and these, as columns of task_agencies
 _TASK_EDGE_ATTRS = ("due", "recurrence", "deadline_text")
 _TASK_EDGE_KEYS = frozenset((RELATION, *_TASK_EDGE_ATTRS))
+_STR = frozenset((str,))
 
 
 def _span(value: object) -> tuple[int | None, int | None]:
@@ -142,12 +143,8 @@ def _add_task(n: str, d: Attrs, task: TaskEdges, seq: int, tasks: _Rows, task_ag
     back as it was; each edge to an agency, keyed by its relation, with known string attributes.
     """
     get = d.get
-    exact = get(KIND) == TASK and type(get(LABEL)) is str and d.keys() <= _TASK_KEYS
-    if exact:
-        for v in d.values():
-            if type(v) is not str:
-                exact = False
-                break
+    exact = (get(KIND) == TASK and LABEL in d and d.keys() <= _TASK_KEYS
+             and _STR.issuperset(map(type, d.values())))
     span = get("evidence_span")
     start = end = None
     if span is not None:
@@ -169,7 +166,7 @@ def _add_task(n: str, d: Attrs, task: TaskEdges, seq: int, tasks: _Rows, task_ag
                 continue
             if to_agency:
                 add((n, relation, v, ed.get("due"), ed.get("recurrence"), ed.get("deadline_text")))
-            if exact and not (ed.keys() <= _TASK_EDGE_KEYS and all(type(x) is str for x in ed.values())):
+            if exact and not (ed.keys() <= _TASK_EDGE_KEYS and _STR.issuperset(map(type, ed.values()))):
                 exact = False
     tasks.add((n, task.document, *map(get, _TASK_COLUMNS), get("evidence_source"), start, end,
                seq if exact else None))
