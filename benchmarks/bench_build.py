@@ -4,7 +4,8 @@
     python benchmarks/bench_build.py [--directives 10] [--seed 7] [--dir /tmp/cascade-bench]
 
 Generates the corpus with ../shared/synth/make_corpus.py (once), then builds it from
-scratch (no cache) with each worker count and reports documents per second and peak
+scratch (no cache) with each worker count and reports documents per second, the CPU per
+plan of writing graph.json and cascade.db (stats cpu_write), and peak
 memory (the largest resident set of this process and its children). Each run is a fresh
 process, so runs do not share caches. No Turtle or map is written: this measures
 extraction, resolution and the graph. With ``--cli`` it also times the whole command a
@@ -37,6 +38,7 @@ peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(json.dumps({"seconds": dt, "documents": b.stats["documents"], "extract_s": b.stats["seconds_extract"],
                   "resolve_s": b.stats["seconds_resolve"],
                   "write_s": b.stats.get("seconds_write", 0.0),
+                  "cpu_write_ms_per_plan": 1000 * b.stats.get("cpu_write", 0.0) / b.stats["documents"],
                   "peak_mb": max(peak_self, peak_children) / 1024}))
 """
 
@@ -68,7 +70,8 @@ def main() -> None:
                 best = r
         print(f"workers={w}: {best['documents']} plans in {best['seconds']:.2f} s = "
               f"{best['documents'] / best['seconds']:.0f} plans/s (extract {best['extract_s']:.2f} s, "
-              f"resolve+graph {best['resolve_s']:.2f} s, write {best['write_s']:.2f} s), "
+              f"resolve+graph {best['resolve_s']:.2f} s, write {best['write_s']:.2f} s, "
+              f"{best.get('cpu_write_ms_per_plan', 0):.3f} ms of CPU per plan), "
               f"peak RSS {best['peak_mb']:.0f} MB")
     if a.cli:
         cascade = Path(sys.executable).with_name("cascade")

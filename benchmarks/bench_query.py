@@ -7,7 +7,8 @@ builds it into ``FOLDER/build`` (timed, in a child process, without the Turtle a
 extras) unless a build is there, then measures in this process: loading the build
 (``cascade.corpus.build.load``, and with the garbage collector paused as the CLI does), the
 first lookup (which builds the find index), and the latency of ``tree``, ``chain``,
-``coverage`` (province and district), ``lag`` and ``find``: each over several documents,
+``coverage`` (province and district), ``lag``, ``find`` and ``orphans`` (on the loaded graph, and
+from cascade.db as ``cascade missing`` computes it): each over several documents,
 repeated ``--runs`` times, reported as median and maximum. Peak memory is the maximum
 resident set size of the build process and of this one. The figures are printed and
 written to ``FOLDER/bench_query.json``.
@@ -177,16 +178,27 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "find_phrase": latency(lambda f: query.find(G, f), ["07-KH/TU", "Kế hoạch 07 Gia Lai",
                                                              roots[0].lower(), f"{files[0]}.txt"], a.runs),
         "orphans": latency(lambda _: query.orphans(G), [None], 1),
+        "orphans_from_db": latency(lambda _: _orphans_from_db(out), [None], 1),
     }
     report["max_rss_mb"] = _max_rss_mb(resource.RUSAGE_SELF)
     report["cli_seconds"] = {
-        f"cascade {cmd} {arg}": round(statistics.median(
-            _cli_seconds([cmd, arg, "--build-dir", str(out), "--format", "json"]) for _ in range(3)), 2)
-        for cmd, arg in (("tree", roots[0]), ("coverage", roots[0]), ("chain", f"{files[0]}.txt"))}
+        " ".join(["cascade", *args]): round(statistics.median(
+            _cli_seconds([*args, "--build-dir", str(out), "--format", "json"]) for _ in range(3)), 2)
+        for args in (["tree", roots[0]], ["coverage", roots[0]], ["chain", f"{files[0]}.txt"],
+                     ["show", plans[0]], ["missing"])}
     text = json.dumps(report, ensure_ascii=False, indent=1)
     (a.folder / "bench_query.json").write_text(text, encoding="utf-8")
     _print(report)
     return report
+
+
+def _orphans_from_db(out: Path) -> list[dict[str, Any]]:
+    """What ``cascade missing`` computes, from cascade.db (the links into uncollected documents counted)."""
+    from cascade import query
+    from cascade.corpus import store
+
+    with store.open_build(out) as (con, _):
+        return query.orphans(*store.read_uncollected(con))
 
 
 def _print(r: dict[str, Any]) -> None:

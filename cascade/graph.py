@@ -276,7 +276,9 @@ def task_attrs(t: Task) -> dict[str, object]:
 # -- the graph streamed: the core in memory, the plans made again from their task layers --------------------
 
 Attrs = dict[str, object]
-_HAS_TASK: Attrs = {RELATION: "has_task"}
+#: the attributes of a document's edge to one of its tasks; :class:`SpooledWalk` gives these edges with
+#: this very dictionary (see :class:`GraphWalk`)
+TASK_LINK: Attrs = {RELATION: "has_task"}
 
 
 class _PlanPart(NamedTuple):
@@ -426,7 +428,7 @@ class GraphParts:
                     added.append((tid, None))
                 else:
                     targets[tid] = {**old, **attrs}
-                _link(links, tid, "has_task", _HAS_TASK)
+                _link(links, tid, "has_task", TASK_LINK)
                 mine = task_edges.setdefault(tid, {})
                 for role, aid, edge_attrs in edges:
                     added.append((aid, layer.agencies[aid]))
@@ -533,7 +535,14 @@ class TaskEdges(NamedTuple):
 class GraphWalk(Protocol):
     """What the graph writers walk: graph attributes; every node in the graph's order, a task with its
     :class:`TaskEdges` (None for any other kind); then, in the graph's order, every edge whose source
-    is not a task."""
+    is not a task.
+
+    An edge whose attributes are :data:`TASK_LINK` itself (that object, not an equal dictionary)
+    goes from a task's document (:attr:`TaskEdges.document`) to the task, keyed ``has_task``, and
+    a document with one such edge has one to each of its tasks, in the order of its tasks: a
+    writer may keep those edges as the tasks' documents alone. :class:`SpooledWalk` gives every
+    document's edges to its tasks so; :class:`WholeGraph` none.
+    """
 
     graph: dict[str, Any]
 
@@ -570,7 +579,8 @@ class SpooledWalk:
         for part, i in self.parts._walk():
             k = part.document
             if i == 0:
-                line = dumps([(v, key, d) for v, keys in part.links.items() for key, d in keys.items()])
+                # an edge to one of the document's tasks (the same for every task) as the task alone
+                line = dumps([v if d is TASK_LINK else (v, key, d) for v, key, d in self._links(part)])
                 spool.write(line)
                 where[k] = (offset, len(line))
                 offset += len(line)
@@ -581,6 +591,14 @@ class SpooledWalk:
                 elif n not in seen:
                     seen.add(n)
                     yield n, d, None
+
+    @staticmethod
+    def _links(part: _PlanPart) -> Iterator[tuple[str, str, Attrs]]:
+        """The document's edges to its signers and tasks, each to one of its tasks with :data:`TASK_LINK`."""
+        own = part.task_edges
+        for v, keys in part.links.items():
+            for key, d in keys.items():
+                yield v, key, TASK_LINK if key == "has_task" and v in own and d == TASK_LINK else d
 
     def edges(self) -> Iterator[tuple[str, str, str, Attrs]]:
         loads = orjson.loads
@@ -594,10 +612,14 @@ class SpooledWalk:
                         yield u, v, key, d
                 at = where.get(u)
                 if at is not None:
-                    for v, key, d in loads(os.pread(spool.fileno(), at[1], at[0])):
-                        yield u, v, key, d
+                    for e in loads(os.pread(spool.fileno(), at[1], at[0])):
+                        if type(e) is str:
+                            yield u, e, "has_task", TASK_LINK
+                        else:
+                            yield u, *e
                 elif u in parts.files:                  # the node pass did not run
-                    yield from parts._document_edges(u, parts._part(u))
+                    for v, key, d in self._links(parts._part(u)):
+                        yield u, v, key, d
         finally:
             if spool is not None:
                 spool.close()

@@ -13,6 +13,7 @@ from pathlib import Path
 import networkx as nx
 import orjson
 
+from cascade.corpus import store
 from cascade.corpus.build import build, load_records
 from cascade.extract.pipeline import extract_text
 from cascade.graph import (
@@ -22,6 +23,7 @@ from cascade.graph import (
     PERSON,
     RELATION,
     TASK,
+    TASK_LINK,
     GraphParts,
     TaskLayer,
     _clean,
@@ -33,6 +35,7 @@ from cascade.graph import (
 )
 from cascade.identity.documents import Corpus, resolve
 from cascade.outputs.export import node_link_json
+from cascade.vocab import DOCUMENT_RELATIONS
 
 
 def plan(number: str, province: str, signer: str, extra: str = "") -> str:
@@ -127,7 +130,11 @@ def test_build_graph_and_the_walk_give_the_reference_graph_in_its_order(tmp_path
             R.out_edges(n, keys=True, data=True)) != []
         # an agency's attributes as the plan's first file names it
         assert all(t.targets[v][KIND] == AGENCY == R.nodes[v][KIND] for v in t.edges)
-    assert list(walk.edges()) == [e for e in R.edges(keys=True, data=True) if R.nodes[e[0]][KIND] != TASK]
+    edges = list(walk.edges())
+    assert edges == [e for e in R.edges(keys=True, data=True) if R.nodes[e[0]][KIND] != TASK]
+    # each document's edges to its tasks with TASK_LINK itself, which the database keeps as tasks.document
+    assert [(u, v) for u, v, _, d in edges if d is TASK_LINK] == [
+        (u, v) for u, v, k in R.edges(keys=True) if k == "has_task"] != []
     assert not list(tmp_path.iterdir())           # its temporary file is gone
 
 
@@ -178,13 +185,18 @@ def test_the_build_writes_what_the_whole_graph_gives(tmp_path: Path):
     R.graph["built"] = written["graph"]["built"]
     assert (out / "graph.json").read_bytes() == node_link_json(R) + b"\n"
     db = out / "cascade.db"
-    # the tasks and their edges are rows of tasks and task_agencies, the rest of the graph JSON in nodes
-    # and edges; each in the graph's order, with its place in the graph (seq)
+    # the tasks and their edges are rows of tasks and task_agencies (which also give the edges from the
+    # documents to their tasks), the rest of the graph JSON in nodes, links (between documents) and
+    # edges (the others); each in the graph's order, with its place in the graph (seq)
     assert _rows(db, "nodes") == [(i, n, d.get(KIND), orjson.dumps(d).decode())
                                   for i, (n, d) in enumerate(R.nodes(data=True)) if d[KIND] != TASK]
-    assert _rows(db, "edges") == [(i, u, v, k, d.get(RELATION), orjson.dumps(d).decode())
-                                  for i, (u, v, k, d) in enumerate(R.edges(keys=True, data=True))
-                                  if R.nodes[u][KIND] != TASK]
+    every = [(i, u, v, k, d.get(RELATION), orjson.dumps(d).decode())
+             for i, (u, v, k, d) in enumerate(R.edges(keys=True, data=True)) if R.nodes[u][KIND] != TASK]
+    links = [e for e in every if e[4] in DOCUMENT_RELATIONS]
+    assert _rows(db, "links") == links and links
+    assert _rows(db, "edges") == [e for e in every if e[4] not in (*DOCUMENT_RELATIONS, "has_task")]
+    with store.connect(db) as con:
+        assert store.read_meta(con)["task_links"] == 7
     tasks = [(n, next(u for u, _ in R.in_edges(n)), d["label"], d["text"], d["evidence_source"], i)
              for i, (n, d) in enumerate(R.nodes(data=True)) if d[KIND] == TASK]
     assert [(*row[:3], row[4], row[11], row[14]) for row in _rows(db, "tasks")] == tasks and len(tasks) == 7

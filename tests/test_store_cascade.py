@@ -102,7 +102,7 @@ def _db(tmp_path: Path, G: nx.MultiDiGraph, *, old: bool = False) -> sqlite3.Con
     store.write(path, Build(out=tmp_path, graph=G), "b1")
     con = sqlite3.connect(path)
     if old:
-        for name in (store._CASCADE_IN, store._CASCADE_OUT, store._DOCUMENT_IDS):
+        for name in (store._LINKS_IN, store._LINKS_OUT, store._DOCUMENT_IDS):
             con.execute(f"DROP INDEX {name}")
         con.commit()
     return con
@@ -284,6 +284,13 @@ def _linked(seed: int) -> nx.MultiDiGraph:
         G.add_edge(rnd.choice(docs), f"{100 + i % 7}-NQ/TW", key="cites", relation="cites",
                    asserted_by=f"c{i}.txt")
         G.nodes[f"{100 + i % 7}-NQ/TW"].update(kind="document", in_corpus=False, cited=i % 3)
+    # one of them implemented and continued by the same plan (one implementer), stated by a list of files
+    # with an empty name, by one file twice, and by no file
+    a, b = docs[:2]
+    G.add_edge(a, "100-NQ/TW", key="implements", relation="implements", asserted_by="x.txt; ; y.txt")
+    G.add_edge(a, "100-NQ/TW", key="continues", relation="continues", asserted_by="y.txt")
+    G.add_edge(b, "100-NQ/TW", key="based_on", relation="based_on")
+    G.add_edge(b, "100-NQ/TW", key="issued_by", relation="issued_by", asserted_by="z.txt")   # not counted
     for n in rnd.sample(docs, 8):
         G.add_edge(n, f"org:{n}", key="issued_by", relation="issued_by")
         G.nodes[f"org:{n}"]["kind"] = "organization"
@@ -330,3 +337,55 @@ def test_show_prints_what_the_whole_graph_and_every_statement_answer(out):
     claims = json.loads(_cli("conflicts", "--build-dir", str(out), "--format", "json"))
     assert claims and claims == json.loads(json.dumps(query.conflicts(load(out))))
     assert all(c["kept"] for c in claims)           # the values kept: the documents were read
+
+
+# -- a database of the previous schema ---------------------------------------------------------------
+
+# schema 2 kept the links between documents among the other edges, in edges, with these indexes
+_CASCADE = f"WHERE relation IN ({store._CASCADE_SQL})"
+_SCHEMA_2_INDEXES = f"""
+CREATE INDEX document_edges ON edges(seq, source, target, key, relation, attrs)
+    WHERE relation IN ({store._DOC_RELATIONS_SQL});
+CREATE INDEX cascade_edges ON edges(seq, source, target, key, relation) {_CASCADE};
+CREATE INDEX cascade_in ON edges(target, seq, source, key, relation) {_CASCADE};
+CREATE INDEX cascade_out ON edges(source, seq, target, key, relation) {_CASCADE};
+"""
+
+
+def _schema_2(con: sqlite3.Connection) -> None:
+    """Make a database of this schema into one of schema 2: every edge in edges, in the graph's order."""
+    con.executescript(f"""
+        CREATE TABLE every (seq INTEGER NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, key TEXT,
+            relation TEXT, attrs TEXT NOT NULL);
+        INSERT INTO every SELECT * FROM (SELECT * FROM edges UNION ALL SELECT * FROM links) ORDER BY seq;
+        DROP TABLE edges; DROP TABLE links;
+        ALTER TABLE every RENAME TO edges;
+        UPDATE meta SET value = '2' WHERE key = 'schema';
+        {_SCHEMA_2_INDEXES}""")
+    con.commit()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_database_of_schema_2_gives_the_same_answers(tmp_path, seed):
+    G = _linked(seed)
+    for name in ("now", "old"):
+        (tmp_path / name).mkdir()
+    now, old = _db(tmp_path / "now", G), _db(tmp_path / "old", G)
+    _schema_2(old)
+    assert [r[0] for r in old.execute("SELECT name FROM sqlite_master WHERE name = 'links'")] == []
+    assert old.execute("SELECT COUNT(*) FROM edges").fetchone() == (
+        G.number_of_edges() - sum(1 for u, _ in G.edges() if G.nodes[u].get("kind") == "task"),)
+    for options in ({}, {"documents_only": True}, {"cascade_only": True}):
+        a, b = store.read_graph(now, **options), store.read_graph(old, **options)
+        assert list(a.nodes(data=True)) == list(b.nodes(data=True))
+        assert list(a.edges(keys=True, data=True)) == list(b.edges(keys=True, data=True))
+    whole = store.read_graph(now)
+    assert list(whole.edges(keys=True, data=True)) == list(G.edges(keys=True, data=True))
+    for n, d in whole.nodes(data=True):
+        if d.get("kind") == "document":
+            _same(query.show(store.read_document(old, n), n), query.show(whole, n))
+            _same(query.tree(store.read_cascade(old, n), n), query.tree(store.read_cascade(now, n), n))
+            _same(query.chain(store.read_cascade(old, n, upwards=True), n), query.chain(whole, n))
+    _same(query.orphans(*store.read_uncollected(old)), query.orphans(whole))
+    now.close()
+    old.close()

@@ -5,11 +5,13 @@ nodes and edges as well); read_graph puts them back in their places. These tests
 graphs of their own (tasks interleaved with agencies and signers, a document whose signer
 comes after its tasks, deadlines on reports, tasks the columns cannot hold exactly) and
 check that the graph read back is the one written, node by node and edge by edge, in order;
+that a build's edges from documents to their tasks, left out of edges, come back in their places;
 and that a database of the first schema still reads and one of a later schema is refused.
 """
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -19,7 +21,7 @@ import pytest
 from cascade.corpus import store
 from cascade.corpus.build import Build
 from cascade.errors import BuildError
-from cascade.graph import AGENCY, DOCUMENT, KIND, LABEL, PERSON, RELATION, TASK
+from cascade.graph import AGENCY, DOCUMENT, KIND, LABEL, PERSON, RELATION, TASK, TASK_LINK, WholeGraph
 
 
 def _agency(G: nx.MultiDiGraph, name: str) -> str:
@@ -146,6 +148,34 @@ def test_a_task_the_columns_cannot_hold_exactly_is_kept_whole_and_reads_back_the
     _same(G, _read(path))
     with store.connect(path) as con:
         assert store.count_kinds(con)[TASK] == 10
+
+
+class _Linked(WholeGraph):
+    """A graph walked as a build walks it: each document's edges to its tasks given with TASK_LINK."""
+
+    def edges(self) -> Iterator[tuple[str, str, str, dict[str, object]]]:
+        for u, v, k, d in super().edges():
+            yield u, v, k, TASK_LINK if k == "has_task" else d
+
+
+def test_the_edges_from_documents_to_their_tasks_are_the_tasks_documents_and_read_back_in_place(tmp_path):
+    G = _graph()
+    # a document whose only edges go to its tasks, first in the graph, and another last
+    for doc, n in (("93-KL/TW", 2), ("45/KH-UBND@Gia Lai", 3)):
+        G.add_node(doc, **{KIND: DOCUMENT, LABEL: doc})
+        for i in range(n):
+            G.add_node(f"task:{doc}#{i}", **{KIND: TASK, LABEL: str(i)})
+            G.add_edge(doc, f"task:{doc}#{i}", key="has_task", relation="has_task")
+    path = tmp_path / "cascade.db"
+    store.write(path, Build(out=tmp_path, graph=G), "b1", _Linked(G))
+    assert _rows(path, "SELECT COUNT(*) FROM edges WHERE relation = 'has_task'") == [(0,)]
+    with store.connect(path) as con:
+        assert store.read_meta(con)["task_links"] == sum(1 for *_, k in G.edges(keys=True) if k == "has_task")
+    _same(G, _read(path))
+    # written whole, the same graph keeps them as rows
+    store.write(path, Build(out=tmp_path, graph=G), "b1")
+    assert _rows(path, "SELECT COUNT(*) FROM edges WHERE relation = 'has_task'") == [(8,)]
+    _same(G, _read(path))
 
 
 def test_a_database_of_the_first_schema_reads_as_before(tmp_path):

@@ -2,8 +2,10 @@
 
 A standard file that sqlite3, pandas, DuckDB or Datasette open as it is. Two layers:
 
-* the graph exactly as built (``nodes``, ``edges``, attributes as JSON; the tasks and their
-  edges to agencies are the rows of ``tasks`` and ``task_agencies``), from which
+* the graph exactly as built (``nodes``, and its edges in ``links``, those between documents,
+  and ``edges``, the others; attributes as JSON, ``seq`` the place in the graph's order; the
+  tasks and their edges to agencies are the rows of ``tasks`` and ``task_agencies``, and a
+  build's edges from documents to their tasks are ``tasks.document``), from which
   :func:`read_graph` gives the networkx graph back, whole or only its documents, and
   :func:`read_cascade` one document's cascade alone, :func:`read_document` one document's
   links and :func:`read_uncollected` the documents cited but not collected (what the query
@@ -38,7 +40,9 @@ from cascade.graph import (
     KIND,
     LABEL,
     RELATION,
+    SEP,
     TASK,
+    TASK_LINK,
     GraphWalk,
     Statements,
     TaskEdges,
@@ -55,13 +59,18 @@ Attrs = dict[str, Any]
 
 DB_FILE = "cascade.db"
 #: 2: the tasks and their edges to agencies are in ``tasks`` and ``task_agencies`` only (with the
-#: task's place in ``tasks.seq``), not in ``nodes`` and ``edges`` as well
-SCHEMA_VERSION = 2
+#: task's place in ``tasks.seq``), not in ``nodes`` and ``edges`` as well;
+#: 3: the links between documents are the rows of ``links``, the other edges those of ``edges``;
+#: 4: a build's edges from documents to their tasks are not rows of ``edges``: ``tasks.document`` gives
+#: them (their number is ``task_links`` in ``meta``)
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE nodes (seq INTEGER NOT NULL, id TEXT NOT NULL, kind TEXT, attrs TEXT NOT NULL);
 CREATE TABLE edges (seq INTEGER NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, key TEXT, relation TEXT,
+    attrs TEXT NOT NULL);
+CREATE TABLE links (seq INTEGER NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, key TEXT, relation TEXT,
     attrs TEXT NOT NULL);
 CREATE TABLE documents (id TEXT PRIMARY KEY, label TEXT, type TEXT, number TEXT, date TEXT, issuer TEXT,
     branch TEXT, level TEXT, province TEXT, district TEXT, title TEXT, source TEXT, in_corpus INTEGER,
@@ -90,18 +99,19 @@ CREATE INDEX tasks_document ON tasks(document);
 
 # the documents and the links between them, side by side on disk: what most queries read
 _DOC_RELATIONS_SQL = ", ".join(f"'{r}'" for r in DOCUMENT_RELATIONS)
+_DOC_RELATIONS = frozenset(DOCUMENT_RELATIONS)
 _CASCADE_SQL = ", ".join(f"'{r}'" for r in CASCADE)
 # one cascade without the rest (see read_cascade): the links into and out of a document, a document by id
-_CASCADE_IN, _CASCADE_OUT, _DOCUMENT_IDS = "cascade_in", "cascade_out", "document_ids"
+_LINKS_IN, _LINKS_OUT, _DOCUMENT_IDS = "links_in", "links_out", "document_ids"
 _DOCUMENT_INDEXES = f"""
 CREATE INDEX document_nodes ON nodes(kind, seq, id, attrs) WHERE kind = '{DOCUMENT}';
-CREATE INDEX document_edges ON edges(seq, source, target, key, relation, attrs)
-    WHERE relation IN ({_DOC_RELATIONS_SQL});
-CREATE INDEX cascade_edges ON edges(seq, source, target, key, relation) WHERE relation IN ({_CASCADE_SQL});
-CREATE INDEX {_CASCADE_IN} ON edges(target, seq, source, key, relation) WHERE relation IN ({_CASCADE_SQL});
-CREATE INDEX {_CASCADE_OUT} ON edges(source, seq, target, key, relation) WHERE relation IN ({_CASCADE_SQL});
+CREATE INDEX cascade_edges ON links(seq, source, target, key, relation) WHERE relation IN ({_CASCADE_SQL});
+CREATE INDEX {_LINKS_IN} ON links(target, seq, source, key, relation);
+CREATE INDEX {_LINKS_OUT} ON links(source, seq, target, key, relation);
 CREATE INDEX {_DOCUMENT_IDS} ON nodes(id) WHERE kind = '{DOCUMENT}';
 """
+# schema 2 kept the links between documents in edges, read through these partial indexes of it
+_CASCADE_IN, _CASCADE_OUT = "cascade_in", "cascade_out"
 
 _DOC_COLUMNS = ("label", "type", "number", "date", "issuer", "branch", "level", "province", "district",
                 "title", "source", "in_corpus", "cited", "confidence")
@@ -114,6 +124,7 @@ _TASK_KEYS = frozenset((KIND, LABEL, *_TASK_ATTRS, "evidence_source", "evidence_
 # a task's edge to an agency: its relation (the edge's key) and these, as columns of task_agencies
 _TASK_EDGE_ATTRS = ("due", "recurrence", "deadline_text")
 _TASK_EDGE_KEYS = frozenset((RELATION, *_TASK_EDGE_ATTRS))
+_STR = frozenset((str,))
 
 
 def _span(value: object) -> tuple[int | None, int | None]:
@@ -131,32 +142,33 @@ def _add_task(n: str, d: Attrs, task: TaskEdges, seq: int, tasks: _Rows, task_ag
     Exactly, as every task a build makes: known attributes, each a string, a span the columns give
     back as it was; each edge to an agency, keyed by its relation, with known string attributes.
     """
-    exact = d.get(KIND) == TASK and type(d.get(LABEL)) is str and d.keys() <= _TASK_KEYS
-    if exact:
-        for v in d.values():
-            if type(v) is not str:
-                exact = False
-                break
-    span = d.get("evidence_span")
-    start, end = _span(span)
-    if span is not None and (start is None or f"{start}-{end}" != span):
-        exact = False
+    get = d.get
+    exact = (get(KIND) == TASK and LABEL in d and d.keys() <= _TASK_KEYS
+             and _STR.issuperset(map(type, d.values())))
+    span = get("evidence_span")
+    start = end = None
+    if span is not None:
+        start, end = _span(span)
+        if start is None or f"{start}-{end}" != span:
+            exact = False
     targets, add = task.targets, task_agencies.add
     for v, keys in task.edges.items():
         to_agency = targets[v].get(KIND) == AGENCY
-        exact = exact and to_agency
+        if not to_agency:
+            exact = False
         for key, ed in keys.items():
             relation = ed.get(RELATION)
-            row: tuple[object, ...]
+            if relation != key:
+                exact = False
             if len(ed) == 1:                   # the relation alone (lead, cooperating, ...)
-                row = (n, relation, v, None, None, None)
-            else:
-                row = (n, relation, v, ed.get("due"), ed.get("recurrence"), ed.get("deadline_text"))
-                exact = exact and ed.keys() <= _TASK_EDGE_KEYS and all(type(x) is str for x in ed.values())
-            exact = exact and relation == key
+                if to_agency:
+                    add((n, relation, v, None, None, None))
+                continue
             if to_agency:
-                add(row)
-    tasks.add((n, task.document, *map(d.get, _TASK_COLUMNS), d.get("evidence_source"), start, end,
+                add((n, relation, v, ed.get("due"), ed.get("recurrence"), ed.get("deadline_text")))
+            if exact and not (ed.keys() <= _TASK_EDGE_KEYS and _STR.issuperset(map(type, ed.values()))):
+                exact = False
+    tasks.add((n, task.document, *map(get, _TASK_COLUMNS), get("evidence_source"), start, end,
                seq if exact else None))
     return exact
 
@@ -181,7 +193,10 @@ def write(path: Path, b: Build, build_id: str, parts: GraphWalk | None = None) -
     try:
         con = sqlite3.connect(tmp)
         try:
-            con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+            # a fresh file renamed into place when whole: no journal, no waiting for the disk; pages
+            # of 16 KB rather than 4 (fewer pages to fill and link, for rows that are only appended)
+            con.executescript("PRAGMA page_size=16384; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+                              + _SCHEMA)
             _fill(con, b, build_id, parts if parts is not None else WholeGraph(b.graph))
             con.executescript(_INDEXES + _DOCUMENT_INDEXES)
             con.commit()
@@ -258,16 +273,25 @@ def _fill(con: sqlite3.Connection, b: Build, build_id: str, walk: GraphWalk) -> 
         elif kind == AGENCY:
             agencies.add((n, d.get("name"), d.get("province"), d.get("district"), int(bool(d.get("group")))))
     node_count = i + 1
-    edges = _Rows(con, "edges", 6)
+    # the links between documents in links, the other edges in edges; seq numbers them all together
+    edges, links = _Rows(con, "edges", 6), _Rows(con, "links", 6)
+    task_links = 0                  # edges from documents to their tasks: tasks.document gives them
     i = -1
     for i, (u, v, k, d) in enumerate(walk.edges()):
-        edges.add((i, u, v, k, d.get(RELATION), dumps(d).decode()))
+        if d is TASK_LINK:
+            task_links += 1
+            continue
+        relation = d.get(RELATION)
+        (links if relation in _DOC_RELATIONS else edges).add((i, u, v, k, relation, dumps(d).decode()))
     others = i + 1                                       # the edges out of tasks come after the others
     for place, u, v, k, d in whole:
-        edges.add((others + place, u, v, k, d.get(RELATION), dumps(d).decode()))
+        relation = d.get(RELATION)
+        (links if relation in _DOC_RELATIONS else edges).add(
+            (others + place, u, v, k, relation, dumps(d).decode()))
     # the rows left in each batch (each table's rowids follow the graph's order)
-    for rows in (nodes, edges, documents, tasks, task_agencies, agencies):
+    for rows in (nodes, edges, links, documents, tasks, task_agencies, agencies):
         rows.flush()
+    con.execute("INSERT INTO meta VALUES ('task_links', ?)", (str(task_links),))
     if "nodes" in stats:
         stats["nodes"], stats["edges"] = node_count, others + task_edges
         con.execute("UPDATE meta SET value = ? WHERE key = 'stats'", (dumps(stats).decode(),))
@@ -321,6 +345,12 @@ def _schema(meta: dict[str, Any]) -> int:
     return schema
 
 
+def _db_schema(con: sqlite3.Connection) -> int:
+    """:func:`_schema` of the database, read alone (without the rest of the metadata)."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    return _schema({"schema": orjson.loads(row[0])} if row is not None else {})
+
+
 def count_kinds(con: sqlite3.Connection) -> dict[str | None, int]:
     """How many nodes of each kind the graph of the build has, counted without reading it."""
     counts: dict[str | None, int] = dict(con.execute("SELECT kind, COUNT(*) FROM nodes GROUP BY kind"))
@@ -363,6 +393,33 @@ def _task_edges(con: sqlite3.Connection) -> Iterator[tuple[str, str, str, Attrs]
         yield task, agency, role, d
 
 
+def _with_task_links(con: sqlite3.Connection, rows: Iterable[tuple[int, str, str, str, str]],
+                     count: int) -> Iterator[tuple[str, str, str, Attrs]]:
+    """The edges of ``rows`` (seq, source, target, key, attributes as JSON), in their order, and ``count``
+    edges from documents to their tasks, which the writer left out of ``edges`` (see
+    :class:`cascade.graph.GraphWalk`): in the places no row has, the documents in the graph's
+    order, each one's edges in the order of its tasks."""
+    loads = orjson.loads
+    links: Iterator[tuple[str, str, str, Attrs]] = iter(())
+    if count:
+        tasks: dict[str, list[str]] = {}
+        for doc, task in con.execute("SELECT document, id FROM tasks ORDER BY rowid"):
+            tasks.setdefault(doc, []).append(task)
+        docs = con.execute(f"SELECT id FROM nodes INDEXED BY document_nodes WHERE kind = '{DOCUMENT}' "
+                           "ORDER BY seq")
+        links = ((doc, task, "has_task", dict(TASK_LINK)) for (doc,) in docs for task in tasks.get(doc, ()))
+    at = 0                                          # the place of the next edge
+    for seq, u, v, k, a in rows:
+        while count and at < seq:
+            yield next(links)
+            count -= 1
+            at += 1
+        yield u, v, k, loads(a)
+        at = seq + 1
+    for _ in range(count):
+        yield next(links)
+
+
 def read_graph(con: sqlite3.Connection, *, documents_only: bool = False,
                cascade_only: bool = False) -> nx.MultiDiGraph:
     """The graph of the build, or with ``documents_only`` its documents and the links between them.
@@ -378,29 +435,33 @@ def read_graph(con: sqlite3.Connection, *, documents_only: bool = False,
     meta = read_meta(con)
     schema = _schema(meta)
     G = nx.MultiDiGraph(**meta.get("graph", {}))
+    # the same WHERE clauses as the partial indexes, so that only those are read
+    doc_nodes = (f"SELECT id, attrs FROM nodes INDEXED BY document_nodes WHERE kind = '{DOCUMENT}' "
+                 "ORDER BY seq")
+    table = "links" if schema >= 3 else "edges"
     if cascade_only:
-        G.add_nodes_from((n, loads(a)) for n, a in con.execute(
-            f"SELECT id, attrs FROM nodes INDEXED BY document_nodes WHERE kind = '{DOCUMENT}' "
-            "ORDER BY seq"))
+        G.add_nodes_from((n, loads(a)) for n, a in con.execute(doc_nodes))
         G.add_edges_from((u, v, k, {RELATION: r}) for u, v, k, r in con.execute(
-            "SELECT source, target, key, relation FROM edges INDEXED BY cascade_edges "
+            f"SELECT source, target, key, relation FROM {table} INDEXED BY cascade_edges "
             f"WHERE relation IN ({_CASCADE_SQL}) ORDER BY seq"))
         return G
     if documents_only:
-        # the same WHERE clauses as the partial indexes, so that only those are read
-        nodes: Iterable[tuple[str, str]] = con.execute(
-            f"SELECT id, attrs FROM nodes INDEXED BY document_nodes WHERE kind = '{DOCUMENT}' ORDER BY seq")
+        nodes: Iterable[tuple[str, str]] = con.execute(doc_nodes)
         edges: Iterable[tuple[str, str, str, str]] = con.execute(
+            "SELECT source, target, key, attrs FROM links ORDER BY rowid" if schema >= 3 else
             "SELECT source, target, key, attrs FROM edges INDEXED BY document_edges "
             f"WHERE relation IN ({_DOC_RELATIONS_SQL}) ORDER BY seq")
     elif schema >= 2:
         # rows were inserted in graph order: rowid order is seq order, without a sort; the tasks,
-        # in their own table, go in among the other nodes by their seq, and their edges after the others
+        # in their own table, go in among the other nodes by their seq, the links between documents
+        # among the other edges by theirs, and the tasks' edges after them all
         rows = ((seq, n, loads(a)) for seq, n, a in con.execute(
             "SELECT seq, id, attrs FROM nodes ORDER BY rowid"))
         G.add_nodes_from((n, d) for _, n, d in heapq.merge(rows, _task_nodes(con), key=itemgetter(0)))
-        G.add_edges_from((u, v, k, loads(a)) for u, v, k, a in con.execute(
-            "SELECT source, target, key, attrs FROM edges ORDER BY rowid"))
+        sql = "SELECT seq, source, target, key, attrs FROM {} ORDER BY rowid"
+        tables = [con.execute(sql.format(t)) for t in ("edges", "links")[:1 + (schema >= 3)]]
+        G.add_edges_from(_with_task_links(con, heapq.merge(*tables, key=itemgetter(0)),
+                                          meta.get("task_links", 0)))
         G.add_edges_from(_task_edges(con))
         return G
     else:
@@ -442,9 +503,12 @@ def _cascade_links(con: sqlite3.Connection, root: str, upwards: bool) -> list[tu
     indexes, each scans the index of all cascade edges instead (slower, the same answer).
     """
     near, far = (0, 1) if upwards else (1, 0)
-    index = _CASCADE_OUT if upwards else _CASCADE_IN
+    if _db_schema(con) >= 3:
+        table, index = "links", _LINKS_OUT if upwards else _LINKS_IN
+    else:
+        table, index = "edges", _CASCADE_OUT if upwards else _CASCADE_IN
     index = index if _has_index(con, index) else "cascade_edges"
-    sql = (f"SELECT seq, source, target, key, relation FROM edges INDEXED BY {index} "
+    sql = (f"SELECT seq, source, target, key, relation FROM {table} INDEXED BY {index} "
            f"WHERE relation IN ({_CASCADE_SQL}) AND {('source', 'target')[near]} IN "
            "(SELECT value FROM json_each(?))")
     found: list[tuple[int, str, str, str, str]] = []
@@ -587,9 +651,12 @@ def read_document(con: sqlite3.Connection, node: str) -> CascadeGraph:
     Nodes and links keep the build's order.
     """
     loads = orjson.loads
-    links = con.execute("SELECT source, target, key, attrs FROM edges INDEXED BY document_edges "
-                        f"WHERE relation IN ({_DOC_RELATIONS_SQL}) AND (source = ? OR target = ?) "
-                        "ORDER BY seq", (node, node)).fetchall()
+    links = con.execute(
+        "SELECT source, target, key, attrs FROM links WHERE source = ? OR target = ? ORDER BY seq"
+        if _db_schema(con) >= 3 else
+        "SELECT source, target, key, attrs FROM edges INDEXED BY document_edges "
+        f"WHERE relation IN ({_DOC_RELATIONS_SQL}) AND (source = ? OR target = ?) ORDER BY seq",
+        (node, node)).fetchall()
     G = read_documents(con, dict.fromkeys([node, *(e[0] for e in links), *(e[1] for e in links)]))
     for u, v, k, a in links:
         G.add_edge(u, v, k, loads(a))
@@ -601,21 +668,33 @@ def read_document(con: sqlite3.Connection, node: str) -> CascadeGraph:
 class Uncollected(NamedTuple):
     """What :func:`read_uncollected` gives: ``query.orphans(*uncollected)`` answers ``cascade missing``."""
 
-    documents: CascadeGraph                  # the documents cited but not collected, with their attributes
-    links: list[tuple[str, str, Any, str]]   # the links into them: (source, relation, asserted_by, target)
+    documents: CascadeGraph
+    """The documents cited but not collected, with their attributes (no links)."""
+    cited: dict[str, tuple[set[str], dict[str, int], int]]
+    """What the links into each of them count, as :data:`cascade.query.missing.Cited`."""
 
 
 def read_uncollected(con: sqlite3.Connection) -> Uncollected:
-    """What :func:`cascade.query.orphans` reads: the documents cited but not in the corpus, and every
-    link between documents into them with its relation and the files that state it (``asserted_by``),
-    as rows rather than as a graph (a national build has a few hundred thousand)."""
+    """What :func:`cascade.query.orphans` reads: the documents cited but not in the corpus, and what the
+    links between documents into each of them count, counted by SQLite (a national build has a few
+    hundred thousand such links): the input files that state them (``asserted_by``, each a
+    "; "-joined list; none when false), how many there are of each relation, and how many documents
+    implement or continue it."""
     wanted = "SELECT id FROM documents WHERE NOT coalesce(in_corpus, 0)"
     G = read_documents(con, (n for (n,) in con.execute(wanted)))
-    links = con.execute(
-        f"SELECT source, relation, json_extract(attrs, '$.{ASSERTED_BY}'), target FROM edges "
-        f"INDEXED BY document_edges WHERE relation IN ({_DOC_RELATIONS_SQL}) AND target IN ({wanted})"
-    ).fetchall()
-    return Uncollected(G, links)
+    links = ("links WHERE" if _db_schema(con) >= 3 else
+             f"edges INDEXED BY document_edges WHERE relation IN ({_DOC_RELATIONS_SQL}) AND")
+    cited = {}
+    for n, relations, by, implementers in con.execute(
+            f"SELECT target, group_concat(relation, ' '), "
+            f"group_concat(nullif(json_extract(attrs, '$.{ASSERTED_BY}'), 0), '{SEP}'), "
+            f"count(DISTINCT CASE WHEN relation IN ({_CASCADE_SQL}) THEN source END) "
+            f"FROM {links} target IN ({wanted}) GROUP BY target"):
+        counts: dict[str, int] = {}
+        for r in relations.split(" "):
+            counts[r] = counts.get(r, 0) + 1
+        cited[n] = ({f for f in by.split(SEP) if f} if by else set(), counts, implementers)
+    return Uncollected(G, cited)
 
 
 def read_statements_of(con: sqlite3.Connection, node: str) -> Statements:

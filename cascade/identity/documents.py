@@ -279,8 +279,9 @@ def resolve(records: Iterable[Record]) -> Corpus:
         else:
             n.sources.append(r.source)
         n.own.add(r.source)
+        evidence = dict(meta.evidence)
         for f in ("type", "date", "issuer", "number"):
-            claim(n, f, getattr(meta, f), r.source, dict(meta.evidence).get(f))
+            claim(n, f, getattr(meta, f), r.source, evidence.get(f))
 
     # mentions
     mention_nodes: dict[tuple[str, str], str] = {}
