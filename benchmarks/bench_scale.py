@@ -126,7 +126,7 @@ def _root(out: Path) -> str:
     """The document with the most implementing plans (the query root)."""
     con = sqlite3.connect(out / "cascade.db")
     try:
-        return con.execute("SELECT target FROM edges WHERE relation = 'implements' GROUP BY target "
+        return con.execute("SELECT target FROM links WHERE relation = 'implements' GROUP BY target "
                            "ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
     finally:
         con.close()
