@@ -74,11 +74,13 @@ def _by_lower_case(words: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]],
     return tuple((k, tuple(v)) for k, v in groups.items())
 
 
+@lru_cache(maxsize=4)
 def lowered(text: str) -> str:
     """``text`` in lower case, character for character, as ``re.IGNORECASE`` compares letters.
 
     A case-sensitive pattern written in lower case finds on it what the same pattern with
-    ``re.IGNORECASE`` finds on ``text``, at the same offsets.
+    ``re.IGNORECASE`` finds on ``text``, at the same offsets. (Cached as :func:`lower_case` is: the
+    stages of one document ask for the same text.)
     """
     if "İ" in text or "ı" in text or "ſ" in text:
         text = text.translate(_AS_RE_READS)
