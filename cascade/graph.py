@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import json.encoder as _json_encoder
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
@@ -687,11 +688,34 @@ def statements(corpus: Corpus) -> Statements:
 
 
 def statement_lines(corpus: Corpus) -> Iterable[str]:
-    """:data:`STATEMENTS_FILE` line by line: one JSON object per relation, its evidence as a list."""
+    """:data:`STATEMENTS_FILE` line by line: one JSON object per relation, its evidence as a list.
+
+    Each line is what ``json.dumps(..., ensure_ascii=False)`` writes, put together from its strings
+    and offsets (an edge whose values are not plain strings and integers goes through ``json.dumps``).
+    """
+    q = _json_str
     for e in corpus.edges:
-        yield json.dumps({"from": e.source, "relation": e.type, "to": e.target,
-                          "asserted_by": list(e.asserted_by),
-                          "evidence": [ev.to_dict() for ev in e.evidence]}, ensure_ascii=False) + "\n"
+        try:
+            evidence = ", ".join([f'{{"source": {q(ev.source)}, "span": [{_json_int(ev.start)}, '
+                                  f'{_json_int(ev.end)}], "quote": {q(ev.quote)}}}' for ev in e.evidence])
+            line = (f'{{"from": {q(e.source)}, "relation": {q(e.type)}, "to": {q(e.target)}, "asserted_by": '
+                    f'[{", ".join([q(a) for a in e.asserted_by])}], "evidence": [{evidence}]}}\n')
+        except TypeError:
+            line = json.dumps({"from": e.source, "relation": e.type, "to": e.target,
+                               "asserted_by": list(e.asserted_by),
+                               "evidence": [ev.to_dict() for ev in e.evidence]}, ensure_ascii=False) + "\n"
+        yield line
+
+
+#: a str as a JSON string, as ``json.dumps(..., ensure_ascii=False)`` writes it (TypeError for anything else)
+_json_str: Any = _json_encoder.encode_basestring
+
+
+def _json_int(value: object) -> str:
+    """An int as JSON writes it; TypeError for any other value (a bool or a float goes the slow way)."""
+    if type(value) is not int:
+        raise TypeError(value)
+    return int.__repr__(value)
 
 
 def read_statements(folder: str | Path) -> Statements | None:

@@ -3,6 +3,8 @@ import contextlib
 import json
 
 import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cascade.extract.pipeline import extract_text
 from cascade.graph import build_graph
@@ -128,3 +130,41 @@ def test_a_calendar_carries_no_raw_control_character():
     from cascade.outputs.calendar import _ics_text
 
     assert _ics_text("Rà soát\x07\x1b[2J\r\nxong") == "Rà soát\ufffd\ufffd[2J\nxong"
+
+
+_TRICKY = st.text(alphabet=st.sampled_from(list('aĐ"\\/\n\t\x00\x1f\x7f\u2028 é𝄞<&')), max_size=12)
+_OFFSET = st.integers(0, 10**12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_TRICKY, _TRICKY, _TRICKY, st.lists(_TRICKY, max_size=3),
+                          st.lists(st.tuples(_TRICKY, _OFFSET, _OFFSET, _TRICKY), max_size=3)), max_size=4))
+def test_statement_lines_are_the_json_of_each_relation(edges):
+    """Each line of statements.jsonl is what json.dumps writes for the relation and reads back as it."""
+    from types import SimpleNamespace
+
+    from cascade.graph import statement_lines
+    from cascade.models import Edge, Evidence
+
+    corpus = SimpleNamespace(edges=[Edge(a, rel, b, tuple(by), tuple(Evidence(*ev) for ev in evs))
+                                    for a, rel, b, by, evs in edges])
+    lines = list(statement_lines(corpus))
+    assert len(lines) == len(edges)
+    for line, e in zip(lines, corpus.edges, strict=True):
+        expected = {"from": e.source, "relation": e.type, "to": e.target, "asserted_by": list(e.asserted_by),
+                    "evidence": [{"source": ev.source, "span": [ev.start, ev.end], "quote": ev.quote}
+                                 for ev in e.evidence]}
+        assert line == json.dumps(expected, ensure_ascii=False) + "\n"
+        assert json.loads(line) == expected
+
+
+def test_statement_lines_write_an_odd_offset_as_json_does():
+    """An offset that is not a plain int (a bool) is written as json.dumps writes it."""
+    from types import SimpleNamespace
+
+    from cascade.graph import statement_lines
+    from cascade.models import Edge, Evidence
+
+    e = Edge("a", "cites", "b", ("x.txt",), (Evidence("x.txt", True, 3, "q"),))
+    (line,) = statement_lines(SimpleNamespace(edges=[e]))
+    assert '"span": [true, 3]' in line

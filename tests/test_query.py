@@ -351,6 +351,20 @@ def test_orphans_rank_cited_documents_not_in_the_corpus(G):
     assert files == sorted(files, reverse=True)
 
 
+def test_orphans_from_link_rows_equal_the_answer_on_the_graph(G):
+    """What cascade missing reads from a build: the uncollected documents alone and every edge as a row
+    (relations of every kind, into collected documents too: those are not counted)."""
+    H = G.copy()
+    H.add_edge(S_DL, D, key="cites", relation="cites", asserted_by="plans/a.txt; plans/b.txt; ")
+    H.add_edge(S_DL, D, key="has_task", relation="has_task")
+    uncollected = H.subgraph(n for n, d in H.nodes(data=True) if d.get("kind") == "document"
+                             and not d.get("in_corpus")).copy()
+    links = [(u, d.get("relation"), d.get("asserted_by"), v) for u, v, d in H.edges(data=True)]
+    rows = query.orphans(uncollected, links)
+    assert rows == query.orphans(H) and rows != query.orphans(G)
+    assert rows[0]["id"] == D and {"plans/a.txt", "plans/b.txt"} <= set(rows[0]["cited_by"])
+
+
 CONFLICTS = [{"node": "93-KL/TW", "field": "date",
               "values": [{"value": "2020-11-20", "sources": ["a.txt"]},
                          {"value": "2019-11-20", "sources": ["b.txt"]}]}]

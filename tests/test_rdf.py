@@ -482,3 +482,54 @@ def test_a_former_district_without_a_code_has_its_own_concept():
     assert unit_iri(q2).endswith("/adminunit/pre2025-79-quan-2")
     assert unit_iri(thu_duc).endswith("/adminunit/pre2025-79-769")
     assert _unit_for("Hồ Chí Minh", "Quận 2", "2009-12-20") == q2
+
+
+def test_a_build_writes_in_two_passes_the_turtle_a_walk_node_by_node_writes(tmp_path: Path):
+    """cascade build writes cascade.ttl from its streamed graph in two passes (signers, tasks and agencies
+    first, their text kept aside): the same text as the one-pass writer over the same graph."""
+    import io
+
+    from cascade.graph import StreamedGraph
+    from cascade.rdf.write import _write
+
+    one_pass: list[str] = []
+
+    def walk_node_by_node(b) -> list[Path]:
+        G = b.walked_graph()
+        assert isinstance(G, StreamedGraph)              # what build_extra was given too
+        buf = io.StringIO()
+        _write(rdf._Source(G), "ttl", buf, rdf.DEFAULT_BASE)
+        one_pass.append(buf.getvalue())
+        return []
+
+    out = tmp_path / "out"
+    build([ROOT / "data"], out, workers=1, extras=[walk_node_by_node])
+    text = (out / "cascade.ttl").read_text(encoding="utf-8")
+    assert one_pass and text == one_pass[0]
+    assert "p-plan:Step" in text and "prov:qualifiedAttribution" in text and "cas:ReportingDuty" in text
+    assert not list(out.glob("tmp*"))                    # the pass's temporary file is gone
+
+
+def test_units_named_inside_units_noted_are_recorded_as_if_named_after():
+    """A place the gazetteer does not know is under the province of its first naming's date: one named
+    while units are noted counts as named when its call is made again, after the others."""
+    from cascade.rdf.mapping import _Maker
+    from cascade.rdf.terms import _NTTerms
+
+    def broader(calls_inside: list[tuple], calls_after: list[tuple]) -> object:
+        mk = _Maker(rdf._Source(nx.MultiDiGraph()), _NTTerms(), None)
+        with mk.units_noted() as noted:
+            terms = [mk.unit(*c) for c in calls_inside]
+        assert mk.units == {}                            # nothing recorded inside
+        for c in calls_after:
+            mk.unit(*c)
+        for c in noted:
+            mk.unit(*c)
+        assert terms == [mk.unit(*c) for c in calls_inside]
+        (district,) = [v for v in mk.units.values() if isinstance(v, tuple) and v[1] == "district"]
+        return district[2]
+
+    early, late = ("Gia Lai", "Làng Không Có", "2020-01-01"), ("Gia Lai", "Làng Không Có", "2025-09-01")
+    assert broader([early], [late]) == broader([], [late, early])
+    assert broader([late], [early]) == broader([], [early, late])
+    assert broader([], [early, late]) != broader([], [late, early])

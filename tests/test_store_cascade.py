@@ -304,7 +304,7 @@ def test_show_and_missing_on_their_part_equal_the_answers_on_the_whole_graph(tmp
             part = store.read_document(con, n)
             _same(query.show(part, n), query.show(whole, n))
             assert len(part) < len(whole)
-    rows = query.orphans(store.read_uncollected(con))
+    rows = query.orphans(*store.read_uncollected(con))
     _same(rows, query.orphans(whole))
     assert {r["id"] for r in rows} >= {f"{100 + i}-NQ/TW" for i in range(7)}
     con.close()

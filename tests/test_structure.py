@@ -240,3 +240,72 @@ def test_body_end_is_the_first_closing_line(text: str, start: int) -> None:
     start = min(start, len(text))
     m = closing.search(text, start)
     assert body_end(text, start) == (m.start() if m else len(text))
+
+
+# -- the tree read from the lines' skeletons (cached by parse_structure) -----------------------------
+
+def _tree(text: str) -> list[tuple]:
+    """Everything parse_structure says of ``text``, parents by their place in document order."""
+    items = list(iter_items(text))
+    place = {id(it): k for k, it in enumerate(items)}
+    return [(it.label, it.marker, it.style, it.heading, it.start, it.end, it.head_end, it.depth,
+             it.text_start, it.section, it.field, [place[id(c)] for c in it.children],
+             place[id(it.parent)] if it.parent is not None else None) for it in items]
+
+
+def _fresh_tree(text: str) -> list[tuple]:
+    """:func:`_tree` with no layout cached."""
+    from cascade.extract import structure
+
+    structure._PLANS.clear()
+    return _tree(text)
+
+
+def test_same_layout_different_words_gives_each_text_its_own_items() -> None:
+    """Two plans with the same markers in the same order share a cached layout, not their words,
+    spans or section kinds."""
+    from cascade.extract import structure
+
+    a = "I. MỤC ĐÍCH\n1. Quán triệt\n- Nội dung\nThời hạn: Quý I\nII. NHIỆM VỤ\n1. Rà soát\na) Sở Y tế\n"
+    b = ("I. NHIỆM VỤ TRỌNG TÂM\n\n1. Tuyên truyền sâu rộng  \n-   Ý khác hẳn\n  Thời hạn: Năm 2022.\n"
+         "II. TỔ CHỨC THỰC HIỆN\n1. Kiểm tra\na) Sở Tài chính chủ trì\n")
+    structure._PLANS.clear()
+    first = _tree(a)
+    assert len(structure._PLANS) == 1
+    second = _tree(b)
+    assert len(structure._PLANS) == 1                   # the same layout: read once
+    assert second == _fresh_tree(b) and first == _fresh_tree(a)
+    assert [t[9] for t in first if t[2] == "roman"] == ["purpose", "tasks"]
+    assert [t[9] for t in second if t[2] == "roman"] == ["tasks", "organisation"]
+    assert [t[3] for t in second if t[2] == "letter"] == ["Sở Tài chính chủ trì"]
+    assert [b[t[4]:t[5]] for t in second if t[2] == "num"] == [
+        "1. Tuyên truyền sâu rộng  \n-   Ý khác hẳn\n  Thời hạn: Năm 2022.",
+        "1. Kiểm tra\na) Sở Tài chính chủ trì"]
+
+
+def test_a_different_layout_is_read_on_its_own() -> None:
+    """Swapping an open field for one with its value changes what the field holds."""
+    open_field = "1. Việc\nĐơn vị thực hiện:\n- Sở Nội vụ\n2. Việc khác\n"
+    closed = "1. Việc\nĐơn vị thực hiện: Sở\n- Sở Nội vụ\n2. Việc khác\n"
+    a, b = _tree(open_field), _tree(closed)
+    assert a == _fresh_tree(open_field) and b == _fresh_tree(closed)
+    assert a[1][2] == "field" and a[1][11] == [2]        # the bullet belongs to the open field
+    assert b[1][2] == "field" and b[1][11] == [] and b[2][12] == 0
+
+
+_WORDS = ["Việc", "NHIỆM VỤ", "MỤC ĐÍCH", "TỔ CHỨC THỰC HIỆN", "Sở Y tế chủ trì", "Thời hạn: Quý II",
+          "Đơn vị thực hiện:", "Quý III/2021: xong", "KINH PHÍ", "x"]
+_MARKERS = ["I. ", "II - ", "III. ", "1. ", "2. ", "1.2 ", "a) ", "b- ", "đ) ", "- ", "+ ", "* ", "A. ", "",
+            "   - "]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_MARKERS), st.sampled_from(_WORDS), st.sampled_from(_WORDS),
+                          st.sampled_from(["", " ", "\n", "  \n"])), max_size=20))
+def test_a_cached_layout_gives_what_reading_the_text_alone_gives(lines: list[tuple[str, ...]]) -> None:
+    """Read after a text with the same markers and other words (so with its layout cached), a
+    text gives what it gives read first."""
+    a = "\n".join(m + w + pad for m, w, _, pad in lines)
+    b = "\n".join(m + w + " " * len(pad) for m, _, w, pad in lines)
+    want = _fresh_tree(b)
+    _fresh_tree(a)
+    assert _tree(b) == want

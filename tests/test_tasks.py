@@ -523,3 +523,108 @@ def test_reading_a_segment_from_its_pieces_is_reading_it_whole(raw: str, data) -
         read_segment(ctx, a, b, fast)
         read_cues(ctx, a, b, slow, ctx.lines.starts_within(a, b))
         assert fast == slow, (a, b, text[a:b])
+
+
+# -- field lines, read once per line ---------------------------------------------------------------------
+
+
+def test_the_same_field_line_in_two_plans_gives_each_its_own_spans() -> None:
+    """A field line read in one plan is read from the cache in the next, at its own place there."""
+    line = "Thời gian thực hiện: Quý II/2022; Sản phẩm: Báo cáo tổng kết"
+    first = extract_tasks(clean(plan(f"1. Rà soát\n\n{line}\n")), "a.txt", year=2021)[0]
+    body = f"1. Tuyên truyền sâu rộng trong toàn tỉnh\n\nGiao Sở Nội vụ chủ trì.\n\n{line}\n"
+    ct = clean(plan(body))
+    second = extract_tasks(ct, "b.txt", year=2021)[0]
+    assert first.deadline == second.deadline and first.deadline.start == "2022-04"
+    assert first.deliverable == second.deliverable == "Báo cáo tổng kết"
+    assert second.lead == ("Sở Nội vụ",) and first.lead == ()
+    assert ct.text[second.evidence.start:second.evidence.end].endswith(line)
+
+
+def test_field_lines_with_the_same_labels_and_other_values_differ() -> None:
+    """The cache is keyed by the whole line: another value is read as itself."""
+    a = tasks(plan("1. Việc\n\nThời hạn: Quý III/2021\n\n2. Việc khác\n\nThời hạn: Quý IV/2021\n"))
+    assert (a["II.1"].deadline.start, a["II.2"].deadline.start) == ("2021-07", "2021-10")
+
+
+_FIELD_LINES = ["Thời gian thực hiện: Năm 2021", "** Thời hạn:* Quý II/2022",
+                "Sản phẩm: Báo cáo; Thời hạn: 2023", "c) Thời gian thực hiện: Thường xuyên",
+                "Cơ quan chủ trì: Sở Y tế; Cơ quan phối hợp: Sở Nội vụ",
+                "- Kinh phí:   ngân sách tỉnh; Tiến độ:  tháng 6/2022 ",
+                "Đơn vị thực hiện: Sở Tư pháp chủ trì"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["1. Việc", "a) Mục", "- ý", "Giao Sở Y tế chủ trì.", "", *_FIELD_LINES]),
+                max_size=12))
+def test_field_lines_read_alone_give_what_reading_them_in_the_text_gives(lines: list[str]) -> None:
+    """Each field line that holds its value, read once in the line alone, gives the fields that
+    reading it in place gives."""
+    from cascade.extract.structure import parse_structure, walk
+    from cascade.extract.tasks import _field_item, _fields
+
+    text = "\n".join(["II. NHIỆM VỤ", *lines])
+    items = [it for it in walk(parse_structure(text)) if it.field is not None]
+    ctx = type("Ctx", (), {"text": text})()
+    for f in items:
+        in_place = _field_item(text, f, f.start, f.end, f.head_end, f.text_start,
+                               [c.text_start for c in walk(f.children)] if f.children else [])
+        assert [tuple(x)[:4] for x in _fields(ctx, [f], [])] == [tuple(x)[:4] for x in in_place]
+        for x in _fields(ctx, [f], []):
+            assert x.value in (None, " ".join(text[x.start:x.end].split()).strip(" .;,*_"))
+
+
+# -- reporting clauses, read once per piece ------------------------------------------------------------
+
+
+def test_a_reporting_clause_read_in_one_plan_is_placed_in_the_next() -> None:
+    """The same clause in two plans, at other places and after other words, gives each plan its own span."""
+    clause = "Các cơ quan định kỳ báo cáo kết quả về Sở Nội vụ trước ngày 15/12 hằng năm."
+    spans = []
+    for lead_in in ("1. Rà soát\n\nGiao Sở Y tế chủ trì.",
+                    "1. Tuyên truyền sâu rộng\n\nGiao Sở Tư pháp chủ trì."):
+        raw = plan(f"{lead_in}\n\n{clause}\n", "III. TỔ CHỨC THỰC HIỆN")
+        (r,) = extract_tasks(clean(raw), "p.txt", year=2021)[0].reporting
+        assert (r.to, r.reporter, r.deadline.due) == ("Sở Nội vụ", ("Các cơ quan",), "12-15")
+        assert raw[r.evidence.start:r.evidence.end] == clause.rstrip(".")
+        spans.append(r.evidence.start)
+    assert spans[0] != spans[1]
+
+
+def test_the_word_before_a_clause_still_decides_its_reporter() -> None:
+    """A body that starts a line reports unless the word before it (at the end of the line above,
+    in another piece) makes it an object ("của Sở Y tế"): then the task's lead reports. Read in
+    either order, the same clause gives each plan its own answer."""
+    clause = "Sở Y tế báo cáo kết quả về UBND tỉnh trước ngày 15/12."
+    for order in (("chung", "của"), ("của", "chung")):
+        for word in order:
+            raw = plan(f"1. Giao Sở Tư pháp chủ trì.\n\nNhiệm vụ {word}\n{clause}\n")
+            t = extract_tasks(clean(raw), "p.txt", year=2021)[0]
+            (r,) = t.reporting
+            assert r.to == "Ủy ban nhân dân tỉnh"
+            assert r.reporter == (("Sở Y tế",) if word == "chung" else t.lead)
+            assert "Sở Tư pháp" in t.lead
+
+
+_SUBJECTS = ["Các cơ quan", "Các tổ chức", "Sở Y tế", "UBND các huyện", "Giao Sở Nội vụ", "Định kỳ,"]
+_TO = ["về Sở Nội vụ", "cho Sở Tài chính", "UBND tỉnh", "về Ban Tuyên giáo Tỉnh ủy", "kết quả"]
+_WHEN = ["trước ngày 15/12 hằng năm", "định kỳ 6 tháng", "", "trước ngày 20 tháng 11"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Nhiệm vụ của", "Nhiệm vụ chung", "1. Việc", "- Nội dung", ""]),
+                          st.sampled_from(_SUBJECTS), st.sampled_from(_TO), st.sampled_from(_WHEN)),
+                min_size=2, max_size=6))
+def test_reporting_read_after_other_plans_is_reporting_read_first(parts: list[tuple[str, ...]]) -> None:
+    """Each plan's reporting duties are the same whether or not plans read before it left their
+    clauses cached."""
+    from cascade.extract import tasks as module
+
+    raws = [plan(f"1. Giao Sở Tư pháp chủ trì.\n\n{before}\n{who} báo cáo {to} {when}.\n", "III. TỔ CHỨC")
+            for before, who, to, when in parts]
+    warm = [extract_tasks(clean(raw), "p.txt", year=2021) for raw in raws]
+    cold = []
+    for raw in raws:
+        module._CLAUSES.clear()
+        cold.append(extract_tasks(clean(raw), "p.txt", year=2021))
+    assert warm == cold

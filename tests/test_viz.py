@@ -14,6 +14,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from conftest import HOSTILE_EVIDENCE, HOSTILE_ID, HOSTILE_ISSUER, HOSTILE_TITLE
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cascade import cli
@@ -285,3 +287,37 @@ def test_map_is_not_written_when_the_document_is_unknown(sample_build, tmp_path:
     target = tmp_path / "m.html"
     runner.invoke(cli.app, ["map", "no-such-doc", "-o", str(target), "--build-dir", str(sample_build)])
     assert not target.exists()
+
+
+def test_the_json_list_pieces_are_each_item_escaped_and_joined():
+    """More items than one piece holds: the pieces join to the items' script JSON, comma-separated."""
+    items = [{"id": f"n{i}", "t": "</script>&<!--\u2028" * (i % 3), "x": i / 10} for i in range(700)]
+    pieces = list(viz._script_json_list(items))
+    assert 1 < len(pieces) < len(items)
+    assert "".join(pieces) == ",".join(viz._script_json(i) for i in items)
+    assert json.loads("[" + "".join(pieces) + "]") == items
+    assert list(viz._script_json_list([])) == []
+
+
+@pytest.mark.parametrize("text", ["  a\u00a0\u00a0b\t\nc  ", "\u2028x\x1cy\x85z\u3000", "one", "",
+                                  " \u200b "])
+def test_short_texts_have_each_run_of_white_space_as_one_space(text):
+    """Runs of any white space (no-break, ideographic, line separators) become one space, ends trimmed."""
+    assert viz._short(text, 400) == re.sub(r"\s+", " ", text).strip()
+    assert viz._short("word " * 100, 20) == ("word " * 4).rstrip() + "…"
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats()
+    | st.sampled_from([1e-5, 2.5e-7, 1e-4, 1e16, 1.5e300, -0.0, 0.0, float("nan"), float("-inf")])
+    | st.text(alphabet=st.sampled_from(list('aĐ"\\/<>&\n\x00\x1f\x7f\u2028\ud800é𝄞')), max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    max_leaves=24)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON_VALUES)
+def test_the_map_data_is_written_as_json_dumps_writes_it(value):
+    """The map's JSON, made by orjson where it writes the same text: always what json.dumps writes
+    (small floats, nan, huge integers and lone surrogates included)."""
+    assert viz._compact_json(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))

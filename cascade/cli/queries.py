@@ -336,7 +336,7 @@ def missing_command(
     from cascade.corpus import store
 
     with store.open_build(Path(out) if out is not None else store.default_out()) as (con, _):
-        rows = query.orphans(store.read_uncollected(con))
+        rows = query.orphans(*store.read_uncollected(con))
     rows = rows[:limit] if limit > 0 else rows
     columns = _COLUMNS["missing"]
 

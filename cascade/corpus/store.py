@@ -26,7 +26,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
@@ -598,18 +598,24 @@ def read_document(con: sqlite3.Connection, node: str) -> CascadeGraph:
     return G
 
 
-def read_uncollected(con: sqlite3.Connection) -> CascadeGraph:
+class Uncollected(NamedTuple):
+    """What :func:`read_uncollected` gives: ``query.orphans(*uncollected)`` answers ``cascade missing``."""
+
+    documents: CascadeGraph                  # the documents cited but not collected, with their attributes
+    links: list[tuple[str, str, Any, str]]   # the links into them: (source, relation, asserted_by, target)
+
+
+def read_uncollected(con: sqlite3.Connection) -> Uncollected:
     """What :func:`cascade.query.orphans` reads: the documents cited but not in the corpus, and every
-    link between documents into them with its relation and the files that state it (``asserted_by``;
-    the citing ends without attributes)."""
+    link between documents into them with its relation and the files that state it (``asserted_by``),
+    as rows rather than as a graph (a national build has a few hundred thousand)."""
     wanted = "SELECT id FROM documents WHERE NOT coalesce(in_corpus, 0)"
     G = read_documents(con, (n for (n,) in con.execute(wanted)))
-    for u, v, k, r, by in con.execute(
-            f"SELECT source, target, key, relation, json_extract(attrs, '$.{ASSERTED_BY}') FROM edges "
-            f"INDEXED BY document_edges WHERE relation IN ({_DOC_RELATIONS_SQL}) AND target IN ({wanted}) "
-            "ORDER BY seq"):
-        G.add_edge(u, v, k, {RELATION: r} if by is None else {RELATION: r, ASSERTED_BY: by})
-    return G
+    links = con.execute(
+        f"SELECT source, relation, json_extract(attrs, '$.{ASSERTED_BY}'), target FROM edges "
+        f"INDEXED BY document_edges WHERE relation IN ({_DOC_RELATIONS_SQL}) AND target IN ({wanted})"
+    ).fetchall()
+    return Uncollected(G, links)
 
 
 def read_statements_of(con: sqlite3.Connection, node: str) -> Statements:

@@ -15,11 +15,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, takewhile
-from typing import NamedTuple, Protocol
+from itertools import accumulate, compress
+from typing import Any, NamedTuple, Protocol
 
 from cascade.extract.agencies import Found, scan_pieces
-from cascade.extract.agency_groups import FREE, NO_TRIGGER, OPEN, SENTENCE, cut_after, line_end
+from cascade.extract.agency_groups import ASK, FREE, NO_TRIGGER, OPEN, SENTENCE, cut_after, line_end
 from cascade.extract.structure import Item, field_of
 from cascade.models import Evidence
 from cascade.text.normalize import CleanText
@@ -314,7 +314,8 @@ def read_cues(ctx: TaskContext, a: int, b: int, who: Who, line_starts: list[int]
 
 # What a piece read of itself (see _facts), for each cue or line start: the steps with the names they
 # give, ``(role, names, check, where the last name ends)``; None when the piece alone cannot say.
-_Read = tuple[tuple[int, tuple[str, ...], int, int], ...] | None
+_Steps = tuple[tuple[int, tuple[str, ...], int, int], ...]
+_Read = _Steps | None
 
 
 def _recorded(names: _PieceNames, steps: list[_Step], takes_last: bool) -> _Read:
@@ -339,13 +340,21 @@ def read_segment(ctx: TaskContext, a: int, b: int, who: Who) -> None:
     """
     if not ctx.found:
         return
-    text, pieces = ctx.text, ctx.pieces
-    k0 = max(0, bisect_right(ctx.piece_starts, a) - 1)
+    text, pieces, piece_starts = ctx.text, ctx.pieces, ctx.piece_starts
+    k0 = bisect_right(piece_starts, a) - 1
+    if k0 < 0:
+        k0 = 0
     # (where a piece starts, its facts, whether its content lies whole in [a, b)) for the pieces from a to b
-    near = [(p0, facts, p0 + facts.content_start >= a and p0 + facts.content_end <= b)
-            for p0, _, facts in takewhile(lambda piece: piece[0] < b, pieces[k0:])]
+    near = []
+    for k in range(k0, bisect_left(piece_starts, b, k0)):
+        p0, _, facts = pieces[k]
+        near.append((p0, facts, p0 + facts.content_start >= a and p0 + facts.content_end <= b))
 
     for p0, facts, whole in near:                # the cues, then the line starts (read_cues' order)
+        if whole and facts.cue_replay is not None:
+            for role, names, check, end in facts.cue_replay:
+                _give(text, who, role, names, check, end + p0, b)
+            continue
         for s, e, kind, read in facts.cue_reads:
             if whole and read is not None:
                 for role, names, check, end in read:
@@ -353,6 +362,10 @@ def read_segment(ctx: TaskContext, a: int, b: int, who: Who) -> None:
             elif a <= s + p0 < b:
                 _apply(ctx, _cue_steps(ctx, s + p0, e + p0, kind, a, b)[0], who, b)
     for p0, facts, whole in near:
+        if whole and facts.line_replay is not None:
+            for role, names, check, end in facts.line_replay:
+                _give(text, who, role, names, check, end + p0, b)
+            continue
         for pos, read in facts.line_reads:
             if whole and read is not None:
                 for role, names, check, end in read:
@@ -488,28 +501,34 @@ def _cue_end(line: str) -> int:
     return NO_TRIGGER
 
 
-_CUT, _NEVER, _LOOK = range(3)
+_NEVER, _CUT, _LOOK, _ALONE, _ALONE_OR_LOOK = range(5)    # _NEVER first: compress() skips it
 
 
 @lru_cache(maxsize=8192)
 def _line_cut(line: str) -> int:
     """Whether the text may be cut after ``line`` whatever comes before and after it (_CUT),
-    never (_NEVER: something read may go on past it), or whether to look closer (_LOOK)."""
+    never (_NEVER: something read may go on past it), or whether to look closer (_LOOK, see
+    :func:`_cut_after`); or, for a line in which no name, group or cue goes on and none starts
+    that may, when the piece it ends holds no other line than blank ones, and otherwise never
+    (_ALONE: a cue begun before it may go on) or after a closer look (_ALONE_OR_LOOK: a group
+    begun before it may)."""
     names, cues = line_end(line), _cue_end(line)
     if names <= FREE and cues <= FREE:
         return _CUT
-    return _NEVER if OPEN in (names, cues) else _LOOK
+    if OPEN in (names, cues):
+        return _NEVER
+    if names == ASK:
+        return _LOOK
+    # names: FREE or less, or NO_TRIGGER; cues: the same, not both FREE or less
+    return _ALONE if cues == NO_TRIGGER else _ALONE_OR_LOOK
 
 
 def _cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
     """Whether the text may be read up to the line break at ``nl`` and after it separately:
     nothing read (a name, a group, a cue) goes over the break (``piece``: where the text
-    read with this line starts; ``line``: where this line starts)."""
-    s = text[line:nl]
-    code = _line_cut(s)
-    if code != _LOOK:
-        return code == _CUT
-    kind = _cue_end(s)                                  # the cached test first, the group matching last
+    read with this line starts; ``line``: where this line starts, a line whose :func:`_line_cut`
+    is _LOOK or _ALONE_OR_LOOK)."""
+    kind = _cue_end(text[line:nl])                      # the cached test first, the group matching last
     # no cue starts in the line, nor before it in the piece when that holds only blank lines
     if not (kind <= FREE or (kind == NO_TRIGGER and (piece == line or text[piece:line].isspace()))):
         return False
@@ -534,6 +553,19 @@ class _Facts(NamedTuple):
     line_reads: tuple[tuple[int, _Read], ...]    # ... and at each line start
     content_start: int                           # where its content starts (after blank lines)
     content_end: int                             # ... and ends (before trailing space)
+    cue_replay: _Read                            # the steps of all its cue reads in order (None when one
+    line_replay: _Read                           # cannot say); the same of its line reads (see _replay)
+
+
+def _replay(reads: Iterable[tuple[Any, ...]]) -> _Read:
+    """The steps of ``reads`` (cue or line reads of a piece, each ending with its :data:`_Read`) one
+    after the other; None when one of them is None."""
+    out = []
+    for r in reads:
+        if r[-1] is None:
+            return None
+        out.extend(r[-1])
+    return tuple(out)
 
 
 _Piece = tuple[int, int, _Facts]                 # where a piece starts and ends in the text, its facts
@@ -580,7 +612,7 @@ def _facts(piece: str, open_before: bool) -> _Facts:
         line_reads = tuple([(pos, ()) for pos, _, _ in lines.spans])
     return _Facts(found, tuple(who), tuple(hits["report"]), tuple(hits["deadline"]), tuple(hits["finish"]),
                   tuple(lines.spans), open_after, cue_reads, line_reads, end - len(piece.lstrip("\n")),
-                  len(piece.rstrip()))
+                  len(piece.rstrip()), _replay(cue_reads), _replay(line_reads))
 
 
 def read_context(ct: CleanText, items: list[Item], source: str, year: int | None) -> TaskContext:
@@ -593,30 +625,34 @@ def read_context(ct: CleanText, items: list[Item], source: str, year: int | None
     text = ct.text
     first = min((it.start for it in items if it.section not in SKIP_SECTIONS), default=len(text))
     last = max((it.end for it in items), default=0)
-    ends = []                                    # where each piece ends (a line break, or ``last``)
+    read: list[_Piece] = []                      # (where a piece starts and ends, what it holds)
+    piece = first
+    open_before = False                          # the line before the piece is a long one left open
     if first < last:
         part = text[first:last].split("\n")
         part.pop()                               # the last line, not followed by a line break
         codes = list(map(_line_cut, part))       # a blank line gives _NEVER: a piece goes on over it
         # where line k starts: ``first``, the lengths of the lines before it, and their k line breaks
         at = list(accumulate(map(len, part), initial=first))
-        piece = first
-        for k in [k for k, code in enumerate(codes) if code != _NEVER]:
+        for k in compress(range(len(codes)), codes):     # the lines whose code is not _NEVER (0)
             line = at[k] + k
             nl = line + len(part[k])
-            if codes[k] == _CUT or _cut_after(text, piece, line, nl, last):
-                ends.append(nl)
+            code = codes[k]
+            if code == _CUT:
+                cut = True
+            elif code == _LOOK:
+                cut = _cut_after(text, piece, line, nl, last)
+            else:
+                cut = piece == line or text[piece:line].isspace()
+                if not cut and code == _ALONE_OR_LOOK:
+                    cut = _cut_after(text, piece, line, nl, last)
+            if cut:
+                facts = _facts(text[piece:nl], open_before)
+                read.append((piece, nl, facts))
+                open_before = facts.open_after
                 piece = nl + 1
         if piece < last:
-            ends.append(last)
-    read: list[_Piece] = []                      # (where a piece starts and ends, what it holds)
-    piece = first
-    open_before = False                          # the line before the piece is a long one left open
-    for end in ends:
-        facts = _facts(text[piece:end], open_before)
-        read.append((piece, end, facts))
-        open_before = facts.open_after
-        piece = end + 1
+            read.append((piece, last, _facts(text[piece:last], open_before)))
     # the facts with their offsets moved from the pieces to the text, one list of each kind
     found = [_new_found(Found, (x[0], x[1] + p, x[2] + p, x[3])) for p, _, facts in read for x in facts.found]
     report: list[_Span] = []

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from dataclasses import field as _field
 from functools import lru_cache
+from typing import Any
 
 #: Vietnamese letter order for sub-items (no f, j, w, z; đ after d)
 LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -285,10 +286,10 @@ def _is_caps_section(line: str) -> bool:
     return section_kind(m["h"]) != "other"
 
 
-def _label(parent: Item | None, style: str, marker: str) -> str:
+def _label(base: str, style: str, marker: str) -> str:
+    """The label of an item under a parent labelled ``base`` ("" at the top)."""
     if style in ("bullet", "field"):
-        return parent.label if parent else ""
-    base = parent.label if parent else ""
+        return base
     if style == "num" and "." in marker:
         parts = marker.split(".")
         # "1.2" under "II.1": the label is "II.1.2", not "II.1.1.2"
@@ -297,20 +298,21 @@ def _label(parent: Item | None, style: str, marker: str) -> str:
     return f"{base}.{marker}" if base else marker
 
 
-_FIELD_KEY = ("field", 0)
-_UPPER_KEY = ("upper", 0)
-_Shape = tuple[str, str, str, int, str | None, bool, tuple[str, int | str]]
+#: what the nesting of a line depends on: its style, its marker, whether it is a field left open
+_Skeleton = tuple[str, str, bool]
+_Shape = tuple[str, str, str, int, str | None, _Skeleton]
 
 
 @lru_cache(maxsize=8192)
 def _shape(line: str) -> _Shape | None:
-    """What a line is: ``(style, marker, heading, text offset, field kind, open field, style key)``.
+    """What a line is: ``(style, marker, heading, text offset, field kind, skeleton)``.
 
-    ``style`` is "field" for a labelled field (``open field`` when its value is on the
-    lines below it), "caps" for a paragraph that would be a section heading in a document
-    without Roman numerals, or a marker style; None for a plain paragraph. A pure function
-    of the line, cached: plans repeat their headings and field lines ("Thời gian thực hiện:
-    Thường xuyên.") from one document to the next.
+    ``style`` is "field" for a labelled field, "caps" for a paragraph that would be a section
+    heading in a document without Roman numerals, or a marker style; None for a plain
+    paragraph. The skeleton is ``(style, marker, open field)``, all the nesting depends on (see
+    :func:`_plan`); a field is open when its value is on the lines below it. A pure
+    function of the line, cached: plans repeat their headings and field lines ("Thời gian thực
+    hiện: Thường xuyên.") from one document to the next.
     """
     fld = field_of(line)
     cls = _classify(line)
@@ -319,10 +321,11 @@ def _shape(line: str) -> _Shape | None:
         if inner:                                       # "- Thời gian thực hiện: ..." is a field
             fld, cls = inner, None
     if fld is not None and (cls is None or cls[0] == "bullet"):
-        return "field", "", _strip_emphasis(line), 0, fld[0], not fld[1].strip(" .:*_"), _FIELD_KEY
+        open_field = not fld[1].strip(" .:*_")
+        return "field", "", _strip_emphasis(line), 0, fld[0], ("field", "", open_field)
     if cls is None:
         if _is_caps_section(line):
-            return "caps", "", _strip_emphasis(line), 0, None, False, _UPPER_KEY
+            return "caps", "", _strip_emphasis(line), 0, None, ("caps", "", False)
         return None
     style, marker, off = cls
     rest = line[off:]
@@ -331,7 +334,81 @@ def _shape(line: str) -> _Shape | None:
     if style == "letter" or style == "num":
         f = field_of(heading)
         kind = f[0] if f else None
-    return style, marker, heading, off + _lead_emphasis(rest), kind, False, _style_key(style, marker)
+    return style, marker, heading, off + _lead_emphasis(rest), kind, (style, marker, False)
+
+
+# how an item's section is found (see _plan): its parent's, the kind of its heading, that kind
+# with "tasks" for the kinds that are not purpose, targets, organisation or funding, or given
+_INHERIT, _KIND, _KIND_OR_TASKS = range(3)
+#: one line's place in the tree: (its parent's line or -1, label, style, depth, section rule, the line
+#: whose start closes it, -1 for the end of the body, -2 for a field that holds only its own line)
+_Step = tuple[int, str, str, int, int | str, int]
+
+
+def _plan(has_roman: bool, skeletons: tuple[_Skeleton, ...]) -> tuple[_Step | None, ...]:
+    """The tree the marked lines of a document make, from their skeletons alone (None for a line
+    that makes no item): nesting is read from the order markers first appear in, the way a
+    reader does; a marker style already open closes what was opened after it; a new style opens
+    a level below. Cached by :func:`parse_structure`: plans share a handful of layouts."""
+    steps: list[list[Any]] = []                # per line: its step as a list (its closer set later)
+    stack: list[int] = []                       # the open lines, outermost first
+    keys: list[tuple[str, int | str]] = []      # their style keys
+    labels: list[str] = []
+    seen_section = False
+
+    def pop_to(n: int, at: int) -> None:
+        while len(stack) > n:
+            steps[stack.pop()][5] = at
+            keys.pop()
+
+    for idx, (style, marker, open_field) in enumerate(skeletons):
+        labels.append("")
+        if style == "field" or (style == "caps" and not has_roman):
+            if style == "field":                        # it belongs to the nearest numbered item
+                while stack and steps[stack[-1]][2] not in NUMBERED:
+                    pop_to(len(stack) - 1, idx)
+            else:                                       # a heading in capitals opens a section
+                style = "upper"
+                pop_to(0, idx)
+            label = labels[stack[-1]] if stack and style == "field" else ""
+        elif style == "caps" or (style == "upper" and has_roman):
+            steps.append([])
+            continue
+        else:
+            if style == "roman":
+                pop_to(0, idx)
+            else:
+                if style != "bullet":
+                    while stack and steps[stack[-1]][2] not in NUMBERED:
+                        pop_to(len(stack) - 1, idx)
+                key = _style_key(style, marker)
+                if key in keys:
+                    pop_to(keys.index(key), idx)
+            label = _label(labels[stack[-1]] if stack else "", style, marker)
+        labels[idx] = label
+        parent = stack[-1] if stack else -1
+        rule: int | str
+        if parent >= 0:
+            rule = _INHERIT
+        elif style in ("roman", "upper"):
+            rule = _KIND
+            seen_section = True
+        elif has_roman:
+            rule = "other" if seen_section else "preamble"
+        else:                                           # no sections: numbered items are the content
+            rule = _KIND_OR_TASKS
+        steps.append([parent, label, style, len(stack), rule, -2])
+        if style != "field" or open_field:              # a field with its value on its line holds nothing
+            stack.append(idx)
+            keys.append(_style_key(style, marker))
+    pop_to(0, -1)
+    return tuple(tuple(s) if s else None for s in steps)
+
+
+# the layouts read (see _plan), cleared when full: a few hundred cover the layouts plans share, and a
+# long plan's layout takes tens of kilobytes
+_PLANS: dict[tuple[bool, tuple[_Skeleton, ...]], tuple[_Step | None, ...]] = {}
+_PLANS_MAX = 256
 
 
 def parse_structure(text: str) -> list[Item]:
@@ -339,73 +416,66 @@ def parse_structure(text: str) -> list[Item]:
 
     Items before the first section of a document that has sections are kept with the
     section kind "preamble". Nothing after the closing ("Trên đây là", "Nơi nhận") is read.
+    The tree is read from the lines' skeletons (see :func:`_plan`, cached by skeletons: the
+    answer depends on nothing else); the spans, headings and sections are this text's.
     """
     end_of_body = body_end(text)
     has_roman = _has_roman(text, end_of_body)
-    top: list[Item] = []
-    stack: list[Item] = []                      # the open items, outermost first
-    keys: list[tuple[str, int | str]] = []      # their style keys
-    seen_section = False
-
-    def pop_to(n: int, at: int) -> None:
-        while len(stack) > n:
-            item = stack.pop()
-            keys.pop()
-            e = at
-            while e > item.start and text[e - 1].isspace():
-                e -= 1
-            item.end = e if e > item.head_end else item.head_end
-
+    lines: list[tuple[int, int, _Shape]] = []   # the marked lines: where each starts and ends, its shape
+    skeletons: list[_Skeleton] = []
     for a in _line_starts(text, end_of_body, not has_roman):
         b = text.find("\n", a, end_of_body)
         if b < 0:
             b = end_of_body
         shape = _shape(text[a:b])
-        if shape is None:
-            continue                                    # a paragraph of the current item
-        style, marker, heading, off, fld, open_field, key = shape
-        if style == "field" or (style == "caps" and not has_roman):
-            if style == "field":                        # it belongs to the nearest numbered item
-                while stack and stack[-1].style not in NUMBERED:
-                    pop_to(len(stack) - 1, a)
-            else:                                       # a heading in capitals opens a section
-                style = "upper"
-                pop_to(0, a)
-            label = stack[-1].label if stack and style == "field" else ""
-        elif style == "caps" or (style == "upper" and has_roman):
+        if shape is not None:
+            lines.append((a, b, shape))
+            skeletons.append(shape[5])
+    if not lines:
+        return []
+    key = (has_roman, tuple(skeletons))
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) >= _PLANS_MAX:
+            _PLANS.clear()
+        plan = _PLANS[key] = _plan(*key)
+    top: list[Item] = []
+    made: list[Item | None] = []
+    for (a, b, shape), step in zip(lines, plan, strict=True):
+        if step is None:
+            made.append(None)
             continue
-        else:
-            if style == "roman":
-                pop_to(0, a)
-            else:
-                if style != "bullet":
-                    while stack and stack[-1].style not in NUMBERED:
-                        pop_to(len(stack) - 1, a)
-                if key in keys:
-                    pop_to(keys.index(key), a)
-            label = _label(stack[-1] if stack else None, style, marker)
-        parent = stack[-1] if stack else None
-        if parent is not None:
-            section = parent.section
-        else:
-            if style in ("roman", "upper"):
-                section = section_kind(heading)
-                seen_section = True
-            elif has_roman:
-                section = "other" if seen_section else "preamble"
-            else:                                       # no sections: numbered items are the content
-                section = section_kind(heading)
-                if section not in ("purpose", "targets", "organisation", "funding"):
-                    section = "tasks"
+        parent_at, label, style, depth, rule, closed_by = step
+        heading = shape[2]
         e = b                                           # the line without the spaces that end it
         while e > a and text[e - 1].isspace():
             e -= 1
-        item = Item(label, marker, style, heading, a, e, e, len(stack), a + off, section, fld, [], parent)
-        (parent.children if parent is not None else top).append(item)
-        if style != "field" or open_field:              # a field with its value on its line holds nothing
-            stack.append(item)
-            keys.append(key)
-    pop_to(0, end_of_body)
+        if closed_by != -2:                             # it ends before the spaces before what closes it
+            end = lines[closed_by][0] if closed_by >= 0 else end_of_body
+            while end > a and text[end - 1].isspace():
+                end -= 1
+            if end < e:
+                end = e
+        else:
+            end = e
+        if parent_at >= 0:
+            parent = made[parent_at]
+            item = Item(label, shape[1], style, heading, a, end, e, depth, a + shape[3],
+                        parent.section, shape[4], [], parent)   # type: ignore[union-attr]
+            parent.children.append(item)                # type: ignore[union-attr]
+        else:
+            if rule == _KIND:
+                section = section_kind(heading)
+            elif rule == _KIND_OR_TASKS:
+                section = section_kind(heading)
+                if section not in ("purpose", "targets", "organisation", "funding"):
+                    section = "tasks"
+            else:
+                section = rule                          # type: ignore[assignment]
+            item = Item(label, shape[1], style, heading, a, end, e, depth, a + shape[3], section, shape[4],
+                        [], None)
+            top.append(item)
+        made.append(item)
     return top
 
 

@@ -30,6 +30,8 @@ The names, cues and line starts of the task sections are read by
 :mod:`cascade.extract.assignments` (piece by piece, cached: the answers are those of reading the
 sections whole, a property the tests check); rows of tables of tasks by
 :mod:`cascade.extract.task_tables`; orders to the levels below by :mod:`cascade.extract.orders`.
+A field line that holds its value is read once per line and a reporting clause once per piece
+(cached; plans repeat them), each then placed in the plan at hand.
 
 >>> from cascade.text.normalize import clean
 >>> ct = clean("II. NHIỆM VỤ\\n1. Rà soát cơ chế\\n"
@@ -42,7 +44,7 @@ sections whole, a property the tests check); rows of tables of tasks by
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -135,6 +137,10 @@ class _Field(NamedTuple):
     start: int
     end: int
     starts: list[int]            # where each line of the value begins (the value, then its bullets)
+    value: str | None = None     # the value as :func:`_value` reads it, when read already
+
+
+_new_field = tuple.__new__                       # _Field(...) without its Python-level __new__
 
 
 @lru_cache(maxsize=8192)
@@ -150,9 +156,9 @@ def _label_before(window: str, at_start: bool) -> tuple[int, str] | None:
     return m.start() - (0 if at_start else 1), FIELD_LABELS[" ".join(m["label"].casefold().split())]
 
 
-def _labels(ctx: TaskContext, a: int, b: int) -> list[tuple[int, int, str]]:
-    """``(label start, colon, kind)`` of every field label in ``text[a:b]``."""
-    text = ctx.text
+def _labels(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
+    """``(label start, colon, kind)`` of every field label in ``text[a:b]``, which starts a line
+    or the text (a label is read in its line from ``a`` on)."""
     out = []
     colon = text.find(":", a, b)
     while colon >= 0:
@@ -164,6 +170,36 @@ def _labels(ctx: TaskContext, a: int, b: int) -> list[tuple[int, int, str]]:
     return out
 
 
+def _field_item(text: str, f: Item | None, start: int, end: int, head_end: int, text_start: int,
+                below: list[int]) -> list[_Field]:
+    """The fields of a field item of ``text`` spanning ``[start, end)``: its own (kind "" here
+    when ``f`` is None) and those of the labels later in its line ("...; Sản phẩm: ...")."""
+    labels = _labels(text, start, head_end)
+    first_colon = labels[0][1] if labels else text.find(":", start, head_end)
+    vstart = first_colon + 1 if first_colon >= 0 else text_start
+    while vstart < end and text[vstart] in " *_\t":
+        vstart += 1
+    vend = labels[1][0] if len(labels) > 1 else end
+    out = [_new_field(_Field, ((f.field or "") if f else "", vstart, vend, [vstart, *below], None))]
+    for i in range(1, len(labels)):
+        colon, kind = labels[i][1], labels[i][2]
+        vend = labels[i + 1][0] if i + 1 < len(labels) else head_end
+        out.append(_new_field(_Field, (kind, colon + 1, vend, [skip_space(text, colon + 1, vend)], None)))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _line_fields(line: str, text_start: int) -> tuple[tuple[str, int, int, int, str], ...]:
+    """:func:`_field_item` of a field item that is one line, ``line`` (its words at ``text_start``),
+    read in the line alone: ``(kind, value start, value end, where its words start, value)`` for
+    each field, offsets in the line; its own field's kind is "" (its item's). Plans repeat their
+    field lines ("Thời gian thực hiện: Năm 2021"), so this is cached: a label is read in its line
+    only, from the line's start (see :func:`_labels`), so the answer is the line's alone.
+    """
+    return tuple([(f.kind, f.start, f.end, f.starts[0], _read_value(line, f.start, f.end))
+                  for f in _field_item(line, None, 0, len(line), len(line), text_start, [])])
+
+
 def _fields(ctx: TaskContext, items: list[Item], plain: list[tuple[int, int]]) -> list[_Field]:
     """The fields of an item: its field lines (with the bullets under an empty one) and labels
     written inside its lines ("...; Thời gian: Quý II/2022; Sản phẩm: ..."); ``plain``: the
@@ -171,31 +207,32 @@ def _fields(ctx: TaskContext, items: list[Item], plain: list[tuple[int, int]]) -
     text = ctx.text
     out: list[_Field] = []
     for f in items:
-        labels = _labels(ctx, f.start, f.head_end)
-        first_colon = labels[0][1] if labels else text.find(":", f.start, f.head_end)
-        start = first_colon + 1 if first_colon >= 0 else f.text_start
-        while start < f.end and text[start] in " *_\t":
-            start += 1
-        end = labels[1][0] if len(labels) > 1 else f.end
+        if f.end == f.head_end and not f.children:    # a field line holding its value: read once per line
+            p = f.start
+            for kind, vs, ve, w, value in _line_fields(text[p:f.end], f.text_start - p):
+                out.append(_new_field(_Field, (kind or f.field or "", vs + p, ve + p, [w + p], value)))
+            continue
         below = [c.text_start for c in walk(f.children)] if f.children else []
-        out.append(_Field(f.field or "", start, end, [start, *below]))
-        for i, (_, colon, kind) in enumerate(labels[1:], 1):
-            vend = labels[i + 1][0] if i + 1 < len(labels) else f.head_end
-            out.append(_Field(kind, colon + 1, vend, [skip_space(text, colon + 1, vend)]))
+        out.extend(_field_item(text, f, f.start, f.end, f.head_end, f.text_start, below))
     for a, b in plain:
         if text.find(":", a, b) < 0:
             continue
-        labels = _labels(ctx, a, b)
+        labels = _labels(text, a, b)
         for i, (_, colon, kind) in enumerate(labels):
             line_end = text.find("\n", colon, b)
             line_end = b if line_end < 0 else line_end
             vend = labels[i + 1][0] if i + 1 < len(labels) and labels[i + 1][0] < line_end else line_end
-            out.append(_Field(kind, colon + 1, vend, [skip_space(text, colon + 1, vend)]))
+            out.append(_new_field(_Field, (kind, colon + 1, vend, [skip_space(text, colon + 1, vend)], None)))
     return out
 
 
+def _read_value(text: str, start: int, end: int) -> str:
+    """The value of a field in ``text[start:end]``: its words, without the punctuation around them."""
+    return " ".join(text[start:end].split()).strip(" .;,*_")
+
+
 def _value(ctx: TaskContext, f: _Field) -> str:
-    return " ".join(ctx.text[f.start:f.end].split()).strip(" .;,*_")
+    return f.value if f.value is not None else _read_value(ctx.text, f.start, f.end)
 
 
 def _heading_bodies(ctx: TaskContext, item: Item) -> tuple[str, list[str]] | None:
@@ -251,7 +288,9 @@ _CLAUSE_END = re.compile(r"[;\n.]")
 def _sentence(text: str, a: int, b: int, pos: int, end: int) -> tuple[int, int]:
     """The clause around ``text[pos:end]`` within ``[a, b)``: from the last . ; or line break to the next
     (a full stop before a digit, as in "1.000", ends nothing)."""
-    s = max(text.rfind(".", a, pos), text.rfind(";", a, pos), text.rfind("\n", a, pos), a - 1) + 1
+    nl = text.rfind("\n", a, pos)                  # the others are looked for in the line only
+    lo = nl + 1 if nl >= 0 else a
+    s = max(text.rfind(".", lo, pos), text.rfind(";", lo, pos), nl, a - 1) + 1
     m = _CLAUSE_END.search(text, end, b)
     while m is not None and m.group() == "." and m.end() < b and text[m.end()].isdigit():
         m = _CLAUSE_END.search(text, m.end(), b)
@@ -261,7 +300,6 @@ def _sentence(text: str, a: int, b: int, pos: int, end: int) -> tuple[int, int]:
 def _reporting(ctx: TaskContext, segments: list[tuple[int, int]], lead: tuple[str, ...],
                skip: list[tuple[int, int]]) -> list[Reporting]:
     """Reporting duties: "báo cáo kết quả về X trước ngày 05/12 hằng năm", one per clause."""
-    text = ctx.text
     out: list[Reporting] = []
     seen: set[tuple[str, str | None]] = set()
     done: set[int] = set()
@@ -269,25 +307,74 @@ def _reporting(ctx: TaskContext, segments: list[tuple[int, int]], lead: tuple[st
         for ms, me, _ in ctx.hits["report"].within(a, b):
             if skip and any(x <= ms < y for x, y in skip):
                 continue                                # "Sản phẩm: Báo cáo ..." is a deliverable
-            s, e = _sentence(text, a, b, ms, me)
-            if s in done or not _REPORT_CUE.search(text, s, e):
+            clause = _clause(ctx, a, b, ms, me)
+            if clause is None or clause[0] in done:
                 continue
-            to = _recipients(ctx, me, e)
-            if not to:
-                continue
+            s, e, to, reporters, dl = clause
             done.add(s)
-            reporters = [f.name for f in ctx.within(s, ms)
-                         if text[max(0, f.start - 8):f.start].split()[-1:] == []
-                         or text[max(0, f.start - 8):f.start].split()[-1].casefold() not in _NOT_REPORTERS]
-            dl = parse_deadline(text[s:e], year=ctx.year)
             ev = span_evidence(ctx, s, e)
             for name in to:
                 k = (name, dl.text if dl else None)
                 if k not in seen:
                     seen.add(k)
-                    out.append(Reporting(to=name, reporter=tuple(reporters) or lead, deadline=dl,
-                                         evidence=ev))
+                    out.append(Reporting(to=name, reporter=reporters or lead, deadline=dl, evidence=ev))
     return out
+
+
+#: what a reporting clause says: (its start, its end, to whom, who reports, by when); None when the
+#: clause is no reporting duty or names no one to report to
+_Clause = tuple[int, int, tuple[str, ...], tuple[str, ...], Deadline | None] | None
+
+
+def _read_clause(ctx: TaskContext, a: int, b: int, ms: int, me: int) -> _Clause:
+    """The reporting clause around "báo cáo" at ``text[ms:me]``, within ``[a, b)``."""
+    text = ctx.text
+    s, e = _sentence(text, a, b, ms, me)
+    if not _REPORT_CUE.search(text, s, e):
+        return None
+    to = _recipients(ctx, me, e)
+    if not to:
+        return None
+    reporters = [f.name for f in ctx.within(s, ms)
+                 if text[max(0, f.start - 8):f.start].split()[-1:] == []
+                 or text[max(0, f.start - 8):f.start].split()[-1].casefold() not in _NOT_REPORTERS]
+    return s, e, tuple(to), tuple(reporters), parse_deadline(text[s:e], year=ctx.year)
+
+
+# the clauses read in pieces lying whole in their segment, offsets from the piece's start, by (the piece
+# with the 8 characters before it, where the piece starts in that, where its cue is in the piece, the
+# year); cleared when full
+_CLAUSES: dict[tuple[str, int, int, int, int | None], _Clause] = {}
+
+
+def _clause(ctx: TaskContext, a: int, b: int, ms: int, me: int) -> _Clause:
+    """:func:`_read_clause`, read once per piece of the text (see
+    :func:`~cascade.extract.assignments.read_context`) when the piece lies whole in ``[a, b)``.
+
+    A clause does not go over a line break, and a piece starts after one and ends before one or
+    at the end of the text read: the clause, the names in it (a piece's names are its own) and
+    what it says are then the piece's alone, wherever the piece is, but for the word before a
+    name that starts the piece (it decides whether the name reports), read in the 8 characters
+    before the name: the key holds those before the piece.
+    """
+    k = bisect_right(ctx.piece_starts, ms) - 1
+    if k < 0:
+        return _read_clause(ctx, a, b, ms, me)
+    p0, pend, _ = ctx.pieces[k]
+    if p0 < a or pend > b:
+        return _read_clause(ctx, a, b, ms, me)
+    lo = p0 - 8 if p0 > 8 else 0
+    key = (ctx.text[lo:pend], p0 - lo, ms - p0, me - p0, ctx.year)
+    if key in _CLAUSES:
+        known = _CLAUSES[key]
+        return None if known is None else (known[0] + p0, known[1] + p0, known[2], known[3], known[4])
+    clause = _read_clause(ctx, a, b, ms, me)
+    if clause is not None and (clause[0] < p0 or clause[1] > pend):
+        return clause                             # past the piece (never, by the above): not kept
+    if len(_CLAUSES) >= 4096:
+        _CLAUSES.clear()
+    _CLAUSES[key] = None if clause is None else (clause[0] - p0, clause[1] - p0, *clause[2:])
+    return clause
 
 
 def _recipients(ctx: TaskContext, pos: int, end: int) -> list[str]:
@@ -324,6 +411,18 @@ def _who_of(ctx: TaskContext, fields: list[_Field], plain: list[tuple[int, int]]
     return by_field, rest
 
 
+def _has_words(text: str, segments: list[tuple[int, int]], start: int, n: int) -> bool:
+    """Whether the parts of ``segments`` from ``start`` on hold ``n`` words or more (each split
+    into ``n`` words at most: no more are needed)."""
+    count = 0
+    for a, b in segments:
+        if b > start:
+            count += len(text[max(a, start):b].split(None, n))
+            if count >= n:
+                return True
+    return False
+
+
 def _minus(segments: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """``segments`` less the spans in ``cuts`` (sorted by start)."""
     if not cuts:
@@ -336,7 +435,8 @@ def _minus(segments: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list
                 continue
             if c > pos:
                 out.append((pos, c))
-            pos = max(pos, d)
+            if d > pos:
+                pos = d
         if pos < b:
             out.append((pos, b))
     return out
@@ -354,7 +454,7 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
     del province, district, level
     text = ct.text
     items = parse_structure(text)
-    has_table = text.count("|") >= 6
+    has_table = "|" in text and text.count("|") >= 6
     if not items and not has_table:
         return ()
     has_task_sections = any(it.section in _FULL_SECTIONS for it in items)
@@ -382,7 +482,7 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
         by_field, rest = _who_of(ctx, fields, plain)
         own_heading = heading(it)
         if it.style == "roman":                        # a section without numbered items: its text
-            if sum(len(text[max(a, it.head_end):b].split()) for a, b in segments if b > it.head_end) < 3:
+            if not _has_words(text, segments, it.head_end, 3):
                 continue
         elif numbered_children and not (fields or by_field.lead or rest.lead or rest.requested):
             continue                                    # a heading over sub-items that are the tasks
@@ -411,12 +511,17 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
                     break
         if own_heading and own_heading[0] == "requested":
             add_new(requested, own_heading[1])
-        lead = [n for n in lead if n not in requested]
+        if requested:
+            lead = [n for n in lead if n not in requested]
         leads_of[id(it)] = lead
         if lead_only and not lead:
             continue
-        cooperating = [n for n in dict.fromkeys(by_field.cooperating + rest.cooperating) if n not in lead]
-        focal = list(dict.fromkeys(by_field.focal + rest.focal))
+        cooperating = by_field.cooperating + rest.cooperating
+        if cooperating:
+            cooperating = [n for n in dict.fromkeys(cooperating) if n not in lead]
+        focal = by_field.focal + rest.focal
+        if by_field.focal and rest.focal:
+            focal = list(dict.fromkeys(focal))
 
         deadline = deadlines[id(it)] = _deadline_of(ctx, fields, segments, it)
         if deadline is None:
@@ -439,10 +544,8 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
         reporting = (_reporting(ctx, segments, tuple(lead), skip)
                      if ctx.hits["report"].any(it.start, it.end) else [])
         ev = item_evidence(ctx, it)
-        tasks.append(Task(label=it.label, text=it.heading, lead=tuple(lead), cooperating=tuple(cooperating),
-                          focal=tuple(focal), requested=tuple(requested), deadline=deadline,
-                          reporting=tuple(reporting), deliverable=deliverable, section=it.section,
-                          evidence=ev))
+        tasks.append(Task(it.label, it.heading, tuple(lead), tuple(cooperating), tuple(focal),
+                          tuple(requested), deadline, tuple(reporting), deliverable, it.section, ev))
     if table_tasks:
         tasks.extend(table_tasks)
         tasks.sort(key=lambda t: t.evidence.start if t.evidence else 0)

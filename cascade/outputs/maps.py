@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+import orjson
 
 from cascade.errors import CascadeError
 from cascade.graph import (
@@ -209,9 +210,10 @@ def _province_rank(name: str) -> tuple[int, str]:
 
 def _task_owner(G: nx.MultiDiGraph, nodes: Iterable[str]) -> dict[str, str]:
     owner: dict[str, str] = {}
+    attrs = G._node
     for n in nodes:
-        if G.nodes[n].get(KIND) == TASK:
-            for p, edges in G.pred[n].items():
+        if attrs[n].get(KIND) == TASK:
+            for p, edges in G._pred[n].items():
                 if any(e.get(RELATION) == "has_task" for e in edges.values()):
                     owner[n] = p
                     break
@@ -219,7 +221,7 @@ def _task_owner(G: nx.MultiDiGraph, nodes: Iterable[str]) -> dict[str, str]:
 
 
 def _block(G: nx.MultiDiGraph, n: str, owner: dict[str, str]) -> str:
-    d = G.nodes[n]
+    d = G._node[n]
     kind = d.get(KIND)
     if kind == TASK and n in owner:
         return _block(G, owner[n], owner)
@@ -239,8 +241,16 @@ def _tier(d: dict[str, Any]) -> int:
 
 def _steps(G: nx.MultiDiGraph, nodes: Sequence[str], block: dict[str, str]) -> dict[str, int]:
     """Step of each node within its row: 1 + the step of what it implements in the same block and tier."""
-    inside = set(nodes)
     step: dict[str, int] = {}
+    tier = {n: _tier(G._node[n]) for n in nodes}
+    found: dict[str, list[str]] = {}
+
+    def parents(n: str) -> list[str]:
+        p = found.get(n)
+        if p is None:
+            p = found[n] = _same_row_parents(G, n, tier, block)
+        return p
+
     for start in nodes:
         if start in step:
             continue
@@ -250,21 +260,21 @@ def _steps(G: nx.MultiDiGraph, nodes: Sequence[str], block: dict[str, str]) -> d
             n, expanded = stack.pop()
             if expanded:
                 on_stack.discard(n)
-                step[n] = max((step.get(p, 0) + 1 for p in _same_row_parents(G, n, inside, block)), default=0)
+                step[n] = max((step.get(p, 0) + 1 for p in parents(n)), default=0)
                 continue
             if n in step or n in on_stack:
                 continue
             on_stack.add(n)
             stack.append((n, True))
-            stack.extend((p, False) for p in _same_row_parents(G, n, inside, block)
-                         if p not in step and p not in on_stack)
+            stack.extend((p, False) for p in parents(n) if p not in step and p not in on_stack)
     return step
 
 
-def _same_row_parents(G: nx.MultiDiGraph, n: str, inside: set[str], block: dict[str, str]) -> list[str]:
-    tier = _tier(G.nodes[n])
-    return [p for p, edges in G.succ[n].items()
-            if p in inside and p != n and block[p] == block[n] and _tier(G.nodes[p]) == tier
+def _same_row_parents(G: nx.MultiDiGraph, n: str, tier: dict[str, int], block: dict[str, str]) -> list[str]:
+    """What ``n`` implements (or is based on) in its block and tier (``tier`` holds the map's nodes only)."""
+    mine, where = tier[n], block[n]
+    return [p for p, edges in G._succ[n].items()
+            if p != n and tier.get(p) == mine and block[p] == where
             and any(e.get(RELATION) in _LAYOUT_RELATIONS for e in edges.values())]
 
 
@@ -284,13 +294,14 @@ def layout(G: nx.MultiDiGraph, nodes: Sequence[str], root: str | None = None, *,
     step = _steps(G, nodes, block)
     aside = set(context)
     rows: dict[str, dict[tuple[int, bool, int], list[str]]] = defaultdict(lambda: defaultdict(list))
+    attrs = G._node
     for n in nodes:
-        rows[block[n]][(_tier(G.nodes[n]), n in aside, step[n])].append(n)
+        rows[block[n]][(_tier(attrs[n]), n in aside, step[n])].append(n)
 
     def sort_key(n: str) -> tuple[Any, ...]:
-        d = G.nodes[n]
+        d = attrs[n]
         if d.get(KIND) == TASK and n in owner:
-            o = G.nodes[owner[n]]
+            o = attrs[owner[n]]
             return (str(o.get("district") or ""), str(o.get("date") or "9999"), owner[n], n)
         return (str(d.get("district") or ""), str(d.get("date") or "9999"), str(d.get(LABEL) or n), n)
 
@@ -350,7 +361,8 @@ def layout(G: nx.MultiDiGraph, nodes: Sequence[str], root: str | None = None, *,
 # -- the network data ---------------------------------------------------------------------------------------
 
 def _short(text: str, n: int) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
+    """``text`` with each run of white space one space, cut to ``n`` characters (an ellipsis ends a cut)."""
+    text = " ".join(text.split())
     return text if len(text) <= n else text[:n - 1].rstrip() + "…"
 
 
@@ -387,8 +399,8 @@ def _info(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _implementers(G: nx.MultiDiGraph, n: str) -> int:
-    return sum(1 for p, edges in G.pred[n].items() if p != n and any(e.get(RELATION) in CASCADE
-                                                                      for e in edges.values()))
+    return sum(1 for p, edges in G._pred[n].items() if p != n and any(e.get(RELATION) in CASCADE
+                                                                       for e in edges.values()))
 
 
 def network(G: nx.MultiDiGraph, nodes: Sequence[str], where: Layout) -> Network:
@@ -409,8 +421,9 @@ def network(G: nx.MultiDiGraph, nodes: Sequence[str], where: Layout) -> Network:
 
 def _node_items(G: nx.MultiDiGraph, nodes: Sequence[str], where: Layout) -> Iterator[dict[str, Any]]:
     """The vis-network dict of each of ``nodes``, made one at a time (a national map writes each as made)."""
+    attrs, pos = G._node, where.pos
     for n in nodes:
-        d = G.nodes[n]
+        d = attrs[n]
         kind = d.get(KIND)
         level = str(d.get("level") or "unknown") if kind == DOCUMENT else str(kind)
         if level not in LEVEL_COLORS:
@@ -418,7 +431,7 @@ def _node_items(G: nx.MultiDiGraph, nodes: Sequence[str], where: Layout) -> Iter
         k = _implementers(G, n) if kind == DOCUMENT else 0
         shape = KIND_SHAPES.get(str(kind)) or BRANCH_SHAPES.get(str(d.get("branch")),
                                                                  BRANCH_SHAPES["unknown"])
-        x, y = where.pos[n]
+        x, y = pos[n]
         info = _info(d)
         if k:
             info["implementers"] = k
@@ -432,8 +445,9 @@ def _edge_items(G: nx.MultiDiGraph, nodes: Sequence[str]) -> Iterator[dict[str, 
     """The vis-network dict of each document or task relation between ``nodes``, one at a time."""
     inside = set(nodes)
     wanted = set(DOCUMENT_RELATIONS) | set(TASK_RELATIONS)
+    succ = G._succ
     for a in nodes:
-        for b, edges in G.succ[a].items():
+        for b, edges in succ[a].items():
             if b not in inside:
                 continue
             for e in edges.values():
@@ -479,7 +493,38 @@ def _script_json(obj: Any) -> str:
     >>> _script_json({"t": "</script><!-- & \u2028"})
     '{"t":"\\\\u003c/script\\\\u003e\\\\u003c!-- \\\\u0026 \\\\u2028"}'
     """
-    return _script_escape(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
+    return _script_escape(_COMPACT.encode(obj))
+
+
+#: ``json.dumps(obj, ensure_ascii=False, separators=(",", ":"))``, the encoder made once
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _compact_json(obj: Any) -> str:
+    """What :data:`_COMPACT` writes for ``obj``, by orjson when it writes the same text: for dicts, lists,
+    strings, integers, booleans and None, and floats it prints as Python does (not nan or infinity,
+    none below 1e-4 but 0: ``1e-05`` is orjson's ``0.00001``)."""
+    if _orjson_writes_alike(obj):
+        try:
+            return orjson.dumps(obj).decode("utf-8")
+        except orjson.JSONEncodeError:              # an integer past 64 bits, a lone surrogate
+            pass
+    return _COMPACT.encode(obj)
+
+
+def _orjson_writes_alike(obj: Any) -> bool:
+    t = type(obj)
+    if t is dict:
+        for k, v in obj.items():
+            tv = type(v)
+            if type(k) is not str or not (tv is str or tv is int or v is None or _orjson_writes_alike(v)):
+                return False
+        return True
+    if t is list:
+        return all(map(_orjson_writes_alike, obj))
+    if t is float:
+        return obj == 0 or 1e-4 <= abs(obj) < math.inf
+    return t is str or t is int or t is bool or obj is None
 
 
 def _script_escape(text: str) -> str:
@@ -495,11 +540,19 @@ def _script_escape(text: str) -> str:
 
 
 def _script_json_list(items: Iterable[Any]) -> Iterator[str]:
-    """The pieces of the JSON array of ``items`` (without its brackets), as :func:`_script_json` writes it."""
+    """The pieces of the JSON array of ``items`` (without its brackets), as :func:`_script_json` writes it:
+    a few hundred items a piece, escaped together (escaping goes character by character)."""
+    encode = _compact_json
+    batch: list[str] = []
     comma = ""
     for item in items:
-        yield comma + _script_json(item)
-        comma = ","
+        batch.append(encode(item))
+        if len(batch) == 256:
+            yield comma + _script_escape(",".join(batch))
+            batch.clear()
+            comma = ","
+    if batch:
+        yield comma + _script_escape(",".join(batch))
 
 
 @cache

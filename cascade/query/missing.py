@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,44 +25,75 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-def orphans(G: nx.MultiDiGraph, *, cited_by: int = 10) -> list[dict[str, Any]]:
+#: a link between documents into a document, as :func:`orphans` counts it:
+#: (source, relation, asserted_by, target)
+Link = tuple[str, Any, Any, str]
+
+
+def orphans(G: nx.MultiDiGraph, links: Iterable[Link] | None = None, *,
+            cited_by: int = 10) -> list[dict[str, Any]]:
     """Documents cited but not in the corpus: what to collect next, most wanted first.
 
     Ranked by the number of input files that cite them (``files``), then by the number of
     mentions (``cited``); ``implemented_by`` counts the documents that implement them,
     ``relations`` how they are cited, and ``cited_by`` names the first ``cited_by`` files.
 
+    ``links``, when given, are the edges into the documents of ``G`` that are counted, as
+    ``(source, relation, asserted_by, target)``, in place of ``G``'s own edges: what
+    :func:`cascade.corpus.store.read_uncollected` reads from a build, with those documents alone.
+
     Examples:
         >>> import networkx as nx
         >>> G = nx.MultiDiGraph()
         >>> G.add_node("a", kind="document", in_corpus=True); G.add_node("x", kind="document", cited=2)
         >>> _ = G.add_edge("a", "x", key="cites", relation="cites", asserted_by="a.txt")
-        >>> [(r["id"], r["files"], r["cited"]) for r in orphans(G)]
-        [('x', 1, 2)]
+        >>> [(r["id"], r["files"], r["implemented_by"]) for r in orphans(G)]
+        [('x', 1, 0)]
+        >>> [(r["id"], r["files"]) for r in orphans(G, [("a", "cites", "a.txt; b.txt", "x")])]
+        [('x', 2)]
     """
+    tallies = _tally(links) if links is not None else None
     rows = []
     for n, d in G.nodes(data=True):
         if d.get(KIND) != DOCUMENT or d.get("in_corpus"):
             continue
-        files: set[str] = set()
-        relations: Counter[str] = Counter()
-        implementers = 0
-        for edges in G.pred[n].values():
-            cascade_edge = False
-            for e in edges.values():
-                rel = e.get(RELATION)
-                if rel in DOCUMENT_RELATIONS:
-                    relations[rel] += 1
-                    files.update(s for s in str(e.get(ASSERTED_BY) or "").split(SEP) if s)
-                    cascade_edge = cascade_edge or rel in CASCADE
-            implementers += cascade_edge
+        if tallies is None:
+            t = _tally((u, e.get(RELATION), e.get(ASSERTED_BY), n)
+                       for u, edges in G.pred[n].items() for e in edges.values()).get(n)
+        else:
+            t = tallies.get(n)
+        files, relations, implementers = t if t is not None else (set(), {}, set())
         row = _row(G, n)
         del row["in_corpus"]
-        row.update(cited=int(d.get("cited") or 0), files=len(files), implemented_by=implementers,
+        row.update(cited=int(d.get("cited") or 0), files=len(files), implemented_by=len(implementers),
                    relations=dict(sorted(relations.items())), cited_by=sorted(files)[:cited_by])
         rows.append(row)
     rows.sort(key=lambda r: (-r["files"], -r["cited"], -r["implemented_by"], r["id"]))
     return rows
+
+
+def _tally(links: Iterable[Link]) -> dict[str, tuple[set[str], dict[str, int], set[str]]]:
+    """For each target of ``links``: the input files that state them, how many there are of each
+    relation between documents, and the documents that implement or continue it (links of other
+    relations are left out)."""
+    out: dict[str, tuple[set[str], dict[str, int], set[str]]] = {}
+    for u, rel, by, v in links:
+        if rel not in DOCUMENT_RELATIONS:
+            continue
+        t = out.get(v)
+        if t is None:
+            t = out[v] = (set(), {}, set())
+        files, relations, implementers = t
+        relations[rel] = relations.get(rel, 0) + 1
+        if by:
+            by = str(by)
+            if SEP in by:
+                files.update(s for s in by.split(SEP) if s)
+            else:                                   # stated by one file (most links)
+                files.add(by)
+        if rel in CASCADE:
+            implementers.add(u)
+    return out
 
 
 def conflicts(source: Any, graph: Any = None) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ Two shapes of output:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cascade.graph import Statements, sources, span, split
@@ -19,7 +19,9 @@ from cascade.rdf.iri import _tag
 from cascade.rdf.mapping import Block, Triple, _Maker, _Source
 
 if TYPE_CHECKING:
-    pass
+    import networkx as nx
+
+    from cascade.graph import Attrs, StreamedGraph, TaskEdges
 
 
 def corpus_blocks(src: _Source, terms: Any, base: str | None, *, named: bool) -> Iterator[Block]:
@@ -125,3 +127,94 @@ def _evidence_for(index: Statements, a: str, rel: str, b: str, src: str,
     if not found and e.get("evidence_source") == src and first is not None:
         found[f"{first[0]}-{first[1]}"] = str(e.get("evidence") or "")
     return list(found.items())
+
+
+# -- a build's graph in two passes ----------------------------------------------------------------------
+
+class WalkedGraph:
+    """What the maker reads of a build's :class:`cascade.graph.StreamedGraph` while a writer walks it
+    in two passes (:func:`plan_items`, then :func:`core_items`): the out-edges of the node at hand and
+    the kind of the signers met so far (all the maker asks of a node it is not writing) come from the
+    walk; anything else (rarely asked) from the streamed graph, which makes a plan's part again."""
+
+    def __init__(self, streamed: StreamedGraph) -> None:
+        self.streamed = streamed
+        self.graph: dict[str, Any] = streamed.graph
+        self.current: tuple[str, Mapping[str, Mapping[str, Attrs]]] | None = None   # node, its out-edges
+        self.targets: Mapping[str, Attrs] = {}        # the attributes of the current task's agencies
+        self.signers: dict[str, Attrs] = {}            # signer -> {"kind": "person"}, one dict for all
+        self._node = _WalkedNodes(self)
+        self._succ = _WalkedSuccessors(self)
+
+    def nodes(self, data: bool = False) -> Iterator[Any]:
+        return self.streamed.nodes(data)
+
+
+class _WalkedNodes:
+    def __init__(self, g: WalkedGraph) -> None:
+        self.g = g
+        self.core: dict[str, Attrs] = g.streamed.parts.core._node
+
+    def get(self, n: str, default: Any = None) -> Any:
+        d = self.core.get(n)
+        if d is None:
+            d = self.g.signers.get(n)
+            if d is None:
+                d = self.g.targets.get(n)
+                if d is None:
+                    return self.g.streamed._node.get(n, default)
+        return d
+
+    def __getitem__(self, n: str) -> Attrs:
+        d = self.get(n)
+        if d is None:
+            raise KeyError(n)
+        return d
+
+
+class _WalkedSuccessors:
+    def __init__(self, g: WalkedGraph) -> None:
+        self.g = g
+
+    def __getitem__(self, n: str) -> Mapping[str, Mapping[str, Attrs]]:
+        current = self.g.current
+        if current is not None and current[0] == n:
+            return current[1]
+        return self.g.streamed._succ[n]
+
+
+def plan_items(nodes: Iterable[tuple[str, Attrs, TaskEdges | None]],
+               view: WalkedGraph) -> Iterator[tuple[str, Attrs]]:
+    """The first pass: the signers, tasks and agencies of a :class:`cascade.graph.SpooledWalk`'s
+    node pass (after its core nodes), each task's edges and agencies given to ``view`` as it comes."""
+    person: Attrs = {"kind": "person"}
+    for n, d, te in nodes:
+        if te is not None:
+            view.current, view.targets = (n, te.edges), te.targets
+        elif d.get("kind") == "person":
+            view.signers[n] = person
+        yield n, d
+
+
+def core_items(core: nx.MultiDiGraph, edges: Iterable[tuple[str, str, str, Attrs]],
+               view: WalkedGraph) -> Iterator[tuple[str, Attrs]]:
+    """The second pass: the core nodes (documents, bodies, places) in order, each node's out-edges
+    gathered from a :class:`cascade.graph.SpooledWalk`'s edge pass (which gives them node by node,
+    in the same order) and given to ``view`` as it comes."""
+    view.targets = {}                                 # no task is at hand
+    it = iter(edges)
+    edge = next(it, None)
+    for n, d in core.nodes(data=True):
+        out: dict[str, dict[str, Attrs]] = {}
+        while edge is not None and edge[0] == n:
+            _, v, key, e = edge
+            keys = out.get(v)
+            if keys is None:
+                out[v] = {key: e}
+            else:
+                keys[key] = e
+            edge = next(it, None)
+        view.current = (n, out)
+        yield n, d
+    if edge is not None:
+        raise RuntimeError(f"an edge from {edge[0]!r} comes out of the order of the graph's nodes")

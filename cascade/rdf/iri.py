@@ -53,6 +53,7 @@ def slug(text: str) -> str:
     return _SLUG_DROP.sub("-", ascii_fold(text)).strip("-") or "x"
 
 
+@lru_cache(maxsize=1 << 14)
 def _tag(text: str, n: int = 6) -> str:
     """The first ``n`` hex digits of the SHA-1 of ``text``: tells apart keys whose slugs agree."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
@@ -67,6 +68,8 @@ def _segment(text: str) -> str:
 
 def _path(text: str) -> str:
     """A slash-separated text (a number, a file path), each segment percent-encoded."""
+    if "/" not in text:
+        return _segment(text)
     if text.startswith("/"):                         # an absolute path: its leading slash as a segment
         return "%2F/" + "/".join(_segment(p) for p in text[1:].split("/"))
     return "/".join(_segment(p) for p in text.split("/"))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -98,6 +99,10 @@ def _doctype_slug(name: str | None) -> str | None:
 Triple = tuple[Any, Any, Any]
 
 
+#: the arguments of one call of :meth:`_Maker.unit`: province, district, date
+UnitCall = tuple[str | None, str | None, str | None]
+
+
 #: how many repeated literals :meth:`_Maker.const` keeps (each input file's name is one)
 _CONSTANTS_KEPT = 4096
 
@@ -146,8 +151,10 @@ class _Maker:
                             V.CAS_deadlineText, V.CAS_periodStart, V.CAS_periodEnd, V.CAS_sourceFile,
                             V.CAS_span)
         self.units: dict[str, Any] = {}                 # unit IRI -> places.Unit or (name, level, broader)
+        self._noted: list[UnitCall] | None = None        # the calls of unit() held back (units_noted)
         self.doctypes: set[str] = set()
         self._succ_of: tuple[str, Any] | None = None    # (document, its out-edges): the last asked for
+        self._tasks_under: tuple[str, str, str] | None = None   # (plan, its tasks' id prefix, IRI prefix)
 
     # -- small helpers ----------------------------------------------------------------------------
 
@@ -171,15 +178,15 @@ class _Maker:
                         self._others.clear()
                     t = self._others[n] = self.t.iri(self._mint_node(n, kind))
                 else:
-                    t = self._iri[n] = self.t.iri(self.raw(n))
+                    t = self._iri[n] = self.t.iri(self.raw(n, kind))
         return t
 
-    def raw(self, n: str) -> str:
+    def raw(self, n: str, kind: Any = None) -> str:
         """The IRI of a graph node, as a string (a document's is kept: its tasks and signatures
-        are named under it)."""
+        are named under it); ``kind`` is the node's when the caller knows it."""
         r = self._raw.get(n)
         if r is None:
-            r = self._raw[n] = self._mint_node(n)
+            r = self._raw[n] = self._mint_node(n, kind)
         return r
 
     def _mint_node(self, n: str, kind: Any = None) -> str:
@@ -198,8 +205,12 @@ class _Maker:
     def task_iri(self, n: str, plan: str | None) -> str:
         """The IRI of task ``n`` of document ``plan``: under its plan's IRI when its id is the plan's
         (``task:{plan}#...``) or another predecessor's, else under ``{base}task/``."""
-        if plan is not None and n.startswith(f"task:{plan}#"):
-            return f"{self.raw(plan)}/task/{_path(n[len(plan) + 6:])}"
+        if plan is not None:
+            under = self._tasks_under
+            if under is None or under[0] != plan:            # a plan's tasks come one after another
+                under = self._tasks_under = (plan, f"task:{plan}#", f"{self.raw(plan)}/task/")
+            if n.startswith(under[1]):
+                return under[2] + _path(n[len(under[1]):])
         for doc in getattr(self.G, "_pred", {}).get(n, ()):
             prefix = f"task:{doc}#"
             if n.startswith(prefix):
@@ -254,6 +265,8 @@ class _Maker:
 
     def unit(self, province: str | None, district: str | None, date: str | None) -> Any:
         """The concept of a jurisdiction (recorded for :meth:`unit_blocks`), or None."""
+        if self._noted is not None:
+            self._noted.append((province, district, date))
         if not province:
             return None
         u = _unit_for(province, district, date)
@@ -270,6 +283,19 @@ class _Maker:
         if t is None:
             t = self._iri[key] = self.t.iri(key)
         return t
+
+    @contextmanager
+    def units_noted(self) -> Iterator[list[UnitCall]]:
+        """Blocks made inside are made as always, but the jurisdictions they name are not recorded for
+        :meth:`unit_blocks`: each call of :meth:`unit` is noted in the list given, to be made again
+        (``unit(*call)``) once the blocks that come before them in the output are made. (The first
+        block to name a place the gazetteer does not know says which province it is under.)"""
+        noted: list[UnitCall] = []
+        units, self.units, self._noted = self.units, {}, noted
+        try:
+            yield noted
+        finally:
+            self.units, self._noted = units, None
 
     # -- descriptions -----------------------------------------------------------------------------
 

@@ -10,9 +10,12 @@ Oxigraph's parser into rdflib objects.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import re
+import shutil
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -26,10 +29,10 @@ import pyoxigraph as ox
 from rdflib import RDF, Dataset, Graph, URIRef
 
 from cascade.errors import ExportError
-from cascade.graph import STATEMENTS_FILE, read_statements, statement_lines, statements
-from cascade.rdf.blocks import corpus_blocks
+from cascade.graph import STATEMENTS_FILE, StreamedGraph, read_statements, statement_lines, statements
+from cascade.rdf.blocks import WalkedGraph, _node_blocks, core_items, corpus_blocks, plan_items
 from cascade.rdf.iri import DEFAULT_BASE, check_base
-from cascade.rdf.mapping import Block, Triple, _Source
+from cascade.rdf.mapping import Block, Triple, _Maker, _Source
 from cascade.rdf.namespace import PREFIXES, bind_prefixes
 from cascade.rdf.terms import _PN_LOCAL, _JsonTerms, _NTTerms, _TurtleTerms, rdflib_term
 from cascade.runtime import paused_gc
@@ -110,25 +113,41 @@ def _write_stream(blocks: Iterable[Block], fmt: str, out: IO[str], *, header: bo
 
     Returns the number of statements written.
     """
-    w = out.write
+    pending: list[str] = []                       # blocks written a few dozen at a time
+    add = pending.append
+
+    def flush() -> None:
+        out.write("".join(pending))
+        pending.clear()
+
     n = 0
     if fmt in ("nt", "nq"):
         for g, triples in blocks:
             tail = f" <{g}> .\n" if (g is not None and fmt == "nq") else " .\n"
-            w("".join([f"{s} {p} {o}{tail}" for s, p, o in triples]))
+            add("".join([f"{s} {p} {o}{tail}" for s, p, o in triples]))
             n += len(triples)
+            if len(pending) >= _BLOCKS_A_WRITE:
+                flush()
+        flush()
         return n
     if header:
-        w(_header())
+        add(_header())
     for g, triples in blocks:
         if not triples:
             continue
         if g is None or fmt == "ttl":
-            w(_turtle_block(triples))
+            add(_turtle_block(triples))
         else:
-            w(f"\n<{g}> {{\n{_turtle_block(triples, '    ')}}}\n\n")
+            add(f"\n<{g}> {{\n{_turtle_block(triples, '    ')}}}\n\n")
         n += len(triples)
+        if len(pending) >= _BLOCKS_A_WRITE:
+            flush()
+    flush()
     return n
+
+
+#: how many blocks :func:`_write_stream` joins into one write
+_BLOCKS_A_WRITE = 64
 
 
 @cache
@@ -358,15 +377,55 @@ def build_extra(build: Build, base: str | None = None) -> list[Path]:
     ``cascade build``."""
     from cascade.outputs.export import atomic_open
 
-    # the graph walked node by node: during a build, each plan's tasks are made again as they come
-    src = _Source(build.walked_graph(), None)
-    written = [write(src, Path(build.out) / TURTLE_FILE, "ttl", base=_base(base))]
+    # during a build, each plan's tasks are made again from its shards as they come
+    G = build.walked_graph()
+    path = Path(build.out) / TURTLE_FILE
+    if isinstance(G, StreamedGraph):
+        with atomic_open(path) as out:
+            _write_streamed_turtle(G, out, _base(base), Path(build.out))
+        written = [path]
+    else:
+        written = [write(_Source(G, None), path, "ttl", base=_base(base))]
     if build.corpus is not None:
         path = Path(build.out) / STATEMENTS_FILE
         with atomic_open(path) as f:
             f.writelines(statement_lines(build.corpus))
         written.append(path)
     return written
+
+
+def _write_streamed_turtle(G: StreamedGraph, out: IO[str], base: str, folder: Path) -> int:
+    """Write the merged graph of a build's streamed graph as Turtle, the same text as :func:`_write`, with
+    each plan's part made once (a document's block names its signers and whether it has tasks, which
+    a node-by-node walk learns by making its part once more); returns the number of statements.
+
+    The graph is walked as the build's own writers walk it (:meth:`cascade.graph.GraphParts.walk`):
+    first the signers, tasks and agencies, whose blocks wait in a temporary file in ``folder``; then
+    the documents, bodies and places with their edges, whose blocks come first in the output.
+    """
+    parts = G.parts
+    view = WalkedGraph(G)
+    mk = _Maker(_Source(view), _TurtleTerms(base), base)
+    walk = parts.walk(folder)
+    nodes = walk.nodes()
+    for _ in range(parts.core.number_of_nodes()):      # the core nodes come first: the second pass's
+        next(nodes)
+    with paused_gc(), tempfile.TemporaryFile(dir=folder) as spool:
+        later = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+        with mk.units_noted() as noted:
+            n = _write_stream(_node_blocks(mk, plan_items(nodes, view), named=False), "ttl", later,
+                              header=False)
+        later.detach()                                  # flushed; the spool stays open
+        core = _node_blocks(mk, core_items(parts.core, walk.edges(), view), named=False)
+        n += _write_stream(itertools.chain([(None, mk.dataset())], core), "ttl", out)
+        for call in noted:                               # the places the signers, tasks and agencies name
+            mk.unit(*call)
+        out.flush()
+        spool.seek(0)
+        shutil.copyfileobj(spool, out.buffer)           # type: ignore[attr-defined]
+        n += _write_stream([(None, mk.unit_blocks()), (None, mk.vocabulary_blocks())], "ttl", out,
+                           header=False)
+    return n
 
 
 def export_text(fmt: str, out: str | Path | None = None) -> str:
