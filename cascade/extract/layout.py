@@ -345,7 +345,7 @@ def _place_date_from(all_cells: list[Cell], i: int, text: str) -> tuple[PlaceDat
     if pd and pd.start - c.start < 5:
         return pd, 1
     if i + 1 < len(all_cells) and text[c.end:all_cells[i + 1].start].strip(" \n") == "":
-        pd = _place_date_in(Cell(c.start, all_cells[i + 1].end, ""), text)
+        pd = _place_date_in(_new_cell(Cell, (c.start, all_cells[i + 1].end, "")), text)
         if pd and pd.start == c.start:
             return pd, 2
     return None, 0
