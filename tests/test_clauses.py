@@ -263,3 +263,29 @@ def test_the_clauses_before_a_bound_are_those_of_the_whole_text(words, front_end
     finally:
         clauses._REACH = saved
     assert bounded == [c for c in whole if c.start < until]
+
+
+_CLAUSE_WORDS = [p for p, _, _ in TRIGGERS] + [
+    "Kế hoạch số 1/KH-UBND", "Quyết định số 5/QĐ-UBND", "x", ", UBND tỉnh ban hành", "I. CĂN CỨ",
+    "\nQUYẾT ĐỊNH:", "- ", "TP.", "Xong.", "\n\n", ":\n", ";", "\n", "\n- "]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CLAUSE_WORDS), min_size=4, max_size=40),
+       st.integers(min_value=0, max_value=300), st.integers(min_value=0, max_value=400),
+       st.lists(st.integers(min_value=0, max_value=300), max_size=2), st.sampled_from([" ", ""]))
+def test_the_places_after_the_last_trigger_are_read_only_as_far_as_a_clause_needs(words, front_end, bound,
+                                                                                   mentions, glue):
+    # _ordinary_clauses stops reading item starts at the last trigger and hard ends at the first of each kind
+    # after the last trigger's end: the clauses are those of reading every one up to the bound
+    text = glue.join(words)
+    starts, blocks = sorted(mentions), (front_end // 2,)
+    short = clauses._ordinary_clauses(text, starts, front_end, blocks, bound)
+    saved = clauses._starts_before, clauses._item_breaks
+    clauses._starts_before = lambda pattern, text, bound, past=None: saved[0](pattern, text, bound)
+    clauses._item_breaks = lambda text, _: saved[1](text, len(text))
+    try:
+        full = clauses._ordinary_clauses(text, starts, front_end, blocks, bound)
+    finally:
+        clauses._starts_before, clauses._item_breaks = saved
+    assert short == full

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from cascade.extract import title
 from cascade.extract.header import extract_metadata
-from cascade.text.normalize import clean
+from cascade.text.normalize import clean, fold_letters
 
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
 
@@ -343,3 +343,16 @@ def test_a_lead_sentence_is_found_where_a_scan_from_the_start_finds_it(before, d
         plain = title._LEAD_ISSUED.search(t, 0, e)
         assert (found and found.span()) == (plain and plain.span())
     assert title._lead_issued(_LONGEST_LEAD, len(_LONGEST_LEAD)).span() == (0, len(_LONGEST_LEAD))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" *#_x", max_size=7),
+       st.sampled_from(["CHỈ THỊ", "Kết luận", "QUYẾT ĐỊNH", "NGHỊ QUYẾT", "KẾ HOẠCH HÀNH ĐỘNG", "x", ""]),
+       st.text(alphabet=" ", max_size=4), st.sampled_from(["", "SỐ ", "số: ", "CỦA THỦ TƯỚNG "]),
+       st.sampled_from(["05-CT/TW", "16/2001/CT-TTg", "x", ""]))
+def test_a_line_whose_start_is_no_type_word_is_no_title_sentence(lead, word, spaces, so, number):
+    # title_sentence folds only the first characters of a line to reject it: whenever that rejects a line,
+    # the whole pattern on the whole folded line finds nothing either
+    line = lead + word + spaces + so + number
+    if title._FOLDED_TYPE_HEAD.match(fold_letters(line[:title._FOLDED_TYPE_HEAD_READS])) is None:
+        assert title._FOLDED_TYPE.match(fold_letters(line)) is None

@@ -102,23 +102,30 @@ _NOT_ABBREVIATED = "".join(rf"(?<!(?<!\S)[A-ZĐ][A-Za-zđ]{{{n}}}\.)" for n in r
 _SENTENCE_END_PLAIN = re.compile(rf"\.{_NOT_ABBREVIATED}(?:(?=[ \t\u00a0]*\n)|(?=[ \t\u00a0]+[{UPPER}\d]))")
 
 
-def _sentence_ends(text: str, bound: int) -> list[int]:
+def _sentence_ends(text: str, bound: int, past: int | None = None) -> list[int]:
     """Offsets before ``bound`` of the dots that end a sentence, skipping dots that end an abbreviation
-    ("TP. Hồ Chí Minh"): the dots of ``_SENTENCE_END`` for which ``_abbreviation`` of the four characters
-    before them is false, found in one scan."""
-    return _starts_before(_SENTENCE_END_PLAIN, text, bound)
+    ("TP. Hồ Chí Minh"): the dots of ``_SENTENCE_END`` for which ``_ABBREVIATION`` finds nothing in the
+    four characters before them, found in one scan. With ``past``, none after the first at or after it
+    (see :func:`_starts_before`)."""
+    return _starts_before(_SENTENCE_END_PLAIN, text, bound, past)
 
 
-def _starts_before(pattern: re.Pattern[str], text: str, bound: int) -> list[int]:
+def _starts_before(pattern: re.Pattern[str], text: str, bound: int, past: int | None = None) -> list[int]:
     """Where the matches of ``pattern.finditer(text)`` that start before ``bound`` start (the text after
-    them is not read; a match may still look past ``bound``)."""
-    if bound >= len(text):
+    them is not read; a match may still look past ``bound``).
+
+    With ``past``, the scan stops after the first match that starts at or after ``past``: a caller that
+    wants, after each offset up to ``past``, the first match at or after it, needs no later one.
+    """
+    if bound >= len(text) and past is None:
         return [m.start() for m in pattern.finditer(text)]
     out = []
     for m in pattern.finditer(text):
         if m.start() >= bound:
             break
         out.append(m.start())
+        if past is not None and m.start() >= past:
+            break
     return out
 
 
@@ -204,17 +211,23 @@ def _ordinary_clauses(text: str, mention_starts: Sequence[int], front_end: int, 
                       bound: int) -> list[Clause]:
     """The clauses opened by a trigger that starts before ``bound``, their ends found among the places
     before ``bound`` (``len(text)`` when none is)."""
-    sentence_ends = _sentence_ends(text, bound)
-    item_starts = sorted({*sentence_ends, *_item_breaks(text, bound),
+    low = lowered(text)
+    triggers = _triggers(low, front_end, bound)
+    if not triggers:
+        return []
+    # a trigger reads the item starts before it, and a clause the first hard end after its trigger: the
+    # text after the last trigger is read up to the first place of each kind there, not up to ``bound``
+    last_start, last_end = triggers[-1].start(), max(m.end() for m in triggers)
+    sentence_ends = _sentence_ends(text, bound, last_end)
+    item_starts = sorted({*sentence_ends, *_item_breaks(text, min(bound, last_start)),
                           *[b - 1 for b in block_starts if b > 0]})
-    hard_ends = sentence_ends + _starts_before(_BLANK_LINE, text, bound)
-    hard_ends += _starts_before(_MAIN_CLAUSE, text, bound)
+    hard_ends = sentence_ends + _starts_before(_BLANK_LINE, text, bound, last_end)
+    hard_ends += _starts_before(_MAIN_CLAUSE, text, bound, last_end)
     hard_ends += [m.start() for m in _line_matches(_ENACTING, text, ("QUYẾT",)) if m.start() < bound]
     hard_ends.sort()
     # (start, end of the trigger, relation, printed, opens a line)
     heads: list[tuple[int, int, str, str, bool]] = []
-    low = lowered(text)
-    for m in _triggers(low, front_end, bound):
+    for m in triggers:
         start, trigger_end = m.span()
         relation, where = _RELATION[_GROUP_PHRASE[m.lastgroup or ""]]
         if where == FRONT and start >= front_end:

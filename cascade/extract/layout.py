@@ -345,7 +345,7 @@ def _place_date_from(all_cells: list[Cell], i: int, text: str) -> tuple[PlaceDat
     if pd and pd.start - c.start < 5:
         return pd, 1
     if i + 1 < len(all_cells) and text[c.end:all_cells[i + 1].start].strip(" \n") == "":
-        pd = _place_date_in(Cell(c.start, all_cells[i + 1].end, ""), text)
+        pd = _place_date_in(_new_cell(Cell, (c.start, all_cells[i + 1].end, "")), text)
         if pd and pd.start == c.start:
             return pd, 2
     return None, 0
@@ -428,7 +428,7 @@ def read_layout(text: str) -> Layout:
             _set_number(lay, c, text)
             i -= 1
             continue
-        if is_upper(c.text) and len(c.text) <= _ISSUER_WIDTH and not _TYPE_CELL.fullmatch(c.text):
+        if len(c.text) <= _ISSUER_WIDTH and is_upper(c.text) and not _TYPE_CELL.fullmatch(c.text):
             above.append(c)
             i -= 1
             continue
@@ -467,7 +467,7 @@ def read_layout(text: str) -> Layout:
         if _TYPE_CELL.match(c.text) or _VV.match(c.text):
             j -= 1
             break
-        if is_upper(c.text) and not (lay.number and lay.place_date) and len(c.text) <= _ISSUER_WIDTH \
+        if not (lay.number and lay.place_date) and len(c.text) <= _ISSUER_WIDTH and is_upper(c.text) \
                 and c.text not in ("*",):
             issuer.append(c)
             continue
@@ -579,7 +579,7 @@ def _type_and_title(text: str, all_cells: list[Cell], j: int, lay: Layout) -> No
     if k is None and lay.has_header and start_search < len(all_cells):
         # no type line: an upper-case title right under the header ("VỀ KẾ HOẠCH ...") is still the title
         c = all_cells[start_search]
-        if is_upper(c.text) and not _AUTHORITY.match(c.text) and not _PREAMBLE.match(c.text):
+        if not _AUTHORITY.match(c.text) and not _PREAMBLE.match(c.text) and is_upper(c.text):
             _title(text, all_cells, start_search, lay, None)
         else:
             lay.title_end = lay.header_end
@@ -606,7 +606,7 @@ def _authority(all_cells: list[Cell], i: int, lay: Layout, parts: list[Cell]) ->
         i += 1
     if i < len(all_cells):
         c = all_cells[i]
-        if is_upper(c.text) and _AUTHORITY.match(c.text) and len(c.text) <= 200:
+        if len(c.text) <= 200 and _AUTHORITY.match(c.text) and is_upper(c.text):   # the cheap tests first
             lay.authority = c
 
 

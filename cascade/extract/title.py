@@ -86,6 +86,10 @@ _FOLDED_TYPES = sorted(((fold_letters(k), v) for k, v in layout.TYPE_WORDS.items
 _FOLDED_TYPE = re.compile(r"[ *#_]{0,5}(?P<type>" + "|".join(re.escape(k) for k, _ in _FOLDED_TYPES)
                           + r")[ ]{1,3}"
                           r"(?:(?P<of>cua[ ]{1,3}[^\n]{2,120}?)[ ]{1,3})?(?:so[ ]{0,3}:?[ ]{0,3})?(?=\d)")
+# how _FOLDED_TYPE starts, and how far into a line it reads for it: a line whose folded first characters do
+# not start so is no title sentence, and only those characters are folded to know it
+_FOLDED_TYPE_HEAD = re.compile(r"[ *#_]{0,5}(?:" + "|".join(re.escape(k) for k, _ in _FOLDED_TYPES) + r")[ ]")
+_FOLDED_TYPE_HEAD_READS = 5 + max(len(k) for k, _ in _FOLDED_TYPES) + 1
 _FOLDED_DATE = re.compile(r"[ ,]{0,3}(?=ngay)")
 _FOLDED_OF = re.compile(r"[ ,]{0,3}cua[ ]{1,3}(?P<body>[^\n]{2,150}?)(?=[ ,.:]{1,3}ve[ ]|[ ]{0,3}$)")
 _FOLDED_SUBJECT = re.compile(r"[ ,.:]{0,3}(?P<subject>ve[ ]{1,3}\S[^\n]{0,600})")
@@ -101,6 +105,8 @@ def title_sentence(b: FieldBuilder, text: str, start: int, end: int, type_name: 
     BÍ THƯ VỀ ..."). Fills the number, date, issuer (a central body the table knows) and title
     that are still empty; returns the number read, or None when ``text[start:end]`` is no such title."""
     line = text[start:end]
+    if not _FOLDED_TYPE_HEAD.match(fold_letters(line[:_FOLDED_TYPE_HEAD_READS])):
+        return None
     folded = fold_letters(line)
     m = _FOLDED_TYPE.match(folded)
     if m is None:

@@ -42,14 +42,21 @@ def word_offsets(text: str, words: tuple[str, ...]) -> list[int]:
 
     The words that differ only in case ("Số", "SỐ", "số") are looked for together, once, in the
     lower-cased text (:func:`lower_case`, which the stages of a document share), and kept where the
-    text holds one of them as written: fewer scans of the text than one for each word.
+    text holds one of them as written: fewer scans of the text than one for each word. A word with
+    no other case among ``words`` is looked for as written.
 
     >>> sorted(word_offsets("Số 1, số 2, SỐ 3, sỐ 4", ("Số", "SỐ", "số")))
     [0, 6, 12]
     """
-    low = lower_case(text)
     offsets: list[int] = []
     for lowered_word, forms in _by_lower_case(words):
+        if len(forms) == 1:                         # a word alone in its case: looked for as written
+            i = text.find(forms[0])
+            while i >= 0:
+                offsets.append(i)
+                i = text.find(forms[0], i + 1)
+            continue
+        low = lower_case(text)
         i = low.find(lowered_word)
         while i >= 0:
             if text.startswith(forms, i):
@@ -74,11 +81,13 @@ def _by_lower_case(words: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]],
     return tuple((k, tuple(v)) for k, v in groups.items())
 
 
+@lru_cache(maxsize=4)
 def lowered(text: str) -> str:
     """``text`` in lower case, character for character, as ``re.IGNORECASE`` compares letters.
 
     A case-sensitive pattern written in lower case finds on it what the same pattern with
-    ``re.IGNORECASE`` finds on ``text``, at the same offsets.
+    ``re.IGNORECASE`` finds on ``text``, at the same offsets. (Cached as :func:`lower_case` is: the
+    stages of one document ask for the same text.)
     """
     if "İ" in text or "ı" in text or "ſ" in text:
         text = text.translate(_AS_RE_READS)
