@@ -27,7 +27,8 @@ headers and in lower case inside sentences. That is the pass of
 ``make_corpus.py --directives 10 --seed 7``; this one reads about 11,400 there), the pass
 issue #14's ratios were first given against. The same pattern matched in one case only is
 printed beside it (about three times faster: it misses "KẾ HOẠCH số" and "chỉ thị số")
-with the build's ratio to that too.
+with the build's ratio to that too. Each pass runs twice and the faster run is kept (the
+first may wait on files the page cache does not hold yet; a slow yardstick flatters the build).
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from operator import itemgetter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,8 +154,10 @@ def main() -> None:
     ap.add_argument("--html", action="store_true", help="also write map.html")
     a = ap.parse_args()
     docs = make_corpus(a.dir / f"corpus-{a.seeds}x{a.directives}", a.seeds, a.directives)
-    n, naive_cpu, found = naive_pass(docs)
-    _, one_case_cpu, one_case_found = naive_pass(docs, 0)
+    # each pass twice, the faster kept: the first may read files the page cache does not hold yet,
+    # and a slower yardstick would flatter the build
+    n, naive_cpu, found = min((naive_pass(docs) for _ in range(2)), key=itemgetter(1))
+    _, one_case_cpu, one_case_found = min((naive_pass(docs, 0) for _ in range(2)), key=itemgetter(1))
     mb = sum(p.stat().st_size for p in docs.rglob("*.txt")) / 1e6
     naive, one_case = naive_cpu / n * 1000, one_case_cpu / n * 1000
     print(f"corpus: {docs} ({n} plans, {mb:.0f} MB)")
