@@ -120,6 +120,14 @@ def latency(fn: Callable[[Any], Any], args: Sequence[Any], runs: int) -> dict[st
             "cpu_median_ms": round(statistics.median(cpu) * 1000, 2), "calls": len(times)}
 
 
+def _phrases(plan: dict[str, Any]) -> list[str]:
+    """What a user types to find a plan of the corpus: its number, and its type, the number's digits
+    and its province ("Kế hoạch 14 Bắc Kạn")."""
+    number = plan["number"]
+    digits = number.split("-")[0].split("/")[0]
+    return [number, " ".join(x for x in (plan.get("type"), digits, plan.get("province")) if x)]
+
+
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("folder", type=Path)
@@ -175,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "coverage_district": latency(lambda r: query.coverage(G, r, level="district"), sample, a.runs),
         "lag": latency(lambda r: query.lag(G, r), sample, a.runs),
         "show": latency(lambda p: query.show(G, p), plans, a.runs),
-        "find_phrase": latency(lambda f: query.find(G, f), ["07-KH/TU", "Kế hoạch 07 Gia Lai",
+        "find_phrase": latency(lambda f: query.find(G, f), [*_phrases(G.nodes[plans[0]]),
                                                              roots[0].lower(), f"{files[0]}.txt"], a.runs),
         "orphans": latency(lambda _: query.orphans(G), [None], 1),
         "orphans_from_db": latency(lambda _: _orphans_from_db(out), [None], 1),
