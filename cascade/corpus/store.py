@@ -25,6 +25,7 @@ import heapq
 import json
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from cascade.corpus.build import Build
+    from cascade.query.missing import Cited
 
 Attrs = dict[str, Any]
 
@@ -670,8 +672,8 @@ class Uncollected(NamedTuple):
 
     documents: CascadeGraph
     """The documents cited but not collected, with their attributes (no links)."""
-    cited: dict[str, tuple[set[str], dict[str, int], int]]
-    """What the links into each of them count, as :data:`cascade.query.missing.Cited`."""
+    cited: dict[str, Cited]
+    """What the links into each of them count."""
 
 
 def read_uncollected(con: sqlite3.Connection) -> Uncollected:
@@ -684,16 +686,14 @@ def read_uncollected(con: sqlite3.Connection) -> Uncollected:
     G = read_documents(con, (n for (n,) in con.execute(wanted)))
     links = ("links WHERE" if _db_schema(con) >= 3 else
              f"edges INDEXED BY document_edges WHERE relation IN ({_DOC_RELATIONS_SQL}) AND")
-    cited = {}
+    cited: dict[str, Cited] = {}
     for n, relations, by, implementers in con.execute(
             f"SELECT target, group_concat(relation, ' '), "
             f"group_concat(nullif(json_extract(attrs, '$.{ASSERTED_BY}'), 0), '{SEP}'), "
             f"count(DISTINCT CASE WHEN relation IN ({_CASCADE_SQL}) THEN source END) "
             f"FROM {links} target IN ({wanted}) GROUP BY target"):
-        counts: dict[str, int] = {}
-        for r in relations.split(" "):
-            counts[r] = counts.get(r, 0) + 1
-        cited[n] = ({f for f in by.split(SEP) if f} if by else set(), counts, implementers)
+        cited[n] = ({f for f in by.split(SEP) if f} if by else set(), Counter(relations.split(" ")),
+                    implementers)
     return Uncollected(G, cited)
 
 

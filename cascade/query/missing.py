@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,14 +69,14 @@ def orphans(G: nx.MultiDiGraph, cited: Mapping[str, Cited] | None = None, *,
 def _cited(G: nx.MultiDiGraph, n: str) -> Cited:
     """:data:`Cited` of ``n``'s in-edges in ``G`` (those of the relations between documents)."""
     files: set[str] = set()
-    relations: dict[str, int] = {}
+    relations: Counter[str] = Counter()
     implementers = 0
     for edges in G.pred[n].values():
         cascade_edge = False
         for e in edges.values():
             rel = e.get(RELATION)
             if rel in DOCUMENT_RELATIONS:
-                relations[rel] = relations.get(rel, 0) + 1
+                relations[rel] += 1
                 files.update(s for s in str(e.get(ASSERTED_BY) or "").split(SEP) if s)
                 cascade_edge = cascade_edge or rel in CASCADE
         implementers += cascade_edge
