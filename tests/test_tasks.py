@@ -554,7 +554,7 @@ def _skip(text: str, pos: int) -> int:
 
 
 @pytest.mark.parametrize(("body", "focal"), [
-    ("Giao Sở Y tế\nlàm đầu mối thực hiện.", ("Sở Y tế",)),     # the piece ends at the name: asked in the text
+    ("Giao Sở Y tế\nlàm đầu mối thực hiện.", ("Sở Y tế",)),     # the piece ends at the name: read on
     ("Giao Sở Y tế\nlãnh đạo thực hiện.", ()),
     ("Giao Sở Y tế,\n\nlàm đầu mối.", ("Sở Y tế",)),
     ("Giao Sở Y tế, làm đầu mối.", ("Sở Y tế",)),              # the piece says so itself
