@@ -683,3 +683,24 @@ def test_reporting_read_after_other_plans_is_reporting_read_first(parts: list[tu
         module._CLAUSES.clear()
         cold.append(extract_tasks(clean(raw), "p.txt", year=2021))
     assert warm == cold
+
+
+def test_extracting_tasks_leaves_no_garbage_for_the_cycle_collector() -> None:
+    """Items link to their parents and back; extract_tasks unlinks them when done, so that they are
+    freed at once (the collector walking them cost a sixth of the stage)."""
+    import gc
+
+    raw = plan("1. Việc\n\na) Giao Sở Y tế chủ trì.\n\n- Thời gian thực hiện: Quý III/2021\n\n"
+               "2. Sở Nội vụ\n\n- Rà soát.\n", "II. NHIỆM VỤ")
+    extract_tasks(clean(raw), "p.txt", year=2021)           # the first call fills the module's caches
+    ct = clean(raw)
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        got = extract_tasks(ct, "p.txt", year=2021)
+        assert gc.collect() == 0
+    finally:
+        if was:
+            gc.enable()
+    assert [t.label for t in got] == ["II.1.a", "II.2"]

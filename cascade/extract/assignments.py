@@ -397,13 +397,14 @@ def read_segment(ctx: TaskContext, a: int, b: int, who: Who) -> None:
     k0 = bisect_right(piece_starts, a) - 1
     if k0 < 0:
         k0 = 0
-    # (where a piece starts, its facts, whether its content lies whole in [a, b)) for the pieces from a to b
-    near = []
+    # the cues, then the line starts (read_cues' order): the pieces whose line starts give names or are
+    # read here are kept for after the cues, with where they start and whether they lie whole in [a, b)
+    later = []
     for k in range(k0, bisect_left(piece_starts, b, k0)):
         p0, _, facts = pieces[k]
-        near.append((p0, facts, p0 + facts.content_start >= a and p0 + facts.content_end <= b))
-
-    for p0, facts, whole in near:                # the cues, then the line starts (read_cues' order)
+        whole = p0 + facts.content_start >= a and p0 + facts.content_end <= b
+        if not (whole and facts.line_replay == ()):
+            later.append((p0, facts, whole))
         if whole and facts.cue_replay is not None:
             for role, names in facts.cue_replay:
                 dst = who[role]
@@ -417,7 +418,7 @@ def read_segment(ctx: TaskContext, a: int, b: int, who: Who) -> None:
                     _give(text, who, role, names, check, end + p0, b)
             elif a <= s + p0 < b:
                 _apply(ctx, _cue_steps(ctx, s + p0, e + p0, kind, a, b)[0], who, b)
-    for p0, facts, whole in near:
+    for p0, facts, whole in later:
         if whole and facts.line_replay is not None:
             for role, names in facts.line_replay:
                 dst = who[role]
@@ -488,8 +489,9 @@ def item_evidence(ctx: TaskContext, it: Item) -> Evidence:
         qa, qb = (ra, rb) if it.head_end == it.end else ct.original(it.start, it.head_end)
     else:                                              # the text was not rewritten: offsets agree
         ra, rb, qa, qb = it.start, it.end, it.start, it.head_end
-    ra = max(0, min(ra, len(raw)))
-    rb = max(ra, min(rb, len(raw)))
+    if not 0 <= ra <= rb <= len(raw):
+        ra = max(0, min(ra, len(raw)))
+        rb = max(ra, min(rb, len(raw)))
     return Evidence(ctx.source, ra, rb, raw[qa:qb].strip())
 
 
