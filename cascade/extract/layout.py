@@ -207,7 +207,15 @@ def is_upper(text: str) -> bool:
 
 
 def is_rule(text: str) -> bool:
+    """A line of dashes, dots, stars... (white space between): the rule under a header block."""
+    first = text[:1]
+    if first not in _RULE_FIRST and not first.isspace():       # cheap reject: no rule starts so
+        return False
     return _RULE.fullmatch(text) is not None
+
+
+#: what a rule (:data:`_RULE`) may start with besides white space
+_RULE_FIRST = "-_=─–—.*•~"
 
 
 def _site_table(text: str, end: int) -> tuple[dict[str, tuple[str, tuple[int, int]]], list[tuple[int, int]]]:
@@ -322,9 +330,14 @@ def _number_at(c: Cell, text: str) -> re.Match[str] | None:
     return m
 
 
+def _has_day_word(s: str) -> bool:
+    """Whether ``s`` may hold the "ngày" of a place and date (``_HEADER_DATE``: ngày, ngay, Ngày, NGÀY)."""
+    return "gày" in s or "GÀY" in s or "gay" in s
+
+
 def _place_date_in(c: Cell, text: str) -> PlaceDate | None:
     seg = text[c.start:c.end]
-    if "," not in seg or not ("gày" in seg or "GÀY" in seg or "gay" in seg):   # cheap reject
+    if "," not in seg or not _has_day_word(seg):   # cheap reject
         return None
     comma = _PLACE_DATE_COMMA.search(text, c.start, c.end)
     if comma is None:
@@ -341,6 +354,11 @@ def _place_date_in(c: Cell, text: str) -> PlaceDate | None:
 def _place_date_from(all_cells: list[Cell], i: int, text: str) -> tuple[PlaceDate | None, int]:
     """A place and date starting cell ``i``, alone or wrapped onto the next cell: (found, cells used)."""
     c = all_cells[i]
+    after = all_cells[i + 1].text if i + 1 < len(all_cells) else ""
+    # cheap reject (most cells): neither this cell nor the next holds a comma and a "ngày" (the line break
+    # between two cells joined below is only spaces, so these can only be in one of them)
+    if not (("," in c.text or "," in after) and (_has_day_word(c.text) or _has_day_word(after))):
+        return None, 0
     pd = _place_date_in(c, text)
     if pd and pd.start - c.start < 5:
         return pd, 1
@@ -522,6 +540,8 @@ def _set_number(lay: Layout, c: Cell, text: str) -> None:
 
 def _dedupe(issuer: list[Cell]) -> list[Cell]:
     """Drop an issuer block printed twice (the same lines again, or the lines once joined)."""
+    if len(issuer) < 2:
+        return issuer
     keys = [" ".join(c.text.split()).upper() for c in issuer]
     n = len(keys)
     for half in range(1, n // 2 + 1):
