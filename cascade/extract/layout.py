@@ -330,14 +330,9 @@ def _number_at(c: Cell, text: str) -> re.Match[str] | None:
     return m
 
 
-def _has_day_word(s: str) -> bool:
-    """Whether ``s`` may hold the "ngày" of a place and date (``_HEADER_DATE``: ngày, ngay, Ngày, NGÀY)."""
-    return "gày" in s or "GÀY" in s or "gay" in s
-
-
 def _place_date_in(c: Cell, text: str) -> PlaceDate | None:
     seg = text[c.start:c.end]
-    if "," not in seg or not _has_day_word(seg):   # cheap reject
+    if "," not in seg or not ("gày" in seg or "GÀY" in seg or "gay" in seg):   # cheap reject
         return None
     comma = _PLACE_DATE_COMMA.search(text, c.start, c.end)
     if comma is None:
@@ -354,10 +349,9 @@ def _place_date_in(c: Cell, text: str) -> PlaceDate | None:
 def _place_date_from(all_cells: list[Cell], i: int, text: str) -> tuple[PlaceDate | None, int]:
     """A place and date starting cell ``i``, alone or wrapped onto the next cell: (found, cells used)."""
     c = all_cells[i]
-    after = all_cells[i + 1].text if i + 1 < len(all_cells) else ""
-    # cheap reject (most cells): neither this cell nor the next holds a comma and a "ngày" (the line break
-    # between two cells joined below is only spaces, so these can only be in one of them)
-    if not (("," in c.text or "," in after) and (_has_day_word(c.text) or _has_day_word(after))):
+    # cheap reject (most cells): neither this cell nor the next holds a comma (the line break between two
+    # cells joined below is only spaces, so the comma of a place and date is in one of them)
+    if "," not in c.text and (i + 1 >= len(all_cells) or "," not in all_cells[i + 1].text):
         return None, 0
     pd = _place_date_in(c, text)
     if pd and pd.start - c.start < 5:
@@ -396,7 +390,10 @@ def read_layout(text: str) -> Layout:
     marked = [(a, b) for a, b, _ in mottos] + slogans
 
     def motto_part(c: Cell) -> bool:
-        return any(a < c.end and c.start < b for a, b in marked)
+        for a, b in marked:                  # (a loop: cheaper than any() over a generator for a few spans)
+            if a < c.end and c.start < b:
+                return True
+        return False
 
     anchor: int | None = None
     if mottos:
@@ -492,7 +489,7 @@ def read_layout(text: str) -> Layout:
         j -= 1
         break
     lay.issuer = _dedupe(issuer)
-    header_cells_end = max([c.end for c in all_cells[:j]] + [0])
+    header_cells_end = all_cells[j - 1].end if j else 0         # cells come in order: the last ends last
     lay.header_end = header_cells_end
     _type_and_title(text, all_cells, j, lay)
     if lay.type_cell is None:
