@@ -202,10 +202,14 @@ class TaskContext:
 class _Names(Protocol):
     """The names of a text as :func:`_cue_steps` reads them (a :class:`TaskContext`, or one piece's)."""
 
-    text: str
-    found: list[Found]
-    starts: list[int]
-    index_at: dict[int, int]
+    @property
+    def text(self) -> str: ...
+    @property
+    def found(self) -> list[Found]: ...
+    @property
+    def starts(self) -> list[int]: ...
+    @property
+    def index_at(self) -> dict[int, int]: ...
 
 
 def _first_at(names: _Names, pos: int, limit: int) -> int | None:
