@@ -547,6 +547,27 @@ def test_the_name_at_a_place_is_found_from_its_piece(raw: str) -> None:
     assert [ctx.first_at(pos, len(text)) for pos in range(len(text) + 1)] == expected
 
 
+def test_the_same_piece_after_a_line_left_open_is_read_apart() -> None:
+    """A piece's facts are kept by its text and by whether the line before it was left open (a long
+    line cut without punctuation, whose next line only goes on with it): the same piece read after
+    a closed line, then after an open one, then again, gives each time what reading the whole gives."""
+    from cascade.extract.assignments import read_context
+    from cascade.extract.structure import parse_structure
+
+    line = "Sở Y tế chủ trì thực hiện."
+    long = ("Nâng cao chất lượng đội ngũ cán bộ làm công tác tuyên truyền ở cơ sở trên địa bàn toàn "
+            "tỉnh Gia Lai")
+    starts = []
+    for body in (line, f"{long}\n{line}", line):
+        ct = clean(f"II. NHIỆM VỤ\n1. Việc\n{body}\n")
+        items = parse_structure(ct.text)
+        ctx = read_context(ct, items, "p.txt", 2021)
+        assert ctx.pieces[-1][0] == ct.text.index(line)           # the line is a piece of its own
+        assert ctx.lines.spans == _whole(ct, items, 2021)[3]
+        starts.append(ctx.text.index(line) in ctx.lines.starts)
+    assert starts == [True, False, True]
+
+
 def _skip(text: str, pos: int) -> int:
     while pos < len(text) and text[pos] in " *_\t":
         pos += 1

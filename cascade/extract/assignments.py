@@ -569,7 +569,6 @@ def _cue_end(line: str) -> int:
 _NEVER, _CUT, _LOOK, _ALONE, _ALONE_OR_LOOK = range(5)    # _NEVER first: compress() skips it
 
 
-@lru_cache(maxsize=8192)
 def _line_cut(line: str) -> int:
     """Whether the text may be cut after ``line`` whatever comes before and after it (_CUT),
     never (_NEVER: something read may go on past it), or whether to look closer (_LOOK, see
@@ -690,7 +689,6 @@ class _PieceNames:
         self.open_end = bool(found) and len(tail) <= 40 and _GAP_CHARS.fullmatch(tail) is not None
 
 
-@lru_cache(maxsize=8192)
 def _facts(piece: str, open_before: bool) -> _Facts:
     """What a piece of text (see :func:`_cut_after`) holds, offsets relative to the piece (see
     :data:`_Facts`); ``open_before``: the line before the piece is a long one left open.
@@ -720,6 +718,32 @@ def _facts(piece: str, open_before: bool) -> _Facts:
                   _replay(piece, line_reads, content_end))
 
 
+# The cut codes of the lines and the facts of the pieces read (see _line_cut and _facts), by their text (the
+# facts in one table for pieces after a long line left open, one for the others): pure functions of it,
+# kept since plans repeat their lines, in plain tables looked up where read_context asks (cheaper than a
+# function's cache, for some sixty lines and pieces a plan); each cleared when full.
+_CUTS: dict[str, int] = {}
+_FACTS: tuple[dict[str, _Facts], dict[str, _Facts]] = ({}, {})
+_KEPT_MAX = 8192
+
+
+def _cut_read(line: str) -> int:
+    """:func:`_line_cut` of ``line``, kept in ``_CUTS``."""
+    if len(_CUTS) >= _KEPT_MAX:
+        _CUTS.clear()
+    code = _CUTS[line] = _line_cut(line)
+    return code
+
+
+def _facts_read(piece: str, open_before: bool) -> _Facts:
+    """:func:`_facts` of ``piece``, kept in ``_FACTS``."""
+    kept = _FACTS[open_before]
+    if len(kept) >= _KEPT_MAX:
+        kept.clear()
+    facts = kept[piece] = _facts(piece, open_before)
+    return facts
+
+
 def read_context(ct: CleanText, items: list[Item], source: str, year: int | None) -> TaskContext:
     """Names, cues and line starts of the part of the text that holds tasks, read piece by piece
     (see :func:`_cut_after` and :func:`_facts`): the same as reading the whole part at once.
@@ -736,7 +760,9 @@ def read_context(ct: CleanText, items: list[Item], source: str, year: int | None
     if first < last:
         part = text[first:last].split("\n")
         part.pop()                               # the last line, not followed by a line break
-        codes = list(map(_line_cut, part))       # a blank line gives _NEVER: a piece goes on over it
+        codes = list(map(_CUTS.get, part))       # a blank line gives _NEVER: a piece goes on over it
+        if None in codes:
+            codes = [_cut_read(line) if c is None else c for line, c in zip(part, codes, strict=True)]
         # where line k starts: ``first``, the lengths of the lines before it, and their k line breaks
         at = list(accumulate(map(len, part), initial=first))
         for k in compress(range(len(codes)), codes):     # the lines whose code is not _NEVER (0)
@@ -752,12 +778,14 @@ def read_context(ct: CleanText, items: list[Item], source: str, year: int | None
                 if not cut and code == _ALONE_OR_LOOK:
                     cut = _cut_after(text, piece, line, nl, last)
             if cut:
-                facts = _facts(text[piece:nl], open_before)
+                s = text[piece:nl]
+                facts = _FACTS[open_before].get(s) or _facts_read(s, open_before)
                 read.append((piece, nl, facts))
                 open_before = facts.open_after
                 piece = nl + 1
         if piece < last:
-            read.append((piece, last, _facts(text[piece:last], open_before)))
+            s = text[piece:last]
+            read.append((piece, last, _FACTS[open_before].get(s) or _facts_read(s, open_before)))
     # the cues' facts with their offsets moved from the pieces to the text, one list of each kind
     report: list[_Span] = []
     deadline: list[_Span] = []
