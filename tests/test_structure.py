@@ -309,3 +309,15 @@ def test_a_cached_layout_gives_what_reading_the_text_alone_gives(lines: list[tup
     want = _fresh_tree(b)
     _fresh_tree(a)
     assert _tree(b) == want
+
+
+@given(st.lists(st.sampled_from(_LINES), max_size=25).map("\n".join))
+def test_every_item_is_given_in_document_order(text: str) -> None:
+    """parse_items lists the items as walk gives them from the top-level ones: the same objects,
+    in the same order (a parent before its children, each child's items before the next child)."""
+    from cascade.extract.structure import parse_items, walk
+
+    top, every = parse_items(text)
+    assert [id(it) for it in every] == [id(it) for it in walk(top)]
+    assert [(i.label, i.start, i.end) for i in top] == [
+        (i.label, i.start, i.end) for i in parse_structure(text)]

@@ -421,6 +421,12 @@ def parse_structure(text: str) -> list[Item]:
     The tree is read from the lines' skeletons (see :func:`_plan`, cached by skeletons: the
     answer depends on nothing else); the spans, headings and sections are this text's.
     """
+    return parse_items(text)[0]
+
+
+def parse_items(text: str) -> tuple[list[Item], list[Item]]:
+    """:func:`parse_structure`'s top-level items, and every item in document order (as
+    :func:`walk` gives them: an item's lines come before its children's, which follow each other)."""
     end_of_body = body_end(text)
     has_roman = _has_roman(text, end_of_body)
     lines: list[tuple[int, _Shape]] = []        # the marked lines: where each starts, its shape
@@ -434,7 +440,7 @@ def parse_structure(text: str) -> list[Item]:
             lines.append((a, shape))
             skeletons.append(shape[5])
     if not lines:
-        return []
+        return [], []
     key = (has_roman, tuple(skeletons))
     plan = _PLANS.get(key)
     if plan is None:
@@ -442,7 +448,8 @@ def parse_structure(text: str) -> list[Item]:
             _PLANS.clear()
         plan = _PLANS[key] = _plan(*key)
     top: list[Item] = []
-    made: list[Item | None] = []
+    made: list[Item | None] = []                # per marked line: its item, None for a line that makes none
+    every: list[Item] = []
     for (a, shape), step in zip(lines, plan, strict=True):
         if step is None:
             made.append(None)
@@ -476,7 +483,8 @@ def parse_structure(text: str) -> list[Item]:
                         [], None)
             top.append(item)
         made.append(item)
-    return top
+        every.append(item)
+    return top, every
 
 
 def _style_key(style: str, marker: str) -> tuple[str, int | str]:

@@ -62,7 +62,7 @@ from cascade.extract.assignments import (
     skip_space,
     span_evidence,
 )
-from cascade.extract.structure import FIELD_LABELS, NUMBERED, Item, body_end, parse_structure, walk
+from cascade.extract.structure import FIELD_LABELS, NUMBERED, Item, body_end, parse_items, walk
 from cascade.extract.task_tables import read_table_tasks
 from cascade.models import Deadline, Reporting, Task
 from cascade.text.normalize import CleanText
@@ -456,7 +456,7 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
     """
     del province, district, level
     text = ct.text
-    items = parse_structure(text)
+    items, every = parse_items(text)
     has_table = "|" in text and text.count("|") >= 6
     if not items and not has_table:
         return ()
@@ -474,7 +474,6 @@ def extract_tasks(ct: CleanText, source: str, *, province: str | None = None, di
     deadlines: dict[int, Deadline | None] = {}
     leads_of: dict[int, list[str]] = {}
     tasks: list[Task] = []
-    every = list(walk(items))
     for it in every:
         if it.field is not None or it.style not in NUMBERED or it.section in SKIP_SECTIONS:
             continue
