@@ -184,12 +184,18 @@ def cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
         return True
     if kind == OPEN or (kind == NO_TRIGGER and (piece == line or text[piece:line].isspace())):
         return kind != OPEN                             # (blank lines start no group)
-    for m in GROUP_TRIGGER.finditer(text, piece, nl + 1):   # does a group that starts here go on?
+    return not group_goes_on(text, piece, nl, end)
+
+
+def group_goes_on(text: str, piece: int, nl: int, end: int) -> bool:
+    """Whether a group that starts in ``text[piece:nl]`` (or the list after "Các Sở:") goes on past
+    the line break at ``nl``, in ``text[:end]`` (see :func:`cut_after`)."""
+    for m in GROUP_TRIGGER.finditer(text, piece, nl + 1):
         p = m.start()
         d = DISTRIBUTIVE_RE.match(text, p, end)
         if d and d.end() > nl:
-            return False
+            return True
         g = group_end(text, p, end)
         if g is not None and g > nl:
-            return False
-    return True
+            return True
+    return False

@@ -3,7 +3,7 @@
 Agency names (:mod:`cascade.extract.agencies`) and the cues that give them a role ("Giao X
 chủ trì", "phối hợp với", "làm đầu mối", "Đề nghị X") are found once per document and kept in a
 :class:`TaskContext`; the task stage asks it for the names and cues inside each item. The text is cut
-at the line breaks nothing read goes over (:func:`_cut_after`) and each piece is read once per
+at the line breaks nothing read goes over (:func:`_line_cut`) and each piece is read once per
 process (:func:`_facts`, cached), since plans down a cascade copy each other's sentences. A piece
 also reads what its own cues and clause-initial line starts say (who leads, cooperates, ...), so
 that :func:`read_segment` replays it for every item that holds the piece whole.
@@ -19,7 +19,7 @@ from itertools import accumulate, compress
 from typing import Any, NamedTuple, Protocol
 
 from cascade.extract.agencies import Found, scan_pieces
-from cascade.extract.agency_groups import ASK, FREE, NO_TRIGGER, OPEN, SENTENCE, cut_after, line_end
+from cascade.extract.agency_groups import ASK, FREE, NO_TRIGGER, OPEN, SENTENCE, group_goes_on, line_end
 from cascade.extract.structure import Item, field_of
 from cascade.models import Evidence
 from cascade.text.normalize import CleanText
@@ -566,37 +566,28 @@ def _cue_end(line: str) -> int:
     return NO_TRIGGER
 
 
-_NEVER, _CUT, _LOOK, _ALONE, _ALONE_OR_LOOK = range(5)    # _NEVER first: compress() skips it
+_NEVER, _CUT, _LOOK, _LOOK_IF_ALONE, _ALONE, _ALONE_OR_LOOK = range(6)    # _NEVER first: compress() skips it
 
 
 def _line_cut(line: str) -> int:
-    """Whether the text may be cut after ``line`` whatever comes before and after it (_CUT),
-    never (_NEVER: something read may go on past it), or whether to look closer (_LOOK, see
-    :func:`_cut_after`); or, for a line in which no name, group or cue goes on and none starts
-    that may, when the piece it ends holds no other line than blank ones, and otherwise never
-    (_ALONE: a cue begun before it may go on) or after a closer look (_ALONE_OR_LOOK: a group
-    begun before it may)."""
+    """Whether the text may be read up to the end of ``line`` and after it separately, nothing
+    read (a name, a group, a cue) going over the line break: always (_CUT); never (_NEVER:
+    something read may go on past it); when no group begun in the piece the line ends goes on
+    past it (_LOOK, see :func:`~cascade.extract.agency_groups.group_goes_on`). For a line in
+    which no cue starts (one begun before it may go on): only when that piece holds no other
+    line than blank ones, and then always (_ALONE: no name or group goes on past it) or as
+    _LOOK (_LOOK_IF_ALONE: a group may). For a line after which no cue goes on and in which no
+    group starts: when the piece holds only blank lines before it, else as _LOOK
+    (_ALONE_OR_LOOK: a group begun before it may go on)."""
     names, cues = line_end(line), _cue_end(line)
     if names <= FREE and cues <= FREE:
         return _CUT
     if OPEN in (names, cues):
         return _NEVER
     if names == ASK:
-        return _LOOK
+        return _LOOK if cues <= FREE else _LOOK_IF_ALONE
     # names: FREE or less, or NO_TRIGGER; cues: the same, not both FREE or less
     return _ALONE if cues == NO_TRIGGER else _ALONE_OR_LOOK
-
-
-def _cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
-    """Whether the text may be read up to the line break at ``nl`` and after it separately:
-    nothing read (a name, a group, a cue) goes over the break (``piece``: where the text
-    read with this line starts; ``line``: where this line starts, a line whose :func:`_line_cut`
-    is _LOOK or _ALONE_OR_LOOK)."""
-    kind = _cue_end(text[line:nl])                      # the cached test first, the group matching last
-    # no cue starts in the line, nor before it in the piece when that holds only blank lines
-    if not (kind <= FREE or (kind == NO_TRIGGER and (piece == line or text[piece:line].isspace()))):
-        return False
-    return cut_after(text, piece, line, nl, end)
 
 
 _Span = tuple[int, int, str | None]
@@ -690,7 +681,7 @@ class _PieceNames:
 
 
 def _facts(piece: str, open_before: bool) -> _Facts:
-    """What a piece of text (see :func:`_cut_after`) holds, offsets relative to the piece (see
+    """What a piece of text (see :func:`_line_cut`) holds, offsets relative to the piece (see
     :data:`_Facts`); ``open_before``: the line before the piece is a long one left open.
 
     A pure function of its arguments, cached: plans down a cascade copy each other's wording.
@@ -746,7 +737,7 @@ def _facts_read(piece: str, open_before: bool) -> _Facts:
 
 def read_context(ct: CleanText, items: list[Item], source: str, year: int | None) -> TaskContext:
     """Names, cues and line starts of the part of the text that holds tasks, read piece by piece
-    (see :func:`_cut_after` and :func:`_facts`): the same as reading the whole part at once.
+    (see :func:`_line_cut` and :func:`_facts`): the same as reading the whole part at once.
 
     The part is split into lines in one go and every line's :func:`_line_cut` looked up in one
     pass; only the lines that may end a piece are then visited one by one.
@@ -772,11 +763,14 @@ def read_context(ct: CleanText, items: list[Item], source: str, year: int | None
             if code == _CUT:
                 cut = True
             elif code == _LOOK:
-                cut = _cut_after(text, piece, line, nl, last)
+                cut = not group_goes_on(text, piece, nl, last)
             else:
                 cut = piece == line or text[piece:line].isspace()
-                if not cut and code == _ALONE_OR_LOOK:
-                    cut = _cut_after(text, piece, line, nl, last)
+                if cut:
+                    if code == _LOOK_IF_ALONE:
+                        cut = not group_goes_on(text, piece, nl, last)
+                elif code == _ALONE_OR_LOOK:
+                    cut = not group_goes_on(text, piece, nl, last)
             if cut:
                 s = text[piece:nl]
                 facts = _FACTS[open_before].get(s) or _facts_read(s, open_before)
