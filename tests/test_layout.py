@@ -231,3 +231,40 @@ def test_cells_are_the_stripped_pieces_between_line_breaks_and_bars(text, start,
 def test_the_site_table_hint_is_seen_as_a_search_for_each_hint_sees_it(pieces, end):
     low = " ".join(pieces[: len(pieces) // 2]) + "".join(pieces[len(pieces) // 2:])
     assert layout._names_a_site_key(low, end) == any(low.find(k, 0, end) >= 0 for k in layout._SITE_HINTS)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["Kon", "Tum", "Hà Nội", ",", ", ", "ngày 05 tháng 02 năm 2021",
+                                 "Ngày 02/6/2025", "NGÀY 2.6.2025", "ngay 3/4/2020", "x", "|", "\n", " \n  ",
+                                 "Số: 12/KH", "gày"]),
+                max_size=10), st.integers(min_value=0, max_value=6))
+def test_a_place_and_date_wrapped_over_two_cells_is_found_as_both_cells_are_read(pieces, i):
+    # the cheap reject of _place_date_from looks at a comma and a "ngày" in the cell or the next one: a
+    # place and date split between them ("Kon Tum,\nngày ...", "Kon\nTum, ngày ...") must still be read
+    text = "".join(pieces)
+    all_cells = layout.cells(text)
+    if i >= len(all_cells):
+        return
+    c = all_cells[i]
+    want: tuple[layout.PlaceDate | None, int] = (None, 0)
+    pd = layout._place_date_in(c, text)
+    if pd and pd.start - c.start < 5:
+        want = (pd, 1)
+    elif i + 1 < len(all_cells) and text[c.end:all_cells[i + 1].start].strip(" \n") == "":
+        pd = layout._place_date_in(layout.Cell(c.start, all_cells[i + 1].end, ""), text)
+        if pd and pd.start == c.start:
+            want = (pd, 2)
+    assert layout._place_date_from(all_cells, i, text) == want
+
+
+def test_a_place_and_date_whose_comma_and_day_are_on_two_lines_is_read():
+    for header in ("Kon Tum,\nngày 05 tháng 02 năm 2021", "Kon\nTum, ngày 05 tháng 02 năm 2021"):
+        got = lay("UBND TỈNH KON TUM\nSỞ Y TẾ\nSố: 12/KH-SYT\n" + header + "\nKẾ HOẠCH\nPhòng, chống dịch")
+        pd = got.place_date
+        assert pd is not None and (" ".join(pd.place.split()), pd.date) == ("Kon Tum", "2021-02-05")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=" \t\n\u3000-_=─–—.*•~aĐ1", max_size=12))
+def test_a_rule_is_what_the_rule_pattern_matches_whole(text):
+    assert layout.is_rule(text) == (layout._RULE.fullmatch(text) is not None)

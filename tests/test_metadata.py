@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from cascade.extract import title
 from cascade.extract.header import extract_metadata
+from cascade.extract.signature import recipients_start
 from cascade.text.normalize import clean, fold_letters
 
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
@@ -356,3 +357,32 @@ def test_a_line_whose_start_is_no_type_word_is_no_title_sentence(lead, word, spa
     line = lead + word + spaces + so + number
     if title._FOLDED_TYPE_HEAD.match(fold_letters(line[:title._FOLDED_TYPE_HEAD_READS])) is None:
         assert title._FOLDED_TYPE.match(fold_letters(line)) is None
+
+
+_LAW_HEAD = ("LUẬT\nPHÒNG, CHỐNG THIÊN TAI\n\nĐiều 1. Phạm vi điều chỉnh\n"
+             "Luật này quy định việc phòng, chống thiên tai.\n\n")
+
+
+@pytest.mark.parametrize("passed", ["thông qua", "THÔNG QUA", "Thông Qua", "tHÔNG qua"])
+def test_a_law_without_a_date_line_is_dated_the_day_it_was_passed_however_the_words_are_cased(passed):
+    # the closing sentence is looked for on the lower-cased text first: any case of "thông qua" must count
+    text = _LAW_HEAD + f"Luật này được Quốc hội khóa XV, kỳ họp thứ 8 {passed} ngày 29 tháng 11 năm 2024.\n"
+    m, _ = meta_of(text)
+    assert m.date == "2024-11-29"
+
+
+def test_without_thong_qua_a_law_keeps_no_date():
+    text = _LAW_HEAD + "Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2025.\n"
+    m, _ = meta_of(text)
+    assert m.date is None
+
+
+def test_the_recipients_list_opens_at_a_line_that_starts_with_the_marker():
+    # "Nơi nhận" inside a sentence first: str.find meets it before the marker line, which must still be found
+    text = STATE.replace("Nơi nhận:\n", "Gửi báo cáo về Nơi nhận theo quy định.\n\n  Nơi nhận:\n")
+    m, _ = meta_of(text)
+    assert m.recipients == ("Bộ Khoa học và Công nghệ (b/c)", "Lưu: VT, KGVX")
+    line = text.index("  Nơi nhận:")
+    assert recipients_start(text, 0) == text.index(":", line) + 1
+    assert recipients_start(text, line + 3) is None          # no marker starts after line + 3
+    assert recipients_start("Nơi nhận: - A", 0) == len("Nơi nhận:")

@@ -126,3 +126,34 @@ def test_the_line_break_checks_find_what_the_substrings_find(text):
     # clean() asks one search whether a symbol or a date may be broken at a line end
     assert (normalize._HYPHEN_AT_LINE_END.search(text) is not None) == ("-\n" in text or "- \n" in text)
     assert (normalize._SLASH_AT_LINE_END.search(text) is not None) == ("/\n" in text or "/ \n" in text)
+
+
+_TONE_TEXT = st.text(alphabet="qQuUoOyaeýỷỳÝỶàạÀẠèẻ 1_-", max_size=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TONE_TEXT)
+def test_canonical_tones_move_every_old_style_pair_at_a_syllable_end_but_after_q(text):
+    # each pair of normalize._TONES ending a syllable (no letter after it) takes the canonical form, unless a
+    # q or Q comes before it ("quý" keeps its mark on y)
+    want = list(text)
+    i = 0
+    while i < len(text) - 1:
+        pair = text[i:i + 2]
+        if pair in normalize._TONES and not (i + 2 < len(text) and text[i + 2].isalpha()):
+            if not (i and text[i - 1] in "qQ"):
+                want[i:i + 2] = normalize._TONES[pair]
+            i += 2
+        else:
+            i += 1
+    assert canon_tone(text) == "".join(want)
+
+
+def test_decomposed_text_with_only_acute_and_tilde_marks_is_composed():
+    # these two marks are not looked for before the NFC check: such text is composed all the same
+    raw = unicodedata.normalize("NFD", "Các bé ngã, Tú Lý")
+    assert "\u0301" in raw and "\u0303" in raw and not any(m in raw for m in normalize._VIETNAMESE_MARKS)
+    c = clean(raw)
+    assert c.text == "Các bé ngã, Tú Lý"
+    i = c.text.index("Lý")
+    assert c.raw_slice(i, i + 2) == raw[raw.index("Ly"):]

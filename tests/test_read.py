@@ -595,3 +595,13 @@ def test_docx_spacer_column_and_restarted_list(tmp_path):
     assert read_file(tmp_path / "party.docx", manifest={}).text.split("\n") == [
         "TỈNH ỦY KON TUM", "Số 07-KH/TU", "ĐẢNG CỘNG SẢN VIỆT NAM", "Kon Tum, ngày 23 tháng 12 năm 2020",
         "I. MỘT", "III. BA"]
+
+
+def test_a_manifest_written_after_a_first_read_of_its_folder_is_read(tmp_path):
+    # the folder's manifest is looked for at each file (its absence is not kept)
+    a = write(tmp_path, "a.txt", SENTENCE)
+    assert read_file(a).manifest == {}
+    write(tmp_path, "manifest.csv", "file,number\na.txt,07-KH/TU\n")
+    assert read_file(a).manifest == {"number": "07-KH/TU"}
+    (tmp_path / "manifest.csv").unlink()
+    assert read_file(a).manifest == {}

@@ -311,3 +311,19 @@ def test_ocr_renews_the_time_budget_at_each_page(tmp_path):
     with heartbeat(lambda: beats.append(1)):
         assert read_error(path) == "no text recognised (OCR)"
     assert len(beats) == 3
+
+
+@pytest.mark.parametrize("size", [10, 3, 0, 25])
+def test_a_file_read_in_short_pieces_is_read_whole(tmp_path, monkeypatch, size):
+    # a read may return fewer bytes than asked before the end (a network or FUSE file system, /proc): only a
+    # read that returns nothing ends the file, whatever size was taken (a file that shrank or grew)
+    import cascade.read as read
+
+    path = write(tmp_path / "pieces.txt", b"0123456789")
+    real_read = os.read
+    monkeypatch.setattr(read.os, "read", lambda fd, n: real_read(fd, min(n, 4)))
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert read._read_upto(fd, size, 1000) == b"0123456789"
+    finally:
+        os.close(fd)

@@ -39,6 +39,7 @@ from cascade.extract.title import (
 )
 from cascade.models import Metadata, Signer
 from cascade.text.normalize import UPPER, CleanText, ascii_fold, key
+from cascade.text.phrases import lower_case
 from cascade.vn import dates, place_mentions, places
 
 # "UBND tỉnh xây dựng kế hoạch", "Ủy ban nhân dân huyện Ia H'Drai ban hành Kế hoạch",
@@ -315,7 +316,10 @@ def extract_metadata(ct: CleanText, source: str, manifest: Mapping[str, str] | N
         consolidated_number(b, text)
     if "date" not in b.values:
         # a Luật, a Pháp lệnh, a Nghị quyết of Quốc hội has no date line: it is dated the day it was passed
-        passed = _PASSED.search(text, max(0, len(text) - PASSED_REACH))
+        start = max(0, len(text) - PASSED_REACH)
+        # a match holds "thông" in some case: looked for first in the lower-cased text (which the layout
+        # made already), much faster than the pattern's case-insensitive scan
+        passed = _PASSED.search(text, start) if lower_case(text).find("thông", start) >= 0 else None
         if passed is not None:
             b.set("date", dates.from_match(passed), passed.span())
 

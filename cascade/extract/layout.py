@@ -207,7 +207,15 @@ def is_upper(text: str) -> bool:
 
 
 def is_rule(text: str) -> bool:
+    """A line of dashes, dots, stars... (white space between): the rule under a header block."""
+    first = text[:1]
+    if first not in _RULE_FIRST and not first.isspace():       # cheap reject: no rule starts so
+        return False
     return _RULE.fullmatch(text) is not None
+
+
+#: what a rule (:data:`_RULE`) may start with besides white space
+_RULE_FIRST = "-_=─–—.*•~"
 
 
 def _site_table(text: str, end: int) -> tuple[dict[str, tuple[str, tuple[int, int]]], list[tuple[int, int]]]:
@@ -341,6 +349,10 @@ def _place_date_in(c: Cell, text: str) -> PlaceDate | None:
 def _place_date_from(all_cells: list[Cell], i: int, text: str) -> tuple[PlaceDate | None, int]:
     """A place and date starting cell ``i``, alone or wrapped onto the next cell: (found, cells used)."""
     c = all_cells[i]
+    # cheap reject (most cells): neither this cell nor the next holds a comma (the line break between two
+    # cells joined below is only spaces, so the comma of a place and date is in one of them)
+    if "," not in c.text and (i + 1 >= len(all_cells) or "," not in all_cells[i + 1].text):
+        return None, 0
     pd = _place_date_in(c, text)
     if pd and pd.start - c.start < 5:
         return pd, 1
@@ -378,7 +390,10 @@ def read_layout(text: str) -> Layout:
     marked = [(a, b) for a, b, _ in mottos] + slogans
 
     def motto_part(c: Cell) -> bool:
-        return any(a < c.end and c.start < b for a, b in marked)
+        for a, b in marked:                  # (a loop: cheaper than any() over a generator for a few spans)
+            if a < c.end and c.start < b:
+                return True
+        return False
 
     anchor: int | None = None
     if mottos:
@@ -474,7 +489,7 @@ def read_layout(text: str) -> Layout:
         j -= 1
         break
     lay.issuer = _dedupe(issuer)
-    header_cells_end = max([c.end for c in all_cells[:j]] + [0])
+    header_cells_end = all_cells[j - 1].end if j else 0         # cells come in order: the last ends last
     lay.header_end = header_cells_end
     _type_and_title(text, all_cells, j, lay)
     if lay.type_cell is None:
@@ -522,6 +537,8 @@ def _set_number(lay: Layout, c: Cell, text: str) -> None:
 
 def _dedupe(issuer: list[Cell]) -> list[Cell]:
     """Drop an issuer block printed twice (the same lines again, or the lines once joined)."""
+    if len(issuer) < 2:
+        return issuer
     keys = [" ".join(c.text.split()).upper() for c in issuer]
     n = len(keys)
     for half in range(1, n // 2 + 1):

@@ -141,8 +141,11 @@ def recipients_start(text: str, start: int) -> int | None:
 
     The line may begin with spaces, ``*`` and ``_`` (Markdown); ``start`` counts as a line start.
     """
-    for m in _RECIPIENTS.finditer(text, start):
-        line_start = max(start, text.rfind("\n", start, m.start()) + 1)
-        if _RECIPIENTS_INDENT.fullmatch(text, line_start, m.start()):
+    # each match starts with the marker: str.find skips to it much faster than the pattern's scan
+    at = text.find(RECIPIENTS_MARKER, start)
+    while at >= 0:
+        line_start = max(start, text.rfind("\n", start, at) + 1)
+        if _RECIPIENTS_INDENT.fullmatch(text, line_start, at) and (m := _RECIPIENTS.match(text, at)):
             return m.end()
+        at = text.find(RECIPIENTS_MARKER, at + len(RECIPIENTS_MARKER))
     return None

@@ -154,8 +154,11 @@ def _cached_manifest(folder: str, mtime_ns: int,
 
 def folder_manifest(folder: Path) -> tuple[Mapping[str, Mapping[str, str]], tuple[str, ...]]:
     """The manifest next to a file and its warnings, parsed once per folder and version of the manifest."""
+    name = os.path.join(folder, MANIFEST_NAME)
     try:
-        st = os.stat(os.path.join(folder, MANIFEST_NAME))
+        if not os.access(name, os.F_OK):         # the usual case, no manifest: cheaper than a stat that fails
+            return {}, ()
+        st = os.stat(name)
     except (OSError, ValueError):
         return {}, ()
     return _cached_manifest(str(folder), st.st_mtime_ns, st.st_size)

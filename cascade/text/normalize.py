@@ -52,9 +52,11 @@ _COMBINING_FAST = re.compile(f"(.[{_MARKS}]+)", re.DOTALL)
 # Vietnamese tone and vowel marks as combining characters: text holding one is decomposed
 # (nearly always), so clean() composes it without asking unicodedata.is_normalized first, which
 # on decomposed text normalises all of it to answer; on text already NFC composing the clusters
-# changes nothing, so asking first only matters for speed. (No U+0300: "in" looks for a
-# character whose low byte is 0 without memchr, and text with it nearly always has another.)
-_VIETNAMESE_MARKS = "\u0301\u0323\u0309\u0303\u0302\u0306\u031b"
+# changes nothing, so asking first only matters for speed. ("in" looks for a character's low byte
+# with memchr: not for U+0300, whose low byte is 0, nor U+0301 and U+0303, slow too (U+0301's low
+# byte is the high byte of ơ and ư); decomposed Vietnamese text nearly always holds one of these
+# five marks as well: ạ, ả, â, ă, ơ.)
+_VIETNAMESE_MARKS = "\u0323\u0309\u0302\u0306\u031b"
 
 
 class _NFCClusters(dict[str, str]):
@@ -77,10 +79,11 @@ _TONES = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọ
           "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
 _TONES |= {k.upper(): v.upper() for k, v in _TONES.items()} | {k[0].upper() + k[1]: v[0].upper() + v[1]
                                                                for k, v in _TONES.items()}
-# only at the end of a syllable, and not after q ("quý" keeps its mark on y); one pattern per
-# first letter, as a pattern that starts with one letter is searched for much faster
-_TONE_RES = tuple(re.compile(first + "[" + "".join(sorted({k[1] for k in _TONES if k[0] == first}))
-                             + r"](?![^\W\d_])")
+# only at the end of a syllable, and not after q ("quý" keeps its mark on y: the look-behind, after the
+# first letter, leaves it unmatched); one pattern per first letter, as a pattern that starts with one
+# letter is searched for much faster
+_TONE_RES = tuple(re.compile(first + f"(?<![qQ]{first})["
+                             + "".join(sorted({k[1] for k in _TONES if k[0] == first})) + r"](?![^\W\d_])")
                   for first in sorted({k[0] for k in _TONES}))
 
 
@@ -97,9 +100,6 @@ def canon_tone(text: str) -> str:
 
 def _tone(m: re.Match[str]) -> str:
     pair = m.group(0)
-    a = m.start()
-    if a and m.string[a - 1] in "qQ":           # "quý" keeps its mark on y
-        return pair
     return _TONES.get(pair, pair)
 
 
@@ -382,10 +382,10 @@ def clean(raw: str) -> CleanText:
     """Normalise ``raw`` for parsing; see the module docstring for the steps."""
     omap = OffsetMap()
     text = raw
-    if any(m in text for m in _VIETNAMESE_MARKS) or not unicodedata.is_normalized("NFC", text):
+    if any(map(text.__contains__, _VIETNAMESE_MARKS)) or not unicodedata.is_normalized("NFC", text):
         text = _nfc_clusters(text, omap)
     text = _unify(text)
-    if any(c in text for c in _INVISIBLE_CHARS):          # a few fast scans, cheaper than one regex
+    if any(map(text.__contains__, _INVISIBLE_CHARS)):     # a few fast scans, cheaper than one regex
         text = _delete_all(text, _INVISIBLE_SPLIT, omap)
     text = canon_tone(text)                            # same length: no map needed
     text = _drop_repeated(text, omap)
