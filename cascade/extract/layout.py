@@ -390,7 +390,7 @@ def read_layout(text: str) -> Layout:
     marked = [(a, b) for a, b, _ in mottos] + slogans
 
     def motto_part(c: Cell) -> bool:
-        for a, b in marked:                  # (a loop: cheaper than any() over a generator for a few spans)
+        for a, b in marked:    # noqa: SIM110 - a loop: cheaper than any() over a generator
             if a < c.end and c.start < b:
                 return True
         return False
