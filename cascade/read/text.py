@@ -47,7 +47,7 @@ def _decode_text(data: bytes) -> tuple[str, list[str]]:
     >>> _decode_text("Số: 07-KH/TU".encode("utf-16"))
     ('Số: 07-KH/TU', [])
     """
-    if data[:1] in _FIRST_BYTES:               # else no BOM and no magic number starts the data (the usual case)
+    if data[:1] in _FIRST_BYTES:           # else no BOM and no magic number starts the data (usually)
         for bom, encoding in _BOMS:
             if data.startswith(bom):
                 try:
