@@ -605,3 +605,15 @@ def test_a_manifest_written_after_a_first_read_of_its_folder_is_read(tmp_path):
     assert read_file(a).manifest == {"number": "07-KH/TU"}
     (tmp_path / "manifest.csv").unlink()
     assert read_file(a).manifest == {}
+
+
+def test_every_bom_and_magic_number_is_still_told_apart():
+    # a first-byte test skips the BOM and magic-number checks for other data: each must pass it
+    from cascade.read.text import _BOMS, _MAGIC, _decode_text
+
+    for bom, encoding in _BOMS:
+        assert _decode_text(bom + "Số 07".encode(encoding)) == ("Số 07", [])
+    for magic, what in _MAGIC:
+        with pytest.raises(ReadError, match=f"looks like {what}"):
+            _decode_text(magic + b" trailing bytes")
+    assert _decode_text("Phòng".encode()) == ("Phòng", [])     # "P", the first byte of a ZIP's magic

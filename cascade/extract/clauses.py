@@ -325,8 +325,10 @@ class ClauseIndex:
     """Answers which clause governs an offset: the latest-opening clause whose stretch holds it."""
 
     def __init__(self, clauses: Sequence[Clause]) -> None:
-        self.ordinary = [c for c in clauses if not _BASIS_HEADING.match(c.trigger)]
-        self.headings = [c for c in clauses if _BASIS_HEADING.match(c.trigger)]
+        self.ordinary: list[Clause] = []
+        self.headings: list[Clause] = []
+        for c in clauses:
+            (self.headings if _BASIS_HEADING.match(c.trigger) else self.ordinary).append(c)
         self._starts = [c.start for c in self.ordinary]
         self._heading_starts = [c.start for c in self.headings]
 

@@ -390,7 +390,7 @@ def read_layout(text: str) -> Layout:
     marked = [(a, b) for a, b, _ in mottos] + slogans
 
     def motto_part(c: Cell) -> bool:
-        for a, b in marked:                  # (a loop: cheaper than any() over a generator for a few spans)
+        for a, b in marked:    # noqa: SIM110 - a loop: cheaper than any() over a generator
             if a < c.end and c.start < b:
                 return True
         return False
@@ -439,8 +439,8 @@ def read_layout(text: str) -> Layout:
         if is_rule(c.text) or motto_part(c):
             i -= 1
             continue
-        if _number_at(c, text) and len(c.text) <= 40:
-            _set_number(lay, c, text)
+        if len(c.text) <= 40 and (number := _number_at(c, text)):
+            _set_number(lay, c, number)
             i -= 1
             continue
         if len(c.text) <= _ISSUER_WIDTH and is_upper(c.text) and not _TYPE_CELL.fullmatch(c.text):
@@ -467,8 +467,8 @@ def read_layout(text: str) -> Layout:
             continue
         if is_rule(c.text):
             continue
-        if _number_at(c, text) and lay.number is None:
-            _set_number(lay, c, text)
+        if lay.number is None and (number := _number_at(c, text)):
+            _set_number(lay, c, number)
             pd = _place_date_in(c, text)
             if pd and lay.place_date is None:
                 lay.place_date = pd
@@ -524,11 +524,9 @@ def _outside_mottos(c: Cell, mottos: list[tuple[int, int, str]], slogans: list[t
     return None
 
 
-def _set_number(lay: Layout, c: Cell, text: str) -> None:
+def _set_number(lay: Layout, c: Cell, m: re.Match[str]) -> None:
+    """The number cell ``c``, whose :func:`_number_at` is ``m`` (the first one found counts)."""
     if lay.number is not None:
-        return
-    m = _number_at(c, text)
-    if m is None:
         return
     lay.number = c
     lay.number_rest = m.span("rest")

@@ -37,6 +37,9 @@ _MAGIC = ((b"%PDF-", "a PDF file"), (b"PK\x03\x04", "a ZIP archive, e.g. a .docx
           (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Word .doc or other Office file"),
           (b"{\\rtf", "an RTF file"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"))
 
+#: the first byte of each BOM and magic number, each as a one-byte string
+_FIRST_BYTES = frozenset(b[:1] for b, _ in (*_BOMS, *_MAGIC))
+
 
 def _decode_text(data: bytes) -> tuple[str, list[str]]:
     """Bytes of a text file -> text and warnings; see the module docstring for the encodings.
@@ -44,16 +47,17 @@ def _decode_text(data: bytes) -> tuple[str, list[str]]:
     >>> _decode_text("Số: 07-KH/TU".encode("utf-16"))
     ('Số: 07-KH/TU', [])
     """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data[len(bom):].decode(encoding), []
-            except UnicodeDecodeError as e:
-                raise ReadError(f"not UTF-8 or UTF-16 text (invalid {encoding.upper()} "
-                                f"at byte {e.start + len(bom)} after a BOM)") from e
-    for magic, what in _MAGIC:
-        if data.startswith(magic):
-            raise ReadError(f"not UTF-8 or UTF-16 text (looks like {what})")
+    if data[:1] in _FIRST_BYTES:           # else no BOM and no magic number starts the data (usually)
+        for bom, encoding in _BOMS:
+            if data.startswith(bom):
+                try:
+                    return data[len(bom):].decode(encoding), []
+                except UnicodeDecodeError as e:
+                    raise ReadError(f"not UTF-8 or UTF-16 text (invalid {encoding.upper()} "
+                                    f"at byte {e.start + len(bom)} after a BOM)") from e
+        for magic, what in _MAGIC:
+            if data.startswith(magic):
+                raise ReadError(f"not UTF-8 or UTF-16 text (looks like {what})")
     if b"\0" in data:
         guess = _utf16_without_bom(data)
         if guess:
