@@ -164,6 +164,9 @@ def cells(text: str, start: int = 0, end: int | None = None) -> list[Cell]:
     out = []
     pos = start
     for line in text[start:end].split("\n"):
+        if not line:                                              # a blank line between paragraphs
+            pos += 1
+            continue
         if "|" in line:
             for piece in line.split("|"):
                 stripped = piece.strip()
@@ -174,7 +177,8 @@ def cells(text: str, start: int = 0, end: int | None = None) -> list[Cell]:
         else:                                                     # the usual line: one cell at most
             stripped = line.strip()
             if stripped:
-                a = pos + len(line) - len(line.lstrip())
+                # no space before it when it starts as the line does (a space is never its first character)
+                a = pos if stripped[0] == line[0] else pos + len(line) - len(line.lstrip())
                 out.append(_new_cell(Cell, (a, a + len(stripped), stripped)))
             pos += len(line) + 1
     return out
