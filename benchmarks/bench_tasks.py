@@ -19,7 +19,8 @@ fresh process, once per run, so that no run profits from what another cached:
 
 In each process the first ``--warmup`` plans are read untimed (regexes compiled, the agency
 index built, caches primed as a real build's first plans prime them), then one pass over
-the others is timed: wall time and CPU time per document. The figures are the median and
+the others is timed: wall time and CPU time per document, the garbage collector set as in a
+build's worker (what was loaded frozen, the worker's thresholds). The figures are the median and
 the best of ``--runs`` processes, in microseconds per document; the machine may be shared,
 so compare medians, and CPU times when it is busy.
 
@@ -73,6 +74,13 @@ def _child(stage: str, folder: Path, warmup: int, code: Path) -> None:
         scan = getattr(agencies, "scan_pieces", agencies.scan)
         run = {"structure": lambda i: parse_structure(cts[i].text), "agencies": lambda i: scan(cts[i].text),
                "tasks": lambda i: extract_tasks(cts[i], raws[i][1], year=2021)}[stage]
+    # the collector as a worker of a build sets it (see cascade.runtime): what extraction leaves to it
+    # (reference cycles) costs here what it costs there
+    import gc
+
+    from cascade import runtime
+    gc.freeze()
+    gc.set_threshold(*getattr(runtime, "WORKER_GC", gc.get_threshold()))
     warmup = min(warmup, len(raws) // 2)
     for i in range(warmup):
         run(i)

@@ -11,6 +11,7 @@ from cascade.extract.pipeline import extract_text
 from cascade.extract.references import extract_references
 from cascade.models import Metadata
 from cascade.text.normalize import clean
+from cascade.text.phrases import lowered
 from cascade.vn import dates
 from cascade.vn.cues import TRIGGERS
 
@@ -289,3 +290,26 @@ def test_the_places_after_the_last_trigger_are_read_only_as_far_as_a_clause_need
     finally:
         clauses._starts_before, clauses._item_breaks = saved
     assert short == full
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TRIGGER_WORDS + ["xtheo", "theox", "sau khi xem", "\u00a0", "  "]),
+                max_size=40),
+       st.sampled_from([" ", ""]), st.integers(min_value=0, max_value=300),
+       st.integers(min_value=0, max_value=400))
+def test_the_body_triggers_are_those_a_scan_finds_before_the_bound(words, glue, start, bound):
+    # tried only where a first word starts: "xét" inside "sau khi xem xét" is no trigger of its own, and a
+    # trigger that starts before the bound is read whole, past it ("theo đề nghị" across the bound)
+    low = lowered(glue.join(words))
+    scan = []
+    for m in clauses._BODY_TRIGGER.finditer(low, start):
+        if m.start() >= bound:
+            break
+        scan.append((m.span(), m.lastgroup))
+    assert [(m.span(), m.lastgroup) for m in clauses._body_triggers(low, start, bound)] == scan
+
+
+def test_a_body_trigger_across_the_bound_and_one_inside_another():
+    low = lowered("Sau khi xem xét đề án; theo đề nghị của Sở")
+    found = [low[m.start():m.end()] for m in clauses._body_triggers(low, 0, low.index("theo") + 2)]
+    assert found == ["sau khi xem xét", "theo đề nghị"]

@@ -135,3 +135,11 @@ def test_a_footnote_mark_glued_to_a_year_is_not_part_of_it():
     assert parse_date("ban hành ngày 12 tháng 3 năm 20232.") == "2023-03-12"
     assert parse_date("ngày 5/6/20191 của") == "2019-06-05"
     assert parse_date("ngày 5/6/2019123") is None                # three more digits: not a year at all
+
+
+def test_cached_dates_keep_their_parts_apart():
+    # iso is cached: the same parts in another order, or split another way, are other dates
+    assert iso("2021", "3", "2") == "2021-03-02"
+    assert iso("2021", "2", "3") == "2021-02-03"
+    assert iso("2021", "12") == "2021-12" and iso("2021", "1", "2") == "2021-01-02"
+    assert iso("2021", "2", "30") is None and iso("2021", "3", "30") == "2021-03-30"

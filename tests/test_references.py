@@ -162,7 +162,7 @@ import re  # noqa: E402
 from bisect import bisect_left  # noqa: E402
 
 import pytest  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from cascade.extract import mentions as R  # noqa: E402
@@ -236,3 +236,24 @@ def test_trie_pattern_matches_as_the_alternation():
     for text in ["thông tư liên tịch số 1, thông tư 2, thông tri, thông báo",
                  "khkế hoạch kết luận thông tư liên"]:
         assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]
+
+
+_SUMMARY_PIECES = ["về", "về việc", "V/v", "việc", "abc", "Tỉnh ủy", "UBND", "Ủy ban", " ", "  ", "\t", ",",
+                   ";", ".", ". ", "\n", "(", ")", "x", "ab"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_SUMMARY_PIECES), max_size=40), st.integers(min_value=0, max_value=3))
+@example(["về", " ", "abc", ",", "UBND"], 0).via("a summary ended by a comma")
+@example(["V/v", " ", "abc", " ", "\n"], 0).via("a summary ended by spaces and a line break")
+@example(["về việc", " ", "ab", ".", " ", "x"], 0).via("a summary ended by a dot")
+@example(["về", " ", "abc", "(", "x"], 0).via("a summary ended by a bracket")
+def test_the_summary_guard_changes_no_match(pieces, start):
+    # _SUMMARY tests the first character of its end's look-ahead alone first: the matches of the pattern
+    # without that test, at every place
+    text = "".join(pieces)
+    plain = re.compile(R._SUMMARY.pattern.replace(R._SUMMARY_GUARD, ""))
+    assert plain.pattern != R._SUMMARY.pattern
+    for i in range(start, len(text) + 1):
+        got, want = R._SUMMARY.match(text, i), plain.match(text, i)
+        assert (got and (got.span(), got.group("summary"))) == (want and (want.span(), want.group("summary")))

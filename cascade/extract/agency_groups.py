@@ -74,6 +74,14 @@ _GROUP_FIRST = frozenset({
 
 
 def match_group(text: str, p: int, end: int) -> tuple[int, int] | None:
+    """The span of the group whose "các" (or "những", "mọi") is at ``p``, a title and a parent
+    body before it included, if one is."""
+    e = group_end(text, p, end)
+    return None if e is None else (_group_start(text, p), e)
+
+
+def group_end(text: str, p: int, end: int) -> int | None:
+    """Where the group whose "các" is at ``p`` ends, if one is (see :func:`match_group`)."""
     sp = text.find(" ", p, p + 8)
     if sp < 0:
         return None
@@ -81,7 +89,7 @@ def match_group(text: str, p: int, end: int) -> tuple[int, int] | None:
     if not nxt or nxt[0].rstrip(",;:.").casefold() not in _GROUP_FIRST:
         return None
     m = GROUP_BODY.match(text, p, end)
-    return (_group_start(text, p), m.end()) if m else None
+    return m.end() if m else None
 
 
 def is_group(name: str) -> bool:
@@ -181,7 +189,7 @@ def cut_after(text: str, piece: int, line: int, nl: int, end: int) -> bool:
         d = DISTRIBUTIVE_RE.match(text, p, end)
         if d and d.end() > nl:
             return False
-        g = match_group(text, p, end)
-        if g and g[1] > nl:
+        g = group_end(text, p, end)
+        if g is not None and g > nl:
             return False
     return True

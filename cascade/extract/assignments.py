@@ -96,20 +96,55 @@ class _Hits:
 
 @dataclass(slots=True)
 class TaskContext:
-    """What the items of one document share: the text, the names found in it, the cues."""
+    """What the items of one document share: the text, the names found in it, the cues.
+
+    The names of the whole text (``found``, ``starts``, ``index_at``) are gathered from the pieces
+    when first asked: most items are answered from their pieces' own readings alone.
+    """
 
     ct: CleanText
     text: str
-    found: list[Found]
-    starts: list[int]
     source: str
     year: int | None
     hits: dict[str, _Hits]
-    index_at: dict[int, int]     # where a name starts -> its index in ``found`` (the first there)
     pieces: list[_Piece]         # the pieces the text was read in (see read_context), in order
     piece_starts: list[int]
+    named: bool                  # whether a piece holds a name
+    _found: list[Found] | None = None
+    _starts: list[int] | None = None
+    _index_at: dict[int, int] | None = None
     _who_hits: _Hits | None = None
     _lines: _Hits | None = None
+
+    @property
+    def found(self) -> list[Found]:
+        """The names of the text read, in order, offsets in the text."""
+        if self._found is None:
+            self._gather_names()
+        return self._found                       # type: ignore[return-value]
+
+    @property
+    def starts(self) -> list[int]:
+        """Where each name of :attr:`found` starts."""
+        if self._starts is None:
+            self._gather_names()
+        return self._starts                      # type: ignore[return-value]
+
+    @property
+    def index_at(self) -> dict[int, int]:
+        """Where a name starts -> its index in :attr:`found` (the first there)."""
+        if self._index_at is None:
+            self._gather_names()
+        return self._index_at                    # type: ignore[return-value]
+
+    def _gather_names(self) -> None:
+        """The names of the pieces, their offsets moved from the pieces to the text."""
+        found = [_new_found(Found, (x[0], x[1] + p, x[2] + p, x[3]))
+                 for p, _, facts in self.pieces for x in facts.found]
+        starts = [x[1] for x in found]
+        self._found, self._starts = found, starts
+        # the first index of each start: later ones written first, so the first is written last
+        self._index_at = dict(zip(reversed(starts), range(len(starts) - 1, -1, -1), strict=True))
 
     @property
     def who_hits(self) -> _Hits:
@@ -138,8 +173,23 @@ class TaskContext:
         return out
 
     def first_at(self, pos: int, limit: int) -> int | None:
-        """Index of the name that starts at ``pos`` (after spaces and emphasis), if any."""
-        return _first_at(self, pos, limit)
+        """Index of the name that starts at ``pos`` (after spaces and emphasis), if any: found in
+        the piece that holds ``pos`` while the names of the whole text are not gathered."""
+        if self._index_at is not None:
+            return _first_at(self, pos, limit)
+        text = self.text
+        while pos < limit and text[pos] in " *_\t":
+            pos += 1
+        k = bisect_right(self.piece_starts, pos) - 1
+        if k < 0:
+            return None
+        p0, _, facts = self.pieces[k]
+        i = facts.found_at.get(pos - p0)
+        if i is None:
+            return None
+        for j in range(k):                       # the names of the pieces before come first
+            i += len(self.pieces[j][2].found)
+        return i
 
     def run_from(self, i: int, limit: int) -> list[Found]:
         """The list of names that starts with ``found[i]``: "A, B và C" (up to ``limit``)."""
@@ -152,10 +202,14 @@ class TaskContext:
 class _Names(Protocol):
     """The names of a text as :func:`_cue_steps` reads them (a :class:`TaskContext`, or one piece's)."""
 
-    text: str
-    found: list[Found]
-    starts: list[int]
-    index_at: dict[int, int]
+    @property
+    def text(self) -> str: ...
+    @property
+    def found(self) -> list[Found]: ...
+    @property
+    def starts(self) -> list[int]: ...
+    @property
+    def index_at(self) -> dict[int, int]: ...
 
 
 def _first_at(names: _Names, pos: int, limit: int) -> int | None:
@@ -304,7 +358,7 @@ def _apply(ctx: TaskContext, steps: list[_Step], who: Who, b: int) -> None:
 def read_cues(ctx: TaskContext, a: int, b: int, who: Who, line_starts: list[int]) -> None:
     """Read the lead, cooperating, focal and requested bodies named in ``text[a:b]`` (cues first,
     then the names that start the lines at ``line_starts``)."""
-    if not ctx.found:
+    if not ctx.named:
         return
     for s, e, kind in ctx.who_hits.within(a, b):
         _apply(ctx, _cue_steps(ctx, s, e, kind, a, b)[0], who, b)
@@ -316,6 +370,8 @@ def read_cues(ctx: TaskContext, a: int, b: int, who: Who, line_starts: list[int]
 # give, ``(role, names, check, where the last name ends)``; None when the piece alone cannot say.
 _Steps = tuple[tuple[int, tuple[str, ...], int, int], ...]
 _Read = _Steps | None
+# names by role, in the order given: ``((role, names), ...)``
+_Given = tuple[tuple[int, tuple[str, ...]], ...]
 
 
 def _recorded(names: _PieceNames, steps: list[_Step], takes_last: bool) -> _Read:
@@ -333,27 +389,32 @@ def read_segment(ctx: TaskContext, a: int, b: int, who: Who) -> None:
 
     A piece the text was read in (see :func:`read_context`) whose content (less blank lines before
     and space after) lies whole in ``[a, b)`` has read its own cues and line starts already
-    (:func:`_facts`): their steps are replayed, the focal check made here, since it may look
-    past the piece. The rest is read here: a piece that ``a`` or ``b`` cut, and a list of names
-    that may go on in the next piece. The answers are those of reading ``text[a:b]`` whole (the
-    tests check it).
+    (:func:`_facts`): the names they give are added, gathered by role when the piece decides
+    every check on "làm đầu mối" (see :func:`_replay`), else step by step, the checks made
+    here, since they may look past the piece. The rest is read here: a piece that ``a`` or
+    ``b`` cut, and a list of names that may go on in the next piece. The answers are those of
+    reading ``text[a:b]`` whole (the tests check it).
     """
-    if not ctx.found:
+    if not ctx.named:
         return
     text, pieces, piece_starts = ctx.text, ctx.pieces, ctx.piece_starts
     k0 = bisect_right(piece_starts, a) - 1
     if k0 < 0:
         k0 = 0
-    # (where a piece starts, its facts, whether its content lies whole in [a, b)) for the pieces from a to b
-    near = []
+    # the cues, then the line starts (read_cues' order): the pieces whose line starts give names or are
+    # read here are kept for after the cues, with where they start and whether they lie whole in [a, b)
+    later = []
     for k in range(k0, bisect_left(piece_starts, b, k0)):
         p0, _, facts = pieces[k]
-        near.append((p0, facts, p0 + facts.content_start >= a and p0 + facts.content_end <= b))
-
-    for p0, facts, whole in near:                # the cues, then the line starts (read_cues' order)
+        whole = p0 + facts.content_start >= a and p0 + facts.content_end <= b
+        if not (whole and facts.line_replay == ()):
+            later.append((p0, facts, whole))
         if whole and facts.cue_replay is not None:
-            for role, names, check, end in facts.cue_replay:
-                _give(text, who, role, names, check, end + p0, b)
+            for role, names in facts.cue_replay:
+                dst = who[role]
+                for name in names:
+                    if name not in dst:
+                        dst.append(name)
             continue
         for s, e, kind, read in facts.cue_reads:
             if whole and read is not None:
@@ -361,10 +422,13 @@ def read_segment(ctx: TaskContext, a: int, b: int, who: Who) -> None:
                     _give(text, who, role, names, check, end + p0, b)
             elif a <= s + p0 < b:
                 _apply(ctx, _cue_steps(ctx, s + p0, e + p0, kind, a, b)[0], who, b)
-    for p0, facts, whole in near:
+    for p0, facts, whole in later:
         if whole and facts.line_replay is not None:
-            for role, names, check, end in facts.line_replay:
-                _give(text, who, role, names, check, end + p0, b)
+            for role, names in facts.line_replay:
+                dst = who[role]
+                for name in names:
+                    if name not in dst:
+                        dst.append(name)
             continue
         for pos, read in facts.line_reads:
             if whole and read is not None:
@@ -429,8 +493,9 @@ def item_evidence(ctx: TaskContext, it: Item) -> Evidence:
         qa, qb = (ra, rb) if it.head_end == it.end else ct.original(it.start, it.head_end)
     else:                                              # the text was not rewritten: offsets agree
         ra, rb, qa, qb = it.start, it.end, it.start, it.head_end
-    ra = max(0, min(ra, len(raw)))
-    rb = max(ra, min(rb, len(raw)))
+    if not 0 <= ra <= rb <= len(raw):
+        ra = max(0, min(ra, len(raw)))
+        rb = max(ra, min(rb, len(raw)))
     return Evidence(ctx.source, ra, rb, raw[qa:qb].strip())
 
 
@@ -543,6 +608,7 @@ class _Facts(NamedTuple):
     """What :func:`_facts` reads in a piece, offsets relative to the piece."""
 
     found: tuple[Found, ...]                     # the names of bodies
+    found_at: dict[int, int]                     # where a name starts -> its index in found (the first)
     who: tuple[_Span, ...]                       # the cues that name bodies (start, end, kind)
     report: tuple[_Span, ...]                    # report / deadline / finish cues (start, end, value)
     deadline: tuple[_Span, ...]
@@ -553,19 +619,54 @@ class _Facts(NamedTuple):
     line_reads: tuple[tuple[int, _Read], ...]    # ... and at each line start
     content_start: int                           # where its content starts (after blank lines)
     content_end: int                             # ... and ends (before trailing space)
-    cue_replay: _Read                            # the steps of all its cue reads in order (None when one
-    line_replay: _Read                           # cannot say); the same of its line reads (see _replay)
+    cue_replay: _Given | None                    # the names all its cue reads give, by role (None when
+    line_replay: _Given | None                   # it cannot say); the same of its line reads (see _replay)
 
 
-def _replay(reads: Iterable[tuple[Any, ...]]) -> _Read:
-    """The steps of ``reads`` (cue or line reads of a piece, each ending with its :data:`_Read`) one
-    after the other; None when one of them is None."""
-    out = []
+def _focal_held(piece: str, end: int, limit: int, closed: bool) -> bool | None:
+    """Whether "làm đầu mối" follows at ``end`` in ``piece[:limit]`` (see :func:`_give`), the
+    text read at ``limit`` or beyond it (unless ``closed``: it ends at ``limit``) being
+    unknown: None when that text could decide. Its first character other than spaces (after
+    a comma) must be an "l", and one the piece holds that is not rules it out."""
+    if _FOCAL.match(piece, end, limit):
+        return True                              # more text after limit still has the match
+    if closed:
+        return False
+    k = end
+    while k < limit and piece[k].isspace():
+        k += 1
+    if k < limit and piece[k] == ",":
+        k += 1
+        while k < limit and piece[k].isspace():
+            k += 1
+    return False if k < limit and piece[k] != "l" else None
+
+
+def _replay(piece: str, reads: Iterable[tuple[Any, ...]], content_end: int) -> _Given | None:
+    """The names ``reads`` (cue or line reads of a piece, each ending with its :data:`_Read`) give,
+    one after the other, gathered by role: what :func:`read_segment` adds for them when the
+    piece's content lies whole in the segment read, which then ends at ``content_end`` or after
+    it. None when a read is None or a check on "làm đầu mối" may look past the piece."""
+    by_role: dict[int, list[str]] = {}
     for r in reads:
-        if r[-1] is None:
+        steps = r[-1]
+        if steps is None:
             return None
-        out.extend(r[-1])
-    return tuple(out)
+        for role, names, check, end in steps:
+            if check:
+                if check == _TO_LIMIT:
+                    held = _focal_held(piece, end, content_end, False)
+                else:
+                    held = _focal_held(piece, end, min(content_end, end + 30), content_end >= end + 30)
+                if held is None:
+                    return None
+                if not held:
+                    continue
+            dst = by_role.setdefault(role, [])
+            for name in names:
+                if name not in dst:
+                    dst.append(name)
+    return tuple([(role, tuple(names)) for role, names in by_role.items()])
 
 
 _Piece = tuple[int, int, _Facts]                 # where a piece starts and ends in the text, its facts
@@ -600,19 +701,23 @@ def _facts(piece: str, open_before: bool) -> _Facts:
     hits = {kind: _find_cue(piece, 0, end, words, pattern) for kind, (words, pattern) in _CUES.items()}
     who = sorted((a, b, kind) for kind in _WHO_CUES for a, b, _ in hits[kind])
     lines, open_after = _document_lines(piece, 0, end, open_before)
+    content_end = len(piece.rstrip())
     found = tuple(scan_pieces(piece))
     if found:
         names = _PieceNames(piece, found)
+        found_at = names.index_at
         cue_reads = tuple([(s, e, kind, _recorded(names, *_cue_steps(names, s, e, kind, 0, end)))
                            for s, e, kind in who])
         line_reads = tuple([(pos, _recorded(names, *_line_steps(names, pos, end)))
                             for pos, _, _ in lines.spans])
     else:                                        # no names: no cue or line start gives any
+        found_at = {}
         cue_reads = tuple([(s, e, kind, ()) for s, e, kind in who])
         line_reads = tuple([(pos, ()) for pos, _, _ in lines.spans])
-    return _Facts(found, tuple(who), tuple(hits["report"]), tuple(hits["deadline"]), tuple(hits["finish"]),
-                  tuple(lines.spans), open_after, cue_reads, line_reads, end - len(piece.lstrip("\n")),
-                  len(piece.rstrip()), _replay(cue_reads), _replay(line_reads))
+    return _Facts(found, found_at, tuple(who), tuple(hits["report"]), tuple(hits["deadline"]),
+                  tuple(hits["finish"]), tuple(lines.spans), open_after, cue_reads, line_reads,
+                  end - len(piece.lstrip("\n")), content_end, _replay(piece, cue_reads, content_end),
+                  _replay(piece, line_reads, content_end))
 
 
 def read_context(ct: CleanText, items: list[Item], source: str, year: int | None) -> TaskContext:
@@ -653,8 +758,7 @@ def read_context(ct: CleanText, items: list[Item], source: str, year: int | None
                 piece = nl + 1
         if piece < last:
             read.append((piece, last, _facts(text[piece:last], open_before)))
-    # the facts with their offsets moved from the pieces to the text, one list of each kind
-    found = [_new_found(Found, (x[0], x[1] + p, x[2] + p, x[3])) for p, _, facts in read for x in facts.found]
+    # the cues' facts with their offsets moved from the pieces to the text, one list of each kind
     report: list[_Span] = []
     deadline: list[_Span] = []
     finish: list[_Span] = []
@@ -666,8 +770,5 @@ def read_context(ct: CleanText, items: list[Item], source: str, year: int | None
         if facts.finish:
             finish.extend([(x + p, y + p, v) for x, y, v in facts.finish])
     hits = {"report": _Hits(report), "deadline": _Hits(deadline), "finish": _Hits(finish)}
-    name_starts = [x[1] for x in found]
-    # the first index of each start: later ones written first, so the first is written last
-    index_at = dict(zip(reversed(name_starts), range(len(name_starts) - 1, -1, -1), strict=True))
-    return TaskContext(ct, text, found, name_starts, source, year, hits, index_at, read,
-                       [p for p, _, _ in read])
+    return TaskContext(ct, text, source, year, hits, read, [p for p, _, _ in read],
+                       any(facts.found for _, _, facts in read))

@@ -45,6 +45,9 @@ _GROUP_PHRASE = {f"t{i}": p for i, (p, _, _) in enumerate(TRIGGERS)}
 _ANYWHERE = [(f"t{i}", p) for i, (p, _, where) in sorted(enumerate(TRIGGERS), key=lambda x: -len(x[1][0]))
              if where != FRONT]
 _BODY_TRIGGER = re.compile(phrase_alternation(_ANYWHERE))
+# the first words of those triggers, as lowered text holds them: every match of _BODY_TRIGGER starts with one
+_BODY_FIRST_WORDS = tuple(sorted({phrase_pattern(p).split("\\")[0] for _, p in _ANYWHERE}))
+assert all(re.escape(w) == w for w in _BODY_FIRST_WORDS), "the first word of a trigger is not plain letters"
 _FRONT_WORDS = {w for p, _, where in TRIGGERS if where == FRONT for w in p.replace(",", " ").split()}
 _ANYWHERE_WORDS = {w for p, _, where in TRIGGERS if where != FRONT for w in p.replace(",", " ").split()}
 _BODY_APART = not ({p.split()[0] for p, _, where in TRIGGERS if where == FRONT} & _ANYWHERE_WORDS
@@ -272,15 +275,34 @@ def _triggers(low: str, front_end: int, bound: int) -> list[re.Match[str]]:
         if m.start() >= bound:
             return found
         if m.start() >= front_end and _BODY_APART:
-            if bound >= len(low):                                # the body: the triggers that count there
-                found += _BODY_TRIGGER.finditer(low, m.start())
-            else:
-                for b in _BODY_TRIGGER.finditer(low, m.start()):
-                    if b.start() >= bound:
-                        break
-                    found.append(b)
+            found += _body_triggers(low, m.start(), bound)       # the body: the triggers that count there
             break
         found.append(m)
+    return found
+
+
+def _body_triggers(low: str, start: int, bound: int) -> list[re.Match[str]]:
+    """The matches of ``_BODY_TRIGGER.finditer(low, start)`` that start before ``bound``.
+
+    A match starts with one of ``_BODY_FIRST_WORDS``: the pattern is tried only where one of them
+    starts, in order, skipping those inside a match found (as a scan does); the text after ``bound``
+    is not read, where a scan would go on to the next match (the body holds few triggers).
+    """
+    places: list[int] = []
+    for w in _BODY_FIRST_WORDS:
+        last = bound + len(w) - 1                   # a word starting before ``bound`` ends by then
+        i = low.find(w, start, last)
+        while i >= 0:
+            places.append(i)
+            i = low.find(w, i + 1, last)
+    found: list[re.Match[str]] = []
+    end = 0
+    for i in sorted(places):
+        if i >= end:
+            m = _BODY_TRIGGER.match(low, i)
+            if m is not None:
+                found.append(m)
+                end = m.end()
     return found
 
 
@@ -303,8 +325,10 @@ class ClauseIndex:
     """Answers which clause governs an offset: the latest-opening clause whose stretch holds it."""
 
     def __init__(self, clauses: Sequence[Clause]) -> None:
-        self.ordinary = [c for c in clauses if not _BASIS_HEADING.match(c.trigger)]
-        self.headings = [c for c in clauses if _BASIS_HEADING.match(c.trigger)]
+        self.ordinary: list[Clause] = []
+        self.headings: list[Clause] = []
+        for c in clauses:
+            (self.headings if _BASIS_HEADING.match(c.trigger) else self.ordinary).append(c)
         self._starts = [c.start for c in self.ordinary]
         self._heading_starts = [c.start for c in self.headings]
 

@@ -84,8 +84,12 @@ _TAIL = re.compile(
     r"(?:\s*+(?:,\s*+)?của\s++(?P<issuer>[^,;\n()]{2,100}?)" + _ISSUER_STOP + r")?"
     r"(?:\s*+(?:,\s*+)?(?:" + dates.DATE.replace("(?P<", "(?P<b") + r"))?"
     r"(?:\s*+(?:,\s*+)?(?:\(\s*+)?" + _TERM + r"\s*+\)?)?", re.IGNORECASE)
+# the summary ends where the look-ahead after it holds; that look-ahead starts with one of a few
+# characters (or the end), tested alone first (_SUMMARY_GUARD: the same ends, found faster; most characters
+# are letters)
+_SUMMARY_GUARD = r"(?=[ \t;\n(.,]|\Z)"
 _SUMMARY = re.compile(r"\s*+(?:,\s*+)?(?:về việc|về|V/v|v/v)\s++(?P<summary>[^;\n()]{3,240}?)"
-                      r"(?=[ \t]{0,8}(?:[;\n(]|\.\s|\.$|$"
+                      + _SUMMARY_GUARD + r"(?=[ \t]{0,8}(?:[;\n(]|\.\s|\.$|$"
                       r"|,[ \t]{0,8}(?:UBND|Ủy ban|Ban Thường vụ|Huyện ủy|Tỉnh ủy)))")
 _ALIAS_BEFORE = re.compile(r"\(\s*+(?:sau đây\s++)?(?:được\s++)?(?:gọi tắt|viết tắt|gọi chung|gọi)"
                            r"\s++là[\s\"“*]*+\Z", re.I)

@@ -300,12 +300,13 @@ def _label(base: str, style: str, marker: str) -> str:
 
 #: what the nesting of a line depends on: its style, its marker, whether it is a field left open
 _Skeleton = tuple[str, str, bool]
-_Shape = tuple[str, str, str, int, str | None, _Skeleton]
+_Shape = tuple[str, str, str, int, str | None, _Skeleton, int]
 
 
 @lru_cache(maxsize=8192)
 def _shape(line: str) -> _Shape | None:
-    """What a line is: ``(style, marker, heading, text offset, field kind, skeleton)``.
+    """What a line is: ``(style, marker, heading, text offset, field kind, skeleton, length without
+    the spaces that end it)``.
 
     ``style`` is "field" for a labelled field, "caps" for a paragraph that would be a section
     heading in a document without Roman numerals, or a marker style; None for a plain
@@ -322,10 +323,10 @@ def _shape(line: str) -> _Shape | None:
             fld, cls = inner, None
     if fld is not None and (cls is None or cls[0] == "bullet"):
         open_field = not fld[1].strip(" .:*_")
-        return "field", "", _strip_emphasis(line), 0, fld[0], ("field", "", open_field)
+        return "field", "", _strip_emphasis(line), 0, fld[0], ("field", "", open_field), len(line.rstrip())
     if cls is None:
         if _is_caps_section(line):
-            return "caps", "", _strip_emphasis(line), 0, None, ("caps", "", False)
+            return "caps", "", _strip_emphasis(line), 0, None, ("caps", "", False), len(line.rstrip())
         return None
     style, marker, off = cls
     rest = line[off:]
@@ -334,7 +335,8 @@ def _shape(line: str) -> _Shape | None:
     if style == "letter" or style == "num":
         f = field_of(heading)
         kind = f[0] if f else None
-    return style, marker, heading, off + _lead_emphasis(rest), kind, (style, marker, False)
+    return (style, marker, heading, off + _lead_emphasis(rest), kind, (style, marker, False),
+            len(line.rstrip()))
 
 
 # how an item's section is found (see _plan): its parent's, the kind of its heading, that kind
@@ -421,7 +423,7 @@ def parse_structure(text: str) -> list[Item]:
     """
     end_of_body = body_end(text)
     has_roman = _has_roman(text, end_of_body)
-    lines: list[tuple[int, int, _Shape]] = []   # the marked lines: where each starts and ends, its shape
+    lines: list[tuple[int, _Shape]] = []        # the marked lines: where each starts, its shape
     skeletons: list[_Skeleton] = []
     for a in _line_starts(text, end_of_body, not has_roman):
         b = text.find("\n", a, end_of_body)
@@ -429,7 +431,7 @@ def parse_structure(text: str) -> list[Item]:
             b = end_of_body
         shape = _shape(text[a:b])
         if shape is not None:
-            lines.append((a, b, shape))
+            lines.append((a, shape))
             skeletons.append(shape[5])
     if not lines:
         return []
@@ -441,15 +443,13 @@ def parse_structure(text: str) -> list[Item]:
         plan = _PLANS[key] = _plan(*key)
     top: list[Item] = []
     made: list[Item | None] = []
-    for (a, b, shape), step in zip(lines, plan, strict=True):
+    for (a, shape), step in zip(lines, plan, strict=True):
         if step is None:
             made.append(None)
             continue
         parent_at, label, style, depth, rule, closed_by = step
         heading = shape[2]
-        e = b                                           # the line without the spaces that end it
-        while e > a and text[e - 1].isspace():
-            e -= 1
+        e = a + shape[6]                                # the line without the spaces that end it
         if closed_by != -2:                             # it ends before the spaces before what closes it
             end = lines[closed_by][0] if closed_by >= 0 else end_of_body
             while end > a and text[end - 1].isspace():

@@ -27,8 +27,10 @@ DATE = rf"(?:ngày|ngay)\s*+(?::\s*+)?(?:{DATE_NUMERIC}|{DATE_WORDS})"
 DATE_RE = re.compile(DATE, re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def iso(year: int | str | None, month: int | str | None = None, day: int | str | None = None) -> str | None:
-    """An ISO date with as much precision as is known; None when the parts do not make a date.
+    """An ISO date with as much precision as is known; None when the parts do not make a date
+    (documents cite the same dates over and over: cached).
 
     >>> iso(2021, 6), iso(2021, 2, 30), iso(2021)
     ('2021-06', None, '2021')
