@@ -73,7 +73,6 @@ _HEADER_DATE = (r"(?:ngày|ngay|Ngày|NGÀY)[ \n]{0,3}:?[ \n]{0,3}"
 _PLACE_DATE = re.compile(r"(?<![\w/-])(?P<place>[" + UPPER + r"][\w'’.()]{0,20}"
                          r"(?:[ \n]{1,3}(?:-[ ]{1,2})?[\w'’.()]{1,20}){0,5})"
                          r"[ ]{0,3},[ ]{0,3}(?P<date>" + _HEADER_DATE + ")")
-_DATE_ONLY = re.compile(_HEADER_DATE)
 # where the date of a _PLACE_DATE match starts, and how far before its comma the match may start at most
 # (the place's words and the spaces before the comma): searching from there finds the same first match
 _PLACE_DATE_COMMA = re.compile(r",[ ]{0,3}(?:ngày|ngay|Ngày|NGÀY)")
@@ -345,8 +344,8 @@ def _place_date_in(c: Cell, text: str) -> PlaceDate | None:
     if m is None:
         return None
     place = m.group("place")
-    dm = _DATE_ONLY.match(m.group("date"))
-    date = dates.from_match(dm) if dm else None
+    # the date's groups of the match (the date ends the pattern, so matched again alone it reads the same)
+    date = dates.from_match(m)
     return PlaceDate(m.start(), m.end(), place.strip(" *"), m.span("place"), date, m.span("date"))
 
 
