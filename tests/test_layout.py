@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from cascade.extract import layout
 from cascade.extract.layout import read_layout
 from cascade.text.normalize import clean
+from cascade.vn import dates
 
 
 def lay(text: str):
@@ -268,3 +269,23 @@ def test_a_place_and_date_whose_comma_and_day_are_on_two_lines_is_read():
 @given(st.text(alphabet=" \t\n\u3000-_=─–—.*•~aĐ1", max_size=12))
 def test_a_rule_is_what_the_rule_pattern_matches_whole(text):
     assert layout.is_rule(text) == (layout._RULE.fullmatch(text) is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["Hà Nội", "Kon Tum", "TP. Hồ Chí Minh"]), st.sampled_from([",", " , "]),
+       st.sampled_from(["ngày", "Ngày", "NGÀY", "ngay"]), st.sampled_from([" ", "  ", " : "]),
+       st.sampled_from(["03 tháng 10 năm 2014", "3/10/2014", "03 - 10 - 2014", "12.6.2025",
+                        "... tháng 5 năm 2021", "tháng năm 2020", "__ tháng __ năm 2019",
+                        "15 THÁNG 7 NĂM 2022", "31/12/19999"]),
+       st.sampled_from(["", " ", "\nKẾ HOẠCH", "5"]))
+def test_the_date_of_a_place_and_date_is_the_date_read_alone(place, comma, day, gap, date, after):
+    # the date is read from the groups of the place-and-date match: the same as matching its date alone
+    text = place + comma + day + gap + date + after
+    found = layout._place_date_in(layout.Cell(0, len(text), text), text)
+    m = layout._PLACE_DATE.search(text)
+    if m is None:
+        assert found is None
+        return
+    alone = re.compile(layout._HEADER_DATE).match(m.group("date"))
+    assert alone is not None and alone.group(0) == m.group("date")
+    assert found is not None and found.date == dates.from_match(alone)

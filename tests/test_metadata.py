@@ -386,3 +386,15 @@ def test_the_recipients_list_opens_at_a_line_that_starts_with_the_marker():
     assert recipients_start(text, 0) == text.index(":", line) + 1
     assert recipients_start(text, line + 3) is None          # no marker starts after line + 3
     assert recipients_start("Nơi nhận: - A", 0) == len("Nơi nhận:")
+
+
+def test_each_tm_line_names_its_own_body_document_after_document():
+    # the body a "TM." line names is cached by the line's text: bodies that share words stay apart
+    signed = {}
+    for line in ("TM. ỦY BAN NHÂN DÂN", "T/M BAN THƯỜNG VỤ", "T/M BAN THƯỜNG VỤ HUYỆN ỦY",
+                 "TM. ỦY BAN NHÂN DÂN", "TM. HỘI ĐỒNG NHÂN DÂN"):
+        m, _ = meta_of(STATE.replace("TM. ỦY BAN NHÂN DÂN", line))
+        signed[line] = m.signer.on_behalf_of
+    assert signed == {"TM. ỦY BAN NHÂN DÂN": "Ủy ban nhân dân", "T/M BAN THƯỜNG VỤ": "Ban Thường vụ",
+                      "T/M BAN THƯỜNG VỤ HUYỆN ỦY": "Ban Thường vụ huyện ủy",
+                      "TM. HỘI ĐỒNG NHÂN DÂN": "Hội đồng nhân dân"}

@@ -157,3 +157,26 @@ def test_decomposed_text_with_only_acute_and_tilde_marks_is_composed():
     assert c.text == "Các bé ngã, Tú Lý"
     i = c.text.index("Lý")
     assert c.raw_slice(i, i + 2) == raw[raw.index("Ly"):]
+
+
+_EDITED = "aếê\u0301\u0323 -/\n\u200bKH1\u00a0\r"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_EDITED, max_size=60), st.data())
+def test_a_span_maps_back_as_its_start_and_its_ends_map_through_each_stage(raw, data):
+    # CleanText.original takes start, end - 1 and end back through the stages at once: the same as one
+    # position at a time (OffsetMap.to_original), then trimmed of removed characters just after the span
+    c = clean(raw)
+    start = data.draw(st.integers(min_value=0, max_value=len(c.text)))
+    end = data.draw(st.integers(min_value=0, max_value=len(c.text)))
+    a = c.omap.to_original(start)
+    if end <= start:
+        want = (a, a) if c.omap.stages else (start, start)
+    else:
+        low = c.omap.to_original(end - 1) + 1
+        b = max(low, c.omap.to_original(end))
+        while b > low and raw[b - 1] in normalize._DELETED:
+            b -= 1
+        want = (a, b)
+    assert c.original(start, end) == want

@@ -172,11 +172,15 @@ def _district_gone(b: FieldBuilder, source: str, warnings: list[str]) -> None:
     (or a year misread) is likelier than a body that no longer existed."""
     v = b.values
     district, province, date = v.get("district"), v.get("province"), v.get("date")
-    if v.get("level") != "district" or not all(isinstance(x, str) for x in (district, province, date)):
+    if v.get("level") != "district" or not (isinstance(district, str) and isinstance(province, str)
+                                            and isinstance(date, str)):
         return
-    units = places.find_district(str(district), str(province))
-    if not units or not all(u.former and u.valid_to and str(date) > u.valid_to for u in units):
+    units = places.find_district(district, province)
+    if not units:
         return
+    for u in units:                          # (a loop: cheaper than all() over a generator)
+        if not (u.former and u.valid_to and date > u.valid_to):
+            return
     u = units[0]
     into = f" into {u.successor}" if u.successor else ""
     name = u.base_name if u.base_name.lower().startswith(u.type) else f"{u.type} {u.base_name}"   # Quận 9

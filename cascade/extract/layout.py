@@ -73,7 +73,6 @@ _HEADER_DATE = (r"(?:ngày|ngay|Ngày|NGÀY)[ \n]{0,3}:?[ \n]{0,3}"
 _PLACE_DATE = re.compile(r"(?<![\w/-])(?P<place>[" + UPPER + r"][\w'’.()]{0,20}"
                          r"(?:[ \n]{1,3}(?:-[ ]{1,2})?[\w'’.()]{1,20}){0,5})"
                          r"[ ]{0,3},[ ]{0,3}(?P<date>" + _HEADER_DATE + ")")
-_DATE_ONLY = re.compile(_HEADER_DATE)
 # where the date of a _PLACE_DATE match starts, and how far before its comma the match may start at most
 # (the place's words and the spaces before the comma): searching from there finds the same first match
 _PLACE_DATE_COMMA = re.compile(r",[ ]{0,3}(?:ngày|ngay|Ngày|NGÀY)")
@@ -164,6 +163,9 @@ def cells(text: str, start: int = 0, end: int | None = None) -> list[Cell]:
     out = []
     pos = start
     for line in text[start:end].split("\n"):
+        if not line:                                              # a blank line between paragraphs
+            pos += 1
+            continue
         if "|" in line:
             for piece in line.split("|"):
                 stripped = piece.strip()
@@ -174,7 +176,8 @@ def cells(text: str, start: int = 0, end: int | None = None) -> list[Cell]:
         else:                                                     # the usual line: one cell at most
             stripped = line.strip()
             if stripped:
-                a = pos + len(line) - len(line.lstrip())
+                # no space before it when it starts as the line does (a space is never its first character)
+                a = pos if stripped[0] == line[0] else pos + len(line) - len(line.lstrip())
                 out.append(_new_cell(Cell, (a, a + len(stripped), stripped)))
             pos += len(line) + 1
     return out
@@ -341,8 +344,8 @@ def _place_date_in(c: Cell, text: str) -> PlaceDate | None:
     if m is None:
         return None
     place = m.group("place")
-    dm = _DATE_ONLY.match(m.group("date"))
-    date = dates.from_match(dm) if dm else None
+    # the date's groups of the match (the date ends the pattern, so matched again alone it reads the same)
+    date = dates.from_match(m)
     return PlaceDate(m.start(), m.end(), place.strip(" *"), m.span("place"), date, m.span("date"))
 
 

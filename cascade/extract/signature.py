@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from cascade.extract.issuers import sentence_case
 from cascade.models import Signer
@@ -60,9 +61,7 @@ def _signer_at(lines: list[tuple[int, int, str]], i: int, m: re.Match[str]
         if c:
             capacity = capacity or c.group("cap")          # the prefix closest to the title
             if c.group("cap") in ("TM.", "T/M"):
-                on_behalf = sentence_case(c.group("rest")) if c.group("rest") else None
-                if on_behalf:
-                    on_behalf = on_behalf.replace("thường vụ", "Thường vụ").replace("ủy ban", "Ủy ban")
+                on_behalf = _on_behalf(c.group("rest")) if c.group("rest") else None
     for k in range(i + 1, min(len(lines), i + 6)):
         n = _NAME.match(lines[k][2])
         if n and not _POSITION_LINE.match(lines[k][2]) and len(n.group("name").split()) >= 2:
@@ -71,6 +70,16 @@ def _signer_at(lines: list[tuple[int, int, str]], i: int, m: re.Match[str]
                 name = " ".join(w.capitalize() for w in name.split())
             return Signer(name, title, capacity, on_behalf), (lines[k][0], lines[k][0] + len(name))
     return Signer("", title, capacity, on_behalf), None
+
+
+@lru_cache(maxsize=1024)
+def _on_behalf(rest: str) -> str:
+    """The body a "TM." line signs for, in sentence case ("BAN THƯỜNG VỤ" -> "Ban Thường vụ").
+
+    (Cached: the same few bodies sign document after document.)
+    """
+    name = sentence_case(rest)
+    return name.replace("thường vụ", "Thường vụ").replace("ủy ban", "Ủy ban") if name else name
 
 
 def last_signature(text: str, start: int) -> tuple[Signer | None, tuple[int, int] | None]:

@@ -226,9 +226,11 @@ class OffsetMap:
         return i
 
 
-def _positions(lengths: list[int]) -> list[int]:
-    """Where each piece starts, then where the last one ends, for pieces of these lengths."""
-    return list(accumulate(lengths, initial=0))
+def _inner_bounds(pieces: list[str]) -> list[int]:
+    """Where each piece but the first starts: the bounds between the pieces, in order."""
+    bounds = list(accumulate(map(len, pieces)))
+    bounds.pop()                                    # where the last piece ends: no bound
+    return bounds
 
 
 def _rewrite_split(pieces: list[str], new_pieces: list[str], omap: OffsetMap) -> str:
@@ -242,9 +244,7 @@ def _rewrite_split(pieces: list[str], new_pieces: list[str], omap: OffsetMap) ->
     """
     if len(pieces) == 1:
         return pieces[0]
-    before = _positions(list(map(len, pieces)))
-    after = _positions(list(map(len, new_pieces)))
-    omap.stages.append(_Stage(after[1:-1], before[1:-1]))
+    omap.stages.append(_Stage(_inner_bounds(new_pieces), _inner_bounds(pieces)))
     return "".join(new_pieces)
 
 
@@ -362,13 +362,27 @@ class CleanText:
 
     def original(self, start: int, end: int) -> tuple[int, int]:
         """The span in the original text for ``text[start:end]``."""
-        if not self.omap.stages:                             # nothing was rewritten
+        stages = self.omap.stages
+        if not stages:                                       # nothing was rewritten
             return (start, end) if end > start else (start, start)
-        a = self.omap.to_original(start)
         if end <= start:
+            a = self.omap.to_original(start)
             return a, a
-        low = self.omap.to_original(end - 1) + 1
-        b = max(low, self.omap.to_original(end))
+        # OffsetMap.to_original of start, end - 1 and end, the three taken back through each stage at once
+        a, last, e = start, end - 1, end
+        for stage in reversed(stages):
+            after, before = stage.after, stage.before
+            k = bisect_right(after, a) - 1
+            if k >= 0:
+                a = before[k] + (a - after[k])
+            k = bisect_right(after, last) - 1
+            if k >= 0:
+                last = before[k] + (last - after[k])
+            k = bisect_right(after, e) - 1
+            if k >= 0:
+                e = before[k] + (e - after[k])
+        low = last + 1
+        b = max(low, e)
         while b > low and self.raw[b - 1] in _DELETED:     # a removed character just after the span
             b -= 1
         return a, b
