@@ -442,21 +442,30 @@ class GraphParts:
                 layer = rescoped(layer, scope)
             if layer is None:
                 layer = task_layer(rec)
-            for aid, d in layer.agencies.items():
+            named = layer.agencies
+            for aid, d in named.items():
                 agencies.setdefault(aid, d)
+            prefix = f"task:{k}"
+            add = added.append
             for suffix, attrs, edges in layer.tasks:
-                tid = f"task:{k}{suffix}"
+                tid = prefix + suffix
                 old = targets.get(tid)
-                if old is None:
+                if old is None:                 # a new task (a document's tasks are its own): new links too
                     targets[tid] = attrs
-                    added.append((tid, None))
+                    add((tid, None))
+                    links[tid] = {"has_task": TASK_LINK}
+                    mine = task_edges[tid] = {}
                 else:
                     targets[tid] = {**old, **attrs}
-                _link(links, tid, "has_task", TASK_LINK)
-                mine = task_edges.setdefault(tid, {})
+                    _link(links, tid, "has_task", TASK_LINK)
+                    mine = task_edges.setdefault(tid, {})
                 for role, aid, edge_attrs in edges:
-                    added.append((aid, layer.agencies[aid]))
-                    _link(mine, aid, role, edge_attrs)
+                    add((aid, named[aid]))
+                    keys = mine.get(aid)
+                    if keys is None:
+                        mine[aid] = {role: edge_attrs}
+                    else:
+                        _link(mine, aid, role, edge_attrs)
             part.added.append(added)
         return part
 

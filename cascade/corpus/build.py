@@ -324,6 +324,11 @@ class _Layers(Mapping[str, TaskLayer]):
             raise KeyError(source)
         return layer
 
+    def get(self, source: str, default: Any = None) -> Any:      # Mapping.get, without its try and raise
+        x = self.extracted.get(source)
+        layer = self.shards.layer(x) if x is not None else None
+        return layer if layer is not None else default
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.extracted)
 
