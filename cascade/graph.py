@@ -28,6 +28,7 @@ import json.encoder as _json_encoder
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -186,6 +187,17 @@ def _task_scope(rec: Record) -> tuple[str | None, str | None]:
 
 
 _ROLE_EDGES: dict[str, dict[str, object]] = {role: {RELATION: role} for role in ROLES}
+#: a task's agencies in each role of :data:`ROLES`, in one call (as :class:`cascade.models.Task` has them)
+_roles = attrgetter(*ROLES)
+
+
+@lru_cache(maxsize=65536)
+def _agency_node(name: str, province: str | None, district: str | None) -> tuple[str, dict[str, object]]:
+    """The id and attributes of the node of agency ``name`` within a jurisdiction (one dictionary for
+    every plan that names it: read it, do not change it)."""
+    return agency_id(name, province, district), _clean({KIND: AGENCY, LABEL: name, "name": name,
+                                                        "province": province, "district": district,
+                                                        "group": _is_group(name)})
 
 
 def task_layer(rec: Record) -> TaskLayer:
@@ -193,26 +205,31 @@ def task_layer(rec: Record) -> TaskLayer:
     repeated label gets "~2"), task attributes, and edges to agencies (groups stay groups)."""
     prov, dist = scope = _task_scope(rec)
     agencies: dict[str, dict[str, object]] = {}
-
-    def agency(name: str) -> str:
-        aid = agency_id(name, prov, dist)
-        if aid not in agencies:
-            agencies[aid] = _clean({KIND: AGENCY, LABEL: name, "name": name, "province": prov,
-                                    "district": dist, "group": _is_group(name)})
-        return aid
-
+    node = _agency_node
     seen: dict[str, int] = {}
     tasks = []
     for t in rec.tasks:
-        n = seen[t.label] = seen.get(t.label, 0) + 1
-        edges = [(role, agency(name), _ROLE_EDGES[role]) for role in ROLES for name in getattr(t, role)]
+        label = t.label
+        n = seen[label] = seen.get(label, 0) + 1
+        edges: list[tuple[str, str, dict[str, object]]] = []
+        for role, names in zip(ROLES, _roles(t), strict=True):
+            if names:
+                role_attrs = _ROLE_EDGES[role]
+                for name in names:
+                    aid, d = node(name, prov, dist)
+                    if aid not in agencies:             # the first name of an agency names its node
+                        agencies[aid] = d
+                    edges.append((role, aid, role_attrs))
         for r in t.reporting:
-            d = r.deadline
+            aid, d = node(r.to, prov, dist)
+            if aid not in agencies:
+                agencies[aid] = d
+            dl = r.deadline
             attrs: dict[str, object] = {RELATION: "reports_to"}
-            if d is not None:
-                attrs.update(_clean({"due": d.due, "recurrence": d.recurrence, "deadline_text": d.text}))
-            edges.append(("reports_to", agency(r.to), attrs))
-        tasks.append((f"#{t.label}" if n == 1 else f"#{t.label}~{n}", task_attrs(t), tuple(edges)))
+            if dl is not None:
+                attrs.update(_clean({"due": dl.due, "recurrence": dl.recurrence, "deadline_text": dl.text}))
+            edges.append(("reports_to", aid, attrs))
+        tasks.append((f"#{label}" if n == 1 else f"#{label}~{n}", task_attrs(t), tuple(edges)))
     return TaskLayer(scope, tuple(tasks), agencies)
 
 
@@ -264,13 +281,20 @@ def task_attrs(t: Task) -> dict[str, object]:
     if t.deliverable:
         attrs["deliverable"] = t.deliverable
     d = t.deadline
-    if d is not None:
-        attrs.update(_clean({"deadline_text": d.text, "start": d.start, "end": d.end, "due": d.due,
-                             "recurrence": d.recurrence}))
-    if t.evidence is not None:
-        attrs["evidence_source"] = t.evidence.source
-        attrs["evidence_span"] = f"{t.evidence.start}-{t.evidence.end}"
+    if d is not None:                       # its fields that have a value (as _clean keeps them)
+        for k, v in zip(_DEADLINE_ATTRS, _deadline_fields(d), strict=True):
+            if v is not None and v != "":
+                attrs[k] = v
+    e = t.evidence
+    if e is not None:
+        attrs["evidence_source"] = e.source
+        attrs["evidence_span"] = f"{e.start}-{e.end}"
     return attrs
+
+
+#: a deadline's fields as task attributes, in this order
+_DEADLINE_ATTRS = ("deadline_text", "start", "end", "due", "recurrence")
+_deadline_fields = attrgetter("text", "start", "end", "due", "recurrence")
 
 
 # -- the graph streamed: the core in memory, the plans made again from their task layers --------------------
@@ -418,21 +442,30 @@ class GraphParts:
                 layer = rescoped(layer, scope)
             if layer is None:
                 layer = task_layer(rec)
-            for aid, d in layer.agencies.items():
+            named = layer.agencies
+            for aid, d in named.items():
                 agencies.setdefault(aid, d)
+            prefix = f"task:{k}"
+            add = added.append
             for suffix, attrs, edges in layer.tasks:
-                tid = f"task:{k}{suffix}"
+                tid = prefix + suffix
                 old = targets.get(tid)
-                if old is None:
+                if old is None:                 # a new task (a document's tasks are its own): new links too
                     targets[tid] = attrs
-                    added.append((tid, None))
+                    add((tid, None))
+                    links[tid] = {"has_task": TASK_LINK}
+                    mine = task_edges[tid] = {}
                 else:
                     targets[tid] = {**old, **attrs}
-                _link(links, tid, "has_task", TASK_LINK)
-                mine = task_edges.setdefault(tid, {})
+                    _link(links, tid, "has_task", TASK_LINK)
+                    mine = task_edges.setdefault(tid, {})
                 for role, aid, edge_attrs in edges:
-                    added.append((aid, layer.agencies[aid]))
-                    _link(mine, aid, role, edge_attrs)
+                    add((aid, named[aid]))
+                    keys = mine.get(aid)
+                    if keys is None:
+                        mine[aid] = {role: edge_attrs}
+                    else:
+                        _link(mine, aid, role, edge_attrs)
             part.added.append(added)
         return part
 

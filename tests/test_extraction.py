@@ -7,7 +7,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from cascade.corpus.extraction import Batch, decode_layer, layer_shard, run_batch, slim_record
+from cascade.corpus.extraction import Batch, decode_layer, layer_shard, run_batch, slim_record, unpacked
 from cascade.errors import BuildError
 from cascade.extract.pipeline import extract_file
 from cascade.graph import task_layer
@@ -39,7 +39,7 @@ def test_each_record_and_task_layer_is_where_its_result_says(tmp_path):
     paths = _files(tmp_path / "docs")
     shard = tmp_path / "000000.jsonl"
     started: list[int] = []
-    out = run_batch(_batch(paths, shard), started.append)
+    out = [unpacked(x) for x in run_batch(_batch(paths, shard), started.append)]
     assert started == [0, 1, 2, 3]
     assert [x.path for x in out] == paths
     assert out[1].record is None and out[1].error is not None and "empty file" in out[1].error.message
@@ -95,14 +95,47 @@ def test_with_a_cache_each_file_is_read_once_and_found_again(tmp_path, monkeypat
 
     monkeypatch.setattr(os, "open", os_open)
     monkeypatch.setattr(io, "open", io_open)
-    first = run_batch(Batch(0, tuple(paths), str(tmp_path / "a.jsonl"), str(cache), "code"))
+    first = [unpacked(x) for x in run_batch(Batch(0, tuple(paths), str(tmp_path / "a.jsonl"), str(cache),
+                                                  "code"))]
     monkeypatch.undo()
     assert sorted(opened) == sorted(Path(p).name for p in paths)       # once each, the empty file too
     made = [x for x in first if x.record is not None]
     assert len(made) == 3 and not any(x.cached for x in made)
     assert [x.key for x in made] == [cache_key(Path(x.path), "code") for x in made]
     assert len(list(cache.glob("*/*.json"))) == 3
-    again = run_batch(Batch(1, tuple(paths), str(tmp_path / "b.jsonl"), str(cache), "code"))
+    again = [unpacked(x) for x in run_batch(Batch(1, tuple(paths), str(tmp_path / "b.jsonl"), str(cache),
+                                                  "code"))]
     assert [x.cached for x in again if x.record is not None] == [True, True, True]
     assert [x.record for x in again] == [x.record for x in first]
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+
+
+def test_a_packed_slim_record_unpacks_to_the_slim_record_with_every_field():
+    """The worker sends the slim record as plain tuples (pack_slim); the main process gets back the very
+    record slim_record gives, every field of every model in its place, through pickle too."""
+    import pickle
+
+    from cascade.corpus.extraction import pack_slim, unpack_slim
+    from cascade.models import Evidence, Mention, Metadata, Record, Relation, Signer, Task, with_changes
+
+    ev = Evidence("x.txt", 10, 42, "Thực hiện Kết luận số 93-KL/TW của Ban Bí thư")
+    signer = Signer("Nguyễn Văn An", "Phó Chủ tịch", "KT.", "Chủ tịch")
+    meta = Metadata("Kế hoạch", "12/KH-UBND", "2021-06-30", "UBND tỉnh Gia Lai", "state", "province",
+                    "Gia Lai", "Chư Sê", "Pleiku", "Triển khai", signer, ("Sở Nội vụ",), ("level",),
+                    (("number", ev),), ("Kon Tum",))
+    rec = Record(
+        "x.txt", "ab12", meta,
+        mentions=(Mention("m1", "Kết luận", "93-KL/TW", ev, "2020-11-20", "Ban Bí thư", "party", "central",
+                          None, None, 7, "XII", "về tổ chức", "KL93", 0.75, "sửa lỗi"),),
+        relations=(Relation("self", "implements", "m1", Evidence("x.txt", 10, 42,
+                                                                 "".join(list(ev.quote)))),
+                   Relation("self", "cites", "m1")),
+        tasks=(Task("1", "Tuyên truyền", lead=("Sở Nội vụ",)),), warnings=("ít dòng",), format="pdf",
+        ocr=True, ocr_confidence=88.5, site=(("Số hiệu", "12/KH-UBND"),), from_site=("number",))
+    packed = pickle.loads(pickle.dumps(pack_slim(rec)))
+    slim = unpack_slim(packed)
+    assert slim == with_changes(rec, tasks=(), meta=with_changes(rec.meta, evidence=()))
+    assert slim.relations[0].evidence.quote is slim.mentions[0].evidence.quote     # one sentence held once
+    # a record without a signer, mentions or relations
+    bare = Record("y.txt", "cd34", Metadata())
+    assert unpack_slim(pack_slim(bare)) == bare

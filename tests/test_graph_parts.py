@@ -328,3 +328,30 @@ def test_a_slim_record_keeps_what_resolution_reads_and_holds_each_quote_once():
     values = {m.evidence.quote for m in slim.mentions} | {r.evidence.quote for r in slim.relations
                                                           if r.evidence is not None}
     assert len(held) == len(values)
+
+
+def test_a_plans_agency_nodes_are_its_own_where_plans_share_an_agencys_id():
+    """The node of an agency is made once per name and jurisdiction and shared by the plans that name it
+    (task_layer keeps them): a plan elsewhere, or one that names the agency otherwise first, still gets
+    attributes of its own."""
+    from cascade.models import Metadata, Record, Task
+
+    def layer(province: str, *names: str) -> TaskLayer:
+        tasks = tuple(Task(label=str(i), text="Thực hiện.", lead=(name,)) for i, name in enumerate(names, 1))
+        return task_layer(Record(f"{province}-{'-'.join(names)}.txt", "", Metadata(level="province",
+                                                                                   province=province),
+                                 tasks=tasks))
+
+    gia_lai, kon_tum = layer("Gia Lai", "Bộ Nội vụ", "Sở Nội vụ"), layer("Kon Tum", "Bộ Nội vụ", "Sở Nội vụ")
+    central = {aid for aid in gia_lai.agencies if aid.endswith("@VN")}
+    assert central and central == {aid for aid in kon_tum.agencies if aid.endswith("@VN")}
+    for aid in central:                      # one id, but the node names the province of the plan at hand
+        assert gia_lai.agencies[aid]["province"] == "Gia Lai"
+        assert kon_tum.agencies[aid]["province"] == "Kon Tum"
+    assert set(gia_lai.agencies) != set(kon_tum.agencies)        # the provincial body is each province's own
+    # two names of one body: the plan's first name labels its node, whichever plan came before
+    full_first, short_first = layer("Gia Lai", "Sở Nội vụ", "Sở NV"), layer("Gia Lai", "Sở NV", "Sở Nội vụ")
+    (aid,) = full_first.agencies
+    assert list(short_first.agencies) == [aid]
+    assert full_first.agencies[aid][LABEL] == "Sở Nội vụ" and short_first.agencies[aid][LABEL] == "Sở NV"
+    assert [e[1] for _, _, edges in short_first.tasks for e in edges] == [aid, aid]

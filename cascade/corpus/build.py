@@ -44,7 +44,15 @@ import orjson
 
 from cascade import __version__
 from cascade.corpus import store
-from cascade.corpus.extraction import Batch, Extracted, FileError, decode_layer, layer_shard, run_batch
+from cascade.corpus.extraction import (
+    Batch,
+    Extracted,
+    FileError,
+    decode_layer,
+    layer_shard,
+    run_batch,
+    unpacked,
+)
 from cascade.corpus.store import DEFAULT_OUT, default_out
 from cascade.errors import BuildError, CascadeError
 from cascade.graph import KIND, GraphParts, GraphWalk, StreamedGraph, TaskEdges, TaskLayer
@@ -219,7 +227,7 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
             size = max(50, min(400, len(files) // 64 or 50))
             batches = _batches(files, size, shards, cache_dir, code, whole, options)
             for batch, part in distributed.run(scheduler, batches):
-                done.append((batch, part))
+                done.append((batch, [unpacked(x) for x in part]))   # the records as they come
                 bar.advance(len(part))
         else:
             # small batches keep the workers evenly busy to the end and the progress bar moving
@@ -235,7 +243,7 @@ def _extract(paths: Iterable[str | Path], shards: Path, *, workers: int, cache_d
                     pool.submit(b)
                 for batch, ok, value in pool.results(lambda: bar.pages(pool.steps())):
                     if ok:
-                        done.append((batch, value))
+                        done.append((batch, [unpacked(x) for x in value]))
                         bar.advance(len(value))
                     elif isinstance(value, Interrupted):
                         bad = batch.paths[value.item]
@@ -315,6 +323,11 @@ class _Layers(Mapping[str, TaskLayer]):
         if layer is None:
             raise KeyError(source)
         return layer
+
+    def get(self, source: str, default: Any = None) -> Any:      # Mapping.get, without its try and raise
+        x = self.extracted.get(source)
+        layer = self.shards.layer(x) if x is not None else None
+        return layer if layer is not None else default
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.extracted)

@@ -15,15 +15,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import orjson
 
 from cascade.errors import BuildError, CascadeError, ReadError
 from cascade.graph import TaskLayer, task_layer
-from cascade.models import Evidence, Record, with_changes
+from cascade.models import Evidence, Mention, Metadata, Record, Relation, Signer
 from cascade.outputs.export import record_json
 from cascade.read.base import ReadOptions, heartbeat
 from cascade.read.files import source_name
@@ -60,7 +61,11 @@ class Batch:
 
 
 class Extracted(NamedTuple):
-    """What extracting one file gives the main process."""
+    """What extracting one file gives the main process.
+
+    A worker sends the slim record packed (``packed``, see :func:`pack_slim`; ``record`` None), which
+    the main process unpacks into ``record`` as the results come (:func:`unpacked`).
+    """
 
     path: str
     record: Record | None            # :func:`slim_record` of the record (the whole is in the shard)
@@ -71,6 +76,15 @@ class Extracted(NamedTuple):
     length: int = 0
     layer_offset: int = 0            # its task layer's line in the layer shard (:func:`layer_shard`)
     layer_length: int = 0
+    packed: PackedRecord | None = None   # the slim record as the worker sends it
+
+
+def unpacked(x: Extracted) -> Extracted:
+    """``x`` with its record unpacked (:func:`unpack_slim`), as the main process keeps it."""
+    if x.packed is None:
+        return x
+    return Extracted(x.path, unpack_slim(x.packed), x.error, x.cached, x.key, x.offset, x.length,
+                     x.layer_offset, x.layer_length)
 
 
 #: the write buffer of a shard file
@@ -190,18 +204,65 @@ def slim_record(rec: Record) -> Record:
     """What the main process needs of a record to resolve identities: the record without its tasks
     and without the evidence of its own metadata (both stay in the shard), each quoted sentence
     held once (a relation's sentence is often a mention's)."""
-    quotes: dict[str, str] = {}
+    return unpack_slim(pack_slim(rec))
 
-    def shared(e: Evidence) -> Evidence:
-        q = quotes.setdefault(e.quote, e.quote)
-        return e if q is e.quote else with_changes(e, quote=q)
 
-    mentions = tuple(m if (e := shared(m.evidence)) is m.evidence else with_changes(m, evidence=e)
-                     for m in rec.mentions)
-    relations = tuple(r if r.evidence is None or (e := shared(r.evidence)) is r.evidence
-                      else with_changes(r, evidence=e) for r in rec.relations)
-    return with_changes(rec, meta=with_changes(rec.meta, evidence=()), mentions=mentions, relations=relations,
-                        tasks=())
+#: :func:`slim_record` as plain tuples, strings and numbers (see :func:`pack_slim`)
+PackedRecord = tuple[Any, ...]
+
+
+def _around(cls: type, *names: str) -> list[Callable[[Any], tuple[Any, ...]]]:
+    """Getters of the fields of model ``cls`` before, between and after the fields ``names``, in order
+    (each gives a tuple of values, an empty one for no field)."""
+    order = [f.name for f in fields(cls)]
+    cuts = [-1, *(order.index(n) for n in names), len(order)]
+    getters: list[Callable[[Any], tuple[Any, ...]]] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        run = order[a + 1:b]
+        getters.append(attrgetter(*run) if len(run) > 1 else
+                       (lambda o, name=run[0]: (getattr(o, name),)) if run else (lambda o: ()))
+    return getters
+
+
+_RECORD = _around(Record, "meta", "mentions", "relations", "tasks")
+_METADATA = _around(Metadata, "signer", "evidence")
+(_SIGNER,) = _around(Signer)
+_MENTION = _around(Mention, "evidence")
+_RELATION = _around(Relation, "evidence")
+
+
+def pack_slim(rec: Record) -> PackedRecord:
+    """:func:`slim_record` of ``rec`` as plain tuples, which a worker sends the main process: they pickle
+    without a Python call for each model object (:func:`unpack_slim` makes the records again). Each
+    quoted sentence is held once."""
+    share = {}.setdefault
+
+    def ev(e: Evidence) -> tuple[str, int, int, str]:
+        return e.source, e.start, e.end, share(e.quote, e.quote)
+
+    record_head, after_meta, after_mentions, after_relations, record_tail = _RECORD
+    meta_head, meta_middle, meta_tail = _METADATA
+    mention_head, mention_tail = _MENTION
+    relation_head, relation_tail = _RELATION
+    meta, signer = rec.meta, rec.meta.signer
+    return (record_head(rec), after_meta(rec), after_mentions(rec), after_relations(rec), record_tail(rec),
+            (meta_head(meta), _SIGNER(signer) if signer is not None else None, meta_middle(meta),
+             meta_tail(meta)),
+            [(mention_head(m), ev(m.evidence), mention_tail(m)) for m in rec.mentions],
+            [(relation_head(r), ev(r.evidence) if r.evidence is not None else None, relation_tail(r))
+             for r in rec.relations])
+
+
+def unpack_slim(packed: PackedRecord) -> Record:
+    """The record :func:`pack_slim` packed (without its tasks and the evidence of its metadata)."""
+    head, after_meta, after_mentions, after_relations, tail, meta, mentions, relations = packed
+    meta_head, signer, meta_middle, meta_tail = meta
+    signed = Signer(*signer) if signer is not None else None
+    return Record(*head, Metadata(*meta_head, signed, *meta_middle, (), *meta_tail),
+                  *after_meta, tuple([Mention(*h, Evidence(*e), *t) for h, e, t in mentions]),
+                  *after_mentions, tuple([Relation(*h, Evidence(*e) if e is not None else None, *t)
+                                          for h, e, t in relations]),
+                  *after_relations, (), *tail)
 
 
 def run_batch(batch: Batch, tick: Callable[[int], None] | None = None) -> list[Extracted]:
@@ -243,9 +304,12 @@ def run_batch(batch: Batch, tick: Callable[[int], None] | None = None) -> list[E
                 shard.write(b"\n")
                 layers.write(encoded)
                 layers.write(b"\n")
-                sent = rec if batch.whole else slim_record(rec)
-                out.append(Extracted(path, sent, None, cached, key, offset, len(line), layer_offset,
-                                     len(encoded)))
+                if batch.whole:
+                    out.append(Extracted(path, rec, None, cached, key, offset, len(line), layer_offset,
+                                         len(encoded)))
+                else:
+                    out.append(Extracted(path, None, None, cached, key, offset, len(line), layer_offset,
+                                         len(encoded), pack_slim(rec)))
                 offset += len(line) + 1
                 layer_offset += len(encoded) + 1
     except OSError as e:                # only the shards raise it: extract_one keeps each file's own errors
