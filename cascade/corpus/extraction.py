@@ -219,9 +219,25 @@ def _around(cls: type, *names: str) -> list[Callable[[Any], tuple[Any, ...]]]:
     getters: list[Callable[[Any], tuple[Any, ...]]] = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         run = order[a + 1:b]
-        getters.append(attrgetter(*run) if len(run) > 1 else
-                       (lambda o, name=run[0]: (getattr(o, name),)) if run else (lambda o: ()))
+        getters.append(attrgetter(*run) if len(run) > 1 else _one(run[0]) if run else _none)
     return getters
+
+
+def _one(name: str) -> Callable[[Any], tuple[Any, ...]]:
+    """A getter of the one field ``name`` as a tuple."""
+    return lambda o: (getattr(o, name),)
+
+
+def _none(o: object) -> tuple[()]:
+    """The getter of no field."""
+    return ()
+
+
+# the models' constructors given their fields positionally, from the packed runs (which mypy cannot count)
+_new_record: Callable[..., Record] = Record
+_new_metadata: Callable[..., Metadata] = Metadata
+_new_mention: Callable[..., Mention] = Mention
+_new_relation: Callable[..., Relation] = Relation
 
 
 _RECORD = _around(Record, "meta", "mentions", "relations", "tasks")
@@ -235,7 +251,8 @@ def pack_slim(rec: Record) -> PackedRecord:
     """:func:`slim_record` of ``rec`` as plain tuples, which a worker sends the main process: they pickle
     without a Python call for each model object (:func:`unpack_slim` makes the records again). Each
     quoted sentence is held once."""
-    share = {}.setdefault
+    quotes: dict[str, str] = {}
+    share = quotes.setdefault
 
     def ev(e: Evidence) -> tuple[str, int, int, str]:
         return e.source, e.start, e.end, share(e.quote, e.quote)
@@ -258,11 +275,11 @@ def unpack_slim(packed: PackedRecord) -> Record:
     head, after_meta, after_mentions, after_relations, tail, meta, mentions, relations = packed
     meta_head, signer, meta_middle, meta_tail = meta
     signed = Signer(*signer) if signer is not None else None
-    return Record(*head, Metadata(*meta_head, signed, *meta_middle, (), *meta_tail),
-                  *after_meta, tuple([Mention(*h, Evidence(*e), *t) for h, e, t in mentions]),
-                  *after_mentions, tuple([Relation(*h, Evidence(*e) if e is not None else None, *t)
-                                          for h, e, t in relations]),
-                  *after_relations, (), *tail)
+    return _new_record(*head, _new_metadata(*meta_head, signed, *meta_middle, (), *meta_tail),
+                       *after_meta, tuple([_new_mention(*h, Evidence(*e), *t) for h, e, t in mentions]),
+                       *after_mentions, tuple([_new_relation(*h, Evidence(*e) if e is not None else None, *t)
+                                               for h, e, t in relations]),
+                       *after_relations, (), *tail)
 
 
 def run_batch(batch: Batch, tick: Callable[[int], None] | None = None) -> list[Extracted]:
