@@ -29,6 +29,9 @@ issue #14's ratios were first given against. The same pattern matched in one cas
 printed beside it (about three times faster: it misses "KẾ HOẠCH số" and "chỉ thị số")
 with the build's ratio to that too. Each pass runs twice and the faster run is kept (the
 first may wait on files the page cache does not hold yet; a slow yardstick flatters the build).
+The pass runs again (twice, the faster kept) just before each build, and the build's ratio is
+given against that one too: on a shared machine the speed drifts by more than a tenth between
+minutes, so a yardstick measured minutes before a build can be off either way.
 """
 from __future__ import annotations
 
@@ -167,6 +170,7 @@ def main() -> None:
           f"({n / one_case_cpu:.0f} plans/s, {one_case_found} references)")
     out = None
     for w in a.workers:
+        near = min(naive_pass(docs)[1] for _ in range(2)) / n * 1000       # the yardstick of this moment
         out = a.dir / f"out-{w}"
         shutil.rmtree(out, ignore_errors=True)
         p = subprocess.run([sys.executable, "-c", RUN, str(docs), str(out), str(w), str(int(a.turtle)),
@@ -182,6 +186,8 @@ def main() -> None:
               f"= {per_plan / naive:.1f} x the naive pass ({per_plan / one_case:.0f} x in one case); "
               f"peak RSS {r['peak_mb']:.0f} MB "
               f"(main process {r['peak_main_mb']:.0f} MB)")
+        print(f"  the naive pass just before this build: {near:.3f} ms CPU per plan; the build "
+              f"{per_plan / near:.1f} x that")
         for phase in ("extract", "resolve", "write", "publish"):
             cpu_key = f"cpu_{phase}"
             line = f"  {phase:8s} {s.get('seconds_' + phase, 0):7.1f} s wall"
