@@ -83,8 +83,7 @@ def unpacked(x: Extracted) -> Extracted:
     """``x`` with its record unpacked (:func:`unpack_slim`), as the main process keeps it."""
     if x.packed is None:
         return x
-    return Extracted(x.path, unpack_slim(x.packed), x.error, x.cached, x.key, x.offset, x.length,
-                     x.layer_offset, x.layer_length)
+    return x._replace(record=unpack_slim(x.packed), packed=None)
 
 
 #: the write buffer of a shard file

@@ -268,7 +268,8 @@ def no_one() -> Who:
 _new_who = tuple.__new__                          # Who(...) without its Python-level __new__
 
 
-def add_new(dst: list[str], names: list[str]) -> None:
+def add_new(dst: list[str], names: Iterable[str]) -> None:
+    """Append to ``dst`` each of ``names`` it does not hold yet, in order."""
     for name in names:
         if name not in dst:
             dst.append(name)
@@ -342,10 +343,19 @@ def _give(text: str, who: Who, role: int, names: Iterable[str], check: int, end:
     """Add ``names`` to their ``role`` in ``who`` if ``check`` holds after the last of them, at ``end``."""
     if check and not _FOCAL.match(text, end, b if check == _TO_LIMIT else min(b, end + 30)):
         return
-    dst = who[role]
-    for name in names:
-        if name not in dst:
-            dst.append(name)
+    add_new(who[role], names)
+
+
+def _gives(text: str, who: Who, reads: _Steps, p0: int, b: int) -> None:
+    """:func:`_give` each read a piece kept (its offsets from the piece's start ``p0``)."""
+    for role, names, check, end in reads:
+        _give(text, who, role, names, check, end + p0, b)
+
+
+def _add_given(who: Who, given: _Given) -> None:
+    """Add the names a piece read whole gives (by role: see :func:`_replay`) to ``who``."""
+    for role, names in given:
+        add_new(who[role], names)
 
 
 def _apply(ctx: TaskContext, steps: list[_Step], who: Who, b: int) -> None:
@@ -410,30 +420,20 @@ def read_segment(ctx: TaskContext, a: int, b: int, who: Who) -> None:
         if not (whole and facts.line_replay == ()):
             later.append((p0, facts, whole))
         if whole and facts.cue_replay is not None:
-            for role, names in facts.cue_replay:
-                dst = who[role]
-                for name in names:
-                    if name not in dst:
-                        dst.append(name)
+            _add_given(who, facts.cue_replay)
             continue
         for s, e, kind, read in facts.cue_reads:
             if whole and read is not None:
-                for role, names, check, end in read:
-                    _give(text, who, role, names, check, end + p0, b)
+                _gives(text, who, read, p0, b)
             elif a <= s + p0 < b:
                 _apply(ctx, _cue_steps(ctx, s + p0, e + p0, kind, a, b)[0], who, b)
     for p0, facts, whole in later:
         if whole and facts.line_replay is not None:
-            for role, names in facts.line_replay:
-                dst = who[role]
-                for name in names:
-                    if name not in dst:
-                        dst.append(name)
+            _add_given(who, facts.line_replay)
             continue
         for pos, read in facts.line_reads:
             if whole and read is not None:
-                for role, names, check, end in read:
-                    _give(text, who, role, names, check, end + p0, b)
+                _gives(text, who, read, p0, b)
             elif a <= pos + p0 < b:
                 _apply(ctx, _line_steps(ctx, pos + p0, b)[0], who, b)
 
@@ -652,10 +652,7 @@ def _replay(piece: str, reads: Iterable[tuple[Any, ...]], content_end: int) -> _
                     return None
                 if not held:
                     continue
-            dst = by_role.setdefault(role, [])
-            for name in names:
-                if name not in dst:
-                    dst.append(name)
+            add_new(by_role.setdefault(role, []), names)
     return tuple([(role, tuple(names)) for role, names in by_role.items()])
 
 

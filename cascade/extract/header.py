@@ -176,11 +176,8 @@ def _district_gone(b: FieldBuilder, source: str, warnings: list[str]) -> None:
                                             and isinstance(date, str)):
         return
     units = places.find_district(district, province)
-    if not units:
+    if not units or not all(u.former and u.valid_to and date > u.valid_to for u in units):
         return
-    for u in units:                          # (a loop: cheaper than all() over a generator)
-        if not (u.former and u.valid_to and date > u.valid_to):
-            return
     u = units[0]
     into = f" into {u.successor}" if u.successor else ""
     name = u.base_name if u.base_name.lower().startswith(u.type) else f"{u.type} {u.base_name}"   # Quận 9

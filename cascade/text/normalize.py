@@ -371,16 +371,8 @@ class CleanText:
         # OffsetMap.to_original of start, end - 1 and end, the three taken back through each stage at once
         a, last, e = start, end - 1, end
         for stage in reversed(stages):
-            after, before = stage.after, stage.before
-            k = bisect_right(after, a) - 1
-            if k >= 0:
-                a = before[k] + (a - after[k])
-            k = bisect_right(after, last) - 1
-            if k >= 0:
-                last = before[k] + (last - after[k])
-            k = bisect_right(after, e) - 1
-            if k >= 0:
-                e = before[k] + (e - after[k])
+            back = stage.back
+            a, last, e = back(a), back(last), back(e)
         low = last + 1
         b = max(low, e)
         while b > low and self.raw[b - 1] in _DELETED:     # a removed character just after the span
